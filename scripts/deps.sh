@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tilsyn needs, by name, only when missing. Root or sudo.
+set -euo pipefail
+PKGS=(
+  cmake ninja-build g++ ccache pkg-config make
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libboost-dev nlohmann-json3-dev libhowardhinnant-date-dev libcli11-dev
+  libcurl4-openssl-dev libsqlite3-dev libssl-dev tzdata ca-certificates
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
+  libopencv-dnn-dev libopencv-videoio-dev libopencv-features2d-dev libopencv-calib3d-dev
+  opencv-data darknet opencv-doc
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,60 @@
+// Action: what happens after an assessment (step 8). Each action run is delivered at least once:
+// the dispatcher records every attempt, retries with exponential backoff, and stops after
+// `max_attempts`. Receivers de-duplicate with the run's idempotency key.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/records.h"
+#include "store/store.h"
+
+namespace tilsyn::actions {
+
+struct AttemptResult {
+  int status_code = 0;   // HTTP status for webhooks, 0 for local actions
+  std::string error;     // empty on success
+  bool retryable = true;
+};
+
+class Action {
+ public:
+  virtual ~Action() = default;
+  // Delivers `run` once. Success when error is empty.
+  virtual AttemptResult Attempt(const store::ActionRunRecord& run) = 0;
+};
+
+// "log": writes the assessment as a JSON log line. Always succeeds.
+std::unique_ptr<Action> NewLogAction();
+// "webhook": POSTs run.payload as JSON to run.target with headers
+//   X-Tilsyn-Signature: sha256=<hex HMAC-SHA256 of the body under `secret`>
+//   Idempotency-Key: <run.idempotency_key>
+// 2xx is success; 4xx (except 408/429) is a permanent failure; others are retried.
+// `secret_for_task` looks up the task's webhook secret.
+std::unique_ptr<Action> NewWebhookAction(
+    std::function<std::string(const store::ActionRunRecord&)> secret_for_run, int timeout_ms);
+
+struct DispatcherOptions {
+  int max_attempts = 6;
+  int64_t base_backoff_ms = 500;   // doubles per attempt, with ±25% jitter
+  int64_t max_backoff_ms = 60'000;
+};
+
+// Runs due action runs from the store. Thread-compatible; call from one worker thread.
+class Dispatcher {
+ public:
+  Dispatcher(store::Store* store, Clock* clock, DispatcherOptions options);
+  void Register(const std::string& type, std::unique_ptr<Action> action);
+  // Attempts every due run once; returns how many were attempted.
+  Result<int> RunDue(int limit = 50);
+
+ private:
+  store::Store* store_;
+  Clock* clock_;
+  DispatcherOptions options_;
+  std::map<std::string, std::unique_ptr<Action>> actions_;
+};
+
+}  // namespace tilsyn::actions

@@ -1,0 +1,134 @@
+#include "agent/outbox.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/clock.h"
+#include "core/file_util.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/time_format.h"
+
+namespace tilsyn::agent {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::string_view kExt = ".obs";
+
+bool IsTempLeftover(const std::string& name) { return name.find(".tmp-") != std::string::npos; }
+
+int CleanTemps(const std::string& dir) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(dir, ec)) {
+    std::string name = de.path().filename().string();
+    if (IsTempLeftover(name) && de.is_regular_file(ec)) {
+      if (RemoveFile(de.path().string()).ok()) ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& data_dir) {
+  std::string out = (fs::path(data_dir) / "outbox").string();
+  std::string rej = (fs::path(data_dir) / "rejected").string();
+  TILSYN_RETURN_IF_ERROR(MakeDirs(out));
+  TILSYN_RETURN_IF_ERROR(MakeDirs(rej));
+  std::unique_ptr<Outbox> box(new Outbox(out, rej));
+  box->cleaned_on_open_ = CleanTemps(out) + CleanTemps(rej);
+  if (box->cleaned_on_open_ > 0) {
+    LogInfo("agent.outbox_cleaned", {{"temp_files", box->cleaned_on_open_}});
+  }
+  return box;
+}
+
+std::string Outbox::PathFor(const std::string& id) const {
+  return (fs::path(outbox_dir_) / (id + std::string(kExt))).string();
+}
+
+std::string Outbox::Encode(std::string_view metadata_json, std::string_view jpeg) {
+  std::string out;
+  out.reserve(8 + metadata_json.size() + jpeg.size());
+  uint64_t n = metadata_json.size();
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  out.append(metadata_json);
+  out.append(jpeg);
+  return out;
+}
+
+Result<OutboxEntry> Outbox::Decode(const std::string& id, std::string_view bytes) {
+  if (bytes.size() < 8) return Status::Internal("outbox file " + id + " is truncated");
+  uint64_t n = 0;
+  for (int i = 0; i < 8; ++i) n |= uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i);
+  if (n > bytes.size() - 8) return Status::Internal("outbox file " + id + " has a bad length");
+  OutboxEntry e;
+  e.id = id;
+  e.metadata = std::string(bytes.substr(8, n));
+  e.jpeg = std::string(bytes.substr(8 + n));
+  return e;
+}
+
+Status Outbox::Put(const std::string& id, std::string_view metadata_json, std::string_view jpeg) {
+  if (!IsUuid(id)) return Status::InvalidArgument("observation id is not a UUID", "id");
+  std::lock_guard<std::mutex> lock(mu_);
+  return WriteFileAtomic(PathFor(id), Encode(metadata_json, jpeg));
+}
+
+Result<std::vector<std::string>> Outbox::List() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::pair<fs::file_time_type, std::string>> found;
+  std::error_code ec;
+  fs::directory_iterator it(outbox_dir_, ec);
+  if (ec) return Status::IoError("list " + outbox_dir_ + ": " + ec.message());
+  for (const auto& de : it) {
+    std::string name = de.path().filename().string();
+    if (IsTempLeftover(name) || de.path().extension() != kExt) continue;
+    std::error_code ec2;
+    auto mtime = fs::last_write_time(de.path(), ec2);
+    if (ec2) continue;  // removed meanwhile
+    found.emplace_back(mtime, de.path().stem().string());
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> ids;
+  ids.reserve(found.size());
+  for (auto& [_, id] : found) ids.push_back(std::move(id));
+  return ids;
+}
+
+size_t Outbox::Count() const {
+  Result<std::vector<std::string>> ids = List();
+  return ids.ok() ? ids->size() : 0;
+}
+
+Result<OutboxEntry> Outbox::Read(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  TILSYN_ASSIGN_OR_RETURN(std::string bytes, ReadFile(PathFor(id)));
+  return Decode(id, bytes);
+}
+
+Status Outbox::Remove(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return RemoveFile(PathFor(id));
+}
+
+Status Outbox::Reject(const std::string& id, std::string_view metadata_json, const Json& error) {
+  Json doc;
+  doc["id"] = id;
+  Result<Json> meta = ParseJson(metadata_json);
+  if (meta.ok()) {
+    doc["metadata"] = *meta;
+  } else {
+    doc["metadata"] = std::string(metadata_json);
+  }
+  doc["error"] = error;
+  doc["rejected_at"] = FormatIso8601(SystemClock::Get()->NowMs());
+  std::lock_guard<std::mutex> lock(mu_);
+  // Write the record first: a crash in between leaves both, and the retry rejects again.
+  TILSYN_RETURN_IF_ERROR(
+      WriteFileAtomic((fs::path(rejected_dir_) / (id + ".json")).string(), doc.dump()));
+  return RemoveFile(PathFor(id));
+}
+
+}  // namespace tilsyn::agent

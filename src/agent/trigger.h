@@ -1,0 +1,57 @@
+// Trigger: decides, fix by fix, when to photograph for each capture job (privacy invariant 1).
+// Per job it is a small state machine:
+//   outside --(fix inside job.area)--> inside: a new pass begins
+//   inside  --(fix farther than hysteresis_m outside the area)--> outside: the pass ends
+// During a pass exactly one capture is offered, at the first fix that is inside the area and
+// allowed by tasks::CheckCapture (active, validity, weekly window, speed, heading) and by the
+// job's min_interval_s since the last capture. GPS jitter at the edge (< hysteresis_m) does not end
+// a pass, and a vehicle standing inside gets one capture. The caller reports a successful capture
+// with MarkCaptured(); until then later fixes of the pass are offered again (e.g. after a camera
+// error). Pure logic, no I/O; not thread-safe.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/gps/gps_source.h"
+#include "tasks/capture_job.h"
+
+namespace tilsyn::agent {
+
+struct TriggerOptions {
+  double hysteresis_m = 5.0;  // how far outside the fence a fix must be to end a pass
+};
+
+class Trigger {
+ public:
+  explicit Trigger(TriggerOptions options = {}) : options_(options) {}
+
+  // Updates the state of `job` with `fix`; true when a capture should be taken now.
+  bool Update(const tasks::CaptureJob& job, const GpsFix& fix);
+  // Records that a capture for `job_id` was stored at `time`: no more captures this pass, and
+  // none before min_interval_s has passed.
+  void MarkCaptured(const std::string& job_id, TimeMs time);
+  // Drops the state of jobs not in `job_ids` (removed or deactivated jobs).
+  void Retain(const std::vector<std::string>& job_ids);
+
+  // Passes (entries into the fence) seen per job so far, including dropped jobs.
+  const std::map<std::string, int64_t>& passes() const { return passes_; }
+  bool InsideForTest(const std::string& job_id) const;
+
+ private:
+  struct JobState {
+    bool inside = false;               // in a pass
+    bool captured_this_pass = false;
+    std::optional<TimeMs> last_capture;
+  };
+  TriggerOptions options_;
+  std::map<std::string, JobState> state_;
+  std::map<std::string, int64_t> passes_;
+};
+
+// The CheckCapture view of a fix.
+tasks::CaptureFix ToCaptureFix(const GpsFix& fix);
+
+}  // namespace tilsyn::agent

@@ -1,0 +1,326 @@
+// HttpServer on Boost.Beast. One acceptor thread (async_accept on its own io_context) and one
+// thread per connection, each with its own io_context so every read and write can carry a
+// timeout (beast::tcp_stream::expires_after) while the code stays sequential. Stop() closes the
+// acceptor, cancels connections that are waiting for a request, lets in-flight requests finish
+// and joins every thread. Beast headers stay in this file to keep compile times down.
+#include <utility>  // Boost 1.74 + GCC 12: must precede the asio headers.
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "core/log.h"
+#include "net/http_server.h"
+
+namespace tilsyn::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using ErrorCode = boost::system::error_code;
+
+constexpr auto kReadTimeout = std::chrono::seconds(30);
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr size_t kHeaderLimit = 64 * 1024;
+
+// Lowercases ASCII.
+std::string Lower(boost::beast::string_view s) {
+  std::string out(s.data(), s.size());
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+HttpRequest ToHttpRequest(const bhttp::request<bhttp::string_body>& req) {
+  HttpRequest out;
+  out.method = std::string(req.method_string());
+  out.target = std::string(req.target());
+  size_t q = out.target.find('?');
+  out.path = UrlDecode(out.target.substr(0, q), /*plus_is_space=*/false);
+  if (q != std::string::npos) out.query = ParseQuery(out.target.substr(q + 1));
+  for (const auto& field : req) {
+    auto value = field.value();
+    out.headers[Lower(field.name_string())] = std::string(value.data(), value.size());
+  }
+  out.body = req.body();
+  return out;
+}
+
+// One accepted connection, served by its own thread.
+struct Connection {
+  std::unique_ptr<asio::io_context> ioc_owner;
+  asio::io_context& ioc;
+  beast::tcp_stream stream;
+  std::thread thread;
+  std::atomic<bool> done{false};
+  bool reading = false;  // touched only on the connection's thread (incl. posted handlers)
+
+  // `socket` must have been accepted on `*io`.
+  Connection(std::unique_ptr<asio::io_context> io, tcp::socket socket)
+      : ioc_owner(std::move(io)), ioc(*ioc_owner), stream(std::move(socket)) {}
+
+  // Runs the io_context until the pending operation completes.
+  void RunPending() {
+    ioc.restart();
+    ioc.run();
+  }
+};
+
+class BeastHttpServer : public HttpServer {
+ public:
+  BeastHttpServer(HttpServerOptions options, Handler handler)
+      : options_(std::move(options)), handler_(std::move(handler)), acceptor_(accept_ioc_) {}
+
+  ~BeastHttpServer() override { Stop(); }
+
+  Status Bind() {
+    ErrorCode ec;
+    auto address = asio::ip::make_address(options_.address, ec);
+    if (ec) return Status::InvalidArgument("bad listen address: " + options_.address, "listen");
+    tcp::endpoint endpoint(address, options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status::Unavailable("cannot listen on " + options_.address + ":" +
+                                 std::to_string(options_.port) + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    return Status::Ok();
+  }
+
+  void StartAccepting() {
+    ArmAccept();
+    accept_thread_ = std::thread([this] { accept_ioc_.run(); });
+  }
+
+  uint16_t port() const override { return port_; }
+
+  void Stop() override {
+    std::lock_guard<std::mutex> stop_lock(stop_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    stopping_ = true;
+    asio::post(accept_ioc_, [this] {
+      ErrorCode ec;
+      acceptor_.close(ec);
+    });
+    if (accept_thread_.joinable()) accept_thread_.join();
+    std::list<std::shared_ptr<Connection>> conns;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      conns = connections_;
+    }
+    for (auto& c : conns) {
+      // Wakes a connection that waits for its next request; one in a handler finishes first.
+      asio::post(c->ioc, [c] {
+        if (c->reading) c->stream.cancel();
+      });
+    }
+    for (auto& c : conns) {
+      if (c->thread.joinable()) c->thread.join();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    connections_.clear();
+  }
+
+ private:
+  size_t MaxConnections() const {
+    return static_cast<size_t>(std::max(64, options_.threads * 32));
+  }
+
+  // Each connection gets its own io_context; the socket is accepted straight onto it.
+  void ArmAccept() {
+    next_ioc_ = std::make_unique<asio::io_context>();
+    acceptor_.async_accept(*next_ioc_, [this](ErrorCode ec, tcp::socket socket) {
+      if (ec || stopping_) return;  // closed: let accept_ioc_.run() return
+      OnAccept(std::move(next_ioc_), std::move(socket));
+      ArmAccept();
+    });
+  }
+
+  void OnAccept(std::unique_ptr<asio::io_context> io, tcp::socket socket) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ReapLocked();
+    if (connections_.size() >= MaxConnections()) {
+      ErrorCode ec;
+      socket.close(ec);
+      LogWarn("http.connection_refused", {{"reason", "too many connections"}});
+      return;
+    }
+    ErrorCode ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    auto conn = std::make_shared<Connection>(std::move(io), std::move(socket));
+    connections_.push_back(conn);
+    conn->thread = std::thread([this, conn] {
+      Serve(*conn);
+      conn->done = true;
+    });
+  }
+
+  // Joins finished connection threads. Caller holds mu_.
+  void ReapLocked() {
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      if ((*it)->done) {
+        if ((*it)->thread.joinable()) (*it)->thread.join();
+        it = connections_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  // Serves requests on one connection until it closes, fails, times out or the server stops.
+  void Serve(Connection& c) {
+    beast::flat_buffer buffer;
+    while (!stopping_) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(options_.max_body_bytes);
+      parser.header_limit(kHeaderLimit);
+
+      ErrorCode ec;
+      c.reading = true;
+      c.stream.expires_after(kReadTimeout);
+      bhttp::async_read_header(c.stream, buffer, parser,
+                               [&ec](ErrorCode e, size_t) { ec = e; });
+      c.RunPending();
+      c.reading = false;
+      if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+          ec == beast::error::timeout || ec == asio::error::connection_reset ||
+          ec == asio::error::eof) {
+        break;
+      }
+      if (ec == bhttp::error::body_limit) {
+        RefuseTooLarge(c);
+        break;
+      }
+      if (ec) {
+        WriteResponse(c, HttpResponse::Error(Status::InvalidArgument(
+                             "malformed HTTP request: " + ec.message())),
+                      11, /*keep_alive=*/false);
+        break;
+      }
+
+      if (Lower(parser.get()[bhttp::field::expect]) == "100-continue") {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+        c.stream.expires_after(kWriteTimeout);
+        bhttp::async_write(c.stream, cont, [&ec](ErrorCode e, size_t) { ec = e; });
+        c.RunPending();
+        if (ec) break;
+      }
+
+      if (!parser.is_done()) {
+        c.reading = true;
+        c.stream.expires_after(kReadTimeout);
+        bhttp::async_read(c.stream, buffer, parser, [&ec](ErrorCode e, size_t) { ec = e; });
+        c.RunPending();
+        c.reading = false;
+        if (ec == bhttp::error::body_limit) {
+          RefuseTooLarge(c);
+          break;
+        }
+        if (ec) break;  // peer went away or timed out mid-body
+      }
+
+      bhttp::request<bhttp::string_body> req = parser.release();
+      HttpResponse response = Call(ToHttpRequest(req));
+      bool keep_alive = req.keep_alive() && !stopping_;
+      if (!WriteResponse(c, response, req.version(), keep_alive) || !keep_alive) break;
+    }
+    ErrorCode ignored;
+    c.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    c.stream.socket().close(ignored);
+  }
+
+  HttpResponse Call(const HttpRequest& req) {
+    try {
+      return handler_(req);
+    } catch (const std::exception& e) {
+      LogError("http.handler_exception", {{"path", req.path}, {"what", e.what()}});
+    } catch (...) {
+      LogError("http.handler_exception", {{"path", req.path}});
+    }
+    return HttpResponse::Error(Status::Internal("internal error"));
+  }
+
+  // Answers 413 and closes. The unread body is drained briefly so the client sees the answer
+  // instead of a connection reset.
+  void RefuseTooLarge(Connection& c) {
+    HttpResponse r = HttpResponse::Error(Status::PayloadTooLarge(
+        "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"));
+    if (!WriteResponse(c, r, 11, /*keep_alive=*/false)) return;
+    ErrorCode ec;
+    c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    std::vector<char> sink(64 * 1024);
+    size_t drained = 0;
+    while (!stopping_ && std::chrono::steady_clock::now() < deadline &&
+           drained < 64u * 1024 * 1024) {
+      ErrorCode rec;
+      size_t n = 0;
+      c.reading = true;
+      c.stream.expires_after(std::chrono::milliseconds(500));
+      c.stream.async_read_some(asio::buffer(sink), [&](ErrorCode e, size_t k) {
+        rec = e;
+        n = k;
+      });
+      c.RunPending();
+      c.reading = false;
+      if (rec) break;
+      drained += n;
+    }
+  }
+
+  bool WriteResponse(Connection& c, const HttpResponse& r, unsigned version, bool keep_alive) {
+    bhttp::response<bhttp::string_body> res;
+    res.version(version);
+    res.result(static_cast<unsigned>(r.status));
+    res.set(bhttp::field::server, "tilsyn");
+    if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+    for (const auto& [name, value] : r.headers) res.set(name, value);
+    res.keep_alive(keep_alive);
+    res.body() = r.body;
+    res.prepare_payload();
+    ErrorCode ec;
+    c.stream.expires_after(kWriteTimeout);
+    bhttp::async_write(c.stream, res, [&ec](ErrorCode e, size_t) { ec = e; });
+    c.RunPending();
+    return !ec;
+  }
+
+  HttpServerOptions options_;
+  Handler handler_;
+  asio::io_context accept_ioc_;
+  tcp::acceptor acceptor_;
+  std::thread accept_thread_;
+  std::unique_ptr<asio::io_context> next_ioc_;  // for the connection being accepted
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::mutex stop_mu_;
+  bool stopped_ = false;
+  std::mutex mu_;
+  std::list<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& options,
+                                                    Handler handler) {
+  if (!handler) return Status::InvalidArgument("no handler", "handler");
+  auto server = std::make_unique<BeastHttpServer>(options, std::move(handler));
+  TILSYN_RETURN_IF_ERROR(server->Bind());
+  server->StartAccepting();
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace tilsyn::net

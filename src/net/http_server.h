@@ -1,0 +1,38 @@
+// HttpServer: an HTTP/1.1 server on Boost.Beast/Asio. An acceptor thread hands each connection
+// to its own thread (so idle keep-alive clients never starve others), up to a cap. Each request
+// is read whole (bodies over `max_body_bytes` get 413 with a JSON error before the handler runs),
+// passed to the handler, and answered; keep-alive and `Expect: 100-continue` are supported;
+// reads and writes time out after 30 s. Handler exceptions become 500 JSON errors. Start()
+// binds before returning, so port() is valid at once (port 0 = any free port). Stop() closes the
+// listener, finishes in-flight requests, drops idle connections and joins the threads.
+// The handler is called from several threads at once and must be thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "net/http.h"
+
+namespace tilsyn::net {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";   // listen address
+  uint16_t port = 0;                    // 0 = pick a free port
+  size_t max_body_bytes = 16u << 20;    // larger bodies are refused with 413
+  int threads = 2;                      // sizing hint: at most max(64, 32*threads) connections
+};
+
+class HttpServer {
+ public:
+  virtual ~HttpServer() = default;
+  virtual uint16_t port() const = 0;
+  virtual void Stop() = 0;
+};
+
+// Unavailable when the address cannot be bound.
+Result<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& options,
+                                                    Handler handler);
+
+}  // namespace tilsyn::net

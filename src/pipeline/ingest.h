@@ -1,0 +1,47 @@
+// Ingest: accepts an uploaded observation (metadata JSON + JPEG) from a vehicle — the server's
+// first step. In order: validate metadata, refuse when it matches no active job (invariant 1),
+// decode the JPEG, anonymize again in memory (invariant 2), re-encode without metadata, store the
+// image with a deletion deadline (invariant 4), insert the observation. Idempotent on the
+// observation id: a repeat returns the existing observation with created = false and writes
+// nothing. Any error leaves nothing behind. Thread-safe if the Anonymizer factory gives one
+// anonymizer per call.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/json_util.h"
+#include "imaging/anonymizer.h"
+#include "store/blob_store.h"
+#include "store/store.h"
+
+namespace tilsyn::pipeline {
+
+// Metadata JSON fields: id (UUID), job_id, captured_at (RFC 3339), lat, lon, and optional
+// heading_deg, speed_kmh, accuracy_m, anonymization (the vehicle's report object).
+struct IngestResult {
+  bool created = false;
+  store::Observation observation;
+};
+
+class Ingest {
+ public:
+  using AnonymizerFactory = std::function<Result<std::unique_ptr<imaging::Anonymizer>>()>;
+  Ingest(store::Store* store, store::BlobStore* blobs, AnonymizerFactory anonymizers,
+         Clock* clock);
+
+  // `vehicle_id` is the authenticated vehicle. Errors: InvalidArgument (field named),
+  // FailedPrecondition (no active job / outside geofence or window), UnsupportedMedia (image).
+  Result<IngestResult> Accept(const std::string& vehicle_id, const Json& metadata,
+                              const std::string& jpeg);
+
+ private:
+  store::Store* store_;
+  store::BlobStore* blobs_;
+  AnonymizerFactory anonymizers_;
+  Clock* clock_;
+};
+
+}  // namespace tilsyn::pipeline

@@ -1,0 +1,119 @@
+#include "recognition/fallback.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "core/log.h"
+
+namespace tilsyn::recognition {
+namespace {
+
+bool Covers(const ServiceInfo& info, const std::vector<tasks::Target>& targets) {
+  for (const tasks::Target& t : targets) {
+    if (std::find(info.labels.begin(), info.labels.end(), t.label) == info.labels.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class FallbackRecognizer : public Recognizer {
+ public:
+  FallbackRecognizer(std::string name, std::vector<std::shared_ptr<Recognizer>> chain,
+                     Clock* clock)
+      : chain_(std::move(chain)), clock_(clock) {
+    info_.name = std::move(name);
+    info_.type = "fallback";
+    info_.terms = DataTerms::kLocal;
+    info_.timeout_ms = 0;
+    for (const auto& r : chain_) {
+      const ServiceInfo& i = r->info();
+      for (const std::string& l : i.labels) {
+        if (std::find(info_.labels.begin(), info_.labels.end(), l) == info_.labels.end()) {
+          info_.labels.push_back(l);
+        }
+      }
+      info_.terms = std::max(info_.terms, i.terms);
+      info_.timeout_ms += i.timeout_ms;
+      info_.cost = std::max(info_.cost, i.cost);
+    }
+  }
+
+  const ServiceInfo& info() const override { return info_; }
+
+  Result<Recognition> Recognize(const cv::Mat& bgr, const RecognizeRequest& req) override {
+    Recognition out;
+    std::optional<Recognition> last_ok;
+    int called = 0;
+    std::string last_error;
+    for (const auto& service : chain_) {
+      const ServiceInfo& si = service->info();
+      if (!Covers(si, req.targets) || !TermsAllow(req.data_class, si.terms)) continue;
+      ++called;
+      const TimeMs started = clock_->NowMs();
+      Result<Recognition> r = service->Recognize(bgr, req);
+      const TimeMs finished = clock_->NowMs();
+
+      RunResult run;
+      run.service = si.name;
+      run.started_ms = started;
+      run.finished_ms = finished;
+      if (!r.ok()) {
+        run.error = r.status().ToString();
+      } else if (si.timeout_ms > 0 && finished - started > si.timeout_ms) {
+        // Too late to be useful: treated like an error, the result is discarded.
+        run.error = "timeout: " + std::to_string(finished - started) + " ms > " +
+                    std::to_string(si.timeout_ms) + " ms";
+      } else {
+        run.detections = r->detections;
+        run.good_enough = r->good_enough;
+      }
+      if (r.ok() && run.error.empty() && r->runs.size() > 1) {
+        // A nested chain reports its own calls; keep them as they are.
+        out.runs.insert(out.runs.end(), r->runs.begin(), r->runs.end());
+      } else {
+        out.runs.push_back(run);
+      }
+      if (!run.error.empty()) {
+        last_error = run.error;
+        LogWarn("recognizer_failed", {{"service", si.name}, {"error", run.error}});
+        continue;
+      }
+      last_ok = std::move(*r);
+      last_ok->service = si.name;
+      if (run.good_enough) break;
+    }
+    if (last_ok) {
+      out.detections = std::move(last_ok->detections);
+      out.good_enough = last_ok->good_enough;
+      out.service = last_ok->service;
+    } else if (called > 0) {
+      // Every service failed: an outage, worth retrying later.
+      return Status::Unavailable("all " + std::to_string(called) +
+                                 " recognition services failed; last: " + last_error);
+    }
+    return out;
+  }
+
+ private:
+  ServiceInfo info_;
+  std::vector<std::shared_ptr<Recognizer>> chain_;
+  Clock* clock_;
+};
+
+}  // namespace
+
+bool TermsAllow(const std::string& data_class, DataTerms terms) {
+  if (data_class == "external") return true;
+  if (data_class == "internal") return terms != DataTerms::kExternal;
+  // "local" and anything unknown: the strictest reading.
+  return terms == DataTerms::kLocal;
+}
+
+std::unique_ptr<Recognizer> NewFallbackRecognizer(std::string name,
+                                                  std::vector<std::shared_ptr<Recognizer>> chain,
+                                                  Clock* clock) {
+  return std::make_unique<FallbackRecognizer>(std::move(name), std::move(chain), clock);
+}
+
+}  // namespace tilsyn::recognition

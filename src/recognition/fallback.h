@@ -1,0 +1,26 @@
+// FallbackRecognizer: a decorator that asks services in order until one gives a good-enough
+// result (step 6). Services whose labels do not cover the targets, or whose data terms the
+// task's data class forbids, are skipped without being called. Errors and timeouts count as not
+// good enough and move on. When none is good enough, the last successful result is returned with
+// good_enough = false (the assessment becomes inconclusive); every call is in `runs`, timed with
+// the Clock (a call slower than the service's timeout_ms counts as a timeout). When every service
+// called failed, Recognize returns Unavailable (retryable); when none could be called (no label
+// coverage or terms), an ok Recognition with good_enough = false and no runs.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "recognition/recognizer.h"
+
+namespace tilsyn::recognition {
+
+// True when a task of `data_class` may send images to a service with `terms`:
+// "internal" allows local and internal services; "external" allows all; "local" only local.
+bool TermsAllow(const std::string& data_class, DataTerms terms);
+
+std::unique_ptr<Recognizer> NewFallbackRecognizer(std::string name,
+                                                  std::vector<std::shared_ptr<Recognizer>> chain,
+                                                  Clock* clock);
+
+}  // namespace tilsyn::recognition

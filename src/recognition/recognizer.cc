@@ -1,0 +1,34 @@
+#include "recognition/recognizer.h"
+
+namespace tilsyn::recognition {
+
+std::string_view ToString(DataTerms t) {
+  switch (t) {
+    case DataTerms::kLocal:
+      return "local";
+    case DataTerms::kInternal:
+      return "internal";
+    case DataTerms::kExternal:
+      return "external";
+  }
+  return "local";
+}
+
+bool IsGoodEnough(const std::vector<tasks::Detection>& detections,
+                  const std::vector<tasks::Target>& targets, double uncertain_ratio) {
+  for (const tasks::Target& t : targets) {
+    bool confident = false, uncertain = false;
+    for (const tasks::Detection& d : detections) {
+      if (d.label != t.label) continue;
+      if (d.score >= t.min_confidence) {
+        confident = true;
+      } else if (d.score >= uncertain_ratio * t.min_confidence) {
+        uncertain = true;
+      }
+    }
+    if (!confident && uncertain) return false;
+  }
+  return true;
+}
+
+}  // namespace tilsyn::recognition

@@ -1,0 +1,69 @@
+// Recognizer: a recognition service. Takes an anonymized image and the task's targets, returns
+// labelled boxes with calibrated scores and whether the result is good enough for the targets'
+// thresholds (steps 4–6 of the chain). Built-ins (builtin/) need no network; the fallback chain
+// (fallback.h) is itself a Recognizer, so the pipeline never knows how many services ran.
+// Every service call is reported as a RunResult so stats can be kept per service.
+// Recognize() may be called from several threads; implementations serialise internally if needed.
+#pragma once
+
+#include <memory>
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "tasks/detection.h"
+#include "tasks/task.h"
+
+namespace tilsyn::recognition {
+
+// Where a service processes data: on this machine, on the city's servers, or at a vendor.
+enum class DataTerms { kLocal, kInternal, kExternal };
+std::string_view ToString(DataTerms t);
+
+struct ServiceInfo {
+  std::string name;                 // configured name, e.g. "hog-person"
+  std::string type;                 // implementation, e.g. "hog-person"
+  std::vector<std::string> labels;  // labels it can detect
+  DataTerms terms = DataTerms::kLocal;
+  int timeout_ms = 10'000;
+  double cost = 0;                  // relative cost per call
+};
+
+struct RecognizeRequest {
+  std::vector<tasks::Target> targets;
+  std::string data_class = "internal";  // the task's data class
+};
+
+// One call of one service.
+struct RunResult {
+  std::string service;
+  TimeMs started_ms = 0, finished_ms = 0;
+  std::vector<tasks::Detection> detections;
+  bool good_enough = false;
+  std::string error;  // empty on success
+};
+
+struct Recognition {
+  std::vector<tasks::Detection> detections;  // from the service whose result is used
+  bool good_enough = false;
+  std::string service;                       // that service's name ("" when none answered)
+  std::vector<RunResult> runs;               // every call made, in order
+};
+
+class Recognizer {
+ public:
+  virtual ~Recognizer() = default;
+  virtual const ServiceInfo& info() const = 0;
+  // A failure of the service itself is a non-ok Result (retryable for timeouts/outages).
+  virtual Result<Recognition> Recognize(const cv::Mat& bgr, const RecognizeRequest& req) = 0;
+};
+
+// The good-enough rule, calibrated per target: every target label must be either confidently
+// present (a detection with score >= min_confidence) or confidently absent (no detection with
+// score >= uncertain_ratio * min_confidence). A detection in between makes the result uncertain.
+bool IsGoodEnough(const std::vector<tasks::Detection>& detections,
+                  const std::vector<tasks::Target>& targets, double uncertain_ratio = 0.5);
+
+}  // namespace tilsyn::recognition

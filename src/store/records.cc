@@ -1,0 +1,57 @@
+#include "store/records.h"
+
+namespace tilsyn::store {
+
+std::string_view ToString(Role r) {
+  switch (r) {
+    case Role::kAdmin: return "admin";
+    case Role::kInspector: return "inspector";
+    case Role::kDpo: return "dpo";
+    case Role::kVehicle: return "vehicle";
+  }
+  return "inspector";
+}
+
+std::optional<Role> ParseRole(std::string_view s) {
+  if (s == "admin") return Role::kAdmin;
+  if (s == "inspector") return Role::kInspector;
+  if (s == "dpo") return Role::kDpo;
+  if (s == "vehicle") return Role::kVehicle;
+  return std::nullopt;
+}
+
+std::string_view ToString(ObservationState s) {
+  switch (s) {
+    case ObservationState::kStored: return "stored";
+    case ObservationState::kAssessed: return "assessed";
+    case ObservationState::kDone: return "done";
+    case ObservationState::kFailed: return "failed";
+  }
+  return "stored";
+}
+
+std::optional<ObservationState> ParseObservationState(std::string_view s) {
+  if (s == "stored") return ObservationState::kStored;
+  if (s == "assessed") return ObservationState::kAssessed;
+  if (s == "done") return ObservationState::kDone;
+  if (s == "failed") return ObservationState::kFailed;
+  return std::nullopt;
+}
+
+std::string_view ToString(ActionStatus s) {
+  switch (s) {
+    case ActionStatus::kPending: return "pending";
+    case ActionStatus::kSucceeded: return "succeeded";
+    case ActionStatus::kFailed: return "failed";
+  }
+  return "pending";
+}
+
+std::optional<ActionStatus> ParseActionStatus(std::string_view s) {
+  if (s == "pending") return ActionStatus::kPending;
+  if (s == "succeeded") return ActionStatus::kSucceeded;
+  if (s == "failed") return ActionStatus::kFailed;
+  return std::nullopt;
+}
+
+}  // namespace tilsyn::store

@@ -1,0 +1,135 @@
+// Records persisted by a Store, besides Task and CaptureJob (tasks/). Plain value types.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json_util.h"
+
+namespace tilsyn::store {
+
+struct Vehicle {
+  std::string id;    // UUID
+  std::string name;
+  std::string kind = "sweeper";  // sweeper, waste_truck, …
+  std::string lane = "roadway";  // roadway, bike_lane, both
+  TimeMs created_ms = 0;
+  std::optional<double> last_lat, last_lon;
+  std::optional<TimeMs> last_seen_ms;
+};
+
+enum class Role { kAdmin, kInspector, kDpo, kVehicle };
+std::string_view ToString(Role r);
+std::optional<Role> ParseRole(std::string_view s);
+
+// A bearer token; only its SHA-256 is stored.
+struct TokenRecord {
+  std::string token_hash;   // hex SHA-256 of the token
+  Role role = Role::kInspector;
+  std::string subject;      // user name, or the vehicle id for Role::kVehicle
+  TimeMs created_ms = 0;
+};
+
+// An observation moves stored → assessed → done (or failed, with `error`).
+//   stored:   anonymized image in the blob store, waiting for recognition
+//   assessed: recognition runs, assessment and action runs recorded; image retention pending
+//   done:     image deleted or given its deadline
+enum class ObservationState { kStored, kAssessed, kDone, kFailed };
+std::string_view ToString(ObservationState s);
+std::optional<ObservationState> ParseObservationState(std::string_view s);
+
+struct Observation {
+  std::string id;          // UUID made on the vehicle; idempotency key
+  std::string task_id;
+  std::string job_id;
+  std::string vehicle_id;
+  TimeMs captured_ms = 0;
+  double lat = 0, lon = 0;
+  std::optional<double> heading_deg, speed_kmh, accuracy_m;
+  std::string blob_key;          // empty after the image was deleted
+  std::string image_sha256;      // of the stored (anonymized, re-encoded) JPEG
+  Json anonymization = Json::object();  // report from vehicle and server
+  ObservationState state = ObservationState::kStored;
+  std::string error;
+  int attempts = 0;              // pipeline attempts
+  TimeMs received_ms = 0;
+  TimeMs updated_ms = 0;
+};
+
+struct RecognitionRunRecord {
+  std::string id;
+  std::string observation_id;
+  std::string service;
+  std::string label;         // the task's primary target label
+  int position = 0;          // 0 = first service asked, 1 = first fallback, …
+  TimeMs started_ms = 0, finished_ms = 0;
+  Json detections = Json::array();
+  bool good_enough = false;
+  std::string error;         // empty on success
+};
+
+struct AssessmentRecord {
+  std::string id;
+  std::string observation_id;
+  std::string task_id;
+  std::string outcome;       // ok | finding | inconclusive
+  std::string reason;
+  Json counts = Json::object();   // label -> count
+  TimeMs created_ms = 0;
+  // Inspector feedback (empty until given).
+  std::string feedback;           // correct | wrong | corrected
+  std::string corrected_label;
+  std::optional<int> satisfaction;  // 1..5
+  std::string feedback_by;
+};
+
+enum class ActionStatus { kPending, kSucceeded, kFailed };
+std::string_view ToString(ActionStatus s);
+std::optional<ActionStatus> ParseActionStatus(std::string_view s);
+
+struct ActionRunRecord {
+  std::string id;
+  std::string assessment_id;
+  std::string task_id;
+  std::string type;               // log | webhook
+  std::string target;             // URL for webhooks
+  std::string idempotency_key;    // unique
+  Json payload = Json::object();  // what is delivered
+  ActionStatus status = ActionStatus::kPending;
+  int attempts = 0;
+  TimeMs next_attempt_ms = 0;
+  Json attempt_log = Json::array();  // [{at, status_code, error}]
+  std::string last_error;
+  TimeMs created_ms = 0;
+  TimeMs updated_ms = 0;
+};
+
+// A stored image and its deadline.
+struct BlobRecord {
+  std::string key;
+  std::string observation_id;
+  std::string task_id;
+  int64_t size = 0;
+  TimeMs created_ms = 0;
+  std::optional<TimeMs> delete_after_ms;  // the deadline; every stored image gets one
+  std::optional<TimeMs> deleted_ms;
+  std::string deleted_reason;             // "no_finding", "retention", …
+};
+
+// Per service × label aggregates of recognition runs.
+struct ServiceStats {
+  std::string service;
+  std::string label;
+  int64_t calls = 0;
+  int64_t good_enough = 0;
+  int64_t errors = 0;
+  int64_t fallbacks = 0;        // runs at position > 0
+  double p50_ms = 0, p95_ms = 0;
+  int64_t feedback_correct = 0, feedback_wrong = 0;
+};
+
+}  // namespace tilsyn::store

@@ -1,0 +1,164 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace tilsyn::store::sqlite {
+namespace {
+
+// Append only: never edit a migration that has shipped; add a new one instead.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 1: initial schema.
+      R"sql(
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  unit TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL DEFAULT '',
+  revision INTEGER NOT NULL DEFAULT 1,
+  legal_hold INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL DEFAULT 0,
+  updated_ms INTEGER NOT NULL DEFAULT 0,
+  json TEXT NOT NULL
+);
+CREATE INDEX tasks_by_status ON tasks(status, created_ms);
+
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  task_id TEXT NOT NULL REFERENCES tasks(id),
+  version INTEGER NOT NULL UNIQUE,
+  active INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
+
+CREATE TABLE vehicles (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  lane TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  last_lat REAL,
+  last_lon REAL,
+  last_seen_ms INTEGER
+);
+
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+
+CREATE TABLE observations (
+  id TEXT PRIMARY KEY,
+  task_id TEXT NOT NULL REFERENCES tasks(id),
+  job_id TEXT NOT NULL,
+  vehicle_id TEXT NOT NULL,
+  captured_ms INTEGER NOT NULL,
+  lat REAL NOT NULL,
+  lon REAL NOT NULL,
+  heading_deg REAL,
+  speed_kmh REAL,
+  accuracy_m REAL,
+  blob_key TEXT NOT NULL DEFAULT '',
+  image_sha256 TEXT NOT NULL DEFAULT '',
+  anonymization TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  received_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX observations_by_state ON observations(state, received_ms);
+CREATE INDEX observations_by_task ON observations(task_id);
+
+CREATE TABLE blobs (
+  key TEXT PRIMARY KEY,
+  observation_id TEXT NOT NULL REFERENCES observations(id),
+  task_id TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  delete_after_ms INTEGER,
+  deleted_ms INTEGER,
+  deleted_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX blobs_due ON blobs(delete_after_ms) WHERE deleted_ms IS NULL;
+
+CREATE TABLE recognition_runs (
+  id TEXT PRIMARY KEY,
+  observation_id TEXT NOT NULL REFERENCES observations(id),
+  service TEXT NOT NULL,
+  label TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL,
+  finished_ms INTEGER NOT NULL,
+  detections TEXT NOT NULL,
+  good_enough INTEGER NOT NULL,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_observation ON recognition_runs(observation_id);
+CREATE INDEX runs_by_service ON recognition_runs(service, label);
+
+CREATE TABLE assessments (
+  id TEXT PRIMARY KEY,
+  observation_id TEXT NOT NULL UNIQUE REFERENCES observations(id),
+  task_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  counts TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  feedback TEXT NOT NULL DEFAULT '',
+  corrected_label TEXT NOT NULL DEFAULT '',
+  satisfaction INTEGER,
+  feedback_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX assessments_by_task ON assessments(task_id, created_ms);
+
+CREATE TABLE action_runs (
+  id TEXT PRIMARY KEY,
+  assessment_id TEXT NOT NULL REFERENCES assessments(id),
+  task_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  idempotency_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  attempt_log TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX action_runs_due ON action_runs(status, next_attempt_ms);
+CREATE INDEX action_runs_by_assessment ON action_runs(assessment_id);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Status Migrate(Db& db) {
+  Transaction txn(db, Transaction::Mode::kWrite);
+  TILSYN_RETURN_IF_ERROR(txn.status());
+  TILSYN_ASSIGN_OR_RETURN(int64_t current, db.QueryInt("PRAGMA user_version"));
+  const int latest = LatestSchemaVersion();
+  if (current > latest) {
+    return Status::FailedPrecondition("database schema version " + std::to_string(current) +
+                                      " is newer than this program's " + std::to_string(latest));
+  }
+  if (current == latest) return Status::Ok();  // the destructor ends the read-only transaction
+  for (int v = static_cast<int>(current) + 1; v <= latest; ++v) {
+    Status st = db.Exec(Migrations()[static_cast<size_t>(v - 1)]);
+    if (!st.ok()) return st.Annotate("migration " + std::to_string(v));
+  }
+  TILSYN_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(latest)));
+  return txn.Commit();
+}
+
+}  // namespace tilsyn::store::sqlite

@@ -1,0 +1,210 @@
+// Observations and the records of their images (blobs) with retention deadlines.
+#include "store/sqlite/sqlite_rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace tilsyn::store::sqlite {
+namespace {
+
+// Binds every observation column except id, in kObservationColumns order, from index `first`.
+void BindObservationFields(Statement& st, int first, const Observation& o) {
+  int i = first;
+  st.Bind(i++, o.task_id).Bind(i++, o.job_id).Bind(i++, o.vehicle_id).Bind(i++, o.captured_ms);
+  st.Bind(i++, o.lat).Bind(i++, o.lon);
+  st.Bind(i++, o.heading_deg).Bind(i++, o.speed_kmh).Bind(i++, o.accuracy_m);
+  st.Bind(i++, o.blob_key).Bind(i++, o.image_sha256).Bind(i++, o.anonymization.dump());
+  st.Bind(i++, ToString(o.state)).Bind(i++, o.error).Bind(i++, o.attempts);
+  st.Bind(i++, o.received_ms).Bind(i++, o.updated_ms);
+}
+
+Result<bool> ObservationExists(Db& db, const std::string& id) {
+  TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare("SELECT 1 FROM observations WHERE id = ?"));
+  st.Bind(1, id);
+  return st.Step();
+}
+
+}  // namespace
+
+Result<bool> SqliteStore::InsertObservation(const Observation& obs, const BlobRecord& blob) {
+  if (obs.id.empty()) return Status::InvalidArgument("observation id is empty", "id");
+  bool inserted = false;
+  TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(bool exists, ObservationExists(db, obs.id));
+    if (exists) return Status::Ok();
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("INSERT INTO observations (" + std::string(kObservationColumns) +
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    st.Bind(1, obs.id);
+    BindObservationFields(st, 2, obs);
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    if (!blob.key.empty()) {
+      TILSYN_ASSIGN_OR_RETURN(Statement bst,
+                              db.Prepare("INSERT INTO blobs (" + std::string(kBlobColumns) +
+                                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+      bst.Bind(1, blob.key)
+          .Bind(2, blob.observation_id.empty() ? obs.id : blob.observation_id)
+          .Bind(3, blob.task_id.empty() ? obs.task_id : blob.task_id)
+          .Bind(4, blob.size)
+          .Bind(5, blob.created_ms)
+          .Bind(6, blob.delete_after_ms)
+          .Bind(7, blob.deleted_ms)
+          .Bind(8, blob.deleted_reason);
+      TILSYN_RETURN_IF_ERROR(bst.Run());
+    }
+    inserted = true;
+    return Status::Ok();
+  }));
+  return inserted;
+}
+
+Result<Observation> SqliteStore::GetObservation(const std::string& id) {
+  Observation out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare(Select(kObservationColumns, "observations", "WHERE id = ?")));
+    st.Bind(1, id);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no observation " + id, "id");
+    out = ReadObservation(st);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::UpdateObservation(const Observation& obs) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE observations SET task_id = ?, job_id = ?, vehicle_id = ?, "
+                   "captured_ms = ?, lat = ?, lon = ?, heading_deg = ?, speed_kmh = ?, "
+                   "accuracy_m = ?, blob_key = ?, image_sha256 = ?, anonymization = ?, state = ?, "
+                   "error = ?, attempts = ?, received_ms = ?, updated_ms = ? WHERE id = ?"));
+    BindObservationFields(st, 1, obs);
+    st.Bind(18, obs.id);
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    if (db.Changes() == 0) return Status::NotFound("no observation " + obs.id, "id");
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Observation>> SqliteStore::ObservationsInState(ObservationState state,
+                                                                  int limit) {
+  std::vector<Observation> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare(Select(kObservationColumns, "observations",
+                          "WHERE state = ? ORDER BY received_ms, captured_ms, id LIMIT ?")));
+    st.Bind(1, ToString(state)).Bind(2, limit > 0 ? limit : -1);
+    while (true) {
+      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadObservation(st));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::map<std::string, int64_t>> SqliteStore::CountObservationsByState() {
+  std::map<std::string, int64_t> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        out, QueryCounts(db, "SELECT state, COUNT(*) FROM observations GROUP BY state"));
+    return Status::Ok();
+  }));
+  for (auto s : {ObservationState::kStored, ObservationState::kAssessed, ObservationState::kDone,
+                 ObservationState::kFailed}) {
+    out.try_emplace(std::string(ToString(s)), 0);
+  }
+  return out;
+}
+
+// ---- blobs
+
+Result<BlobRecord> SqliteStore::GetBlob(const std::string& key) {
+  BlobRecord out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(Select(kBlobColumns, "blobs", "WHERE key = ?")));
+    st.Bind(1, key);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no blob " + key, "key");
+    out = ReadBlob(st);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare("SELECT deleted_ms IS NOT NULL FROM blobs WHERE key = ?"));
+    st.Bind(1, key);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no blob " + key, "key");
+    if (st.Int(0) != 0) return Status::FailedPrecondition("blob " + key + " is already deleted", "key");
+    TILSYN_ASSIGN_OR_RETURN(Statement up,
+                            db.Prepare("UPDATE blobs SET delete_after_ms = ? WHERE key = ?"));
+    up.Bind(1, delete_after_ms).Bind(2, key);
+    return up.Run();
+  });
+}
+
+Status SqliteStore::MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare("SELECT deleted_ms IS NOT NULL FROM blobs WHERE key = ?"));
+    st.Bind(1, key);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no blob " + key, "key");
+    // Deleting twice (two sweepers, a retry) keeps the first record.
+    if (st.Int(0) != 0) return Status::Ok();
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement up,
+        db.Prepare("UPDATE blobs SET deleted_ms = ?, deleted_reason = ? WHERE key = ?"));
+    up.Bind(1, at).Bind(2, reason).Bind(3, key);
+    TILSYN_RETURN_IF_ERROR(up.Run());
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement obs,
+        db.Prepare("UPDATE observations SET blob_key = '' WHERE blob_key = ? AND id = "
+                   "(SELECT observation_id FROM blobs WHERE key = ?)"));
+    obs.Bind(1, key).Bind(2, key);
+    return obs.Run();
+  });
+}
+
+Result<std::vector<BlobRecord>> SqliteStore::BlobsDue(TimeMs now, int limit) {
+  std::vector<BlobRecord> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare(Select(Prefixed(kBlobColumns, "b"), "blobs b LEFT JOIN tasks t ON t.id = b.task_id",
+                          "WHERE b.deleted_ms IS NULL AND b.delete_after_ms IS NOT NULL "
+                          "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
+                          "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
+    st.Bind(1, now).Bind(2, limit > 0 ? limit : -1);
+    while (true) {
+      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadBlob(st));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::map<std::string, int64_t>> SqliteStore::CountBlobs() {
+  std::map<std::string, int64_t> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        out, QueryCounts(db,
+                         "SELECT CASE WHEN deleted_ms IS NULL THEN 'kept' ELSE 'deleted' END AS s, "
+                         "COUNT(*) FROM blobs GROUP BY s"));
+    return Status::Ok();
+  }));
+  out.try_emplace("kept", 0);
+  out.try_emplace("deleted", 0);
+  return out;
+}
+
+}  // namespace tilsyn::store::sqlite

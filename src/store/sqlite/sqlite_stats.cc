@@ -1,0 +1,65 @@
+// Per service × label success statistics from recognition runs, joined with inspectors' feedback.
+// Percentiles are computed here (SQLite has none) with the nearest-rank method.
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace tilsyn::store::sqlite {
+namespace {
+
+// Nearest-rank percentile of sorted values: the value at rank ceil(p/100 · n); 0 when empty.
+double NearestRank(const std::vector<int64_t>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  rank = std::clamp<size_t>(rank, 1, sorted.size());
+  return static_cast<double>(sorted[rank - 1]);
+}
+
+}  // namespace
+
+Result<std::vector<ServiceStats>> SqliteStore::ServiceStatsSummary() {
+  std::map<std::pair<std::string, std::string>, ServiceStats> groups;
+  std::map<std::pair<std::string, std::string>, std::vector<int64_t>> latencies;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("SELECT r.service, r.label, r.good_enough, r.error, r.position, r.started_ms, "
+                   "r.finished_ms, COALESCE(a.feedback, '') FROM recognition_runs r "
+                   "LEFT JOIN assessments a ON a.observation_id = r.observation_id"));
+    while (true) {
+      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      auto key = std::make_pair(st.Text(0), st.Text(1));
+      ServiceStats& s = groups[key];
+      s.service = key.first;
+      s.label = key.second;
+      const bool good = st.Int(2) != 0;
+      s.calls++;
+      if (good) s.good_enough++;
+      if (!st.Text(3).empty()) s.errors++;
+      if (st.Int(4) > 0) s.fallbacks++;
+      latencies[key].push_back(std::max<int64_t>(0, st.Int(6) - st.Int(5)));
+      // Feedback judges the result that was used: the good-enough run(s) of the observation.
+      if (good) {
+        const std::string feedback = st.Text(7);
+        if (feedback == "correct") s.feedback_correct++;
+        if (feedback == "wrong" || feedback == "corrected") s.feedback_wrong++;
+      }
+    }
+    return Status::Ok();
+  }));
+  std::vector<ServiceStats> out;
+  out.reserve(groups.size());
+  for (auto& [key, s] : groups) {  // std::map: ordered by service, then label
+    std::vector<int64_t>& l = latencies[key];
+    std::sort(l.begin(), l.end());
+    s.p50_ms = NearestRank(l, 50);
+    s.p95_ms = NearestRank(l, 95);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace tilsyn::store::sqlite

@@ -1,0 +1,88 @@
+// SqliteStore: the Store on one SQLite connection (WAL, busy_timeout 5 s, foreign keys on),
+// guarded by a mutex so every public method is one transaction seen whole by other threads.
+// The methods are implemented per resource in sqlite_tasks.cc, sqlite_vehicles.cc,
+// sqlite_observations.cc, sqlite_assessments.cc and sqlite_stats.cc. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace tilsyn::store::sqlite {
+
+class SqliteStore : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+
+  Status CreateTask(const tasks::Task& task) override;
+  Result<tasks::Task> GetTask(const std::string& id) override;
+  Result<std::vector<tasks::Task>> ListTasks(const TaskFilter& filter) override;
+  Status UpdateTask(const tasks::Task& task,
+                    const std::optional<tasks::CaptureJob>& job) override;
+
+  Result<std::vector<tasks::CaptureJob>> JobsSince(int64_t since) override;
+  Result<tasks::CaptureJob> GetJob(const std::string& id) override;
+  Result<int64_t> CurrentJobVersion() override;
+
+  Status CreateVehicle(const Vehicle& v) override;
+  Result<Vehicle> GetVehicle(const std::string& id) override;
+  Result<std::vector<Vehicle>> ListVehicles() override;
+  Status UpdateVehiclePosition(const std::string& id, double lat, double lon, TimeMs at) override;
+  Status PutToken(const TokenRecord& token) override;
+  Result<TokenRecord> GetTokenByHash(const std::string& token_hash) override;
+  Result<int64_t> CountTokens() override;
+
+  Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) override;
+  Result<Observation> GetObservation(const std::string& id) override;
+  Status UpdateObservation(const Observation& obs) override;
+  Result<std::vector<Observation>> ObservationsInState(ObservationState state, int limit) override;
+  Result<std::map<std::string, int64_t>> CountObservationsByState() override;
+
+  Status RecordAssessment(const std::string& observation_id,
+                          const std::vector<RecognitionRunRecord>& runs,
+                          const AssessmentRecord& assessment,
+                          const std::vector<ActionRunRecord>& actions) override;
+  Result<std::vector<RecognitionRunRecord>> RunsForObservation(
+      const std::string& observation_id) override;
+  Result<AssessmentRecord> GetAssessment(const std::string& id) override;
+  Result<AssessmentRecord> GetAssessmentForObservation(const std::string& obs_id) override;
+  Result<std::vector<AssessmentRecord>> ListAssessments(const AssessmentFilter& f) override;
+  Status UpdateAssessmentFeedback(const AssessmentRecord& a) override;
+  Result<std::map<std::string, int64_t>> CountAssessmentsByOutcome() override;
+
+  Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override;
+  Status UpdateActionRun(const ActionRunRecord& run) override;
+  Result<std::vector<ActionRunRecord>> ListActionRuns(
+      const std::optional<std::string>& assessment_id, int limit) override;
+
+  Result<BlobRecord> GetBlob(const std::string& key) override;
+  Status SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) override;
+  Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) override;
+  Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) override;
+  Result<std::map<std::string, int64_t>> CountBlobs() override;
+
+  Result<std::vector<ServiceStats>> ServiceStatsSummary() override;
+
+ private:
+  // Runs `body` under the mutex inside one transaction; commits when it returns ok, rolls back
+  // otherwise. Read-only bodies use a deferred transaction (a consistent snapshot).
+  Status InTxn(Transaction::Mode mode, const std::function<Status(Db&)>& body);
+  Status Read(const std::function<Status(Db&)>& body) {
+    return InTxn(Transaction::Mode::kRead, body);
+  }
+  Status Write(const std::function<Status(Db&)>& body) {
+    return InTxn(Transaction::Mode::kWrite, body);
+  }
+
+  std::mutex mu_;
+  std::unique_ptr<Db> db_;
+};
+
+// Runs a statement counting rows into a name -> n map (columns: name, count).
+Result<std::map<std::string, int64_t>> QueryCounts(Db& db, std::string_view sql);
+
+}  // namespace tilsyn::store::sqlite

@@ -1,0 +1,107 @@
+// Vehicles and bearer tokens (stored by hash only).
+#include "store/sqlite/sqlite_rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace tilsyn::store::sqlite {
+
+Status SqliteStore::CreateVehicle(const Vehicle& v) {
+  if (v.id.empty()) return Status::InvalidArgument("vehicle id is empty", "id");
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("INSERT INTO vehicles (id, name, kind, lane, created_ms, last_lat, last_lon, "
+                   "last_seen_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    st.Bind(1, v.id).Bind(2, v.name).Bind(3, v.kind).Bind(4, v.lane).Bind(5, v.created_ms);
+    st.Bind(6, v.last_lat).Bind(7, v.last_lon).Bind(8, v.last_seen_ms);
+    Status s = st.Run();
+    if (s.code() == Code::kAlreadyExists) return Status::AlreadyExists("vehicle " + v.id + " exists");
+    return s;
+  });
+}
+
+Result<Vehicle> SqliteStore::GetVehicle(const std::string& id) {
+  Vehicle out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare(Select(kVehicleColumns, "vehicles", "WHERE id = ?")));
+    st.Bind(1, id);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no vehicle " + id, "id");
+    out = ReadVehicle(st);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Vehicle>> SqliteStore::ListVehicles() {
+  std::vector<Vehicle> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare(Select(kVehicleColumns, "vehicles", "ORDER BY name, id")));
+    while (true) {
+      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadVehicle(st));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::UpdateVehiclePosition(const std::string& id, double lat, double lon,
+                                          TimeMs at) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE vehicles SET last_lat = ?, last_lon = ?, last_seen_ms = ? WHERE id = ?"));
+    st.Bind(1, lat).Bind(2, lon).Bind(3, at).Bind(4, id);
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    if (db.Changes() == 0) return Status::NotFound("no vehicle " + id, "id");
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::PutToken(const TokenRecord& token) {
+  if (token.token_hash.empty()) return Status::InvalidArgument("token hash is empty", "token_hash");
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("INSERT INTO tokens (token_hash, role, subject, created_ms) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT(token_hash) DO UPDATE SET role = excluded.role, "
+                   "subject = excluded.subject, created_ms = excluded.created_ms"));
+    st.Bind(1, token.token_hash).Bind(2, ToString(token.role)).Bind(3, token.subject);
+    st.Bind(4, token.created_ms);
+    return st.Run();
+  });
+}
+
+Result<TokenRecord> SqliteStore::GetTokenByHash(const std::string& token_hash) {
+  TokenRecord out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("SELECT token_hash, role, subject, created_ms FROM tokens WHERE token_hash = ?"));
+    st.Bind(1, token_hash);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound("no such token");
+    auto role = ParseRole(st.Text(1));
+    if (!role) return Status::Internal("stored token has an unknown role");
+    out.token_hash = st.Text(0);
+    out.role = *role;
+    out.subject = st.Text(2);
+    out.created_ms = st.Int(3);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<int64_t> SqliteStore::CountTokens() {
+  int64_t out = 0;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(out, db.QueryInt("SELECT COUNT(*) FROM tokens"));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace tilsyn::store::sqlite

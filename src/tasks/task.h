@@ -1,0 +1,89 @@
+// Task: an inspector's order — what to look for, where, when, the rule that turns detections into
+// an outcome, the actions per outcome and how long evidence is kept. Plain value type.
+// JSON (de)serialisation with field-naming validation is in task_json.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "geo/geofence.h"
+
+namespace tilsyn::tasks {
+
+enum class TaskKind { kPresence, kAbsence, kCount };
+enum class TaskStatus { kDraft, kActive, kPaused, kCompleted, kCancelled };
+enum class Outcome { kOk, kFinding, kInconclusive };
+
+std::string_view ToString(TaskKind k);
+std::string_view ToString(TaskStatus s);
+std::string_view ToString(Outcome o);
+std::optional<TaskKind> ParseTaskKind(std::string_view s);
+std::optional<TaskStatus> ParseTaskStatus(std::string_view s);
+std::optional<Outcome> ParseOutcome(std::string_view s);
+
+struct Target {
+  std::string label;            // e.g. "person"
+  double min_confidence = 0.5;  // a detection at or above this counts
+};
+
+// One weekly window in the task's time zone: [start_minute, end_minute) on `weekday`.
+struct WeeklyWindow {
+  int weekday = 0;       // 0 = Monday … 6 = Sunday
+  int start_minute = 0;  // 0 … 1439
+  int end_minute = 1440; // 1 … 1440, > start_minute
+};
+
+struct Schedule {
+  TimeMs valid_from = 0;                  // inclusive
+  TimeMs valid_to = 0;                    // exclusive; > valid_from
+  std::string time_zone = "Europe/Copenhagen";
+  std::vector<WeeklyWindow> windows;      // empty = any time within validity
+  int64_t min_interval_s = 0;             // between two observations of one vehicle
+};
+
+struct Rule {
+  // count: the outcome is ok when min_count <= n <= max_count, else a finding.
+  int64_t min_count = 0;
+  std::optional<int64_t> max_count;
+  // count: only detections with at least this box height in pixels are counted (0 = all).
+  int min_box_height_px = 0;
+};
+
+struct ActionSpec {
+  std::string type;                 // "log" or "webhook"
+  std::vector<Outcome> on;          // outcomes that trigger it
+  std::string url;                  // webhook only
+  std::string secret;               // webhook HMAC key; never returned by the API
+};
+
+struct Retention {
+  int evidence_days = 30;           // findings are kept this long
+  bool keep_non_findings = false;   // keep ok/inconclusive images as documentation
+  bool legal_hold = false;          // stops all deletion for this task
+};
+
+struct Task {
+  std::string id;        // UUID
+  std::string title;
+  std::string unit;      // owning administrative unit
+  std::string owner;     // creating user
+  TaskKind kind = TaskKind::kPresence;
+  std::vector<Target> targets;
+  geo::Geofence area = geo::Geofence::Circle({55.6761, 12.5683}, 25);
+  std::optional<double> heading_deg;     // approach heading, 0 = north
+  double heading_tolerance_deg = 45;
+  std::optional<double> max_speed_kmh;
+  Schedule schedule;
+  Rule rule;
+  std::vector<ActionSpec> actions;
+  Retention retention;
+  std::string data_class = "internal";  // which recognition services may see its images
+  TaskStatus status = TaskStatus::kDraft;
+  int64_t revision = 1;                  // +1 on each change
+  TimeMs created_ms = 0;
+  TimeMs updated_ms = 0;
+};
+
+}  // namespace tilsyn::tasks

@@ -1,0 +1,202 @@
+#include "tasks/task_json.h"
+
+#include "core/time_format.h"
+#include "tasks/schedule_json.h"
+
+namespace tilsyn::tasks {
+namespace {
+
+std::string Idx(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+Result<std::vector<Target>> ParseTargets(const Json& j) {
+  if (!j.contains("targets") || !j["targets"].is_array() || j["targets"].empty()) {
+    return Status::InvalidArgument("at least one target is required", "targets");
+  }
+  std::vector<Target> out;
+  const Json& ts = j["targets"];
+  for (size_t i = 0; i < ts.size(); ++i) {
+    std::string p = Idx("targets", i);
+    if (!ts[i].is_object()) return Status::InvalidArgument("must be an object", p);
+    Target t;
+    TILSYN_ASSIGN_OR_RETURN(t.label, GetString(ts[i], "label", p + ".label"));
+    if (t.label.empty() || t.label.size() > 64) {
+      return Status::InvalidArgument("label must be 1–64 characters", p + ".label");
+    }
+    TILSYN_ASSIGN_OR_RETURN(auto c, GetOptNumber(ts[i], "min_confidence", p + ".min_confidence"));
+    if (c) {
+      if (!(*c > 0 && *c <= 1)) {
+        return Status::InvalidArgument("min_confidence must be in (0, 1]", p + ".min_confidence");
+      }
+      t.min_confidence = *c;
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
+Result<Rule> ParseRule(const Json& j) {
+  Rule r;
+  if (!j.contains("rule") || j["rule"].is_null()) return r;
+  const Json& rj = j["rule"];
+  if (!rj.is_object()) return Status::InvalidArgument("must be an object", "rule");
+  TILSYN_ASSIGN_OR_RETURN(auto mn, GetOptInt(rj, "min_count", "rule.min_count"));
+  TILSYN_ASSIGN_OR_RETURN(auto mx, GetOptInt(rj, "max_count", "rule.max_count"));
+  TILSYN_ASSIGN_OR_RETURN(auto mh, GetOptInt(rj, "min_box_height_px", "rule.min_box_height_px"));
+  if (mn) {
+    if (*mn < 0) return Status::InvalidArgument("must be >= 0", "rule.min_count");
+    r.min_count = *mn;
+  }
+  if (mx) {
+    if (*mx < r.min_count) return Status::InvalidArgument("must be >= min_count", "rule.max_count");
+    r.max_count = *mx;
+  }
+  if (mh) {
+    if (*mh < 0 || *mh > 10000) return Status::InvalidArgument("must be 0..10000", "rule.min_box_height_px");
+    r.min_box_height_px = static_cast<int>(*mh);
+  }
+  return r;
+}
+
+Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
+  std::vector<ActionSpec> out;
+  if (!j.contains("actions") || j["actions"].is_null()) return out;
+  const Json& as = j["actions"];
+  if (!as.is_array()) return Status::InvalidArgument("must be an array", "actions");
+  for (size_t i = 0; i < as.size(); ++i) {
+    std::string p = Idx("actions", i);
+    if (!as[i].is_object()) return Status::InvalidArgument("must be an object", p);
+    ActionSpec a;
+    TILSYN_ASSIGN_OR_RETURN(a.type, GetString(as[i], "type", p + ".type"));
+    if (a.type != "log" && a.type != "webhook") {
+      return Status::InvalidArgument("type must be log or webhook", p + ".type");
+    }
+    const Json* on = as[i].contains("on") ? &as[i]["on"] : nullptr;
+    if (!on || !on->is_array() || on->empty()) {
+      return Status::InvalidArgument("on must list outcomes (ok, finding, inconclusive)", p + ".on");
+    }
+    for (size_t k = 0; k < on->size(); ++k) {
+      auto o = (*on)[k].is_string() ? ParseOutcome((*on)[k].get<std::string>()) : std::nullopt;
+      if (!o) return Status::InvalidArgument("must be ok, finding or inconclusive", Idx(p + ".on", k));
+      a.on.push_back(*o);
+    }
+    if (a.type == "webhook") {
+      TILSYN_ASSIGN_OR_RETURN(a.url, GetString(as[i], "url", p + ".url"));
+      if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0) {
+        return Status::InvalidArgument("url must be http:// or https://", p + ".url");
+      }
+      TILSYN_ASSIGN_OR_RETURN(auto sec, GetOptString(as[i], "secret", p + ".secret"));
+      a.secret = sec.value_or("");
+    }
+    out.push_back(a);
+  }
+  return out;
+}
+
+Result<Retention> ParseRetention(const Json& j) {
+  Retention r;
+  if (!j.contains("retention") || j["retention"].is_null()) return r;
+  const Json& rj = j["retention"];
+  if (!rj.is_object()) return Status::InvalidArgument("must be an object", "retention");
+  TILSYN_ASSIGN_OR_RETURN(auto d, GetOptInt(rj, "evidence_days", "retention.evidence_days"));
+  if (d) {
+    if (*d < 1 || *d > 3650) return Status::InvalidArgument("must be 1..3650", "retention.evidence_days");
+    r.evidence_days = static_cast<int>(*d);
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto k, GetOptBool(rj, "keep_non_findings", "retention.keep_non_findings"));
+  TILSYN_ASSIGN_OR_RETURN(auto h, GetOptBool(rj, "legal_hold", "retention.legal_hold"));
+  r.keep_non_findings = k.value_or(false);
+  r.legal_hold = h.value_or(false);
+  return r;
+}
+
+}  // namespace
+
+Result<Task> TaskFromJson(const Json& j) {
+  if (!j.is_object()) return Status::InvalidArgument("the body must be a JSON object", "body");
+  Task t;
+  TILSYN_ASSIGN_OR_RETURN(t.title, GetString(j, "title", "title"));
+  if (t.title.empty() || t.title.size() > 200) {
+    return Status::InvalidArgument("title must be 1–200 characters", "title");
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto unit, GetOptString(j, "unit", "unit"));
+  t.unit = unit.value_or("");
+  TILSYN_ASSIGN_OR_RETURN(std::string kind, GetString(j, "kind", "kind"));
+  auto k = ParseTaskKind(kind);
+  if (!k) return Status::InvalidArgument("kind must be presence, absence or count", "kind");
+  t.kind = *k;
+  TILSYN_ASSIGN_OR_RETURN(t.targets, ParseTargets(j));
+  if (!j.contains("area")) return Status::InvalidArgument("required field is missing", "area");
+  TILSYN_ASSIGN_OR_RETURN(t.area, geo::Geofence::FromGeoJson(j["area"], "area"));
+  TILSYN_ASSIGN_OR_RETURN(t.heading_deg, GetOptNumber(j, "heading_deg", "heading_deg"));
+  if (t.heading_deg && (*t.heading_deg < 0 || *t.heading_deg >= 360)) {
+    return Status::InvalidArgument("must be within 0..360", "heading_deg");
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto tol, GetOptNumber(j, "heading_tolerance_deg", "heading_tolerance_deg"));
+  if (tol) {
+    if (!(*tol > 0 && *tol <= 180)) {
+      return Status::InvalidArgument("must be within (0, 180]", "heading_tolerance_deg");
+    }
+    t.heading_tolerance_deg = *tol;
+  }
+  TILSYN_ASSIGN_OR_RETURN(t.max_speed_kmh, GetOptNumber(j, "max_speed_kmh", "max_speed_kmh"));
+  if (t.max_speed_kmh && !(*t.max_speed_kmh > 0)) {
+    return Status::InvalidArgument("must be > 0", "max_speed_kmh");
+  }
+  if (!j.contains("schedule")) return Status::InvalidArgument("required field is missing", "schedule");
+  TILSYN_ASSIGN_OR_RETURN(t.schedule, ScheduleFromJson(j["schedule"], "schedule"));
+  TILSYN_ASSIGN_OR_RETURN(t.rule, ParseRule(j));
+  TILSYN_ASSIGN_OR_RETURN(t.actions, ParseActions(j));
+  TILSYN_ASSIGN_OR_RETURN(t.retention, ParseRetention(j));
+  TILSYN_ASSIGN_OR_RETURN(auto dc, GetOptString(j, "data_class", "data_class"));
+  if (dc) {
+    if (*dc != "local" && *dc != "internal" && *dc != "external") {
+      return Status::InvalidArgument("must be local, internal or external", "data_class");
+    }
+    t.data_class = *dc;
+  }
+  return t;
+}
+
+Json TaskToJson(const Task& t, bool include_secrets) {
+  Json targets = Json::array();
+  for (const Target& g : t.targets) targets.push_back({{"label", g.label}, {"min_confidence", g.min_confidence}});
+  Json actions = Json::array();
+  for (const ActionSpec& a : t.actions) {
+    Json on = Json::array();
+    for (Outcome o : a.on) on.push_back(ToString(o));
+    Json aj = {{"type", a.type}, {"on", on}};
+    if (a.type == "webhook") {
+      aj["url"] = a.url;
+      if (include_secrets) aj["secret"] = a.secret;
+      else aj["has_secret"] = !a.secret.empty();
+    }
+    actions.push_back(aj);
+  }
+  Json rule = {{"min_count", t.rule.min_count}, {"min_box_height_px", t.rule.min_box_height_px}};
+  if (t.rule.max_count) rule["max_count"] = *t.rule.max_count;
+  Json j = {{"id", t.id},
+            {"title", t.title},
+            {"unit", t.unit},
+            {"owner", t.owner},
+            {"kind", ToString(t.kind)},
+            {"targets", targets},
+            {"area", t.area.ToGeoJson()},
+            {"heading_tolerance_deg", t.heading_tolerance_deg},
+            {"schedule", ScheduleToJson(t.schedule)},
+            {"rule", rule},
+            {"actions", actions},
+            {"retention",
+             {{"evidence_days", t.retention.evidence_days},
+              {"keep_non_findings", t.retention.keep_non_findings},
+              {"legal_hold", t.retention.legal_hold}}},
+            {"data_class", t.data_class},
+            {"status", ToString(t.status)},
+            {"revision", t.revision},
+            {"created_at", FormatIso8601(t.created_ms)},
+            {"updated_at", FormatIso8601(t.updated_ms)}};
+  if (t.heading_deg) j["heading_deg"] = *t.heading_deg;
+  if (t.max_speed_kmh) j["max_speed_kmh"] = *t.max_speed_kmh;
+  return j;
+}
+
+}  // namespace tilsyn::tasks

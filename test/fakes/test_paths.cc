@@ -1,0 +1,37 @@
+#include "fakes/test_paths.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+namespace tilsyn::testing {
+
+std::string SourceDir() {
+  const char* e = std::getenv("TILSYN_SOURCE_DIR");
+  return e ? e : ".";
+}
+
+std::string BinDir() {
+  const char* e = std::getenv("TILSYN_BIN_DIR");
+  return e ? e : "build/bin";
+}
+
+std::string SharedDir() {
+  std::filesystem::path p = std::filesystem::path(SourceDir()) / ".." / "shared";
+  std::error_code ec;
+  if (std::filesystem::is_directory(p, ec)) return std::filesystem::canonical(p, ec).string();
+  return "";
+}
+
+TempDir::TempDir() {
+  std::string tmpl = "/tmp/tilsyn-test-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace tilsyn::testing

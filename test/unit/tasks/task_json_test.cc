@@ -1,0 +1,79 @@
+#include "tasks/task_json.h"
+
+#include <gtest/gtest.h>
+
+namespace tilsyn::tasks {
+namespace {
+
+Json ValidTask() {
+  return Json::parse(R"({
+    "title": "Skip at Nørrebrogade", "unit": "TMF", "kind": "count",
+    "targets": [{"label": "person", "min_confidence": 0.6}],
+    "area": {"type": "Point", "coordinates": [12.5683, 55.6761], "radius_m": 30},
+    "schedule": {"valid_from": "2026-01-01T00:00:00Z", "valid_to": "2027-01-01T00:00:00Z",
+                 "windows": [{"weekday": 0, "start": "07:00", "end": "18:00"}], "min_interval_s": 60},
+    "rule": {"min_count": 0, "max_count": 3},
+    "actions": [{"type": "webhook", "on": ["finding"], "url": "http://127.0.0.1:9/h", "secret": "s3"}],
+    "retention": {"evidence_days": 10, "keep_non_findings": true}
+  })");
+}
+
+std::string FieldOfError(Json j) {
+  auto t = TaskFromJson(j);
+  EXPECT_FALSE(t.ok());
+  return t.ok() ? "" : t.status().field();
+}
+
+TEST(TaskJson, ParsesAValidTask) {
+  auto t = TaskFromJson(ValidTask());
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->kind, TaskKind::kCount);
+  EXPECT_EQ(t->targets[0].min_confidence, 0.6);
+  EXPECT_EQ(t->schedule.windows[0].start_minute, 420);
+  EXPECT_EQ(t->schedule.time_zone, "Europe/Copenhagen");
+  EXPECT_EQ(*t->rule.max_count, 3);
+  EXPECT_EQ(t->actions[0].secret, "s3");
+  EXPECT_TRUE(t->retention.keep_non_findings);
+}
+
+TEST(TaskJson, RoundTripKeepsEverythingButHidesSecrets) {
+  Task t = *TaskFromJson(ValidTask());
+  Json pub = TaskToJson(t);
+  EXPECT_FALSE(pub["actions"][0].contains("secret"));
+  Task back = *TaskFromJson(TaskToJson(t, /*include_secrets=*/true));
+  EXPECT_EQ(TaskToJson(back, true), TaskToJson(t, true));
+}
+
+TEST(TaskJson, NamesTheFieldOfEachMistake) {
+  Json j = ValidTask();
+  j["targets"] = Json::array();
+  EXPECT_EQ(FieldOfError(j), "targets");
+  j = ValidTask();
+  j["schedule"]["valid_to"] = "2025-01-01T00:00:00Z";
+  EXPECT_EQ(FieldOfError(j), "schedule.valid_to");
+  j = ValidTask();
+  j["kind"] = "sometimes";
+  EXPECT_EQ(FieldOfError(j), "kind");
+  j = ValidTask();
+  j["area"]["coordinates"] = {12.5, 95};
+  EXPECT_EQ(FieldOfError(j), "area.coordinates");
+  j = ValidTask();
+  j["targets"][0]["min_confidence"] = 2;
+  EXPECT_EQ(FieldOfError(j), "targets[0].min_confidence");
+  j = ValidTask();
+  j["actions"][0]["url"] = "ftp://x";
+  EXPECT_EQ(FieldOfError(j), "actions[0].url");
+  j = ValidTask();
+  j["schedule"]["time_zone"] = "Europe/Atlantis";
+  EXPECT_EQ(FieldOfError(j), "schedule.time_zone");
+  j = ValidTask();
+  j["schedule"]["windows"][0]["end"] = "06:00";
+  EXPECT_EQ(FieldOfError(j), "schedule.windows[0].end");
+  j = ValidTask();
+  j["rule"]["max_count"] = -1;
+  EXPECT_EQ(FieldOfError(j), "rule.max_count");
+  EXPECT_EQ(FieldOfError(Json::array()), "body");
+}
+
+}  // namespace
+}  // namespace tilsyn::tasks
