@@ -17,7 +17,8 @@ Status ValidateKey(const std::string& key) {
   for (char c : key) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '.' || c == '-';
-    if (!ok) return Status::InvalidArgument("blob key has a character outside [A-Za-z0-9_.-]", "key");
+    if (!ok)
+      return Status::InvalidArgument("blob key has a character outside [A-Za-z0-9_.-]", "key");
   }
   if (key.find("..") != std::string::npos || key == ".") {
     return Status::InvalidArgument("blob key must not contain '..'", "key");

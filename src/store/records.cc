@@ -4,10 +4,14 @@ namespace tilsyn::store {
 
 std::string_view ToString(Role r) {
   switch (r) {
-    case Role::kAdmin: return "admin";
-    case Role::kInspector: return "inspector";
-    case Role::kDpo: return "dpo";
-    case Role::kVehicle: return "vehicle";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kInspector:
+      return "inspector";
+    case Role::kDpo:
+      return "dpo";
+    case Role::kVehicle:
+      return "vehicle";
   }
   return "inspector";
 }
@@ -22,10 +26,14 @@ std::optional<Role> ParseRole(std::string_view s) {
 
 std::string_view ToString(ObservationState s) {
   switch (s) {
-    case ObservationState::kStored: return "stored";
-    case ObservationState::kAssessed: return "assessed";
-    case ObservationState::kDone: return "done";
-    case ObservationState::kFailed: return "failed";
+    case ObservationState::kStored:
+      return "stored";
+    case ObservationState::kAssessed:
+      return "assessed";
+    case ObservationState::kDone:
+      return "done";
+    case ObservationState::kFailed:
+      return "failed";
   }
   return "stored";
 }
@@ -40,9 +48,12 @@ std::optional<ObservationState> ParseObservationState(std::string_view s) {
 
 std::string_view ToString(ActionStatus s) {
   switch (s) {
-    case ActionStatus::kPending: return "pending";
-    case ActionStatus::kSucceeded: return "succeeded";
-    case ActionStatus::kFailed: return "failed";
+    case ActionStatus::kPending:
+      return "pending";
+    case ActionStatus::kSucceeded:
+      return "succeeded";
+    case ActionStatus::kFailed:
+      return "failed";
   }
   return "pending";
 }

@@ -13,7 +13,7 @@
 namespace tilsyn::store {
 
 struct Vehicle {
-  std::string id;    // UUID
+  std::string id;  // UUID
   std::string name;
   std::string kind = "sweeper";  // sweeper, waste_truck, …
   std::string lane = "roadway";  // roadway, bike_lane, both
@@ -28,9 +28,9 @@ std::optional<Role> ParseRole(std::string_view s);
 
 // A bearer token; only its SHA-256 is stored.
 struct TokenRecord {
-  std::string token_hash;   // hex SHA-256 of the token
+  std::string token_hash;  // hex SHA-256 of the token
   Role role = Role::kInspector;
-  std::string subject;      // user name, or the vehicle id for Role::kVehicle
+  std::string subject;  // user name, or the vehicle id for Role::kVehicle
   TimeMs created_ms = 0;
 };
 
@@ -43,19 +43,19 @@ std::string_view ToString(ObservationState s);
 std::optional<ObservationState> ParseObservationState(std::string_view s);
 
 struct Observation {
-  std::string id;          // UUID made on the vehicle; idempotency key
+  std::string id;  // UUID made on the vehicle; idempotency key
   std::string task_id;
   std::string job_id;
   std::string vehicle_id;
   TimeMs captured_ms = 0;
   double lat = 0, lon = 0;
   std::optional<double> heading_deg, speed_kmh, accuracy_m;
-  std::string blob_key;          // empty after the image was deleted
-  std::string image_sha256;      // of the stored (anonymized, re-encoded) JPEG
+  std::string blob_key;                 // empty after the image was deleted
+  std::string image_sha256;             // of the stored (anonymized, re-encoded) JPEG
   Json anonymization = Json::object();  // report from vehicle and server
   ObservationState state = ObservationState::kStored;
   std::string error;
-  int attempts = 0;              // pipeline attempts
+  int attempts = 0;  // pipeline attempts
   TimeMs received_ms = 0;
   TimeMs updated_ms = 0;
 };
@@ -64,24 +64,24 @@ struct RecognitionRunRecord {
   std::string id;
   std::string observation_id;
   std::string service;
-  std::string label;         // the task's primary target label
-  int position = 0;          // 0 = first service asked, 1 = first fallback, …
+  std::string label;  // the task's primary target label
+  int position = 0;   // 0 = first service asked, 1 = first fallback, …
   TimeMs started_ms = 0, finished_ms = 0;
   Json detections = Json::array();
   bool good_enough = false;
-  std::string error;         // empty on success
+  std::string error;  // empty on success
 };
 
 struct AssessmentRecord {
   std::string id;
   std::string observation_id;
   std::string task_id;
-  std::string outcome;       // ok | finding | inconclusive
+  std::string outcome;  // ok | finding | inconclusive
   std::string reason;
-  Json counts = Json::object();   // label -> count
+  Json counts = Json::object();  // label -> count
   TimeMs created_ms = 0;
   // Inspector feedback (empty until given).
-  std::string feedback;           // correct | wrong | corrected
+  std::string feedback;  // correct | wrong | corrected
   std::string corrected_label;
   std::optional<int> satisfaction;  // 1..5
   std::string feedback_by;
@@ -117,7 +117,7 @@ struct BlobRecord {
   TimeMs created_ms = 0;
   std::optional<TimeMs> delete_after_ms;  // the deadline; every stored image gets one
   std::optional<TimeMs> deleted_ms;
-  std::string deleted_reason;             // "no_finding", "retention", …
+  std::string deleted_reason;  // "no_finding", "retention", …
 };
 
 // Per service × label aggregates of recognition runs.
@@ -127,7 +127,7 @@ struct ServiceStats {
   int64_t calls = 0;
   int64_t good_enough = 0;
   int64_t errors = 0;
-  int64_t fallbacks = 0;        // runs at position > 0
+  int64_t fallbacks = 0;  // runs at position > 0
   double p50_ms = 0, p95_ms = 0;
   int64_t feedback_correct = 0, feedback_wrong = 0;
 };

@@ -18,6 +18,7 @@
 
 namespace tilsyn::store {
 
+// Listing limits: `limit` <= 0 means no limit.
 struct TaskFilter {
   std::optional<tasks::TaskStatus> status;
   std::optional<tasks::TaskKind> kind;
@@ -38,11 +39,13 @@ class Store {
   virtual ~Store() = default;
 
   // ---- tasks
-  virtual Status CreateTask(const tasks::Task& task) = 0;        // AlreadyExists on id clash
+  virtual Status CreateTask(const tasks::Task& task) = 0;  // AlreadyExists on id clash
   virtual Result<tasks::Task> GetTask(const std::string& id) = 0;
+  // Newest (created_ms) first.
   virtual Result<std::vector<tasks::Task>> ListTasks(const TaskFilter& filter) = 0;
-  // Replaces the stored task and, when `job` is given, upserts the job in the same transaction
-  // (assigning it the next version). NotFound when the task does not exist.
+  // Replaces the stored task (created_ms stays as created) and, when `job` is given, upserts the
+  // job in the same transaction (assigning it the next version). NotFound when the task does not
+  // exist.
   virtual Status UpdateTask(const tasks::Task& task,
                             const std::optional<tasks::CaptureJob>& job) = 0;
 
@@ -59,25 +62,32 @@ class Store {
   virtual Result<std::vector<Vehicle>> ListVehicles() = 0;
   virtual Status UpdateVehiclePosition(const std::string& id, double lat, double lon,
                                        TimeMs at) = 0;
+  // Inserts or replaces the token with this hash.
   virtual Status PutToken(const TokenRecord& token) = 0;
   virtual Result<TokenRecord> GetTokenByHash(const std::string& token_hash) = 0;
   virtual Result<int64_t> CountTokens() = 0;
 
   // ---- observations and their images
   // Inserts the observation and its blob record together. Returns false (and changes nothing)
-  // when an observation with this id already exists.
+  // when an observation with this id already exists. A blob with an empty key is not stored; the
+  // blob's empty observation_id/task_id default to the observation's. NotFound when the task is
+  // unknown; AlreadyExists when the blob key is taken.
   virtual Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) = 0;
   virtual Result<Observation> GetObservation(const std::string& id) = 0;
   virtual Status UpdateObservation(const Observation& obs) = 0;
   // Observations in `state`, oldest first (the pipeline's work queue after a restart).
   virtual Result<std::vector<Observation>> ObservationsInState(ObservationState state,
                                                                int limit) = 0;
+  // Every state name, with 0 for states without observations.
   virtual Result<std::map<std::string, int64_t>> CountObservationsByState() = 0;
 
   // ---- recognition, assessment and actions
   // In one transaction: inserts the runs, the assessment and the action runs (action runs whose
   // idempotency key exists are skipped) and sets the observation's state to kAssessed.
-  // AlreadyExists when the observation already has an assessment.
+  // AlreadyExists when the observation already has an assessment (nothing is changed); NotFound
+  // when the observation is unknown. Empty run/action ids are generated; an action run's empty
+  // assessment_id/task_id default to the assessment's. The observation's updated_ms becomes the
+  // assessment's created_ms.
   virtual Status RecordAssessment(const std::string& observation_id,
                                   const std::vector<RecognitionRunRecord>& runs,
                                   const AssessmentRecord& assessment,
@@ -86,29 +96,38 @@ class Store {
       const std::string& observation_id) = 0;
   virtual Result<AssessmentRecord> GetAssessment(const std::string& id) = 0;
   virtual Result<AssessmentRecord> GetAssessmentForObservation(const std::string& obs_id) = 0;
+  // Newest (created_ms) first.
   virtual Result<std::vector<AssessmentRecord>> ListAssessments(const AssessmentFilter& f) = 0;
   // Sets feedback fields (feedback, corrected_label, satisfaction, feedback_by).
   virtual Status UpdateAssessmentFeedback(const AssessmentRecord& a) = 0;
+  // ok, finding and inconclusive always present (0 when none).
   virtual Result<std::map<std::string, int64_t>> CountAssessmentsByOutcome() = 0;
 
-  // Pending action runs with next_attempt_ms <= now, oldest first.
+  // Pending action runs with next_attempt_ms <= now, longest due first.
   virtual Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) = 0;
+  // Updates target, payload, status, attempts, next_attempt_ms, attempt_log, last_error and
+  // updated_ms by id. NotFound when unknown.
   virtual Status UpdateActionRun(const ActionRunRecord& run) = 0;
+  // All action runs, or those of one assessment; newest first.
   virtual Result<std::vector<ActionRunRecord>> ListActionRuns(
       const std::optional<std::string>& assessment_id, int limit) = 0;
 
   // ---- image retention
   virtual Result<BlobRecord> GetBlob(const std::string& key) = 0;
-  // Sets delete_after_ms of a stored, not yet deleted blob.
+  // Sets delete_after_ms of a stored, not yet deleted blob (FailedPrecondition when deleted).
   virtual Status SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) = 0;
-  // Marks the blob deleted (and clears the observation's blob_key).
+  // Marks the blob deleted (and clears the observation's blob_key). Ok (keeping the first
+  // record) when already marked; NotFound when unknown.
   virtual Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) = 0;
-  // Blobs not deleted whose deadline <= now and whose task has no legal hold.
+  // Blobs not deleted whose deadline <= now and whose task has no legal hold, earliest first.
   virtual Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) = 0;
   // {"kept": n, "deleted": n}
   virtual Result<std::map<std::string, int64_t>> CountBlobs() = 0;
 
   // ---- stats
+  // Ordered by service, then label. Latency percentiles are nearest-rank over finished - started.
+  // Feedback counts come from the assessments of observations where the run was good enough:
+  // "correct" counts as correct, "wrong" and "corrected" as wrong.
   virtual Result<std::vector<ServiceStats>> ServiceStatsSummary() = 0;
 };
 

@@ -26,8 +26,7 @@ Status InsertRun(Db& db, const std::string& observation_id, const RecognitionRun
 
 Status InsertAssessment(Db& db, const std::string& observation_id, const AssessmentRecord& a) {
   TILSYN_ASSIGN_OR_RETURN(Statement st,
-                          db.Prepare("INSERT INTO assessments (" +
-                                     std::string(kAssessmentColumns) +
+                          db.Prepare("INSERT INTO assessments (" + std::string(kAssessmentColumns) +
                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, a.id)
       .Bind(2, observation_id)
@@ -104,8 +103,7 @@ Status SqliteStore::RecordAssessment(const std::string& observation_id,
     TILSYN_RETURN_IF_ERROR(InsertAssessment(db, observation_id, assessment));
     for (const auto& a : actions) TILSYN_RETURN_IF_ERROR(InsertActionRun(db, assessment, a));
     TILSYN_ASSIGN_OR_RETURN(
-        Statement up,
-        db.Prepare("UPDATE observations SET state = ?, updated_ms = ? WHERE id = ?"));
+        Statement up, db.Prepare("UPDATE observations SET state = ?, updated_ms = ? WHERE id = ?"));
     up.Bind(1, ToString(ObservationState::kAssessed))
         .Bind(2, assessment.created_ms)
         .Bind(3, observation_id);
@@ -158,7 +156,8 @@ Result<std::vector<AssessmentRecord>> SqliteStore::ListAssessments(const Assessm
     int i = 1;
     if (f.task_id) st.Bind(i++, *f.task_id);
     if (f.outcome) st.Bind(i++, *f.outcome);
-    st.Bind(i++, f.limit > 0 ? f.limit : -1).Bind(i++, f.offset > 0 ? f.offset : 0);
+    st.Bind(i, f.limit > 0 ? f.limit : -1);
+    st.Bind(i + 1, f.offset > 0 ? f.offset : 0);
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -200,10 +199,9 @@ Result<std::vector<ActionRunRecord>> SqliteStore::DueActionRuns(TimeMs now, int 
   std::vector<ActionRunRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
-        Statement st,
-        db.Prepare(Select(kActionRunColumns, "action_runs",
-                          "WHERE status = ? AND next_attempt_ms <= ? "
-                          "ORDER BY next_attempt_ms, created_ms, rowid LIMIT ?")));
+        Statement st, db.Prepare(Select(kActionRunColumns, "action_runs",
+                                        "WHERE status = ? AND next_attempt_ms <= ? "
+                                        "ORDER BY next_attempt_ms, created_ms, rowid LIMIT ?")));
     st.Bind(1, ToString(ActionStatus::kPending)).Bind(2, now).Bind(3, limit > 0 ? limit : -1);
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -247,7 +245,7 @@ Result<std::vector<ActionRunRecord>> SqliteStore::ListActionRuns(
                             db.Prepare(Select(kActionRunColumns, "action_runs", where)));
     int i = 1;
     if (assessment_id) st.Bind(i++, *assessment_id);
-    st.Bind(i++, limit > 0 ? limit : -1);
+    st.Bind(i, limit > 0 ? limit : -1);
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;

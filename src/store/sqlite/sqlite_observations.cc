@@ -7,13 +7,13 @@ namespace {
 
 // Binds every observation column except id, in kObservationColumns order, from index `first`.
 void BindObservationFields(Statement& st, int first, const Observation& o) {
-  int i = first;
-  st.Bind(i++, o.task_id).Bind(i++, o.job_id).Bind(i++, o.vehicle_id).Bind(i++, o.captured_ms);
-  st.Bind(i++, o.lat).Bind(i++, o.lon);
-  st.Bind(i++, o.heading_deg).Bind(i++, o.speed_kmh).Bind(i++, o.accuracy_m);
-  st.Bind(i++, o.blob_key).Bind(i++, o.image_sha256).Bind(i++, o.anonymization.dump());
-  st.Bind(i++, ToString(o.state)).Bind(i++, o.error).Bind(i++, o.attempts);
-  st.Bind(i++, o.received_ms).Bind(i++, o.updated_ms);
+  const int i = first;
+  st.Bind(i, o.task_id).Bind(i + 1, o.job_id).Bind(i + 2, o.vehicle_id);
+  st.Bind(i + 3, o.captured_ms).Bind(i + 4, o.lat).Bind(i + 5, o.lon);
+  st.Bind(i + 6, o.heading_deg).Bind(i + 7, o.speed_kmh).Bind(i + 8, o.accuracy_m);
+  st.Bind(i + 9, o.blob_key).Bind(i + 10, o.image_sha256).Bind(i + 11, o.anonymization.dump());
+  st.Bind(i + 12, ToString(o.state)).Bind(i + 13, o.error).Bind(i + 14, o.attempts);
+  st.Bind(i + 15, o.received_ms).Bind(i + 16, o.updated_ms);
 }
 
 Result<bool> ObservationExists(Db& db, const std::string& id) {
@@ -60,8 +60,8 @@ Result<bool> SqliteStore::InsertObservation(const Observation& obs, const BlobRe
 Result<Observation> SqliteStore::GetObservation(const std::string& id) {
   Observation out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(Statement st,
-                            db.Prepare(Select(kObservationColumns, "observations", "WHERE id = ?")));
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare(Select(kObservationColumns, "observations", "WHERE id = ?")));
     st.Bind(1, id);
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::NotFound("no observation " + id, "id");
@@ -125,7 +125,8 @@ Result<std::map<std::string, int64_t>> SqliteStore::CountObservationsByState() {
 Result<BlobRecord> SqliteStore::GetBlob(const std::string& key) {
   BlobRecord out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(Select(kBlobColumns, "blobs", "WHERE key = ?")));
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare(Select(kBlobColumns, "blobs", "WHERE key = ?")));
     st.Bind(1, key);
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::NotFound("no blob " + key, "key");
@@ -142,7 +143,8 @@ Status SqliteStore::SetBlobDeadline(const std::string& key, TimeMs delete_after_
     st.Bind(1, key);
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::NotFound("no blob " + key, "key");
-    if (st.Int(0) != 0) return Status::FailedPrecondition("blob " + key + " is already deleted", "key");
+    if (st.Int(0) != 0)
+      return Status::FailedPrecondition("blob " + key + " is already deleted", "key");
     TILSYN_ASSIGN_OR_RETURN(Statement up,
                             db.Prepare("UPDATE blobs SET delete_after_ms = ? WHERE key = ?"));
     up.Bind(1, delete_after_ms).Bind(2, key);
@@ -178,7 +180,8 @@ Result<std::vector<BlobRecord>> SqliteStore::BlobsDue(TimeMs now, int limit) {
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare(Select(Prefixed(kBlobColumns, "b"), "blobs b LEFT JOIN tasks t ON t.id = b.task_id",
+        db.Prepare(Select(Prefixed(kBlobColumns, "b"),
+                          "blobs b LEFT JOIN tasks t ON t.id = b.task_id",
                           "WHERE b.deleted_ms IS NULL AND b.delete_after_ms IS NOT NULL "
                           "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
                           "ORDER BY b.delete_after_ms, b.key LIMIT ?")));

@@ -1,7 +1,6 @@
 // Per service × label success statistics from recognition runs, joined with inspectors' feedback.
 // Percentiles are computed here (SQLite has none) with the nearest-rank method.
 #include <algorithm>
-#include <cmath>
 #include <utility>
 
 #include "store/sqlite/sqlite_store.h"
@@ -10,10 +9,12 @@ namespace tilsyn::store::sqlite {
 namespace {
 
 // Nearest-rank percentile of sorted values: the value at rank ceil(p/100 · n); 0 when empty.
-double NearestRank(const std::vector<int64_t>& sorted, double p) {
+// Integer arithmetic, so p95 of 20 values is exactly the 19th.
+double NearestRank(const std::vector<int64_t>& sorted, int percent) {
   if (sorted.empty()) return 0;
-  auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
+  const size_t n = sorted.size();
+  size_t rank = (static_cast<size_t>(percent) * n + 99) / 100;
+  rank = std::clamp<size_t>(rank, 1, n);
   return static_cast<double>(sorted[rank - 1]);
 }
 

@@ -21,8 +21,7 @@ class SqliteStore : public Store {
   Status CreateTask(const tasks::Task& task) override;
   Result<tasks::Task> GetTask(const std::string& id) override;
   Result<std::vector<tasks::Task>> ListTasks(const TaskFilter& filter) override;
-  Status UpdateTask(const tasks::Task& task,
-                    const std::optional<tasks::CaptureJob>& job) override;
+  Status UpdateTask(const tasks::Task& task, const std::optional<tasks::CaptureJob>& job) override;
 
   Result<std::vector<tasks::CaptureJob>> JobsSince(int64_t since) override;
   Result<tasks::CaptureJob> GetJob(const std::string& id) override;

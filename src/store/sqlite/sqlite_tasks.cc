@@ -9,7 +9,8 @@
 namespace tilsyn::store::sqlite {
 namespace {
 
-constexpr std::string_view kTaskColumns = "id, status, revision, owner, created_ms, updated_ms, json";
+constexpr std::string_view kTaskColumns =
+    "id, status, revision, owner, created_ms, updated_ms, json";
 
 Result<tasks::Task> ReadTask(const Statement& st) {
   const std::string id = st.Text(0);
@@ -89,7 +90,8 @@ Status SqliteStore::CreateTask(const tasks::Task& task) {
         .Bind(9, task.updated_ms)
         .Bind(10, tasks::TaskToJson(task, /*include_secrets=*/true).dump());
     Status s = st.Run();
-    if (s.code() == Code::kAlreadyExists) return Status::AlreadyExists("task " + task.id + " exists");
+    if (s.code() == Code::kAlreadyExists)
+      return Status::AlreadyExists("task " + task.id + " exists");
     return s;
   });
 }
@@ -116,7 +118,8 @@ Result<std::vector<tasks::Task>> SqliteStore::ListTasks(const TaskFilter& filter
     if (filter.status) st.Bind(i++, tasks::ToString(*filter.status));
     if (filter.kind) st.Bind(i++, tasks::ToString(*filter.kind));
     if (filter.unit) st.Bind(i++, *filter.unit);
-    st.Bind(i++, filter.limit > 0 ? filter.limit : -1).Bind(i++, std::max(filter.offset, 0));
+    st.Bind(i, filter.limit > 0 ? filter.limit : -1);
+    st.Bind(i + 1, std::max(filter.offset, 0));
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -155,8 +158,8 @@ Status SqliteStore::UpdateTask(const tasks::Task& task,
 Result<std::vector<tasks::CaptureJob>> SqliteStore::JobsSince(int64_t since) {
   std::vector<tasks::CaptureJob> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st, db.Prepare(Select(kJobColumns, "jobs", "WHERE version > ? ORDER BY version")));
+    TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(Select(kJobColumns, "jobs",
+                                                            "WHERE version > ? ORDER BY version")));
     st.Bind(1, since);
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());

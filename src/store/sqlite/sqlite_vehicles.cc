@@ -14,7 +14,8 @@ Status SqliteStore::CreateVehicle(const Vehicle& v) {
     st.Bind(1, v.id).Bind(2, v.name).Bind(3, v.kind).Bind(4, v.lane).Bind(5, v.created_ms);
     st.Bind(6, v.last_lat).Bind(7, v.last_lon).Bind(8, v.last_seen_ms);
     Status s = st.Run();
-    if (s.code() == Code::kAlreadyExists) return Status::AlreadyExists("vehicle " + v.id + " exists");
+    if (s.code() == Code::kAlreadyExists)
+      return Status::AlreadyExists("vehicle " + v.id + " exists");
     return s;
   });
 }
@@ -53,7 +54,8 @@ Status SqliteStore::UpdateVehiclePosition(const std::string& id, double lat, dou
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("UPDATE vehicles SET last_lat = ?, last_lon = ?, last_seen_ms = ? WHERE id = ?"));
+        db.Prepare(
+            "UPDATE vehicles SET last_lat = ?, last_lon = ?, last_seen_ms = ? WHERE id = ?"));
     st.Bind(1, lat).Bind(2, lon).Bind(3, at).Bind(4, id);
     TILSYN_RETURN_IF_ERROR(st.Run());
     if (db.Changes() == 0) return Status::NotFound("no vehicle " + id, "id");
@@ -80,7 +82,8 @@ Result<TokenRecord> SqliteStore::GetTokenByHash(const std::string& token_hash) {
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("SELECT token_hash, role, subject, created_ms FROM tokens WHERE token_hash = ?"));
+        db.Prepare(
+            "SELECT token_hash, role, subject, created_ms FROM tokens WHERE token_hash = ?"));
     st.Bind(1, token_hash);
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::NotFound("no such token");

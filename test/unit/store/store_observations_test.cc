@@ -1,0 +1,194 @@
+// Store suite: observations, blob records and retention.
+#include "store_fixture.h"
+
+namespace tilsyn::store::testing {
+namespace {
+
+// Helper: creates task `id` (optionally on legal hold).
+void AddTask(Store& s, const std::string& id, bool legal_hold = false) {
+  tasks::Task t = MakeTask(id);
+  t.retention.legal_hold = legal_hold;
+  ASSERT_TRUE(s.CreateTask(t).ok());
+}
+
+TEST_P(StoreTest, InsertedObservationAndBlobReadBack) {
+  AddTask(*store_, "task-1");
+  Observation o = MakeObservation("obs-1", "task-1", kT0);
+  o.accuracy_m = 3.5;
+  auto ins = store_->InsertObservation(o, MakeBlob("img-obs-1", o, kT0 + 100));
+  ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+  EXPECT_TRUE(*ins);
+
+  auto got = store_->GetObservation("obs-1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->task_id, "task-1");
+  EXPECT_EQ(got->job_id, "task-1");
+  EXPECT_EQ(got->vehicle_id, "veh-1");
+  EXPECT_EQ(got->captured_ms, kT0 - 1000);
+  EXPECT_DOUBLE_EQ(got->lat, 55.6761);
+  EXPECT_DOUBLE_EQ(got->heading_deg.value(), 90);
+  EXPECT_DOUBLE_EQ(got->speed_kmh.value(), 12.5);
+  EXPECT_DOUBLE_EQ(got->accuracy_m.value(), 3.5);
+  EXPECT_EQ(got->blob_key, "img-obs-1");
+  EXPECT_EQ(got->image_sha256, "ab12");
+  EXPECT_EQ(got->anonymization, o.anonymization);
+  EXPECT_EQ(got->state, ObservationState::kStored);
+  EXPECT_EQ(got->received_ms, kT0);
+
+  auto blob = store_->GetBlob("img-obs-1");
+  ASSERT_TRUE(blob.ok());
+  EXPECT_EQ(blob->observation_id, "obs-1");
+  EXPECT_EQ(blob->task_id, "task-1");
+  EXPECT_EQ(blob->size, 1234);
+  EXPECT_EQ(blob->delete_after_ms, kT0 + 100);
+  EXPECT_FALSE(blob->deleted_ms.has_value());
+}
+
+TEST_P(StoreTest, DuplicateObservationReturnsFalseAndChangesNothing) {
+  AddTask(*store_, "task-1");
+  Observation o = MakeObservation("obs-1", "task-1", kT0);
+  ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-1", o)).value());
+
+  Observation again = o;
+  again.lat = 1;
+  again.error = "second upload";
+  auto second = store_->InsertObservation(again, MakeBlob("img-2", again));
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(*second);
+  EXPECT_DOUBLE_EQ(store_->GetObservation("obs-1")->lat, o.lat);
+  EXPECT_EQ(store_->GetObservation("obs-1")->error, "");
+  EXPECT_EQ(store_->GetBlob("img-2").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->CountBlobs()->at("kept"), 1);
+}
+
+TEST_P(StoreTest, ObservationWithTakenBlobKeyIsRejectedWhole) {
+  AddTask(*store_, "task-1");
+  Observation a = MakeObservation("obs-a", "task-1", kT0);
+  ASSERT_TRUE(store_->InsertObservation(a, MakeBlob("img", a)).value());
+  Observation b = MakeObservation("obs-b", "task-1", kT0);
+  EXPECT_EQ(store_->InsertObservation(b, MakeBlob("img", b)).status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(store_->GetObservation("obs-b").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreTest, ObservationOfUnknownTaskIsNotFound) {
+  Observation o = MakeObservation("obs-1", "no-task", kT0);
+  EXPECT_EQ(store_->InsertObservation(o, MakeBlob("img", o)).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetObservation("obs-1").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreTest, UpdateObservationChangesStateAndError) {
+  AddTask(*store_, "task-1");
+  Observation o = MakeObservation("obs-1", "task-1", kT0);
+  ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img", o)).value());
+  o.state = ObservationState::kFailed;
+  o.error = "no recognizer";
+  o.attempts = 3;
+  o.updated_ms = kT0 + 50;
+  o.anonymization["server"] = {{"faces", 0}};
+  ASSERT_TRUE(store_->UpdateObservation(o).ok());
+  auto got = store_->GetObservation("obs-1");
+  EXPECT_EQ(got->state, ObservationState::kFailed);
+  EXPECT_EQ(got->error, "no recognizer");
+  EXPECT_EQ(got->attempts, 3);
+  EXPECT_EQ(got->updated_ms, kT0 + 50);
+  EXPECT_EQ(got->anonymization["server"]["faces"], 0);
+
+  Observation ghost = MakeObservation("ghost", "task-1", kT0);
+  EXPECT_EQ(store_->UpdateObservation(ghost).code(), Code::kNotFound);
+}
+
+TEST_P(StoreTest, ObservationsInStateAreOldestFirstAndLimited) {
+  AddTask(*store_, "task-1");
+  for (int i : {3, 1, 2, 0}) {
+    Observation o = MakeObservation("obs-" + std::to_string(i), "task-1", kT0 + i);
+    if (i == 2) o.state = ObservationState::kFailed;
+    ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-" + std::to_string(i), o)).value());
+  }
+  auto stored = store_->ObservationsInState(ObservationState::kStored, 10);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 3u);
+  EXPECT_EQ((*stored)[0].id, "obs-0");
+  EXPECT_EQ((*stored)[1].id, "obs-1");
+  EXPECT_EQ((*stored)[2].id, "obs-3");
+  EXPECT_EQ(store_->ObservationsInState(ObservationState::kStored, 2)->size(), 2u);
+
+  auto counts = store_->CountObservationsByState();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->at("stored"), 3);
+  EXPECT_EQ(counts->at("failed"), 1);
+  EXPECT_EQ(counts->at("assessed"), 0);
+  EXPECT_EQ(counts->at("done"), 0);
+}
+
+TEST_P(StoreTest, BlobDeadlineCanBeSetUntilDeleted) {
+  AddTask(*store_, "task-1");
+  Observation o = MakeObservation("obs-1", "task-1", kT0);
+  ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-1", o)).value());
+  EXPECT_FALSE(store_->GetBlob("img-1")->delete_after_ms.has_value());
+  ASSERT_TRUE(store_->SetBlobDeadline("img-1", kT0 + 500).ok());
+  EXPECT_EQ(store_->GetBlob("img-1")->delete_after_ms, kT0 + 500);
+  ASSERT_TRUE(store_->MarkBlobDeleted("img-1", kT0 + 600, "retention").ok());
+  EXPECT_EQ(store_->SetBlobDeadline("img-1", kT0 + 900).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(store_->SetBlobDeadline("nope", kT0).code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetBlob("nope").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreTest, MarkBlobDeletedClearsObservationKeyAndKeepsFirstRecord) {
+  AddTask(*store_, "task-1");
+  Observation o = MakeObservation("obs-1", "task-1", kT0);
+  ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-obs-1", o, kT0 + 10)).value());
+  ASSERT_TRUE(store_->MarkBlobDeleted("img-obs-1", kT0 + 20, "no_finding").ok());
+  auto blob = store_->GetBlob("img-obs-1");
+  EXPECT_EQ(blob->deleted_ms, kT0 + 20);
+  EXPECT_EQ(blob->deleted_reason, "no_finding");
+  EXPECT_EQ(store_->GetObservation("obs-1")->blob_key, "");
+
+  ASSERT_TRUE(store_->MarkBlobDeleted("img-obs-1", kT0 + 99, "retention").ok());
+  EXPECT_EQ(store_->GetBlob("img-obs-1")->deleted_ms, kT0 + 20);
+  EXPECT_EQ(store_->GetBlob("img-obs-1")->deleted_reason, "no_finding");
+  EXPECT_EQ(store_->MarkBlobDeleted("nope", kT0, "x").code(), Code::kNotFound);
+
+  auto counts = store_->CountBlobs();
+  EXPECT_EQ(counts->at("kept"), 0);
+  EXPECT_EQ(counts->at("deleted"), 1);
+}
+
+TEST_P(StoreTest, BlobsDueRespectsDeadlineDeletionAndLegalHold) {
+  AddTask(*store_, "free");
+  AddTask(*store_, "held", /*legal_hold=*/true);
+  auto add = [&](const std::string& id, const std::string& task, std::optional<TimeMs> due) {
+    Observation o = MakeObservation(id, task, kT0);
+    ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-" + id, o, due)).value());
+  };
+  add("late", "free", kT0 + 20);
+  add("early", "free", kT0 + 10);
+  add("future", "free", kT0 + 1000);
+  add("nodeadline", "free", std::nullopt);
+  add("held", "held", kT0 + 5);
+  add("gone", "free", kT0 + 1);
+  ASSERT_TRUE(store_->MarkBlobDeleted("img-gone", kT0 + 2, "retention").ok());
+
+  auto due = store_->BlobsDue(kT0 + 100, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].key, "img-early");
+  EXPECT_EQ((*due)[1].key, "img-late");
+  EXPECT_EQ(store_->BlobsDue(kT0 + 100, 1)->size(), 1u);
+  EXPECT_EQ(store_->BlobsDue(kT0 + 20, 10)->size(), 2u);  // deadline is inclusive
+
+  // Lifting the legal hold (an update of the task) makes its blob due.
+  tasks::Task held = store_->GetTask("held").value();
+  held.retention.legal_hold = false;
+  ASSERT_TRUE(store_->UpdateTask(held, std::nullopt).ok());
+  auto after = store_->BlobsDue(kT0 + 100, 10);
+  ASSERT_EQ(after->size(), 3u);
+  EXPECT_EQ((*after)[0].key, "img-held");
+
+  // And putting it back on hold stops it again.
+  held.retention.legal_hold = true;
+  ASSERT_TRUE(store_->UpdateTask(held, std::nullopt).ok());
+  EXPECT_EQ(store_->BlobsDue(kT0 + 100, 10)->size(), 2u);
+}
+
+}  // namespace
+}  // namespace tilsyn::store::testing

@@ -1,0 +1,69 @@
+// Store suite: vehicles and tokens.
+#include "store_fixture.h"
+
+namespace tilsyn::store::testing {
+namespace {
+
+TEST_P(StoreTest, VehicleRoundTripsAndListsByName) {
+  ASSERT_TRUE(store_->CreateVehicle(MakeVehicle("veh-2", "Truck B")).ok());
+  ASSERT_TRUE(store_->CreateVehicle(MakeVehicle("veh-1", "Truck A")).ok());
+  auto v = store_->GetVehicle("veh-2");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->name, "Truck B");
+  EXPECT_EQ(v->kind, "waste_truck");
+  EXPECT_EQ(v->lane, "both");
+  EXPECT_EQ(v->created_ms, kT0);
+  EXPECT_FALSE(v->last_lat.has_value());
+  EXPECT_FALSE(v->last_seen_ms.has_value());
+
+  auto all = store_->ListVehicles();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "veh-1");
+  EXPECT_EQ((*all)[1].id, "veh-2");
+}
+
+TEST_P(StoreTest, DuplicateVehicleIsAlreadyExists) {
+  ASSERT_TRUE(store_->CreateVehicle(MakeVehicle("veh-1", "A")).ok());
+  EXPECT_EQ(store_->CreateVehicle(MakeVehicle("veh-1", "B")).code(), Code::kAlreadyExists);
+  EXPECT_EQ(store_->GetVehicle("veh-1")->name, "A");
+}
+
+TEST_P(StoreTest, VehiclePositionUpdates) {
+  ASSERT_TRUE(store_->CreateVehicle(MakeVehicle("veh-1", "A")).ok());
+  ASSERT_TRUE(store_->UpdateVehiclePosition("veh-1", 55.1, 12.2, kT0 + 7).ok());
+  auto v = store_->GetVehicle("veh-1");
+  ASSERT_TRUE(v.ok());
+  EXPECT_DOUBLE_EQ(v->last_lat.value(), 55.1);
+  EXPECT_DOUBLE_EQ(v->last_lon.value(), 12.2);
+  EXPECT_EQ(v->last_seen_ms.value(), kT0 + 7);
+}
+
+TEST_P(StoreTest, UnknownVehicleIsNotFound) {
+  EXPECT_EQ(store_->GetVehicle("x").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->UpdateVehiclePosition("x", 1, 2, 3).code(), Code::kNotFound);
+}
+
+TEST_P(StoreTest, TokensAreFoundByHashAndCounted) {
+  EXPECT_EQ(store_->CountTokens().value(), 0);
+  ASSERT_TRUE(store_->PutToken({"hash-a", Role::kAdmin, "root", kT0}).ok());
+  ASSERT_TRUE(store_->PutToken({"hash-v", Role::kVehicle, "veh-1", kT0 + 1}).ok());
+  EXPECT_EQ(store_->CountTokens().value(), 2);
+  auto t = store_->GetTokenByHash("hash-v");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->role, Role::kVehicle);
+  EXPECT_EQ(t->subject, "veh-1");
+  EXPECT_EQ(t->created_ms, kT0 + 1);
+  EXPECT_EQ(store_->GetTokenByHash("hash-x").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreTest, PutTokenReplacesTheSameHash) {
+  ASSERT_TRUE(store_->PutToken({"hash-a", Role::kInspector, "bob", kT0}).ok());
+  ASSERT_TRUE(store_->PutToken({"hash-a", Role::kDpo, "carol", kT0 + 1}).ok());
+  EXPECT_EQ(store_->CountTokens().value(), 1);
+  EXPECT_EQ(store_->GetTokenByHash("hash-a")->role, Role::kDpo);
+  EXPECT_EQ(store_->GetTokenByHash("hash-a")->subject, "carol");
+}
+
+}  // namespace
+}  // namespace tilsyn::store::testing
