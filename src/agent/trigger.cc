@@ -54,6 +54,30 @@ void Trigger::Retain(const std::vector<std::string>& job_ids) {
   }
 }
 
+Json Trigger::SaveState() const {
+  Json out = Json::object();
+  for (const auto& [id, s] : state_) {
+    Json j = {{"inside", s.inside}, {"captured_this_pass", s.captured_this_pass}};
+    if (s.last_capture) j["last_capture_ms"] = *s.last_capture;
+    out[id] = j;
+  }
+  return out;
+}
+
+void Trigger::RestoreState(const Json& j) {
+  if (!j.is_object()) return;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!it->is_object()) continue;
+    JobState s;
+    s.inside = it->value("inside", false);
+    s.captured_this_pass = it->value("captured_this_pass", false);
+    if (it->contains("last_capture_ms") && (*it)["last_capture_ms"].is_number_integer()) {
+      s.last_capture = (*it)["last_capture_ms"].get<TimeMs>();
+    }
+    state_[it.key()] = s;
+  }
+}
+
 bool Trigger::InsideForTest(const std::string& job_id) const {
   auto it = state_.find(job_id);
   return it != state_.end() && it->second.inside;

@@ -17,6 +17,7 @@
 
 #include "agent/gps/gps_source.h"
 #include "tasks/capture_job.h"
+#include "tasks/planner.h"
 
 namespace tilsyn::agent {
 
@@ -40,9 +41,14 @@ class Trigger {
   const std::map<std::string, int64_t>& passes() const { return passes_; }
   bool InsideForTest(const std::string& job_id) const;
 
+  // The per-job state (pass open, captured this pass, last capture) as JSON, and back, so a
+  // restarted agent continues a pass instead of capturing it again.
+  Json SaveState() const;
+  void RestoreState(const Json& j);
+
  private:
   struct JobState {
-    bool inside = false;               // in a pass
+    bool inside = false;  // in a pass
     bool captured_this_pass = false;
     std::optional<TimeMs> last_capture;
   };

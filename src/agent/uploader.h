@@ -23,12 +23,12 @@
 namespace tilsyn::agent {
 
 struct UploaderOptions {
-  std::string server_url;          // e.g. "http://127.0.0.1:8080"
-  std::string token;               // vehicle token (Bearer)
+  std::string server_url;  // e.g. "http://127.0.0.1:8080"
+  std::string token;       // vehicle token (Bearer)
   int64_t backoff_base_ms = 500;
   int64_t backoff_cap_ms = 30'000;
   int request_timeout_ms = 30'000;
-  int64_t idle_poll_ms = 1'000;    // re-list the outbox this often even without Notify()
+  int64_t idle_poll_ms = 1'000;  // re-list the outbox this often even without Notify()
 };
 
 struct UploadStats {
@@ -39,7 +39,8 @@ struct UploadStats {
   int64_t retries = 0;     // attempts that will be retried
 };
 
-enum class UploadOutcome { kUploaded, kDuplicate, kRejected, kRetry };
+// kGone: the entry was no longer in the outbox (nothing sent).
+enum class UploadOutcome { kUploaded, kDuplicate, kRejected, kRetry, kGone };
 
 class Uploader {
  public:

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <limits>
 
+#include <opencv2/videoio.hpp>
+
 #include "core/file_util.h"
 #include "imaging/jpeg.h"
 
@@ -79,6 +81,14 @@ Result<std::unique_ptr<FolderCamera>> FolderCamera::Open(const std::string& dir)
     }
     std::filesystem::path f(cols[2]);
     e.file = f.is_absolute() ? f.string() : (std::filesystem::path(dir) / f).string();
+    if (cols.size() >= 4 && !cols[3].empty()) {
+      double frame = -1;
+      if (!ParseNum(cols[3], &frame) || frame < -1 || frame != std::floor(frame)) {
+        return Status::InvalidArgument(index_path + ": bad frame in row " + std::to_string(line_no),
+                                       "camera_dir");
+      }
+      e.frame = static_cast<int>(frame);
+    }
     entries.push_back(std::move(e));
   }
   if (entries.empty()) return Status::InvalidArgument(index_path + " lists no image", "camera_dir");
@@ -101,6 +111,16 @@ const FolderCamera::Entry& FolderCamera::Nearest(geo::LatLon p) const {
 Result<cv::Mat> FolderCamera::Capture(const GpsFix& at) {
   if (entries_.empty()) return Status::FailedPrecondition("camera folder has no images");
   const Entry& e = Nearest(at.pos);
+  if (e.frame >= 0) {
+    cv::VideoCapture video(e.file);
+    if (!video.isOpened()) return Status::NotFound("cannot open video " + e.file);
+    video.set(cv::CAP_PROP_POS_FRAMES, e.frame);
+    cv::Mat frame;
+    if (!video.read(frame) || frame.empty()) {
+      return Status::NotFound("no frame " + std::to_string(e.frame) + " in " + e.file);
+    }
+    return frame;
+  }
   TILSYN_ASSIGN_OR_RETURN(std::string bytes, ReadFile(e.file));
   return imaging::DecodeImage(bytes);
 }

@@ -13,11 +13,11 @@
 namespace tilsyn::agent {
 
 struct GpsFix {
-  TimeMs time = 0;                   // UTC, ms since the epoch
-  geo::LatLon pos;                   // WGS84
-  std::optional<double> speed_kmh;   // ground speed
-  std::optional<double> heading_deg; // course over ground, 0 = north, clockwise
-  std::optional<double> accuracy_m;  // horizontal accuracy estimate
+  TimeMs time = 0;                    // UTC, ms since the epoch
+  geo::LatLon pos;                    // WGS84
+  std::optional<double> speed_kmh;    // ground speed
+  std::optional<double> heading_deg;  // course over ground, 0 = north, clockwise
+  std::optional<double> accuracy_m;   // horizontal accuracy estimate
 };
 
 class GpsSource {

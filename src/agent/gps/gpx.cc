@@ -109,10 +109,11 @@ std::vector<GpsFix> ParseGpx(std::string_view text, GpxStats* stats) {
 
     auto lat_s = Attribute(tag, "lat");
     auto lon_s = Attribute(tag, "lon");
-    std::optional<double> lat = lat_s ? ToDouble(*lat_s) : std::nullopt;
-    std::optional<double> lon = lon_s ? ToDouble(*lon_s) : std::nullopt;
+    std::optional<double> lat_v = lat_s ? ToDouble(*lat_s) : std::nullopt;
+    std::optional<double> lon_v = lon_s ? ToDouble(*lon_s) : std::nullopt;
     auto time_s = ElementText(body, "time");
-    if (!lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180 || !time_s) {
+    const double lat = lat_v.value_or(999), lon = lon_v.value_or(999);
+    if (std::abs(lat) > 90 || std::abs(lon) > 180 || !time_s) {
       ++st.bad;
       continue;
     }
@@ -123,7 +124,7 @@ std::vector<GpsFix> ParseGpx(std::string_view text, GpxStats* stats) {
     }
     GpsFix fix;
     fix.time = *t;
-    fix.pos = {*lat, *lon};
+    fix.pos = {lat, lon};
     if (auto s = ElementText(body, "speed")) {
       if (auto v = ToDouble(*s); v && *v >= 0) fix.speed_kmh = *v * kMpsToKmh;
     }

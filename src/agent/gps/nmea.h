@@ -39,8 +39,8 @@ class NmeaParser {
 
  private:
   struct Pending {
-    int64_t ms_of_day = -1;          // time of day of this group
-    std::optional<int64_t> day;      // days since epoch, from RMC
+    int64_t ms_of_day = -1;      // time of day of this group
+    std::optional<int64_t> day;  // days since epoch, from RMC
     bool have_rmc = false, have_gga = false, valid = true;
     GpsFix fix;
   };

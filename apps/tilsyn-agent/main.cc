@@ -1,0 +1,116 @@
+// tilsyn-agent: the vehicle agent. Follows a GPS replay, syncs capture jobs from the server,
+// captures (anonymized, in memory) inside active jobs' geofences, queues observations in a
+// crash-safe outbox and uploads them. Prints one JSON summary line on stdout at the end; logs are
+// JSON lines on stderr. Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
+//
+// Precedence: defaults < --config FILE (JSON) < environment (TILSYN_SERVER, TILSYN_AGENT_TOKEN)
+// < command-line flags.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+#include "agent/agent.h"
+#include "core/file_util.h"
+#include "core/log.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnSignal(int) { g_stop.store(true); }
+
+int BadConfig(const std::string& msg) {
+  std::cerr << "tilsyn-agent: bad configuration: " << msg << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using tilsyn::agent::AgentConfig;
+  CLI::App app{"tilsyn-agent: capture inside inspection geofences and upload anonymized images"};
+
+  std::string config_file;
+  std::optional<std::string> server, token, data_dir, gps, camera_dir, video, cascade_dir,
+      vehicle_id, log_level;
+  std::optional<double> speed;
+  std::optional<int64_t> sync_interval, drain_timeout;
+  std::optional<int> jpeg_quality;
+
+  app.add_option("--config", config_file, "JSON config file (keys as the AgentConfig fields)");
+  app.add_option("--server", server,
+                 "server base URL, e.g. http://127.0.0.1:8080 (env TILSYN_SERVER)");
+  app.add_option("--token", token, "vehicle token (env TILSYN_AGENT_TOKEN)");
+  app.add_option("--data-dir", data_dir, "folder for jobs.json, outbox/ and rejected/");
+  app.add_option("--gps", gps, "GPS replay file: .nmea/.txt (NMEA 0183) or .gpx");
+  app.add_option("--speed", speed, "replay speed factor (0 = as fast as possible)");
+  app.add_option("--camera-dir", camera_dir, "replay camera folder with index.csv (lat,lon,file)");
+  app.add_option("--video", video, "replay camera video file");
+  app.add_option("--sync-interval", sync_interval, "job sync interval in GPS seconds");
+  app.add_option("--jpeg-quality", jpeg_quality, "JPEG quality 1..100");
+  app.add_option("--cascade-dir", cascade_dir, "folder of OpenCV haarcascade_*.xml");
+  app.add_option("--vehicle-id", vehicle_id, "vehicle name for logs and the summary");
+  app.add_option("--drain-timeout", drain_timeout, "seconds to wait for the outbox at the end");
+  app.add_option("--log-level", log_level, "debug|info|warn|error");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  if (log_level) tilsyn::SetLogLevel(tilsyn::ParseLogLevel(*log_level));
+
+  AgentConfig cfg;
+  if (!config_file.empty()) {
+    auto text = tilsyn::ReadFile(config_file);
+    if (!text.ok()) return BadConfig("cannot read --config " + config_file);
+    auto j = tilsyn::ParseJson(*text);
+    if (!j.ok()) return BadConfig(config_file + ": " + j.status().message());
+    tilsyn::Status st = tilsyn::agent::ApplyConfigJson(*j, &cfg);
+    if (!st.ok()) return BadConfig(config_file + ": " + st.ToString());
+  }
+  if (const char* e = std::getenv("TILSYN_SERVER"); e && *e) cfg.server_url = e;
+  if (const char* e = std::getenv("TILSYN_AGENT_TOKEN"); e && *e) cfg.token = e;
+  if (server) cfg.server_url = *server;
+  if (token) cfg.token = *token;
+  if (data_dir) cfg.data_dir = *data_dir;
+  if (gps) cfg.gps_file = *gps;
+  if (speed) cfg.speed_factor = *speed;
+  // A flag picks the camera kind: it clears the other one set by the file.
+  if (camera_dir) {
+    cfg.camera_dir = *camera_dir;
+    if (!video) cfg.video.clear();
+  }
+  if (video) {
+    cfg.video = *video;
+    if (!camera_dir) cfg.camera_dir.clear();
+  }
+  if (sync_interval) cfg.sync_interval_s = *sync_interval;
+  if (jpeg_quality) cfg.jpeg_quality = *jpeg_quality;
+  if (cascade_dir) cfg.cascade_dir = *cascade_dir;
+  if (vehicle_id) cfg.vehicle_id = *vehicle_id;
+  if (drain_timeout) cfg.drain_timeout_s = *drain_timeout;
+
+  if (tilsyn::Status st = cfg.Validate(); !st.ok()) return BadConfig(st.ToString());
+
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+
+  auto agent = tilsyn::agent::Agent::Create(cfg, tilsyn::SystemClock::Get());
+  if (!agent.ok()) return BadConfig(agent.status().ToString());
+
+  auto summary = (*agent)->Run(&g_stop);
+  if (!summary.ok()) {
+    std::cerr << "tilsyn-agent: " << summary.status().ToString() << "\n";
+    return 1;
+  }
+  std::cout << summary->ToJson().dump() << std::endl;
+  return 0;
+}

@@ -1,0 +1,240 @@
+#include "agent/agent.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include "agent/camera/folder_camera.h"
+#include "agent/camera/video_camera.h"
+#include "agent/gps/replay_source.h"
+#include "core/file_util.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/time_format.h"
+#include "imaging/jpeg.h"
+#include "net/http_client.h"
+
+namespace tilsyn::agent {
+namespace {
+
+// Cameras may give grayscale, BGRA or 16-bit frames; the anonymizer wants 8-bit BGR.
+Status ToBgr8(cv::Mat& m) {
+  try {
+    if (m.empty()) return Status::Internal("camera returned an empty frame");
+    if (m.depth() != CV_8U) {
+      cv::Mat tmp;
+      m.convertTo(tmp, CV_8U, m.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+      m = tmp;
+    }
+    if (m.channels() == 1) {
+      cv::cvtColor(m, m, cv::COLOR_GRAY2BGR);
+    } else if (m.channels() == 4) {
+      cv::cvtColor(m, m, cv::COLOR_BGRA2BGR);
+    } else if (m.channels() != 3) {
+      return Status::Internal("camera frame has " + std::to_string(m.channels()) + " channels");
+    }
+    return Status::Ok();
+  } catch (const cv::Exception& e) {
+    return Status::Internal(std::string("frame conversion failed: ") + e.what());
+  }
+}
+
+}  // namespace
+
+Json AgentSummary::ToJson() const {
+  Json p = Json::object();
+  for (const auto& [id, n] : passes) p[id] = n;
+  return Json{{"vehicle", vehicle},
+              {"fixes", fixes},
+              {"captures", captures},
+              {"captures_outside_geofence", captures_outside_geofence},
+              {"capture_errors", capture_errors},
+              {"uploaded", uploaded},
+              {"duplicates", duplicates},
+              {"rejected", rejected},
+              {"pending", pending},
+              {"bad_gps_records", bad_gps_records},
+              {"sync_errors", sync_errors},
+              {"resumed_skipped", resumed_skipped},
+              {"stopped", stopped},
+              {"passes", p}};
+}
+
+Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* clock) {
+  TILSYN_RETURN_IF_ERROR(config.Validate());
+  AgentDeps deps;
+  deps.clock = clock;
+  TILSYN_ASSIGN_OR_RETURN(deps.gps,
+                          ReplaySource::Open(config.gps_file, config.speed_factor, clock));
+  if (!config.camera_dir.empty()) {
+    TILSYN_ASSIGN_OR_RETURN(deps.camera, FolderCamera::Open(config.camera_dir));
+  } else {
+    TILSYN_ASSIGN_OR_RETURN(deps.camera, VideoCamera::Open(config.video));
+  }
+  imaging::CascadeAnonymizerOptions ao;
+  ao.cascade_dir = config.cascade_dir;
+  Result<std::unique_ptr<imaging::Anonymizer>> anon = imaging::NewCascadeAnonymizer(ao);
+  if (!anon.ok()) return anon.status().WithField("cascade_dir");
+  deps.anonymizer = std::move(anon).value();
+  net::InitHttpClient();
+  deps.jobs = NewHttpJobSource(config.server_url, config.token);
+  return CreateWith(config, std::move(deps));
+}
+
+Result<std::unique_ptr<Agent>> Agent::CreateWith(const AgentConfig& config, AgentDeps deps) {
+  if (!deps.clock || !deps.gps || !deps.camera || !deps.anonymizer || !deps.jobs) {
+    return Status::Internal("agent dependency missing");
+  }
+  Result<JobCache> cache = JobCache::Load(config.data_dir);
+  if (!cache.ok()) return cache.status().WithField("data_dir");
+  Result<std::unique_ptr<Outbox>> outbox = Outbox::Open(config.data_dir);
+  if (!outbox.ok()) return outbox.status().WithField("data_dir");
+  net::InitHttpClient();
+  return std::unique_ptr<Agent>(
+      new Agent(config, std::move(deps), std::move(cache).value(), std::move(outbox).value()));
+}
+
+Agent::Agent(const AgentConfig& config, AgentDeps deps, JobCache cache,
+             std::unique_ptr<Outbox> outbox)
+    : config_(config),
+      deps_(std::move(deps)),
+      cache_(std::move(cache)),
+      outbox_(std::move(outbox)) {
+  UploaderOptions uo;
+  uo.server_url = config_.server_url;
+  uo.token = config_.token;
+  uploader_ = std::make_unique<Uploader>(outbox_.get(), deps_.clock, uo);
+  summary_.vehicle = config_.vehicle_id;
+}
+
+Agent::~Agent() {
+  if (uploader_) uploader_->Stop();
+}
+
+void Agent::SyncJobs() {
+  Result<Json> body = deps_.jobs->Fetch(cache_.version());
+  Status st = body.ok() ? cache_.ApplyDelta(*body) : body.status();
+  if (!st.ok()) {
+    ++summary_.sync_errors;
+    LogWarn("agent.sync_failed", {{"vehicle", config_.vehicle_id}, {"error", st.ToString()}});
+    return;
+  }
+  trigger_.Retain(cache_.Ids());
+  LogDebug("agent.synced", {{"version", cache_.version()}, {"jobs", cache_.jobs().size()}});
+}
+
+Status Agent::Capture(const tasks::CaptureJob& job, const GpsFix& fix) {
+  TILSYN_ASSIGN_OR_RETURN(cv::Mat frame, deps_.camera->Capture(fix));
+  TILSYN_RETURN_IF_ERROR(ToBgr8(frame));
+  // Privacy invariant 2: pixels are blurred here, in memory, before anything is encoded or stored.
+  TILSYN_ASSIGN_OR_RETURN(imaging::AnonymizationReport report, deps_.anonymizer->Anonymize(frame));
+  TILSYN_ASSIGN_OR_RETURN(std::string jpeg, imaging::EncodeJpeg(frame, config_.jpeg_quality));
+  frame.release();
+
+  const std::string id = NewUuid();
+  Json meta = {{"id", id},           {"job_id", job.id},   {"captured_at", FormatIso8601(fix.time)},
+               {"lat", fix.pos.lat}, {"lon", fix.pos.lon}, {"anonymization", report.ToJson()}};
+  if (fix.heading_deg) meta["heading_deg"] = *fix.heading_deg;
+  if (fix.speed_kmh) meta["speed_kmh"] = *fix.speed_kmh;
+  if (fix.accuracy_m) meta["accuracy_m"] = *fix.accuracy_m;
+  TILSYN_RETURN_IF_ERROR(outbox_->Put(id, meta.dump(), jpeg));
+
+  trigger_.MarkCaptured(job.id, fix.time);
+  SaveState(fix.time);
+  ++summary_.captures;
+  // Re-check independently of the trigger: this count is the privacy invariant's witness.
+  if (!job.area.Contains(fix.pos)) ++summary_.captures_outside_geofence;
+  LogInfo("agent.captured", {{"vehicle", config_.vehicle_id},
+                             {"id", id},
+                             {"job_id", job.id},
+                             {"captured_at", meta["captured_at"]}});
+  uploader_->Notify();
+  return Status::Ok();
+}
+
+void Agent::HandleFix(const GpsFix& fix) {
+  ++summary_.fixes;
+  if (!last_sync_gps_) {
+    last_sync_gps_ = fix.time;  // the start-up sync counts as this fix's
+  } else if (fix.time - *last_sync_gps_ >= config_.sync_interval_s * 1000) {
+    SyncJobs();
+    last_sync_gps_ = fix.time;
+  }
+  for (const auto& [id, job] : cache_.jobs()) {
+    if (!trigger_.Update(job, fix)) continue;
+    Status st = Capture(job, fix);
+    if (!st.ok()) {
+      ++summary_.capture_errors;
+      LogError("agent.capture_failed",
+               {{"vehicle", config_.vehicle_id}, {"job_id", id}, {"error", st.ToString()}});
+    }
+  }
+}
+
+void Agent::LoadState() {
+  Result<std::string> text = ReadFile(config_.data_dir + "/state.json");
+  if (!text.ok()) return;
+  Result<Json> j = ParseJson(*text);
+  if (!j.ok() || !j->is_object()) {
+    LogWarn("agent.state_unreadable", {{"vehicle", config_.vehicle_id}});
+    return;
+  }
+  if (j->contains("last_fix_ms") && (*j)["last_fix_ms"].is_number_integer()) {
+    resume_after_ = (*j)["last_fix_ms"].get<TimeMs>();
+  }
+  if (j->contains("trigger")) trigger_.RestoreState((*j)["trigger"]);
+}
+
+void Agent::SaveState(TimeMs last_fix) {
+  Json j = {{"last_fix_ms", last_fix}, {"trigger", trigger_.SaveState()}};
+  Status st = WriteFileAtomic(config_.data_dir + "/state.json", j.dump());
+  if (!st.ok()) LogWarn("agent.state_write_failed", {{"error", st.ToString()}});
+}
+
+Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
+  LoadState();
+  std::optional<TimeMs> last_fix;
+  LogInfo("agent.start", {{"vehicle", config_.vehicle_id},
+                          {"jobs", cache_.jobs().size()},
+                          {"job_version", cache_.version()},
+                          {"outbox", outbox_->Count()}});
+  uploader_->Start();  // crash recovery: leftovers from a previous run go first
+  SyncJobs();
+  Status failure;
+  while (true) {
+    if (stop && stop->load()) {
+      summary_.stopped = true;
+      break;
+    }
+    Result<std::optional<GpsFix>> fix = deps_.gps->Next();
+    if (!fix.ok()) {
+      failure = fix.status();
+      LogError("agent.gps_failed", {{"error", failure.ToString()}});
+      break;
+    }
+    if (!*fix) break;
+    if (resume_after_ && (*fix)->time <= *resume_after_) {
+      ++summary_.resumed_skipped;
+      continue;
+    }
+    HandleFix(**fix);
+    last_fix = (*fix)->time;
+  }
+  if (last_fix) SaveState(*last_fix);
+  if (!summary_.stopped && failure.ok()) {
+    if (!uploader_->WaitUntilEmpty(config_.drain_timeout_s * 1000)) {
+      LogWarn("agent.drain_timeout", {{"pending", outbox_->Count()}});
+    }
+  }
+  uploader_->Stop();
+  UploadStats us = uploader_->stats();
+  summary_.uploaded = us.uploaded;
+  summary_.duplicates = us.duplicates;
+  summary_.rejected = us.rejected;
+  summary_.pending = static_cast<int64_t>(outbox_->Count());
+  summary_.bad_gps_records = deps_.gps->bad_records();
+  summary_.passes = trigger_.passes();
+  for (const auto& [id, _] : cache_.jobs()) summary_.passes.emplace(id, 0);
+  if (!failure.ok()) return failure;
+  return summary_;
+}
+
+}  // namespace tilsyn::agent

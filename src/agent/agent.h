@@ -1,0 +1,93 @@
+// Agent: the vehicle's capture loop (value-chain step 3). For each GPS fix it syncs capture jobs
+// every sync_interval_s of GPS time, asks the Trigger per job, and on a capture takes a frame,
+// anonymizes it in memory, encodes a metadata-free JPEG and stores it with its metadata in the
+// crash-safe Outbox; the Uploader drains the outbox on its own thread (starting with whatever a
+// previous run left behind). At the end of the GPS stream it waits up to drain_timeout_s for the
+// outbox to empty and reports a summary. One Agent runs on one thread; `stop` may be set from a
+// signal handler or another thread.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "agent/agent_config.h"
+#include "agent/camera/camera.h"
+#include "agent/gps/gps_source.h"
+#include "agent/job_cache.h"
+#include "agent/job_source.h"
+#include "agent/outbox.h"
+#include "agent/trigger.h"
+#include "agent/uploader.h"
+#include "core/clock.h"
+#include "imaging/anonymizer.h"
+
+namespace tilsyn::agent {
+
+struct AgentSummary {
+  std::string vehicle;
+  int64_t fixes = 0;
+  int64_t captures = 0;                   // observations stored in the outbox
+  int64_t captures_outside_geofence = 0;  // re-checked against the job's area; must stay 0
+  int64_t capture_errors = 0;             // camera/anonymizer/encoder/outbox failures
+  int64_t uploaded = 0;
+  int64_t duplicates = 0;
+  int64_t rejected = 0;
+  int64_t pending = 0;  // still in the outbox at the end
+  int64_t bad_gps_records = 0;
+  int64_t sync_errors = 0;
+  int64_t resumed_skipped = 0;            // fixes already handled by a previous run
+  std::map<std::string, int64_t> passes;  // job id -> passes through its fence
+  bool stopped = false;                   // ended by the stop flag, not the end of the trace
+  // The one-line JSON printed at the end.
+  Json ToJson() const;
+};
+
+// The seams an Agent runs on; Create() fills them from the config, tests inject fakes.
+struct AgentDeps {
+  Clock* clock = nullptr;
+  std::unique_ptr<GpsSource> gps;
+  std::unique_ptr<Camera> camera;
+  std::unique_ptr<imaging::Anonymizer> anonymizer;
+  std::unique_ptr<JobSource> jobs;
+};
+
+class Agent {
+ public:
+  // Validates `config` and opens everything it names (GPS file, camera, cascades, data folder).
+  // InvalidArgument/NotFound naming the config field on a problem.
+  static Result<std::unique_ptr<Agent>> Create(const AgentConfig& config, Clock* clock);
+  // Uses the given seams (none may be null); opens the data folder (outbox, jobs.json).
+  static Result<std::unique_ptr<Agent>> CreateWith(const AgentConfig& config, AgentDeps deps);
+  ~Agent();
+
+  // Runs until the GPS stream ends or *stop becomes true (checked between fixes). Returns the
+  // summary; an error only when the GPS source itself fails.
+  Result<AgentSummary> Run(const std::atomic<bool>* stop = nullptr);
+
+  const JobCache& jobs() const { return cache_; }
+
+ private:
+  Agent(const AgentConfig& config, AgentDeps deps, JobCache cache, std::unique_ptr<Outbox> outbox);
+  void SyncJobs();
+  void HandleFix(const GpsFix& fix);
+  Status Capture(const tasks::CaptureJob& job, const GpsFix& fix);
+  // <data_dir>/state.json: the last fix handled and the trigger state, written after each capture
+  // and at the end, so a restarted replay resumes instead of capturing the same passes again.
+  void LoadState();
+  void SaveState(TimeMs last_fix);
+
+  AgentConfig config_;
+  AgentDeps deps_;
+  JobCache cache_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<Uploader> uploader_;
+  Trigger trigger_;
+  AgentSummary summary_;
+  std::optional<TimeMs> last_sync_gps_;
+  std::optional<TimeMs> resume_after_;  // fixes at or before this were handled by an earlier run
+};
+
+}  // namespace tilsyn::agent

@@ -1,0 +1,82 @@
+#include "agent/agent_config.h"
+
+#include <cmath>
+#include <set>
+
+namespace tilsyn::agent {
+
+Status AgentConfig::Validate() const {
+  if (server_url.rfind("http://", 0) != 0 && server_url.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("server URL must start with http:// or https://", "server_url");
+  }
+  if (server_url.find_first_of(" \t\r\n") != std::string::npos) {
+    return Status::InvalidArgument("server URL contains whitespace", "server_url");
+  }
+  if (token.empty()) return Status::InvalidArgument("a vehicle token is required", "token");
+  if (data_dir.empty()) return Status::InvalidArgument("a data folder is required", "data_dir");
+  if (gps_file.empty()) return Status::InvalidArgument("a GPS file is required", "gps_file");
+  if (!std::isfinite(speed_factor) || speed_factor < 0) {
+    return Status::InvalidArgument("speed factor must be >= 0", "speed_factor");
+  }
+  if (camera_dir.empty() == video.empty()) {
+    return Status::InvalidArgument("exactly one of camera_dir and video is required", "camera_dir");
+  }
+  if (sync_interval_s <= 0) {
+    return Status::InvalidArgument("sync interval must be > 0 s", "sync_interval_s");
+  }
+  if (jpeg_quality < 1 || jpeg_quality > 100) {
+    return Status::InvalidArgument("JPEG quality must be 1..100", "jpeg_quality");
+  }
+  if (cascade_dir.empty()) {
+    return Status::InvalidArgument("a cascade folder is required", "cascade_dir");
+  }
+  if (drain_timeout_s < 0) {
+    return Status::InvalidArgument("drain timeout must be >= 0 s", "drain_timeout_s");
+  }
+  return Status::Ok();
+}
+
+Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
+  if (!j.is_object()) return Status::InvalidArgument("config must be a JSON object", "config");
+  static const std::set<std::string> kKnown = {"server_url",  "token",           "data_dir",
+                                               "gps_file",    "speed_factor",    "camera_dir",
+                                               "video",       "sync_interval_s", "jpeg_quality",
+                                               "cascade_dir", "vehicle_id",      "drain_timeout_s"};
+  for (const auto& [key, _] : j.items()) {
+    if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
+  }
+  auto str = [&](const char* key, std::string* out) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(j, key, key));
+    if (v) *out = *v;
+    return Status::Ok();
+  };
+  auto num = [&](const char* key, double* out) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(auto v, GetOptNumber(j, key, key));
+    if (v) *out = *v;
+    return Status::Ok();
+  };
+  auto integer = [&](const char* key, int64_t* out) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(auto v, GetOptInt(j, key, key));
+    if (v) *out = *v;
+    return Status::Ok();
+  };
+  TILSYN_RETURN_IF_ERROR(str("server_url", &cfg->server_url));
+  TILSYN_RETURN_IF_ERROR(str("token", &cfg->token));
+  TILSYN_RETURN_IF_ERROR(str("data_dir", &cfg->data_dir));
+  TILSYN_RETURN_IF_ERROR(str("gps_file", &cfg->gps_file));
+  TILSYN_RETURN_IF_ERROR(num("speed_factor", &cfg->speed_factor));
+  TILSYN_RETURN_IF_ERROR(str("camera_dir", &cfg->camera_dir));
+  TILSYN_RETURN_IF_ERROR(str("video", &cfg->video));
+  TILSYN_RETURN_IF_ERROR(integer("sync_interval_s", &cfg->sync_interval_s));
+  int64_t q = cfg->jpeg_quality;
+  TILSYN_RETURN_IF_ERROR(integer("jpeg_quality", &q));
+  if (q < 1 || q > 100)
+    return Status::InvalidArgument("JPEG quality must be 1..100", "jpeg_quality");
+  cfg->jpeg_quality = static_cast<int>(q);
+  TILSYN_RETURN_IF_ERROR(str("cascade_dir", &cfg->cascade_dir));
+  TILSYN_RETURN_IF_ERROR(str("vehicle_id", &cfg->vehicle_id));
+  TILSYN_RETURN_IF_ERROR(integer("drain_timeout_s", &cfg->drain_timeout_s));
+  return Status::Ok();
+}
+
+}  // namespace tilsyn::agent

@@ -1,0 +1,34 @@
+// AgentConfig: everything the vehicle agent is started with. Parsed once at the edge (flags, a
+// JSON file, TILSYN_* environment variables) and passed down by const reference. Plain value type.
+#pragma once
+
+#include <string>
+
+#include "core/json_util.h"
+#include "core/result.h"
+
+namespace tilsyn::agent {
+
+struct AgentConfig {
+  std::string server_url;                 // e.g. "http://127.0.0.1:8080" (http or https)
+  std::string token;                      // vehicle token, sent as Bearer; never logged
+  std::string data_dir = "./agent-data";  // jobs.json, outbox/, rejected/
+  std::string gps_file;                   // replay trace: .nmea, .txt (NMEA) or .gpx
+  double speed_factor = 1.0;  // replay pace: recorded time / speed_factor; 0 = as fast as possible
+  std::string camera_dir;     // replay folder with index.csv (exclusive with `video`)
+  std::string video;          // replay video file (exclusive with `camera_dir`)
+  int64_t sync_interval_s = 10;                                 // job sync period, in GPS time
+  int jpeg_quality = 90;                                        // 1 … 100
+  std::string cascade_dir = "/usr/share/opencv4/haarcascades";  // anonymizer cascades
+  std::string vehicle_id = "vehicle";  // for logs and the summary line only
+  int64_t drain_timeout_s = 30;        // at the end, wait this long for the outbox to empty
+
+  // InvalidArgument naming the field (e.g. "server_url", "camera_dir") on the first problem.
+  Status Validate() const;
+};
+
+// Applies the members of a JSON object (same names as the fields) over `cfg`. Unknown keys are
+// an error (a typo must not silently use a default); InvalidArgument names the field.
+Status ApplyConfigJson(const Json& j, AgentConfig* cfg);
+
+}  // namespace tilsyn::agent

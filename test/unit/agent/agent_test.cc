@@ -1,0 +1,279 @@
+#include "agent/agent.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+
+#include "agent/gps/replay_source.h"
+#include "agent_test_util.h"
+#include "core/file_util.h"
+#include "core/ids.h"
+#include "fakes/test_paths.h"
+#include "imaging/jpeg.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
+#include "net/multipart.h"
+
+namespace tilsyn::agent {
+namespace {
+namespace fs = std::filesystem;
+using testutil::CircleJob;
+using testutil::FixAt;
+using testutil::kCenter;
+using testutil::T0;
+
+// A white frame: the "raw" camera image.
+class WhiteCamera : public Camera {
+ public:
+  Result<cv::Mat> Capture(const GpsFix&) override {
+    ++captures;
+    return cv::Mat(48, 64, CV_8UC3, cv::Scalar(255, 255, 255));
+  }
+  int captures = 0;
+};
+
+// "Anonymizes" by blacking out the whole frame, so the test can tell raw from anonymized bytes.
+class BlackoutAnonymizer : public imaging::Anonymizer {
+ public:
+  explicit BlackoutAnonymizer(bool fail = false) : fail_(fail) {}
+  Result<imaging::AnonymizationReport> Anonymize(cv::Mat& bgr) override {
+    if (fail_) return Status::Internal("detector crashed");
+    bgr.setTo(cv::Scalar(0, 0, 0));
+    imaging::AnonymizationReport r;
+    r.counts["face"] = 1;
+    r.detectors = {"blackout@1"};
+    return r;
+  }
+
+ private:
+  bool fail_;
+};
+
+// A loopback server with the two vehicle endpoints.
+class FakeTilsyn {
+ public:
+  explicit FakeTilsyn(std::vector<tasks::CaptureJob> jobs) : jobs_(std::move(jobs)) {
+    net::InitHttpClient();
+    server_ =
+        net::StartHttpServer({}, [this](const net::HttpRequest& r) { return Handle(r); }).value();
+  }
+  ~FakeTilsyn() { server_->Stop(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+  std::mutex mu;
+  std::vector<Json> metadata;
+  std::vector<cv::Mat> images;
+  std::vector<std::string> since_seen;
+
+ private:
+  net::HttpResponse Handle(const net::HttpRequest& r) {
+    if (r.Header("authorization") != "Bearer tok") return net::HttpResponse::JsonBody(401, {});
+    std::lock_guard<std::mutex> l(mu);
+    if (r.method == "GET" && r.path == "/api/v1/jobs") {
+      since_seen.push_back(r.query.count("since") ? r.query.at("since") : "");
+      Json arr = Json::array();
+      for (const auto& j : jobs_) arr.push_back(tasks::JobToJson(j));
+      return net::HttpResponse::JsonBody(200, {{"version", 5}, {"jobs", arr}});
+    }
+    if (r.method == "POST" && r.path == "/api/v1/observations") {
+      auto parts = net::ParseMultipart(r.body, r.Header("content-type"));
+      if (!parts.ok()) return net::HttpResponse::Error(parts.status());
+      for (const auto& p : *parts) {
+        if (p.name == "metadata") metadata.push_back(ParseJson(p.data).value());
+        if (p.name == "image") images.push_back(imaging::DecodeJpeg(p.data).value());
+      }
+      return net::HttpResponse::JsonBody(201, {{"state", "received"}});
+    }
+    return net::HttpResponse::JsonBody(404, {});
+  }
+
+  std::vector<tasks::CaptureJob> jobs_;
+  std::unique_ptr<net::HttpServer> server_;
+};
+
+AgentConfig Config(const std::string& url, const std::string& data_dir) {
+  AgentConfig c;
+  c.server_url = url;
+  c.token = "tok";
+  c.data_dir = data_dir;
+  c.gps_file = "unused.nmea";
+  c.camera_dir = "unused";
+  c.vehicle_id = "sweeper-7";
+  c.drain_timeout_s = 30;
+  return c;
+}
+
+// A drive from 100 m west of the centre to 100 m east, one fix per second, 5 m apart.
+std::vector<GpsFix> Drive(TimeMs t0) {
+  std::vector<GpsFix> v;
+  for (int i = 0; i <= 40; ++i) {
+    v.push_back(
+        FixAt(geo::Offset(geo::Offset(kCenter, 270, 100), 90, i * 5.0), t0 + i * 1000, 18, 90));
+  }
+  return v;
+}
+
+struct Built {
+  std::unique_ptr<Agent> agent;
+  WhiteCamera* camera = nullptr;
+};
+
+Built Build(const AgentConfig& cfg, Clock* clock, std::vector<GpsFix> fixes,
+            bool anonymizer_fails = false) {
+  AgentDeps deps;
+  deps.clock = clock;
+  deps.gps = std::make_unique<ReplaySource>(std::move(fixes), 2, 0.0, clock);
+  auto cam = std::make_unique<WhiteCamera>();
+  WhiteCamera* cam_ptr = cam.get();
+  deps.camera = std::move(cam);
+  deps.anonymizer = std::make_unique<BlackoutAnonymizer>(anonymizer_fails);
+  deps.jobs = NewHttpJobSource(cfg.server_url, cfg.token);
+  auto agent = Agent::CreateWith(cfg, std::move(deps));
+  EXPECT_TRUE(agent.ok()) << agent.status().ToString();
+  return {std::move(agent).value(), cam_ptr};
+}
+
+TEST(Agent, CapturesOncePerPassAnonymizesAndUploads) {
+  FakeTilsyn server({CircleJob("job-a", kCenter, 30)});
+  testing::TempDir dir;
+  FakeClock clock(T0());
+  Built b = Build(Config(server.url(), dir.path()), &clock, Drive(T0()));
+  auto summary = b.agent->Run();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  Json j = summary->ToJson();
+  EXPECT_EQ(j["vehicle"], "sweeper-7");
+  EXPECT_EQ(j["fixes"], 41);
+  EXPECT_EQ(j["captures"], 1);
+  EXPECT_EQ(j["captures_outside_geofence"], 0);
+  EXPECT_EQ(j["uploaded"], 1);
+  EXPECT_EQ(j["pending"], 0);
+  EXPECT_EQ(j["rejected"], 0);
+  EXPECT_EQ(j["bad_gps_records"], 2);
+  EXPECT_EQ(j["passes"]["job-a"], 1);
+
+  std::lock_guard<std::mutex> l(server.mu);
+  ASSERT_EQ(server.metadata.size(), 1u);
+  const Json& m = server.metadata[0];
+  EXPECT_TRUE(IsUuid(m["id"].get<std::string>()));
+  EXPECT_EQ(m["job_id"], "job-a");
+  EXPECT_TRUE(geo::Geofence::Circle(kCenter, 30).Contains({m["lat"], m["lon"]}));
+  EXPECT_TRUE(ParseIso8601(m["captured_at"].get<std::string>()).ok());
+  EXPECT_EQ(m["anonymization"]["counts"]["face"], 1);
+  EXPECT_DOUBLE_EQ(m["heading_deg"], 90);
+  EXPECT_DOUBLE_EQ(m["speed_kmh"], 18);
+  // What left the vehicle is the anonymized (black) frame, never the raw (white) one.
+  ASSERT_EQ(server.images.size(), 1u);
+  EXPECT_LT(cv::mean(server.images[0])[0], 5.0);
+  // The job cache was persisted with the server's version.
+  auto cache = ParseJson(ReadFile(dir.Sub("jobs.json")).value());
+  ASSERT_TRUE(cache.ok());
+  EXPECT_EQ((*cache)["version"], 5);
+}
+
+TEST(Agent, AnonymizerFailureStoresNothing) {
+  FakeTilsyn server({CircleJob("job-a", kCenter, 30)});
+  testing::TempDir dir;
+  FakeClock clock(T0());
+  Built b = Build(Config(server.url(), dir.path()), &clock, Drive(T0()), /*fails=*/true);
+  auto summary = b.agent->Run();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->captures, 0);
+  EXPECT_GT(summary->capture_errors, 0);
+  EXPECT_GT(b.camera->captures, 0);
+  EXPECT_EQ(summary->pending, 0);
+  EXPECT_TRUE(fs::is_empty(dir.Sub("outbox")));
+  std::lock_guard<std::mutex> l(server.mu);
+  EXPECT_TRUE(server.images.empty());
+}
+
+TEST(Agent, UploadsLeftoversFromAPreviousRunFirst) {
+  FakeTilsyn server({});  // no jobs: only the leftover can be uploaded
+  testing::TempDir dir;
+  std::string old_id = NewUuid();
+  {
+    auto box = Outbox::Open(dir.path()).value();
+    std::string jpeg = imaging::EncodeJpeg(cv::Mat(8, 8, CV_8UC3, cv::Scalar(0, 0, 0))).value();
+    ASSERT_TRUE(box->Put(old_id, Json{{"id", old_id}, {"job_id", "old"}}.dump(), jpeg).ok());
+  }
+  FakeClock clock(T0());
+  Built b = Build(Config(server.url(), dir.path()), &clock, Drive(T0()));
+  auto summary = b.agent->Run();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->captures, 0);
+  EXPECT_EQ(summary->uploaded, 1);
+  EXPECT_EQ(summary->pending, 0);
+  std::lock_guard<std::mutex> l(server.mu);
+  ASSERT_EQ(server.metadata.size(), 1u);
+  EXPECT_EQ(server.metadata[0]["id"], old_id);
+}
+
+TEST(Agent, ServerDownUsesCachedJobsAndKeepsCapturesPending) {
+  testing::TempDir dir;
+  {
+    auto cache = JobCache::Load(dir.path()).value();
+    ASSERT_TRUE(cache
+                    .ApplyDelta({{"version", 3},
+                                 {"jobs", {tasks::JobToJson(CircleJob("job-a", kCenter, 30))}}})
+                    .ok());
+  }
+  std::string url;
+  {
+    FakeTilsyn gone({});
+    url = gone.url();
+  }
+  AgentConfig cfg = Config(url, dir.path());
+  cfg.drain_timeout_s = 0;
+  FakeClock clock(T0());
+  Built b = Build(cfg, &clock, Drive(T0()));
+  auto summary = b.agent->Run();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->captures, 1);
+  EXPECT_EQ(summary->uploaded, 0);
+  EXPECT_EQ(summary->pending, 1);
+  EXPECT_GE(summary->sync_errors, 1);
+  EXPECT_EQ(summary->captures_outside_geofence, 0);
+}
+
+TEST(Agent, StopFlagEndsTheRunBeforeTheTrace) {
+  FakeTilsyn server({CircleJob("job-a", kCenter, 30)});
+  testing::TempDir dir;
+  FakeClock clock(T0());
+  Built b = Build(Config(server.url(), dir.path()), &clock, Drive(T0()));
+  std::atomic<bool> stop{true};
+  auto summary = b.agent->Run(&stop);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->stopped);
+  EXPECT_EQ(summary->fixes, 0);
+}
+
+TEST(Agent, PeriodicSyncUsesGpsTimeAndTheLastVersion) {
+  FakeTilsyn server({CircleJob("job-a", kCenter, 30)});
+  testing::TempDir dir;
+  AgentConfig cfg = Config(server.url(), dir.path());
+  cfg.sync_interval_s = 10;
+  FakeClock clock(T0());
+  Built b = Build(cfg, &clock, Drive(T0()));  // 40 s of GPS time
+  ASSERT_TRUE(b.agent->Run().ok());
+  std::lock_guard<std::mutex> l(server.mu);
+  ASSERT_EQ(server.since_seen.size(), 5u);  // start + every 10 s
+  EXPECT_EQ(server.since_seen[0], "0");
+  EXPECT_EQ(server.since_seen[1], "5");
+}
+
+TEST(Agent, CreateRejectsBadConfigNamingTheField) {
+  FakeClock clock;
+  AgentConfig cfg;
+  auto a = Agent::Create(cfg, &clock);
+  EXPECT_EQ(a.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(a.status().field(), "server_url");
+  testing::TempDir dir;
+  cfg = Config("http://127.0.0.1:1", dir.path());
+  cfg.gps_file = dir.Sub("missing.nmea");
+  a = Agent::Create(cfg, &clock);
+  EXPECT_EQ(a.status().field(), "gps_file");
+}
+
+}  // namespace
+}  // namespace tilsyn::agent
