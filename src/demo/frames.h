@@ -1,0 +1,31 @@
+// Frames for the demo's replay cameras: real photographs shipped by Debian packages
+// (opencv-doc's pedestrian video vtest.avi, darknet's sample photos), referenced in place — the
+// demo copies no camera pixel to disk. Where a package is missing, a generated street scene
+// without people is written instead (it contains nothing personal).
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+
+namespace tilsyn::demo {
+
+// One camera frame source: an image file, or frame `frame` of a video file.
+struct FrameRef {
+  std::string file;
+  int frame = -1;  // >= 0 for videos
+  std::string what;  // short description for the README/summary
+};
+
+enum class Scene {
+  kCrowd,       // several pedestrians on a street
+  kOnePerson,   // one person clearly visible
+  kNoPerson,    // a street scene without people
+  kSmallPeople, // people far away (hard for detectors: exercises fallback)
+};
+
+// The frame used for `scene`, variant `i` (videos give different frames per variant).
+// `generated_dir` receives a synthetic image when the package photo is missing.
+Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir);
+
+}  // namespace tilsyn::demo

@@ -1,0 +1,106 @@
+#include "demo/scenario.h"
+
+#include <sstream>
+
+#include "core/file_util.h"
+#include "core/time_format.h"
+
+namespace tilsyn::demo {
+namespace {
+
+constexpr geo::LatLon kGridOrigin{55.6785, 12.5700};  // Indre By, south-west corner of the grid
+constexpr double kBlockM = 150;
+
+Json Circle(geo::LatLon c, double r) {
+  return {{"type", "Point"}, {"coordinates", {c.lon, c.lat}}, {"radius_m", r}};
+}
+
+Json Square(geo::LatLon c, double half_m) {
+  Json ring = Json::array();
+  for (auto [e, n] : std::vector<std::pair<double, double>>{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}, {-1, -1}}) {
+    geo::LatLon p = geo::Offset(geo::Offset(c, 90, e * half_m), 0, n * half_m);
+    ring.push_back({p.lon, p.lat});
+  }
+  return {{"type", "Polygon"}, {"coordinates", {ring}}};
+}
+
+Json Corridor(geo::LatLon a, geo::LatLon b, double buffer) {
+  return {{"type", "LineString"}, {"coordinates", {{a.lon, a.lat}, {b.lon, b.lat}}}, {"buffer_m", buffer}};
+}
+
+}  // namespace
+
+Json TaskJson(const std::string& title, const std::string& kind, const Json& area,
+              const std::string& label, double min_confidence, TimeMs now) {
+  return {{"title", title},
+          {"unit", "Teknik- og Miljøforvaltningen"},
+          {"kind", kind},
+          {"targets", {{{"label", label}, {"min_confidence", min_confidence}}}},
+          {"area", area},
+          {"schedule",
+           {{"valid_from", FormatIso8601(now - 86'400'000)},
+            {"valid_to", FormatIso8601(now + 30 * 86'400'000LL)},
+            {"time_zone", "Europe/Copenhagen"},
+            {"min_interval_s", 60}}},
+          {"retention", {{"evidence_days", 30}, {"keep_non_findings", false}}},
+          {"data_class", "internal"}};
+}
+
+Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
+  StreetGrid g(kGridOrigin, kBlockM);
+  Scenario s;
+  s.start_ms = start;
+  Json actions = {{{"type", "log"}, {"on", {"ok", "finding", "inconclusive"}}},
+                  {{"type", "webhook"}, {"on", {"finding"}}, {"url", webhook_url}, {"secret", "demo-webhook-secret"}}};
+  auto add = [&](std::string name, std::string kind, Json area, geo::LatLon anchor, Scene scene,
+                 Json rule = nullptr) {
+    Json t = TaskJson(name, kind, area, "person", 0.6, start);
+    t["actions"] = actions;
+    if (!rule.is_null()) t["rule"] = rule;
+    s.sites.push_back({name, t, anchor, scene});
+  };
+  add("Pedestrian count at the Strøget crossing", "count", Circle(g.Node(3, 1), 25), g.Node(3, 1),
+      Scene::kCrowd, {{"min_count", 0}, {"max_count", 3}});
+  add("Crossing guard at the school road works", "presence", Square(g.Node(2, 3), 20), g.Node(2, 3),
+      Scene::kOnePerson);
+  add("Closed construction site on Gothersgade must be empty", "absence",
+      Corridor(g.Node(3, 4), g.Node(5, 4), 12), g.Node(4, 4), Scene::kNoPerson);
+  add("Fenced excavation at Kronprinsessegade must be empty", "absence", Circle(g.Node(6, 2), 25),
+      g.Node(6, 2), Scene::kCrowd);
+  add("Guard at the harbour bath entrance", "presence", Circle(g.Node(5, 3), 25), g.Node(5, 3),
+      Scene::kSmallPeople);
+
+  s.vehicles.push_back({"sweeper-1", "sweeper", "bike_lane",
+                        {g.Node(0, 1), g.Node(7, 1), g.Node(7, 4), g.Node(0, 4)}, "nmea"});
+  s.vehicles.push_back({"waste-truck-2", "waste_truck", "roadway",
+                        {g.Node(2, 0), g.Node(2, 5), g.Node(6, 5), g.Node(6, 0)}, "gpx"});
+  s.vehicles.push_back({"sweeper-3", "sweeper", "bike_lane",
+                        {g.Node(0, 3), g.Node(7, 3), g.Node(7, 2.5)}, "gpx"});
+  return s;
+}
+
+Status WriteScenarioFiles(Scenario& s, const std::string& dir) {
+  uint32_t seed = 7;
+  int variant = 0;
+  for (VehiclePlan& v : s.vehicles) {
+    std::string vdir = dir + "/" + v.name;
+    TILSYN_RETURN_IF_ERROR(MakeDirs(vdir + "/camera"));
+    std::vector<Fix> fixes = SampleRoute(v.route, s.speed_kmh, s.start_ms, s.gps_noise_m, seed++);
+    v.fixes = static_cast<int>(fixes.size());
+    v.gps_path = vdir + "/track." + v.gps_format;
+    TILSYN_RETURN_IF_ERROR(v.gps_format == "gpx" ? WriteGpx(v.gps_path, fixes)
+                                                 : WriteNmea(v.gps_path, fixes));
+    v.camera_dir = vdir + "/camera";
+    std::ostringstream index;
+    index << "lat,lon,file,frame\n";
+    index.precision(9);
+    for (const Site& site : s.sites) {
+      TILSYN_ASSIGN_OR_RETURN(FrameRef f, FrameFor(site.scene, variant++, dir + "/generated"));
+      index << site.anchor.lat << "," << site.anchor.lon << "," << f.file << "," << f.frame << "\n";
+    }
+    TILSYN_RETURN_IF_ERROR(WriteFileAtomic(v.camera_dir + "/index.csv", index.str()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace tilsyn::demo

@@ -1,0 +1,55 @@
+// Scenario: the demo's world — a street grid placed in central Copenhagen, inspection sites
+// (tasks of kinds presence, absence and count) along the vehicles' routes, and for each vehicle
+// a GPS replay file and a replay camera (index.csv of positions → frames). Integration tests
+// build smaller scenarios with the same pieces.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/json_util.h"
+#include "core/result.h"
+#include "demo/frames.h"
+#include "demo/route.h"
+
+namespace tilsyn::demo {
+
+struct Site {
+  std::string name;     // task title
+  Json task;            // task JSON for POST /api/v1/tasks (area, kind, targets, …)
+  geo::LatLon anchor;   // where the camera frame for this site is registered
+  Scene scene = Scene::kNoPerson;
+};
+
+struct VehiclePlan {
+  std::string name;
+  std::string kind;     // sweeper, waste_truck
+  std::string lane;     // roadway, bike_lane
+  std::vector<geo::LatLon> route;
+  std::string gps_format = "nmea";  // nmea or gpx
+  // Filled by WriteScenarioFiles:
+  std::string gps_path;
+  std::string camera_dir;
+  int fixes = 0;
+};
+
+struct Scenario {
+  std::vector<Site> sites;
+  std::vector<VehiclePlan> vehicles;
+  double speed_kmh = 25;
+  double gps_noise_m = 1.5;
+  TimeMs start_ms = 0;  // time of the first fix
+};
+
+// The default demo world, with fixes starting at `start_ms` and webhooks to `webhook_url`.
+Scenario DefaultScenario(TimeMs start_ms, const std::string& webhook_url);
+
+// Writes each vehicle's GPS file and camera index under `dir`; frames near each site that the
+// vehicle's route passes are the site's scene.
+Status WriteScenarioFiles(Scenario& s, const std::string& dir);
+
+// A task JSON skeleton valid from a day before `now` for 30 days.
+Json TaskJson(const std::string& title, const std::string& kind, const Json& area,
+              const std::string& label, double min_confidence, TimeMs now);
+
+}  // namespace tilsyn::demo

@@ -1,0 +1,99 @@
+#include "harness.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "core/clock.h"
+#include "net/http_client.h"
+
+namespace tilsyn::testing {
+
+ChainHarness::ChainHarness() {
+  net::InitHttpClient();
+  server::ServerConfig cfg;
+  cfg.listen = "127.0.0.1";
+  cfg.port = 0;
+  cfg.data_dir = dir_.Sub("server");
+  cfg.pipeline_poll_ms = 100;
+  cfg.action_base_backoff_ms = 100;
+  auto app = server::StartApp(cfg, SystemClock::Get());
+  if (!app.ok()) {
+    ADD_FAILURE() << "server: " << app.status().ToString();
+    return;
+  }
+  app_ = std::move(*app);
+  auto token = server::IssueToken(app_->store(), "admin", "test-admin", SystemClock::Get());
+  EXPECT_TRUE(token.ok());
+  api_ = std::make_unique<demo::ApiClient>(app_->base_url(), token.value_or(""));
+  auto hook = demo::WebhookReceiver::Start("test-secret", /*fail_first_delivery=*/true);
+  EXPECT_TRUE(hook.ok());
+  if (hook.ok()) hook_ = std::move(*hook);
+}
+
+ChainHarness::~ChainHarness() {
+  if (hook_) hook_->Stop();
+  if (app_) app_->Stop();
+}
+
+std::string ChainHarness::CreateActiveTask(const Json& task) {
+  auto t = api_->Post("/api/v1/tasks", task);
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  if (!t.ok()) return "";
+  std::string id = (*t)["id"];
+  auto a = api_->Post("/api/v1/tasks/" + id + "/activate", Json::object());
+  EXPECT_TRUE(a.ok()) << a.status().ToString();
+  return id;
+}
+
+VehicleCreds ChainHarness::RegisterVehicle(const std::string& name) {
+  auto v = api_->Post("/api/v1/vehicles", {{"name", name}, {"kind", "sweeper"}, {"lane", "roadway"}});
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  if (!v.ok()) return {};
+  std::string id = (*v)["id"];
+  auto t = api_->Post("/api/v1/vehicles/" + id + "/token", Json::object());
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return {id, t.ok() ? (*t)["token"].get<std::string>() : ""};
+}
+
+demo::ChildProcess ChainHarness::StartAgent(const VehicleCreds& v, const std::string& data_dir,
+                                            const std::string& gps, const std::string& camera_dir,
+                                            const std::string& server_url) {
+  std::string url = server_url.empty() ? app_->base_url() : server_url;
+  auto child = demo::ChildProcess::Spawn(
+      {BinDir() + "/tilsyn-agent", "--server", url, "--data-dir", data_dir, "--gps", gps,
+       "--camera-dir", camera_dir, "--speed", "0"},
+      {{"TILSYN_AGENT_TOKEN", v.token}}, data_dir + ".out", data_dir + ".log");
+  EXPECT_TRUE(child.ok()) << child.status().ToString();
+  return child.ok() ? std::move(*child) : demo::ChildProcess();
+}
+
+bool ChainHarness::WaitDrained(int timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto obs = store().CountObservationsByState();
+    auto acts = store().ListActionRuns(std::nullopt, 100000);
+    if (obs.ok() && acts.ok()) {
+      auto n = [&](const char* k) { return obs->count(k) ? obs->at(k) : 0; };
+      bool busy = n("stored") > 0 || n("assessed") > 0;
+      for (const auto& a : *acts) busy = busy || a.status == store::ActionStatus::kPending;
+      if (!busy) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+Json ReadAgentReport(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  auto j = ParseJson(last);
+  return j.ok() ? *j : Json::object();
+}
+
+}  // namespace tilsyn::testing

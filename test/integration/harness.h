@@ -1,0 +1,57 @@
+// Integration harness: a real server (in-process App on port 0, SQLite in a temp folder), a
+// loopback webhook receiver, and helpers to create tasks and vehicles through the HTTP API and
+// run real tilsyn-agent processes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json_util.h"
+#include "demo/api_client.h"
+#include "demo/process.h"
+#include "demo/scenario.h"
+#include "demo/webhook_receiver.h"
+#include "fakes/test_paths.h"
+#include "server/app.h"
+
+namespace tilsyn::testing {
+
+struct VehicleCreds {
+  std::string id;
+  std::string token;
+};
+
+class ChainHarness {
+ public:
+  // Starts the server and the receiver; fails the test (via gtest) on error.
+  ChainHarness();
+  ~ChainHarness();
+
+  server::App& app() { return *app_; }
+  store::Store& store() { return *app_->store(); }
+  demo::ApiClient& api() { return *api_; }
+  demo::WebhookReceiver& hook() { return *hook_; }
+  const TempDir& dir() const { return dir_; }
+
+  // Creates and activates a task; returns its id.
+  std::string CreateActiveTask(const Json& task);
+  VehicleCreds RegisterVehicle(const std::string& name);
+  // Starts tilsyn-agent with the given GPS file and camera folder (no pacing: speed 0).
+  demo::ChildProcess StartAgent(const VehicleCreds& v, const std::string& data_dir,
+                                const std::string& gps, const std::string& camera_dir,
+                                const std::string& server_url = "");
+  // Waits until every observation is done/failed and no action run is pending.
+  bool WaitDrained(int timeout_s);
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<server::App> app_;
+  std::unique_ptr<demo::ApiClient> api_;
+  std::unique_ptr<demo::WebhookReceiver> hook_;
+};
+
+// The agent's final JSON report (last line of its stdout file).
+Json ReadAgentReport(const std::string& stdout_path);
+
+}  // namespace tilsyn::testing
