@@ -24,6 +24,5 @@ function(tilsyn_unit_test name)
   add_executable(${name}_test ${srcs})
   target_include_directories(${name}_test PRIVATE ${PROJECT_SOURCE_DIR}/test ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${name}_test PRIVATE ${ARG_DEPS} tilsyn_fakes GTest::gmock GTest::gtest_main)
-  gtest_discover_tests(${name}_test DISCOVERY_MODE PRE_TEST
-                       PROPERTIES ENVIRONMENT "TILSYN_SOURCE_DIR=${PROJECT_SOURCE_DIR};TILSYN_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
+  gtest_discover_tests(${name}_test DISCOVERY_MODE PRE_TEST)
 endfunction()

@@ -3,6 +3,8 @@
 // `max_attempts`. Receivers de-duplicate with the run's idempotency key.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -31,8 +33,8 @@ std::unique_ptr<Action> NewLogAction();
 // "webhook": POSTs run.payload as JSON to run.target with headers
 //   X-Tilsyn-Signature: sha256=<hex HMAC-SHA256 of the body under `secret`>
 //   Idempotency-Key: <run.idempotency_key>
-// 2xx is success; 4xx (except 408/429) is a permanent failure; others are retried.
-// `secret_for_task` looks up the task's webhook secret.
+// 2xx is success; 4xx (except 408/429) is a permanent failure; others (5xx, network errors,
+// timeouts) are retried. `secret_for_run` looks up the run's task's webhook secret.
 std::unique_ptr<Action> NewWebhookAction(
     std::function<std::string(const store::ActionRunRecord&)> secret_for_run, int timeout_ms);
 
@@ -47,7 +49,9 @@ class Dispatcher {
  public:
   Dispatcher(store::Store* store, Clock* clock, DispatcherOptions options);
   void Register(const std::string& type, std::unique_ptr<Action> action);
-  // Attempts every due run once; returns how many were attempted.
+  // Attempts every due run once: appends {at (RFC 3339), status_code, error} to its attempt_log;
+  // success → succeeded; a permanent failure or the max_attempts-th failure → failed; otherwise
+  // next_attempt_ms = now + backoff. Returns how many were attempted; store errors are returned.
   Result<int> RunDue(int limit = 50);
 
  private:

@@ -42,9 +42,13 @@ Json LastJsonLine(const std::string& path) {
   return j.ok() ? *j : Json::object();
 }
 
+// One status line, redrawn in place on a terminal; elsewhere printed only when it changes.
 struct Progress {
   bool tty = ::isatty(2);
+  std::string last;
   void Show(const std::string& s) {
+    if (s == last) return;
+    last = s;
     if (tty) {
       std::fprintf(stderr, "\r\033[K%s", s.c_str());
     } else {

@@ -24,7 +24,7 @@ enum class Scene {
   kSmallPeople, // people far away (hard for detectors: exercises fallback)
 };
 
-// The frame used for `scene`, variant `i` (videos give different frames per variant).
+// The frame used for `scene`, variant `i` (for the video: frame number `i`).
 // `generated_dir` receives a synthetic image when the package photo is missing.
 Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir);
 

@@ -53,22 +53,22 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
   Json actions = {{{"type", "log"}, {"on", {"ok", "finding", "inconclusive"}}},
                   {{"type", "webhook"}, {"on", {"finding"}}, {"url", webhook_url}, {"secret", "demo-webhook-secret"}}};
   auto add = [&](std::string name, std::string kind, Json area, geo::LatLon anchor, Scene scene,
-                 Json rule = nullptr) {
+                 int variant, Json rule = nullptr) {
     Json t = TaskJson(name, kind, area, "person", 0.6, start);
     t["actions"] = actions;
     if (!rule.is_null()) t["rule"] = rule;
-    s.sites.push_back({name, t, anchor, scene});
+    s.sites.push_back({name, t, anchor, scene, variant});
   };
   add("Pedestrian count at the Strøget crossing", "count", Circle(g.Node(3, 1), 25), g.Node(3, 1),
-      Scene::kCrowd, {{"min_count", 0}, {"max_count", 3}});
+      Scene::kCrowd, 90, {{"min_count", 0}, {"max_count", 3}});
   add("Crossing guard at the school road works", "presence", Square(g.Node(2, 3), 20), g.Node(2, 3),
-      Scene::kOnePerson);
+      Scene::kOnePerson, 0);
   add("Closed construction site on Gothersgade must be empty", "absence",
-      Corridor(g.Node(3, 4), g.Node(5, 4), 12), g.Node(4, 4), Scene::kNoPerson);
+      Corridor(g.Node(3, 4), g.Node(5, 4), 12), g.Node(4, 4), Scene::kNoPerson, 0);
   add("Fenced excavation at Kronprinsessegade must be empty", "absence", Circle(g.Node(6, 2), 25),
-      g.Node(6, 2), Scene::kCrowd);
+      g.Node(6, 2), Scene::kCrowd, 300);
   add("Guard at the harbour bath entrance", "presence", Circle(g.Node(5, 3), 25), g.Node(5, 3),
-      Scene::kSmallPeople);
+      Scene::kSmallPeople, 0);
 
   s.vehicles.push_back({"sweeper-1", "sweeper", "bike_lane",
                         {g.Node(0, 1), g.Node(7, 1), g.Node(7, 4), g.Node(0, 4)}, "nmea"});
@@ -81,7 +81,6 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
 
 Status WriteScenarioFiles(Scenario& s, const std::string& dir) {
   uint32_t seed = 7;
-  int variant = 0;
   for (VehiclePlan& v : s.vehicles) {
     std::string vdir = dir + "/" + v.name;
     TILSYN_RETURN_IF_ERROR(MakeDirs(vdir + "/camera"));
@@ -95,7 +94,7 @@ Status WriteScenarioFiles(Scenario& s, const std::string& dir) {
     index << "lat,lon,file,frame\n";
     index.precision(9);
     for (const Site& site : s.sites) {
-      TILSYN_ASSIGN_OR_RETURN(FrameRef f, FrameFor(site.scene, variant++, dir + "/generated"));
+      TILSYN_ASSIGN_OR_RETURN(FrameRef f, FrameFor(site.scene, site.variant, dir + "/generated"));
       index << site.anchor.lat << "," << site.anchor.lon << "," << f.file << "," << f.frame << "\n";
     }
     TILSYN_RETURN_IF_ERROR(WriteFileAtomic(v.camera_dir + "/index.csv", index.str()));

@@ -19,6 +19,7 @@ struct Site {
   Json task;            // task JSON for POST /api/v1/tasks (area, kind, targets, …)
   geo::LatLon anchor;   // where the camera frame for this site is registered
   Scene scene = Scene::kNoPerson;
+  int variant = 0;      // which frame of the scene (videos have several)
 };
 
 struct VehiclePlan {

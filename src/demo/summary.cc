@@ -58,6 +58,7 @@ Result<Json> BuildSummary(store::Store& store, const std::vector<Json>& agent_re
   int64_t attempts = 0;
   for (const auto& a : actions) {
     std::string st(store::ToString(a.status));
+    if (!acts.contains(a.type)) acts[a.type] = Json::object();
     acts[a.type][st] = acts[a.type].value(st, 0) + 1;
     attempts += a.attempts;
   }
@@ -81,7 +82,7 @@ std::string RenderSummary(const Json& s) {
     std::string out;
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (!out.empty()) out += ", ";
-      out += it.key() + " " + (it->is_object() ? "{" + it->dump() + "}" : it->dump());
+      out += it.key() + " " + it->dump();
     }
     return out.empty() ? std::string("none") : out;
   };

@@ -78,8 +78,7 @@ Result<ClientResponse> Fetch(const ClientRequest& req) {
   } else {
     curl_easy_setopt(c.h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
   }
-  if (!req.body.empty() || req.method == "POST" || req.method == "PUT" ||
-      req.method == "PATCH") {
+  if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
     curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, req.body.data());
     curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
   }

@@ -3,7 +3,7 @@
 // timeout (beast::tcp_stream::expires_after) while the code stays sequential. Stop() closes the
 // acceptor, cancels connections that are waiting for a request, lets in-flight requests finish
 // and joins every thread. Beast headers stay in this file to keep compile times down.
-#include <utility>  // Boost 1.74 + GCC 12: must precede the asio headers.
+#include "net/http_server.h"
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,9 +14,9 @@
 #include <list>
 #include <mutex>
 #include <thread>
+#include <utility>  // Boost 1.74 + GCC 12: must precede the asio headers.
 
 #include "core/log.h"
-#include "net/http_server.h"
 
 namespace tilsyn::net {
 namespace {
@@ -135,9 +135,7 @@ class BeastHttpServer : public HttpServer {
   }
 
  private:
-  size_t MaxConnections() const {
-    return static_cast<size_t>(std::max(64, options_.threads * 32));
-  }
+  size_t MaxConnections() const { return static_cast<size_t>(std::max(64, options_.threads * 32)); }
 
   // Each connection gets its own io_context; the socket is accepted straight onto it.
   void ArmAccept() {
@@ -191,8 +189,7 @@ class BeastHttpServer : public HttpServer {
       ErrorCode ec;
       c.reading = true;
       c.stream.expires_after(kReadTimeout);
-      bhttp::async_read_header(c.stream, buffer, parser,
-                               [&ec](ErrorCode e, size_t) { ec = e; });
+      bhttp::async_read_header(c.stream, buffer, parser, [&ec](ErrorCode e, size_t) { ec = e; });
       c.RunPending();
       c.reading = false;
       if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
@@ -205,9 +202,10 @@ class BeastHttpServer : public HttpServer {
         break;
       }
       if (ec) {
-        WriteResponse(c, HttpResponse::Error(Status::InvalidArgument(
-                             "malformed HTTP request: " + ec.message())),
-                      11, /*keep_alive=*/false);
+        WriteResponse(
+            c,
+            HttpResponse::Error(Status::InvalidArgument("malformed HTTP request: " + ec.message())),
+            11, /*keep_alive=*/false);
         break;
       }
 

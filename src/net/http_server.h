@@ -18,10 +18,10 @@
 namespace tilsyn::net {
 
 struct HttpServerOptions {
-  std::string address = "127.0.0.1";   // listen address
-  uint16_t port = 0;                    // 0 = pick a free port
-  size_t max_body_bytes = 16u << 20;    // larger bodies are refused with 413
-  int threads = 2;                      // sizing hint: at most max(64, 32*threads) connections
+  std::string address = "127.0.0.1";  // listen address
+  uint16_t port = 0;                  // 0 = pick a free port
+  size_t max_body_bytes = 16u << 20;  // larger bodies are refused with 413
+  int threads = 2;                    // sizing hint: at most max(64, 32*threads) connections
 };
 
 class HttpServer {

@@ -167,7 +167,7 @@ Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body,
 
   std::vector<MultipartPart> parts;
   while (true) {
-    pos += delim.size();  // at the end of a delimiter
+    pos += delim.size();                            // at the end of a delimiter
     if (body.substr(pos, 2) == "--") return parts;  // closing delimiter; epilogue ignored
     while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t')) ++pos;
     if (body.substr(pos, 2) != "\r\n") return Malformed("boundary not followed by CRLF");

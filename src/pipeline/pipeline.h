@@ -3,6 +3,11 @@
 // no documentation) — plus the background loops: action dispatch and the retention sweeper.
 // All state is in the store, so a restarted server resumes every unfinished observation
 // (ObservationsInState(kStored / kAssessed)). Start() runs one worker thread; Notify() wakes it.
+// Retention: without a finding the image is deleted once assessed, unless the task keeps
+// non-findings as documentation or is under legal hold; kept images get now + evidence_days.
+// A failed recognition is retried on later passes (1 s, 2 s, 4 s … apart) and after
+// max_attempts the observation is kFailed with its error; undecodable or missing images fail
+// at once. Process/RunOnce/SweepRetention are meant for one thread (the worker, or a test).
 #pragma once
 
 #include <atomic>

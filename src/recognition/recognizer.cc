@@ -14,9 +14,9 @@ std::string_view ToString(DataTerms t) {
   return "local";
 }
 
-bool IsGoodEnough(const std::vector<tasks::Detection>& detections,
-                  const std::vector<tasks::Target>& targets, double uncertain_ratio) {
-  for (const tasks::Target& t : targets) {
+bool IsGoodEnough(const std::vector<tasks::Detection>& detections, const RecognizeRequest& req,
+                  double uncertain_ratio) {
+  for (const tasks::Target& t : req.targets) {
     bool confident = false, uncertain = false;
     for (const tasks::Detection& d : detections) {
       if (d.label != t.label) continue;
@@ -26,7 +26,7 @@ bool IsGoodEnough(const std::vector<tasks::Detection>& detections,
         uncertain = true;
       }
     }
-    if (!confident && uncertain) return false;
+    if (uncertain && (!confident || req.count_exactly)) return false;
   }
   return true;
 }

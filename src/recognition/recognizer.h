@@ -34,6 +34,8 @@ struct ServiceInfo {
 struct RecognizeRequest {
   std::vector<tasks::Target> targets;
   std::string data_class = "internal";  // the task's data class
+  // Count tasks need every detection decided: one in the uncertain band makes the count unsure.
+  bool count_exactly = false;
 };
 
 // One call of one service.
@@ -62,8 +64,10 @@ class Recognizer {
 
 // The good-enough rule, calibrated per target: every target label must be either confidently
 // present (a detection with score >= min_confidence) or confidently absent (no detection with
-// score >= uncertain_ratio * min_confidence). A detection in between makes the result uncertain.
-bool IsGoodEnough(const std::vector<tasks::Detection>& detections,
-                  const std::vector<tasks::Target>& targets, double uncertain_ratio = 0.5);
+// score >= uncertain_ratio * min_confidence). A detection in between makes the result uncertain —
+// unless the label is confidently present and the request does not count exactly (presence and
+// absence are decided by one confident detection; a count is not).
+bool IsGoodEnough(const std::vector<tasks::Detection>& detections, const RecognizeRequest& req,
+                  double uncertain_ratio = 0.5);
 
 }  // namespace tilsyn::recognition

@@ -8,12 +8,16 @@ namespace tilsyn::testing {
 
 std::string SourceDir() {
   const char* e = std::getenv("TILSYN_SOURCE_DIR");
-  return e ? e : ".";
+  return e ? e : TILSYN_SOURCE_DIR_DEFAULT;
 }
 
 std::string BinDir() {
   const char* e = std::getenv("TILSYN_BIN_DIR");
-  return e ? e : "build/bin";
+  if (e) return e;
+  // Test binaries are built next to tilsyn and tilsyn-agent.
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "build/bin" : exe.parent_path().string();
 }
 
 std::string SharedDir() {

@@ -155,15 +155,19 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
   ASSERT_EQ(admin.size(), 64u) << admin;
   uint16_t port = FreePort();
   std::string base = "http://127.0.0.1:" + std::to_string(port);
-  auto serve = [&](bool crash) {
+  // mode 0: API only (uploads stored, not assessed); 1: pipeline that crashes after one
+  // assessment; 2: normal.
+  auto serve = [&](int mode) {
     std::map<std::string, std::string> env;
-    if (crash) env["TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"] = "1";
+    if (mode == 0) env["TILSYN_RUN_PIPELINE"] = "0";
+    if (mode == 1) env["TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"] = "1";
+    std::string n = std::to_string(mode);
     auto c = demo::ChildProcess::Spawn({tilsyn, "serve", "--port", std::to_string(port), "--data-dir", data},
-                                       env, dir.Sub(crash ? "s1.out" : "s2.out"), dir.Sub(crash ? "s1.log" : "s2.log"));
+                                       env, dir.Sub("s" + n + ".out"), dir.Sub("s" + n + ".log"));
     EXPECT_TRUE(c.ok());
     return std::move(*c);
   };
-  demo::ChildProcess server = serve(true);
+  demo::ChildProcess server = serve(0);
   ASSERT_TRUE(WaitHealthy(base));
   demo::ApiClient api(base, admin);
   TimeMs now = SystemClock::Get()->NowMs();
@@ -177,8 +181,8 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
   ASSERT_TRUE(veh.ok());
   auto tok = api.Post("/api/v1/vehicles/" + (*veh)["id"].get<std::string>() + "/token", Json::object());
   ASSERT_TRUE(tok.ok());
-  // The pipeline is slowed by nothing: upload 3 observations quickly; the server dies after the
-  // first assessment, before the rest are done.
+  // Three uploads are stored by an API-only instance; then a pipeline instance dies after the
+  // first assessment; a third start must finish the other two (and not redo the first).
   cv::Mat img(240, 320, CV_8UC3, cv::Scalar(90, 120, 150));
   std::string jpeg = *imaging::EncodeJpeg(img);
   int accepted = 0;
@@ -195,11 +199,23 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
     auto r = net::Fetch(req);
     if (r.ok() && r->status == 201) ++accepted;
   }
-  int rc = server.Wait();
-  EXPECT_EQ(rc, 86) << "the crash hook should have stopped the server";
-  ASSERT_GE(accepted, 1);
+  ASSERT_EQ(accepted, 3);
+  server.Signal(SIGTERM);
+  ASSERT_EQ(server.Wait(), 0);
 
-  demo::ChildProcess again = serve(false);
+  demo::ChildProcess crashing = serve(1);
+  EXPECT_EQ(crashing.Wait(), 86) << "the crash hook should have stopped the server";
+  {
+    auto st = store::OpenSqliteStore(data + "/tilsyn.db");
+    ASSERT_TRUE(st.ok());
+    auto counts = (*st)->CountAssessmentsByOutcome();
+    ASSERT_TRUE(counts.ok());
+    int64_t n = 0;
+    for (const auto& [k, v] : *counts) n += v;
+    EXPECT_EQ(n, 1) << "the crash came after exactly one assessment";
+  }
+
+  demo::ChildProcess again = serve(2);
   ASSERT_TRUE(WaitHealthy(base));
   Json summary;
   for (int i = 0; i < 200; ++i) {

@@ -32,7 +32,7 @@ Drive WriteDrive(const TempDir& dir, TimeMs start) {
   EXPECT_TRUE(demo::WriteNmea(d.gps, fixes).ok());
   d.camera = dir.Sub("camera");
   EXPECT_TRUE(MakeDirs(d.camera).ok());
-  auto a = demo::FrameFor(Scene::kCrowd, 0, dir.Sub("gen"));
+  auto a = demo::FrameFor(Scene::kCrowd, 60, dir.Sub("gen"));
   auto b = demo::FrameFor(Scene::kNoPerson, 1, dir.Sub("gen"));
   EXPECT_TRUE(a.ok() && b.ok());
   std::string index = "lat,lon,file,frame\n";

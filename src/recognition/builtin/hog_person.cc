@@ -29,14 +29,20 @@ class HogPersonRecognizer : public Recognizer {
       return Status::InvalidArgument("hog-person needs an 8-bit BGR image", "image");
     }
     const int shorter = std::min(bgr.cols, bgr.rows);
-    const double s = shorter < options_.min_side
-                         ? static_cast<double>(options_.min_side) / std::max(1, shorter)
-                         : 1.0;
+    const int longer = std::max(bgr.cols, bgr.rows);
+    double s = 1.0;
+    if (shorter < options_.min_side) {
+      s = static_cast<double>(options_.min_side) / std::max(1, shorter);
+    } else if (longer > options_.max_side) {
+      s = static_cast<double>(options_.max_side) / longer;
+    }
     std::vector<cv::Rect> found;
     std::vector<double> weights;
     try {
       cv::Mat img = bgr;
-      if (s != 1.0) cv::resize(bgr, img, cv::Size(), s, s, cv::INTER_LINEAR);
+      if (s != 1.0) {
+        cv::resize(bgr, img, cv::Size(), s, s, s < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+      }
       std::lock_guard<std::mutex> lock(mu_);
       hog_.detectMultiScale(img, found, weights, options_.hit_threshold, cv::Size(8, 8),
                             cv::Size(16, 16), options_.scale, options_.group_threshold);
@@ -57,7 +63,7 @@ class HogPersonRecognizer : public Recognizer {
     }
     Recognition out;
     out.detections = SuppressOverlaps(std::move(dets));
-    out.good_enough = IsGoodEnough(out.detections, req.targets);
+    out.good_enough = IsGoodEnough(out.detections, req);
     out.service = info_.name;
     return out;
   }
@@ -81,6 +87,7 @@ Result<std::unique_ptr<Recognizer>> NewHogPersonRecognizer(const std::string& na
   }
   const Json s = settings.is_object() ? settings : Json::object();
   TILSYN_ASSIGN_OR_RETURN(auto min_side, GetOptInt(s, "min_side", "settings.min_side"));
+  TILSYN_ASSIGN_OR_RETURN(auto max_side, GetOptInt(s, "max_side", "settings.max_side"));
   TILSYN_ASSIGN_OR_RETURN(auto scale, GetOptNumber(s, "scale", "settings.scale"));
   TILSYN_ASSIGN_OR_RETURN(auto hit, GetOptNumber(s, "hit_threshold", "settings.hit_threshold"));
   TILSYN_ASSIGN_OR_RETURN(auto group,
@@ -88,6 +95,7 @@ Result<std::unique_ptr<Recognizer>> NewHogPersonRecognizer(const std::string& na
   TILSYN_ASSIGN_OR_RETURN(auto min_score, GetOptNumber(s, "min_score", "settings.min_score"));
   TILSYN_ASSIGN_OR_RETURN(auto timeout, GetOptInt(s, "timeout_ms", "settings.timeout_ms"));
   if (min_side) o.min_side = static_cast<int>(*min_side);
+  if (max_side) o.max_side = static_cast<int>(*max_side);
   if (scale) o.scale = *scale;
   if (hit) o.hit_threshold = *hit;
   if (group) o.group_threshold = static_cast<int>(*group);
@@ -95,6 +103,9 @@ Result<std::unique_ptr<Recognizer>> NewHogPersonRecognizer(const std::string& na
   if (timeout) o.timeout_ms = static_cast<int>(*timeout);
   if (o.min_side < 64 || o.min_side > 4096) {
     return Status::InvalidArgument("min_side must be 64..4096", "settings.min_side");
+  }
+  if (o.max_side < o.min_side) {
+    return Status::InvalidArgument("max_side must be >= min_side", "settings.max_side");
   }
   if (o.scale <= 1.0 || o.scale > 2.0) {
     return Status::InvalidArgument("scale must be in (1, 2]", "settings.scale");

@@ -17,6 +17,7 @@ namespace tilsyn::recognition {
 
 struct HogPersonOptions {
   int min_side = 400;        // images whose shorter side is smaller are scaled up to this
+  int max_side = 1600;       // images whose longer side is larger are scaled down (speed)
   double scale = 1.05;       // pyramid step
   double hit_threshold = 0;  // SVM margin a window needs to count at all
   int group_threshold = 2;   // detectMultiScale's window grouping
@@ -27,7 +28,7 @@ struct HogPersonOptions {
 // Maps an SVM margin to a calibrated score (see above).
 double HogScore(double svm_weight);
 
-// Settings (all optional): min_side, scale, hit_threshold, group_threshold, min_score,
+// Settings (all optional): min_side, max_side, scale, hit_threshold, group_threshold, min_score,
 // timeout_ms. InvalidArgument naming the field for a bad value.
 Result<std::unique_ptr<Recognizer>> NewHogPersonRecognizer(const std::string& name,
                                                            const Json& settings);

@@ -12,8 +12,7 @@ namespace tilsyn::imaging {
 namespace {
 
 const char kMessi[] = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
-const char kLena[] = "/usr/share/doc/opencv-doc/examples/data/lena.jpg";
-const char kPerson[] = "/usr/share/darknet/data/person.jpg";
+const char kScream[] = "/usr/share/darknet/data/scream.jpg";
 
 std::unique_ptr<Anonymizer> MakeAnonymizer() {
   auto a = NewCascadeAnonymizer({});
@@ -85,15 +84,10 @@ void ExpectFacesBlurred(const std::string& path) {
 }
 
 TEST(CascadeAnonymizer, BlursFacesInMessi) { ExpectFacesBlurred(kMessi); }
-TEST(CascadeAnonymizer, BlursFacesInLena) { ExpectFacesBlurred(kLena); }
 
-TEST(CascadeAnonymizer, BlursFaceInDarknetPerson) {
-  if (!std::filesystem::exists(kPerson)) GTEST_SKIP() << "darknet data missing";
-  const cv::Mat original = cv::imread(kPerson, cv::IMREAD_COLOR);
-  ASSERT_FALSE(original.empty());
-  if (Faces(original).empty()) GTEST_SKIP() << "no frontal face detectable in person.jpg";
-  ExpectFacesBlurred(kPerson);
-}
+// darknet's person.jpg shows its person too small and in profile for the Haar cascades; the
+// painted face of darknet's scream.jpg is a second real-world fixture.
+TEST(CascadeAnonymizer, BlursFaceInDarknetScream) { ExpectFacesBlurred(kScream); }
 
 TEST(CascadeAnonymizer, ImageWithoutFacesIsUnchanged) {
   cv::Mat img(480, 640, CV_8UC3);

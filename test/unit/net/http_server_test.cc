@@ -188,8 +188,9 @@ TEST(HttpServer, MalformedRequestGets400AndClose) {
 TEST(HttpServer, ExpectContinueGetsInterimResponse) {
   auto server = StartEcho();
   RawConnection c(server->port());
-  ASSERT_TRUE(c.Send("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
-                     "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+             "Expect: 100-continue\r\n\r\n"));
   std::string interim = c.ReadResponse();
   EXPECT_NE(interim.find("100 Continue"), std::string::npos) << interim;
   ASSERT_TRUE(c.Send("xxx"));
@@ -231,6 +232,27 @@ TEST(HttpServer, StopFinishesInFlightRequest) {
   t.join();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->status, 200);
+}
+
+TEST(HttpServer, ServesConcurrentClients) {
+  auto server = StartEcho();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < 20; ++i) {
+        ClientRequest req;
+        req.url = Url(*server, "/c?n=" + std::to_string(c * 100 + i));
+        auto r = Fetch(req);
+        if (r.ok() && r->status == 200 &&
+            Json::parse(r->body)["query"]["n"] == std::to_string(c * 100 + i)) {
+          ++ok;
+        }
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 160);
 }
 
 TEST(HttpServer, BindFailureIsUnavailable) {

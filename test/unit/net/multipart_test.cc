@@ -68,15 +68,15 @@ TEST(Multipart, WrongContentTypeIsUnsupportedMedia) {
 TEST(Multipart, MalformedBodiesAreInvalidArgument) {
   const std::string ct = "multipart/form-data; boundary=B";
   const std::vector<std::string> bad = {
-      "",                                                             // nothing
-      "no boundary here",                                             // no delimiter
-      "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nxx",  // unterminated data
-      "--B\r\nContent-Disposition: form-data; name=\"a\"\r\nxx",      // unterminated headers
-      "--B\r\nContent-Type: text/plain\r\n\r\nxx\r\n--B--",           // no disposition
-      "--B\r\nContent-Disposition: form-data\r\n\r\nxx\r\n--B--",     // no name
-      "--B\r\nContent-Disposition: attachment; name=a\r\n\r\nx\r\n--B--",  // not form-data
-      "--B\r\nbroken header\r\n\r\nx\r\n--B--",                           // no colon
-      "--Bjunk\r\n",                                                      // no CRLF after
+      "",                                                                   // nothing
+      "no boundary here",                                                   // no delimiter
+      "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nxx",        // unterminated data
+      "--B\r\nContent-Disposition: form-data; name=\"a\"\r\nxx",            // unterminated headers
+      "--B\r\nContent-Type: text/plain\r\n\r\nxx\r\n--B--",                 // no disposition
+      "--B\r\nContent-Disposition: form-data\r\n\r\nxx\r\n--B--",           // no name
+      "--B\r\nContent-Disposition: attachment; name=a\r\n\r\nx\r\n--B--",   // not form-data
+      "--B\r\nbroken header\r\n\r\nx\r\n--B--",                             // no colon
+      "--Bjunk\r\n",                                                        // no CRLF after
       "--B\r\nContent-Disposition: form-data; name=\"a\r\n\r\nx\r\n--B--",  // open quote
   };
   for (const auto& body : bad) {

@@ -1,0 +1,70 @@
+#include <algorithm>
+#include <random>
+
+#include "actions/action.h"
+#include "core/log.h"
+#include "core/time_format.h"
+
+namespace tilsyn::actions {
+namespace {
+
+// base * 2^(attempts-1), capped, then ±25% jitter so retries of many runs spread out.
+int64_t Backoff(const DispatcherOptions& o, int attempts) {
+  double ms = static_cast<double>(o.base_backoff_ms);
+  for (int i = 1; i < attempts && ms < o.max_backoff_ms; ++i) ms *= 2;
+  ms = std::min(ms, static_cast<double>(o.max_backoff_ms));
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_real_distribution<double> jitter(0.75, 1.25);
+  return std::max<int64_t>(1, static_cast<int64_t>(ms * jitter(rng)));
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(store::Store* store, Clock* clock, DispatcherOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+void Dispatcher::Register(const std::string& type, std::unique_ptr<Action> action) {
+  actions_[type] = std::move(action);
+}
+
+Result<int> Dispatcher::RunDue(int limit) {
+  TILSYN_ASSIGN_OR_RETURN(std::vector<store::ActionRunRecord> due,
+                          store_->DueActionRuns(clock_->NowMs(), limit));
+  int attempted = 0;
+  for (store::ActionRunRecord& run : due) {
+    AttemptResult result;
+    auto it = actions_.find(run.type);
+    if (it == actions_.end()) {
+      result.error = "no action registered for type '" + run.type + "'";
+      result.retryable = false;
+    } else {
+      result = it->second->Attempt(run);
+    }
+    ++attempted;
+    const TimeMs now = clock_->NowMs();
+    run.attempts += 1;
+    if (!run.attempt_log.is_array()) run.attempt_log = Json::array();
+    run.attempt_log.push_back(
+        {{"at", FormatIso8601(now)}, {"status_code", result.status_code}, {"error", result.error}});
+    run.updated_ms = now;
+    if (result.error.empty()) {
+      run.status = store::ActionStatus::kSucceeded;
+      run.last_error.clear();
+    } else {
+      run.last_error = result.error;
+      if (!result.retryable || run.attempts >= options_.max_attempts) {
+        run.status = store::ActionStatus::kFailed;
+        LogWarn("action_failed", {{"action_run_id", run.id},
+                                  {"type", run.type},
+                                  {"attempts", run.attempts},
+                                  {"error", result.error}});
+      } else {
+        run.next_attempt_ms = now + Backoff(options_, run.attempts);
+      }
+    }
+    TILSYN_RETURN_IF_ERROR(store_->UpdateActionRun(run));
+  }
+  return attempted;
+}
+
+}  // namespace tilsyn::actions

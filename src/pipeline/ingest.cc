@@ -1,0 +1,110 @@
+#include "pipeline/ingest.h"
+
+#include "core/crypto.h"
+#include "core/log.h"
+#include "imaging/jpeg.h"
+#include "pipeline/observation_metadata.h"
+#include "tasks/planner.h"
+
+namespace tilsyn::pipeline {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int kJpegQuality = 90;
+
+}  // namespace
+
+Ingest::Ingest(store::Store* store, store::BlobStore* blobs, AnonymizerFactory anonymizers,
+               Clock* clock)
+    : store_(store), blobs_(blobs), anonymizers_(std::move(anonymizers)), clock_(clock) {}
+
+Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& metadata,
+                                    const std::string& jpeg) {
+  const TimeMs now = clock_->NowMs();
+  TILSYN_ASSIGN_OR_RETURN(ObservationMetadata m, ParseObservationMetadata(metadata, now));
+
+  // A repeat upload (the agent did not see our answer) gets the stored observation back, even
+  // when the job has ended since: the first upload was accepted.
+  Result<store::Observation> existing = store_->GetObservation(m.id);
+  if (existing.ok()) {
+    if (existing->vehicle_id != vehicle_id) {
+      return Status::AlreadyExists("observation id is taken");
+    }
+    return IngestResult{false, std::move(*existing)};
+  }
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+
+  Result<tasks::CaptureJob> job = store_->GetJob(m.job_id);
+  if (!job.ok()) {
+    if (job.status().code() == Code::kNotFound) {
+      return Status::FailedPrecondition("no such capture job", "job_id");
+    }
+    return job.status();
+  }
+  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store_->GetTask(job->task_id));
+  if (!job->active || task.status != tasks::TaskStatus::kActive) {
+    return Status::FailedPrecondition("task is not active", "job_id");
+  }
+  tasks::CaptureFix fix;
+  fix.time = m.captured_ms;
+  fix.pos = {m.lat, m.lon};
+  fix.heading_deg = m.heading_deg;
+  fix.speed_kmh = m.speed_kmh;
+  TILSYN_RETURN_IF_ERROR(tasks::CheckCapture(*job, fix));
+
+  // Decode, anonymize again and re-encode, all in memory (invariant 2); re-encoding drops EXIF.
+  TILSYN_ASSIGN_OR_RETURN(cv::Mat bgr, imaging::DecodeJpeg(jpeg));
+  TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<imaging::Anonymizer> anonymizer, anonymizers_());
+  TILSYN_ASSIGN_OR_RETURN(imaging::AnonymizationReport report, anonymizer->Anonymize(bgr));
+  TILSYN_ASSIGN_OR_RETURN(std::string clean, imaging::EncodeJpeg(bgr, kJpegQuality));
+
+  store::Observation obs;
+  obs.id = m.id;
+  obs.task_id = task.id;
+  obs.job_id = job->id;
+  obs.vehicle_id = vehicle_id;
+  obs.captured_ms = m.captured_ms;
+  obs.lat = m.lat;
+  obs.lon = m.lon;
+  obs.heading_deg = m.heading_deg;
+  obs.speed_kmh = m.speed_kmh;
+  obs.accuracy_m = m.accuracy_m;
+  obs.blob_key = m.id + ".jpg";
+  obs.image_sha256 = Sha256Hex(clean);
+  obs.anonymization = {{"vehicle", m.anonymization}, {"server", report.ToJson()}};
+  obs.state = store::ObservationState::kStored;
+  obs.received_ms = obs.updated_ms = now;
+
+  store::BlobRecord blob;
+  blob.key = obs.blob_key;
+  blob.observation_id = obs.id;
+  blob.task_id = task.id;
+  blob.size = static_cast<int64_t>(clean.size());
+  blob.created_ms = now;
+  blob.delete_after_ms = m.captured_ms + static_cast<int64_t>(task.retention.evidence_days) * kDayMs;
+
+  TILSYN_RETURN_IF_ERROR(blobs_->Put(blob.key, clean));
+  Result<bool> inserted = store_->InsertObservation(obs, blob);
+  if (!inserted.ok() || !*inserted) {
+    // Leave nothing behind — unless a concurrent upload of the same observation won the insert:
+    // the key is the same, so the bytes are now that observation's image.
+    Result<store::Observation> winner = store_->GetObservation(obs.id);
+    if (!winner.ok()) {
+      Status del = blobs_->Delete(blob.key);
+      if (!del.ok()) LogError("ingest_cleanup_failed", {{"key", blob.key}, {"error", del.ToString()}});
+      return inserted.ok() ? Status::Internal("observation insert did not happen")
+                           : inserted.status();
+    }
+    return IngestResult{false, std::move(*winner)};
+  }
+
+  Status pos = store_->UpdateVehiclePosition(vehicle_id, m.lat, m.lon, m.captured_ms);
+  if (!pos.ok()) LogWarn("vehicle_position_not_updated", {{"error", pos.ToString()}});
+  LogInfo("observation_stored", {{"observation_id", obs.id},
+                                 {"task_id", obs.task_id},
+                                 {"vehicle_id", vehicle_id},
+                                 {"server_counts", obs.anonymization["server"]["counts"]}});
+  return IngestResult{true, std::move(obs)};
+}
+
+}  // namespace tilsyn::pipeline

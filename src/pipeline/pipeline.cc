@@ -1,0 +1,276 @@
+#include "pipeline/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/time_format.h"
+#include "imaging/jpeg.h"
+#include "tasks/rules.h"
+
+namespace tilsyn::pipeline {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int kBatch = 100;
+
+// Delay before recognition is tried again after `attempts` failures: 1 s, 2 s, 4 s … 10 min.
+int64_t RetryDelayMs(int attempts) {
+  int64_t ms = 1000;
+  for (int i = 1; i < attempts && ms < 600'000; ++i) ms *= 2;
+  return std::min<int64_t>(ms, 600'000);
+}
+
+// Errors that another attempt cannot fix.
+bool IsPermanent(const Status& st) {
+  return st.code() == Code::kUnsupportedMedia || st.code() == Code::kNotFound ||
+         st.code() == Code::kInvalidArgument;
+}
+
+Json PayloadFor(const tasks::Task& task, const store::Observation& obs,
+                const store::AssessmentRecord& a, const std::string& key) {
+  return {{"assessment_id", a.id},       {"observation_id", obs.id},
+          {"task_id", task.id},          {"task_title", task.title},
+          {"outcome", a.outcome},        {"reason", a.reason},
+          {"counts", a.counts},          {"captured_at", FormatIso8601(obs.captured_ms)},
+          {"lat", obs.lat},              {"lon", obs.lon},
+          {"idempotency_key", key}};
+}
+
+}  // namespace
+
+Pipeline::Pipeline(store::Store* store, store::BlobStore* blobs,
+                   recognition::Recognizer* recognizer, actions::Dispatcher* dispatcher,
+                   Clock* clock, PipelineOptions options)
+    : store_(store),
+      blobs_(blobs),
+      recognizer_(recognizer),
+      dispatcher_(dispatcher),
+      clock_(clock),
+      options_(options) {}
+
+Pipeline::~Pipeline() { Stop(); }
+
+Status Pipeline::Process(const std::string& observation_id) {
+  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, store_->GetObservation(observation_id));
+  if (obs.state == store::ObservationState::kStored) {
+    Status st = Assess(obs);
+    if (st.code() == Code::kAlreadyExists) {
+      st = Status::Ok();  // another worker recorded it first
+    }
+    if (!st.ok()) {
+      TILSYN_ASSIGN_OR_RETURN(obs, store_->GetObservation(observation_id));
+      if (obs.state != store::ObservationState::kStored) return st;
+      obs.attempts += 1;
+      obs.error = st.ToString();
+      obs.updated_ms = clock_->NowMs();
+      const bool give_up = IsPermanent(st) || obs.attempts >= options_.max_attempts;
+      if (give_up) obs.state = store::ObservationState::kFailed;
+      (give_up ? LogError : LogWarn)("recognition_failed", {{"observation_id", obs.id},
+                                                            {"attempts", obs.attempts},
+                                                            {"final", give_up},
+                                                            {"error", obs.error}});
+      TILSYN_RETURN_IF_ERROR(store_->UpdateObservation(obs));
+      return st;
+    }
+    TILSYN_ASSIGN_OR_RETURN(obs, store_->GetObservation(observation_id));
+  }
+  if (obs.state == store::ObservationState::kAssessed) return ApplyRetention(obs);
+  return Status::Ok();  // done or failed: nothing left to do
+}
+
+Status Pipeline::Assess(store::Observation& obs) {
+  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store_->GetTask(obs.task_id));
+  if (obs.blob_key.empty()) return Status::NotFound("the observation has no image", "image");
+  TILSYN_ASSIGN_OR_RETURN(std::string bytes, blobs_->Get(obs.blob_key));
+  TILSYN_ASSIGN_OR_RETURN(cv::Mat bgr, imaging::DecodeJpeg(bytes));
+
+  recognition::RecognizeRequest req;
+  req.targets = task.targets;
+  req.data_class = task.data_class;
+  req.count_exactly = task.kind == tasks::TaskKind::kCount;
+  const TimeMs started = clock_->NowMs();
+  TILSYN_ASSIGN_OR_RETURN(recognition::Recognition rec, recognizer_->Recognize(bgr, req));
+  const TimeMs now = clock_->NowMs();
+  if (rec.runs.empty() && !rec.service.empty()) {
+    // A bare service (no fallback chain) reports no runs; record its one call.
+    recognition::RunResult run;
+    run.service = rec.service;
+    run.started_ms = started;
+    run.finished_ms = now;
+    run.detections = rec.detections;
+    run.good_enough = rec.good_enough;
+    rec.runs.push_back(std::move(run));
+  }
+
+  const std::string label = task.targets.empty() ? "" : task.targets.front().label;
+  std::vector<store::RecognitionRunRecord> runs;
+  for (size_t i = 0; i < rec.runs.size(); ++i) {
+    const recognition::RunResult& r = rec.runs[i];
+    store::RecognitionRunRecord rr;
+    rr.id = NewUuid();
+    rr.observation_id = obs.id;
+    rr.service = r.service;
+    rr.label = label;
+    rr.position = static_cast<int>(i);
+    rr.started_ms = r.started_ms;
+    rr.finished_ms = r.finished_ms;
+    rr.detections = tasks::DetectionsToJson(r.detections);
+    rr.good_enough = r.good_enough;
+    rr.error = r.error;
+    runs.push_back(std::move(rr));
+  }
+
+  const tasks::AssessmentResult result = tasks::Assess(task, rec.detections, rec.good_enough);
+  store::AssessmentRecord a;
+  a.id = NewUuid();
+  a.observation_id = obs.id;
+  a.task_id = task.id;
+  a.outcome = std::string(tasks::ToString(result.outcome));
+  a.reason = result.reason;
+  a.counts = Json::object();
+  for (const auto& [l, n] : result.counts) a.counts[l] = n;
+  a.created_ms = now;
+
+  std::vector<store::ActionRunRecord> actions;
+  for (size_t i = 0; i < task.actions.size(); ++i) {
+    const tasks::ActionSpec& spec = task.actions[i];
+    if (std::find(spec.on.begin(), spec.on.end(), result.outcome) == spec.on.end()) continue;
+    store::ActionRunRecord run;
+    run.id = NewUuid();
+    run.assessment_id = a.id;
+    run.task_id = task.id;
+    run.type = spec.type;
+    run.target = spec.url;
+    run.idempotency_key = a.id + ":" + std::to_string(i);
+    run.payload = PayloadFor(task, obs, a, run.idempotency_key);
+    run.next_attempt_ms = now;
+    run.created_ms = run.updated_ms = now;
+    actions.push_back(std::move(run));
+  }
+
+  TILSYN_RETURN_IF_ERROR(store_->RecordAssessment(obs.id, runs, a, actions));
+  obs.state = store::ObservationState::kAssessed;
+  LogInfo("observation_assessed", {{"observation_id", obs.id},
+                                   {"task_id", task.id},
+                                   {"outcome", a.outcome},
+                                   {"service", rec.service},
+                                   {"runs", runs.size()},
+                                   {"actions", actions.size()}});
+  ++assessed_count_;
+  if (options_.crash_after_assessments_for_test >= 0 &&
+      assessed_count_ >= options_.crash_after_assessments_for_test) {
+    std::_Exit(86);  // simulated crash: no destructors, no flushing
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::ApplyRetention(store::Observation& obs) {
+  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store_->GetTask(obs.task_id));
+  TILSYN_ASSIGN_OR_RETURN(store::AssessmentRecord a, store_->GetAssessmentForObservation(obs.id));
+  const TimeMs now = clock_->NowMs();
+  if (!obs.blob_key.empty()) {
+    const bool keep = a.outcome == tasks::ToString(tasks::Outcome::kFinding) ||
+                      task.retention.keep_non_findings || task.retention.legal_hold;
+    if (keep) {
+      TILSYN_RETURN_IF_ERROR(store_->SetBlobDeadline(
+          obs.blob_key, now + static_cast<int64_t>(task.retention.evidence_days) * kDayMs));
+    } else {
+      // Bytes first: after a crash in between, the retry deletes again (a no-op) and marks.
+      TILSYN_RETURN_IF_ERROR(blobs_->Delete(obs.blob_key));
+      TILSYN_RETURN_IF_ERROR(store_->MarkBlobDeleted(obs.blob_key, now, "no_finding"));
+    }
+    // MarkBlobDeleted cleared blob_key in the store; continue from the stored row.
+    TILSYN_ASSIGN_OR_RETURN(obs, store_->GetObservation(obs.id));
+  }
+  obs.state = store::ObservationState::kDone;
+  obs.error.clear();
+  obs.updated_ms = now;
+  return store_->UpdateObservation(obs);
+}
+
+Result<int> Pipeline::SweepRetention() {
+  const TimeMs now = clock_->NowMs();
+  TILSYN_ASSIGN_OR_RETURN(std::vector<store::BlobRecord> due, store_->BlobsDue(now, kBatch));
+  int deleted = 0;
+  for (const store::BlobRecord& b : due) {
+    TILSYN_RETURN_IF_ERROR(blobs_->Delete(b.key));
+    TILSYN_RETURN_IF_ERROR(store_->MarkBlobDeleted(b.key, now, "retention"));
+    LogInfo("image_deleted", {{"key", b.key}, {"observation_id", b.observation_id},
+                              {"reason", "retention"}});
+    ++deleted;
+  }
+  return deleted;
+}
+
+Result<int> Pipeline::RunOnce() {
+  int work = 0;
+  for (store::ObservationState state :
+       {store::ObservationState::kStored, store::ObservationState::kAssessed}) {
+    TILSYN_ASSIGN_OR_RETURN(std::vector<store::Observation> pending,
+                            store_->ObservationsInState(state, kBatch));
+    for (const store::Observation& obs : pending) {
+      if (stop_.load()) return work;
+      if (obs.attempts > 0 && clock_->NowMs() < obs.updated_ms + RetryDelayMs(obs.attempts)) {
+        continue;  // failed recently: wait before asking the recognizers again
+      }
+      Status st = Process(obs.id);
+      if (!st.ok()) {
+        LogWarn("pipeline_process_failed", {{"observation_id", obs.id}, {"error", st.ToString()}});
+      }
+      ++work;
+    }
+  }
+  if (dispatcher_ != nullptr) {
+    Result<int> n = dispatcher_->RunDue();
+    if (n.ok()) {
+      work += *n;
+    } else {
+      LogWarn("action_dispatch_failed", {{"error", n.status().ToString()}});
+    }
+  }
+  Result<int> swept = SweepRetention();
+  if (swept.ok()) {
+    work += *swept;
+  } else {
+    LogWarn("retention_sweep_failed", {{"error", swept.status().ToString()}});
+  }
+  return work;
+}
+
+void Pipeline::Start() {
+  if (worker_.joinable()) return;
+  stop_ = false;
+  worker_ = std::thread([this] {
+    while (!stop_.load()) {
+      Result<int> n = RunOnce();
+      if (!n.ok()) LogError("pipeline_pass_failed", {{"error", n.status().ToString()}});
+      std::unique_lock<std::mutex> lock(mu_);
+      if (n.ok() && *n > 0 && !stop_.load()) continue;  // more may be waiting
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                   [this] { return wake_ || stop_.load(); });
+      wake_ = false;
+    }
+  });
+}
+
+void Pipeline::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void Pipeline::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake_ = true;
+  }
+  cv_.notify_all();
+}
+
+}  // namespace tilsyn::pipeline

@@ -1,0 +1,41 @@
+// The HTTP API (docs/api.md): one file per resource registers its routes on a Router. Handlers
+// get everything through ApiContext (no globals), so tests build the router over a real store
+// in a temp folder without sockets. Handlers are called concurrently; all state is in the store.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "core/clock.h"
+#include "server/router.h"
+#include "store/blob_store.h"
+#include "store/store.h"
+
+namespace tilsyn::pipeline {
+class Ingest;
+}
+
+namespace tilsyn::server {
+
+struct ApiContext {
+  store::Store* store = nullptr;
+  store::BlobStore* blobs = nullptr;
+  pipeline::Ingest* ingest = nullptr;  // observation uploads; nullptr → 503
+  Clock* clock = nullptr;
+  std::function<void()> notify;  // wakes the pipeline after an upload (may be empty)
+};
+
+void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
+void RegisterTaskRoutes(Router& router, const ApiContext& ctx);
+void RegisterVehicleRoutes(Router& router, const ApiContext& ctx);
+void RegisterJobRoutes(Router& router, const ApiContext& ctx);
+void RegisterObservationRoutes(Router& router, const ApiContext& ctx);
+void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx);
+void RegisterStatsRoutes(Router& router, const ApiContext& ctx);
+// GET /api/v1/openapi.json, generated from the router's table; register it last.
+void RegisterOpenApiRoute(Router& router);
+
+// A router with every route of the API, authenticating with bearer tokens from ctx.store.
+std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx);
+
+}  // namespace tilsyn::server

@@ -1,0 +1,128 @@
+#include "server/api/api_util.h"
+
+#include <charconv>
+
+#include "core/time_format.h"
+
+namespace tilsyn::server {
+
+Result<Json> ParseObjectBody(const net::HttpRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(Json j, ParseJson(req.body));
+  if (!j.is_object()) return Status::InvalidArgument("the body must be a JSON object", "body");
+  return j;
+}
+
+Result<int64_t> QueryInt(const net::HttpRequest& req, const std::string& name, int64_t fallback,
+                         int64_t min, int64_t max) {
+  auto it = req.query.find(name);
+  if (it == req.query.end() || it->second.empty()) return fallback;
+  const std::string& s = it->second;
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) {
+    return Status::InvalidArgument("must be an integer", name);
+  }
+  if (v < min || v > max) {
+    return Status::InvalidArgument("must be " + std::to_string(min) + ".." + std::to_string(max),
+                                   name);
+  }
+  return v;
+}
+
+std::optional<std::string> QueryString(const net::HttpRequest& req, const std::string& name) {
+  auto it = req.query.find(name);
+  if (it == req.query.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+net::HttpResponse Ok(const Json& body) { return net::HttpResponse::JsonBody(200, body); }
+net::HttpResponse Created(const Json& body) { return net::HttpResponse::JsonBody(201, body); }
+
+namespace {
+Json OptNumber(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
+Json OptTime(const std::optional<TimeMs>& t) { return t ? Json(FormatIso8601(*t)) : Json(nullptr); }
+}  // namespace
+
+Json VehicleToJson(const store::Vehicle& v) {
+  Json pos = nullptr;
+  if (v.last_lat && v.last_lon) {
+    pos = {{"lat", *v.last_lat}, {"lon", *v.last_lon}, {"at", OptTime(v.last_seen_ms)}};
+  }
+  return {{"id", v.id},
+          {"name", v.name},
+          {"kind", v.kind},
+          {"lane", v.lane},
+          {"created_at", FormatIso8601(v.created_ms)},
+          {"last_position", pos}};
+}
+
+Json ObservationToJson(const store::Observation& o) {
+  return {{"id", o.id},
+          {"task_id", o.task_id},
+          {"job_id", o.job_id},
+          {"vehicle_id", o.vehicle_id},
+          {"captured_at", FormatIso8601(o.captured_ms)},
+          {"lat", o.lat},
+          {"lon", o.lon},
+          {"heading_deg", OptNumber(o.heading_deg)},
+          {"speed_kmh", OptNumber(o.speed_kmh)},
+          {"accuracy_m", OptNumber(o.accuracy_m)},
+          {"has_image", !o.blob_key.empty()},
+          {"image_sha256", o.image_sha256},
+          {"anonymization", o.anonymization},
+          {"state", std::string(store::ToString(o.state))},
+          {"error", o.error},
+          {"attempts", o.attempts},
+          {"received_at", FormatIso8601(o.received_ms)},
+          {"updated_at", FormatIso8601(o.updated_ms)}};
+}
+
+Json AssessmentToJson(const store::AssessmentRecord& a) {
+  Json feedback = nullptr;
+  if (!a.feedback.empty()) {
+    feedback = {{"verdict", a.feedback},
+                {"corrected_label", a.corrected_label},
+                {"satisfaction", a.satisfaction ? Json(*a.satisfaction) : Json(nullptr)},
+                {"by", a.feedback_by}};
+  }
+  return {{"id", a.id},
+          {"observation_id", a.observation_id},
+          {"task_id", a.task_id},
+          {"outcome", a.outcome},
+          {"reason", a.reason},
+          {"counts", a.counts},
+          {"created_at", FormatIso8601(a.created_ms)},
+          {"feedback", feedback}};
+}
+
+Json RunToJson(const store::RecognitionRunRecord& r) {
+  return {{"id", r.id},
+          {"service", r.service},
+          {"label", r.label},
+          {"position", r.position},
+          {"started_at", FormatIso8601(r.started_ms)},
+          {"finished_at", FormatIso8601(r.finished_ms)},
+          {"ms", r.finished_ms - r.started_ms},
+          {"detections", r.detections},
+          {"good_enough", r.good_enough},
+          {"error", r.error}};
+}
+
+Json ActionRunToJson(const store::ActionRunRecord& r) {
+  return {{"id", r.id},
+          {"assessment_id", r.assessment_id},
+          {"task_id", r.task_id},
+          {"type", r.type},
+          {"target", r.target},
+          {"idempotency_key", r.idempotency_key},
+          {"status", std::string(store::ToString(r.status))},
+          {"attempts", r.attempts},
+          {"next_attempt_at", FormatIso8601(r.next_attempt_ms)},
+          {"attempt_log", r.attempt_log},
+          {"last_error", r.last_error},
+          {"payload", r.payload},
+          {"created_at", FormatIso8601(r.created_ms)},
+          {"updated_at", FormatIso8601(r.updated_ms)}};
+}
+
+}  // namespace tilsyn::server

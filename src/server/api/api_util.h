@@ -1,0 +1,41 @@
+// Small helpers shared by the API handlers: body and query parsing with field-naming errors,
+// and JSON for store records. Internal to the server module.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json_util.h"
+#include "core/result.h"
+#include "net/http.h"
+#include "store/records.h"
+
+namespace tilsyn::server {
+
+// Role sets of docs/api.md.
+inline const std::vector<store::Role> kAdminOnly = {store::Role::kAdmin};
+inline const std::vector<store::Role> kAdminInspector = {store::Role::kAdmin,
+                                                         store::Role::kInspector};
+inline const std::vector<store::Role> kReaders = {store::Role::kAdmin, store::Role::kInspector,
+                                                  store::Role::kDpo};
+inline const std::vector<store::Role> kVehicleOnly = {store::Role::kVehicle};
+
+// The body as a JSON object; InvalidArgument (field "body") when malformed or not an object.
+Result<Json> ParseObjectBody(const net::HttpRequest& req);
+// An integer query parameter within [min, max], `fallback` when absent; InvalidArgument naming it.
+Result<int64_t> QueryInt(const net::HttpRequest& req, const std::string& name, int64_t fallback,
+                         int64_t min, int64_t max);
+// A query parameter, nullopt when absent or empty.
+std::optional<std::string> QueryString(const net::HttpRequest& req, const std::string& name);
+
+net::HttpResponse Ok(const Json& body);
+net::HttpResponse Created(const Json& body);
+
+Json VehicleToJson(const store::Vehicle& v);
+Json ObservationToJson(const store::Observation& o);
+Json AssessmentToJson(const store::AssessmentRecord& a);
+Json RunToJson(const store::RecognitionRunRecord& r);
+Json ActionRunToJson(const store::ActionRunRecord& r);
+
+}  // namespace tilsyn::server

@@ -1,0 +1,133 @@
+// /api/v1/assessments (list, get with recognition runs and action runs, inspector feedback) and
+// /api/v1/action-runs.
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+#include "tasks/task.h"
+
+namespace tilsyn::server {
+namespace {
+
+Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const std::string& id) {
+  Result<store::AssessmentRecord> a = ctx.store->GetAssessment(id);
+  if (!a.ok() && a.status().code() == Code::kNotFound) {
+    return Status::NotFound("no assessment " + id, "id");
+  }
+  return a;
+}
+
+Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiRequest& req) {
+  store::AssessmentFilter f;
+  f.task_id = QueryString(req.http, "task_id");
+  f.outcome = QueryString(req.http, "outcome");
+  if (f.outcome && !tasks::ParseOutcome(*f.outcome)) {
+    return Status::InvalidArgument("outcome must be ok, finding or inconclusive", "outcome");
+  }
+  TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));
+  TILSYN_ASSIGN_OR_RETURN(int64_t offset, QueryInt(req.http, "offset", 0, 0, 1'000'000'000));
+  f.limit = static_cast<int>(limit);
+  f.offset = static_cast<int>(offset);
+  TILSYN_ASSIGN_OR_RETURN(auto list, ctx.store->ListAssessments(f));
+  Json out = Json::array();
+  for (const auto& a : list) out.push_back(AssessmentToJson(a));
+  return Ok(Json{{"assessments", out}});
+}
+
+Result<net::HttpResponse> GetAssessment(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(auto a, LoadAssessment(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(auto runs, ctx.store->RunsForObservation(a.observation_id));
+  TILSYN_ASSIGN_OR_RETURN(auto actions, ctx.store->ListActionRuns(a.id, 1000));
+  Json j = AssessmentToJson(a);
+  j["runs"] = Json::array();
+  for (const auto& r : runs) j["runs"].push_back(RunToJson(r));
+  j["actions"] = Json::array();
+  for (const auto& r : actions) j["actions"].push_back(ActionRunToJson(r));
+  return Ok(j);
+}
+
+Result<net::HttpResponse> PostFeedback(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
+  TILSYN_ASSIGN_OR_RETURN(std::string verdict, GetString(body, "verdict", "verdict"));
+  if (verdict != "correct" && verdict != "wrong" && verdict != "corrected") {
+    return Status::InvalidArgument("verdict must be correct, wrong or corrected", "verdict");
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto label, GetOptString(body, "corrected_label", "corrected_label"));
+  if (verdict == "corrected" && (!label || label->empty())) {
+    return Status::InvalidArgument("required when verdict is corrected", "corrected_label");
+  }
+  if (label && label->size() > 64) {
+    return Status::InvalidArgument("must be at most 64 characters", "corrected_label");
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto satisfaction, GetOptInt(body, "satisfaction", "satisfaction"));
+  if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
+    return Status::InvalidArgument("must be 1..5", "satisfaction");
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto a, LoadAssessment(ctx, req.Param("id")));
+  a.feedback = verdict;
+  a.corrected_label = verdict == "corrected" ? *label : "";
+  a.satisfaction =
+      satisfaction ? std::optional<int>(static_cast<int>(*satisfaction)) : std::nullopt;
+  a.feedback_by = req.principal ? req.principal->subject : "";
+  TILSYN_RETURN_IF_ERROR(ctx.store->UpdateAssessmentFeedback(a));
+  return Ok(AssessmentToJson(a));
+}
+
+Result<net::HttpResponse> ListActionRuns(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));
+  TILSYN_ASSIGN_OR_RETURN(
+      auto runs,
+      ctx.store->ListActionRuns(QueryString(req.http, "assessment_id"), static_cast<int>(limit)));
+  Json out = Json::array();
+  for (const auto& r : runs) out.push_back(ActionRunToJson(r));
+  return Ok(Json{{"action_runs", out}});
+}
+
+}  // namespace
+
+void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx) {
+  router.Add({"GET",
+              "/api/v1/assessments",
+              kReaders,
+              "List assessments",
+              "assessments",
+              {"task_id", "outcome", "limit", "offset"},
+              "",
+              "",
+              "AssessmentList",
+              200},
+             [ctx](const ApiRequest& r) { return ListAssessments(ctx, r); });
+  router.Add({"GET",
+              "/api/v1/assessments/{id}",
+              kAdminInspector,
+              "Get an assessment with its recognition runs and action runs",
+              "assessments",
+              {},
+              "",
+              "",
+              "AssessmentDetail",
+              200},
+             [ctx](const ApiRequest& r) { return GetAssessment(ctx, r); });
+  router.Add({"POST",
+              "/api/v1/assessments/{id}/feedback",
+              kAdminInspector,
+              "Record an inspector's verdict and satisfaction",
+              "assessments",
+              {},
+              "Feedback",
+              "application/json",
+              "Assessment",
+              200},
+             [ctx](const ApiRequest& r) { return PostFeedback(ctx, r); });
+  router.Add({"GET",
+              "/api/v1/action-runs",
+              kAdminInspector,
+              "List action runs",
+              "actions",
+              {"assessment_id", "limit"},
+              "",
+              "",
+              "ActionRunList",
+              200},
+             [ctx](const ApiRequest& r) { return ListActionRuns(ctx, r); });
+}
+
+}  // namespace tilsyn::server

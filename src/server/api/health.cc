@@ -1,0 +1,44 @@
+// /healthz and /api/v1/openapi.json (public), and the assembly of the whole API router.
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+#include "server/auth.h"
+#include "server/openapi.h"
+
+namespace tilsyn::server {
+
+void RegisterHealthRoutes(Router& router, const ApiContext& ctx) {
+  router.Add({"GET", "/healthz", {}, "Liveness", "health", {}, "", "", "Health", 200},
+             [](const ApiRequest&) -> Result<net::HttpResponse> {
+               return Ok(Json{{"status", "ok"}});
+             });
+}
+
+void RegisterOpenApiRoute(Router& router) {
+  // The document lists this route too, so add the spec first and build from the full table.
+  RouteSpec spec{
+      "GET", "/api/v1/openapi.json", {}, "This OpenAPI document", "health", {}, "", "", "OpenApi",
+      200};
+  std::vector<RouteSpec> specs = router.Specs();
+  specs.push_back(spec);
+  std::string doc = BuildOpenApi(specs).dump();
+  router.Add(spec, [doc](const ApiRequest&) -> Result<net::HttpResponse> {
+    net::HttpResponse r;
+    r.body = doc;
+    return r;
+  });
+}
+
+std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
+  auto router = std::make_unique<Router>(MakeBearerAuthenticator(ctx.store));
+  RegisterHealthRoutes(*router, ctx);
+  RegisterTaskRoutes(*router, ctx);
+  RegisterVehicleRoutes(*router, ctx);
+  RegisterJobRoutes(*router, ctx);
+  RegisterObservationRoutes(*router, ctx);
+  RegisterAssessmentRoutes(*router, ctx);
+  RegisterStatsRoutes(*router, ctx);
+  RegisterOpenApiRoute(*router);
+  return router;
+}
+
+}  // namespace tilsyn::server

@@ -1,0 +1,228 @@
+// /api/v1/tasks: create, list, read, replace, and the status changes activate / pause / cancel.
+// Every change goes through one store->UpdateTask(task, job) call so the task and its capture job
+// change together (agents see the new job version on their next delta sync).
+#include "core/ids.h"
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+#include "tasks/planner.h"
+#include "tasks/task_json.h"
+
+namespace tilsyn::server {
+namespace {
+
+using tasks::Task;
+using tasks::TaskStatus;
+
+std::string StatusName(TaskStatus s) { return std::string(tasks::ToString(s)); }
+
+Result<Task> LoadTask(const ApiContext& ctx, const std::string& id) {
+  Result<Task> t = ctx.store->GetTask(id);
+  if (!t.ok() && t.status().code() == Code::kNotFound) {
+    return Status::NotFound("no task " + id, "id");
+  }
+  return t;
+}
+
+// Keeps the stored webhook secret when an update repeats a webhook (same URL) without one —
+// the API never returns secrets, so a client cannot send them back.
+void KeepSecrets(const Task& old_task, Task& updated) {
+  for (auto& a : updated.actions) {
+    if (a.type != "webhook" || !a.secret.empty()) continue;
+    for (const auto& old : old_task.actions) {
+      if (old.type == "webhook" && old.url == a.url && !old.secret.empty()) {
+        a.secret = old.secret;
+        break;
+      }
+    }
+  }
+}
+
+Result<net::HttpResponse> CreateTask(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
+  TILSYN_ASSIGN_OR_RETURN(Task task, tasks::TaskFromJson(body));
+  TimeMs now = ctx.clock->NowMs();
+  task.id = NewUuid();
+  task.owner = req.principal ? req.principal->subject : "";
+  task.status = TaskStatus::kDraft;
+  task.revision = 1;
+  task.created_ms = now;
+  task.updated_ms = now;
+  TILSYN_RETURN_IF_ERROR(ctx.store->CreateTask(task));
+  net::HttpResponse r = Created(tasks::TaskToJson(task));
+  r.headers.emplace_back("Location", "/api/v1/tasks/" + task.id);
+  return r;
+}
+
+Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req) {
+  store::TaskFilter f;
+  if (auto s = QueryString(req.http, "status")) {
+    f.status = tasks::ParseTaskStatus(*s);
+    if (!f.status) {
+      return Status::InvalidArgument("status must be draft, active, paused, completed or cancelled",
+                                     "status");
+    }
+  }
+  if (auto k = QueryString(req.http, "kind")) {
+    f.kind = tasks::ParseTaskKind(*k);
+    if (!f.kind) return Status::InvalidArgument("kind must be presence, absence or count", "kind");
+  }
+  f.unit = QueryString(req.http, "unit");
+  TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));
+  TILSYN_ASSIGN_OR_RETURN(int64_t offset, QueryInt(req.http, "offset", 0, 0, 1'000'000'000));
+  f.limit = static_cast<int>(limit);
+  f.offset = static_cast<int>(offset);
+  TILSYN_ASSIGN_OR_RETURN(auto list, ctx.store->ListTasks(f));
+  Json out = Json::array();
+  for (const Task& t : list) out.push_back(tasks::TaskToJson(t));
+  return Ok(Json{{"tasks", out}});
+}
+
+Result<net::HttpResponse> GetTask(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(Task task, LoadTask(ctx, req.Param("id")));
+  return Ok(tasks::TaskToJson(task));
+}
+
+Result<net::HttpResponse> ReplaceTask(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
+  TILSYN_ASSIGN_OR_RETURN(Task edited, tasks::TaskFromJson(body));
+  TILSYN_ASSIGN_OR_RETURN(Task task, LoadTask(ctx, req.Param("id")));
+  if (task.status == TaskStatus::kCancelled || task.status == TaskStatus::kCompleted) {
+    return Status::FailedPrecondition("a " + StatusName(task.status) + " task cannot be edited",
+                                      "status");
+  }
+  KeepSecrets(task, edited);
+  // Server-owned fields stay; everything an inspector can edit is replaced.
+  edited.id = task.id;
+  edited.owner = task.owner;
+  edited.status = task.status;
+  edited.created_ms = task.created_ms;
+  edited.revision = task.revision + 1;
+  edited.updated_ms = ctx.clock->NowMs();
+  std::optional<tasks::CaptureJob> job;
+  if (edited.status == TaskStatus::kActive) job = tasks::PlanJob(edited);
+  TILSYN_RETURN_IF_ERROR(ctx.store->UpdateTask(edited, job));
+  return Ok(tasks::TaskToJson(edited));
+}
+
+enum class Transition { kActivate, kPause, kCancel };
+
+// The allowed status changes. Repeating the current target status is a no-op (idempotent).
+Result<net::HttpResponse> ChangeStatus(const ApiContext& ctx, const ApiRequest& req,
+                                       Transition tr) {
+  TILSYN_ASSIGN_OR_RETURN(Task task, LoadTask(ctx, req.Param("id")));
+  const TaskStatus from = task.status;
+  TaskStatus to = TaskStatus::kActive;
+  bool allowed = false;
+  bool publish_job = false;
+  switch (tr) {
+    case Transition::kActivate:
+      to = TaskStatus::kActive;
+      allowed = from == TaskStatus::kDraft || from == TaskStatus::kPaused;
+      publish_job = true;
+      break;
+    case Transition::kPause:
+      to = TaskStatus::kPaused;
+      allowed = from == TaskStatus::kActive;
+      publish_job = true;
+      break;
+    case Transition::kCancel:
+      to = TaskStatus::kCancelled;
+      allowed =
+          from == TaskStatus::kDraft || from == TaskStatus::kActive || from == TaskStatus::kPaused;
+      // A draft was never offered to vehicles; anything else must be withdrawn.
+      publish_job = from != TaskStatus::kDraft;
+      break;
+  }
+  if (from == to) return Ok(tasks::TaskToJson(task));
+  if (!allowed) {
+    return Status::FailedPrecondition(
+        "cannot change a " + StatusName(from) + " task to " + StatusName(to), "status");
+  }
+  TimeMs now = ctx.clock->NowMs();
+  if (to == TaskStatus::kActive && task.schedule.valid_to <= now) {
+    return Status::FailedPrecondition("the task's validity period has ended", "schedule.valid_to");
+  }
+  task.status = to;
+  task.revision += 1;
+  task.updated_ms = now;
+  std::optional<tasks::CaptureJob> job;
+  if (publish_job) job = tasks::PlanJob(task);
+  TILSYN_RETURN_IF_ERROR(ctx.store->UpdateTask(task, job));
+  return Ok(tasks::TaskToJson(task));
+}
+
+}  // namespace
+
+void RegisterTaskRoutes(Router& router, const ApiContext& ctx) {
+  router.Add({"POST",
+              "/api/v1/tasks",
+              kAdminInspector,
+              "Create a task (status draft)",
+              "tasks",
+              {},
+              "TaskInput",
+              "application/json",
+              "Task",
+              201},
+             [ctx](const ApiRequest& r) { return CreateTask(ctx, r); });
+  router.Add({"GET",
+              "/api/v1/tasks",
+              kReaders,
+              "List tasks",
+              "tasks",
+              {"status", "kind", "unit", "limit", "offset"},
+              "",
+              "",
+              "TaskList",
+              200},
+             [ctx](const ApiRequest& r) { return ListTasks(ctx, r); });
+  router.Add(
+      {"GET", "/api/v1/tasks/{id}", kReaders, "Get a task", "tasks", {}, "", "", "Task", 200},
+      [ctx](const ApiRequest& r) { return GetTask(ctx, r); });
+  router.Add({"PUT",
+              "/api/v1/tasks/{id}",
+              kAdminInspector,
+              "Replace a task's editable fields (the job is re-planned when active)",
+              "tasks",
+              {},
+              "TaskInput",
+              "application/json",
+              "Task",
+              200},
+             [ctx](const ApiRequest& r) { return ReplaceTask(ctx, r); });
+  router.Add({"POST",
+              "/api/v1/tasks/{id}/activate",
+              kAdminInspector,
+              "Activate a draft or paused task",
+              "tasks",
+              {},
+              "",
+              "",
+              "Task",
+              200},
+             [ctx](const ApiRequest& r) { return ChangeStatus(ctx, r, Transition::kActivate); });
+  router.Add({"POST",
+              "/api/v1/tasks/{id}/pause",
+              kAdminInspector,
+              "Pause an active task",
+              "tasks",
+              {},
+              "",
+              "",
+              "Task",
+              200},
+             [ctx](const ApiRequest& r) { return ChangeStatus(ctx, r, Transition::kPause); });
+  router.Add({"POST",
+              "/api/v1/tasks/{id}/cancel",
+              kAdminInspector,
+              "Cancel a task",
+              "tasks",
+              {},
+              "",
+              "",
+              "Task",
+              200},
+             [ctx](const ApiRequest& r) { return ChangeStatus(ctx, r, Transition::kCancel); });
+}
+
+}  // namespace tilsyn::server

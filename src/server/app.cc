@@ -1,0 +1,149 @@
+// StartApp: wires a running `tilsyn serve` from a ServerConfig. Owns every component; the order
+// of members is the order of construction, and Stop() takes the HTTP server down before the
+// pipeline so no request can reach a stopped worker.
+#include "server/app.h"
+
+#include "actions/action.h"
+#include "core/file_util.h"
+#include "core/log.h"
+#include "imaging/anonymizer.h"
+#include "net/http_client.h"
+#include "net/http_server.h"
+#include "pipeline/ingest.h"
+#include "pipeline/pipeline.h"
+#include "recognition/registry.h"
+#include "server/api/api.h"
+#include "store/blob_store.h"
+
+namespace tilsyn::server {
+namespace {
+
+// The webhook secret of the task's webhook action whose URL is the run's target.
+std::string WebhookSecret(store::Store* store, const store::ActionRunRecord& run) {
+  Result<tasks::Task> task = store->GetTask(run.task_id);
+  if (!task.ok()) return "";
+  for (const auto& a : task->actions) {
+    if (a.type == "webhook" && a.url == run.target) return a.secret;
+  }
+  return "";
+}
+
+class AppImpl : public App {
+ public:
+  AppImpl(const ServerConfig& config, Clock* clock) : config_(config), clock_(clock) {}
+  ~AppImpl() override { Stop(); }
+
+  Status Start() {
+    TILSYN_RETURN_IF_ERROR(MakeDirs(config_.data_dir));
+    TILSYN_ASSIGN_OR_RETURN(store_, store::OpenSqliteStore(config_.data_dir + "/tilsyn.db"));
+    TILSYN_ASSIGN_OR_RETURN(blobs_, store::OpenDirBlobStore(config_.data_dir + "/images"));
+
+    recognition::RegisterBuiltins(registry_);
+    TILSYN_ASSIGN_OR_RETURN(recognizer_, recognition::DefaultChain(registry_, clock_));
+
+    actions::DispatcherOptions dopts;
+    dopts.max_attempts = config_.action_max_attempts;
+    dopts.base_backoff_ms = config_.action_base_backoff_ms;
+    dispatcher_ = std::make_unique<actions::Dispatcher>(store_.get(), clock_, dopts);
+    dispatcher_->Register("log", actions::NewLogAction());
+    store::Store* st = store_.get();
+    dispatcher_->Register(
+        "webhook", actions::NewWebhookAction(
+                       [st](const store::ActionRunRecord& run) { return WebhookSecret(st, run); },
+                       config_.webhook_timeout_ms));
+
+    pipeline::PipelineOptions popts;
+    popts.poll_ms = config_.pipeline_poll_ms;
+    popts.crash_after_assessments_for_test = config_.crash_after_assessments_for_test;
+    pipeline_ = std::make_unique<pipeline::Pipeline>(store_.get(), blobs_.get(), recognizer_.get(),
+                                                     dispatcher_.get(), clock_, popts);
+
+    // Fail at start-up, not on the first upload, when the cascades are missing.
+    imaging::CascadeAnonymizerOptions aopts;
+    aopts.cascade_dir = config_.cascade_dir;
+    TILSYN_RETURN_IF_ERROR(imaging::NewCascadeAnonymizer(aopts).status());
+    ingest_ = std::make_unique<pipeline::Ingest>(
+        store_.get(), blobs_.get(), [aopts]() { return imaging::NewCascadeAnonymizer(aopts); },
+        clock_);
+
+    ApiContext ctx;
+    ctx.store = store_.get();
+    ctx.blobs = blobs_.get();
+    ctx.ingest = ingest_.get();
+    ctx.clock = clock_;
+    pipeline::Pipeline* p = pipeline_.get();
+    ctx.notify = [p] { p->Notify(); };
+    router_ = BuildApiRouter(ctx);
+
+    net::HttpServerOptions hopts;
+    hopts.address = config_.listen;
+    hopts.port = config_.port;
+    hopts.max_body_bytes = config_.max_body_bytes;
+    hopts.threads = config_.http_threads;
+    Router* router = router_.get();
+    TILSYN_ASSIGN_OR_RETURN(http_, net::StartHttpServer(hopts, [router](const net::HttpRequest& r) {
+                              return router->Handle(r);
+                            }));
+    if (config_.run_pipeline) {
+      pipeline_->Start();
+      pipeline_started_ = true;
+    }
+    LogInfo("server.started", {{"url", base_url()}, {"data_dir", config_.data_dir}});
+    return Status::Ok();
+  }
+
+  uint16_t port() const override { return http_ ? http_->port() : 0; }
+
+  std::string base_url() const override {
+    std::string host = config_.listen;
+    if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+    if (host == "::")
+      host = "[::1]";
+    else if (host.find(':') != std::string::npos)
+      host = "[" + host + "]";
+    return "http://" + host + ":" + std::to_string(port());
+  }
+
+  store::Store* store() override { return store_.get(); }
+
+  Result<int> RunPipelineOnceForTest() override {
+    if (!pipeline_) return Status::FailedPrecondition("not started");
+    return pipeline_->RunOnce();
+  }
+
+  void Stop() override {
+    if (stopped_) return;
+    stopped_ = true;
+    if (http_) http_->Stop();
+    if (pipeline_ && pipeline_started_) pipeline_->Stop();
+    if (http_) LogInfo("server.stopped", {{"url", base_url()}});
+  }
+
+ private:
+  ServerConfig config_;
+  Clock* clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::BlobStore> blobs_;
+  recognition::Registry registry_;
+  std::unique_ptr<recognition::Recognizer> recognizer_;
+  std::unique_ptr<actions::Dispatcher> dispatcher_;
+  std::unique_ptr<pipeline::Pipeline> pipeline_;
+  std::unique_ptr<pipeline::Ingest> ingest_;
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<net::HttpServer> http_;
+  bool pipeline_started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<App>> StartApp(const ServerConfig& config, Clock* clock) {
+  TILSYN_RETURN_IF_ERROR(config.Validate());
+  if (!clock) clock = SystemClock::Get();
+  net::InitHttpClient();
+  auto app = std::make_unique<AppImpl>(config, clock);
+  TILSYN_RETURN_IF_ERROR(app->Start());
+  return std::unique_ptr<App>(std::move(app));
+}
+
+}  // namespace tilsyn::server

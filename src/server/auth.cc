@@ -1,0 +1,54 @@
+#include "server/auth.h"
+
+#include <cctype>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "server/app.h"
+
+namespace tilsyn::server {
+
+Result<Principal> AuthenticateBearer(store::Store* store, const net::HttpRequest& req) {
+  std::string header = req.Header("authorization");
+  if (header.empty()) return Status::Unauthenticated("missing Authorization: Bearer token");
+  const std::string kScheme = "bearer ";
+  if (header.size() <= kScheme.size()) {
+    return Status::Unauthenticated("malformed Authorization header");
+  }
+  std::string scheme = header.substr(0, kScheme.size());
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != kScheme) return Status::Unauthenticated("Authorization must use Bearer");
+  std::string token = header.substr(kScheme.size());
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.pop_back();
+  while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.erase(0, 1);
+  if (token.empty() || token.size() > 512) return Status::Unauthenticated("malformed token");
+  Result<store::TokenRecord> rec = store->GetTokenByHash(Sha256Hex(token));
+  if (!rec.ok()) {
+    if (rec.status().code() == Code::kNotFound) return Status::Unauthenticated("unknown token");
+    return rec.status();
+  }
+  return Principal{rec->role, rec->subject};
+}
+
+Router::Authenticator MakeBearerAuthenticator(store::Store* store) {
+  return [store](const net::HttpRequest& req) { return AuthenticateBearer(store, req); };
+}
+
+Result<std::string> IssueToken(store::Store* store, const std::string& role,
+                               const std::string& subject, Clock* clock) {
+  auto r = store::ParseRole(role);
+  if (!r) return Status::InvalidArgument("role must be admin, inspector, dpo or vehicle", "role");
+  if (subject.empty() || subject.size() > 200) {
+    return Status::InvalidArgument("subject must be 1..200 characters", "subject");
+  }
+  std::string token = RandomHex(32);
+  store::TokenRecord rec;
+  rec.token_hash = Sha256Hex(token);
+  rec.role = *r;
+  rec.subject = subject;
+  rec.created_ms = clock->NowMs();
+  TILSYN_RETURN_IF_ERROR(store->PutToken(rec));
+  return token;
+}
+
+}  // namespace tilsyn::server

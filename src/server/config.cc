@@ -1,0 +1,99 @@
+#include "server/config.h"
+
+#include <algorithm>
+
+namespace tilsyn::server {
+
+Status ServerConfig::Validate() const {
+  if (listen.empty()) return Status::InvalidArgument("must not be empty", "listen");
+  if (data_dir.empty()) return Status::InvalidArgument("must not be empty", "data_dir");
+  if (max_body_bytes < 1024 || max_body_bytes > (size_t{1} << 30)) {
+    return Status::InvalidArgument("must be 1 KiB .. 1 GiB", "max_body_bytes");
+  }
+  if (http_threads < 1 || http_threads > 256) {
+    return Status::InvalidArgument("must be 1..256", "http_threads");
+  }
+  if (pipeline_poll_ms < 1 || pipeline_poll_ms > 600'000) {
+    return Status::InvalidArgument("must be 1..600000", "pipeline_poll_ms");
+  }
+  if (cascade_dir.empty()) return Status::InvalidArgument("must not be empty", "cascade_dir");
+  if (webhook_timeout_ms < 1 || webhook_timeout_ms > 600'000) {
+    return Status::InvalidArgument("must be 1..600000", "webhook_timeout_ms");
+  }
+  if (action_max_attempts < 1 || action_max_attempts > 100) {
+    return Status::InvalidArgument("must be 1..100", "action_max_attempts");
+  }
+  if (action_base_backoff_ms < 1 || action_base_backoff_ms > 3'600'000) {
+    return Status::InvalidArgument("must be 1..3600000", "action_base_backoff_ms");
+  }
+  return Status::Ok();
+}
+
+Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
+  if (!j.is_object()) return Status::InvalidArgument("the configuration must be a JSON object", "");
+  static const char* kKnown[] = {"listen",
+                                 "port",
+                                 "data_dir",
+                                 "max_body_bytes",
+                                 "http_threads",
+                                 "pipeline_poll_ms",
+                                 "cascade_dir",
+                                 "webhook_timeout_ms",
+                                 "action_max_attempts",
+                                 "action_base_backoff_ms",
+                                 "run_pipeline"};
+  for (const auto& [key, value] : j.items()) {
+    bool known = false;
+    for (const char* k : kKnown) known = known || key == k;
+    if (!known) return Status::InvalidArgument("unknown setting", key);
+  }
+  ServerConfig c;
+  TILSYN_ASSIGN_OR_RETURN(auto listen, GetOptString(j, "listen", "listen"));
+  if (listen) c.listen = *listen;
+  TILSYN_ASSIGN_OR_RETURN(auto port, GetOptInt(j, "port", "port"));
+  if (port) {
+    if (*port < 0 || *port > 65535) return Status::InvalidArgument("must be 0..65535", "port");
+    c.port = static_cast<uint16_t>(*port);
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto data_dir, GetOptString(j, "data_dir", "data_dir"));
+  if (data_dir) c.data_dir = *data_dir;
+  TILSYN_ASSIGN_OR_RETURN(auto max_body, GetOptInt(j, "max_body_bytes", "max_body_bytes"));
+  if (max_body) {
+    if (*max_body < 0) return Status::InvalidArgument("must be >= 0", "max_body_bytes");
+    c.max_body_bytes = static_cast<size_t>(*max_body);
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto threads, GetOptInt(j, "http_threads", "http_threads"));
+  if (threads) c.http_threads = static_cast<int>(std::clamp<int64_t>(*threads, -1, 1'000'000));
+  TILSYN_ASSIGN_OR_RETURN(auto poll, GetOptInt(j, "pipeline_poll_ms", "pipeline_poll_ms"));
+  if (poll) c.pipeline_poll_ms = static_cast<int>(std::clamp<int64_t>(*poll, -1, 1'000'000'000));
+  TILSYN_ASSIGN_OR_RETURN(auto cascade, GetOptString(j, "cascade_dir", "cascade_dir"));
+  if (cascade) c.cascade_dir = *cascade;
+  TILSYN_ASSIGN_OR_RETURN(auto wh, GetOptInt(j, "webhook_timeout_ms", "webhook_timeout_ms"));
+  if (wh) c.webhook_timeout_ms = static_cast<int>(std::clamp<int64_t>(*wh, -1, 1'000'000'000));
+  TILSYN_ASSIGN_OR_RETURN(auto attempts,
+                          GetOptInt(j, "action_max_attempts", "action_max_attempts"));
+  if (attempts) c.action_max_attempts = static_cast<int>(std::clamp<int64_t>(*attempts, -1, 1000));
+  TILSYN_ASSIGN_OR_RETURN(auto backoff,
+                          GetOptInt(j, "action_base_backoff_ms", "action_base_backoff_ms"));
+  if (backoff) c.action_base_backoff_ms = *backoff;
+  TILSYN_ASSIGN_OR_RETURN(auto run_pipeline, GetOptBool(j, "run_pipeline", "run_pipeline"));
+  if (run_pipeline) c.run_pipeline = *run_pipeline;
+  TILSYN_RETURN_IF_ERROR(c.Validate());
+  return c;
+}
+
+Json ServerConfig::ToJson() const {
+  return Json{{"listen", listen},
+              {"port", port},
+              {"data_dir", data_dir},
+              {"max_body_bytes", max_body_bytes},
+              {"http_threads", http_threads},
+              {"pipeline_poll_ms", pipeline_poll_ms},
+              {"cascade_dir", cascade_dir},
+              {"webhook_timeout_ms", webhook_timeout_ms},
+              {"action_max_attempts", action_max_attempts},
+              {"action_base_backoff_ms", action_base_backoff_ms},
+              {"run_pipeline", run_pipeline}};
+}
+
+}  // namespace tilsyn::server

@@ -1,0 +1,78 @@
+// Router: method + path pattern ("/api/v1/tasks/{id}") → handler, with the route table kept as
+// data (RouteSpec) so the OpenAPI document is generated from it. Dispatch order: unknown path →
+// 404 JSON; known path, wrong method → 405 JSON with an Allow header; route with roles →
+// authenticate (401) and authorise (403); then the handler, whose error Status becomes the JSON
+// error body (net::HttpResponse::Error). Routes are added at start-up; Handle() is thread-safe
+// afterwards (the table is read-only).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "net/http.h"
+#include "store/records.h"
+
+namespace tilsyn::server {
+
+// Who made the request (from the bearer token).
+struct Principal {
+  store::Role role = store::Role::kInspector;
+  std::string subject;  // user name, or the vehicle id for vehicle tokens
+};
+
+struct ApiRequest {
+  const net::HttpRequest& http;
+  std::map<std::string, std::string> params;  // path parameters by name
+  std::optional<Principal> principal;         // set when the route requires a role
+  // A path parameter, or "" when absent.
+  const std::string& Param(const std::string& name) const;
+};
+
+using RouteHandler = std::function<Result<net::HttpResponse>(const ApiRequest&)>;
+
+// One documented route. Schema names refer to OpenAPI components (openapi.cc).
+struct RouteSpec {
+  std::string method;              // "GET", "POST", "PUT"
+  std::string pattern;             // "/api/v1/tasks/{id}"
+  std::vector<store::Role> roles;  // empty = public
+  std::string summary;
+  std::string tag;
+  std::vector<std::string> query;  // documented query parameters
+  std::string request_schema;      // "" = no body
+  std::string request_content_type = "application/json";
+  std::string response_schema;
+  int success_status = 200;
+};
+
+class Router {
+ public:
+  // Resolves the bearer token of a request; Unauthenticated when missing or unknown.
+  using Authenticator = std::function<Result<Principal>(const net::HttpRequest&)>;
+  explicit Router(Authenticator authenticator);
+
+  // Adds a route. Patterns are '/'-separated; a segment "{name}" matches one non-empty segment.
+  void Add(RouteSpec spec, RouteHandler handler);
+  net::HttpResponse Handle(const net::HttpRequest& req) const;
+  std::vector<RouteSpec> Specs() const;
+
+ private:
+  struct Route {
+    RouteSpec spec;
+    std::vector<std::string> segments;
+    RouteHandler handler;
+  };
+  static bool Match(const Route& r, const std::vector<std::string>& segments,
+                    std::map<std::string, std::string>* params);
+
+  Authenticator authenticator_;
+  std::vector<Route> routes_;
+};
+
+// PermissionDenied unless `p.role` is one of `roles`.
+Status Authorize(const Principal& p, const std::vector<store::Role>& roles);
+
+}  // namespace tilsyn::server

@@ -1,0 +1,243 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "actions/action.h"
+#include "core/crypto.h"
+#include "fakes/fake_world.h"
+#include "fakes/test_paths.h"
+#include "net/http_server.h"
+
+namespace tilsyn::actions {
+namespace {
+
+using store::ActionRunRecord;
+using store::ActionStatus;
+
+// Records what a receiver got, and answers with a scripted status per delivery.
+struct Receiver {
+  std::mutex mu;
+  std::vector<net::HttpRequest> requests;
+  std::vector<int> statuses;  // answer for delivery i; 200 after the script ends
+  std::unique_ptr<net::HttpServer> server;
+
+  void Start() {
+    net::HttpServerOptions o;
+    o.address = "127.0.0.1";
+    o.port = 0;
+    auto s = net::StartHttpServer(o, [this](const net::HttpRequest& req) {
+      std::lock_guard<std::mutex> l(mu);
+      const size_t i = requests.size();
+      requests.push_back(req);
+      net::HttpResponse resp;
+      resp.status = i < statuses.size() ? statuses[i] : 200;
+      resp.body = "{}";
+      return resp;
+    });
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    server = std::move(*s);
+  }
+  std::string Url() const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + "/hook";
+  }
+  ~Receiver() {
+    if (server) server->Stop();
+  }
+};
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::OpenSqliteStore(dir_.Sub("tilsyn.db"));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    task_ = testing::ActiveTask(clock_.NowMs());
+    testing::CreateTaskWithJob(store_.get(), task_);
+    vehicle_ = testing::MakeVehicle(store_.get(), clock_.NowMs());
+  }
+
+  // Records an assessment with one action run of `type` to `target`; returns the run's key.
+  std::string AddRun(const std::string& type, const std::string& target) {
+    auto obs = testing::InsertObservation(store_.get(), task_, vehicle_.id, clock_.NowMs());
+    store::AssessmentRecord a;
+    a.id = NewUuid();
+    a.observation_id = obs.id;
+    a.task_id = task_.id;
+    a.outcome = "finding";
+    a.reason = "test";
+    a.created_ms = clock_.NowMs();
+    ActionRunRecord run;
+    run.id = NewUuid();
+    run.assessment_id = a.id;
+    run.task_id = task_.id;
+    run.type = type;
+    run.target = target;
+    run.idempotency_key = a.id + ":0";
+    run.payload = {{"assessment_id", a.id}, {"outcome", "finding"}, {"idempotency_key", run.idempotency_key}};
+    run.next_attempt_ms = clock_.NowMs();
+    run.created_ms = run.updated_ms = clock_.NowMs();
+    EXPECT_TRUE(store_->RecordAssessment(obs.id, {}, a, {run}).ok());
+    return run.idempotency_key;
+  }
+
+  ActionRunRecord OnlyRun() {
+    auto runs = store_->ListActionRuns(std::nullopt, 10);
+    EXPECT_TRUE(runs.ok());
+    EXPECT_EQ(runs->size(), 1u);
+    return runs->empty() ? ActionRunRecord{} : runs->front();
+  }
+
+  std::unique_ptr<Dispatcher> MakeDispatcher(DispatcherOptions o = {}) {
+    auto d = std::make_unique<Dispatcher>(store_.get(), &clock_, o);
+    d->Register("log", NewLogAction());
+    d->Register("webhook", NewWebhookAction(
+                               [](const ActionRunRecord&) { return std::string("s3cret"); }, 2000));
+    return d;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<store::Store> store_;
+  tasks::Task task_;
+  store::Vehicle vehicle_;
+};
+
+TEST_F(DispatcherTest, WebhookRetriedAfter500DeliversOnceWithValidSignature) {
+  Receiver rx;
+  rx.statuses = {500};
+  rx.Start();
+  const std::string key = AddRun("webhook", rx.Url());
+  auto d = MakeDispatcher();
+
+  auto n = d->RunDue();
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 1);
+  ActionRunRecord run = OnlyRun();
+  EXPECT_EQ(run.status, ActionStatus::kPending);
+  EXPECT_EQ(run.attempts, 1);
+  EXPECT_EQ(run.last_error, "HTTP 500");
+  // Backoff: 500 ms ± 25%.
+  EXPECT_GE(run.next_attempt_ms, clock_.NowMs() + 375);
+  EXPECT_LE(run.next_attempt_ms, clock_.NowMs() + 625);
+
+  // Not due yet: nothing happens.
+  ASSERT_EQ(*d->RunDue(), 0);
+  clock_.Advance(700);
+  n = d->RunDue();
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1);
+  run = OnlyRun();
+  EXPECT_EQ(run.status, ActionStatus::kSucceeded);
+  EXPECT_EQ(run.attempts, 2);
+  ASSERT_EQ(run.attempt_log.size(), 2u);
+  EXPECT_EQ(run.attempt_log[0]["status_code"], 500);
+  EXPECT_EQ(run.attempt_log[0]["error"], "HTTP 500");
+  EXPECT_EQ(run.attempt_log[1]["status_code"], 200);
+  EXPECT_EQ(run.attempt_log[1]["error"], "");
+  EXPECT_TRUE(run.attempt_log[1]["at"].is_string());
+
+  // Nothing further is due; the receiver saw two deliveries, one of them successful.
+  clock_.Advance(3'600'000);
+  EXPECT_EQ(*d->RunDue(), 0);
+  std::lock_guard<std::mutex> l(rx.mu);
+  ASSERT_EQ(rx.requests.size(), 2u);
+  for (const auto& req : rx.requests) {
+    EXPECT_EQ(req.method, "POST");
+    EXPECT_EQ(req.Header("idempotency-key"), key);
+    EXPECT_NE(req.Header("content-type").find("application/json"), std::string::npos);
+    EXPECT_EQ(req.Header("x-tilsyn-signature"), "sha256=" + HmacSha256Hex("s3cret", req.body));
+    auto body = ParseJson(req.body);
+    ASSERT_TRUE(body.ok());
+    EXPECT_EQ((*body)["idempotency_key"], key);
+  }
+  EXPECT_EQ(rx.requests[0].body, rx.requests[1].body);
+}
+
+TEST_F(DispatcherTest, ClientErrorIsPermanent) {
+  Receiver rx;
+  rx.statuses = {404};
+  rx.Start();
+  AddRun("webhook", rx.Url());
+  auto d = MakeDispatcher();
+  ASSERT_EQ(*d->RunDue(), 1);
+  const ActionRunRecord run = OnlyRun();
+  EXPECT_EQ(run.status, ActionStatus::kFailed);
+  EXPECT_EQ(run.attempts, 1);
+  EXPECT_EQ(run.attempt_log[0]["status_code"], 404);
+}
+
+TEST_F(DispatcherTest, TooManyRequestsIsRetried) {
+  Receiver rx;
+  rx.statuses = {429};
+  rx.Start();
+  AddRun("webhook", rx.Url());
+  auto d = MakeDispatcher();
+  ASSERT_EQ(*d->RunDue(), 1);
+  EXPECT_EQ(OnlyRun().status, ActionStatus::kPending);
+}
+
+TEST_F(DispatcherTest, GivesUpAfterMaxAttemptsWithGrowingBackoff) {
+  // Nothing listens on this port (reserved by binding, then closed).
+  std::string url;
+  {
+    Receiver rx;
+    rx.Start();
+    url = rx.Url();
+  }
+  AddRun("webhook", url);
+  DispatcherOptions o;
+  o.max_attempts = 3;
+  o.base_backoff_ms = 1000;
+  auto d = MakeDispatcher(o);
+  int64_t last_gap = 0;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(*d->RunDue(), 1) << "attempt " << i;
+    const ActionRunRecord run = OnlyRun();
+    if (i < 2) {
+      EXPECT_EQ(run.status, ActionStatus::kPending);
+      const int64_t gap = run.next_attempt_ms - clock_.NowMs();
+      EXPECT_GT(gap, last_gap);  // 1000±25% then 2000±25%
+      last_gap = gap;
+      clock_.Advance(gap);
+    } else {
+      EXPECT_EQ(run.status, ActionStatus::kFailed);
+      EXPECT_EQ(run.attempts, 3);
+      EXPECT_EQ(run.attempt_log.size(), 3u);
+      EXPECT_FALSE(run.last_error.empty());
+    }
+  }
+  clock_.Advance(10'000'000);
+  EXPECT_EQ(*d->RunDue(), 0);
+}
+
+TEST_F(DispatcherTest, LogActionSucceedsAtOnce) {
+  AddRun("log", "");
+  auto d = MakeDispatcher();
+  ASSERT_EQ(*d->RunDue(), 1);
+  const ActionRunRecord run = OnlyRun();
+  EXPECT_EQ(run.status, ActionStatus::kSucceeded);
+  EXPECT_EQ(run.attempts, 1);
+  EXPECT_EQ(run.attempt_log[0]["status_code"], 0);
+}
+
+TEST_F(DispatcherTest, UnknownTypeFailsPermanently) {
+  AddRun("carrier-pigeon", "");
+  auto d = MakeDispatcher();
+  ASSERT_EQ(*d->RunDue(), 1);
+  const ActionRunRecord run = OnlyRun();
+  EXPECT_EQ(run.status, ActionStatus::kFailed);
+  EXPECT_NE(run.last_error.find("carrier-pigeon"), std::string::npos);
+}
+
+TEST(WebhookAction, NonHttpTargetIsPermanentFailure) {
+  auto a = NewWebhookAction([](const ActionRunRecord&) { return std::string("k"); }, 1000);
+  ActionRunRecord run;
+  run.target = "file:///etc/passwd";
+  const AttemptResult r = a->Attempt(run);
+  EXPECT_FALSE(r.error.empty());
+  EXPECT_FALSE(r.retryable);
+}
+
+}  // namespace
+}  // namespace tilsyn::actions

@@ -1,0 +1,319 @@
+#include "pipeline/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "fakes/fake_recognizer.h"
+#include "fakes/fake_world.h"
+#include "fakes/test_paths.h"
+#include "imaging/jpeg.h"
+
+namespace tilsyn::pipeline {
+namespace {
+
+using store::ObservationState;
+using testing::FakeRecognizer;
+
+constexpr int64_t kDay = 86'400'000;
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::OpenSqliteStore(dir_.Sub("tilsyn.db"));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    auto b = store::OpenDirBlobStore(dir_.Sub("blobs"));
+    ASSERT_TRUE(b.ok());
+    blobs_ = std::move(*b);
+    task_ = testing::ActiveTask(clock_.NowMs());
+    vehicle_ = testing::MakeVehicle(store_.get(), clock_.NowMs());
+    dispatcher_ = std::make_unique<actions::Dispatcher>(store_.get(), &clock_,
+                                                        actions::DispatcherOptions{});
+    dispatcher_->Register("log", actions::NewLogAction());
+  }
+
+  void CreateTask() { testing::CreateTaskWithJob(store_.get(), task_); }
+
+  // An observation in `state` with a real JPEG in the blob store.
+  store::Observation AddObservation(ObservationState state = ObservationState::kStored) {
+    store::Observation o =
+        testing::InsertObservation(store_.get(), task_, vehicle_.id, clock_.NowMs(), state);
+    cv::Mat img(120, 160, CV_8UC3, cv::Scalar(30, 60, 90));
+    EXPECT_TRUE(blobs_->Put(o.blob_key, *imaging::EncodeJpeg(img)).ok());
+    return o;
+  }
+
+  std::unique_ptr<Pipeline> MakePipeline(PipelineOptions o = {}) {
+    return std::make_unique<Pipeline>(store_.get(), blobs_.get(), &recognizer_, dispatcher_.get(),
+                                      &clock_, o);
+  }
+
+  store::Observation Get(const std::string& id) {
+    auto o = store_->GetObservation(id);
+    EXPECT_TRUE(o.ok());
+    return o.ok() ? *o : store::Observation{};
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::BlobStore> blobs_;
+  std::unique_ptr<actions::Dispatcher> dispatcher_;
+  FakeRecognizer recognizer_{"fake-person"};
+  tasks::Task task_;
+  store::Vehicle vehicle_;
+};
+
+TEST_F(PipelineTest, StoredObservationBecomesDoneWithAssessmentRunsAndActions) {
+  task_.actions.push_back({"webhook", {tasks::Outcome::kFinding}, "http://127.0.0.1:9/x", "k"});
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(0.9);  // presence task: the person is there → ok
+  auto p = MakePipeline();
+  ASSERT_TRUE(p->Process(obs.id).ok());
+
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kDone);
+  auto a = store_->GetAssessmentForObservation(obs.id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->outcome, "ok");
+  EXPECT_EQ(a->task_id, task_.id);
+  EXPECT_EQ(a->counts["person"], 1);
+  auto runs = store_->RunsForObservation(obs.id);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].service, "fake-person");
+  EXPECT_EQ((*runs)[0].label, "person");
+  EXPECT_EQ((*runs)[0].position, 0);
+  EXPECT_TRUE((*runs)[0].good_enough);
+  EXPECT_EQ((*runs)[0].detections.size(), 1u);
+  EXPECT_EQ(recognizer_.last_request().data_class, "internal");
+
+  // Only the log action is for "ok"; the webhook is for findings.
+  auto actions = store_->ListActionRuns(a->id, 10);
+  ASSERT_TRUE(actions.ok());
+  ASSERT_EQ(actions->size(), 1u);
+  const store::ActionRunRecord& run = (*actions)[0];
+  EXPECT_EQ(run.type, "log");
+  EXPECT_EQ(run.idempotency_key, a->id + ":0");
+  EXPECT_EQ(run.payload["assessment_id"], a->id);
+  EXPECT_EQ(run.payload["observation_id"], obs.id);
+  EXPECT_EQ(run.payload["task_title"], task_.title);
+  EXPECT_EQ(run.payload["outcome"], "ok");
+  EXPECT_EQ(run.payload["idempotency_key"], run.idempotency_key);
+  EXPECT_TRUE(run.payload["captured_at"].is_string());
+  EXPECT_DOUBLE_EQ(run.payload["lat"].get<double>(), testing::kSite.lat);
+
+  // Processing again changes nothing.
+  ASSERT_TRUE(p->Process(obs.id).ok());
+  EXPECT_EQ(recognizer_.calls(), 1);
+}
+
+TEST_F(PipelineTest, NoFindingDeletesTheImageAtOnce) {
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(0.9);
+  ASSERT_TRUE(MakePipeline()->Process(obs.id).ok());
+  EXPECT_FALSE(blobs_->Exists(obs.blob_key));
+  const store::Observation after = Get(obs.id);
+  EXPECT_EQ(after.blob_key, "");
+  EXPECT_EQ(after.state, ObservationState::kDone);
+  auto blob = store_->GetBlob(obs.blob_key);
+  ASSERT_TRUE(blob.ok());
+  ASSERT_TRUE(blob->deleted_ms.has_value());
+  EXPECT_EQ(blob->deleted_reason, "no_finding");
+}
+
+TEST_F(PipelineTest, KeepNonFindingsKeepsTheImage) {
+  task_.retention.keep_non_findings = true;
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(0.9);
+  ASSERT_TRUE(MakePipeline()->Process(obs.id).ok());
+  EXPECT_TRUE(blobs_->Exists(obs.blob_key));
+}
+
+TEST_F(PipelineTest, FindingIsKeptUntilTheDeadlineThenSwept) {
+  task_.retention.evidence_days = 7;
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(-1);  // nobody there → finding
+  auto p = MakePipeline();
+  ASSERT_TRUE(p->Process(obs.id).ok());
+  auto a = store_->GetAssessmentForObservation(obs.id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->outcome, "finding");
+  EXPECT_TRUE(blobs_->Exists(obs.blob_key));
+  auto blob = store_->GetBlob(obs.blob_key);
+  ASSERT_TRUE(blob.ok());
+  ASSERT_TRUE(blob->delete_after_ms.has_value());
+  EXPECT_EQ(*blob->delete_after_ms, clock_.NowMs() + 7 * kDay);
+
+  clock_.Advance(7 * kDay - 1);
+  auto swept = p->SweepRetention();
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 0);
+  EXPECT_TRUE(blobs_->Exists(obs.blob_key));
+
+  clock_.Advance(1);
+  swept = p->SweepRetention();
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 1);
+  EXPECT_FALSE(blobs_->Exists(obs.blob_key));
+  blob = store_->GetBlob(obs.blob_key);
+  ASSERT_TRUE(blob.ok());
+  EXPECT_EQ(blob->deleted_reason, "retention");
+  EXPECT_EQ(Get(obs.id).blob_key, "");
+  EXPECT_EQ(*p->SweepRetention(), 0);
+}
+
+TEST_F(PipelineTest, LegalHoldStopsTheSweeperAndNoFindingDeletion) {
+  task_.retention.legal_hold = true;
+  task_.retention.evidence_days = 1;
+  CreateTask();
+  const store::Observation finding = AddObservation();
+  const store::Observation ok = AddObservation();
+  recognizer_.ThenPerson(-1).ThenPerson(0.9);
+  auto p = MakePipeline();
+  ASSERT_TRUE(p->Process(finding.id).ok());
+  ASSERT_TRUE(p->Process(ok.id).ok());
+  EXPECT_TRUE(blobs_->Exists(ok.blob_key));
+  clock_.Advance(400 * kDay);
+  EXPECT_EQ(*p->SweepRetention(), 0);
+  EXPECT_TRUE(blobs_->Exists(finding.blob_key));
+  EXPECT_TRUE(blobs_->Exists(ok.blob_key));
+}
+
+TEST_F(PipelineTest, RestartResumesStoredAndAssessedObservations) {
+  CreateTask();
+  const store::Observation stored = AddObservation();
+  // One left in kAssessed by a crash between RecordAssessment and retention.
+  const store::Observation assessed = AddObservation();
+  store::AssessmentRecord a;
+  a.id = NewUuid();
+  a.observation_id = assessed.id;
+  a.task_id = task_.id;
+  a.outcome = "ok";
+  a.created_ms = clock_.NowMs();
+  ASSERT_TRUE(store_->RecordAssessment(assessed.id, {}, a, {}).ok());
+  ASSERT_EQ(Get(assessed.id).state, ObservationState::kAssessed);
+
+  recognizer_.ThenPerson(-1);
+  auto p = MakePipeline();  // a fresh pipeline = a restarted server
+  auto n = p->RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_GE(*n, 2);
+  EXPECT_EQ(Get(stored.id).state, ObservationState::kDone);
+  EXPECT_EQ(Get(assessed.id).state, ObservationState::kDone);
+  EXPECT_EQ(recognizer_.calls(), 1);  // the assessed one is not recognised again
+  EXPECT_TRUE(blobs_->Exists(stored.blob_key));    // finding
+  EXPECT_FALSE(blobs_->Exists(assessed.blob_key));  // ok → deleted
+  // RunOnce also dispatched the log action of the new assessment.
+  auto runs = store_->ListActionRuns(std::nullopt, 10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].status, store::ActionStatus::kSucceeded);
+}
+
+TEST_F(PipelineTest, FailingRecognizerIsRetriedThenFailsVisibly) {
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenFail(Status::Unavailable("inference server down"));
+  PipelineOptions o;
+  o.max_attempts = 3;
+  auto p = MakePipeline(o);
+
+  ASSERT_TRUE(p->RunOnce().ok());
+  store::Observation now = Get(obs.id);
+  EXPECT_EQ(now.state, ObservationState::kStored);
+  EXPECT_EQ(now.attempts, 1);
+  EXPECT_NE(now.error.find("inference server down"), std::string::npos);
+
+  ASSERT_TRUE(p->RunOnce().ok());  // too soon: waits for the retry delay
+  EXPECT_EQ(recognizer_.calls(), 1);
+
+  clock_.Advance(1000);
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_EQ(Get(obs.id).attempts, 2);
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kStored);
+
+  clock_.Advance(2000);
+  ASSERT_TRUE(p->RunOnce().ok());
+  now = Get(obs.id);
+  EXPECT_EQ(now.attempts, 3);
+  EXPECT_EQ(now.state, ObservationState::kFailed);
+  EXPECT_FALSE(now.error.empty());
+  EXPECT_FALSE(store_->GetAssessmentForObservation(obs.id).ok());
+
+  clock_.Advance(kDay);
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_EQ(recognizer_.calls(), 3);
+}
+
+TEST_F(PipelineTest, RecognizerRecoveringAfterAFailureCompletes) {
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenFail(Status::Unavailable("blip")).ThenPerson(0.9);
+  auto p = MakePipeline();
+  EXPECT_FALSE(p->Process(obs.id).ok());
+  EXPECT_TRUE(p->Process(obs.id).ok());
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kDone);
+}
+
+TEST_F(PipelineTest, UndecodableImageFailsAtOnce) {
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  ASSERT_TRUE(blobs_->Put(obs.blob_key, "not a jpeg").ok());
+  recognizer_.ThenPerson(0.9);
+  EXPECT_FALSE(MakePipeline()->Process(obs.id).ok());
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kFailed);
+  EXPECT_EQ(recognizer_.calls(), 0);
+}
+
+TEST_F(PipelineTest, WorkerThreadProcessesAfterNotify) {
+  CreateTask();
+  recognizer_.ThenPerson(-1);
+  PipelineOptions o;
+  o.poll_ms = 10'000;  // only Notify() can wake it in time
+  auto p = MakePipeline(o);
+  p->Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // first pass: nothing to do
+  const store::Observation obs = AddObservation();
+  p->Notify();
+  for (int i = 0; i < 200 && Get(obs.id).state != ObservationState::kDone; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  p->Stop();
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kDone);
+}
+
+TEST_F(PipelineTest, CrashHookExitsAfterTheConfiguredAssessments) {
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(0.9);
+  PipelineOptions o;
+  o.crash_after_assessments_for_test = 1;
+  // "fast" death tests fork, so the child sees this test's TempDir; it opens its own store
+  // connection like a separate server process would.
+  GTEST_FLAG_SET(death_test_style, "fast");
+  const std::string db = dir_.Sub("tilsyn.db");
+  EXPECT_EXIT(
+      {
+        auto child_store = store::OpenSqliteStore(db);
+        if (!child_store.ok()) std::_Exit(1);
+        Pipeline p(child_store->get(), blobs_.get(), &recognizer_, nullptr, &clock_, o);
+        (void)p.Process(obs.id);
+        std::_Exit(2);  // not reached when the hook works
+      },
+      ::testing::ExitedWithCode(86), "");
+  // The child recorded the assessment but did not get to retention.
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kAssessed);
+  EXPECT_TRUE(blobs_->Exists(obs.blob_key));
+  // A restarted pipeline finishes it without recognising again.
+  ASSERT_TRUE(MakePipeline()->Process(obs.id).ok());
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kDone);
+}
+
+}  // namespace
+}  // namespace tilsyn::pipeline

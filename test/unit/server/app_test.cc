@@ -1,0 +1,150 @@
+// The real App on port 0 driven through the HTTP client: wiring, body limit and a whole
+// upload → pipeline → assessment pass.
+#include "server/app.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <opencv2/core.hpp>
+
+#include "core/ids.h"
+#include "core/time_format.h"
+#include "fakes/test_paths.h"
+#include "imaging/anonymizer.h"
+#include "imaging/jpeg.h"
+#include "net/http_client.h"
+#include "net/multipart.h"
+
+namespace tilsyn::server {
+namespace {
+
+class AppTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(imaging::CascadeAnonymizerOptions().cascade_dir)) {
+      GTEST_SKIP() << "opencv-data cascades are not installed";
+    }
+    ServerConfig config;
+    config.port = 0;
+    config.data_dir = dir_.Sub("data");
+    config.max_body_bytes = 256 * 1024;
+    config.pipeline_poll_ms = 20;
+    auto app = StartApp(config, SystemClock::Get());
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(app).value();
+    auto t = IssueToken(app_->store(), "admin", "root", SystemClock::Get());
+    ASSERT_TRUE(t.ok());
+    admin_ = *t;
+  }
+  void TearDown() override {
+    if (app_) app_->Stop();
+  }
+
+  net::ClientResponse Send(const std::string& method, const std::string& path,
+                           const std::string& token, const std::string& body = "",
+                           const std::string& content_type = "application/json") {
+    net::ClientRequest req;
+    req.method = method;
+    req.url = app_->base_url() + path;
+    if (!token.empty()) req.headers.push_back({"Authorization", "Bearer " + token});
+    if (!body.empty()) req.headers.push_back({"Content-Type", content_type});
+    req.body = body;
+    auto r = net::Fetch(req);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : net::ClientResponse{};
+  }
+  static Json J(const net::ClientResponse& r) { return Json::parse(r.body, nullptr, false); }
+
+  tilsyn::testing::TempDir dir_;
+  std::unique_ptr<App> app_;
+  std::string admin_;
+};
+
+TEST_F(AppTest, ServesHealthAndOpenApiOnLoopback) {
+  EXPECT_EQ(app_->base_url(), "http://127.0.0.1:" + std::to_string(app_->port()));
+  auto h = Send("GET", "/healthz", "");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(J(h)["status"], "ok");
+  auto doc = Send("GET", "/api/v1/openapi.json", "");
+  EXPECT_EQ(J(doc)["openapi"], "3.0.3");
+  EXPECT_EQ(Send("GET", "/api/v1/nothing", "").status, 404);
+  EXPECT_EQ(Send("DELETE", "/api/v1/tasks", admin_).status, 405);
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("data") + "/tilsyn.db"));
+}
+
+TEST_F(AppTest, UploadFlowsThroughThePipelineAndOversizeIs413) {
+  // Task valid around now, a 100 m circle.
+  Json task = {
+      {"title", "Bench at the square"},
+      {"kind", "presence"},
+      {"targets", {{{"label", "person"}, {"min_confidence", 0.5}}}},
+      {"area", {{"type", "Point"}, {"coordinates", {12.5683, 55.6761}}, {"radius_m", 100}}},
+      {"schedule",
+       {{"valid_from", FormatIso8601(SystemClock::Get()->NowMs() - 86'400'000)},
+        {"valid_to", FormatIso8601(SystemClock::Get()->NowMs() + 86'400'000)}}},
+      {"actions", {{{"type", "log"}, {"on", {"ok", "finding", "inconclusive"}}}}}};
+  auto created = Send("POST", "/api/v1/tasks", admin_, task.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string task_id = J(created)["id"];
+  ASSERT_EQ(Send("POST", "/api/v1/tasks/" + task_id + "/activate", admin_).status, 200);
+
+  auto vehicle = Send("POST", "/api/v1/vehicles", admin_, Json{{"name", "v"}}.dump());
+  ASSERT_EQ(vehicle.status, 201);
+  auto token =
+      Send("POST", "/api/v1/vehicles/" + J(vehicle)["id"].get<std::string>() + "/token", admin_);
+  std::string vtoken = J(token)["token"];
+
+  auto jobs = Send("GET", "/api/v1/jobs?since=0", vtoken);
+  ASSERT_EQ(J(jobs)["jobs"].size(), 1u);
+
+  cv::Mat img(240, 320, CV_8UC3, cv::Scalar(90, 100, 110));
+  std::string jpeg = *imaging::EncodeJpeg(img);
+  std::string obs_id = NewUuid();
+  Json meta = {{"id", obs_id},
+               {"job_id", task_id},
+               {"captured_at", FormatIso8601(SystemClock::Get()->NowMs() - 1000)},
+               {"lat", 55.6761},
+               {"lon", 12.5683}};
+  std::string body = net::BuildMultipart(
+      {{"metadata", "", "application/json", meta.dump()}, {"image", "o.jpg", "image/jpeg", jpeg}},
+      "XyZ");
+  auto up = Send("POST", "/api/v1/observations", vtoken, body, "multipart/form-data; boundary=XyZ");
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(Send("POST", "/api/v1/observations", vtoken, body, "multipart/form-data; boundary=XyZ")
+                .status,
+            200);
+
+  // The worker may get there first; a synchronous pass makes sure.
+  ASSERT_TRUE(app_->RunPipelineOnceForTest().ok());
+  auto obs = Send("GET", "/api/v1/observations/" + obs_id, admin_);
+  ASSERT_EQ(obs.status, 200);
+  EXPECT_NE(J(obs)["state"], "stored") << obs.body;
+  auto list = Send("GET", "/api/v1/assessments?task_id=" + task_id, admin_);
+  ASSERT_EQ(J(list)["assessments"].size(), 1u) << list.body;
+  auto summary = Send("GET", "/api/v1/summary", admin_);
+  EXPECT_EQ(J(summary)["assessments"]["finding"].get<int>() +
+                J(summary)["assessments"]["ok"].get<int>() +
+                J(summary)["assessments"]["inconclusive"].get<int>(),
+            1);
+
+  // Over the configured body limit.
+  std::string big =
+      net::BuildMultipart({{"metadata", "", "application/json", meta.dump()},
+                           {"image", "o.jpg", "image/jpeg", std::string(300 * 1024, 'x')}},
+                          "XyZ");
+  auto too_big =
+      Send("POST", "/api/v1/observations", vtoken, big, "multipart/form-data; boundary=XyZ");
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(J(too_big)["error"]["code"], "payload_too_large");
+}
+
+TEST(StartApp, InvalidConfigIsRefused) {
+  ServerConfig config;
+  config.http_threads = 0;
+  auto app = StartApp(config, SystemClock::Get());
+  EXPECT_EQ(app.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(app.status().field(), "http_threads");
+}
+
+}  // namespace
+}  // namespace tilsyn::server

@@ -1,0 +1,95 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "core/file_util.h"
+#include "fakes/test_paths.h"
+#include "server/cli.h"
+
+namespace tilsyn::server {
+namespace {
+
+TEST(ServerConfig, DefaultsAreValidAndRoundTrip) {
+  ServerConfig c;
+  EXPECT_TRUE(c.Validate().ok());
+  EXPECT_EQ(c.listen, "127.0.0.1");
+  auto back = ServerConfig::FromJson(c.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->ToJson(), c.ToJson());
+}
+
+TEST(ServerConfig, FromJsonNamesTheBadField) {
+  auto field = [](const Json& j) {
+    auto c = ServerConfig::FromJson(j);
+    EXPECT_FALSE(c.ok()) << j.dump();
+    return c.ok() ? std::string() : c.status().field();
+  };
+  EXPECT_EQ(field(Json{{"port", 70000}}), "port");
+  EXPECT_EQ(field(Json{{"port", "80"}}), "port");
+  EXPECT_EQ(field(Json{{"listen", ""}}), "listen");
+  EXPECT_EQ(field(Json{{"max_body_bytes", 10}}), "max_body_bytes");
+  EXPECT_EQ(field(Json{{"http_threads", 0}}), "http_threads");
+  EXPECT_EQ(field(Json{{"data_dir", ""}}), "data_dir");
+  EXPECT_EQ(field(Json{{"no_such_setting", 1}}), "no_such_setting");
+  EXPECT_EQ(field(Json{{"action_max_attempts", 0}}), "action_max_attempts");
+}
+
+TEST(ServerConfig, FromJsonReadsEverySetting) {
+  Json j = {{"listen", "0.0.0.0"},      {"port", 9000},
+            {"data_dir", "/tmp/x"},     {"max_body_bytes", 2048},
+            {"http_threads", 3},        {"pipeline_poll_ms", 50},
+            {"cascade_dir", "/c"},      {"webhook_timeout_ms", 100},
+            {"action_max_attempts", 2}, {"action_base_backoff_ms", 10},
+            {"run_pipeline", false}};
+  auto c = ServerConfig::FromJson(j);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->ToJson(), j);
+}
+
+TEST(ResolveServerConfig, PrecedenceIsDefaultsFileEnvFlags) {
+  tilsyn::testing::TempDir dir;
+  std::string file = dir.Sub("tilsyn.json");
+  ASSERT_TRUE(WriteFileAtomic(file, R"({"listen": "10.0.0.1", "port": 1111,
+                                        "data_dir": "/from/file", "max_body_bytes": 4096,
+                                        "http_threads": 4})")
+                  .ok());
+  std::map<std::string, std::string> env = {
+      {"TILSYN_PORT", "2222"}, {"TILSYN_DATA_DIR", "/from/env"}, {"TILSYN_MAX_BODY_BYTES", "8192"}};
+  EnvLookup lookup = [&](const char* n) -> const char* {
+    auto it = env.find(n);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+  ServeFlags flags;
+  flags.config_file = file;
+  flags.data_dir = "/from/flag";
+  auto c = ResolveServerConfig(flags, lookup);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->listen, "10.0.0.1");                                 // file
+  EXPECT_EQ(c->port, 2222);                                         // env over file
+  EXPECT_EQ(c->data_dir, "/from/flag");                             // flag over env
+  EXPECT_EQ(c->max_body_bytes, 8192u);                              // env
+  EXPECT_EQ(c->http_threads, 4);                                    // file
+  EXPECT_EQ(c->pipeline_poll_ms, ServerConfig().pipeline_poll_ms);  // default
+
+  flags.port = 3333;
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->port, 3333);
+}
+
+TEST(ResolveServerConfig, BadEnvOrFileIsAnError) {
+  ServeFlags flags;
+  auto c = ResolveServerConfig(flags, [](const char* n) -> const char* {
+    return std::string(n) == "TILSYN_PORT" ? "eighty" : nullptr;
+  });
+  EXPECT_EQ(c.status().field(), "TILSYN_PORT");
+  flags.config_file = "/nonexistent/tilsyn.json";
+  EXPECT_FALSE(ResolveServerConfig(flags, nullptr).ok());
+  tilsyn::testing::TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir.Sub("bad.json"), "{port: 1}").ok());
+  flags.config_file = dir.Sub("bad.json");
+  EXPECT_EQ(ResolveServerConfig(flags, nullptr).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tilsyn::server

@@ -1,0 +1,178 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/ids.h"
+#include "imaging/anonymizer.h"
+#include "imaging/jpeg.h"
+#include "net/multipart.h"
+#include "pipeline/ingest.h"
+#include "unit/server/api_fixture.h"
+
+namespace tilsyn::server::testing {
+namespace {
+
+// A synthetic street-like picture (no people), JPEG-encoded in memory.
+std::string SyntheticJpeg() {
+  cv::Mat img(240, 320, CV_8UC3, cv::Scalar(120, 130, 140));
+  cv::rectangle(img, {40, 120}, {200, 200}, cv::Scalar(30, 60, 200), cv::FILLED);
+  cv::line(img, {0, 230}, {319, 230}, cv::Scalar(255, 255, 255), 3);
+  auto jpeg = imaging::EncodeJpeg(img);
+  EXPECT_TRUE(jpeg.ok());
+  return jpeg.ok() ? *jpeg : "";
+}
+
+class ObservationsApi : public ApiTest {
+ protected:
+  void ConfigureContext(ApiContext& ctx) override {
+    ingest_ = std::make_unique<pipeline::Ingest>(
+        store_.get(), blobs_.get(),
+        [] { return imaging::NewCascadeAnonymizer(imaging::CascadeAnonymizerOptions()); }, &clock_);
+    ctx.ingest = ingest_.get();
+  }
+
+  void SetUp() override {
+    if (!std::filesystem::exists(imaging::CascadeAnonymizerOptions().cascade_dir)) {
+      GTEST_SKIP() << "opencv-data cascades are not installed";
+    }
+    ApiTest::SetUp();
+    task_ = CreateActiveTask();
+    std::tie(vehicle_, vtoken_) = CreateVehicleWithToken();
+    jpeg_ = SyntheticJpeg();
+  }
+
+  Json Metadata(const std::string& id) {
+    return {{"id", id},
+            {"job_id", task_},
+            {"captured_at", FormatIso8601(kNow - 5000)},
+            {"lat", 55.6761},
+            {"lon", 12.5683},
+            {"heading_deg", 90},
+            {"speed_kmh", 18},
+            {"accuracy_m", 4},
+            {"anonymization", {{"counts", {{"face", 0}}}, {"detectors", {"haar-face@4.6"}}}}};
+  }
+
+  Reply UploadParts(const std::vector<net::MultipartPart>& parts, const std::string& token,
+                    const std::string& boundary = "tilsyn-b0undary") {
+    return Call("POST", "/api/v1/observations", token, net::BuildMultipart(parts, boundary),
+                "multipart/form-data; boundary=" + boundary);
+  }
+  Reply Upload(const Json& meta, const std::string& image) {
+    return UploadParts({{"metadata", "", "application/json", meta.dump()},
+                        {"image", "obs.jpg", "image/jpeg", image}},
+                       vtoken_);
+  }
+
+  int64_t StoredObservations() {
+    int64_t n = 0;
+    auto counts = store_->CountObservationsByState();
+    EXPECT_TRUE(counts.ok());
+    if (!counts.ok()) return -1;
+    for (const auto& [state, count] : *counts) n += count;
+    return n;
+  }
+  size_t ImageFiles() {
+    size_t n = 0;
+    if (!std::filesystem::exists(dir_.Sub("images"))) return 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.Sub("images"))) {
+      n += e.is_regular_file() ? 1 : 0;
+    }
+    return n;
+  }
+
+  std::unique_ptr<pipeline::Ingest> ingest_;
+  std::string task_, vehicle_, vtoken_, jpeg_;
+};
+
+TEST_F(ObservationsApi, UploadIsCreatedOnceAndRepeatIsIdempotent) {
+  std::string id = NewUuid();
+  Reply r = Upload(Metadata(id), jpeg_);
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  EXPECT_EQ(r.json["id"], id);
+  EXPECT_EQ(r.json["state"], "stored");
+  EXPECT_TRUE(r.json["created"].get<bool>());
+  EXPECT_EQ(notified_, 1);
+
+  Reply again = Upload(Metadata(id), jpeg_);
+  ASSERT_EQ(again.status, 200) << again.raw.body;
+  EXPECT_FALSE(again.json["created"].get<bool>());
+  EXPECT_EQ(notified_, 1);
+  EXPECT_EQ(StoredObservations(), 1);
+
+  auto obs = store_->GetObservation(id);
+  ASSERT_TRUE(obs.ok());
+  EXPECT_EQ(obs->vehicle_id, vehicle_);  // from the token, never from the upload
+  EXPECT_EQ(obs->task_id, task_);
+  auto v = store_->GetVehicle(vehicle_);
+  ASSERT_TRUE(v->last_lat.has_value());
+  EXPECT_DOUBLE_EQ(*v->last_lat, 55.6761);
+
+  Reply g = Call("GET", "/api/v1/observations/" + id, inspector_);
+  ASSERT_EQ(g.status, 200);
+  EXPECT_EQ(g.json["state"], "stored");
+  EXPECT_TRUE(g.json["assessment_id"].is_null());
+}
+
+TEST_F(ObservationsApi, BadUploadsAreRefusedNamingTheFieldAndWriteNothing) {
+  struct Case {
+    std::string what;
+    Reply reply;
+    int status;
+    std::string field;
+  };
+  Json outside = Metadata(NewUuid());
+  outside["lat"] = 55.70;  // kilometres away from the 50 m circle
+  std::vector<Case> cases;
+  cases.push_back(
+      {"png instead of jpeg", Upload(Metadata(NewUuid()), "\x89PNG\r\n\x1a\nxxxx"), 415, "image"});
+  cases.push_back({"missing metadata",
+                   UploadParts({{"image", "obs.jpg", "image/jpeg", jpeg_}}, vtoken_), 400,
+                   "metadata"});
+  cases.push_back(
+      {"missing image",
+       UploadParts({{"metadata", "", "application/json", Metadata(NewUuid()).dump()}}, vtoken_),
+       400, "image"});
+  cases.push_back({"malformed metadata",
+                   UploadParts({{"metadata", "", "application/json", "{\"id\": "},
+                                {"image", "obs.jpg", "image/jpeg", jpeg_}},
+                               vtoken_),
+                   400, "metadata"});
+  cases.push_back({"outside the geofence", Upload(outside, jpeg_), 412, ""});
+  cases.push_back({"not multipart",
+                   Call("POST", "/api/v1/observations", vtoken_, Metadata(NewUuid())), 415, ""});
+  cases.push_back({"truncated multipart",
+                   Call("POST", "/api/v1/observations", vtoken_,
+                        "--b\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{}",
+                        "multipart/form-data; boundary=b"),
+                   400, "body"});
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.reply.status, c.status) << c.what << ": " << c.reply.raw.body;
+    if (!c.field.empty()) EXPECT_EQ(c.reply.ErrorField(), c.field) << c.what;
+  }
+  EXPECT_EQ(StoredObservations(), 0);
+  EXPECT_EQ(ImageFiles(), 0u);
+  EXPECT_EQ(notified_, 0);
+}
+
+TEST_F(ObservationsApi, PausedTaskRefusesUploads) {
+  ASSERT_EQ(Call("POST", "/api/v1/tasks/" + task_ + "/pause", inspector_, "").status, 200);
+  Reply r = Upload(Metadata(NewUuid()), jpeg_);
+  EXPECT_EQ(r.status, 412) << r.raw.body;
+  EXPECT_EQ(r.ErrorCode(), "failed_precondition");
+  EXPECT_EQ(StoredObservations(), 0);
+}
+
+TEST_F(ObservationsApi, TokenOfAnUnregisteredVehicleIsRefused) {
+  std::string ghost = Token("vehicle", "no-such-vehicle");
+  Reply r = UploadParts({{"metadata", "", "application/json", Metadata(NewUuid()).dump()},
+                         {"image", "obs.jpg", "image/jpeg", jpeg_}},
+                        ghost);
+  EXPECT_EQ(r.status, 403) << r.raw.body;
+  EXPECT_EQ(StoredObservations(), 0);
+}
+
+}  // namespace
+}  // namespace tilsyn::server::testing
