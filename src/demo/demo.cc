@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -29,17 +28,6 @@ void OnSignal(int) { g_stop = 1; }
 int Fail(const std::string& what, const Status& st) {
   std::fprintf(stderr, "demo: %s: %s\n", what.c_str(), st.ToString().c_str());
   return 1;
-}
-
-// The last non-empty line of a file, parsed as JSON (the agent's report).
-Json LastJsonLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line, last;
-  while (std::getline(in, line)) {
-    if (!line.empty()) last = line;
-  }
-  auto j = ParseJson(last);
-  return j.ok() ? *j : Json::object();
 }
 
 // One status line, redrawn in place on a terminal; elsewhere printed only when it changes.
@@ -102,6 +90,7 @@ int RunDemo(const DemoOptions& o) {
   cfg.data_dir = o.data_dir + "/server";
   cfg.pipeline_poll_ms = 200;
   cfg.action_base_backoff_ms = 300;
+  cfg.dev_generate_key = true;  // the demo runs without configuration (docs/privacy.md)
   auto app = server::StartApp(cfg, SystemClock::Get());
   if (!app.ok()) return Fail("server", app.status());
   std::string base = (*app)->base_url();
@@ -176,7 +165,7 @@ int RunDemo(const DemoOptions& o) {
       std::fprintf(stderr, "demo: agent %s exited with %d (see %s/logs)\n", sc.vehicles[i].name.c_str(), rc,
                    o.data_dir.c_str());
     }
-    reports.push_back(LastJsonLine(outs[i]));
+    reports.push_back(ReadAgentReport(outs[i]));
   }
   auto summary = BuildSummary(*(*app)->store(), reports, (*hook)->Tally());
   if (!summary.ok()) return Fail("summary", summary.status());

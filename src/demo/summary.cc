@@ -1,5 +1,6 @@
 #include "demo/summary.h"
 
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -69,6 +70,16 @@ Result<Json> BuildSummary(store::Store& store, const std::vector<Json>& agent_re
   s["images_kept"] = blobs.count("kept") ? blobs.at("kept") : 0;
   s["webhook_receiver"] = webhook;
   return s;
+}
+
+Json ReadAgentReport(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  auto j = ParseJson(last);
+  return j.ok() ? *j : Json::object();
 }
 
 std::string RenderSummary(const Json& s) {

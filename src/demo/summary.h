@@ -16,4 +16,8 @@ Result<Json> BuildSummary(store::Store& store, const std::vector<Json>& agent_re
                           const Json& webhook);
 std::string RenderSummary(const Json& summary);
 
+// An agent's final report: the last non-empty line of its stdout file, parsed as JSON
+// ({} when missing or malformed).
+Json ReadAgentReport(const std::string& stdout_path);
+
 }  // namespace tilsyn::demo

@@ -159,6 +159,7 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
   // assessment; 2: normal.
   auto serve = [&](int mode) {
     std::map<std::string, std::string> env;
+    env["TILSYN_IMAGE_KEY"] = std::string(64, '7');  // the same key across restarts
     if (mode == 0) env["TILSYN_RUN_PIPELINE"] = "0";
     if (mode == 1) env["TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"] = "1";
     std::string n = std::to_string(mode);

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
 #include <thread>
 
 #include "core/clock.h"
@@ -19,6 +18,7 @@ ChainHarness::ChainHarness() {
   cfg.data_dir = dir_.Sub("server");
   cfg.pipeline_poll_ms = 100;
   cfg.action_base_backoff_ms = 100;
+  cfg.dev_generate_key = true;
   auto app = server::StartApp(cfg, SystemClock::Get());
   if (!app.ok()) {
     ADD_FAILURE() << "server: " << app.status().ToString();
@@ -84,16 +84,6 @@ bool ChainHarness::WaitDrained(int timeout_s) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
-}
-
-Json ReadAgentReport(const std::string& path) {
-  std::ifstream in(path);
-  std::string line, last;
-  while (std::getline(in, line)) {
-    if (!line.empty()) last = line;
-  }
-  auto j = ParseJson(last);
-  return j.ok() ? *j : Json::object();
 }
 
 }  // namespace tilsyn::testing

@@ -11,6 +11,7 @@
 #include "demo/api_client.h"
 #include "demo/process.h"
 #include "demo/scenario.h"
+#include "demo/summary.h"
 #include "demo/webhook_receiver.h"
 #include "fakes/test_paths.h"
 #include "server/app.h"
@@ -51,7 +52,6 @@ class ChainHarness {
   std::unique_ptr<demo::WebhookReceiver> hook_;
 };
 
-// The agent's final JSON report (last line of its stdout file).
-Json ReadAgentReport(const std::string& stdout_path);
+using demo::ReadAgentReport;
 
 }  // namespace tilsyn::testing
