@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing, builds, and runs.
-.PHONY: demo test build deps clean
+.PHONY: demo test build web deps clean
 
 deps:
 	@bash scripts/deps.sh
@@ -7,11 +7,19 @@ deps:
 build: deps
 	@bash scripts/build.sh
 
-demo: build
+# The web UI (npm packages → web/dist); the demo runs without it if npm is unavailable.
+web: deps
+	@bash scripts/web.sh || echo "web UI not built (see above); the API works without it"
+
+demo: build web
 	@./build/bin/tilsyn demo --data-dir demo-data
 
 test: build
 	@bash scripts/test.sh
 
+# Geofence engine vs PostGIS at 100k fences (installs PostgreSQL/PostGIS if missing).
+bench-geo: deps
+	@bash bench/geo/run.sh 100000
+
 clean:
-	rm -rf build demo-data
+	rm -rf build demo-data web/dist

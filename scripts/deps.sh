@@ -8,7 +8,9 @@ PKGS=(
   libcurl4-openssl-dev libsqlite3-dev libssl-dev tzdata ca-certificates
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
   libopencv-dnn-dev libopencv-videoio-dev libopencv-features2d-dev libopencv-calib3d-dev
-  opencv-data darknet opencv-doc
+  opencv-data darknet opencv-doc libdlib-dev
+  chromium
+  libtesseract-dev tesseract-ocr-dan tesseract-ocr-eng
 )
 missing=()
 for p in "${PKGS[@]}"; do

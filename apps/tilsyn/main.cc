@@ -3,7 +3,12 @@
 #include <CLI/CLI.hpp>
 
 #include "demo/demo.h"
+#include "eval/anonymizer_eval.h"
+#include "eval/recognizer_eval.h"
+#include "imaging/anonymize_command.h"
+#include "recognition/serve/kserve_server.h"
 #include "server/cli.h"
+#include "server/privacy_cli.h"
 
 namespace {
 
@@ -44,6 +49,10 @@ int main(int argc, char** argv) {
   ServerOptions serve_opts;
   CLI::App* serve = app.add_subcommand("serve", "run the HTTP API and the pipeline");
   serve_opts.Add(serve, /*with_listen=*/true);
+  bool dev_generate_key = false;
+  serve->add_flag("--dev-generate-key", dev_generate_key,
+                  "without a configured image key, keep a generated one in DATA_DIR/dev-image.key "
+                  "(development only)");
 
   CLI::App* admin = app.add_subcommand("admin", "administration (tokens, vehicles)");
   admin->require_subcommand(1);
@@ -67,6 +76,27 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"roadway", "bike_lane", "both"}));
   vehicle_opts.Add(create_vehicle, /*with_listen=*/false);
 
+  ServerOptions rotate_opts;
+  CLI::App* rotate_key = admin->add_subcommand(
+      "rotate-key", "re-encrypt every stored image to the current key (TILSYN_IMAGE_KEYS)");
+  rotate_opts.Add(rotate_key, /*with_listen=*/false);
+
+  CLI::App* audit = app.add_subcommand("audit", "the audit trail");
+  audit->require_subcommand(1);
+  ServerOptions verify_opts;
+  bool verify_json = false;
+  CLI::App* audit_verify = audit->add_subcommand(
+      "verify", "check the hash chain: exit 0 intact, 1 broken (prints the first bad seq)");
+  verify_opts.Add(audit_verify, /*with_listen=*/false);
+  audit_verify->add_flag("--json", verify_json, "print the result as JSON");
+
+  ServerOptions record_opts;
+  bool record_json = false;
+  CLI::App* processing_record = app.add_subcommand(
+      "processing-record", "the DPO's processing record per purpose (task kind)");
+  record_opts.Add(processing_record, /*with_listen=*/false);
+  processing_record->add_flag("--json", record_json, "print one JSON object");
+
   tilsyn::demo::DemoOptions demo_opts;
   int demo_port = 0;
   CLI::App* demo = app.add_subcommand("demo", "run the whole value chain on embedded defaults");
@@ -77,14 +107,84 @@ int main(int argc, char** argv) {
   demo->add_option("--speed", demo_opts.speed, "GPS replay acceleration (default 20)")->check(CLI::PositiveNumber);
   demo->add_option("--timeout", demo_opts.timeout_s, "give up after this many seconds")->check(CLI::PositiveNumber);
 
+  tilsyn::imaging::AnonymizeFlags anon_flags;
+  CLI::App* anonymize = app.add_subcommand(
+      "anonymize", "blur faces, plates and persons in an image file or folder (JPEG out, no metadata)");
+  anonymize->add_option("IN", anon_flags.in, "image file or folder")->required();
+  anonymize->add_option("OUT", anon_flags.out, "output file or folder")->required();
+  anonymize->add_option("--models", anon_flags.options.model_dir, "model pack folder");
+  anonymize->add_option("--manifest", anon_flags.options.manifest,
+                        "model pack manifest outside the folder (e.g. docs/dev-model-pack.manifest.json)");
+  anonymize->add_option("--blur", anon_flags.options.blur, "gaussian | pixelate | fill")
+      ->check(CLI::IsMember({"gaussian", "pixelate", "fill"}));
+  anonymize->add_option("--detectors", anon_flags.options.detectors,
+                        "haar-face haar-plate hog-person dlib-hog-face blazeface pack pack:NAME");
+  anonymize->add_option("--person", anon_flags.options.person_mode, "head | full | off");
+
+  CLI::App* eval_cmd = app.add_subcommand("eval", "evaluations on annotated sets");
+  eval_cmd->require_subcommand(1);
+  tilsyn::eval::EvalAnonymizerFlags eval_anon;
+  CLI::App* eval_anonymizer = eval_cmd->add_subcommand(
+      "anonymizer", "recall, precision and blurred area per class and size; ms per megapixel");
+  eval_anonymizer->add_option("--labels", eval_anon.labels, "JSON list, COCO JSON or YOLO folder")
+      ->required();
+  eval_anonymizer->add_option("--images", eval_anon.images, "folder for relative image names");
+  eval_anonymizer->add_option("--models", eval_anon.models, "model pack folder");
+  eval_anonymizer->add_option("--manifest", eval_anon.manifest, "model pack manifest outside the folder");
+  eval_anonymizer->add_option("--detectors", eval_anon.detectors, "as for anonymize");
+  eval_anonymizer->add_option("--blur", eval_anon.blur, "gaussian | pixelate | fill");
+  eval_anonymizer->add_option("--haar-scale", eval_anon.haar_scale_factor,
+                              "face cascades' pyramid step (default 1.1)");
+  eval_anonymizer->add_flag("--json", eval_anon.json, "print one JSON object");
+
+  tilsyn::eval::RecognizerEvalFlags eval_rec;
+  CLI::App* eval_recognizer = eval_cmd->add_subcommand(
+      "recognizer", "precision, recall and AP@0.5 per label of one service or the routed chain");
+  eval_recognizer->add_option("--labels", eval_rec.labels, "JSON list, COCO JSON or YOLO folder")
+      ->required();
+  eval_recognizer->add_option("--images", eval_rec.images, "folder for relative image names");
+  eval_recognizer->add_option("--service", eval_rec.service,
+                              "configured service name (with --config) or built-in type");
+  eval_recognizer->add_flag("--chain", eval_rec.chain, "the routed chain of the configured services");
+  eval_recognizer->add_option("--config", eval_rec.config, "server config with \"recognizers\"");
+  eval_recognizer->add_option("--settings", eval_rec.settings, "JSON settings for --service TYPE");
+  eval_recognizer->add_option("--min-score", eval_rec.min_score,
+                              "operating score for precision/recall (default 0.5)");
+  eval_recognizer->add_flag("--json", eval_rec.json, "print one JSON object");
+
+  tilsyn::recognition::RecognizerServeFlags rserve;
+  CLI::App* recognizer_cmd = app.add_subcommand("recognizer", "recognition services");
+  recognizer_cmd->require_subcommand(1);
+  CLI::App* recognizer_serve = recognizer_cmd->add_subcommand(
+      "serve", "serve the local recognizers over the KServe v2 / Open Inference Protocol");
+  recognizer_serve->add_option("--config", rserve.config_file, "JSON file with \"recognizers\"");
+  recognizer_serve->add_option("--listen", rserve.listen, "listen address (default 127.0.0.1)");
+  recognizer_serve->add_option("--port", rserve.port, "port (default 8500; 0 = any free port)")
+      ->check(CLI::Range(0, 65535));
+
   CLI11_PARSE(app, argc, argv);
+
+  if (recognizer_serve->parsed()) return tilsyn::recognition::RunRecognizerServe(rserve);
+
+  if (anonymize->parsed()) return tilsyn::imaging::RunAnonymize(anon_flags);
+  if (eval_anonymizer->parsed()) return tilsyn::eval::RunEvalAnonymizer(eval_anon);
+  if (eval_recognizer->parsed()) return tilsyn::eval::RunEvalRecognizer(eval_rec);
 
   if (demo->parsed()) {
     demo_opts.port = static_cast<uint16_t>(demo_port);
     return tilsyn::demo::RunDemo(demo_opts);
   }
 
-  if (serve->parsed()) return tilsyn::server::RunServe(serve_opts.Flags());
+  if (serve->parsed()) {
+    tilsyn::server::ServeFlags flags = serve_opts.Flags();
+    flags.dev_generate_key = dev_generate_key;
+    return tilsyn::server::RunServe(flags);
+  }
+  if (rotate_key->parsed()) return tilsyn::server::RunAdminRotateKey(rotate_opts.Flags());
+  if (audit_verify->parsed()) return tilsyn::server::RunAuditVerify(verify_opts.Flags(), verify_json);
+  if (processing_record->parsed()) {
+    return tilsyn::server::RunProcessingRecord(record_opts.Flags(), record_json);
+  }
   if (create_token->parsed()) {
     token_flags.server = token_opts.Flags();
     return tilsyn::server::RunAdminCreateToken(token_flags);

@@ -16,6 +16,10 @@ tasks::CaptureFix ToCaptureFix(const GpsFix& fix) {
 }
 
 bool Trigger::Update(const tasks::CaptureJob& job, const GpsFix& fix) {
+  if (options_.max_fix_age_ms > 0 && options_.clock &&
+      options_.clock->NowMs() - fix.time > options_.max_fix_age_ms) {
+    return false;
+  }
   JobState& s = state_[job.id];
   const bool contained = job.area.Contains(fix.pos);
   if (!s.inside) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "agent/gps/gps_source.h"
+#include "core/clock.h"
 #include "tasks/capture_job.h"
 #include "tasks/planner.h"
 
@@ -23,13 +24,18 @@ namespace tilsyn::agent {
 
 struct TriggerOptions {
   double hysteresis_m = 5.0;  // how far outside the fence a fix must be to end a pass
+  // Stale-fix rejection: a fix older than this (clock->NowMs() - fix.time) is ignored entirely —
+  // no capture, no state change. 0 or no clock = off (replayed logs carry historical times).
+  int64_t max_fix_age_ms = 0;
+  const Clock* clock = nullptr;  // not owned; must outlive the Trigger
 };
 
 class Trigger {
  public:
   explicit Trigger(TriggerOptions options = {}) : options_(options) {}
 
-  // Updates the state of `job` with `fix`; true when a capture should be taken now.
+  // Updates the state of `job` with `fix`; true when a capture should be taken now. A stale fix
+  // (see TriggerOptions::max_fix_age_ms) returns false and changes nothing.
   bool Update(const tasks::CaptureJob& job, const GpsFix& fix);
   // Records that a capture for `job_id` was stored at `time`: no more captures this pass, and
   // none before min_interval_s has passed.

@@ -10,7 +10,7 @@
 namespace tilsyn::geo {
 namespace {
 
-constexpr double kBoundaryEpsM = 1e-6;   // points this close to an edge count as on it
+constexpr double kBoundaryEpsM = Geofence::kBoundaryEpsM;
 constexpr double kMaxRadiusM = 100'000;  // a fence is a site, not a country
 
 std::string Idx(std::string_view path, size_t i) {

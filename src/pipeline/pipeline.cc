@@ -167,6 +167,24 @@ Status Pipeline::Assess(store::Observation& obs) {
   return Status::Ok();
 }
 
+// Marks the image deleted and records it in the audit trail (user "system", invariant 5), in one
+// transaction.
+static Status MarkDeletedAudited(store::Store* store, const std::string& key,
+                                 const std::string& observation_id, const std::string& task_id,
+                                 TimeMs now, const std::string& reason) {
+  store::AuditEvent e;
+  e.at = now;
+  e.user = "system";
+  e.role = "system";
+  e.action = "image.delete";
+  e.object_type = "image";
+  e.object_id = observation_id;
+  e.purpose = reason == "retention" ? "retention deadline reached" : "no finding: not needed";
+  e.details = {{"reason", reason}, {"task_id", task_id}, {"blob_key", key}};
+  return store->WithAudit(
+      e, [&](store::Store& s) { return s.MarkBlobDeleted(key, now, reason); });
+}
+
 Status Pipeline::ApplyRetention(store::Observation& obs) {
   TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store_->GetTask(obs.task_id));
   TILSYN_ASSIGN_OR_RETURN(store::AssessmentRecord a, store_->GetAssessmentForObservation(obs.id));
@@ -180,7 +198,8 @@ Status Pipeline::ApplyRetention(store::Observation& obs) {
     } else {
       // Bytes first: after a crash in between, the retry deletes again (a no-op) and marks.
       TILSYN_RETURN_IF_ERROR(blobs_->Delete(obs.blob_key));
-      TILSYN_RETURN_IF_ERROR(store_->MarkBlobDeleted(obs.blob_key, now, "no_finding"));
+      TILSYN_RETURN_IF_ERROR(MarkDeletedAudited(store_, obs.blob_key, obs.id, obs.task_id, now,
+                                                "no_finding"));
     }
     // MarkBlobDeleted cleared blob_key in the store; continue from the stored row.
     TILSYN_ASSIGN_OR_RETURN(obs, store_->GetObservation(obs.id));
@@ -197,7 +216,8 @@ Result<int> Pipeline::SweepRetention() {
   int deleted = 0;
   for (const store::BlobRecord& b : due) {
     TILSYN_RETURN_IF_ERROR(blobs_->Delete(b.key));
-    TILSYN_RETURN_IF_ERROR(store_->MarkBlobDeleted(b.key, now, "retention"));
+    TILSYN_RETURN_IF_ERROR(
+        MarkDeletedAudited(store_, b.key, b.observation_id, b.task_id, now, "retention"));
     LogInfo("image_deleted", {{"key", b.key}, {"observation_id", b.observation_id},
                               {"reason", "retention"}});
     ++deleted;

@@ -18,6 +18,17 @@ namespace tilsyn::recognition {
 // True when a task of `data_class` may send images to a service with `terms`:
 // "internal" allows local and internal services; "external" allows all; "local" only local.
 bool TermsAllow(const std::string& data_class, DataTerms terms);
+// True when the service's labels include every target label.
+bool CoversTargets(const ServiceInfo& info, const std::vector<tasks::Target>& targets);
+
+// The walk itself, shared by FallbackRecognizer and the router (router.h), which decides the
+// order: asks each service of `chain` that covers the targets and whose terms the data class
+// allows, in order, until one is good enough. A DeadlineExceeded error is recorded as
+// "timeout: …" so stats can count timeouts apart from other errors. `attempted` (optional)
+// receives every run even when the walk fails as a whole (the router feeds its breakers).
+Result<Recognition> WalkChain(const std::vector<std::shared_ptr<Recognizer>>& chain,
+                              const cv::Mat& bgr, const RecognizeRequest& req, Clock* clock,
+                              std::vector<RunResult>* attempted = nullptr);
 
 std::unique_ptr<Recognizer> NewFallbackRecognizer(std::string name,
                                                   std::vector<std::shared_ptr<Recognizer>> chain,

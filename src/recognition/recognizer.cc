@@ -1,5 +1,7 @@
 #include "recognition/recognizer.h"
 
+#include <algorithm>
+
 namespace tilsyn::recognition {
 
 std::string_view ToString(DataTerms t) {
@@ -29,6 +31,13 @@ bool IsGoodEnough(const std::vector<tasks::Detection>& detections, const Recogni
     if (uncertain && (!confident || req.count_exactly)) return false;
   }
   return true;
+}
+
+double CalibrateScore(double raw, double threshold) {
+  raw = std::clamp(raw, 0.0, 1.0);
+  if (threshold <= 0 || threshold >= 1) return raw;
+  if (raw < threshold) return 0.5 * raw / threshold;
+  return 0.5 + 0.5 * (raw - threshold) / (1 - threshold);
 }
 
 }  // namespace tilsyn::recognition

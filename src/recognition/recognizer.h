@@ -6,6 +6,7 @@
 // Recognize() may be called from several threads; implementations serialise internally if needed.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <opencv2/core.hpp>
 #include <string>
@@ -29,6 +30,11 @@ struct ServiceInfo {
   DataTerms terms = DataTerms::kLocal;
   int timeout_ms = 10'000;
   double cost = 0;                  // relative cost per call
+  // Calibration per label: the raw score at which THIS service is confident about the label
+  // (different models give different confidences). Applied by the configured-service decorator
+  // (service_config.h): raw scores are mapped so that the threshold becomes 0.5 (CalibrateScore),
+  // and 0.5 is what a task's default min_confidence means. Empty = scores are already calibrated.
+  std::map<std::string, double> thresholds;
 };
 
 struct RecognizeRequest {
@@ -36,6 +42,9 @@ struct RecognizeRequest {
   std::string data_class = "internal";  // the task's data class
   // Count tasks need every detection decided: one in the uncertain band makes the count unsure.
   bool count_exactly = false;
+  // before_after tasks: the site's reference image (8-bit BGR; empty = none yet). Only the
+  // "change" recognizer reads it; it is not sent to remote services.
+  cv::Mat reference;
 };
 
 // One call of one service.
@@ -69,5 +78,9 @@ class Recognizer {
 // absence are decided by one confident detection; a count is not).
 bool IsGoodEnough(const std::vector<tasks::Detection>& detections, const RecognizeRequest& req,
                   double uncertain_ratio = 0.5);
+
+// Piecewise-linear map of a raw score onto the calibrated scale given the service's threshold t
+// for the label: 0 → 0, t → 0.5, 1 → 1 (monotonic; clamped to [0, 1]).
+double CalibrateScore(double raw, double threshold);
 
 }  // namespace tilsyn::recognition

@@ -1,7 +1,10 @@
 #include "recognition/registry.h"
 
 #include "recognition/builtin/cascade_detector.h"
+#include "recognition/builtin/change_detector.h"
 #include "recognition/builtin/hog_person.h"
+#include "recognition/builtin/ocr.h"
+#include "recognition/builtin/opencv_dnn.h"
 #include "recognition/fallback.h"
 
 namespace tilsyn::recognition {
@@ -32,6 +35,11 @@ void RegisterBuiltins(Registry& registry) {
   // Ignoring AlreadyExists keeps a second call harmless.
   (void)registry.Register("hog-person", NewHogPersonRecognizer);
   (void)registry.Register("cascade", NewCascadeDetector);
+  (void)registry.Register("opencv-dnn", [](const std::string& name, const Json& settings) {
+    return NewOpenCvDnnRecognizer(name, settings);
+  });
+  (void)registry.Register("ocr", NewOcrRecognizer);
+  (void)registry.Register("change", NewChangeRecognizer);
 }
 
 Result<std::unique_ptr<Recognizer>> DefaultChain(const Registry& registry, Clock* clock) {

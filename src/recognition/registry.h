@@ -29,8 +29,9 @@ class Registry {
   std::map<std::string, Factory> factories_;
 };
 
-// Registers "hog-person" (OpenCV HOG people detector) and "cascade" (a Haar cascade from
-// opencv-data, e.g. full body) — both local, no network.
+// Registers "hog-person" (OpenCV HOG people detector), "cascade" (a Haar cascade from
+// opencv-data, e.g. full body), "opencv-dnn" (a model-pack detector), "ocr" (Tesseract, Danish
+// and English) and "change" (before/after against a reference image) — all local, no network.
 void RegisterBuiltins(Registry& registry);
 
 // The default chain used when the config names none: hog-person, then cascade on full bodies.

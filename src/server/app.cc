@@ -12,8 +12,12 @@
 #include "pipeline/ingest.h"
 #include "pipeline/pipeline.h"
 #include "recognition/registry.h"
+#include "recognition/service_config.h"
+#include "recognition/store_stats.h"
 #include "server/api/api.h"
+#include "server/image_keys.h"
 #include "store/blob_store.h"
+#include "store/encrypted_blob_store.h"
 
 namespace tilsyn::server {
 namespace {
@@ -35,11 +39,22 @@ class AppImpl : public App {
 
   Status Start() {
     TILSYN_RETURN_IF_ERROR(MakeDirs(config_.data_dir));
+    // Images at rest are encrypted (invariant 6): no key, no server.
+    TILSYN_ASSIGN_OR_RETURN(store::ImageKeyring keyring, ResolveImageKeyring(config_));
     TILSYN_ASSIGN_OR_RETURN(store_, store::OpenSqliteStore(config_.data_dir + "/tilsyn.db"));
-    TILSYN_ASSIGN_OR_RETURN(blobs_, store::OpenDirBlobStore(config_.data_dir + "/images"));
+    TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<store::BlobStore> files,
+                            store::OpenDirBlobStore(config_.data_dir + "/images"));
+    blobs_ = store::NewEncryptedBlobStore(std::move(files), std::move(keyring));
 
-    recognition::RegisterBuiltins(registry_);
-    TILSYN_ASSIGN_OR_RETURN(recognizer_, recognition::DefaultChain(registry_, clock_));
+    // Configured services behind the router (default: hog-person → cascade-fullbody in fixed
+    // order); unknown types or bad settings fail here, naming the field.
+    recognition::RegisterAllTypes(registry_);
+    TILSYN_ASSIGN_OR_RETURN(
+        auto rconfig,
+        recognition::ParseRecognitionConfig(config_.recognizers, config_.routing, registry_));
+    TILSYN_ASSIGN_OR_RETURN(recognizer_, recognition::BuildRecognitionRouter(
+                                             rconfig, registry_, clock_,
+                                             recognition::StoreStatsSource(store_.get())));
 
     actions::DispatcherOptions dopts;
     dopts.max_attempts = config_.action_max_attempts;
@@ -73,6 +88,8 @@ class AppImpl : public App {
     ctx.clock = clock_;
     pipeline::Pipeline* p = pipeline_.get();
     ctx.notify = [p] { p->Notify(); };
+    ctx.web_dir = config_.web_dir.empty() ? DefaultWebDir() : config_.web_dir;
+    ctx.tile_url = config_.tile_url;
     router_ = BuildApiRouter(ctx);
 
     net::HttpServerOptions hopts;

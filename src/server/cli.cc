@@ -60,6 +60,9 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   };
   if (auto v = from_env("TILSYN_LISTEN")) layered["listen"] = *v;
   if (auto v = from_env("TILSYN_DATA_DIR")) layered["data_dir"] = *v;
+  if (auto v = from_env("TILSYN_WEB_DIR")) layered["web_dir"] = *v;
+  // Empty is meaningful here (no base map tiles), so read it directly.
+  if (const char* v = env ? env("TILSYN_TILE_URL") : nullptr) layered["tile_url"] = std::string(v);
   if (auto v = from_env("TILSYN_PORT")) {
     TILSYN_ASSIGN_OR_RETURN(layered["port"], ParseIntSetting(*v, "TILSYN_PORT"));
   }
@@ -68,6 +71,10 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
     TILSYN_ASSIGN_OR_RETURN(layered["max_body_bytes"],
                             ParseIntSetting(*v, "TILSYN_MAX_BODY_BYTES"));
   }
+  if (auto v = from_env("TILSYN_IMAGE_KEYS")) layered["image_keys"] = *v;
+  if (auto v = from_env("TILSYN_IMAGE_KEY")) layered["image_key"] = *v;
+  if (auto v = from_env("TILSYN_IMAGE_KEY_ID")) layered["image_key_id"] = *v;
+  if (flags.dev_generate_key) layered["dev_generate_key"] = true;
   if (flags.listen) layered["listen"] = *flags.listen;
   if (flags.port) layered["port"] = *flags.port;
   if (flags.data_dir) layered["data_dir"] = *flags.data_dir;

@@ -18,6 +18,7 @@ struct ServeFlags {
   std::optional<std::string> listen;    // --listen
   std::optional<int> port;              // --port
   std::optional<std::string> data_dir;  // --data-dir
+  bool dev_generate_key = false;        // --dev-generate-key (serve)
 };
 
 using EnvLookup = std::function<const char*(const char*)>;

@@ -16,7 +16,16 @@ Status ServerConfig::Validate() const {
   if (pipeline_poll_ms < 1 || pipeline_poll_ms > 600'000) {
     return Status::InvalidArgument("must be 1..600000", "pipeline_poll_ms");
   }
+  if (!tile_url.empty() && tile_url.rfind("http://", 0) != 0 && tile_url.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("must be an http(s) URL template or empty", "tile_url");
+  }
   if (cascade_dir.empty()) return Status::InvalidArgument("must not be empty", "cascade_dir");
+  if (!recognizers.is_null() && !recognizers.is_array()) {
+    return Status::InvalidArgument("must be an array", "recognizers");
+  }
+  if (!routing.is_null() && !routing.is_object()) {
+    return Status::InvalidArgument("must be an object", "routing");
+  }
   if (webhook_timeout_ms < 1 || webhook_timeout_ms > 600'000) {
     return Status::InvalidArgument("must be 1..600000", "webhook_timeout_ms");
   }
@@ -41,7 +50,15 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "webhook_timeout_ms",
                                  "action_max_attempts",
                                  "action_base_backoff_ms",
-                                 "run_pipeline"};
+                                 "run_pipeline",
+                                 "image_keys",
+                                 "image_key",
+                                 "image_key_id",
+                                 "dev_generate_key",
+                                 "web_dir",
+                                 "tile_url",
+                                 "recognizers",
+                                 "routing"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
@@ -78,22 +95,47 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (backoff) c.action_base_backoff_ms = *backoff;
   TILSYN_ASSIGN_OR_RETURN(auto run_pipeline, GetOptBool(j, "run_pipeline", "run_pipeline"));
   if (run_pipeline) c.run_pipeline = *run_pipeline;
+  TILSYN_ASSIGN_OR_RETURN(auto image_keys, GetOptString(j, "image_keys", "image_keys"));
+  if (image_keys) c.image_keys = *image_keys;
+  TILSYN_ASSIGN_OR_RETURN(auto image_key, GetOptString(j, "image_key", "image_key"));
+  if (image_key) c.image_key = *image_key;
+  TILSYN_ASSIGN_OR_RETURN(auto key_id, GetOptString(j, "image_key_id", "image_key_id"));
+  if (key_id) c.image_key_id = *key_id;
+  TILSYN_ASSIGN_OR_RETURN(auto dev_key, GetOptBool(j, "dev_generate_key", "dev_generate_key"));
+  if (dev_key) c.dev_generate_key = *dev_key;
+  TILSYN_ASSIGN_OR_RETURN(auto web_dir, GetOptString(j, "web_dir", "web_dir"));
+  if (web_dir) c.web_dir = *web_dir;
+  TILSYN_ASSIGN_OR_RETURN(auto tile_url, GetOptString(j, "tile_url", "tile_url"));
+  if (tile_url) c.tile_url = *tile_url;
+  if (j.contains("recognizers")) c.recognizers = j["recognizers"];
+  if (j.contains("routing")) c.routing = j["routing"];
   TILSYN_RETURN_IF_ERROR(c.Validate());
   return c;
 }
 
 Json ServerConfig::ToJson() const {
-  return Json{{"listen", listen},
-              {"port", port},
-              {"data_dir", data_dir},
-              {"max_body_bytes", max_body_bytes},
-              {"http_threads", http_threads},
-              {"pipeline_poll_ms", pipeline_poll_ms},
-              {"cascade_dir", cascade_dir},
-              {"webhook_timeout_ms", webhook_timeout_ms},
-              {"action_max_attempts", action_max_attempts},
-              {"action_base_backoff_ms", action_base_backoff_ms},
-              {"run_pipeline", run_pipeline}};
+  Json j{{"listen", listen},
+         {"port", port},
+         {"data_dir", data_dir},
+         {"max_body_bytes", max_body_bytes},
+         {"http_threads", http_threads},
+         {"pipeline_poll_ms", pipeline_poll_ms},
+         {"cascade_dir", cascade_dir},
+         {"webhook_timeout_ms", webhook_timeout_ms},
+         {"action_max_attempts", action_max_attempts},
+         {"action_base_backoff_ms", action_base_backoff_ms},
+         {"run_pipeline", run_pipeline},
+         // Secrets: ToJson() is for layering configurations, never for logging.
+         {"image_keys", image_keys},
+         {"image_key", image_key},
+         {"image_key_id", image_key_id},
+         {"dev_generate_key", dev_generate_key},
+         {"web_dir", web_dir},
+         {"tile_url", tile_url}};
+  // Only when set, so the defaults stay a plain list of scalars.
+  if (!recognizers.is_null()) j["recognizers"] = recognizers;
+  if (!routing.is_null()) j["routing"] = routing;
+  return j;
 }
 
 }  // namespace tilsyn::server

@@ -24,9 +24,29 @@ struct ServerConfig {
   // false = an API-only instance: uploads are stored, another instance (or a restart) assesses
   // them. TILSYN_RUN_PIPELINE=0.
   bool run_pipeline = true;
+  // The built web UI (index.html + assets/), served at / and /assets/. "" = resolved at start-up
+  // to <folder of the binary>/../../web/dist (build/bin/tilsyn → <repo>/web/dist). TILSYN_WEB_DIR.
+  std::string web_dir;
+  // Base map tiles for the web UI's maps ({z}/{x}/{y} template); "" = no tiles (a plain
+  // background, e.g. offline). TILSYN_TILE_URL (may be set to empty).
+  std::string tile_url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+  // Encryption at rest (invariant 6; docs/privacy.md). Keys are 32 bytes, hex or base64, and
+  // come from here or TILSYN_IMAGE_KEYS / TILSYN_IMAGE_KEY / TILSYN_IMAGE_KEY_ID; never from the
+  // database. image_keys = "id1:key1,id2:key2" (a keyring: reads accept any, writes use
+  // image_key_id, default the last listed); image_key = one key (id image_key_id, default "k1").
+  std::string image_keys;
+  std::string image_key;
+  std::string image_key_id;
+  // Without a key the server refuses to start, unless this is set (`--dev-generate-key`, the
+  // demo): then a random key is kept in <data_dir>/dev-image.key (mode 0600) — development only.
+  bool dev_generate_key = false;
   // Test hook (environment only, TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST): the process exits
   // abruptly after this many assessments, to prove that a restart finishes the work. -1 = off.
   int crash_after_assessments_for_test = -1;
+  // Recognition services and routing (recognition/service_config.h, docs/recognition.md), kept
+  // as JSON here and validated against the recognizer registry at start-up. null = defaults.
+  Json recognizers = nullptr;
+  Json routing = nullptr;
 
   // InvalidArgument naming the field.
   Status Validate() const;

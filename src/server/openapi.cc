@@ -27,6 +27,8 @@ const std::map<std::string, Json>& Schemas() {
                                     {"code", "message"})}},
                      {"error"});
     s["Health"] = Obj({{"status", Str()}});
+    s["UiConfig"] = Obj({{"tile_url", Str()}});
+    s["Me"] = Obj({{"subject", Str()}, {"role", Enum({"admin", "inspector", "dpo", "vehicle"})}});
     s["OpenApi"] = {{"type", "object"}};
     Json geometry = {
         {"type", "object"},
@@ -172,6 +174,7 @@ const std::map<std::string, Json>& Schemas() {
                              {"good_enough", Int()},
                              {"good_enough_rate", Num()},
                              {"errors", Int()},
+                             {"timeouts", Int()},
                              {"fallbacks", Int()},
                              {"p50_ms", Num()},
                              {"p95_ms", Num()},
@@ -179,6 +182,17 @@ const std::map<std::string, Json>& Schemas() {
                              {"feedback_wrong", Int()},
                              {"precision", Num()}});
     s["ServiceStatsList"] = Obj({{"services", ArrayOf(Ref("ServiceStats"))}});
+    s["TaskStats"] = Obj({{"task_id", Str()},
+                          {"title", Str()},
+                          {"assessments", Int()},
+                          {"with_feedback", Int()},
+                          {"correct", Int()},
+                          {"wrong", Int()},
+                          {"corrected", Int()},
+                          {"precision", Num()},
+                          {"rated", Int()},
+                          {"satisfaction_mean", Num()}});
+    s["TaskStatsList"] = Obj({{"tasks", ArrayOf(Ref("TaskStats"))}});
     s["Summary"] = Obj({{"observations", Counts()},
                         {"assessments", Counts()},
                         {"action_runs", {{"type", "object"}, {"additionalProperties", Counts()}}},

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -21,6 +22,10 @@ class BlobStore {
   // Removes the bytes; ok when already absent.
   virtual Status Delete(const std::string& key) = 0;
   virtual bool Exists(const std::string& key) = 0;
+  // Every stored key, sorted (key rotation walks them). Unimplemented by default.
+  virtual Result<std::vector<std::string>> Keys() {
+    return Status::FailedPrecondition("this blob store cannot list its keys");
+  }
 };
 
 // Files under `dir` (created if needed).

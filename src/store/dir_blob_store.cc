@@ -2,6 +2,7 @@
 // rename) with mode 0600; keys are checked so a key can never name a path outside the folder.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/file_util.h"
@@ -57,6 +58,19 @@ class DirBlobStore : public BlobStore {
     if (!ValidateKey(key).ok()) return false;
     std::error_code ec;
     return std::filesystem::is_regular_file(PathOf(key), ec);
+  }
+
+  Result<std::vector<std::string>> Keys() override {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+      std::string name = entry.path().filename().string();
+      // Leftover temp files of an interrupted write are not blobs.
+      if (entry.is_regular_file(ec) && ValidateKey(name).ok()) out.push_back(std::move(name));
+    }
+    if (ec) return Status::IoError("cannot list " + dir_ + ": " + ec.message());
+    std::sort(out.begin(), out.end());
+    return out;
   }
 
  private:

@@ -126,10 +126,22 @@ struct ServiceStats {
   std::string label;
   int64_t calls = 0;
   int64_t good_enough = 0;
-  int64_t errors = 0;
+  int64_t errors = 0;      // failed runs, timeouts included
+  int64_t timeouts = 0;    // failed runs whose error starts with "timeout"
   int64_t fallbacks = 0;  // runs at position > 0
   double p50_ms = 0, p95_ms = 0;
   int64_t feedback_correct = 0, feedback_wrong = 0;
+};
+
+// Inspector feedback and satisfaction per task.
+struct TaskFeedbackStats {
+  std::string task_id;
+  std::string title;
+  int64_t assessments = 0;
+  int64_t with_feedback = 0;
+  int64_t correct = 0, wrong = 0, corrected = 0;
+  int64_t rated = 0;                       // assessments with a satisfaction score
+  std::optional<double> satisfaction_mean;  // 1..5; empty when none rated
 };
 
 }  // namespace tilsyn::store

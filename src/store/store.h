@@ -5,6 +5,7 @@
 // (RecordAssessment) rather than exposing transactions.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/privacy_records.h"
 #include "store/records.h"
 #include "tasks/capture_job.h"
 #include "tasks/task.h"
@@ -129,6 +131,24 @@ class Store {
   // Feedback counts come from the assessments of observations where the run was good enough:
   // "correct" counts as correct, "wrong" and "corrected" as wrong.
   virtual Result<std::vector<ServiceStats>> ServiceStatsSummary() = 0;
+  // Per task (ordered by task id) with at least one assessment: feedback verdicts and the mean
+  // satisfaction (1..5) inspectors gave.
+  virtual Result<std::vector<TaskFeedbackStats>> TaskFeedbackSummary() = 0;
+
+  // ---- privacy: audit trail, refusals, processing record (store/privacy_records.h)
+  // Appends `e` to the hash-chained audit trail, assigning seq, prev_hash and hash (the given
+  // values are ignored); returns the stored event. The trail is append-only: there is no
+  // method to change or remove an entry.
+  virtual Result<AuditEvent> AppendAudit(const AuditEvent& e) = 0;
+  // Runs `change` (calls on the same store) and appends `e` in ONE transaction: either both
+  // happen or neither. `change` must only call this store.
+  virtual Status WithAudit(const AuditEvent& e, const std::function<Status(Store&)>& change) = 0;
+  // Entries in seq order (AuditFilter).
+  virtual Result<std::vector<AuditEvent>> ListAudit(const AuditFilter& f) = 0;
+  virtual Status RecordRefusal(const RefusalRecord& r) = 0;
+  // One record per task kind that has tasks, observations or refusals (plus "unknown" for
+  // refusals of unknown jobs), ordered by purpose.
+  virtual Result<std::vector<PurposeRecord>> ProcessingRecord() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and runs pending migrations.

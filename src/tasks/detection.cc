@@ -5,9 +5,12 @@ namespace tilsyn::tasks {
 Json DetectionsToJson(const std::vector<Detection>& ds) {
   Json out = Json::array();
   for (const Detection& d : ds) {
-    out.push_back({{"label", d.label},
-                   {"score", d.score},
-                   {"box", {{"x", d.box.x}, {"y", d.box.y}, {"w", d.box.w}, {"h", d.box.h}}}});
+    Json e = {{"label", d.label},
+              {"score", d.score},
+              {"box", {{"x", d.box.x}, {"y", d.box.y}, {"w", d.box.w}, {"h", d.box.h}}}};
+    if (!d.text.empty()) e["text"] = d.text;
+    if (d.area_fraction > 0) e["area_fraction"] = d.area_fraction;
+    out.push_back(std::move(e));
   }
   return out;
 }
@@ -23,6 +26,10 @@ std::vector<Detection> DetectionsFromJson(const Json& j) {
     if (e.contains("box") && e["box"].is_object()) {
       const Json& b = e["box"];
       d.box = {b.value("x", 0), b.value("y", 0), b.value("w", 0), b.value("h", 0)};
+    }
+    if (e.contains("text") && e["text"].is_string()) d.text = e["text"].get<std::string>();
+    if (e.contains("area_fraction") && e["area_fraction"].is_number()) {
+      d.area_fraction = e["area_fraction"].get<double>();
     }
     out.push_back(d);
   }

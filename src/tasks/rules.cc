@@ -1,8 +1,83 @@
 #include "tasks/rules.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
+#include "tasks/text_match.h"
+
 namespace tilsyn::tasks {
+namespace {
+
+std::string Fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+bool Confident(const Task& task, const Target& t, const Detection& d) {
+  if (d.label != t.label || d.score < t.min_confidence) return false;
+  return task.kind != TaskKind::kCount || d.box.h >= task.rule.min_box_height_px;
+}
+
+void AssessText(const Task& task, const std::vector<Detection>& detections, AssessmentResult& r) {
+  std::vector<const Detection*> lines;
+  for (const Detection& d : detections) {
+    for (const Target& t : task.targets) {
+      if (Confident(task, t, d) && !d.text.empty()) {
+        lines.push_back(&d);
+        break;
+      }
+    }
+  }
+  // Reading order: top to bottom, then left to right within a line band.
+  std::sort(lines.begin(), lines.end(), [](const Detection* a, const Detection* b) {
+    const int band = std::max(1, std::min(a->box.h, b->box.h) / 2);
+    if (std::abs(a->box.y - b->box.y) > band) return a->box.y < b->box.y;
+    return a->box.x < b->box.x;
+  });
+  std::vector<std::string> texts;
+  std::string seen;
+  for (const Detection* d : lines) {
+    texts.push_back(d->text);
+    seen += (seen.empty() ? "" : " / ") + d->text;
+  }
+  const std::string& want = task.rule.expected_text;
+  if (texts.empty()) {
+    r.outcome = Outcome::kFinding;
+    r.similarity = 0.0;
+    r.reason = "no sign text found, expected '" + want + "'";
+    return;
+  }
+  const double sim = BestTextMatch(want, texts);
+  r.similarity = sim;
+  const bool ok = sim >= task.rule.min_similarity;
+  r.outcome = ok ? Outcome::kOk : Outcome::kFinding;
+  r.reason = (ok ? "sign text matches '" : "sign text does not match '") + want + "' (read '" +
+             seen + "', similarity " + Fixed(sim, 2) + ", needed " +
+             Fixed(task.rule.min_similarity, 2) + ")";
+}
+
+void AssessChange(const Task& task, const std::vector<Detection>& detections, AssessmentResult& r) {
+  double fraction = 0;
+  for (const Detection& d : detections) {
+    for (const Target& t : task.targets) {
+      if (Confident(task, t, d)) {
+        fraction += std::max(0.0, d.area_fraction);
+        break;
+      }
+    }
+  }
+  fraction = std::min(1.0, fraction);
+  r.changed_fraction = fraction;
+  const bool changed = fraction > task.rule.change_threshold;
+  r.outcome = changed ? Outcome::kFinding : Outcome::kOk;
+  r.reason = Fixed(100 * fraction, 1) + "% of the view changed against the reference (" +
+             (changed ? "above" : "within") + " the threshold of " +
+             Fixed(100 * task.rule.change_threshold, 1) + "%)";
+}
+
+}  // namespace
 
 AssessmentResult Assess(const Task& task, const std::vector<Detection>& detections,
                         bool good_enough) {
@@ -11,9 +86,7 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
   for (const Target& t : task.targets) {
     int n = 0;
     for (const Detection& d : detections) {
-      if (d.label != t.label || d.score < t.min_confidence) continue;
-      if (task.kind == TaskKind::kCount && d.box.h < task.rule.min_box_height_px) continue;
-      ++n;
+      if (Confident(task, t, d)) ++n;
     }
     r.counts[t.label] = n;
     total += n;
@@ -43,6 +116,21 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
       r.reason = std::to_string(total) + " " + what + " counted (expected " + range + ")";
       break;
     }
+    case TaskKind::kCondition: {
+      std::string found;
+      for (const auto& [label, n] : r.counts) {
+        if (n > 0) found += (found.empty() ? "" : ", ") + std::to_string(n) + " " + label;
+      }
+      r.outcome = total > 0 ? Outcome::kFinding : Outcome::kOk;
+      r.reason = total > 0 ? "damage found: " + found : "no damage (" + what + ") found";
+      break;
+    }
+    case TaskKind::kText:
+      AssessText(task, detections, r);
+      break;
+    case TaskKind::kBeforeAfter:
+      AssessChange(task, detections, r);
+      break;
   }
   return r;
 }

@@ -1,12 +1,19 @@
 // Rules: the task's expected outcome applied to recognition results (step 7 of the chain).
-//   presence: finding when no target is detected with confidence, ok when one is.
-//   absence:  finding when a target is detected with confidence, ok when none is.
-//   count:    ok when min_count <= n <= max_count (n = confident targets at least
-//             rule.min_box_height_px tall), finding otherwise.
+//   presence:  finding when no target is detected with confidence, ok when one is.
+//   absence:   finding when a target is detected with confidence, ok when none is.
+//   count:     ok when min_count <= n <= max_count (n = confident targets at least
+//              rule.min_box_height_px tall), finding otherwise.
+//   condition: a damage label (e.g. "pothole") detected with confidence is a finding; ok otherwise.
+//   text:      the confident "text" lines (OCR, Detection::text) in reading order must match
+//              rule.expected_text with similarity >= rule.min_similarity (text_match.h); a
+//              mismatch or no text at all is a finding.
+//   before_after: the changed-area fraction (sum of Detection::area_fraction over confident
+//              target detections, label "change") above rule.change_threshold is a finding.
 // A result that was not good enough after every fallback is inconclusive. Pure functions.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +26,8 @@ struct AssessmentResult {
   Outcome outcome = Outcome::kInconclusive;
   std::string reason;                 // human-readable, e.g. "3 person (expected 0..2)"
   std::map<std::string, int> counts;  // confident detections per target label
+  std::optional<double> similarity;        // text: best match against rule.expected_text
+  std::optional<double> changed_fraction;  // before_after: changed area / image area
 };
 
 AssessmentResult Assess(const Task& task, const std::vector<Detection>& detections,

@@ -7,6 +7,9 @@ std::string_view ToString(TaskKind k) {
     case TaskKind::kPresence: return "presence";
     case TaskKind::kAbsence: return "absence";
     case TaskKind::kCount: return "count";
+    case TaskKind::kCondition: return "condition";
+    case TaskKind::kText: return "text";
+    case TaskKind::kBeforeAfter: return "before_after";
   }
   return "presence";
 }
@@ -32,7 +35,8 @@ std::string_view ToString(Outcome o) {
 }
 
 std::optional<TaskKind> ParseTaskKind(std::string_view s) {
-  for (TaskKind k : {TaskKind::kPresence, TaskKind::kAbsence, TaskKind::kCount}) {
+  for (TaskKind k : {TaskKind::kPresence, TaskKind::kAbsence, TaskKind::kCount, TaskKind::kCondition,
+                     TaskKind::kText, TaskKind::kBeforeAfter}) {
     if (ToString(k) == s) return k;
   }
   return std::nullopt;

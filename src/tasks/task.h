@@ -12,7 +12,10 @@
 
 namespace tilsyn::tasks {
 
-enum class TaskKind { kPresence, kAbsence, kCount };
+// presence/absence/count: a target label; condition: a damage label (present = finding);
+// text: sign text (targets "text", rule.expected_text); before_after: change against the site's
+// reference image (targets "change", rule.change_threshold). Assessment: tasks/rules.h.
+enum class TaskKind { kPresence, kAbsence, kCount, kCondition, kText, kBeforeAfter };
 enum class TaskStatus { kDraft, kActive, kPaused, kCompleted, kCancelled };
 enum class Outcome { kOk, kFinding, kInconclusive };
 
@@ -49,6 +52,12 @@ struct Rule {
   std::optional<int64_t> max_count;
   // count: only detections with at least this box height in pixels are counted (0 = all).
   int min_box_height_px = 0;
+  // text: the expected sign text, matched fuzzily (normalised Levenshtein similarity of the
+  // case- and punctuation-folded strings >= min_similarity).
+  std::string expected_text;
+  double min_similarity = 0.8;
+  // before_after: a finding when the changed-area fraction exceeds this (0..1).
+  double change_threshold = 0.05;
 };
 
 struct ActionSpec {

@@ -1,5 +1,7 @@
 #include "tasks/task_json.h"
 
+#include <algorithm>
+
 #include "core/time_format.h"
 #include "tasks/schedule_json.h"
 
@@ -34,9 +36,21 @@ Result<std::vector<Target>> ParseTargets(const Json& j) {
   return out;
 }
 
-Result<Rule> ParseRule(const Json& j) {
+// The target label a kind's recognizer reports ("" = any label).
+std::string ImpliedTarget(TaskKind k) {
+  if (k == TaskKind::kText) return "text";
+  if (k == TaskKind::kBeforeAfter) return "change";
+  return "";
+}
+
+Result<Rule> ParseRule(const Json& j, TaskKind kind) {
   Rule r;
-  if (!j.contains("rule") || j["rule"].is_null()) return r;
+  if (!j.contains("rule") || j["rule"].is_null()) {
+    if (kind == TaskKind::kText) {
+      return Status::InvalidArgument("text tasks need the expected sign text", "rule.expected_text");
+    }
+    return r;
+  }
   const Json& rj = j["rule"];
   if (!rj.is_object()) return Status::InvalidArgument("must be an object", "rule");
   TILSYN_ASSIGN_OR_RETURN(auto mn, GetOptInt(rj, "min_count", "rule.min_count"));
@@ -53,6 +67,24 @@ Result<Rule> ParseRule(const Json& j) {
   if (mh) {
     if (*mh < 0 || *mh > 10000) return Status::InvalidArgument("must be 0..10000", "rule.min_box_height_px");
     r.min_box_height_px = static_cast<int>(*mh);
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto et, GetOptString(rj, "expected_text", "rule.expected_text"));
+  TILSYN_ASSIGN_OR_RETURN(auto ms, GetOptNumber(rj, "min_similarity", "rule.min_similarity"));
+  TILSYN_ASSIGN_OR_RETURN(auto ct, GetOptNumber(rj, "change_threshold", "rule.change_threshold"));
+  if (et) {
+    if (et->size() > 200) return Status::InvalidArgument("must be at most 200 bytes", "rule.expected_text");
+    r.expected_text = *et;
+  }
+  if (kind == TaskKind::kText && r.expected_text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::InvalidArgument("text tasks need the expected sign text", "rule.expected_text");
+  }
+  if (ms) {
+    if (!(*ms > 0 && *ms <= 1)) return Status::InvalidArgument("must be in (0, 1]", "rule.min_similarity");
+    r.min_similarity = *ms;
+  }
+  if (ct) {
+    if (!(*ct >= 0 && *ct < 1)) return Status::InvalidArgument("must be in [0, 1)", "rule.change_threshold");
+    r.change_threshold = *ct;
   }
   return r;
 }
@@ -122,9 +154,23 @@ Result<Task> TaskFromJson(const Json& j) {
   t.unit = unit.value_or("");
   TILSYN_ASSIGN_OR_RETURN(std::string kind, GetString(j, "kind", "kind"));
   auto k = ParseTaskKind(kind);
-  if (!k) return Status::InvalidArgument("kind must be presence, absence or count", "kind");
+  if (!k) {
+    return Status::InvalidArgument(
+        "kind must be presence, absence, count, condition, text or before_after", "kind");
+  }
   t.kind = *k;
-  TILSYN_ASSIGN_OR_RETURN(t.targets, ParseTargets(j));
+  const std::string implied = ImpliedTarget(t.kind);
+  if (!implied.empty() && !j.contains("targets")) {
+    t.targets = {Target{implied, 0.5}};
+  } else {
+    TILSYN_ASSIGN_OR_RETURN(t.targets, ParseTargets(j));
+  }
+  if (!implied.empty() &&
+      std::none_of(t.targets.begin(), t.targets.end(),
+                   [&](const Target& g) { return g.label == implied; })) {
+    return Status::InvalidArgument(
+        std::string(ToString(t.kind)) + " tasks need the target label '" + implied + "'", "targets");
+  }
   if (!j.contains("area")) return Status::InvalidArgument("required field is missing", "area");
   TILSYN_ASSIGN_OR_RETURN(t.area, geo::Geofence::FromGeoJson(j["area"], "area"));
   TILSYN_ASSIGN_OR_RETURN(t.heading_deg, GetOptNumber(j, "heading_deg", "heading_deg"));
@@ -144,7 +190,7 @@ Result<Task> TaskFromJson(const Json& j) {
   }
   if (!j.contains("schedule")) return Status::InvalidArgument("required field is missing", "schedule");
   TILSYN_ASSIGN_OR_RETURN(t.schedule, ScheduleFromJson(j["schedule"], "schedule"));
-  TILSYN_ASSIGN_OR_RETURN(t.rule, ParseRule(j));
+  TILSYN_ASSIGN_OR_RETURN(t.rule, ParseRule(j, t.kind));
   TILSYN_ASSIGN_OR_RETURN(t.actions, ParseActions(j));
   TILSYN_ASSIGN_OR_RETURN(t.retention, ParseRetention(j));
   TILSYN_ASSIGN_OR_RETURN(auto dc, GetOptString(j, "data_class", "data_class"));
@@ -174,6 +220,9 @@ Json TaskToJson(const Task& t, bool include_secrets) {
   }
   Json rule = {{"min_count", t.rule.min_count}, {"min_box_height_px", t.rule.min_box_height_px}};
   if (t.rule.max_count) rule["max_count"] = *t.rule.max_count;
+  if (!t.rule.expected_text.empty()) rule["expected_text"] = t.rule.expected_text;
+  if (t.kind == TaskKind::kText) rule["min_similarity"] = t.rule.min_similarity;
+  if (t.kind == TaskKind::kBeforeAfter) rule["change_threshold"] = t.rule.change_threshold;
   Json j = {{"id", t.id},
             {"title", t.title},
             {"unit", t.unit},

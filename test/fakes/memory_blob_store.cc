@@ -45,6 +45,13 @@ bool MemoryBlobStore::Exists(const std::string& key) {
   return blobs_.count(key) > 0;
 }
 
+Result<std::vector<std::string>> MemoryBlobStore::Keys() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [k, v] : blobs_) out.push_back(k);
+  return out;
+}
+
 size_t MemoryBlobStore::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return blobs_.size();

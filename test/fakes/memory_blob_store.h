@@ -16,6 +16,7 @@ class MemoryBlobStore : public store::BlobStore {
   Result<std::string> Get(const std::string& key) override;
   Status Delete(const std::string& key) override;
   bool Exists(const std::string& key) override;
+  Result<std::vector<std::string>> Keys() override;
 
   size_t size() const;
   int puts() const;

@@ -8,17 +8,13 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "geo/gps/gps_fix.h"
 #include "geo/latlon.h"
 
 namespace tilsyn::agent {
 
-struct GpsFix {
-  TimeMs time = 0;                    // UTC, ms since the epoch
-  geo::LatLon pos;                    // WGS84
-  std::optional<double> speed_kmh;    // ground speed
-  std::optional<double> heading_deg;  // course over ground, 0 = north, clockwise
-  std::optional<double> accuracy_m;   // horizontal accuracy estimate
-};
+// The fix type lives in geo/gps/gps_fix.h so importers outside the agent share it.
+using GpsFix = geo::GpsFix;
 
 class GpsSource {
  public:

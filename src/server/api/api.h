@@ -23,6 +23,8 @@ struct ApiContext {
   pipeline::Ingest* ingest = nullptr;  // observation uploads; nullptr → 503
   Clock* clock = nullptr;
   std::function<void()> notify;  // wakes the pipeline after an upload (may be empty)
+  std::string web_dir;           // built web UI served at / and /assets/ ("" = none)
+  std::string tile_url;          // base map tile template for the UI ("" = no tiles)
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
@@ -32,6 +34,15 @@ void RegisterJobRoutes(Router& router, const ApiContext& ctx);
 void RegisterObservationRoutes(Router& router, const ApiContext& ctx);
 void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx);
 void RegisterStatsRoutes(Router& router, const ApiContext& ctx);
+// Image views for a purpose (audited), the audit trail and the processing record (privacy.cc).
+void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx);
+// GET /api/v1/me: the caller's subject and role (the web UI's role-aware navigation).
+void RegisterMeRoutes(Router& router, const ApiContext& ctx);
+// GET / (index.html), GET /assets/{file} from ctx.web_dir and GET /ui-config.json (tile URL);
+// public, no directory traversal.
+void RegisterStaticRoutes(Router& router, const ApiContext& ctx);
+// <folder of the running binary>/../../web/dist, normalised (the default ServerConfig::web_dir).
+std::string DefaultWebDir();
 // GET /api/v1/openapi.json, generated from the router's table; register it last.
 void RegisterOpenApiRoute(Router& router);
 

@@ -2,6 +2,7 @@
 // /api/v1/action-runs.
 #include "server/api/api.h"
 #include "server/api/api_util.h"
+#include "server/api/audit_util.h"
 #include "tasks/task.h"
 
 namespace tilsyn::server {
@@ -67,7 +68,10 @@ Result<net::HttpResponse> PostFeedback(const ApiContext& ctx, const ApiRequest& 
   a.satisfaction =
       satisfaction ? std::optional<int>(static_cast<int>(*satisfaction)) : std::nullopt;
   a.feedback_by = req.principal ? req.principal->subject : "";
-  TILSYN_RETURN_IF_ERROR(ctx.store->UpdateAssessmentFeedback(a));
+  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
+      RequestAudit(ctx, req, "feedback", "assessment", a.id, "",
+                   {{"verdict", a.feedback}, {"observation_id", a.observation_id}}),
+      [&](store::Store& s) { return s.UpdateAssessmentFeedback(a); }));
   return Ok(AssessmentToJson(a));
 }
 

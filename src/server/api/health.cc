@@ -37,6 +37,9 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterObservationRoutes(*router, ctx);
   RegisterAssessmentRoutes(*router, ctx);
   RegisterStatsRoutes(*router, ctx);
+  RegisterPrivacyRoutes(*router, ctx);
+  RegisterMeRoutes(*router, ctx);
+  RegisterStaticRoutes(*router, ctx);
   RegisterOpenApiRoute(*router);
   return router;
 }

@@ -1,4 +1,5 @@
-// /api/v1/stats/services (success rates per service × label) and /api/v1/summary (counts for
+// /api/v1/stats/services (success rates per service × label), /api/v1/stats/tasks (inspector
+// feedback and satisfaction per task) and /api/v1/summary (counts for
 // the dashboard and the privacy officer: observations, assessments, action runs, images).
 #include "server/api/api.h"
 #include "server/api/api_util.h"
@@ -18,6 +19,7 @@ Result<net::HttpResponse> ServiceStats(const ApiContext& ctx, const ApiRequest&)
          {"good_enough", s.good_enough},
          {"good_enough_rate", s.calls > 0 ? static_cast<double>(s.good_enough) / s.calls : 0.0},
          {"errors", s.errors},
+         {"timeouts", s.timeouts},
          {"fallbacks", s.fallbacks},
          {"p50_ms", s.p50_ms},
          {"p95_ms", s.p95_ms},
@@ -27,6 +29,27 @@ Result<net::HttpResponse> ServiceStats(const ApiContext& ctx, const ApiRequest&)
           judged > 0 ? Json(static_cast<double>(s.feedback_correct) / judged) : Json(nullptr)}});
   }
   return Ok(Json{{"services", out}});
+}
+
+Result<net::HttpResponse> TaskStats(const ApiContext& ctx, const ApiRequest&) {
+  TILSYN_ASSIGN_OR_RETURN(auto stats, ctx.store->TaskFeedbackSummary());
+  Json out = Json::array();
+  for (const auto& s : stats) {
+    const int64_t judged = s.correct + s.wrong + s.corrected;
+    out.push_back({{"task_id", s.task_id},
+                   {"title", s.title},
+                   {"assessments", s.assessments},
+                   {"with_feedback", s.with_feedback},
+                   {"correct", s.correct},
+                   {"wrong", s.wrong},
+                   {"corrected", s.corrected},
+                   {"precision", judged > 0 ? Json(static_cast<double>(s.correct) / judged)
+                                            : Json(nullptr)},
+                   {"rated", s.rated},
+                   {"satisfaction_mean",
+                    s.satisfaction_mean ? Json(*s.satisfaction_mean) : Json(nullptr)}});
+  }
+  return Ok(Json{{"tasks", out}});
 }
 
 Json CountsToJson(const std::map<std::string, int64_t>& m) {
@@ -78,6 +101,17 @@ void RegisterStatsRoutes(Router& router, const ApiContext& ctx) {
               "ServiceStatsList",
               200},
              [ctx](const ApiRequest& r) { return ServiceStats(ctx, r); });
+  router.Add({"GET",
+              "/api/v1/stats/tasks",
+              kReaders,
+              "Inspector feedback and satisfaction (1-5) per task",
+              "stats",
+              {},
+              "",
+              "",
+              "TaskStatsList",
+              200},
+             [ctx](const ApiRequest& r) { return TaskStats(ctx, r); });
   router.Add({"GET",
               "/api/v1/summary",
               kReaders,

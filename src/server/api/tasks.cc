@@ -4,6 +4,7 @@
 #include "core/ids.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
+#include "server/api/audit_util.h"
 #include "tasks/planner.h"
 #include "tasks/task_json.h"
 
@@ -14,6 +15,16 @@ using tasks::Task;
 using tasks::TaskStatus;
 
 std::string StatusName(TaskStatus s) { return std::string(tasks::ToString(s)); }
+
+// What the audit trail keeps of a task change: no free text, nothing personal.
+Json TaskAuditDetails(const Task& t) {
+  return Json{{"revision", t.revision},
+              {"status", StatusName(t.status)},
+              {"kind", std::string(tasks::ToString(t.kind))},
+              {"evidence_days", t.retention.evidence_days},
+              {"keep_non_findings", t.retention.keep_non_findings},
+              {"legal_hold", t.retention.legal_hold}};
+}
 
 Result<Task> LoadTask(const ApiContext& ctx, const std::string& id) {
   Result<Task> t = ctx.store->GetTask(id);
@@ -47,7 +58,10 @@ Result<net::HttpResponse> CreateTask(const ApiContext& ctx, const ApiRequest& re
   task.revision = 1;
   task.created_ms = now;
   task.updated_ms = now;
-  TILSYN_RETURN_IF_ERROR(ctx.store->CreateTask(task));
+  // The change and its audit entry commit together (invariant 5's task side).
+  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
+      RequestAudit(ctx, req, "task.create", "task", task.id, "", TaskAuditDetails(task)),
+      [&](store::Store& s) { return s.CreateTask(task); }));
   net::HttpResponse r = Created(tasks::TaskToJson(task));
   r.headers.emplace_back("Location", "/api/v1/tasks/" + task.id);
   return r;
@@ -100,7 +114,9 @@ Result<net::HttpResponse> ReplaceTask(const ApiContext& ctx, const ApiRequest& r
   edited.updated_ms = ctx.clock->NowMs();
   std::optional<tasks::CaptureJob> job;
   if (edited.status == TaskStatus::kActive) job = tasks::PlanJob(edited);
-  TILSYN_RETURN_IF_ERROR(ctx.store->UpdateTask(edited, job));
+  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
+      RequestAudit(ctx, req, "task.update", "task", edited.id, "", TaskAuditDetails(edited)),
+      [&](store::Store& s) { return s.UpdateTask(edited, job); }));
   return Ok(tasks::TaskToJson(edited));
 }
 
@@ -147,7 +163,14 @@ Result<net::HttpResponse> ChangeStatus(const ApiContext& ctx, const ApiRequest& 
   task.updated_ms = now;
   std::optional<tasks::CaptureJob> job;
   if (publish_job) job = tasks::PlanJob(task);
-  TILSYN_RETURN_IF_ERROR(ctx.store->UpdateTask(task, job));
+  const char* action = tr == Transition::kActivate ? "task.activate"
+                       : tr == Transition::kPause  ? "task.pause"
+                                                   : "task.cancel";
+  Json details = TaskAuditDetails(task);
+  details["from"] = StatusName(from);
+  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
+      RequestAudit(ctx, req, action, "task", task.id, "", details),
+      [&](store::Store& s) { return s.UpdateTask(task, job); }));
   return Ok(tasks::TaskToJson(task));
 }
 

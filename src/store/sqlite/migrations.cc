@@ -135,6 +135,37 @@ CREATE TABLE action_runs (
 CREATE INDEX action_runs_due ON action_runs(status, next_attempt_ms);
 CREATE INDEX action_runs_by_assessment ON action_runs(assessment_id);
 )sql",
+      // 2: privacy — the hash-chained, append-only audit trail and captures refused at ingest.
+      R"sql(
+CREATE TABLE audit_events (
+  seq INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_by_object ON audit_events(object_id);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+CREATE TABLE refusals (
+  id INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  vehicle_id TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  field TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -39,7 +39,9 @@ Result<std::vector<ServiceStats>> SqliteStore::ServiceStatsSummary() {
       const bool good = st.Int(2) != 0;
       s.calls++;
       if (good) s.good_enough++;
-      if (!st.Text(3).empty()) s.errors++;
+      const std::string error = st.Text(3);
+      if (!error.empty()) s.errors++;
+      if (error.rfind("timeout", 0) == 0) s.timeouts++;
       if (st.Int(4) > 0) s.fallbacks++;
       latencies[key].push_back(std::max<int64_t>(0, st.Int(6) - st.Int(5)));
       // Feedback judges the result that was used: the good-enough run(s) of the observation.
@@ -60,6 +62,39 @@ Result<std::vector<ServiceStats>> SqliteStore::ServiceStatsSummary() {
     s.p95_ms = NearestRank(l, 95);
     out.push_back(std::move(s));
   }
+  return out;
+}
+
+Result<std::vector<TaskFeedbackStats>> SqliteStore::TaskFeedbackSummary() {
+  std::vector<TaskFeedbackStats> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("SELECT a.task_id, COALESCE(json_extract(t.json, '$.title'), ''), COUNT(*), "
+                   "SUM(CASE WHEN COALESCE(a.feedback, '') <> '' THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN a.feedback = 'correct' THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN a.feedback = 'wrong' THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN a.feedback = 'corrected' THEN 1 ELSE 0 END), "
+                   "COUNT(a.satisfaction), AVG(a.satisfaction) "
+                   "FROM assessments a LEFT JOIN tasks t ON t.id = a.task_id "
+                   "GROUP BY a.task_id ORDER BY a.task_id"));
+    while (true) {
+      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      TaskFeedbackStats s;
+      s.task_id = st.Text(0);
+      s.title = st.Text(1);
+      s.assessments = st.Int(2);
+      s.with_feedback = st.Int(3);
+      s.correct = st.Int(4);
+      s.wrong = st.Int(5);
+      s.corrected = st.Int(6);
+      s.rated = st.Int(7);
+      s.satisfaction_mean = st.OptDouble(8);
+      out.push_back(std::move(s));
+    }
+    return Status::Ok();
+  }));
   return out;
 }
 

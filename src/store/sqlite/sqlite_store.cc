@@ -5,10 +5,14 @@
 namespace tilsyn::store::sqlite {
 
 Status SqliteStore::InTxn(Transaction::Mode mode, const std::function<Status(Db&)>& body) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  if (txn_depth_ > 0) return body(*db_);  // nested (WithAudit): the outer transaction decides
   Transaction txn(*db_, mode);
   TILSYN_RETURN_IF_ERROR(txn.status());
-  TILSYN_RETURN_IF_ERROR(body(*db_));
+  ++txn_depth_;
+  Status s = body(*db_);
+  --txn_depth_;
+  TILSYN_RETURN_IF_ERROR(s);
   return txn.Commit();
 }
 

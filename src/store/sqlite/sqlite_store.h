@@ -65,10 +65,18 @@ class SqliteStore : public Store {
   Result<std::map<std::string, int64_t>> CountBlobs() override;
 
   Result<std::vector<ServiceStats>> ServiceStatsSummary() override;
+  Result<std::vector<TaskFeedbackStats>> TaskFeedbackSummary() override;
+
+  Result<AuditEvent> AppendAudit(const AuditEvent& e) override;
+  Status WithAudit(const AuditEvent& e, const std::function<Status(Store&)>& change) override;
+  Result<std::vector<AuditEvent>> ListAudit(const AuditFilter& f) override;
+  Status RecordRefusal(const RefusalRecord& r) override;
+  Result<std::vector<PurposeRecord>> ProcessingRecord() override;
 
  private:
   // Runs `body` under the mutex inside one transaction; commits when it returns ok, rolls back
-  // otherwise. Read-only bodies use a deferred transaction (a consistent snapshot).
+  // otherwise. Read-only bodies use a deferred transaction (a consistent snapshot). A call made
+  // from inside a body (WithAudit's change) runs in the enclosing transaction.
   Status InTxn(Transaction::Mode mode, const std::function<Status(Db&)>& body);
   Status Read(const std::function<Status(Db&)>& body) {
     return InTxn(Transaction::Mode::kRead, body);
@@ -77,7 +85,8 @@ class SqliteStore : public Store {
     return InTxn(Transaction::Mode::kWrite, body);
   }
 
-  std::mutex mu_;
+  std::recursive_mutex mu_;
+  int txn_depth_ = 0;  // guarded by mu_; > 0 while a body runs
   std::unique_ptr<Db> db_;
 };
 

@@ -149,7 +149,7 @@ TEST(Registry, UnknownTypeIsInvalidArgumentNamingType) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(r.status().field(), "type");
-  EXPECT_EQ(reg.Types(), (std::vector<std::string>{"cascade", "hog-person"}));
+  EXPECT_EQ(reg.Types(), (std::vector<std::string>{"cascade", "change", "hog-person", "ocr", "opencv-dnn"}));
 }
 
 TEST(Registry, DuplicateTypeIsAlreadyExists) {

@@ -29,6 +29,7 @@ class AppTest : public ::testing::Test {
     config.data_dir = dir_.Sub("data");
     config.max_body_bytes = 256 * 1024;
     config.pipeline_poll_ms = 20;
+    config.dev_generate_key = true;
     auto app = StartApp(config, SystemClock::Get());
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(app).value();

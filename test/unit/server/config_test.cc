@@ -43,6 +43,12 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
             {"cascade_dir", "/c"},      {"webhook_timeout_ms", 100},
             {"action_max_attempts", 2}, {"action_base_backoff_ms", 10},
             {"run_pipeline", false}};
+  j["image_keys"] = "k1:" + std::string(64, 'a');
+  j["image_key"] = "";
+  j["image_key_id"] = "k1";
+  j["dev_generate_key"] = true;
+  j["web_dir"] = "/srv/tilsyn/web";
+  j["tile_url"] = "";
   auto c = ServerConfig::FromJson(j);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->ToJson(), j);

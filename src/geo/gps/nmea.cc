@@ -1,11 +1,11 @@
-#include "agent/gps/nmea.h"
+#include "geo/gps/nmea.h"
 
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 
-namespace tilsyn::agent {
+namespace tilsyn::geo {
 namespace {
 
 constexpr double kKnotsToKmh = 1.852;
@@ -266,4 +266,4 @@ std::vector<GpsFix> ParseNmea(std::string_view text, NmeaStats* stats) {
   return out;
 }
 
-}  // namespace tilsyn::agent
+}  // namespace tilsyn::geo

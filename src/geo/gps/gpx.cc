@@ -1,4 +1,4 @@
-#include "agent/gps/gpx.h"
+#include "geo/gps/gpx.h"
 
 #include <cctype>
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include "core/time_format.h"
 
-namespace tilsyn::agent {
+namespace tilsyn::geo {
 namespace {
 
 constexpr double kMpsToKmh = 3.6;
@@ -95,6 +95,7 @@ std::vector<GpsFix> ParseGpx(std::string_view text, GpxStats* stats) {
       continue;
     }
     ++st.points;
+    const size_t start = pos;
     std::string_view tag = text.substr(pos, tag_end - pos);
     bool self_closing = !tag.empty() && tag.back() == '/';
     std::string_view body;
@@ -115,11 +116,13 @@ std::vector<GpsFix> ParseGpx(std::string_view text, GpxStats* stats) {
     const double lat = lat_v.value_or(999), lon = lon_v.value_or(999);
     if (std::abs(lat) > 90 || std::abs(lon) > 180 || !time_s) {
       ++st.bad;
+      st.bad_offsets.push_back(start);
       continue;
     }
     Result<TimeMs> t = ParseIso8601(*time_s);
     if (!t.ok()) {
       ++st.bad;
+      st.bad_offsets.push_back(start);
       continue;
     }
     GpsFix fix;
@@ -164,4 +167,4 @@ void DeriveMotion(std::vector<GpsFix>& fixes) {
   }
 }
 
-}  // namespace tilsyn::agent
+}  // namespace tilsyn::geo

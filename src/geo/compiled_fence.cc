@@ -1,0 +1,113 @@
+#include "geo/compiled_fence.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tilsyn::geo {
+namespace {
+constexpr double kEps = Geofence::kBoundaryEpsM;
+
+double SegDist2(double px, double py, double ax, double ay, double bx, double by) {
+  double dx = bx - ax, dy = by - ay;
+  double len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
+  t = std::clamp(t, 0.0, 1.0);
+  double qx = ax + t * dx - px, qy = ay + t * dy - py;
+  return qx * qx + qy * qy;
+}
+}  // namespace
+
+std::shared_ptr<const CompiledFence> CompiledFence::Compile(std::string id, const Geofence& fence,
+                                                            FenceFilter filter) {
+  auto c = std::make_shared<CompiledFence>();
+  c->id_ = std::move(id);
+  c->fence_ = fence;
+  c->trivial_filter_ = filter.Trivial();
+  c->filter_ = std::move(filter);
+  c->kind_ = fence.kind();
+  c->bbox_ = fence.bbox();
+  c->origin_ = fence.origin();
+  c->kx_ = kMetresPerDegLat * std::cos(c->origin_.lat * M_PI / 180.0);
+  double reach = fence.radius_m() + kEps;
+  c->reach2_ = reach * reach;
+  LocalProjection proj(c->origin_);
+  if (c->kind_ == Geofence::Kind::kCorridor) {
+    const auto& line = fence.line();
+    for (size_t i = 0; i + 1 < line.size(); ++i) {
+      XY a = proj.ToXY(line[i]), b = proj.ToXY(line[i + 1]);
+      c->edges_.push_back({a.x, a.y, b.x, b.y});
+    }
+  } else if (c->kind_ == Geofence::Kind::kPolygon) {
+    std::vector<Edge> all;
+    double ymin = INFINITY, ymax = -INFINITY;
+    for (const auto& ring : fence.rings()) {
+      for (size_t i = 0; i + 1 < ring.size(); ++i) {
+        XY a = proj.ToXY(ring[i]), b = proj.ToXY(ring[i + 1]);
+        all.push_back({a.x, a.y, b.x, b.y});
+        ymin = std::min({ymin, a.y, b.y});
+        ymax = std::max({ymax, a.y, b.y});
+      }
+    }
+    // Each edge is listed in every strip its y-range (padded by the boundary epsilon) touches, so
+    // a strip holds every edge that can decide a point in it. The strip height is the mean edge
+    // y-span, so the copies stay about two per edge even for jagged polygons.
+    double span = 0;
+    for (const Edge& e : all) span += std::fabs(e.ay - e.by);
+    double h = std::max({span / all.size(), (ymax - ymin) / 4096, 1e-9});
+    int n = std::clamp(static_cast<int>(std::ceil((ymax - ymin) / h)), 1, 4096);
+    c->y0_ = ymin;
+    c->inv_h_ = 1.0 / h;
+    c->nstrips_ = n;
+    auto strip_of = [&](double y) {
+      return std::clamp(static_cast<int>(std::floor((y - ymin) * c->inv_h_)), 0, n - 1);
+    };
+    std::vector<std::vector<Edge>> strips(n);
+    for (const Edge& e : all) {
+      int s0 = strip_of(std::min(e.ay, e.by) - kEps), s1 = strip_of(std::max(e.ay, e.by) + kEps);
+      for (int s = s0; s <= s1; ++s) strips[s].push_back(e);
+    }
+    c->strip_start_.push_back(0);
+    for (const auto& s : strips) {
+      c->edges_.insert(c->edges_.end(), s.begin(), s.end());
+      c->strip_start_.push_back(static_cast<uint32_t>(c->edges_.size()));
+    }
+  }
+  return c;
+}
+
+bool CompiledFence::ContainsInBox(LatLon p) const {
+  double x = (p.lon - origin_.lon) * kx_, y = (p.lat - origin_.lat) * ky_;
+  switch (kind_) {
+    case Geofence::Kind::kCircle:
+      return x * x + y * y <= reach2_;
+    case Geofence::Kind::kCorridor: {
+      for (const Edge& e : edges_) {
+        if (SegDist2(x, y, e.ax, e.ay, e.bx, e.by) <= reach2_) return true;
+      }
+      return false;
+    }
+    case Geofence::Kind::kPolygon: {
+      // The strip is found from the point's y; points beyond the padded extent are outside.
+      double fs = std::floor((y - y0_) * inv_h_);
+      int s = fs < 0 ? 0 : (fs >= nstrips_ ? nstrips_ - 1 : static_cast<int>(fs));
+      const Edge* b = edges_.data() + strip_start_[s];
+      const Edge* e = edges_.data() + strip_start_[s + 1];
+      bool in = false;
+      for (const Edge* it = b; it != e; ++it) {
+        if ((it->ay > y) != (it->by > y) &&
+            x < (it->bx - it->ax) * (y - it->ay) / (it->by - it->ay) + it->ax) {
+          in = !in;
+        }
+      }
+      if (in) return true;
+      constexpr double kEps2 = kEps * kEps;
+      for (const Edge* it = b; it != e; ++it) {
+        if (SegDist2(x, y, it->ax, it->ay, it->bx, it->by) <= kEps2) return true;
+      }
+      return false;
+    }
+  }
+  return false;
+}
+
+}  // namespace tilsyn::geo

@@ -1,0 +1,62 @@
+// Model-pack / BlazeFace networks as ensemble members: the whole image, plus optional
+// overlapping tiles so that fixed-input networks also see small faces at a usable scale.
+#include <opencv2/imgproc.hpp>
+
+#include "imaging/anonymize/region_detector.h"
+#include "imaging/dnn_detector.h"
+
+namespace tilsyn::imaging {
+namespace {
+
+bool Anonymizable(const std::string& label) {
+  return label == "face" || label == "plate" || label == "person";
+}
+
+class DnnRegionDetector : public RegionDetector {
+ public:
+  DnnRegionDetector(std::unique_ptr<DnnDetector> d, int tile) : d_(std::move(d)), tile_(tile) {
+    id_ = d_->version();
+  }
+  const std::string& id() const override { return id_; }
+
+  Result<std::vector<RegionCandidate>> Detect(const FrameView& f) override {
+    std::vector<RegionCandidate> out;
+    TILSYN_RETURN_IF_ERROR(Run(f.bgr, cv::Point(0, 0), out));
+    const int side = std::max(f.bgr.cols, f.bgr.rows);
+    if (tile_ > 0 && side > tile_ * 3 / 2) {
+      const int stride = tile_ * 3 / 4;
+      for (int y = 0; y < f.bgr.rows; y += stride) {
+        for (int x = 0; x < f.bgr.cols; x += stride) {
+          const cv::Rect r = cv::Rect(x, y, tile_, tile_) & cv::Rect(0, 0, f.bgr.cols, f.bgr.rows);
+          if (r.width < tile_ / 2 || r.height < tile_ / 2) continue;
+          TILSYN_RETURN_IF_ERROR(Run(f.bgr(r), r.tl(), out));
+        }
+      }
+    }
+    return out;
+  }
+
+ private:
+  Status Run(const cv::Mat& img, cv::Point offset, std::vector<RegionCandidate>& out) {
+    TILSYN_ASSIGN_OR_RETURN(auto dets, d_->Detect(img));
+    for (const tasks::Detection& d : dets) {
+      if (!Anonymizable(d.label)) continue;
+      out.push_back({d.label, cv::Rect(d.box.x + offset.x, d.box.y + offset.y, d.box.w, d.box.h),
+                     d.score});
+    }
+    return Status::Ok();
+  }
+
+  std::unique_ptr<DnnDetector> d_;
+  int tile_;
+  std::string id_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RegionDetector>> NewDnnRegionDetector(const ModelSpec& spec, int tile) {
+  TILSYN_ASSIGN_OR_RETURN(auto d, DnnDetector::Create(spec));
+  return std::unique_ptr<RegionDetector>(new DnnRegionDetector(std::move(d), tile));
+}
+
+}  // namespace tilsyn::imaging

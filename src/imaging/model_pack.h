@@ -1,0 +1,62 @@
+// ModelPack: a folder of detector models described by manifest.json (docs/model-pack.md) —
+// file, format, decoder, input geometry, labels, label map, thresholds, licence. Parsing only:
+// running a model is the job of the detector that uses the spec (imaging/dnn_detector.h).
+// Immutable after loading; thread-safe to share.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/json_util.h"
+#include "core/result.h"
+
+namespace tilsyn::imaging {
+
+struct ModelInput {
+  int width = 320, height = 320;
+  double scale = 1.0 / 255.0;
+  std::vector<double> mean = {0, 0, 0};
+  bool swap_rb = true;    // BGR (OpenCV) -> RGB
+  bool letterbox = false; // keep aspect ratio, pad
+};
+
+struct ModelSpec {
+  std::string name;
+  std::string file;       // absolute path (resolved against the pack folder)
+  std::string config;     // absolute path or ""
+  std::string format;     // onnx | darknet | caffe | yunet | dlib-mmod
+  std::string decoder;    // yolo | yolo-noobj | ssd | ultraface | fastestdet | blazeface | yunet
+  ModelInput input;
+  std::vector<std::string> labels;                // output order
+  std::map<std::string, std::string> label_map;   // raw -> mapped ("" drops the class)
+  std::map<std::string, double> thresholds;       // mapped label -> min score
+  double default_threshold = 0.5;
+  double nms_iou = 0.45;
+  std::vector<std::string> purpose;               // anonymization, recognition
+  std::string licence;
+  std::string card;                               // absolute path of the model card, or ""
+
+  // The label after mapping ("" = dropped).
+  std::string MapLabel(const std::string& raw) const;
+  double ThresholdFor(const std::string& mapped) const;
+  bool HasPurpose(const std::string& p) const;
+};
+
+struct ModelPack {
+  std::string name;
+  std::string dir;
+  std::vector<ModelSpec> models;
+};
+
+// Reads `<dir>/manifest.json`. NotFound when missing; InvalidArgument naming the field
+// (e.g. "models[1].decoder") for a bad entry or a model file that does not exist.
+// `dir` may also name a manifest file; model paths are then relative to its folder.
+Result<ModelPack> LoadModelPack(const std::string& dir);
+
+// Reads the manifest at `manifest_path` and resolves model paths against `dir`: for a read-only
+// folder of models whose manifest lives elsewhere (docs/dev-model-pack.manifest.json describes
+// ../shared/models). Same errors as LoadModelPack.
+Result<ModelPack> LoadModelPackManifest(const std::string& manifest_path, const std::string& dir);
+
+}  // namespace tilsyn::imaging

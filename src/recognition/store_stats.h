@@ -1,0 +1,13 @@
+// The router's statistics read from the store: ServiceStatsSummary (calls, good-enough runs,
+// errors, timeouts, latency, and inspector feedback on the runs whose result was used).
+// Thread-safe as the store is.
+#pragma once
+
+#include "recognition/router.h"
+#include "store/store.h"
+
+namespace tilsyn::recognition {
+
+StatsSource StoreStatsSource(store::Store* store);
+
+}  // namespace tilsyn::recognition

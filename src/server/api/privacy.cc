@@ -1,0 +1,139 @@
+// The DPO's side of the API (docs/privacy.md): reading an observation's image for a stated
+// purpose (audited as image.view or image.export, invariant 5), the audit trail and its
+// verification, and the processing record.
+#include "core/time_format.h"
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+#include "server/api/audit_util.h"
+#include "server/privacy_cli.h"
+#include "store/audit_chain.h"
+
+namespace tilsyn::server {
+namespace {
+
+const std::vector<store::Role> kDpoAdmin = {store::Role::kAdmin, store::Role::kDpo};
+
+Result<net::HttpResponse> GetImage(const ApiContext& ctx, const ApiRequest& req) {
+  const std::string& id = req.Param("id");
+  std::optional<std::string> purpose = QueryString(req.http, "purpose");
+  if (!purpose || purpose->size() < 3) {
+    return Status::InvalidArgument("state why you open this image (at least 3 characters)",
+                                   "purpose");
+  }
+  if (purpose->size() > 500) return Status::InvalidArgument("at most 500 characters", "purpose");
+  std::optional<std::string> disposition = QueryString(req.http, "disposition");
+  if (disposition && *disposition != "inline" && *disposition != "attachment") {
+    return Status::InvalidArgument("must be inline or attachment", "disposition");
+  }
+  const bool is_export = disposition && *disposition == "attachment";
+
+  Result<store::Observation> obs = ctx.store->GetObservation(id);
+  if (!obs.ok()) {
+    if (obs.status().code() == Code::kNotFound) return Status::NotFound("no observation " + id, "id");
+    return obs.status();
+  }
+  if (obs->blob_key.empty()) return Status::NotFound("the image was deleted", "id");
+  TILSYN_ASSIGN_OR_RETURN(std::string jpeg, ctx.blobs->Get(obs->blob_key));
+  // Audit first: no record, no image.
+  TILSYN_RETURN_IF_ERROR(ctx.store
+                             ->AppendAudit(RequestAudit(ctx, req,
+                                                        is_export ? "image.export" : "image.view",
+                                                        "image", id, *purpose,
+                                                        {{"task_id", obs->task_id},
+                                                         {"blob_key", obs->blob_key}}))
+                             .status());
+  net::HttpResponse r;
+  r.content_type = "image/jpeg";
+  r.body = std::move(jpeg);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  if (is_export) {
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + id + ".jpg\"");
+  }
+  return r;
+}
+
+Result<std::optional<TimeMs>> QueryTime(const ApiRequest& req, const std::string& name) {
+  std::optional<std::string> v = QueryString(req.http, name);
+  if (!v) return std::optional<TimeMs>();
+  Result<TimeMs> t = ParseIso8601(*v);
+  if (!t.ok()) return Status::InvalidArgument("must be an RFC 3339 time", name);
+  return std::optional<TimeMs>(*t);
+}
+
+Result<net::HttpResponse> ListAudit(const ApiContext& ctx, const ApiRequest& req) {
+  store::AuditFilter f;
+  f.action = QueryString(req.http, "action");
+  f.user = QueryString(req.http, "user");
+  f.object_id = QueryString(req.http, "object_id");
+  TILSYN_ASSIGN_OR_RETURN(f.from_ms, QueryTime(req, "from"));
+  TILSYN_ASSIGN_OR_RETURN(f.to_ms, QueryTime(req, "to"));
+  TILSYN_ASSIGN_OR_RETURN(f.after_seq, QueryInt(req.http, "after_seq", 0, 0, INT64_MAX));
+  TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));
+  f.limit = static_cast<int>(limit);
+  TILSYN_ASSIGN_OR_RETURN(auto events, ctx.store->ListAudit(f));
+  Json out = Json::array();
+  for (const auto& e : events) out.push_back(store::AuditEventToJson(e));
+  return Ok(Json{{"events", out}});
+}
+
+Result<net::HttpResponse> VerifyAudit(const ApiContext& ctx, const ApiRequest&) {
+  TILSYN_ASSIGN_OR_RETURN(auto events, ctx.store->ListAudit({}));
+  return Ok(store::AuditVerificationToJson(store::VerifyAuditChain(events)));
+}
+
+Result<net::HttpResponse> GetProcessingRecord(const ApiContext& ctx, const ApiRequest&) {
+  TILSYN_ASSIGN_OR_RETURN(auto rec, ctx.store->ProcessingRecord());
+  return Ok(ProcessingRecordToJson(rec));
+}
+
+}  // namespace
+
+void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx) {
+  router.Add({"GET",
+              "/api/v1/observations/{id}/image",
+              {store::Role::kAdmin, store::Role::kInspector, store::Role::kDpo},
+              "The observation's (anonymized) image as JPEG; `purpose` is required and the view "
+              "is audited (image.view, or image.export with disposition=attachment)",
+              "privacy",
+              {"purpose", "disposition"},
+              "",
+              "",
+              "",
+              200},
+             [ctx](const ApiRequest& r) { return GetImage(ctx, r); });
+  router.Add({"GET",
+              "/api/v1/audit",
+              kDpoAdmin,
+              "The audit trail in seq order",
+              "privacy",
+              {"action", "user", "object_id", "from", "to", "after_seq", "limit"},
+              "",
+              "",
+              "",
+              200},
+             [ctx](const ApiRequest& r) { return ListAudit(ctx, r); });
+  router.Add({"POST",
+              "/api/v1/audit/verify",
+              kDpoAdmin,
+              "Verify the audit trail's hash chain",
+              "privacy",
+              {},
+              "",
+              "",
+              "",
+              200},
+             [ctx](const ApiRequest& r) { return VerifyAudit(ctx, r); });
+  router.Add({"GET",
+              "/api/v1/processing-record",
+              kDpoAdmin,
+              "The processing record per purpose (task kind)",
+              "privacy",
+              {},
+              "",
+              "",
+              "",
+              200},
+             [ctx](const ApiRequest& r) { return GetProcessingRecord(ctx, r); });
+}
+
+}  // namespace tilsyn::server

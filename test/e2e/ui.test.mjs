@@ -1,0 +1,290 @@
+// The web UI in a real browser, against a real server and vehicle agent: log in, the editor's
+// validation at the field (nothing saved), draw a polygon task and activate it, a simulated
+// drive, the finding appears, review it (image view audited when the server audits), feedback
+// moves the service stats, the other pages render, and Danish. Any console error fails.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { requirements, runAgent, startBrowser, startServer, writeDrive } from './harness.mjs';
+
+// GET with the path sent exactly as given.
+function rawStatus(base, path) {
+  const u = new URL(base);
+  return new Promise((res, rej) => {
+    const req = request({ host: u.hostname, port: u.port, path, method: 'GET' }, (r) => {
+      r.resume();
+      res(r.statusCode);
+    });
+    req.on('error', rej);
+    req.end();
+  });
+}
+
+const PERSON = '/usr/share/darknet/data/person.jpg';
+
+describe('web UI end to end', { timeout: 110_000 }, () => {
+  let server;
+  let browser;
+  let page;
+  let taskId;
+  let assessmentId;
+  let scratch;
+
+  before(async () => {
+    const missing = requirements();
+    assert.deepEqual(missing, [], `missing: ${missing.join(', ')} (run scripts/e2e.sh)`);
+    scratch = mkdtempSync(join(tmpdir(), 'tilsyn-e2e-drive-'));
+    server = await startServer();
+    browser = await startBrowser(server.url);
+    page = browser.page;
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  function assertNoConsoleErrors() {
+    const errs = browser.errors.splice(0);
+    assert.deepEqual(errs, [], "console errors");
+    assert.deepEqual(browser.offsite, [], 'requests that left the test server');
+  }
+
+  it('serves the UI and refuses directory traversal', async () => {
+    const index = await fetch(`${server.url}/`);
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type'), /text\/html/);
+    // Raw requests: fetch() would normalise the dots away before sending.
+    for (const p of ['/assets/..%2F..%2Findex.html', '/assets/..', '/assets/../../package.json', '/assets/%2e%2e%2fvite.config.js', '/../package.json', '/assets/.%2e/.%2e/package.json']) {
+      assert.equal(await rawStatus(server.url, p), 404, p);
+    }
+  });
+
+  it('logs in with a token and shows the role-aware navigation', async () => {
+    await page.goto('/');
+    await page.getByLabel('Access token').waitFor();
+    // The collector itself works (a check that cannot fail would prove nothing).
+    await page.evaluate(() => console.error('e2e probe'));
+    await page.waitForTimeout(50);
+    assert.deepEqual(browser.errors.splice(0).map((e) => e.replace(/ @ .*/, '')), ['console: e2e probe']);
+    await browser.shot('01-login');
+    await page.getByLabel('Access token').fill(server.token);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('#main h1').count(), 1, 'the page is rendered once');
+    const nav = await page.locator('#nav').innerText();
+    for (const item of ['Tasks', 'Live map', 'Findings', 'Services', 'Coverage', 'Privacy']) assert.ok(nav.includes(item), item);
+    assert.match(await page.locator('#who').innerText(), /e2e-admin · administrator/);
+    assertNoConsoleErrors();
+  });
+
+  // Draws a polygon by clicking corners (pixel offsets from the map centre) and the first again.
+  async function drawPolygon(corners) {
+    await page.getByRole('button', { name: 'Draw polygon' }).click();
+    const box = await page.locator('#editor-map').boundingBox();
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    for (const [dx, dy] of corners) await page.mouse.click(cx + dx, cy + dy);
+    await page.mouse.click(cx + corners[0][0], cy + corners[0][1]);
+    await page.getByText('Area drawn. Save to keep it.').waitFor();
+  }
+
+  async function saveExpectingError(field, message) {
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const err = page.locator(`[data-field="${field}"] > .field-error.server`);
+    await err.waitFor();
+    assert.match(await err.innerText(), message);
+    return err;
+  }
+
+  it('shows the server\'s validation errors at the field and saves nothing', async () => {
+    browser.allowFailing([/\/api\/v1\/tasks$/]);
+    await page.getByRole('link', { name: 'New task' }).click();
+    await page.getByLabel('Title', { exact: true }).fill('Closed excavation must stay empty');
+    await page.getByLabel('Unit', { exact: true }).fill('TMF');
+    await page.getByLabel('Kind').selectOption('absence');
+
+    // Self-intersecting polygon (a bow tie).
+    await drawPolygon([[-60, -60], [60, 60], [60, -60], [-60, 60]]);
+    const e1 = await saveExpectingError('area', /intersects itself/);
+    assert.equal(await page.getByLabel('Area (GeoJSON)').getAttribute('aria-invalid'), 'true');
+    await browser.shot('02-editor-error-self-intersection');
+    assert.ok(await e1.isVisible());
+
+    // A proper square, then no targets at all.
+    await drawPolygon([[-60, -60], [60, -60], [60, 60], [-60, 60]]);
+    await page.getByRole('button', { name: 'Remove target' }).click();
+    await saveExpectingError('targets', /at least one target/);
+    await browser.shot('03-editor-error-targets');
+
+    // Targets back; validity ending before it starts.
+    await page.getByRole('button', { name: 'Add target' }).click();
+    await page.getByLabel('Label', { exact: true }).fill('person');
+    const from = await page.getByLabel('Valid from').inputValue();
+    const d = new Date(from);
+    d.setDate(d.getDate() - 2);
+    const pad = (n) => String(n).padStart(2, '0');
+    await page.getByLabel('Valid until').fill(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`);
+    await saveExpectingError('schedule.valid_to', /valid_to must be after valid_from/);
+    assert.equal(await page.getByLabel('Valid until').getAttribute('aria-invalid'), 'true');
+    await browser.shot('04-editor-error-end-before-start');
+
+    const tasks = await server.api('GET', '/api/v1/tasks');
+    assert.equal(tasks.tasks.length, 0, 'nothing may be saved');
+    browser.allowFailing([]);
+    assertNoConsoleErrors();
+  });
+
+  it('saves the drawn polygon task and activates it', async () => {
+    const to = new Date(Date.now() + 7 * 86400e3);
+    const pad = (n) => String(n).padStart(2, '0');
+    await page.getByLabel('Valid until').fill(`${to.getFullYear()}-${pad(to.getMonth() + 1)}-${pad(to.getDate())}T12:00`);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('#task-status').filter({ hasText: 'draft' }).waitFor();
+    taskId = page.url().split('#/tasks/')[1];
+    assert.ok(taskId);
+    const saved = await server.api('GET', `/api/v1/tasks/${taskId}`);
+    assert.equal(saved.area.type, 'Polygon');
+    assert.equal(saved.kind, 'absence');
+    assert.deepEqual(saved.targets.map((x) => x.label), ['person']);
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.locator('#task-status').filter({ hasText: 'active' }).waitFor();
+    await browser.shot('05-editor-saved-active');
+    await page.getByRole('link', { name: 'Tasks', exact: true }).click();
+    await page.locator(`tr[data-task-id="${taskId}"]`).waitFor();
+    await browser.shot('06-task-list');
+    // The status filter narrows the list.
+    await page.getByLabel('Status').selectOption('paused');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No tasks match.').waitFor();
+    await page.getByLabel('Status').selectOption('active');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator(`tr[data-task-id="${taskId}"]`).waitFor();
+    assertNoConsoleErrors();
+  });
+
+  it('a simulated drive produces a finding that appears in the list', async () => {
+    await page.getByRole('link', { name: 'Findings' }).click();
+    await page.getByText('Nothing yet.').waitFor();
+    const task = await server.api('GET', `/api/v1/tasks/${taskId}`);
+    const ring = task.area.coordinates[0].slice(0, -1);
+    const centre = [ring.reduce((s, p) => s + p[1], 0) / ring.length, ring.reduce((s, p) => s + p[0], 0) / ring.length];
+    const vehicle = await server.api('POST', '/api/v1/vehicles', { name: 'e2e-sweeper', kind: 'sweeper', lane: 'roadway' });
+    const { token } = await server.api('POST', `/api/v1/vehicles/${vehicle.id}/token`, {});
+    const drive = writeDrive(scratch, centre, PERSON);
+    await runAgent(server.url, token, drive, join(scratch, 'agent'));
+    const row = page.locator('tr[data-assessment-id]').first();
+    await row.waitFor({ timeout: 30000 });
+    assessmentId = await row.getAttribute('data-assessment-id');
+    assert.match(await row.innerText(), /finding/);
+    await browser.shot('07-findings-list');
+    assertNoConsoleErrors();
+  });
+
+  it('opens the finding with its evidence, runs and assessment; the view is audited', async () => {
+    await page.locator(`tr[data-assessment-id="${assessmentId}"] a`).click();
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+    await page.locator('#evidence svg.boxes').waitFor();
+    assert.ok((await page.locator('#evidence rect.det').count()) >= 1, 'detection boxes drawn');
+    assert.ok((await page.locator('#runs tbody tr').count()) >= 1, 'recognition runs listed');
+    assert.match(await page.locator('#assessment').innerText(), /finding/);
+    const audited = await page.locator('#finding-audit').innerText();
+    const auditRoute = (await fetch(`${server.url}/api/v1/openapi.json`).then((r) => r.json())).paths['/api/v1/audit'];
+    if (auditRoute) {
+      assert.ok((await page.locator('#evidence svg.boxes image').count()) === 1, 'the anonymized image is shown');
+      const entry = page.locator('#finding-audit .audit-entry').filter({ hasText: 'image.view' });
+      assert.ok((await entry.count()) >= 1, `view audited: ${audited}`);
+      assert.match(await entry.first().innerText(), /e2e-admin/);
+      assert.match(await entry.first().innerText(), /finding review/);
+    } else {
+      assert.match(audited, /Not available/);
+    }
+    await browser.shot('08-finding-review');
+    assertNoConsoleErrors();
+  });
+
+  it('feedback is recorded and changes the service stats', async () => {
+    const before = (await server.api('GET', '/api/v1/stats/services')).services;
+    const correctBefore = before.reduce((s, x) => s + x.feedback_correct, 0);
+    await page.getByLabel('correct', { exact: true }).check();
+    await page.getByLabel('4', { exact: true }).check();
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+    await page.locator('#feedback-current').filter({ hasText: 'correct' }).waitFor();
+    assert.match(await page.locator('#feedback-current').innerText(), /satisfaction 4\/5/);
+    await page.getByRole('link', { name: 'Services' }).click();
+    await page.locator('#service-stats').waitFor();
+    const cells = await page.locator('#service-stats td[data-col="feedback_correct"]').allInnerTexts();
+    const correctAfter = cells.reduce((s, x) => s + Number(x), 0);
+    assert.equal(correctAfter, correctBefore + 1, 'one more judged-correct answer');
+    assert.ok((await page.locator('#service-stats td[data-col="precision"]').allInnerTexts()).includes('100 %'));
+    assert.ok(await page.locator('#chart-precision').isVisible());
+    await browser.shot('09-services');
+    assertNoConsoleErrors();
+  });
+
+  it('renders the live map, coverage and privacy pages', async () => {
+    await page.getByRole('link', { name: 'Live map' }).click();
+    await page.locator('#live-map path.leaflet-interactive').first().waitFor();
+    await page.locator('#vehicle-list').filter({ hasText: 'e2e-sweeper' }).waitFor();
+    assert.equal(await page.locator('#live-map .leaflet-tile').count(), 0, 'no tiles when tile_url is empty');
+    await browser.shot('10-live-map');
+    await page.getByRole('link', { name: 'Coverage' }).click();
+    await page.getByRole('heading', { name: 'Coverage per task' }).waitFor();
+    await browser.shot('11-coverage');
+    await page.getByRole('link', { name: 'Privacy' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.locator('#retention-queue').filter({ hasText: 'Closed excavation' }).waitFor();
+    const verify = page.getByRole('button', { name: 'Verify the audit chain' });
+    if (await verify.count()) {
+      await verify.click();
+      await page.locator('#verify-result').filter({ hasText: /intact/ }).waitFor();
+    }
+    await browser.shot('12-privacy');
+    assertNoConsoleErrors();
+  });
+
+  it('switches to Danish', async () => {
+    await page.getByRole('link', { name: 'Findings' }).click();
+    await page.getByRole('button', { name: 'Skift sprog til dansk' }).click();
+    await page.getByRole('heading', { name: 'Fund', exact: true }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'da');
+    const nav = await page.locator('#nav').innerText();
+    for (const item of ['Opgaver', 'Live-kort', 'Fund', 'Tjenester', 'Dækning', 'Databeskyttelse']) assert.ok(nav.includes(item), item);
+    await browser.shot('13-findings-da');
+    await page.getByRole('link', { name: 'Opgaver' }).click();
+    await page.getByRole('heading', { name: 'Opgaver' }).waitFor();
+    await page.locator(`tr[data-task-id="${taskId}"]`).filter({ hasText: 'aktiv' }).waitFor();
+    await browser.shot('14-tasks-da');
+    await page.locator(`tr[data-task-id="${taskId}"] a`).click();
+    await page.getByRole('heading', { name: 'Opgave', exact: true }).waitFor();
+    await page.getByLabel('Titel').waitFor();
+    await browser.shot('15-editor-da');
+    assertNoConsoleErrors();
+  });
+
+  it('a data protection officer sees the privacy pages, not the inspector tools', async () => {
+    const dpo = server.createToken('dpo', 'dora');
+    await page.getByRole('button', { name: 'Log ud' }).click();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByLabel('Access token').fill(dpo);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Privacy', exact: true }).waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('#main h1').count(), 1, 'the page is rendered once');
+    const nav = await page.locator('#nav').innerText();
+    for (const item of ['Tasks', 'Findings', 'Services', 'Privacy']) assert.ok(nav.includes(item), item);
+    for (const item of ['Live map', 'Coverage']) assert.ok(!nav.includes(item), item);
+    assert.match(await page.locator('#who').innerText(), /dora · data protection officer/);
+    await browser.shot('16-privacy-dpo');
+    await page.getByRole('link', { name: 'Tasks' }).click();
+    await page.locator(`tr[data-task-id="${taskId}"]`).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'New task' }).count(), 0, 'no editing for the DPO');
+    assert.equal(await page.getByRole('button', { name: /Pause/ }).count(), 0);
+    assertNoConsoleErrors();
+  });
+});

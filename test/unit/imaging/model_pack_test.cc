@@ -1,0 +1,113 @@
+#include "imaging/model_pack.h"
+
+#include <gtest/gtest.h>
+
+#include "core/file_util.h"
+#include "fakes/test_paths.h"
+
+namespace tilsyn::imaging {
+namespace {
+
+class ModelPackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(WriteFileAtomic(dir_.Sub("m.onnx"), "x").ok());
+    ASSERT_TRUE(WriteFileAtomic(dir_.Sub("m.cfg"), "x").ok());
+    ASSERT_TRUE(WriteFileAtomic(dir_.Sub("names.txt"), "person\ncar\r\n\nbus\n").ok());
+  }
+  void Manifest(const std::string& text) {
+    ASSERT_TRUE(WriteFileAtomic(dir_.Sub("manifest.json"), text).ok());
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(ModelPackTest, ParsesEveryDocumentedField) {
+  Manifest(R"({"name": "p", "models": [{
+      "name": "street", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+      "input": {"width": 640, "height": 384, "scale": 0.5, "mean": [1, 2, 3],
+                "swap_rb": false, "letterbox": true},
+      "labels_file": "names.txt", "label_map": {"car": "vehicle", "bus": ""},
+      "thresholds": {"vehicle": 0.4}, "default_threshold": 0.6, "nms_iou": 0.5,
+      "purpose": ["anonymization"], "licence": "MIT", "card": "names.txt"}]})");
+  auto pack = LoadModelPack(dir_.path());
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  EXPECT_EQ(pack->name, "p");
+  ASSERT_EQ(pack->models.size(), 1u);
+  const ModelSpec& s = pack->models[0];
+  EXPECT_EQ(s.file, dir_.Sub("m.onnx"));
+  EXPECT_EQ(s.input.width, 640);
+  EXPECT_EQ(s.input.height, 384);
+  EXPECT_DOUBLE_EQ(s.input.scale, 0.5);
+  EXPECT_EQ(s.input.mean, (std::vector<double>{1, 2, 3}));
+  EXPECT_FALSE(s.input.swap_rb);
+  EXPECT_TRUE(s.input.letterbox);
+  EXPECT_EQ(s.labels, (std::vector<std::string>{"person", "car", "bus"}));
+  EXPECT_EQ(s.MapLabel("car"), "vehicle");
+  EXPECT_EQ(s.MapLabel("bus"), "");
+  EXPECT_EQ(s.MapLabel("person"), "person");
+  EXPECT_DOUBLE_EQ(s.ThresholdFor("vehicle"), 0.4);
+  EXPECT_DOUBLE_EQ(s.ThresholdFor("person"), 0.6);
+  EXPECT_DOUBLE_EQ(s.nms_iou, 0.5);
+  EXPECT_TRUE(s.HasPurpose("anonymization"));
+  EXPECT_FALSE(s.HasPurpose("recognition"));
+  EXPECT_EQ(s.licence, "MIT");
+  EXPECT_EQ(s.card, dir_.Sub("names.txt"));
+}
+
+TEST_F(ModelPackTest, MissingManifestIsNotFound) {
+  auto pack = LoadModelPack(dir_.path());
+  EXPECT_EQ(pack.status().code(), Code::kNotFound);
+  EXPECT_EQ(LoadModelPack(dir_.Sub("nope")).status().code(), Code::kNotFound);
+}
+
+TEST_F(ModelPackTest, BadDecoderIsNamed) {
+  Manifest(R"({"models": [
+      {"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo", "labels": ["x"]},
+      {"name": "b", "file": "m.onnx", "format": "onnx", "decoder": "magic", "labels": ["x"]}]})");
+  auto pack = LoadModelPack(dir_.path());
+  ASSERT_FALSE(pack.ok());
+  EXPECT_EQ(pack.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(pack.status().field(), "models[1].decoder");
+}
+
+TEST_F(ModelPackTest, MissingModelFileIsNamed) {
+  Manifest(R"({"models": [{"name": "a", "file": "gone.onnx", "format": "onnx",
+                            "decoder": "ssd", "labels": ["x"]}]})");
+  auto pack = LoadModelPack(dir_.path());
+  EXPECT_EQ(pack.status().field(), "models[0].file");
+}
+
+TEST_F(ModelPackTest, DarknetNeedsConfigAndThresholdsAreBounded) {
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "darknet",
+                            "decoder": "yolo", "labels": ["x"]}]})");
+  EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].config");
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+                            "labels": ["x"], "thresholds": {"x": 1.5}}]})");
+  EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].thresholds.x");
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo"}]})");
+  EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].labels");
+}
+
+TEST_F(ModelPackTest, ManifestElsewhereResolvesAgainstTheGivenFolder) {
+  testing::TempDir other;
+  ASSERT_TRUE(WriteFileAtomic(other.Sub("dev.json"),
+                              R"({"models": [{"name": "a", "file": "m.onnx", "format": "yunet",
+                                              "labels": ["face"]}]})")
+                  .ok());
+  auto pack = LoadModelPackManifest(other.Sub("dev.json"), dir_.path());
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  EXPECT_EQ(pack->models[0].file, dir_.Sub("m.onnx"));
+  EXPECT_EQ(pack->models[0].decoder, "yunet");  // defaulted from the format
+}
+
+TEST(DevModelPack, ShippedManifestDescribesTheSharedModels) {
+  const std::string shared = testing::SharedDir();
+  if (shared.empty()) GTEST_SKIP() << "../shared absent";
+  auto pack = LoadModelPackManifest(testing::SourceDir() + "/docs/dev-model-pack.manifest.json",
+                                    shared + "/models");
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  EXPECT_GE(pack->models.size(), 4u);
+}
+
+}  // namespace
+}  // namespace tilsyn::imaging

@@ -1,0 +1,124 @@
+// The "change" recognizer: alignment of a new view onto the reference, then change regions.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "recognition/builtin/change_detector.h"
+#include "recognition/registry.h"
+#include "tasks/rules.h"
+
+namespace tilsyn::recognition {
+namespace {
+
+const char kBuilding[] = "/usr/share/doc/opencv-doc/examples/data/building.jpg";
+const char kPatch[] = "/usr/share/darknet/data/dog.jpg";
+const char kGraf1[] = "/usr/share/doc/opencv-doc/examples/data/graf1.png";
+const char kGraf3[] = "/usr/share/doc/opencv-doc/examples/data/graf3.png";
+
+RecognizeRequest ChangeRequest(const cv::Mat& reference) {
+  RecognizeRequest r;
+  r.targets = {{"change", 0.5}};
+  r.reference = reference;
+  return r;
+}
+
+// The reference seen from a slightly different pose: rotation, scale, perspective, brightness.
+cv::Mat NewView(const cv::Mat& ref) {
+  const cv::Point2f src[4] = {{0, 0}, {float(ref.cols), 0}, {float(ref.cols), float(ref.rows)}, {0, float(ref.rows)}};
+  const cv::Point2f dst[4] = {{25, 18}, {ref.cols - 10.f, 5}, {ref.cols - 30.f, ref.rows - 12.f}, {8, ref.rows - 25.f}};
+  cv::Mat h = cv::getPerspectiveTransform(src, dst), out;
+  cv::warpPerspective(ref, out, h, ref.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  out.convertTo(out, -1, 1.1, 8);  // a sunnier day
+  return out;
+}
+
+class ChangeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kBuilding) || !std::filesystem::exists(kPatch)) {
+      GTEST_SKIP() << "opencv-doc or darknet data missing";
+    }
+    reference_ = cv::imread(kBuilding, cv::IMREAD_COLOR);
+    Registry reg;
+    RegisterBuiltins(reg);
+    auto c = reg.Create("change", "change", Json::object());
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    change_ = std::move(*c);
+  }
+  cv::Mat reference_;
+  std::unique_ptr<Recognizer> change_;
+};
+
+TEST_F(ChangeTest, SameSceneFromAnotherPoseShowsNoChange) {
+  auto r = change_->Recognize(NewView(reference_), ChangeRequest(reference_));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->good_enough);
+  double confident = 0;
+  for (const auto& d : r->detections)
+    if (d.score >= 0.5) confident += d.area_fraction;
+  EXPECT_LT(confident, 0.01);
+}
+
+TEST_F(ChangeTest, FindsAnObjectPastedIntoTheNewView) {
+  cv::Mat after = NewView(reference_);
+  const cv::Mat dog = cv::imread(kPatch, cv::IMREAD_COLOR)(cv::Rect(133, 218, 177, 322));
+  cv::Mat dog_small;
+  cv::resize(dog, dog_small, cv::Size(120, 200));
+  const cv::Rect where(500, 300, 120, 200);  // a dumped object in front of the building
+  dog_small.copyTo(after(where));
+  auto r = change_->Recognize(after, ChangeRequest(reference_));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->detections.empty());
+  const auto& top = r->detections.front();
+  EXPECT_EQ(top.label, "change");
+  EXPECT_GE(top.score, 0.5);
+  const cv::Rect box(top.box.x, top.box.y, top.box.w, top.box.h);
+  EXPECT_GT((box & where).area(), 0.5 * where.area()) << box;
+  EXPECT_LT(box.area(), 2.0 * where.area()) << box;
+  // Nothing confident away from the pasted object.
+  for (const auto& d : r->detections) {
+    const cv::Rect b(d.box.x, d.box.y, d.box.w, d.box.h);
+    if ((b & where).area() == 0) EXPECT_LT(d.score, 0.5) << b;
+  }
+  // before_after rule: the pasted 24000 px are about 5% of the view.
+  tasks::Task task;
+  task.kind = tasks::TaskKind::kBeforeAfter;
+  task.targets = {{"change", 0.5}};
+  task.rule.change_threshold = 0.02;
+  auto a = tasks::Assess(task, r->detections, r->good_enough);
+  EXPECT_EQ(a.outcome, tasks::Outcome::kFinding) << a.reason;
+  EXPECT_GT(*a.changed_fraction, 0.03);
+  EXPECT_LT(*a.changed_fraction, 0.09);
+}
+
+TEST_F(ChangeTest, GraffitiWallFromTwoViewpointsAlignsWithLittleChange) {
+  if (!std::filesystem::exists(kGraf1)) GTEST_SKIP() << "graf images missing";
+  const cv::Mat g1 = cv::imread(kGraf1, cv::IMREAD_COLOR), g3 = cv::imread(kGraf3, cv::IMREAD_COLOR);
+  const ChangeResult c = DetectChange(g1, g3, ChangeOptions{});
+  ASSERT_TRUE(c.aligned);
+  EXPECT_GT(c.inliers, 30);
+  EXPECT_LT(c.changed_fraction, 0.05);
+  EXPECT_EQ(c.mask.size(), g3.size());
+}
+
+TEST_F(ChangeTest, WithoutAReferenceOrAlignmentTheResultIsNotGoodEnough) {
+  auto none = change_->Recognize(reference_, ChangeRequest(cv::Mat()));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->good_enough);
+  const cv::Mat flat(480, 640, CV_8UC3, cv::Scalar(90, 90, 90));  // no features to match
+  auto unaligned = change_->Recognize(reference_, ChangeRequest(flat));
+  ASSERT_TRUE(unaligned.ok());
+  EXPECT_FALSE(unaligned->good_enough);
+  EXPECT_TRUE(unaligned->detections.empty());
+}
+
+TEST(ChangeSettings, NameTheBadField) {
+  auto r = NewChangeRecognizer("c", Json{{"diff_threshold", 0}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().field(), "settings.diff_threshold");
+}
+
+}  // namespace
+}  // namespace tilsyn::recognition

@@ -1,0 +1,142 @@
+// The privacy API: image views for a purpose (audited), the audit trail and its verification,
+// task changes and feedback in the audit trail, and the processing record.
+#include <gtest/gtest.h>
+
+#include "api_fixture.h"
+#include "fakes/fake_world.h"
+#include "store/audit_chain.h"
+
+namespace tilsyn::server::testing {
+namespace {
+
+class PrivacyApiTest : public ApiTest {
+ protected:
+  // An observation of a fresh active task with image bytes in the blob store.
+  store::Observation ObservationWithImage() {
+    tasks::Task t = ::tilsyn::testing::ActiveTask(kNow);
+    ::tilsyn::testing::CreateTaskWithJob(store_.get(), t);
+    store::Observation o = ::tilsyn::testing::InsertObservation(store_.get(), t, "v1", kNow);
+    EXPECT_TRUE(blobs_->Put(o.blob_key, kImage).ok());
+    return o;
+  }
+  std::vector<store::AuditEvent> Audit(const std::string& action) {
+    store::AuditFilter f;
+    f.action = action;
+    return store_->ListAudit(f).value();
+  }
+  const std::string kImage = std::string("\xFF\xD8\xFF\xE0", 4) + "anonymized pixels\xFF\xD9";
+};
+
+TEST_F(PrivacyApiTest, PrivacyInvariant5_ImageViewNeedsAPurposeAndIsAudited) {
+  store::Observation o = ObservationWithImage();
+  const std::string path = "/api/v1/observations/" + o.id + "/image";
+  Reply missing = Call("GET", path, inspector_);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.ErrorField(), "purpose");
+  EXPECT_TRUE(store_->ListAudit({})->empty()) << "a refused view must not be recorded as a view";
+
+  Reply ok = Call("GET", path + "?purpose=complaint%20from%20citizen%20%2317", inspector_);
+  ASSERT_EQ(ok.status, 200) << ok.raw.body;
+  EXPECT_EQ(ok.raw.content_type, "image/jpeg");
+  EXPECT_EQ(ok.raw.body, kImage);
+
+  auto views = Audit("image.view");
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views[0].user, "ivan");
+  EXPECT_EQ(views[0].role, "inspector");
+  EXPECT_EQ(views[0].object_id, o.id);
+  EXPECT_EQ(views[0].purpose, "complaint from citizen #17");
+  EXPECT_EQ(views[0].at, kNow);
+}
+
+TEST_F(PrivacyApiTest, PrivacyInvariant5_ImageExportIsAuditedAsExport) {
+  store::Observation o = ObservationWithImage();
+  Reply r = Call("GET",
+                 "/api/v1/observations/" + o.id + "/image?purpose=case%20file&disposition=attachment",
+                 dpo_);
+  ASSERT_EQ(r.status, 200);
+  bool attachment = false;
+  for (const auto& [k, v] : r.raw.headers) attachment |= k == "Content-Disposition";
+  EXPECT_TRUE(attachment);
+  auto exports = Audit("image.export");
+  ASSERT_EQ(exports.size(), 1u);
+  EXPECT_EQ(exports[0].user, "dora");
+  EXPECT_EQ(exports[0].role, "dpo");
+}
+
+TEST_F(PrivacyApiTest, ImageRouteChecksRolesInputAndDeletedImages) {
+  store::Observation o = ObservationWithImage();
+  const std::string path = "/api/v1/observations/" + o.id + "/image?purpose=check";
+  auto [vid, vtoken] = CreateVehicleWithToken();
+  EXPECT_EQ(Call("GET", path, vtoken).status, 403);
+  EXPECT_EQ(Call("GET", path, "").status, 401);
+  EXPECT_EQ(Call("GET", path + "&disposition=bogus", admin_).ErrorField(), "disposition");
+  EXPECT_EQ(Call("GET", "/api/v1/observations/nope/image?purpose=check", admin_).status, 404);
+  ASSERT_TRUE(store_->MarkBlobDeleted(o.blob_key, kNow, "retention").ok());
+  Reply gone = Call("GET", path, admin_);
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_TRUE(Audit("image.view").empty());
+}
+
+TEST_F(PrivacyApiTest, TaskChangesAreInTheAuditTrail) {
+  std::string id = CreateActiveTask();
+  Json edited = ValidTaskJson();
+  edited["retention"]["legal_hold"] = true;
+  ASSERT_EQ(Call("PUT", "/api/v1/tasks/" + id, inspector_, edited).status, 200);
+  ASSERT_EQ(Call("POST", "/api/v1/tasks/" + id + "/pause", inspector_, "").status, 200);
+  ASSERT_EQ(Call("POST", "/api/v1/tasks/" + id + "/cancel", admin_, "").status, 200);
+  auto all = store_->ListAudit({}).value();
+  std::vector<std::string> actions;
+  for (const auto& e : all) actions.push_back(e.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"task.create", "task.activate", "task.update",
+                                               "task.pause", "task.cancel"}));
+  EXPECT_EQ(all[2].details["legal_hold"], true);
+  EXPECT_EQ(all[4].user, "alice");
+  EXPECT_EQ(all[4].details["from"], "paused");
+  // A refused change is not recorded.
+  EXPECT_EQ(Call("POST", "/api/v1/tasks/" + id + "/activate", inspector_, "").status, 412);
+  EXPECT_EQ(store_->ListAudit({})->size(), 5u);
+}
+
+TEST_F(PrivacyApiTest, AuditListIsForDpoAndAdminWithFilters) {
+  store::Observation o = ObservationWithImage();
+  ASSERT_EQ(Call("GET", "/api/v1/observations/" + o.id + "/image?purpose=look", inspector_).status,
+            200);
+  CreateTask();
+  EXPECT_EQ(Call("GET", "/api/v1/audit", inspector_).status, 403);
+  Reply all = Call("GET", "/api/v1/audit", dpo_);
+  ASSERT_EQ(all.status, 200);
+  ASSERT_EQ(all.json["events"].size(), 2u);
+  EXPECT_EQ(all.json["events"][0]["seq"], 1);
+  EXPECT_EQ(all.json["events"][0]["prev_hash"], store::kAuditGenesisHash);
+  Reply views = Call("GET", "/api/v1/audit?action=image.view", admin_);
+  ASSERT_EQ(views.json["events"].size(), 1u);
+  EXPECT_EQ(views.json["events"][0]["object_id"], o.id);
+  EXPECT_EQ(Call("GET", "/api/v1/audit?from=yesterday", dpo_).ErrorField(), "from");
+  EXPECT_EQ(Call("GET", "/api/v1/audit?limit=0", dpo_).ErrorField(), "limit");
+}
+
+TEST_F(PrivacyApiTest, AuditVerifyReportsAnIntactChain) {
+  CreateTask();
+  CreateTask();
+  EXPECT_EQ(Call("POST", "/api/v1/audit/verify", inspector_, "").status, 403);
+  Reply v = Call("POST", "/api/v1/audit/verify", dpo_, "");
+  ASSERT_EQ(v.status, 200);
+  EXPECT_EQ(v.json["ok"], true);
+  EXPECT_EQ(v.json["checked"], 2);
+}
+
+TEST_F(PrivacyApiTest, ProcessingRecordIsForDpoAndAdmin) {
+  ObservationWithImage();
+  EXPECT_EQ(Call("GET", "/api/v1/processing-record", inspector_).status, 403);
+  Reply r = Call("GET", "/api/v1/processing-record", dpo_);
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  ASSERT_EQ(r.json["purposes"].size(), 1u);
+  EXPECT_EQ(r.json["purposes"][0]["purpose"], "presence");
+  EXPECT_EQ(r.json["purposes"][0]["observations"], 1);
+  EXPECT_EQ(r.json["purposes"][0]["images"]["kept"], 1);
+  EXPECT_DOUBLE_EQ(r.json["purposes"][0]["retention"]["max_days"].get<double>(), 30.0);
+}
+
+}  // namespace
+}  // namespace tilsyn::server::testing

@@ -1,0 +1,98 @@
+// Leaflet maps for the editor and the live view. Base tiles come from the server's tile_url
+// (OpenStreetMap by default); when it is empty no tile layer is added at all, so an offline
+// map shows a plain background and never requests a tile. Areas (Point+radius, Polygon,
+// LineString+buffer) are drawn as Leaflet layers.
+import L from './leaflet_global.js';
+import '@geoman-io/leaflet-geoman-free';
+import { loadUiConfig } from './api.js';
+
+export const COPENHAGEN = [55.6761, 12.5683];
+
+export async function createMap(container, { center = COPENHAGEN, zoom = 15 } = {}) {
+  const cfg = await loadUiConfig();
+  // No zoom/fade animations: a view may be left (and its map removed) at any moment, and
+  // removing a map mid-animation throws inside Leaflet.
+  const map = L.map(container, { center, zoom, zoomControl: true, keyboard: true, zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false });
+  if (cfg.tile_url) {
+    L.tileLayer(cfg.tile_url, {
+      maxZoom: 19,
+      attribution: '&copy; OpenStreetMap contributors',
+    }).addTo(map);
+  } else {
+    container.classList.add('no-tiles');
+    map.attributionControl.setPrefix(false);
+  }
+  return map;
+}
+
+// Metres per degree of longitude at a latitude.
+function mPerDegLon(lat) {
+  return 111320 * Math.cos((lat * Math.PI) / 180);
+}
+
+// A polygon approximating a corridor of `buffer` metres around a polyline (for display only).
+function corridorOutline(latlngs, buffer) {
+  const left = [];
+  const right = [];
+  for (let i = 0; i < latlngs.length; i++) {
+    const a = latlngs[Math.max(0, i - 1)];
+    const b = latlngs[Math.min(latlngs.length - 1, i + 1)];
+    const kx = mPerDegLon(latlngs[i][0]);
+    const dx = (b[1] - a[1]) * kx;
+    const dy = (b[0] - a[0]) * 111320;
+    const len = Math.hypot(dx, dy) || 1;
+    const nx = (-dy / len) * buffer;
+    const ny = (dx / len) * buffer;
+    left.push([latlngs[i][0] + ny / 111320, latlngs[i][1] + nx / kx]);
+    right.push([latlngs[i][0] - ny / 111320, latlngs[i][1] - nx / kx]);
+  }
+  return left.concat(right.reverse());
+}
+
+// A Leaflet layer for a task area (GeoJSON geometry as in docs/api.md), or null.
+export function areaLayer(area, style = {}) {
+  if (!area || !area.type) return null;
+  const s = { weight: 2, ...style };
+  try {
+    if (area.type === 'Point') {
+      const [lon, lat] = area.coordinates;
+      return L.circle([lat, lon], { radius: area.radius_m || 10, ...s });
+    }
+    if (area.type === 'Polygon') {
+      return L.polygon(
+        area.coordinates.map((ring) => ring.map(([lon, lat]) => [lat, lon])),
+        s,
+      );
+    }
+    if (area.type === 'LineString') {
+      const ll = area.coordinates.map(([lon, lat]) => [lat, lon]);
+      return L.featureGroup([
+        L.polygon(corridorOutline(ll, area.buffer_m || 10), { ...s, weight: 1, dashArray: '4 4' }),
+        L.polyline(ll, s),
+      ]);
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+// Removes a map safely when its view is left.
+export function disposeMap(map) {
+  try {
+    map.stop();
+    map.off();
+    map.remove();
+  } catch {
+    /* already gone */
+  }
+}
+
+export const STATUS_COLOURS = {
+  draft: '#7a7a7a',
+  active: '#1b7f3b',
+  paused: '#c77700',
+  completed: '#2b5fa8',
+  cancelled: '#a32020',
+};
+export { L };

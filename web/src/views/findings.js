@@ -1,0 +1,305 @@
+// Findings: the list of assessments (findings by default, refreshed while open) and the review
+// page of one: the anonymized image with detection boxes, the recognition runs with fallbacks,
+// the assessment, action runs, and the inspector's feedback (verdict + satisfaction 1–5).
+import { ApiError, get, getBlobUrl, has, post } from '../api.js';
+import { clear, field, fmtTime, h, svg, uid } from '../dom.js';
+import { t } from '../i18n.js';
+
+const OUTCOMES = ['finding', 'inconclusive', 'ok'];
+
+export async function renderFindings(main, _params, ctx) {
+  const outcome = h('select', { id: 'filter-outcome' }, h('option', { value: '' }, t('common.all')), OUTCOMES.map((o) => h('option', { value: o, selected: o === 'finding' ? true : null }, t(`outcome.${o}`))));
+  const taskSel = h('select', { id: 'filter-task' }, h('option', { value: '' }, t('common.all')));
+  const list = h('div', { id: 'findings-list', 'aria-live': 'polite' });
+  const filters = h('form', { class: 'filters', 'aria-label': t('findings.filters') }, field('outcome', t('findings.outcome'), outcome), field('task_id', t('findings.task'), taskSel));
+  main.append(h('h1', {}, t('findings.title')), filters, list);
+  let titles = {};
+  try {
+    const tasks = (await get('/api/v1/tasks?limit=1000')).tasks;
+    titles = Object.fromEntries(tasks.map((x) => [x.id, x.title]));
+    for (const x of tasks) taskSel.append(h('option', { value: x.id }, x.title));
+  } catch {
+    /* titles are a nicety */
+  }
+  let lastKey = '';
+  async function load() {
+    const p = new URLSearchParams({ limit: '200' });
+    if (outcome.value) p.set('outcome', outcome.value);
+    if (taskSel.value) p.set('task_id', taskSel.value);
+    let items;
+    try {
+      items = (await get(`/api/v1/assessments?${p}`)).assessments;
+    } catch (e) {
+      clear(list).append(h('p', { class: 'error', role: 'alert' }, e.message));
+      return;
+    }
+    const key = JSON.stringify(items.map((a) => [a.id, a.feedback && a.feedback.verdict]));
+    if (key === lastKey) return;
+    lastKey = key;
+    clear(list);
+    if (!items.length) {
+      list.append(h('p', { class: 'empty' }, t('findings.none')));
+      return;
+    }
+    items.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    list.append(
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ['findings.when', 'findings.task', 'findings.outcome', 'findings.reason', 'findings.feedback'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h(
+          'tbody',
+          {},
+          items.map((a) =>
+            h(
+              'tr',
+              { 'data-assessment-id': a.id },
+              h('td', {}, ctx.canEdit ? h('a', { href: `#/findings/${a.id}` }, fmtTime(a.created_at)) : fmtTime(a.created_at)),
+              h('td', {}, titles[a.task_id] || a.task_id),
+              h('td', {}, h('span', { class: `badge outcome-${a.outcome}` }, t(`outcome.${a.outcome}`))),
+              h('td', {}, a.reason),
+              h('td', {}, a.feedback ? t(`verdict.${a.feedback.verdict}`) : '—'),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  for (const el of [outcome, taskSel]) el.addEventListener('change', load);
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    load();
+  });
+  await load();
+  const timer = setInterval(load, 2000);
+  return () => clearInterval(timer);
+}
+
+// "vehicle: face 1 (3 detectors) · server: nothing found (3 detectors)".
+function anonymizationText(an) {
+  if (!an || typeof an !== 'object') return '—';
+  const part = (name, x) => {
+    if (!x || typeof x !== 'object') return null;
+    const counts = Object.entries(x.counts || {}).filter(([, n]) => n > 0);
+    const what = counts.length ? counts.map(([k, n]) => `${k} ${n}`).join(', ') : t('finding.anon_none');
+    return `${t(`finding.anon_${name}`)}: ${what} (${(x.detectors || []).length} ${t('finding.anon_detectors')})`;
+  };
+  const parts = [part('vehicle', an.vehicle), part('server', an.server)].filter(Boolean);
+  return parts.length ? parts.join(' · ') : part('vehicle', an) || '—';
+}
+
+// All detections of all runs, each with the run's service.
+function detectionsOf(runs) {
+  const out = [];
+  for (const r of runs) for (const d of r.detections || []) out.push({ ...d, service: r.service });
+  return out;
+}
+
+function evidenceFigure(src, width, height, detections, caption) {
+  const fig = h('figure', { class: 'evidence', id: 'evidence' });
+  const overlay = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'boxes', role: 'img', 'aria-label': t('finding.boxes_label') });
+  if (src) {
+    overlay.append(svg('image', { href: src, x: 0, y: 0, width, height }));
+  } else {
+    overlay.append(svg('rect', { x: 0, y: 0, width, height, class: 'placeholder' }), svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', class: 'placeholder-text', text: t('finding.no_image') }));
+  }
+  for (const d of detections) {
+    const b = d.box || {};
+    overlay.append(
+      svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, class: 'det' }),
+      svg('text', { x: b.x + 2, y: Math.max(12, b.y - 4), class: 'det-label', text: `${d.label} ${Math.round((d.score || 0) * 100)}%` }),
+    );
+  }
+  fig.append(overlay, h('figcaption', {}, caption));
+  return fig;
+}
+
+async function loadImage(url) {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error('image'));
+    img.src = url;
+  });
+}
+
+export async function renderFinding(main, params, ctx) {
+  const id = params[0];
+  let a;
+  try {
+    a = await get(`/api/v1/assessments/${id}`);
+  } catch (e) {
+    main.append(h('p', { class: 'error', role: 'alert' }, e.message));
+    return null;
+  }
+  const [obs, task] = await Promise.all([get(`/api/v1/observations/${a.observation_id}`).catch(() => null), get(`/api/v1/tasks/${a.task_id}`).catch(() => null)]);
+  const detections = detectionsOf(a.runs || []);
+
+  // Evidence image (the audit engineer's endpoint) or a placeholder with the boxes.
+  const evidence = h('div', { class: 'evidence-wrap' });
+  let blobUrl = null;
+  const imageRoute = has('GET', '/api/v1/observations/{id}/image');
+  let imageNote = '';
+  if (imageRoute && obs && obs.has_image) {
+    try {
+      blobUrl = await getBlobUrl(`/api/v1/observations/${a.observation_id}/image?purpose=${encodeURIComponent('finding review')}`);
+      const img = await loadImage(blobUrl);
+      evidence.append(evidenceFigure(blobUrl, img.naturalWidth, img.naturalHeight, detections, t('finding.anonymized')));
+    } catch (e) {
+      imageNote = e instanceof ApiError ? e.message : t('finding.image_failed');
+    }
+  } else {
+    imageNote = !imageRoute ? t('finding.image_unavailable') : t('finding.image_deleted');
+  }
+  if (!evidence.firstChild) {
+    let w = 640;
+    let hgt = 480;
+    for (const d of detections) {
+      w = Math.max(w, d.box.x + d.box.w);
+      hgt = Math.max(hgt, d.box.y + d.box.h);
+    }
+    evidence.append(evidenceFigure(null, w, hgt, detections, imageNote));
+  }
+
+  const runsTable = h(
+    'table',
+    { id: 'runs' },
+    h('caption', {}, t('finding.runs')),
+    h('thead', {}, h('tr', {}, ['finding.order', 'finding.service', 'finding.label', 'finding.role', 'finding.ms', 'finding.good_enough', 'finding.detections', 'finding.error'].map((k) => h('th', { scope: 'col' }, t(k))))),
+    h(
+      'tbody',
+      {},
+      (a.runs || []).map((r) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, String(r.position + 1)),
+          h('td', {}, r.service),
+          h('td', {}, r.label),
+          h('td', {}, r.position > 0 ? h('span', { class: 'badge fallback' }, t('finding.fallback')) : t('finding.primary')),
+          h('td', {}, String(r.ms)),
+          h('td', {}, r.good_enough ? t('common.yes') : t('common.no')),
+          h('td', {}, String((r.detections || []).length)),
+          h('td', {}, r.error || '—'),
+        ),
+      ),
+    ),
+  );
+
+  const counts = a.counts && typeof a.counts === 'object' ? Object.entries(a.counts) : [];
+  const assessment = h(
+    'dl',
+    { class: 'facts', id: 'assessment' },
+    h('dt', {}, t('findings.outcome')),
+    h('dd', {}, h('span', { class: `badge outcome-${a.outcome}` }, t(`outcome.${a.outcome}`))),
+    h('dt', {}, t('findings.reason')),
+    h('dd', {}, a.reason),
+    h('dt', {}, t('finding.counts')),
+    h('dd', {}, counts.length ? counts.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ') : '—'),
+    h('dt', {}, t('findings.task')),
+    h('dd', {}, task ? h('a', { href: `#/tasks/${task.id}` }, task.title) : a.task_id),
+    h('dt', {}, t('finding.captured')),
+    h('dd', {}, obs ? `${fmtTime(obs.captured_at)} · ${obs.lat.toFixed(5)}, ${obs.lon.toFixed(5)}` : '—'),
+    h('dt', {}, t('finding.anonymization')),
+    h('dd', {}, anonymizationText(obs && obs.anonymization)),
+  );
+
+  const actions = h(
+    'ul',
+    { class: 'plain', id: 'action-runs' },
+    (a.actions || []).map((r) => h('li', {}, `${t(`action.${r.type}`)} → ${r.target || '—'}: `, h('span', { class: `badge action-${r.status}` }, r.status), ` (${r.attempts})`)),
+  );
+
+  main.append(
+    h('div', { class: 'title-row' }, h('h1', {}, t('finding.title')), h('a', { href: '#/findings', class: 'button secondary' }, t('common.back'))),
+    h('div', { class: 'finding-layout' }, h('section', { class: 'card', 'aria-label': t('finding.evidence') }, evidence), h('section', { class: 'card' }, h('h2', {}, t('finding.assessment')), assessment, h('h3', {}, t('finding.actions')), actions, feedbackForm(a, ctx))),
+    h('section', { class: 'card' }, runsTable),
+    await auditSection(a.observation_id, ctx.role),
+  );
+  return () => {
+    if (blobUrl) URL.revokeObjectURL(blobUrl);
+  };
+}
+
+// Who looked at this observation's image (the audit trail), when that endpoint exists.
+async function auditSection(observationId, role) {
+  const sec = h('section', { class: 'card', id: 'finding-audit' }, h('h2', {}, t('finding.audit')));
+  if (!has('GET', '/api/v1/audit')) {
+    sec.append(h('p', { class: 'unavailable' }, t('common.not_available')));
+    return sec;
+  }
+  // The trail itself is for administrators and the DPO; inspectors are told that views count.
+  if (role !== 'admin' && role !== 'dpo') {
+    sec.append(h('p', { class: 'hint' }, t('finding.audit_dpo_only')));
+    return sec;
+  }
+  try {
+    const res = await get(`/api/v1/audit?object_id=${encodeURIComponent(observationId)}&limit=1000`);
+    const events = firstArray(res).filter((e) => !e.object_id || e.object_id === observationId);
+    if (!events.length) {
+      sec.append(h('p', { class: 'empty' }, t('finding.audit_none')));
+    } else {
+      sec.append(h('ul', { class: 'plain' }, events.map((e) => h('li', { class: 'audit-entry' }, `${fmtTime(e.at)} · ${e.user} (${e.role}) · ${e.action}${e.purpose ? ` · ${e.purpose}` : ''}`))));
+    }
+  } catch (e) {
+    sec.append(h('p', { class: 'error' }, e.message));
+  }
+  return sec;
+}
+
+export function firstArray(obj) {
+  if (Array.isArray(obj)) return obj;
+  if (obj && typeof obj === 'object') for (const v of Object.values(obj)) if (Array.isArray(v)) return v;
+  return [];
+}
+
+function feedbackForm(a, ctx) {
+  const wrap = h('section', { id: 'feedback', 'aria-labelledby': 'fb-title' }, h('h3', { id: 'fb-title' }, t('feedback.title')));
+  const current = h('p', { id: 'feedback-current', 'aria-live': 'polite' });
+  const showCurrent = (fb) => {
+    current.textContent = fb ? `${t('feedback.current')}: ${t(`verdict.${fb.verdict}`)}${fb.corrected_label ? ` (${fb.corrected_label})` : ''}${fb.satisfaction ? ` · ${t('feedback.satisfaction')} ${fb.satisfaction}/5` : ''}` : t('feedback.none');
+  };
+  showCurrent(a.feedback);
+  wrap.append(current);
+  if (!ctx.canEdit) return wrap;
+  const name = uid('verdict');
+  const verdicts = ['correct', 'wrong', 'corrected'].map((v) => {
+    const r = h('input', { type: 'radio', name, value: v, id: uid(`v-${v}`), checked: a.feedback && a.feedback.verdict === v });
+    return h('label', { class: 'check', for: r.id }, r, t(`verdict.${v}`));
+  });
+  const label = h('input', { type: 'text', maxlength: 64, value: (a.feedback && a.feedback.corrected_label) || '' });
+  const sname = uid('sat');
+  const sats = [1, 2, 3, 4, 5].map((n) => {
+    const r = h('input', { type: 'radio', name: sname, value: n, id: uid(`s${n}`), checked: a.feedback && a.feedback.satisfaction === n });
+    return h('label', { class: 'check', for: r.id }, r, String(n));
+  });
+  const err = h('p', { class: 'field-error', role: 'alert', hidden: true, id: 'feedback-error' });
+  const form = h(
+    'form',
+    { class: 'feedback' },
+    h('fieldset', { 'data-field': 'verdict' }, h('legend', {}, t('feedback.verdict')), verdicts),
+    field('corrected_label', t('feedback.corrected_label'), label),
+    h('fieldset', { 'data-field': 'satisfaction' }, h('legend', {}, t('feedback.satisfaction_q')), h('div', { class: 'inline' }, sats)),
+    err,
+    h('button', { type: 'submit', id: 'send-feedback' }, t('feedback.send')),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.hidden = true;
+    const v = form.querySelector(`input[name="${name}"]:checked`);
+    const s = form.querySelector(`input[name="${sname}"]:checked`);
+    const body = { verdict: v ? v.value : '' };
+    if (label.value.trim()) body.corrected_label = label.value.trim();
+    if (s) body.satisfaction = Number(s.value);
+    try {
+      const saved = await post(`/api/v1/assessments/${a.id}/feedback`, body);
+      showCurrent(saved.feedback);
+      ctx.toast(t('feedback.saved'));
+    } catch (e) {
+      err.textContent = e.field ? `${e.field}: ${e.message}` : e.message;
+      err.hidden = false;
+    }
+  });
+  wrap.append(form);
+  return wrap;
+}

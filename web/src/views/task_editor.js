@@ -1,0 +1,439 @@
+// Task editor: area drawn on the map (point + radius, polygon, corridor) or typed as GeoJSON,
+// targets and thresholds, schedule (validity, weekly windows), rule, actions per outcome and
+// retention. Validation is the server's: an error {"field": "schedule.valid_to"} is shown at
+// the control whose data-field is the longest prefix of that path, and nothing is saved.
+import { get, post, put } from '../api.js';
+import { clear, field, fmtTime, h, uid } from '../dom.js';
+import { t } from '../i18n.js';
+import { COPENHAGEN, L, STATUS_COLOURS, areaLayer, createMap, disposeMap } from '../map.js';
+
+const OUTCOMES = ['ok', 'finding', 'inconclusive'];
+const LABELS = ['person', 'car', 'bicycle', 'truck', 'bus', 'dog', 'face', 'license_plate'];
+
+function isoToLocal(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+function localToIso(v) {
+  if (!v) return '';
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? v : d.toISOString().replace('.000Z', 'Z');
+}
+
+function defaults() {
+  const now = Date.now();
+  return {
+    title: '',
+    unit: '',
+    kind: 'presence',
+    data_class: 'internal',
+    targets: [{ label: 'person', min_confidence: 0.6 }],
+    area: null,
+    schedule: {
+      valid_from: new Date(now - 3600e3).toISOString(),
+      valid_to: new Date(now + 30 * 86400e3).toISOString(),
+      time_zone: 'Europe/Copenhagen',
+      min_interval_s: 60,
+      windows: [],
+    },
+    rule: { min_count: 0, min_box_height_px: 0 },
+    actions: [{ type: 'log', on: ['ok', 'finding', 'inconclusive'] }],
+    retention: { evidence_days: 30, keep_non_findings: false, legal_hold: false },
+  };
+}
+
+const num = (attrs = {}) => h('input', { type: 'number', ...attrs });
+const optNum = (v) => (v === '' || v === null || v === undefined ? undefined : Number(v));
+
+export async function renderTaskEditor(main, params, ctx) {
+  const id = params[0];
+  let task = defaults();
+  if (id) {
+    try {
+      task = await get(`/api/v1/tasks/${id}`);
+    } catch (e) {
+      main.append(h('p', { class: 'error', role: 'alert' }, e.message));
+      return null;
+    }
+  }
+  const readOnly = !ctx.canEdit || ['cancelled', 'completed'].includes(task.status);
+  let area = task.area;
+
+  // ---- general
+  const title = h('input', { type: 'text', value: task.title, required: true, maxlength: 200 });
+  const unit = h('input', { type: 'text', value: task.unit || '' });
+  const kind = h(
+    'select',
+    {},
+    ['presence', 'absence', 'count'].map((k) => h('option', { value: k, selected: task.kind === k ? true : null }, t(`kind.${k}`))),
+  );
+  const dataClass = h(
+    'select',
+    {},
+    ['local', 'internal', 'external'].map((k) =>
+      h('option', { value: k, selected: (task.data_class || 'internal') === k ? true : null }, t(`data_class.${k}`)),
+    ),
+  );
+
+  // ---- area
+  const mapEl = h('div', { class: 'map editor-map', id: 'editor-map', role: 'application', 'aria-label': t('editor.map_label') });
+  const areaText = h('textarea', { rows: 4, spellcheck: 'false', class: 'mono' });
+  const radius = num({ min: 1, step: 1, value: area && area.type === 'Point' ? area.radius_m : 30 });
+  const buffer = num({ min: 1, step: 1, value: area && area.type === 'LineString' ? area.buffer_m : 15 });
+  const heading = num({ min: 0, max: 360, step: 1, value: task.heading_deg ?? '' });
+  const headingTol = num({ min: 1, max: 180, step: 1, value: task.heading_tolerance_deg ?? '' });
+  const maxSpeed = num({ min: 1, step: 1, value: task.max_speed_kmh ?? '' });
+  const drawStatus = h('p', { class: 'hint', 'aria-live': 'polite', id: 'draw-status' });
+
+  // ---- targets
+  const targetList = h('div', { class: 'rows', 'data-field': 'targets', id: 'targets' });
+  const datalistId = uid('labels');
+  const datalist = h('datalist', { id: datalistId }, LABELS.map((l) => h('option', { value: l })));
+  function addTarget(tg = { label: '', min_confidence: 0.6 }) {
+    const i = targetList.children.length;
+    const label = h('input', { type: 'text', value: tg.label, list: datalistId });
+    const conf = num({ min: 0.01, max: 1, step: 0.01, value: tg.min_confidence ?? 0.6 });
+    const row = h(
+      'fieldset',
+      { class: 'row target' },
+      h('legend', { class: 'sr-only' }, `${t('editor.target')} ${i + 1}`),
+      field(`targets[${i}].label`, t('editor.label'), label),
+      field(`targets[${i}].min_confidence`, t('editor.min_confidence'), conf),
+      readOnly
+        ? null
+        : h('button', { type: 'button', class: 'small secondary', onclick: () => { row.remove(); renumber(targetList, 'targets'); } }, t('editor.remove_target')),
+    );
+    row._read = () => ({ label: label.value.trim(), min_confidence: Number(conf.value) });
+    targetList.append(row);
+  }
+  (task.targets || []).forEach((tg) => addTarget(tg));
+
+  // ---- schedule
+  const sch = task.schedule || {};
+  const validFrom = h('input', { type: 'datetime-local', value: isoToLocal(sch.valid_from) });
+  const validTo = h('input', { type: 'datetime-local', value: isoToLocal(sch.valid_to) });
+  const tz = h('input', { type: 'text', value: sch.time_zone || 'Europe/Copenhagen' });
+  const minInterval = num({ min: 0, step: 1, value: sch.min_interval_s ?? 0 });
+  const windowList = h('div', { class: 'rows', 'data-field': 'schedule.windows', id: 'windows' });
+  function addWindow(w = { weekday: 0, start: '07:00', end: '18:00' }) {
+    const i = windowList.children.length;
+    const day = h('select', {}, [0, 1, 2, 3, 4, 5, 6].map((d) => h('option', { value: d, selected: Number(w.weekday) === d ? true : null }, t(`weekday.${d}`))));
+    const start = h('input', { type: 'time', value: w.start });
+    const end = h('input', { type: 'time', value: w.end });
+    const row = h(
+      'fieldset',
+      { class: 'row window' },
+      h('legend', { class: 'sr-only' }, `${t('editor.window')} ${i + 1}`),
+      field(`schedule.windows[${i}].weekday`, t('editor.weekday'), day),
+      field(`schedule.windows[${i}].start`, t('editor.start'), start),
+      field(`schedule.windows[${i}].end`, t('editor.end'), end),
+      readOnly ? null : h('button', { type: 'button', class: 'small secondary', onclick: () => { row.remove(); renumber(windowList, 'schedule.windows'); } }, t('editor.remove_window')),
+    );
+    row._read = () => ({ weekday: Number(day.value), start: start.value, end: end.value });
+    windowList.append(row);
+  }
+  (sch.windows || []).forEach((w) => addWindow(w));
+
+  // ---- rule
+  const rule = task.rule || {};
+  const minCount = num({ min: 0, step: 1, value: rule.min_count ?? 0 });
+  const maxCount = num({ min: 0, step: 1, value: rule.max_count ?? '' });
+  const minBox = num({ min: 0, max: 10000, step: 1, value: rule.min_box_height_px ?? 0 });
+
+  // ---- actions
+  const actionList = h('div', { class: 'rows', 'data-field': 'actions', id: 'actions' });
+  function addAction(a = { type: 'log', on: ['finding'] }) {
+    const i = actionList.children.length;
+    const type = h('select', {}, ['log', 'webhook'].map((k) => h('option', { value: k, selected: a.type === k ? true : null }, t(`action.${k}`))));
+    const url = h('input', { type: 'url', value: a.url || '', placeholder: 'https://…' });
+    const secret = h('input', { type: 'password', value: '', autocomplete: 'off', placeholder: a.type === 'webhook' && a.url ? t('editor.secret_kept') : '' });
+    const boxes = OUTCOMES.map((o) => {
+      const cb = h('input', { type: 'checkbox', id: uid('on'), checked: (a.on || []).includes(o) });
+      cb.dataset.outcome = o;
+      return cb;
+    });
+    const webhookFields = h(
+      'div',
+      { class: 'inline' },
+      field(`actions[${i}].url`, t('editor.url'), url),
+      field(`actions[${i}].secret`, t('editor.secret'), secret),
+    );
+    const sync = () => {
+      webhookFields.hidden = type.value !== 'webhook';
+    };
+    type.addEventListener('change', sync);
+    sync();
+    const row = h(
+      'fieldset',
+      { class: 'row action' },
+      h('legend', { class: 'sr-only' }, `${t('editor.action')} ${i + 1}`),
+      field(`actions[${i}].type`, t('editor.action_type'), type),
+      h(
+        'fieldset',
+        { class: 'outcomes', 'data-field': `actions[${i}].on` },
+        h('legend', {}, t('editor.on_outcomes')),
+        boxes.map((cb) => h('label', { class: 'check', for: cb.id }, cb, t(`outcome.${cb.dataset.outcome}`))),
+      ),
+      webhookFields,
+      readOnly ? null : h('button', { type: 'button', class: 'small secondary', onclick: () => { row.remove(); renumber(actionList, 'actions'); } }, t('editor.remove_action')),
+    );
+    row._read = () => {
+      const out = { type: type.value, on: boxes.filter((b) => b.checked).map((b) => b.dataset.outcome) };
+      if (type.value === 'webhook') {
+        out.url = url.value.trim();
+        if (secret.value) out.secret = secret.value;
+      }
+      return out;
+    };
+    actionList.append(row);
+  }
+  (task.actions || []).forEach((a) => addAction(a));
+
+  // ---- retention
+  const ret = task.retention || {};
+  const evidenceDays = num({ min: 1, max: 3650, step: 1, value: ret.evidence_days ?? 30 });
+  const keepNon = h('input', { type: 'checkbox', checked: !!ret.keep_non_findings });
+  const legalHold = h('input', { type: 'checkbox', checked: !!ret.legal_hold });
+
+  const formError = h('div', { class: 'form-error', role: 'alert', id: 'form-error', hidden: true });
+  const saveBtn = h('button', { type: 'submit', id: 'save-task' }, t('editor.save'));
+  const activateBtn =
+    id && ctx.canEdit && ['draft', 'paused'].includes(task.status)
+      ? h('button', { type: 'button', id: 'activate-task', class: 'secondary' }, t('tasks.activate'))
+      : null;
+
+  const section = (key, ...kids) => h('section', { class: 'card', 'aria-labelledby': `sec-${key}` }, h('h2', { id: `sec-${key}` }, t(`editor.sec_${key}`)), ...kids);
+  const drawBtn = (mode, key) => h('button', { type: 'button', class: 'small', 'data-draw': mode, onclick: () => startDraw(mode) }, t(key));
+
+  const form = h(
+    'form',
+    { class: 'editor', novalidate: true, 'aria-labelledby': 'editor-title' },
+    h(
+      'div',
+      { class: 'title-row' },
+      h('h1', { id: 'editor-title' }, id ? t('editor.edit_title') : t('editor.new_title')),
+      id ? h('span', { class: `badge status-${task.status}`, id: 'task-status' }, t(`status.${task.status}`)) : null,
+    ),
+    formError,
+    section(
+      'general',
+      h('div', { class: 'grid' }, field('title', t('editor.title'), title), field('unit', t('tasks.unit'), unit), field('kind', t('tasks.kind'), kind), field('data_class', t('editor.data_class'), dataClass)),
+    ),
+    section(
+      'area',
+      readOnly
+        ? null
+        : h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': t('editor.draw_tools') }, drawBtn('Circle', 'editor.draw_point'), drawBtn('Polygon', 'editor.draw_polygon'), drawBtn('Line', 'editor.draw_corridor')),
+      drawStatus,
+      mapEl,
+      h('div', { class: 'grid' }, field('area.radius_m', t('editor.radius'), radius), field('area.buffer_m', t('editor.buffer'), buffer)),
+      field('area', t('editor.area_geojson'), areaText, t('editor.area_hint')),
+      h('div', { class: 'grid' }, field('heading_deg', t('editor.heading'), heading), field('heading_tolerance_deg', t('editor.heading_tol'), headingTol), field('max_speed_kmh', t('editor.max_speed'), maxSpeed)),
+    ),
+    section('targets', datalist, targetList, readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-target', onclick: () => addTarget() }, t('editor.add_target'))),
+    section(
+      'schedule',
+      h('div', { class: 'grid' }, field('schedule.valid_from', t('editor.valid_from'), validFrom), field('schedule.valid_to', t('editor.valid_to'), validTo), field('schedule.time_zone', t('editor.time_zone'), tz), field('schedule.min_interval_s', t('editor.min_interval'), minInterval)),
+      h('h3', {}, t('editor.windows')),
+      h('p', { class: 'hint' }, t('editor.windows_hint')),
+      windowList,
+      readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-window', onclick: () => addWindow() }, t('editor.add_window')),
+    ),
+    section('rule', h('div', { class: 'grid' }, field('rule.min_count', t('editor.min_count'), minCount), field('rule.max_count', t('editor.max_count'), maxCount), field('rule.min_box_height_px', t('editor.min_box'), minBox))),
+    section('actions', actionList, readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-action', onclick: () => addAction() }, t('editor.add_action'))),
+    section(
+      'retention',
+      h(
+        'div',
+        { class: 'grid' },
+        field('retention.evidence_days', t('editor.evidence_days'), evidenceDays),
+        h('div', { class: 'field check', 'data-field': 'retention.keep_non_findings' }, h('label', {}, keepNon, t('editor.keep_non_findings'))),
+        h('div', { class: 'field check', 'data-field': 'retention.legal_hold' }, h('label', {}, legalHold, t('editor.legal_hold'))),
+      ),
+    ),
+    readOnly ? h('p', { class: 'hint' }, t('editor.read_only')) : h('div', { class: 'buttons' }, saveBtn, activateBtn, h('a', { href: '#/tasks', class: 'button secondary' }, t('common.back'))),
+  );
+  if (readOnly) for (const el of form.querySelectorAll('input, select, textarea')) el.disabled = true;
+  main.append(form);
+
+  // ---- map and drawing
+  const map = await createMap(mapEl, { center: COPENHAGEN, zoom: 16 });
+  let shape = null;
+  function showArea(fit) {
+    if (shape) map.removeLayer(shape);
+    shape = areaLayer(area, { color: STATUS_COLOURS[task.status] || '#2b5fa8' });
+    areaText.value = area ? JSON.stringify(area) : '';
+    if (shape) {
+      shape.addTo(map);
+      if (fit) map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [20, 20] });
+    }
+  }
+  showArea(true);
+  function startDraw(mode) {
+    map.pm.disableDraw();
+    map.pm.enableDraw(mode, { allowSelfIntersection: true, snappable: false, continueDrawing: false });
+    drawStatus.textContent = t(`editor.drawing_${mode}`);
+  }
+  map.on('pm:create', (e) => {
+    const layer = e.layer;
+    if (e.shape === 'Circle') {
+      const c = layer.getLatLng();
+      area = { type: 'Point', coordinates: [round(c.lng), round(c.lat)], radius_m: Math.max(1, Math.round(layer.getRadius())) };
+      radius.value = area.radius_m;
+    } else if (e.shape === 'Polygon') {
+      const ring = layer.getLatLngs()[0].map((p) => [round(p.lng), round(p.lat)]);
+      ring.push(ring[0]);
+      area = { type: 'Polygon', coordinates: [ring] };
+    } else if (e.shape === 'Line') {
+      area = { type: 'LineString', coordinates: layer.getLatLngs().map((p) => [round(p.lng), round(p.lat)]), buffer_m: Number(buffer.value) || 15 };
+    }
+    map.removeLayer(layer);
+    drawStatus.textContent = t('editor.drawn');
+    showArea(false);
+  });
+  const round = (x) => Math.round(x * 1e7) / 1e7;
+  areaText.addEventListener('change', () => {
+    try {
+      area = areaText.value.trim() ? JSON.parse(areaText.value) : null;
+      clearErrors(form);
+      showArea(true);
+    } catch {
+      showErrors(form, formError, { field: 'area', message: t('editor.bad_json') });
+    }
+  });
+  radius.addEventListener('change', () => {
+    if (area && area.type === 'Point') {
+      area = { ...area, radius_m: Number(radius.value) };
+      showArea(false);
+    }
+  });
+  buffer.addEventListener('change', () => {
+    if (area && area.type === 'LineString') {
+      area = { ...area, buffer_m: Number(buffer.value) };
+      showArea(false);
+    }
+  });
+
+  function collect() {
+    const body = {
+      title: title.value.trim(),
+      unit: unit.value.trim(),
+      kind: kind.value,
+      data_class: dataClass.value,
+      targets: [...targetList.children].map((r) => r._read()),
+      schedule: {
+        valid_from: localToIso(validFrom.value),
+        valid_to: localToIso(validTo.value),
+        time_zone: tz.value.trim(),
+        min_interval_s: Number(minInterval.value || 0),
+        windows: [...windowList.children].map((r) => r._read()),
+      },
+      rule: { min_count: Number(minCount.value || 0), min_box_height_px: Number(minBox.value || 0) },
+      actions: [...actionList.children].map((r) => r._read()),
+      retention: { evidence_days: Number(evidenceDays.value), keep_non_findings: keepNon.checked, legal_hold: legalHold.checked },
+    };
+    if (area) body.area = area;
+    if (maxCount.value !== '') body.rule.max_count = Number(maxCount.value);
+    for (const [k, el] of [['heading_deg', heading], ['heading_tolerance_deg', headingTol], ['max_speed_kmh', maxSpeed]]) {
+      const v = optNum(el.value);
+      if (v !== undefined) body[k] = v;
+    }
+    return body;
+  }
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (readOnly) return;
+    clearErrors(form);
+    formError.hidden = true;
+    saveBtn.disabled = true;
+    try {
+      const saved = id ? await put(`/api/v1/tasks/${id}`, collect()) : await post('/api/v1/tasks', collect());
+      ctx.toast(t('editor.saved'));
+      if (id) {
+        location.hash = `#/tasks/${saved.id}`;
+        // Same hash: re-render explicitly.
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      } else {
+        location.hash = `#/tasks/${saved.id}`;
+      }
+    } catch (e) {
+      showErrors(form, formError, e);
+    } finally {
+      saveBtn.disabled = false;
+    }
+  });
+  if (activateBtn) {
+    activateBtn.addEventListener('click', async () => {
+      clearErrors(form);
+      try {
+        await post(`/api/v1/tasks/${id}/activate`);
+        ctx.toast(t('tasks.done_activate'));
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      } catch (e) {
+        showErrors(form, formError, e);
+      }
+    });
+  }
+  if (id) {
+    form.append(h('p', { class: 'hint' }, `${t('editor.revision')} ${task.revision} · ${t('editor.updated')} ${fmtTime(task.updated_at)}`));
+  }
+  return () => disposeMap(map);
+}
+
+// Re-numbers the data-field paths of list rows after one was removed.
+function renumber(list, prefix) {
+  [...list.children].forEach((row, i) => {
+    for (const el of row.querySelectorAll('[data-field]')) {
+      el.dataset.field = el.dataset.field.replace(new RegExp(`^${prefix.replace(/[.[\]]/g, '\\$&')}\\[\\d+\\]`), `${prefix}[${i}]`);
+    }
+  });
+}
+
+function clearErrors(form) {
+  for (const el of form.querySelectorAll('.field-error.server')) el.remove();
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('aria-describedby');
+  }
+  for (const el of form.querySelectorAll('.has-error')) el.classList.remove('has-error');
+}
+
+// The wrapper whose data-field is the longest prefix of `path` at a '.' or '[' boundary.
+function fieldFor(form, path) {
+  let best = null;
+  let bestLen = -1;
+  for (const el of form.querySelectorAll('div.field[data-field], div.rows[data-field], fieldset[data-field]')) {
+    const f = el.dataset.field;
+    const ok = path === f || (path.startsWith(f) && (path[f.length] === '.' || path[f.length] === '['));
+    if (ok && f.length > bestLen) {
+      best = el;
+      bestLen = f.length;
+    }
+  }
+  return best;
+}
+
+function showErrors(form, formError, e) {
+  const path = e.field || '';
+  const wrap = path ? fieldFor(form, path) : null;
+  if (!wrap) {
+    clear(formError).append(h('p', {}, e.message || String(e)));
+    formError.hidden = false;
+    formError.focus?.();
+    return;
+  }
+  const msgId = uid('err');
+  const msg = h('p', { class: 'field-error server', id: msgId, role: 'alert', 'data-error-for': path }, e.message);
+  wrap.classList.add('has-error');
+  wrap.append(msg);
+  const control = wrap.matches('div.field') ? wrap.querySelector('input, select, textarea') : wrap.querySelector('input, select, textarea, button');
+  if (control) {
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', msgId);
+    control.focus({ preventScroll: true });
+  }
+  wrap.scrollIntoView({ block: 'center' });
+}
