@@ -91,8 +91,24 @@ Status Pipeline::Assess(store::Observation& obs) {
   req.targets = task.targets;
   req.data_class = task.data_class;
   req.count_exactly = task.kind == tasks::TaskKind::kCount;
+  // Before/after: compare with the task's reference image, the first one kept. The first
+  // observation becomes that reference itself (an "ok" baseline, kept as documentation).
+  bool baseline = false;
+  if (task.kind == tasks::TaskKind::kBeforeAfter) {
+    TILSYN_ASSIGN_OR_RETURN(std::optional<store::Observation> ref,
+                            store_->ReferenceObservation(task.id, obs.id));
+    if (ref) {
+      TILSYN_ASSIGN_OR_RETURN(std::string ref_bytes, blobs_->Get(ref->blob_key));
+      TILSYN_ASSIGN_OR_RETURN(req.reference, imaging::DecodeJpeg(ref_bytes));
+    } else {
+      baseline = true;
+    }
+  }
   const TimeMs started = clock_->NowMs();
-  TILSYN_ASSIGN_OR_RETURN(recognition::Recognition rec, recognizer_->Recognize(bgr, req));
+  recognition::Recognition rec;
+  if (!baseline) {
+    TILSYN_ASSIGN_OR_RETURN(rec, recognizer_->Recognize(bgr, req));
+  }
   const TimeMs now = clock_->NowMs();
   if (rec.runs.empty() && !rec.service.empty()) {
     // A bare service (no fallback chain) reports no runs; record its one call.
@@ -123,7 +139,11 @@ Status Pipeline::Assess(store::Observation& obs) {
     runs.push_back(std::move(rr));
   }
 
-  const tasks::AssessmentResult result = tasks::Assess(task, rec.detections, rec.good_enough);
+  tasks::AssessmentResult result = tasks::Assess(task, rec.detections, rec.good_enough);
+  if (baseline) {
+    result.outcome = tasks::Outcome::kOk;
+    result.reason = "first image of the site: kept as the before/after reference";
+  }
   store::AssessmentRecord a;
   a.id = NewUuid();
   a.observation_id = obs.id;
@@ -190,8 +210,11 @@ Status Pipeline::ApplyRetention(store::Observation& obs) {
   TILSYN_ASSIGN_OR_RETURN(store::AssessmentRecord a, store_->GetAssessmentForObservation(obs.id));
   const TimeMs now = clock_->NowMs();
   if (!obs.blob_key.empty()) {
+    // Before/after tasks keep their images as documentation (the reference for later passes);
+    // the deadline still applies to them.
     const bool keep = a.outcome == tasks::ToString(tasks::Outcome::kFinding) ||
-                      task.retention.keep_non_findings || task.retention.legal_hold;
+                      task.retention.keep_non_findings || task.retention.legal_hold ||
+                      task.kind == tasks::TaskKind::kBeforeAfter;
     if (keep) {
       TILSYN_RETURN_IF_ERROR(store_->SetBlobDeadline(
           obs.blob_key, now + static_cast<int64_t>(task.retention.evidence_days) * kDayMs));

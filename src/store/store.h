@@ -82,6 +82,10 @@ class Store {
                                                                int limit) = 0;
   // Every state name, with 0 for states without observations.
   virtual Result<std::map<std::string, int64_t>> CountObservationsByState() = 0;
+  // The reference image of a before/after task: its earliest-captured observation, other than
+  // `exclude_id`, that is assessed or done and still has its image. nullopt when there is none.
+  virtual Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
+                                                                  const std::string& exclude_id) = 0;
 
   // ---- recognition, assessment and actions
   // In one transaction: inserts the runs, the assessment and the action runs (action runs whose

@@ -106,6 +106,23 @@ Result<std::vector<Observation>> SqliteStore::ObservationsInState(ObservationSta
   return out;
 }
 
+Result<std::optional<Observation>> SqliteStore::ReferenceObservation(
+    const std::string& task_id, const std::string& exclude_id) {
+  std::optional<Observation> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare(Select(kObservationColumns, "observations",
+                          "WHERE task_id = ? AND id != ? AND blob_key != '' AND state IN "
+                          "('assessed', 'done') ORDER BY captured_ms, id LIMIT 1")));
+    st.Bind(1, task_id).Bind(2, exclude_id);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) out = ReadObservation(st);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<std::map<std::string, int64_t>> SqliteStore::CountObservationsByState() {
   std::map<std::string, int64_t> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {

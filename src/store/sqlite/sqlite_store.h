@@ -39,6 +39,8 @@ class SqliteStore : public Store {
   Result<Observation> GetObservation(const std::string& id) override;
   Status UpdateObservation(const Observation& obs) override;
   Result<std::vector<Observation>> ObservationsInState(ObservationState state, int limit) override;
+  Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
+                                                          const std::string& exclude_id) override;
   Result<std::map<std::string, int64_t>> CountObservationsByState() override;
 
   Status RecordAssessment(const std::string& observation_id,

@@ -317,3 +317,34 @@ TEST_F(PipelineTest, CrashHookExitsAfterTheConfiguredAssessments) {
 
 }  // namespace
 }  // namespace tilsyn::pipeline
+
+namespace tilsyn::pipeline {
+namespace {
+
+TEST_F(PipelineTest, BeforeAfterFirstImageBecomesTheReferenceAndLaterOnesAreComparedToIt) {
+  task_.kind = tasks::TaskKind::kBeforeAfter;
+  task_.targets = {{"change", 0.5}};
+  CreateTask();
+  const store::Observation first = AddObservation();
+  auto pipeline = MakePipeline();
+  ASSERT_TRUE(pipeline->Process(first.id).ok());
+  EXPECT_EQ(recognizer_.calls(), 0) << "nothing to compare the first image with";
+  auto a1 = store_->GetAssessmentForObservation(first.id);
+  ASSERT_TRUE(a1.ok());
+  EXPECT_EQ(a1->outcome, "ok");
+  EXPECT_TRUE(blobs_->Exists(first.blob_key)) << "the reference is kept as documentation";
+  auto blob = store_->GetBlob(first.blob_key);
+  ASSERT_TRUE(blob.ok());
+  EXPECT_TRUE(blob->delete_after_ms.has_value()) << "kept, but still with a deadline";
+
+  clock_.Advance(60'000);
+  const store::Observation second = AddObservation();
+  recognizer_.ThenDetect({{"change", 0.9, {0, 0, 50, 50}}}, true);
+  ASSERT_TRUE(pipeline->Process(second.id).ok());
+  EXPECT_EQ(recognizer_.calls(), 1);
+  EXPECT_FALSE(recognizer_.last_request().reference.empty()) << "the reference went along";
+  EXPECT_EQ(recognizer_.last_request().reference.cols, 160);
+}
+
+}  // namespace
+}  // namespace tilsyn::pipeline
