@@ -175,13 +175,20 @@ int RunDemo(const DemoOptions& o) {
     std::cout << RenderSummary(*summary) << std::endl;
   }
   if (o.serve && !g_stop) {
+    auto ui = net::Fetch({"GET", base + "/", {}, "", 2000});
+    if (ui.ok() && ui->status == 200) {
+      std::cout << "Web UI: " << base << "/  (log in with the admin token below)\n";
+    } else {
+      std::cout << "Web UI: not built (run `make web` or scripts/web.sh)\n";
+    }
     std::cout << "API: " << base << "/api/v1  (OpenAPI document: " << base << "/api/v1/openapi.json)\n"
               << "Admin token (shown once): " << *admin << "\n"
               << "Press Ctrl-C to stop." << std::endl;
     while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   } else if (!o.json) {
-    std::cout << "Data in " << o.data_dir << "/ (server/tilsyn.db, server/images/); "
-              << "run `tilsyn demo --serve` to keep the API running at the end.\n";
+    std::cout << "Data in " << o.data_dir << "/ (server/tilsyn.db, server/images/). "
+              << "To look at it in the web UI, run `./build/bin/tilsyn demo --serve` and open "
+              << "http://127.0.0.1:8080/\n";
   }
   (*hook)->Stop();
   (*app)->Stop();

@@ -32,6 +32,21 @@ Result<FrameRef> Generated(const std::string& dir, int i) {
   return FrameRef{path, -1, "generated street scene (no people)"};
 }
 
+// A rendered street sign, "PARKERING FORBUDT", on a plain facade: text for the OCR service.
+Result<FrameRef> GeneratedSign(const std::string& dir) {
+  TILSYN_RETURN_IF_ERROR(MakeDirs(dir));
+  cv::Mat img(480, 640, CV_8UC3, cv::Scalar(150, 160, 170));
+  cv::rectangle(img, {0, 380, 640, 100}, cv::Scalar(90, 90, 90), cv::FILLED);
+  cv::rectangle(img, {300, 250, 12, 200}, cv::Scalar(60, 60, 60), cv::FILLED);
+  cv::rectangle(img, {150, 90, 340, 170}, cv::Scalar(255, 255, 255), cv::FILLED);
+  cv::rectangle(img, {150, 90, 340, 170}, cv::Scalar(30, 30, 30), 4);
+  cv::putText(img, "PARKERING", {178, 160}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(0, 0, 0), 3);
+  cv::putText(img, "FORBUDT", {205, 225}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(0, 0, 0), 3);
+  std::string path = dir + "/sign.png";
+  if (!cv::imwrite(path, img)) return Status::IoError("cannot write " + path);
+  return FrameRef{path, -1, "generated no-parking sign"};
+}
+
 }  // namespace
 
 Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir) {
@@ -46,6 +61,8 @@ Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir) 
     case Scene::kNoPerson:
       if (Exists(darknet + "dog.jpg")) return FrameRef{darknet + "dog.jpg", -1, "darknet dog.jpg (street, no people)"};
       break;
+    case Scene::kSign:
+      return GeneratedSign(generated_dir);
     case Scene::kSmallPeople:
       if (Exists(darknet + "kite.jpg")) return FrameRef{darknet + "kite.jpg", -1, "darknet kite.jpg (distant people)"};
       break;

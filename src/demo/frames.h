@@ -22,6 +22,7 @@ enum class Scene {
   kOnePerson,   // one person clearly visible
   kNoPerson,    // a street scene without people
   kSmallPeople, // people far away (hard for detectors: exercises fallback)
+  kSign,        // a generated no-parking sign on a plain facade (text for OCR; nothing personal)
 };
 
 // The frame used for `scene`, variant `i` (for the video: frame number `i`).

@@ -64,11 +64,26 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
   add("Crossing guard at the school road works", "presence", Square(g.Node(2, 3), 20), g.Node(2, 3),
       Scene::kOnePerson, 0);
   add("Closed construction site on Gothersgade must be empty", "absence",
-      Corridor(g.Node(3, 4), g.Node(5, 4), 12), g.Node(4, 4), Scene::kNoPerson, 0);
+      Corridor(g.Node(3, 4), g.Node(5, 4), 12), g.Node(5, 4), Scene::kNoPerson, 0);
   add("Fenced excavation at Kronprinsessegade must be empty", "absence", Circle(g.Node(6, 2), 25),
       g.Node(6, 2), Scene::kCrowd, 300);
   add("Guard at the harbour bath entrance", "presence", Circle(g.Node(5, 3), 25), g.Node(5, 3),
       Scene::kSmallPeople, 0);
+  {
+    Json t = TaskJson("No-parking sign at Store Kongensgade must be legible", "text",
+                      Circle(g.Node(4, 3), 25), "text", 0.5, start);
+    t["actions"] = actions;
+    t["rule"] = {{"expected_text", "Parkering forbudt"}, {"min_similarity", 0.8}};
+    s.sites.push_back({t["title"], t, g.Node(4, 3), Scene::kSign, 0});
+  }
+  {
+    // Passed by two vehicles: the first image becomes the reference, the second is compared.
+    Json t = TaskJson("Square at Sankt Annæ Plads: before/after the market", "before_after",
+                      Circle(g.Node(6, 1), 25), "change", 0.5, start);
+    t["actions"] = actions;
+    t["rule"] = {{"change_threshold", 0.05}};
+    s.sites.push_back({t["title"], t, g.Node(6, 1), Scene::kCrowd, 100});
+  }
 
   s.vehicles.push_back({"sweeper-1", "sweeper", "bike_lane",
                         {g.Node(0, 1), g.Node(7, 1), g.Node(7, 4), g.Node(0, 4)}, "nmea"});
@@ -81,6 +96,7 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
 
 Status WriteScenarioFiles(Scenario& s, const std::string& dir) {
   uint32_t seed = 7;
+  int vehicle_index = 0;
   for (VehiclePlan& v : s.vehicles) {
     std::string vdir = dir + "/" + v.name;
     TILSYN_RETURN_IF_ERROR(MakeDirs(vdir + "/camera"));
@@ -94,10 +110,13 @@ Status WriteScenarioFiles(Scenario& s, const std::string& dir) {
     index << "lat,lon,file,frame\n";
     index.precision(9);
     for (const Site& site : s.sites) {
-      TILSYN_ASSIGN_OR_RETURN(FrameRef f, FrameFor(site.scene, site.variant, dir + "/generated"));
+      // A video scene differs per vehicle (each passes at another moment of the day).
+      int variant = site.variant + (site.scene == Scene::kCrowd ? 300 * vehicle_index : 0);
+      TILSYN_ASSIGN_OR_RETURN(FrameRef f, FrameFor(site.scene, variant, dir + "/generated"));
       index << site.anchor.lat << "," << site.anchor.lon << "," << f.file << "," << f.frame << "\n";
     }
     TILSYN_RETURN_IF_ERROR(WriteFileAtomic(v.camera_dir + "/index.csv", index.str()));
+    ++vehicle_index;
   }
   return Status::Ok();
 }

@@ -17,7 +17,8 @@ namespace tilsyn::demo {
 struct Site {
   std::string name;     // task title
   Json task;            // task JSON for POST /api/v1/tasks (area, kind, targets, …)
-  geo::LatLon anchor;   // where the camera frame for this site is registered
+  geo::LatLon anchor;   // where the camera frame for this site is registered (the replay
+                        // camera shows the frame of the nearest anchor: put it where vehicles enter)
   Scene scene = Scene::kNoPerson;
   int variant = 0;      // which frame of the scene (videos have several)
 };

@@ -155,7 +155,13 @@ std::vector<ServiceSpec> DefaultSpecs() {
   body.name = "cascade-fullbody";
   body.type = "cascade";
   body.settings = Json{{"cascade", "haarcascade_fullbody.xml"}, {"label", "person"}};
-  return {hog, body};
+  // Text and before/after tasks: the router sends only labels a service declares ("text",
+  // "change"), so these never see person tasks.
+  ServiceSpec ocr;
+  ocr.name = ocr.type = "ocr";
+  ServiceSpec change;
+  change.name = change.type = "change";
+  return {hog, body, ocr, change};
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 //               "breaker_failures": 3, "breaker_cooldown_ms": 30000}
 // Every problem is an InvalidArgument naming the field ("recognizers[2].type",
 // "recognizers[0].settings.url", "routing.epsilon"), reported at start-up. Without "recognizers"
-// the services are today's default chain (hog-person → cascade-fullbody) in fixed order.
+// the services are the built-in defaults: hog-person → cascade-fullbody for persons, ocr for text,
+// change for before/after, in fixed order.
 // Pure functions; the built services are thread-safe as their implementations are.
 #pragma once
 
@@ -50,7 +51,7 @@ void RegisterAllTypes(Registry& registry);
 Result<RecognitionConfig> ParseRecognitionConfig(const Json& recognizers, const Json& routing,
                                                  const Registry& registry);
 
-// Creates the configured services (or the default chain's two), each wrapped in the
+// Creates the configured services (or the built-in defaults), each wrapped in the
 // configured-service decorator (name, terms, timeout, cost, per-label calibration). A factory's
 // error names the field under "recognizers[i].settings".
 Result<std::vector<std::shared_ptr<Recognizer>>> BuildServices(const RecognitionConfig& config,

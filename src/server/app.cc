@@ -46,7 +46,7 @@ class AppImpl : public App {
                             store::OpenDirBlobStore(config_.data_dir + "/images"));
     blobs_ = store::NewEncryptedBlobStore(std::move(files), std::move(keyring));
 
-    // Configured services behind the router (default: hog-person → cascade-fullbody in fixed
+    // Configured services behind the router (default: the built-ins of DefaultSpecs in fixed
     // order); unknown types or bad settings fail here, naming the field.
     recognition::RegisterAllTypes(registry_);
     TILSYN_ASSIGN_OR_RETURN(
@@ -90,6 +90,9 @@ class AppImpl : public App {
     ctx.notify = [p] { p->Notify(); };
     ctx.web_dir = config_.web_dir.empty() ? DefaultWebDir() : config_.web_dir;
     ctx.tile_url = config_.tile_url;
+    ctx.coverage = std::make_shared<coverage::CoverageCache>(
+        coverage::CoverageFilePath(config_.data_dir));
+    ctx.coverage_top_k = config_.coverage_top_k;
     router_ = BuildApiRouter(ctx);
 
     net::HttpServerOptions hopts;
