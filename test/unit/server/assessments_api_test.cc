@@ -197,3 +197,27 @@ TEST_F(AssessmentsApi, ObservationIsReadableWithItsAssessment) {
 
 }  // namespace
 }  // namespace tilsyn::server::testing
+
+namespace tilsyn::server::testing {
+namespace {
+
+TEST_F(AssessmentsApi, BeforeAfterAssessmentNamesItsReferenceImage) {
+  Json body = ValidTaskJson();
+  body["kind"] = "before_after";
+  body["targets"] = Json::array({{{"label", "change"}, {"min_confidence", 0.5}}});
+  std::string task = CreateActiveTask(body);
+  std::string first = Seed(task, vehicle_, "ok");
+  std::string second = Seed(task, vehicle_, "finding");
+  Reply g1 = Call("GET", "/api/v1/assessments/" + first, inspector_);
+  Reply g2 = Call("GET", "/api/v1/assessments/" + second, inspector_);
+  ASSERT_EQ(g2.status, 200) << g2.raw.body;
+  EXPECT_EQ(g2.json["reference_observation_id"], g1.json["observation_id"]);
+  // The reference is always another observation than the one reviewed.
+  EXPECT_EQ(g1.json["reference_observation_id"], g2.json["observation_id"]);
+  // Other kinds carry no reference.
+  std::string plain = Seed(task_, vehicle_, "ok");
+  EXPECT_FALSE(Call("GET", "/api/v1/assessments/" + plain, inspector_).json.contains("reference_observation_id"));
+}
+
+}  // namespace
+}  // namespace tilsyn::server::testing

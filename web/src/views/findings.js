@@ -151,6 +151,17 @@ export async function renderFinding(main, params, ctx) {
   } else {
     imageNote = !imageRoute ? t('finding.image_unavailable') : t('finding.image_deleted');
   }
+  // Before/after tasks: the reference image next to this one.
+  if (imageRoute && a.reference_observation_id && evidence.firstChild) {
+    try {
+      const refUrl = await getBlobUrl(`/api/v1/observations/${a.reference_observation_id}/image?purpose=${encodeURIComponent('before/after review')}`);
+      const refImg = await loadImage(refUrl);
+      evidence.prepend(evidenceFigure(refUrl, refImg.naturalWidth, refImg.naturalHeight, [], t('finding.before')));
+      evidence.classList.add('pair');
+    } catch (e) {
+      // The reference may have reached its deadline; the review works without it.
+    }
+  }
   if (!evidence.firstChild) {
     let w = 640;
     let hgt = 480;
