@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing, builds, and runs.
-.PHONY: demo test build web deps clean
+.PHONY: demo test build web deps clean bench-coverage
 
 deps:
 	@bash scripts/deps.sh
@@ -20,6 +20,10 @@ test: build
 # Geofence engine vs PostGIS at 100k fences (installs PostgreSQL/PostGIS if missing).
 bench-geo: deps
 	@bash bench/geo/run.sh 100000
+
+# Coverage of a generated month (30 days x 500 vehicles x 8 h x 1 Hz = 432 M fixes) vs 10k sites.
+bench-coverage: deps
+	@bash scripts/build.sh bench-coverage && ./build/bin/bench-coverage
 
 clean:
 	rm -rf build demo-data web/dist

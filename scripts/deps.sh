@@ -5,12 +5,13 @@ PKGS=(
   cmake ninja-build g++ ccache pkg-config make
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev nlohmann-json3-dev libhowardhinnant-date-dev libcli11-dev
-  libcurl4-openssl-dev libsqlite3-dev libssl-dev tzdata ca-certificates
+  libcurl4-openssl-dev libsqlite3-dev libssl-dev tzdata ca-certificates zlib1g-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
   libopencv-dnn-dev libopencv-videoio-dev libopencv-features2d-dev libopencv-calib3d-dev
   opencv-data darknet opencv-doc libdlib-dev
   chromium
   libtesseract-dev tesseract-ocr-dan tesseract-ocr-eng
+  python3-torch python3-opencv python3-numpy python3-onnx
 )
 missing=()
 for p in "${PKGS[@]}"; do

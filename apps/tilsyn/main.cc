@@ -2,6 +2,7 @@
 // each subcommand is a function in its module (server/cli.h; demo/ adds `demo` the same way).
 #include <CLI/CLI.hpp>
 
+#include "coverage/coverage_cli.h"
 #include "demo/demo.h"
 #include "eval/anonymizer_eval.h"
 #include "eval/recognizer_eval.h"
@@ -162,7 +163,50 @@ int main(int argc, char** argv) {
   recognizer_serve->add_option("--port", rserve.port, "port (default 8500; 0 = any free port)")
       ->check(CLI::Range(0, 65535));
 
+  // GPS history, street network and fleet coverage (src/coverage/coverage_cli.h).
+  CLI::App* import_cmd = app.add_subcommand("import", "import GPS history or a street network");
+  import_cmd->require_subcommand(1);
+  tilsyn::coverage::ImportGpsFlags gps_flags;
+  CLI::App* import_gps = import_cmd->add_subcommand(
+      "gps", "import GPS history (GPX, NMEA 0183, CSV, GeoJSON) into DATA_DIR/history");
+  import_gps->add_option("FILES", gps_flags.files, "input files")->required();
+  import_gps->add_option("--vehicle", gps_flags.vehicle,
+                         "vehicle name (a CSV/GeoJSON vehicle field overrides it)");
+  import_gps->add_option("--format", gps_flags.format, "auto | gpx | nmea | csv | geojson")
+      ->check(CLI::IsMember({"auto", "gpx", "nmea", "csv", "geojson"}));
+  import_gps->add_option("--csv-columns", gps_flags.csv_columns,
+                         "e.g. vehicle=vehicle_id,time=timestamp_iso8601,lat=lat,lon=lon");
+  import_gps->add_option("--time-format", gps_flags.time_format,
+                         "iso8601 | epoch_s | epoch_ms | a strftime pattern (e.g. %d-%b-%Y %H:%M:%S)");
+  import_gps->add_option("--data-dir", gps_flags.data_dir, "data directory (default tilsyn-data)");
+  import_gps->add_flag("--json", gps_flags.json, "print the summary as one JSON object");
+  tilsyn::coverage::ImportNetworkFlags net_flags;
+  CLI::App* import_net = import_cmd->add_subcommand(
+      "network", "import road centrelines / cycle tracks (GeoJSON) into DATA_DIR/network");
+  import_net->add_option("FILES", net_flags.files, "GeoJSON files")->required();
+  import_net->add_option("--kind", net_flags.kind, "roadway | cycle_track (all features)");
+  import_net->add_option("--kind-map", net_flags.kind_map,
+                         "PROPERTY:VALUE=KIND,...,*=KIND (kind from a feature property)");
+  import_net->add_flag("--replace", net_flags.replace, "replace the stored network");
+  import_net->add_option("--data-dir", net_flags.data_dir, "data directory (default tilsyn-data)");
+  tilsyn::coverage::CoverageFlags cov_flags;
+  CLI::App* coverage_cmd = app.add_subcommand(
+      "coverage", "which vehicles pass each active task's site, how often, how fast, which lane");
+  coverage_cmd->add_option("--data-dir", cov_flags.data_dir, "data directory (default tilsyn-data)");
+  coverage_cmd->add_option("--csv", cov_flags.csv, "also write one CSV row per site and vehicle");
+  coverage_cmd->add_option("--geojson", cov_flags.geojson, "also write the sites as GeoJSON");
+  coverage_cmd->add_option("--time-zone", cov_flags.time_zone,
+                           "time zone of the time-of-day profile (default Europe/Copenhagen)");
+  coverage_cmd->add_option("--threads", cov_flags.threads, "worker threads (0 = all cores)");
+  coverage_cmd->add_option("--lane-snap-m", cov_flags.lane_snap_m,
+                           "network segments within this distance vote on the lane (default 15)");
+  coverage_cmd->add_flag("--json", cov_flags.json, "print the whole report as JSON");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (import_gps->parsed()) return tilsyn::coverage::RunImportGps(gps_flags);
+  if (import_net->parsed()) return tilsyn::coverage::RunImportNetwork(net_flags);
+  if (coverage_cmd->parsed()) return tilsyn::coverage::RunCoverage(cov_flags);
 
   if (recognizer_serve->parsed()) return tilsyn::recognition::RunRecognizerServe(rserve);
 

@@ -4,6 +4,7 @@
 # cluster on 127.0.0.1 in a temp dir, stops it after. Both sides are timed in CPU seconds of the
 # process doing the work (our query thread; the PostgreSQL backend, parallel query off), so the
 # figures are per core. Ends with: geo: ours_pts_per_s_core=N postgis_pts_per_s_core=N ratio=N agree=yes|no
+# SKIP_POSTGIS=1 runs only our side (quick iterations; no ratio, no agreement check).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 FENCES=${1:-100000}
@@ -13,8 +14,8 @@ PGBIN=/usr/lib/postgresql/15/bin
 bash scripts/build.sh bench-geo >/dev/null
 BIN=$PWD/build/bin/bench-geo
 
-if [ ! -x "$PGBIN/initdb" ] || [ ! -d /usr/share/postgresql/15/extension ] ||
-   ! ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1; then
+if [ "${SKIP_POSTGIS:-0}" != 1 ] && { [ ! -x "$PGBIN/initdb" ] || [ ! -d /usr/share/postgresql/15/extension ] ||
+   ! ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1; }; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "bench-geo: installing postgresql-15 postgresql-15-postgis-3"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
@@ -39,6 +40,10 @@ echo "== workload: $FENCES fences, $POINTS points (Copenhagen box, 500 vehicles,
 echo "== ours (GridGeofenceIndex, one thread)"
 "${AS[@]}" "$BIN" ours --dir "$WORK" --fences "$FENCES" --points "$POINTS" | tee "$WORK/ours.txt"
 OURS=$(sed -n 's/^ours_trace_pts_per_s_core=//p' "$WORK/ours.txt")
+if [ "${SKIP_POSTGIS:-0}" = 1 ]; then
+  echo "geo: ours_pts_per_s_core=$OURS (SKIP_POSTGIS=1: PostGIS not run)"
+  exit 0
+fi
 
 echo "== PostGIS"
 "${AS[@]}" "$PGBIN/initdb" -D "$WORK/pg" -A trust -U bench >/dev/null

@@ -30,6 +30,10 @@ void ProgressBar::Update(int64_t done, int64_t count) {
 
 void ProgressBar::Finish(int64_t count) {
   std::lock_guard lock(mu_);
+  if (!tty_ && last_decile_ >= 10) {  // the 100% line is already printed; add only the summary
+    std::fprintf(stderr, "%s done\n", label_.c_str());
+    return;
+  }
   Draw(total_, count, true);
 }
 

@@ -90,7 +90,13 @@ void AnonymizerMetrics::Add(const std::vector<GroundTruthBox>& gt,
     for (const cv::Rect& q : p) {
       bool match = false, crowd = false;
       for (const GroundTruthBox& b : g) {
-        if (Iou(q, ToRect(b.box)) >= kMatchIou) (b.crowd ? crowd : match) = true;
+        const cv::Rect r = ToRect(b.box);
+        if (b.crowd) {
+          // COCO-style: a detection mostly inside a crowd region is ignored.
+          if ((q & r).area() >= 0.5 * q.area()) crowd = true;
+        } else if (Iou(q, r) >= kMatchIou) {
+          match = true;
+        }
       }
       if (crowd && !match) continue;
       Cell& c = cells[BucketOf(q.width, q.height)];

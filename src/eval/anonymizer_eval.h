@@ -4,7 +4,9 @@
 //   - recall: share of ground-truth boxes that some detection of the same class matches
 //     (IoU >= 0.3, loose on purpose: detectors and annotators draw faces differently);
 //   - precision: share of detections (near-duplicates of the same class merged, IoU > 0.5) that
-//     match some ground-truth box of that class; detections on `crowd` boxes are not counted;
+//     match some ground-truth box of that class; detections lying mostly (>= 50 % of their
+//     area) inside a `crowd` box of that class (an unlabelled group, e.g. spectators) that match
+//     nothing else are not counted;
 //   - tba (Total Blurred Area): blurred pixels inside ground-truth boxes / their total area,
 //     from the blur mask (the union of every rectangle the anonymizer obscured, any class);
 //   - ms_per_megapixel over the whole set.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace tilsyn::geo {
 namespace {
@@ -55,24 +56,68 @@ std::shared_ptr<const CompiledFence> CompiledFence::Compile(std::string id, cons
     for (const Edge& e : all) span += std::fabs(e.ay - e.by);
     double h = std::max({span / all.size(), (ymax - ymin) / 4096, 1e-9});
     int n = std::clamp(static_cast<int>(std::ceil((ymax - ymin) / h)), 1, 4096);
-    c->y0_ = ymin;
-    c->inv_h_ = 1.0 / h;
-    c->nstrips_ = n;
+    const double inv_h = 1.0 / h;  // the query maps y to a strip with this same expression
     auto strip_of = [&](double y) {
-      return std::clamp(static_cast<int>(std::floor((y - ymin) * c->inv_h_)), 0, n - 1);
+      return std::clamp(static_cast<int>(std::floor((y - ymin) * inv_h)), 0, n - 1);
     };
     std::vector<std::vector<Edge>> strips(n);
     for (const Edge& e : all) {
       int s0 = strip_of(std::min(e.ay, e.by) - kEps), s1 = strip_of(std::max(e.ay, e.by) + kEps);
       for (int s = s0; s <= s1; ++s) strips[s].push_back(e);
     }
-    c->strip_start_.push_back(0);
+    size_t nedges = 0;
+    for (const auto& s : strips) nedges += s.size();
+    // Layout: header, strip table (n + 1 uint32), padding to 8 bytes, edges.
+    size_t edges_off = (sizeof(PolyBlock) + (n + 1) * sizeof(uint32_t) + 7) / 8 * 8;
+    size_t bytes = edges_off + nedges * sizeof(Edge);
+    c->block_.assign((bytes + 7) / 8, 0);
+    auto* base = reinterpret_cast<unsigned char*>(c->block_.data());
+    PolyBlock hdr{c->origin_.lat, c->origin_.lon, c->kx_, c->ky_, ymin, inv_h,
+                  static_cast<uint32_t>(n), static_cast<uint32_t>(edges_off)};
+    std::memcpy(base, &hdr, sizeof hdr);
+    std::vector<uint32_t> starts(1, 0);
+    std::vector<Edge> flat;
+    flat.reserve(nedges);
     for (const auto& s : strips) {
-      c->edges_.insert(c->edges_.end(), s.begin(), s.end());
-      c->strip_start_.push_back(static_cast<uint32_t>(c->edges_.size()));
+      flat.insert(flat.end(), s.begin(), s.end());
+      starts.push_back(static_cast<uint32_t>(flat.size()));
     }
+    std::memcpy(base + sizeof(PolyBlock), starts.data(), starts.size() * sizeof(uint32_t));
+    std::memcpy(base + edges_off, flat.data(), flat.size() * sizeof(Edge));
   }
   return c;
+}
+
+bool PolyBlock::Contains(LatLon p) const {
+  struct E {
+    double ax, ay, bx, by;
+  };
+  const double x = (p.lon - olon) * kx, y = (p.lat - olat) * ky;
+  // The strip is found from the point's y; points beyond the padded extent are outside.
+  double fs = std::floor((y - y0) * inv_h);
+  uint32_t s = fs < 0 ? 0 : (fs >= nstrips ? nstrips - 1 : static_cast<uint32_t>(fs));
+  const auto* base = reinterpret_cast<const unsigned char*>(this);
+  const auto* starts = reinterpret_cast<const uint32_t*>(base + sizeof(PolyBlock));
+  const E* edges = reinterpret_cast<const E*>(base + edges_off);
+  const E* b = edges + starts[s];
+  const E* e = edges + starts[s + 1];
+  // One pass: crossing parity, and whether the point is within the boundary epsilon of an edge
+  // (the exact distance is computed only inside the edge's box padded by twice the epsilon,
+  // which contains every point the exact test can accept).
+  bool in = false, near = false;
+  constexpr double kEps2 = kEps * kEps, kPad = 2 * kEps;
+  for (const E* it = b; it != e; ++it) {
+    if ((it->ay > y) != (it->by > y) &&
+        x < (it->bx - it->ax) * (y - it->ay) / (it->by - it->ay) + it->ax) {
+      in = !in;
+    }
+    if (!near && x >= std::min(it->ax, it->bx) - kPad && x <= std::max(it->ax, it->bx) + kPad &&
+        y >= std::min(it->ay, it->by) - kPad && y <= std::max(it->ay, it->by) + kPad &&
+        SegDist2(x, y, it->ax, it->ay, it->bx, it->by) <= kEps2) {
+      near = true;
+    }
+  }
+  return in || near;
 }
 
 bool CompiledFence::ContainsInBox(LatLon p) const {
@@ -86,26 +131,8 @@ bool CompiledFence::ContainsInBox(LatLon p) const {
       }
       return false;
     }
-    case Geofence::Kind::kPolygon: {
-      // The strip is found from the point's y; points beyond the padded extent are outside.
-      double fs = std::floor((y - y0_) * inv_h_);
-      int s = fs < 0 ? 0 : (fs >= nstrips_ ? nstrips_ - 1 : static_cast<int>(fs));
-      const Edge* b = edges_.data() + strip_start_[s];
-      const Edge* e = edges_.data() + strip_start_[s + 1];
-      bool in = false;
-      for (const Edge* it = b; it != e; ++it) {
-        if ((it->ay > y) != (it->by > y) &&
-            x < (it->bx - it->ax) * (y - it->ay) / (it->by - it->ay) + it->ax) {
-          in = !in;
-        }
-      }
-      if (in) return true;
-      constexpr double kEps2 = kEps * kEps;
-      for (const Edge* it = b; it != e; ++it) {
-        if (SegDist2(x, y, it->ax, it->ay, it->bx, it->by) <= kEps2) return true;
-      }
-      return false;
-    }
+    case Geofence::Kind::kPolygon:
+      return poly_block()->Contains(p);
   }
   return false;
 }

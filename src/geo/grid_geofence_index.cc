@@ -8,12 +8,13 @@ namespace {
 constexpr double kMPerDeg = CompiledFence::kMetresPerDegLat;
 constexpr size_t kMaxCells = 8u << 20;
 constexpr size_t kMaxCellsPerFence = 4096;
+constexpr double kMaxFloatCircleM = 200;  // larger circles are area candidates (exact test)
 
 std::shared_ptr<const GridGeofenceIndex::Grid> BuildGrid(
     std::vector<std::shared_ptr<const CompiledFence>> fences, double cell_scale) {
   auto g = std::make_shared<GridGeofenceIndex::Grid>();
   g->fences = std::move(fences);
-  g->cell_start.assign(1, 0);
+  g->cell_start.assign(1, {0, 0});
   if (g->fences.empty()) return g;
   BBox ext = g->fences[0]->bbox();
   std::vector<double> sizes;
@@ -51,6 +52,26 @@ std::shared_ptr<const GridGeofenceIndex::Grid> BuildGrid(
   g->lon0 = ext.min_lon;
   g->inv_dlat = 1 / dlat;
   g->inv_dlon = 1 / dlon;
+  g->dlat = dlat;
+  g->dlon = dlon;
+  g->row_kx.resize(g->ny);
+  for (int y = 0; y < g->ny; ++y) {
+    g->row_kx[y] = kMPerDeg * std::cos((g->lat0 + (y + 0.5) * dlat) * M_PI / 180);
+  }
+  g->fence_ptrs.resize(g->fences.size());
+  for (size_t i = 0; i < g->fences.size(); ++i) {
+    g->fence_ptrs[i] = g->fences[i].get();
+  }
+  // Float circle candidates (CircleEntry): offsets from the cell corner are below L metres. The
+  // row's kx differs from the circle's own by at most tan(lat)·(Δlat in radians), Δlat ≤ L, which
+  // moves a point at most r·tan(lat)·L/R; float rounding adds ~1e-7·L per operation. The slack
+  // bounds both with a wide margin; larger circles are tested exactly as area candidates.
+  {
+    double max_abs_lat = std::min(85.0, std::max(std::fabs(ext.min_lat), std::fabs(ext.max_lat)));
+    double L = kMaxFloatCircleM + 2 * cell_m;
+    double kx_err = std::tan(max_abs_lat * M_PI / 180) * kMaxFloatCircleM * L / 6371008.8;
+    g->circle_slack_m = static_cast<float>(2 * kx_err + 1e-5 * L + 1e-3);
+  }
   auto range = [&](const BBox& b, int* x0, int* x1, int* y0, int* y1) {
     auto cx = [&](double lon) {
       return std::clamp(static_cast<int>((lon - g->lon0) * g->inv_dlon), 0, g->nx - 1);
@@ -60,11 +81,16 @@ std::shared_ptr<const GridGeofenceIndex::Grid> BuildGrid(
     };
     *x0 = cx(b.min_lon), *x1 = cx(b.max_lon), *y0 = cy(b.min_lat), *y1 = cy(b.max_lat);
   };
-  // Entries per fence: circles in every cell of their bbox; polygons only in cells an edge may
-  // cross (tested exactly) or whose centre is inside (then the whole cell is: kCellInside).
-  std::vector<std::pair<uint32_t, GridGeofenceIndex::CellEntry>> tmp;
-  std::vector<uint8_t> crossed;
+  using G = GridGeofenceIndex;
+  // Candidates per fence: circles in every cell they reach; areas in the cells of their bbox with
+  // sub-cell masks (see AreaEntry), dropped from cells wholly outside.
+  std::vector<std::pair<uint32_t, G::CircleEntry>> tmp_circles;
+  std::vector<std::pair<uint32_t, G::AreaEntry>> tmp_areas;
+  // Per-area sub-cell state: 0 unknown, 1 an edge may cross, 2 outside, 3 inside.
+  std::vector<uint8_t> st;
+  std::vector<uint32_t> stack;
   const double margin = 1e-9;  // degrees (~0.1 mm): cell assignment rounding stays conservative
+  auto cell_id = [&](int x, int y) { return static_cast<uint32_t>(static_cast<size_t>(y) * g->nx + x); };
   for (size_t i = 0; i < g->fences.size(); ++i) {
     const CompiledFence& f = *g->fences[i];
     int x0, x1, y0, y1;
@@ -74,16 +100,8 @@ std::shared_ptr<const GridGeofenceIndex::Grid> BuildGrid(
       g->wide.push_back(static_cast<uint32_t>(i));
       continue;
     }
-    const BBox& b = f.bbox();
-    const uint16_t trivial = f.trivial_filter() ? 1 : 0;
-    GridGeofenceIndex::CellEntry test{b.min_lat, b.min_lon, b.max_lat, b.max_lon, &f,
-                                      static_cast<uint32_t>(i), GridGeofenceIndex::CellEntry::kTest,
-                                      trivial};
-    auto cell_id = [&](int x, int y) { return static_cast<uint32_t>(static_cast<size_t>(y) * g->nx + x); };
-    if (f.kind() == Geofence::Kind::kCircle) {
-      GridGeofenceIndex::CellEntry e{f.origin().lat, f.origin().lon, f.kx(), f.reach2(), &f,
-                                     static_cast<uint32_t>(i), GridGeofenceIndex::CellEntry::kCircle,
-                                     trivial};
+    const uint32_t ref = static_cast<uint32_t>(i) | (f.trivial_filter() ? G::kTrivial : 0);
+    if (f.kind() == Geofence::Kind::kCircle && f.fence().radius_m() <= kMaxFloatCircleM) {
       // Only cells the circle reaches (rectangle-to-centre distance in the circle's projection,
       // with a millimetre of slack against rounding).
       const double ky = CompiledFence::kMetresPerDegLat, reach = std::sqrt(f.reach2()) + 1e-3;
@@ -93,48 +111,128 @@ std::shared_ptr<const GridGeofenceIndex::Grid> BuildGrid(
         for (int x = x0; x <= x1; ++x) {
           double clon0 = g->lon0 + x / g->inv_dlon, clon1 = g->lon0 + (x + 1) / g->inv_dlon;
           double dx = std::max({0.0, clon0 - f.origin().lon, f.origin().lon - clon1}) * f.kx();
-          if (dx * dx + dy * dy <= reach * reach) tmp.emplace_back(cell_id(x, y), e);
+          if (dx * dx + dy * dy <= reach * reach) {
+            G::CircleEntry e{
+                static_cast<float>((f.origin().lon - (g->lon0 + x * g->dlon)) * g->row_kx[y]),
+                static_cast<float>((f.origin().lat - (g->lat0 + y * g->dlat)) * ky),
+                static_cast<float>(std::sqrt(f.reach2())), ref};
+            tmp_circles.emplace_back(cell_id(x, y), e);
+          }
         }
       }
       continue;
     }
-    if (f.kind() != Geofence::Kind::kPolygon || w * h <= 2) {
+    if (f.kind() != Geofence::Kind::kPolygon) {
+      G::AreaEntry e{0, ~uint64_t{0}, ref, G::kNoCellTest};
       for (int y = y0; y <= y1; ++y)
-        for (int x = x0; x <= x1; ++x) tmp.emplace_back(cell_id(x, y), test);
+        for (int x = x0; x <= x1; ++x) tmp_areas.emplace_back(cell_id(x, y), e);
       continue;
     }
-    crossed.assign(w * h, 0);
+    // Sub-cell grid over the fence's cells, in the query's own coordinates (fx × 8, fy × 8):
+    // mark every sub-cell an edge's box (padded by the margin) overlaps, then flood-fill the
+    // unmarked ones — no edge separates 4-adjacent unmarked sub-cells — and classify each
+    // component by one exact test at a sub-cell centre.
+    const size_t W = w * 8, H = h * 8;
+    st.assign(W * H, 0);
+    auto sub = [&](double v, double v0, double inv, int lo, size_t n) {
+      double s = std::floor((v - v0) * inv * 8) - lo;
+      return static_cast<size_t>(std::clamp(s, 0.0, static_cast<double>(n - 1)));
+    };
     for (const auto& ring : f.fence().rings()) {
       for (size_t k = 0; k + 1 < ring.size(); ++k) {
-        BBox eb{std::min(ring[k].lat, ring[k + 1].lat) - margin,
-                std::min(ring[k].lon, ring[k + 1].lon) - margin,
-                std::max(ring[k].lat, ring[k + 1].lat) + margin,
-                std::max(ring[k].lon, ring[k + 1].lon) + margin};
-        int ex0, ex1, ey0, ey1;
-        range(eb, &ex0, &ex1, &ey0, &ey1);
-        for (int y = std::max(ey0, y0); y <= std::min(ey1, y1); ++y)
-          for (int x = std::max(ex0, x0); x <= std::min(ex1, x1); ++x) crossed[(y - y0) * w + (x - x0)] = 1;
+        size_t sx0 = sub(std::min(ring[k].lon, ring[k + 1].lon) - margin, g->lon0, g->inv_dlon, x0 * 8, W);
+        size_t sx1 = sub(std::max(ring[k].lon, ring[k + 1].lon) + margin, g->lon0, g->inv_dlon, x0 * 8, W);
+        size_t sy0 = sub(std::min(ring[k].lat, ring[k + 1].lat) - margin, g->lat0, g->inv_dlat, y0 * 8, H);
+        size_t sy1 = sub(std::max(ring[k].lat, ring[k + 1].lat) + margin, g->lat0, g->inv_dlat, y0 * 8, H);
+        for (size_t y = sy0; y <= sy1; ++y)
+          for (size_t x = sx0; x <= sx1; ++x) st[y * W + x] = 1;
       }
     }
-    GridGeofenceIndex::CellEntry inside = test;
-    inside.kind = GridGeofenceIndex::CellEntry::kCellInside;
-    for (int y = y0; y <= y1; ++y) {
-      for (int x = x0; x <= x1; ++x) {
-        if (crossed[(y - y0) * w + (x - x0)]) {
-          tmp.emplace_back(cell_id(x, y), test);
-        } else if (f.Contains({g->lat0 + (y + 0.5) / g->inv_dlat, g->lon0 + (x + 0.5) / g->inv_dlon})) {
-          tmp.emplace_back(cell_id(x, y), inside);
+    for (size_t s0 = 0; s0 < W * H; ++s0) {
+      if (st[s0]) continue;
+      LatLon c{g->lat0 + (y0 * 8 + s0 / W + 0.5) / 8 / g->inv_dlat,
+               g->lon0 + (x0 * 8 + s0 % W + 0.5) / 8 / g->inv_dlon};
+      const uint8_t v = f.Contains(c) ? 3 : 2;
+      st[s0] = v;
+      stack.assign(1, static_cast<uint32_t>(s0));
+      while (!stack.empty()) {
+        uint32_t s = stack.back();
+        stack.pop_back();
+        size_t sx = s % W, sy = s / W;
+        auto visit = [&](size_t n) {
+          if (!st[n]) {
+            st[n] = v;
+            stack.push_back(static_cast<uint32_t>(n));
+          }
+        };
+        if (sx > 0) visit(s - 1);
+        if (sx + 1 < W) visit(s + 1);
+        if (sy > 0) visit(s - W);
+        if (sy + 1 < H) visit(s + W);
+      }
+    }
+    // Exact tests cut down to the sub-cells that need them (geo/cell_test.h), built per row of
+    // cells from the edges whose y-range meets the row.
+    LocalProjection proj(f.origin());
+    std::vector<CellTestEdge> all_edges, row_edges;
+    for (const auto& ring : f.fence().rings()) {
+      for (size_t k = 0; k + 1 < ring.size(); ++k) {
+        XY a = proj.ToXY(ring[k]), b = proj.ToXY(ring[k + 1]);
+        all_edges.push_back({a.x, a.y, b.x, b.y});
+      }
+    }
+    const double fky = f.ky(), fkx = f.kx();
+    for (size_t cy = 0; cy < h; ++cy) {
+      const int gy = y0 + static_cast<int>(cy);
+      const double band0 = (g->lat0 + gy * g->dlat - f.origin().lat) * fky - 2e-3;
+      const double band1 = (g->lat0 + (gy + 1) * g->dlat - f.origin().lat) * fky + 2e-3;
+      row_edges.clear();
+      for (const CellTestEdge& e : all_edges) {
+        if (std::min(e.ay, e.by) <= band1 && std::max(e.ay, e.by) >= band0) row_edges.push_back(e);
+      }
+      for (size_t cx = 0; cx < w; ++cx) {
+        uint64_t inside = 0, test = 0;
+        int tx0 = 8, tx1 = -1, ty0 = 8, ty1 = -1;
+        for (int b = 0; b < 64; ++b) {
+          uint8_t v = st[(cy * 8 + b / 8) * W + cx * 8 + b % 8];
+          if (v == 3) inside |= uint64_t{1} << b;
+          if (v == 1) {
+            test |= uint64_t{1} << b;
+            tx0 = std::min(tx0, b % 8), tx1 = std::max(tx1, b % 8);
+            ty0 = std::min(ty0, b / 8), ty1 = std::max(ty1, b / 8);
+          }
         }
+        if (!(inside | test)) continue;
+        uint32_t test_at = G::kNoCellTest;
+        if (test) {
+          const int gx = x0 + static_cast<int>(cx);
+          const double lonA = g->lon0 + (gx * 8 + tx0) / 8.0 * g->dlon;
+          const double lonB = g->lon0 + (gx * 8 + tx1 + 1) / 8.0 * g->dlon;
+          const double latA = g->lat0 + (gy * 8 + ty0) / 8.0 * g->dlat;
+          const double latB = g->lat0 + (gy * 8 + ty1 + 1) / 8.0 * g->dlat;
+          size_t at = AppendCellTest(f, row_edges, (lonA - f.origin().lon) * fkx,
+                                     (lonB - f.origin().lon) * fkx, (latA - f.origin().lat) * fky,
+                                     (latB - f.origin().lat) * fky, &g->tests);
+          if (at < G::kNoCellTest) test_at = static_cast<uint32_t>(at);
+        }
+        tmp_areas.emplace_back(cell_id(x0 + static_cast<int>(cx), gy),
+                               G::AreaEntry{inside, test, ref, test_at});
       }
     }
   }
   size_t ncell = static_cast<size_t>(g->nx) * g->ny;
-  g->cell_start.assign(ncell + 1, 0);
-  for (const auto& [c, e] : tmp) ++g->cell_start[c + 1];
-  for (size_t c = 0; c < ncell; ++c) g->cell_start[c + 1] += g->cell_start[c];
-  g->entries.resize(tmp.size());
-  std::vector<uint32_t> fill(g->cell_start.begin(), g->cell_start.end() - 1);
-  for (const auto& [c, e] : tmp) g->entries[fill[c]++] = e;
+  g->cell_start.assign(ncell + 1, {0, 0});
+  for (const auto& [c, e] : tmp_circles) ++g->cell_start[c + 1].circle;
+  for (const auto& [c, e] : tmp_areas) ++g->cell_start[c + 1].area;
+  for (size_t c = 0; c < ncell; ++c) {
+    g->cell_start[c + 1].circle += g->cell_start[c].circle;
+    g->cell_start[c + 1].area += g->cell_start[c].area;
+  }
+  g->circles.resize(tmp_circles.size());
+  g->areas.resize(tmp_areas.size());
+  std::vector<G::CellStart> fill(g->cell_start.begin(), g->cell_start.end() - 1);
+  for (const auto& [c, e] : tmp_circles) g->circles[fill[c].circle++] = e;
+  for (const auto& [c, e] : tmp_areas) g->areas[fill[c].area++] = e;
   return g;
 }
 

@@ -29,6 +29,9 @@ Status ServerConfig::Validate() const {
   if (webhook_timeout_ms < 1 || webhook_timeout_ms > 600'000) {
     return Status::InvalidArgument("must be 1..600000", "webhook_timeout_ms");
   }
+  if (coverage_top_k < 0 || coverage_top_k > 100000) {
+    return Status::InvalidArgument("must be 0..100000", "coverage_top_k");
+  }
   if (action_max_attempts < 1 || action_max_attempts > 100) {
     return Status::InvalidArgument("must be 1..100", "action_max_attempts");
   }
@@ -49,6 +52,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "cascade_dir",
                                  "webhook_timeout_ms",
                                  "action_max_attempts",
+                                 "coverage_top_k",
                                  "action_base_backoff_ms",
                                  "run_pipeline",
                                  "image_keys",
@@ -93,6 +97,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   TILSYN_ASSIGN_OR_RETURN(auto backoff,
                           GetOptInt(j, "action_base_backoff_ms", "action_base_backoff_ms"));
   if (backoff) c.action_base_backoff_ms = *backoff;
+  TILSYN_ASSIGN_OR_RETURN(auto top_k, GetOptInt(j, "coverage_top_k", "coverage_top_k"));
+  if (top_k) c.coverage_top_k = static_cast<int>(*top_k);
   TILSYN_ASSIGN_OR_RETURN(auto run_pipeline, GetOptBool(j, "run_pipeline", "run_pipeline"));
   if (run_pipeline) c.run_pipeline = *run_pipeline;
   TILSYN_ASSIGN_OR_RETURN(auto image_keys, GetOptString(j, "image_keys", "image_keys"));
@@ -123,6 +129,7 @@ Json ServerConfig::ToJson() const {
          {"cascade_dir", cascade_dir},
          {"webhook_timeout_ms", webhook_timeout_ms},
          {"action_max_attempts", action_max_attempts},
+         {"coverage_top_k", coverage_top_k},
          {"action_base_backoff_ms", action_base_backoff_ms},
          {"run_pipeline", run_pipeline},
          // Secrets: ToJson() is for layering configurations, never for logging.

@@ -20,6 +20,10 @@ struct ServerConfig {
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";  // opencv-data
   int webhook_timeout_ms = 5000;
   int action_max_attempts = 6;
+  // The planner offers a task's job only to the top-k vehicles by passes of its site in the last
+  // `tilsyn coverage` report (<data_dir>/coverage/coverage.json); all vehicles when there is no
+  // history for the site. 0 = always all vehicles.
+  int coverage_top_k = 10;
   int64_t action_base_backoff_ms = 500;
   // false = an API-only instance: uploads are stored, another instance (or a restart) assesses
   // them. TILSYN_RUN_PIPELINE=0.

@@ -96,6 +96,11 @@ const std::map<std::string, Json>& Schemas() {
                     {"max_speed_kmh", Num()},
                     {"targets", ArrayOf(Str())}});
     s["JobSync"] = Obj({{"version", Int()}, {"jobs", ArrayOf(Ref("Job"))}});
+    s["TaskCoverage"] = Obj({{"task_id", Str()},
+                             {"computed", {{"type", "boolean"}}},
+                             {"report", {{"type", "object"}}},
+                             {"site", {{"type", "object"}}},
+                             {"planner", {{"type", "object"}}}});
     s["ObservationMetadata"] = Obj({{"id", Str()},
                                     {"job_id", Str()},
                                     {"captured_at", Time()},

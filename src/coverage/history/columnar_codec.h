@@ -1,6 +1,7 @@
 // Columnar codec for one vehicle-day of fixes: three columns (time ms, lat e7, lon e7), each
 // delta-encoded against the previous fix, zigzag + LEB128 varints, then zlib-compressed.
-// Positions are rounded to 1e-7° (≈ 1 cm). A 1 Hz day of driving takes ≈ 2–3 bytes per fix.
+// Positions are rounded to 1e-7° (≈ 1 cm). 1 Hz driving takes ≈ 0.9 bytes per fix on the real
+// Seattle trace and ≈ 3.5 with 5 m white noise (noise does not compress).
 // Format: "TLH1" magic, varint raw length, zlib(varint count, time column, lat column, lon column).
 // Pure functions; thread-safe.
 #pragma once

@@ -93,7 +93,19 @@ Status ImportCsv(std::string_view text, const std::string& file, const GpsImport
                                        std::string(header) + ")",
                                    "csv-columns");
   };
-  TILSYN_ASSIGN_OR_RETURN(int ci_time, find(m.time));
+  // "time=Date (UTC)+Time (UTC)": several columns joined with a space.
+  std::vector<int> ci_times;
+  {
+    std::string_view spec = m.time;
+    for (;;) {
+      size_t plus = spec.find('+');
+      TILSYN_ASSIGN_OR_RETURN(int ci, find(std::string(spec.substr(0, plus))));
+      ci_times.push_back(ci);
+      if (plus == std::string_view::npos) break;
+      spec.remove_prefix(plus + 1);
+    }
+  }
+  const int ci_time = *std::max_element(ci_times.begin(), ci_times.end());
   TILSYN_ASSIGN_OR_RETURN(int ci_lat, find(m.lat));
   TILSYN_ASSIGN_OR_RETURN(int ci_lon, find(m.lon));
   TILSYN_ASSIGN_OR_RETURN(int ci_veh, find(m.vehicle));
@@ -124,10 +136,12 @@ Status ImportCsv(std::string_view text, const std::string& file, const GpsImport
                                      std::string(f[ci_lon]) + "'");
       continue;
     }
-    auto t = ParseTimeWithFormat(f[ci_time], m.time_format);
+    std::string time_text(f[ci_times[0]]);
+    for (size_t k = 1; k < ci_times.size(); ++k) time_text += " " + std::string(f[ci_times[k]]);
+    auto t = ParseTimeWithFormat(time_text, m.time_format);
     if (!t.ok()) {
       ++out->records;
-      out->AddBad(file, line_no, "bad time '" + std::string(f[ci_time]) + "'");
+      out->AddBad(file, line_no, "bad time '" + time_text + "'");
       continue;
     }
     std::string vehicle = ci_veh >= 0 ? std::string(f[ci_veh]) : o.vehicle;

@@ -25,6 +25,7 @@ GpsFormat DetectGpsFormat(std::string_view path, std::string_view text);
 
 struct CsvMapping {
   // Column names (header) or 1-based indexes ("3"). vehicle may be empty (then the default).
+  // time may join several columns with '+' ("Date (UTC)+Time (UTC)"), separated by a space.
   std::string vehicle, time, lat, lon;
   // Time format: "iso8601" (also "YYYY-MM-DD HH:MM:SS[+HH]" with a space), "epoch_s",
   // "epoch_ms", or a strftime-style pattern for date::parse (e.g. "%d-%b-%Y %H:%M:%S"), UTC

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/clock.h"
+#include "coverage/coverage_output.h"
 #include "server/router.h"
 #include "store/blob_store.h"
 #include "store/store.h"
@@ -25,6 +26,10 @@ struct ApiContext {
   std::function<void()> notify;  // wakes the pipeline after an upload (may be empty)
   std::string web_dir;           // built web UI served at / and /assets/ ("" = none)
   std::string tile_url;          // base map tile template for the UI ("" = no tiles)
+  // The last coverage report (coverage/coverage_output.h; nullptr = none) and the planner's
+  // top-k: jobs are offered only to the vehicles that pass the site (0 = all vehicles).
+  std::shared_ptr<const coverage::CoverageCache> coverage;
+  int coverage_top_k = 0;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
@@ -38,6 +43,8 @@ void RegisterStatsRoutes(Router& router, const ApiContext& ctx);
 void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/me: the caller's subject and role (the web UI's role-aware navigation).
 void RegisterMeRoutes(Router& router, const ApiContext& ctx);
+// GET /api/v1/tasks/{id}/coverage: the site's coverage and the vehicles its job is offered to.
+void RegisterCoverageRoutes(Router& router, const ApiContext& ctx);
 // GET / (index.html), GET /assets/{file} from ctx.web_dir and GET /ui-config.json (tile URL);
 // public, no directory traversal.
 void RegisterStaticRoutes(Router& router, const ApiContext& ctx);

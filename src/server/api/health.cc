@@ -39,6 +39,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterStatsRoutes(*router, ctx);
   RegisterPrivacyRoutes(*router, ctx);
   RegisterMeRoutes(*router, ctx);
+  RegisterCoverageRoutes(*router, ctx);
   RegisterStaticRoutes(*router, ctx);
   RegisterOpenApiRoute(*router);
   return router;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "coverage/vehicle_selection.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "tasks/capture_job.h"
@@ -16,9 +17,19 @@ Result<net::HttpResponse> SyncJobs(const ApiContext& ctx, const ApiRequest& req)
   TILSYN_ASSIGN_OR_RETURN(int64_t current, ctx.store->CurrentJobVersion());
   TILSYN_ASSIGN_OR_RETURN(auto jobs, ctx.store->JobsSince(since));
   Json out = Json::array();
+  const std::string vehicle = req.principal ? req.principal->subject : "";
   for (const auto& j : jobs) {
     current = std::max(current, j.version);
-    out.push_back(tasks::JobToJson(j));
+    Json job = tasks::JobToJson(j);
+    // Planner: offer an active job only to the vehicles that pass its site (top-k by passes in
+    // the coverage report); to any other vehicle it is sent as inactive, so its agent drops it.
+    if (j.active && ctx.coverage && ctx.coverage_top_k > 0) {
+      auto selected = coverage::SelectVehicles(ctx.coverage.get(), j.task_id, ctx.coverage_top_k);
+      if (selected && std::find(selected->begin(), selected->end(), vehicle) == selected->end()) {
+        job["active"] = false;
+      }
+    }
+    out.push_back(std::move(job));
   }
   return Ok(Json{{"version", current}, {"jobs", out}});
 }

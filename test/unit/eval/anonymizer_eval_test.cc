@@ -87,6 +87,7 @@ TEST(EvaluateAnonymizer, RunsOnATinySubsetOfTheShippedSet) {
   if (tiny.empty()) GTEST_SKIP() << "opencv-doc missing";
   imaging::AnonymizerOptions o;
   o.detectors = {"haar-face"};
+  o.haar_scale_factor = 1.25;
   auto anon = imaging::NewAnonymizer(o);
   ASSERT_TRUE(anon.ok());
   auto m = EvaluateAnonymizer(**anon, tiny);

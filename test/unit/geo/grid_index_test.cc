@@ -150,6 +150,72 @@ TEST(GridIndex, AgreesWithExactContainmentOnRandomFences) {
   EXPECT_GT(hits, 1000);  // the test really exercises matches
 }
 
+// Points on and within micrometres to millimetres of fence boundaries (polygon vertices, edge
+// points, circle rims), with fences dense enough that cells hold many candidates: the grid's
+// shortcuts (float circle test with an exact band, sub-cell masks, per-cell polygon tests) give
+// exactly CompiledFence::Contains's answer.
+TEST(GridIndex, BoundaryPointsGetExactlyTheCompiledFenceAnswer) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::pair<std::string, Geofence>> fences;
+  for (int i = 0; i < 400; ++i) {
+    LatLon c{55.670 + 0.004 * u(rng), 12.560 + 0.006 * u(rng)};
+    LocalProjection pr(c);
+    std::string id = "f" + std::to_string(i);
+    if (i % 2 == 0) {
+      fences.emplace_back(id, Geofence::Circle(c, 10 + 40 * u(rng)));
+      continue;
+    }
+    int n = i % 10 == 1 ? 300 : 8 + static_cast<int>(25 * u(rng));
+    double r = i % 10 == 1 ? 150 : 15 + 45 * u(rng);
+    std::vector<std::pair<double, double>> pts;
+    for (int k = 0; k < n; ++k) {
+      double a = 2 * M_PI * (k + 0.1 + 0.8 * u(rng)) / n, rr = r * (0.8 + 0.2 * u(rng));
+      pts.emplace_back(rr * std::cos(a), rr * std::sin(a));
+    }
+    pts.push_back(pts[0]);
+    fences.emplace_back(id, Parse({{"type", "Polygon"}, {"coordinates", {Ring(pr, pts)}}}));
+  }
+  GridGeofenceIndex idx;
+  idx.Reset(fences);
+  std::vector<std::shared_ptr<const CompiledFence>> compiled;
+  for (const auto& [id, f] : fences) compiled.push_back(CompiledFence::Compile(id, f));
+  std::vector<LatLon> probes;
+  for (const auto& [id, f] : fences) {
+    LocalProjection pr(f.origin());
+    if (f.kind() == Geofence::Kind::kCircle) {
+      for (int k = 0; k < 8; ++k) {
+        double a = 2 * M_PI * u(rng);
+        for (double d : {0.0, 1e-7, -1e-7, 1e-6, -1e-6, 2e-6, 1e-3, -1e-3, 0.02, -0.02}) {
+          double rr = f.radius_m() + d;
+          probes.push_back(pr.ToLatLon({rr * std::cos(a), rr * std::sin(a)}));
+        }
+      }
+    } else {
+      const auto& ring = f.rings()[0];
+      for (size_t k = 0; k + 1 < ring.size(); k += ring.size() > 100 ? 7 : 1) {
+        probes.push_back(ring[k]);
+        XY a = pr.ToXY(ring[k]), b = pr.ToXY(ring[k + 1]);
+        for (double t : {0.5, u(rng)}) {
+          XY m{a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)};
+          for (double d : {0.0, 1e-7, -1e-7, 1e-6, -1e-6, 1e-3, -1e-3}) {
+            probes.push_back(pr.ToLatLon({m.x + d, m.y + d}));
+          }
+        }
+      }
+    }
+  }
+  int hits = 0;
+  for (LatLon p : probes) {
+    std::vector<std::string> want;
+    for (const auto& c : compiled)
+      if (c->Contains(p)) want.push_back(c->id());
+    hits += static_cast<int>(want.size());
+    ASSERT_EQ(Sorted(idx.Query(p)), Sorted(want)) << "point " << p.lat << "," << p.lon;
+  }
+  EXPECT_GT(hits, static_cast<int>(probes.size()) / 2);
+}
+
 TEST(GridIndex, UpsertReplacesAndRemoveForgets) {
   GridGeofenceIndex idx;
   LatLon far = Offset(kO, 90, 500);

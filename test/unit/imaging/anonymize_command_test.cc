@@ -24,6 +24,7 @@ TEST(RunAnonymize, FolderInMetadataFreeJpegsOutWithTheSameNames) {
   f.in = in.path();
   f.out = out.Sub("anon");
   f.options.detectors = {"haar-face"};
+  f.options.haar_scale_factor = 1.25;
   ::testing::internal::CaptureStdout();
   const int rc = RunAnonymize(f);
   const std::string printed = ::testing::internal::GetCapturedStdout();

@@ -83,6 +83,7 @@ class EnsembleOnMessi : public ::testing::Test {
 TEST_F(EnsembleOnMessi, DefaultEnsembleBlursTheFaceAndReportsEveryDetector) {
   AnonymizerOptions o;
   o.detectors = {"haar-face", "haar-plate", "dlib-hog-face"};  // the quick ones
+  o.haar_scale_factor = 1.25;  // fewer pyramid levels keep the test quick
   auto anon = NewAnonymizer(o);
   ASSERT_TRUE(anon.ok()) << anon.status().ToString();
   cv::Mat img = original_.clone();
@@ -103,6 +104,7 @@ TEST_F(EnsembleOnMessi, DefaultEnsembleBlursTheFaceAndReportsEveryDetector) {
 TEST_F(EnsembleOnMessi, ProtectedRegionKeepsPixelsButNeverAFace) {
   AnonymizerOptions o;
   o.detectors = {"haar-face"};
+  o.haar_scale_factor = 1.25;
   o.blur = "fill";
   // Protect the face itself and an area that a (forced) person box covers: the face is still
   // blurred; the protected non-face area is kept and counted.

@@ -197,12 +197,14 @@ TEST(ServiceConfigTest, BadSettingsFailNamingTheNestedField) {
   EXPECT_EQ(Build(dup).status().field(), "recognizers[1].name");
 }
 
-TEST(ServiceConfigTest, DefaultIsTodaysChainInFixedOrder) {
+TEST(ServiceConfigTest, DefaultIsTheBuiltInsInFixedOrder) {
   auto services = Build(nullptr);
   ASSERT_TRUE(services.ok()) << services.status().ToString();
-  ASSERT_EQ(services->size(), 2u);
+  ASSERT_EQ(services->size(), 4u);
   EXPECT_EQ((*services)[0]->info().name, "hog-person");
   EXPECT_EQ((*services)[1]->info().name, "cascade-fullbody");
+  EXPECT_EQ((*services)[2]->info().name, "ocr");
+  EXPECT_EQ((*services)[3]->info().name, "change");
 }
 
 TEST(ServiceConfigTest, ConfigOverridesTermsTimeoutCostAndCalibratesPerLabel) {

@@ -49,6 +49,7 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["dev_generate_key"] = true;
   j["web_dir"] = "/srv/tilsyn/web";
   j["tile_url"] = "";
+  j["coverage_top_k"] = 3;
   auto c = ServerConfig::FromJson(j);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->ToJson(), j);

@@ -1,0 +1,68 @@
+"""Model definitions for training: classes, data sources, class mapping and input sizes.
+
+Each source maps its raw class names (its classes.txt) to this model's class names; a raw class
+mapped to None is dropped (its boxes are background for this model). `ignore` lists model classes
+that are present in the source's images but NOT labelled there: the loss skips them for that
+source's images instead of treating them as background.
+"""
+
+DATASET_ROOT_DEFAULT = "../shared/datasets"
+
+FACE = {"face": "face", "person": None}
+FACE_NONE = {"face": None, "person": None}
+PLATES_PRIV = {"license_plate": "license_plate", "vehicle": None}
+RDD_PRIV = {"pothole": None, "longitudinal_crack": None, "transverse_crack": None,
+            "alligator_crack": None}
+
+PLATES_STREET = {"license_plate": "license_plate", "vehicle": "vehicle"}
+ROAD_STREET = {"pothole": "pothole", "longitudinal_crack": "road_crack",
+               "transverse_crack": "road_crack", "alligator_crack": "road_crack"}
+SIGNS_STREET = {"speed_limit_sign": "traffic_sign", "stop_sign": "traffic_sign",
+                "crosswalk_sign": "traffic_sign", "traffic_light": "traffic_light"}
+
+MODELS = {
+    "privacy": {
+        "classes": ["face", "license_plate"],
+        "sources": {
+            "privacy/kaggle-face-mask-detection": {"map": FACE, "ignore": ["license_plate"]},
+            # NOT used: privacy/roboflow-mask-wearing. Its stored boxes do not lie on the faces
+            # (checked by eye on validation images: portrait photos have boxes on the torso and
+            # background, as if the original EXIF rotation was lost); the same photos are in
+            # kaggle-face-mask-detection with correct boxes.
+            "privacy/roboflow-face-detection-mik1i": {"map": FACE, "ignore": []},
+            "license_plates/openimages_google_licence_plates": {"map": PLATES_PRIV, "ignore": ["face"]},
+            "license_plates/openimages_samrat_license_plates_vehicles": {"map": PLATES_PRIV, "ignore": ["face"]},
+            # RDD2022 Czech: faces and plates were blurred by its authors -> pure negatives.
+            "road_damage/rdd2022_czech_ccbysa": {"map": RDD_PRIV, "ignore": []},
+        },
+        "train_size": 512,          # square training crops
+        "export_size": (960, 544),  # W, H of the exported graph (1920x1080 / 2, letterboxed)
+        "width": 1.25,
+    },
+    "street": {
+        "classes": ["vehicle", "license_plate", "pothole", "road_crack", "traffic_sign",
+                    "traffic_light"],
+        "sources": {
+            "license_plates/openimages_samrat_license_plates_vehicles": {"map": PLATES_STREET, "ignore": []},
+            "license_plates/openimages_google_licence_plates": {"map": PLATES_STREET, "ignore": ["vehicle"]},
+            "road_damage/roboflow_pothole_segmentation_farzad": {"map": ROAD_STREET, "ignore": ["road_crack"]},
+            "road_damage/rdd2022_czech_ccbysa": {"map": ROAD_STREET,
+                                                 "ignore": ["vehicle", "license_plate", "traffic_sign",
+                                                            "traffic_light"]},
+            "traffic_signs/kaggle_road_sign_detection_cc0": {"map": SIGNS_STREET,
+                                                             "ignore": ["vehicle", "license_plate"]},
+            # Negatives: indoor webcam frames (nothing of ours in them) and street photos of
+            # people (no road damage labelled; vehicles, plates and signs may appear -> ignored).
+            "privacy/roboflow-face-detection-mik1i": {"map": FACE_NONE, "ignore": []},
+            "privacy/kaggle-face-mask-detection": {"map": FACE_NONE,
+                                                   "ignore": ["vehicle", "license_plate",
+                                                              "traffic_sign", "traffic_light"]},
+        },
+        "train_size": 416,
+        "export_size": (768, 448),
+        "width": 1.25,
+    },
+}
+
+VAL_FRACTION = 0.15
+SPLIT_SALT = "tilsyn-split-v1"

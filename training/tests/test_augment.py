@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Checks that the GPU augmentation moves boxes together with the pixels: a white rectangle on a
+black image must stay inside its transformed box (plain, flipped, scaled, mosaic)."""
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import train  # noqa: E402
+
+
+def make_data(n=6):
+    d = train.GpuData.__new__(train.GpuData)
+    d.n, d.nc, d.device = n, 2, torch.device("cpu")
+    d.imgs = torch.zeros(n, 3, train.CANVAS, train.CANVAS, dtype=torch.uint8)
+    d.wh = torch.zeros(n, 2)
+    d.boxes = torch.zeros(n, train.MAX_BOXES, 5)
+    d.valid = torch.zeros(n, train.MAX_BOXES, dtype=torch.bool)
+    d.ignore = torch.zeros(n, 2, dtype=torch.bool)
+    g = torch.Generator().manual_seed(3)
+    for i in range(n):
+        w, h = 300 + 30 * i, 420 - 20 * i
+        x1, y1 = int(torch.randint(0, w - 80, (1,), generator=g)), int(torch.randint(0, h - 60, (1,), generator=g))
+        x2, y2 = x1 + 40 + 5 * i, y1 + 30 + 4 * i
+        d.imgs[i, :, y1:y2, x1:x2] = 255
+        d.wh[i] = torch.tensor([w, h])
+        d.boxes[i, 0] = torch.tensor([i % 2, x1, y1, x2, y2], dtype=torch.float32)
+        d.valid[i, 0] = True
+    return d
+
+
+def main():
+    d = make_data()
+    g = torch.Generator().manual_seed(0)
+    checked = 0
+    for trial in range(20):
+        idx = torch.randint(0, d.n, (4,), generator=g)
+        imgs, boxes, valid = d.affine_batch(idx, 256, g)
+        for i in range(4):
+            for b in boxes[i][valid[i]]:
+                _, x1, y1, x2, y2 = [float(v) for v in b]
+                inner = imgs[i, 0, int(y1) + 2:int(y2) - 1, int(x1) + 2:int(x2) - 1]
+                if inner.numel() == 0:
+                    continue
+                outer = imgs[i, 0].clone()
+                outer[max(0, int(y1) - 2):int(y2) + 3, max(0, int(x1) - 2):int(x2) + 3] = 0
+                assert inner.mean() > 0.8, f"box not on the white patch (mean {inner.mean():.2f})"
+                assert outer.max() < 0.6, "white pixels outside the box"
+                checked += 1
+    # mosaic path: every valid box must cover white pixels
+    idx = torch.arange(4)
+    imgs, boxes, valid, ign = d.batch(idx, 256, g, mosaic_frac=1.0)
+    for i in range(imgs.shape[0]):
+        for b in boxes[i][valid[i]]:
+            _, x1, y1, x2, y2 = [int(v) for v in b]
+            if x2 - x1 > 4 and y2 - y1 > 4:
+                assert imgs[i, :, y1 + 1:y2 - 1, x1 + 1:x2 - 1].mean() > 0.5, "mosaic box misplaced"
+                checked += 1
+    assert checked > 20, checked
+    print(f"test_augment: OK ({checked} boxes checked)")
+
+
+if __name__ == "__main__":
+    main()
