@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
   app.add_option("--sync-interval", sync_interval, "job sync interval in GPS seconds");
   app.add_option("--jpeg-quality", jpeg_quality, "JPEG quality 1..100");
   app.add_option("--cascade-dir", cascade_dir, "folder of OpenCV haarcascade_*.xml");
+  std::vector<std::string> anonymizer_detectors;
+  app.add_option("--anonymizer-detectors", anonymizer_detectors,
+                 "ensemble detectors (default: Haar cascades), e.g. default-pack hog-person");
   app.add_option("--vehicle-id", vehicle_id, "vehicle name for logs and the summary");
   app.add_option("--drain-timeout", drain_timeout, "seconds to wait for the outbox at the end");
   app.add_option("--log-level", log_level, "debug|info|warn|error");
@@ -95,6 +98,7 @@ int main(int argc, char** argv) {
   if (sync_interval) cfg.sync_interval_s = *sync_interval;
   if (jpeg_quality) cfg.jpeg_quality = *jpeg_quality;
   if (cascade_dir) cfg.cascade_dir = *cascade_dir;
+  if (!anonymizer_detectors.empty()) cfg.anonymizer_detectors = anonymizer_detectors;
   if (vehicle_id) cfg.vehicle_id = *vehicle_id;
   if (drain_timeout) cfg.drain_timeout_s = *drain_timeout;
 

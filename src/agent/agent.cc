@@ -69,11 +69,13 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* c
   } else {
     TILSYN_ASSIGN_OR_RETURN(deps.camera, VideoCamera::Open(config.video));
   }
-  imaging::CascadeAnonymizerOptions ao;
-  ao.cascade_dir = config.cascade_dir;
-  Result<std::unique_ptr<imaging::Anonymizer>> anon = imaging::NewCascadeAnonymizer(ao);
-  if (!anon.ok()) return anon.status().WithField("cascade_dir");
-  deps.anonymizer = std::move(anon).value();
+  Result<imaging::AnonymizerFactory> anonymizers =
+      imaging::MakeAnonymizerFactory(config.cascade_dir, config.anonymizer_detectors);
+  if (!anonymizers.ok()) {
+    const Status& st = anonymizers.status();
+    return st.field().empty() ? st.WithField("cascade_dir") : st;
+  }
+  TILSYN_ASSIGN_OR_RETURN(deps.anonymizer, (*anonymizers)());
   net::InitHttpClient();
   deps.jobs = NewHttpJobSource(config.server_url, config.token);
   return CreateWith(config, std::move(deps));

@@ -41,7 +41,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   static const std::set<std::string> kKnown = {"server_url",  "token",           "data_dir",
                                                "gps_file",    "speed_factor",    "camera_dir",
                                                "video",       "sync_interval_s", "jpeg_quality",
-                                               "cascade_dir", "vehicle_id",      "drain_timeout_s"};
+                                               "cascade_dir", "vehicle_id",      "drain_timeout_s",
+                                               "anonymizer_detectors"};
   for (const auto& [key, _] : j.items()) {
     if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
   }
@@ -76,6 +77,18 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(str("cascade_dir", &cfg->cascade_dir));
   TILSYN_RETURN_IF_ERROR(str("vehicle_id", &cfg->vehicle_id));
   TILSYN_RETURN_IF_ERROR(integer("drain_timeout_s", &cfg->drain_timeout_s));
+  if (j.contains("anonymizer_detectors") && !j["anonymizer_detectors"].is_null()) {
+    const Json& d = j["anonymizer_detectors"];
+    if (!d.is_array()) return Status::InvalidArgument("must be a list", "anonymizer_detectors");
+    cfg->anonymizer_detectors.clear();
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (!d[i].is_string()) {
+        return Status::InvalidArgument("must be a string",
+                                       "anonymizer_detectors[" + std::to_string(i) + "]");
+      }
+      cfg->anonymizer_detectors.push_back(d[i].get<std::string>());
+    }
+  }
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 // Instances are not thread-safe (cascades keep state): one per thread.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <opencv2/core.hpp>
@@ -91,6 +92,15 @@ struct AnonymizerOptions {
 
 // Builds the ensemble. NotFound when an explicitly listed detector's files are missing.
 Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o);
+
+// The anonymizer a server or an agent runs, as a factory (anonymizers are one per thread):
+// `detectors` empty = the Haar cascades (faces, plates), the default; otherwise the ensemble with
+// exactly these detectors (names as in AnonymizerOptions; "default-pack" = the project's models/).
+// Builds one instance up front so bad settings fail at start-up: InvalidArgument naming
+// "anonymizer_detectors[i]", NotFound for missing model or cascade files.
+using AnonymizerFactory = std::function<Result<std::unique_ptr<Anonymizer>>()>;
+Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
+                                                const std::vector<std::string>& detectors);
 
 // Where the BlazeFace ONNX files are: `npm_dir` if set, else $TILSYN_NPM_DIR, else
 // third_party/npm/node_modules under the working directory or the repository that holds the

@@ -6,6 +6,7 @@
 #include "actions/action.h"
 #include "core/file_util.h"
 #include "core/log.h"
+#include "coverage/coverage_cli.h"
 #include "imaging/anonymizer.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
@@ -73,13 +74,11 @@ class AppImpl : public App {
     pipeline_ = std::make_unique<pipeline::Pipeline>(store_.get(), blobs_.get(), recognizer_.get(),
                                                      dispatcher_.get(), clock_, popts);
 
-    // Fail at start-up, not on the first upload, when the cascades are missing.
-    imaging::CascadeAnonymizerOptions aopts;
-    aopts.cascade_dir = config_.cascade_dir;
-    TILSYN_RETURN_IF_ERROR(imaging::NewCascadeAnonymizer(aopts).status());
-    ingest_ = std::make_unique<pipeline::Ingest>(
-        store_.get(), blobs_.get(), [aopts]() { return imaging::NewCascadeAnonymizer(aopts); },
-        clock_);
+    // Fails at start-up, not on the first upload, when detectors are missing or misnamed.
+    TILSYN_ASSIGN_OR_RETURN(
+        imaging::AnonymizerFactory anonymizers,
+        imaging::MakeAnonymizerFactory(config_.cascade_dir, config_.anonymizer_detectors));
+    ingest_ = std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_);
 
     ApiContext ctx;
     ctx.store = store_.get();
@@ -93,6 +92,7 @@ class AppImpl : public App {
     ctx.coverage = std::make_shared<coverage::CoverageCache>(
         coverage::CoverageFilePath(config_.data_dir));
     ctx.coverage_top_k = config_.coverage_top_k;
+    ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
     router_ = BuildApiRouter(ctx);
 
     net::HttpServerOptions hopts;

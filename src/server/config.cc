@@ -53,6 +53,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "webhook_timeout_ms",
                                  "action_max_attempts",
                                  "coverage_top_k",
+                                 "anonymizer_detectors",
                                  "action_base_backoff_ms",
                                  "run_pipeline",
                                  "image_keys",
@@ -113,6 +114,17 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (web_dir) c.web_dir = *web_dir;
   TILSYN_ASSIGN_OR_RETURN(auto tile_url, GetOptString(j, "tile_url", "tile_url"));
   if (tile_url) c.tile_url = *tile_url;
+  if (j.contains("anonymizer_detectors") && !j["anonymizer_detectors"].is_null()) {
+    const Json& d = j["anonymizer_detectors"];
+    if (!d.is_array()) return Status::InvalidArgument("must be a list of detector names", "anonymizer_detectors");
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (!d[i].is_string()) {
+        return Status::InvalidArgument("must be a string",
+                                       "anonymizer_detectors[" + std::to_string(i) + "]");
+      }
+      c.anonymizer_detectors.push_back(d[i].get<std::string>());
+    }
+  }
   if (j.contains("recognizers")) c.recognizers = j["recognizers"];
   if (j.contains("routing")) c.routing = j["routing"];
   TILSYN_RETURN_IF_ERROR(c.Validate());
@@ -130,6 +142,7 @@ Json ServerConfig::ToJson() const {
          {"webhook_timeout_ms", webhook_timeout_ms},
          {"action_max_attempts", action_max_attempts},
          {"coverage_top_k", coverage_top_k},
+         {"anonymizer_detectors", anonymizer_detectors},
          {"action_base_backoff_ms", action_base_backoff_ms},
          {"run_pipeline", run_pipeline},
          // Secrets: ToJson() is for layering configurations, never for logging.

@@ -304,4 +304,23 @@ Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o) {
   return std::unique_ptr<Anonymizer>(new EnsembleAnonymizer(std::move(detectors), o, mode));
 }
 
+Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
+                                                const std::vector<std::string>& detectors) {
+  AnonymizerFactory factory;
+  if (detectors.empty()) {
+    CascadeAnonymizerOptions o;
+    o.cascade_dir = cascade_dir;
+    factory = [o]() { return NewCascadeAnonymizer(o); };
+  } else {
+    AnonymizerOptions o;
+    o.cascade_dir = cascade_dir;
+    o.detectors = detectors;
+    Status st = o.Validate();
+    if (!st.ok()) return st.WithField("anonymizer_" + st.field());
+    factory = [o]() { return NewAnonymizer(o); };
+  }
+  TILSYN_RETURN_IF_ERROR(factory().status());
+  return factory;
+}
+
 }  // namespace tilsyn::imaging

@@ -62,3 +62,16 @@ TEST(AgentConfig, JsonOverridesFieldsAndRejectsUnknownKeys) {
 
 }  // namespace
 }  // namespace tilsyn::agent
+
+namespace tilsyn::agent {
+namespace {
+
+TEST(AgentConfig, JsonSetsAnonymizerDetectorsAndNamesABadEntry) {
+  AgentConfig c;
+  ASSERT_TRUE(ApplyConfigJson({{"anonymizer_detectors", {"default-pack", "hog-person"}}}, &c).ok());
+  EXPECT_EQ(c.anonymizer_detectors, (std::vector<std::string>{"default-pack", "hog-person"}));
+  EXPECT_EQ(ApplyConfigJson({{"anonymizer_detectors", {1}}}, &c).field(), "anonymizer_detectors[0]");
+}
+
+}  // namespace
+}  // namespace tilsyn::agent

@@ -50,6 +50,7 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["web_dir"] = "/srv/tilsyn/web";
   j["tile_url"] = "";
   j["coverage_top_k"] = 3;
+  j["anonymizer_detectors"] = {"default-pack", "hog-person"};
   auto c = ServerConfig::FromJson(j);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->ToJson(), j);
@@ -96,6 +97,20 @@ TEST(ResolveServerConfig, BadEnvOrFileIsAnError) {
   ASSERT_TRUE(WriteFileAtomic(dir.Sub("bad.json"), "{port: 1}").ok());
   flags.config_file = dir.Sub("bad.json");
   EXPECT_EQ(ResolveServerConfig(flags, nullptr).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tilsyn::server
+
+namespace tilsyn::server {
+namespace {
+
+TEST(ServerConfig, AnonymizerDetectorsMustBeNames) {
+  auto c = ServerConfig::FromJson({{"anonymizer_detectors", {"hog-person", 3}}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().field(), "anonymizer_detectors[1]");
+  EXPECT_EQ(ServerConfig::FromJson({{"anonymizer_detectors", "hog-person"}}).status().field(),
+            "anonymizer_detectors");
 }
 
 }  // namespace

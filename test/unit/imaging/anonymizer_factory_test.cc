@@ -1,0 +1,48 @@
+#include <gtest/gtest.h>
+
+#include <opencv2/core.hpp>
+
+#include "imaging/anonymizer.h"
+
+namespace tilsyn::imaging {
+namespace {
+
+bool RanDetector(const AnonymizationReport& r, const std::string& prefix) {
+  for (const std::string& d : r.detectors) {
+    if (d.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+TEST(AnonymizerFactory, EmptyMeansHaarCascades) {
+  auto f = MakeAnonymizerFactory("/usr/share/opencv4/haarcascades", {});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto a = (*f)();
+  ASSERT_TRUE(a.ok());
+  cv::Mat img(240, 320, CV_8UC3, cv::Scalar(100, 110, 120));
+  auto r = (*a)->Anonymize(img);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(RanDetector(*r, "haar-")) << Json(r->detectors).dump();
+}
+
+TEST(AnonymizerFactory, ListedDetectorsBuildTheEnsemble) {
+  auto f = MakeAnonymizerFactory("/usr/share/opencv4/haarcascades", {"hog-person"});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto a = (*f)();
+  ASSERT_TRUE(a.ok());
+  cv::Mat img(240, 320, CV_8UC3, cv::Scalar(100, 110, 120));
+  auto r = (*a)->Anonymize(img);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->detectors.size(), 1u) << Json(r->detectors).dump();
+  EXPECT_TRUE(RanDetector(*r, "hog-person"));
+}
+
+TEST(AnonymizerFactory, UnknownDetectorFailsAtStartUpNamingTheSetting) {
+  auto f = MakeAnonymizerFactory("/usr/share/opencv4/haarcascades", {"hog-person", "x-ray"});
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(f.status().field(), "anonymizer_detectors[1]");
+}
+
+}  // namespace
+}  // namespace tilsyn::imaging
