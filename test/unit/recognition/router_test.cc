@@ -4,6 +4,10 @@
 // routing that learns from inspector feedback.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "imaging/anonymizer.h"
+
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -200,11 +204,17 @@ TEST(ServiceConfigTest, BadSettingsFailNamingTheNestedField) {
 TEST(ServiceConfigTest, DefaultIsTheBuiltInsInFixedOrder) {
   auto services = Build(nullptr);
   ASSERT_TRUE(services.ok()) << services.status().ToString();
-  ASSERT_EQ(services->size(), 4u);
+  const bool pack = !imaging::FindDefaultModelPack().empty();
+  ASSERT_EQ(services->size(), pack ? 5u : 4u);
   EXPECT_EQ((*services)[0]->info().name, "hog-person");
   EXPECT_EQ((*services)[1]->info().name, "cascade-fullbody");
   EXPECT_EQ((*services)[2]->info().name, "ocr");
   EXPECT_EQ((*services)[3]->info().name, "change");
+  if (pack) {
+    EXPECT_EQ((*services)[4]->info().name, "street");
+    const auto& labels = (*services)[4]->info().labels;
+    EXPECT_NE(std::find(labels.begin(), labels.end(), "vehicle"), labels.end());
+  }
 }
 
 TEST(ServiceConfigTest, ConfigOverridesTermsTimeoutCostAndCalibratesPerLabel) {
