@@ -101,6 +101,19 @@ const std::map<std::string, Json>& Schemas() {
                              {"report", {{"type", "object"}}},
                              {"site", {{"type", "object"}}},
                              {"planner", {{"type", "object"}}}});
+    s["NetworkFeatures"] = Obj(
+        {{"type", Enum({"FeatureCollection"})},
+         {"features",
+          ArrayOf(Obj({{"type", Enum({"Feature"})},
+                       {"geometry", Obj({{"type", Enum({"LineString"})},
+                                         {"coordinates", ArrayOf(ArrayOf(Num()))}})},
+                       {"properties", Obj({{"kind", Enum({"roadway", "cycle_track"})}})}}))},
+         {"segments", Int()},
+         {"matched", Int()},
+         {"truncated", Bool()},
+         {"limit", Int()},
+         {"network_segments", Int()}},
+        {"type", "features"});
     s["ObservationMetadata"] = Obj({{"id", Str()},
                                     {"job_id", Str()},
                                     {"captured_at", Time()},

@@ -23,11 +23,22 @@ export function requirements() {
   return missing;
 }
 
-export async function startServer() {
+// `prepare({ dir, dataDir, cli })` runs before the server starts (after the database exists),
+// e.g. to import GPS history and a street network with the real CLI.
+export async function startServer({ prepare } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tilsyn-e2e-'));
   const dataDir = join(dir, 'server');
   const env = { ...process.env, TILSYN_TILE_URL: '', TILSYN_WEB_DIR: join(ROOT, 'web/dist'), TILSYN_LOG_LEVEL: 'warn', TILSYN_IMAGE_KEY: randomBytes(32).toString('hex') };
   const token = execFileSync(join(BIN, 'tilsyn'), ['admin', 'create-token', '--role', 'admin', '--subject', 'e2e-admin', '--data-dir', dataDir], { env, encoding: 'utf8' }).trim();
+  // A `tilsyn` subcommand on the test's data dir; its stdout (throws with stderr on failure).
+  const cli = (...args) => {
+    try {
+      return execFileSync(join(BIN, 'tilsyn'), [...args, '--data-dir', dataDir], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      throw new Error(`tilsyn ${args.join(' ')}: ${e.status} ${e.stderr || ''}${e.stdout || ''}`);
+    }
+  };
+  if (prepare) await prepare({ dir, dataDir, cli });
   const proc = spawn(join(BIN, 'tilsyn'), ['serve', '--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => {
@@ -50,6 +61,8 @@ export async function startServer() {
     url,
     token,
     dir,
+    dataDir,
+    cli,
     // Another user's token (the CLI opens the same database; SQLite WAL allows it).
     createToken(role, subject) {
       return execFileSync(join(BIN, 'tilsyn'), ['admin', 'create-token', '--role', role, '--subject', subject, '--data-dir', dataDir], { env, encoding: 'utf8' }).trim();
@@ -180,4 +193,44 @@ export function runAgent(serverUrl, vehicleToken, drive, dataDir) {
       else rej(new Error(`agent exited ${code}: ${out}`));
     });
   });
+}
+
+// ---- coverage inputs ---------------------------------------------------------------------
+// A street network around `centre` (lat, lon) as GeoJSON files for `tilsyn import network`:
+// a cycle track along the centre's latitude from 400 m west to 400 m east, a road parallel to it
+// 12 m north, and a cross street 250 m east of the centre.
+export function writeNetwork(dir, centre) {
+  const line = (pts) => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: pts.map(([la, lo]) => [Number(lo.toFixed(7)), Number(la.toFixed(7))]) } });
+  const along = (north) => [-400, -200, 0, 200, 400].map((e) => offset(centre, e, north));
+  const fc = (features) => JSON.stringify({ type: 'FeatureCollection', features });
+  const roads = join(dir, 'roads.geojson');
+  const cycle = join(dir, 'cycle_tracks.geojson');
+  writeFileSync(roads, fc([line(along(12)), line([offset(centre, 250, -300), offset(centre, 250, 300)])]));
+  writeFileSync(cycle, fc([line(along(0))]));
+  return { roads, cycle };
+}
+
+// A GPX history of one vehicle riding the cycle track of writeNetwork() west → east through
+// `centre` at 5 m/s (1 Hz fixes from 300 m before to 300 m after it): `perDay` passes a day
+// (at 08:00 and 15:30 UTC, …) on each of the `days` days before today.
+export function writeHistory(dir, centre, { days = 3, perDay = 2 } = {}) {
+  const starts = ['08:00', '15:30', '11:10', '19:45'];
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  let segs = '';
+  for (let d = days; d >= 1; d--) {
+    for (let p = 0; p < perDay; p++) {
+      const [H, M] = starts[p % starts.length].split(':').map(Number);
+      const t0 = today.getTime() - d * 86400e3 + (H * 60 + M) * 60e3;
+      let pts = '';
+      for (let i = 0; i <= 120; i++) {
+        const [lat, lon] = offset(centre, -300 + i * 5, (i % 3) - 1);
+        pts += `<trkpt lat="${lat.toFixed(7)}" lon="${lon.toFixed(7)}"><time>${new Date(t0 + i * 1000).toISOString()}</time></trkpt>\n`;
+      }
+      segs += `<trkseg>\n${pts}</trkseg>\n`;
+    }
+  }
+  const file = join(dir, 'history.gpx');
+  writeFileSync(file, `<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="tilsyn e2e" xmlns="http://www.topografix.com/GPX/1/1">\n<trk><name>history</name>\n${segs}</trk>\n</gpx>\n`);
+  return file;
 }

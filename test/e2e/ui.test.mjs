@@ -1,14 +1,16 @@
 // The web UI in a real browser, against a real server and vehicle agent: log in, the editor's
 // validation at the field (nothing saved), draw a polygon task and activate it, a simulated
 // drive, the finding appears, review it (image view audited when the server audits), feedback
-// moves the service stats, the other pages render, and Danish. Any console error fails.
+// moves the service stats, the live map with the imported street network, coverage from an
+// imported GPS history (before and after `tilsyn coverage` sees the task), the privacy page, and
+// Danish. Any console error fails.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { requirements, runAgent, startBrowser, startServer, writeDrive } from './harness.mjs';
+import { requirements, runAgent, startBrowser, startServer, writeDrive, writeHistory, writeNetwork } from './harness.mjs';
 
 // GET with the path sent exactly as given.
 function rawStatus(base, path) {
@@ -24,6 +26,8 @@ function rawStatus(base, path) {
 }
 
 const PERSON = '/usr/share/darknet/data/person.jpg';
+// The editor's map opens here (web/src/map.js COPENHAGEN), so the drawn task lies around it.
+const COPENHAGEN = [55.6761, 12.5683];
 
 describe('web UI end to end', { timeout: 110_000 }, () => {
   let server;
@@ -37,7 +41,18 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     const missing = requirements();
     assert.deepEqual(missing, [], `missing: ${missing.join(', ')} (run scripts/e2e.sh)`);
     scratch = mkdtempSync(join(tmpdir(), 'tilsyn-e2e-drive-'));
-    server = await startServer();
+    // A street network and a GPS history (vehicle "bus-7" on the cycle track through the
+    // centre, 2 passes a day for 3 days) imported with the real CLI before the server starts;
+    // coverage computed now sees no active task yet.
+    server = await startServer({
+      prepare({ cli }) {
+        const net = writeNetwork(scratch, COPENHAGEN);
+        assert.match(cli('import', 'network', net.roads, '--kind', 'roadway'), /imported 5 segments \(5 roadway/);
+        assert.match(cli('import', 'network', net.cycle, '--kind', 'cycle_track'), /network now 9 segments \(5 roadway, 4 cycle_track\)/);
+        assert.match(cli('import', 'gps', writeHistory(scratch, COPENHAGEN), '--vehicle', 'bus-7'), /imported 726 fixes of 1 vehicle/);
+        assert.match(cli('coverage'), /coverage: 0 site\(s\)/);
+      },
+    });
     browser = await startBrowser(server.url);
     page = browser.page;
   });
@@ -227,15 +242,65 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     assertNoConsoleErrors();
   });
 
-  it('renders the live map, coverage and privacy pages', async () => {
+  it('the live map shows the task, the vehicle and the imported street network', async () => {
     await page.getByRole('link', { name: 'Live map' }).click();
     await page.locator('#live-map path.leaflet-interactive').first().waitFor();
     await page.locator('#vehicle-list').filter({ hasText: 'e2e-sweeper' }).waitFor();
     assert.equal(await page.locator('#live-map .leaflet-tile').count(), 0, 'no tiles when tile_url is empty');
+    // The network in its own pane beneath the areas: roads grey, the cycle track blue.
+    const cycle = page.locator('#live-map .leaflet-network-pane path.network-cycle_track');
+    const roads = page.locator('#live-map .leaflet-network-pane path.network-roadway');
+    // (attached, not "visible": a horizontal line's box has no height, which Playwright calls hidden)
+    await cycle.first().waitFor({ state: 'attached' });
+    assert.equal(await cycle.count(), 1, 'one cycle track polyline');
+    assert.equal(await roads.count(), 2, 'the parallel road and the cross street');
+    assert.equal(await cycle.getAttribute('stroke'), '#1e6fd9');
+    assert.equal(await roads.first().getAttribute('stroke'), '#8a8f96');
+    assert.match(await page.locator('.legend').innerText(), /Street network: cycle track/);
     await browser.shot('10-live-map');
+    assertNoConsoleErrors();
+  });
+
+  it('coverage: offered to all before the task is analysed, then the vehicle with passes and lane', async () => {
     await page.getByRole('link', { name: 'Coverage' }).click();
     await page.getByRole('heading', { name: 'Coverage per task' }).waitFor();
+    // The report of before() has history but not this task (it was not active then).
+    const none = page.locator('#coverage-none');
+    await none.waitFor();
+    assert.match(await none.innerText(), /not part of the last coverage run/);
+    assert.match(await none.innerText(), /offered to all vehicles/);
+    assert.match(await page.locator('#coverage-period').innerText(), /3 days .*; vehicles: 1; GPS fixes: 726/);
+    await browser.shot('11-coverage-not-analysed');
+
+    // `tilsyn coverage` while the server runs: the server picks the new report up.
+    assert.match(server.cli('coverage'), /coverage: 1 site\(s\), 1 covered/);
+    await page.getByRole('link', { name: 'Live map' }).click();
+    await page.locator('#live-map').waitFor();
+    await page.getByRole('link', { name: 'Coverage' }).click();
+    const row = page.locator('#coverage-vehicles tr[data-vehicle="bus-7"]');
+    await row.waitFor();
+    const cell = async (c) => (await row.locator(`td[data-col="${c}"]`).innerText()).trim();
+    assert.equal(await cell('passes'), '6');
+    assert.equal(await cell('passes_per_week'), '14');
+    assert.equal(await cell('days_with_pass'), '3');
+    assert.equal(await cell('median_speed_kmh'), '18 km/h');
+    assert.equal(await cell('lane'), 'cycle track');
+    assert.equal(await cell('confidence'), '100 %');
+    assert.equal(await cell('offered'), 'yes');
+    assert.equal(await page.locator('#cov-passes .tile-value').innerText(), '6');
+    assert.match(await page.locator('#cov-lane').innerText(), /cycle track/);
+    assert.match(await page.locator('#coverage-offered').innerText(), /offered only to the vehicles that pass most often \(at most 10\): bus-7\./);
+    // The 24-bin time-of-day chart: 6 passes in all, in 2 hours of the day.
+    const bars = page.locator('#coverage-hours rect.hour-bar');
+    assert.equal(await bars.count(), 24);
+    const counts = (await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))).filter((n) => n > 0);
+    assert.deepEqual(counts, [3, 3]);
+    assert.equal(await page.locator('#coverage-none').count(), 0);
     await browser.shot('11-coverage');
+    assertNoConsoleErrors();
+  });
+
+  it('renders the privacy page', async () => {
     await page.getByRole('link', { name: 'Privacy' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.locator('#retention-queue').filter({ hasText: 'Closed excavation' }).waitFor();
@@ -264,6 +329,15 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     await page.getByRole('heading', { name: 'Opgave', exact: true }).waitFor();
     await page.getByLabel('Titel').waitFor();
     await browser.shot('15-editor-da');
+    await page.getByRole('link', { name: 'Dækning' }).click();
+    await page.getByRole('heading', { name: 'Dækning pr. opgave' }).waitFor();
+    await page.locator('#coverage-vehicles td[data-col="lane"]').filter({ hasText: 'cykelsti' }).waitFor();
+    assert.equal((await page.locator('#coverage-vehicles td[data-col="median_speed_kmh"]').innerText()).trim(), '18 km/t');
+    await browser.shot('15b-coverage-da');
+    await page.getByRole('link', { name: 'Live-kort' }).click();
+    await page.locator('#live-map .leaflet-network-pane path.network-cycle_track').waitFor({ state: 'attached' });
+    assert.match(await page.locator('.legend').innerText(), /Vejnet: cykelsti/);
+    await browser.shot('15c-live-map-da');
     assertNoConsoleErrors();
   });
 

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "coverage/coverage_output.h"
+#include "coverage/network/network_cache.h"
 #include "server/router.h"
 #include "store/blob_store.h"
 #include "store/store.h"
@@ -30,6 +31,8 @@ struct ApiContext {
   // top-k: jobs are offered only to the vehicles that pass the site (0 = all vehicles).
   std::shared_ptr<const coverage::CoverageCache> coverage;
   int coverage_top_k = 0;
+  // The imported street network (network/segments.txt; nullptr = none), for GET /api/v1/network.
+  std::shared_ptr<const coverage::NetworkCache> network;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
@@ -45,6 +48,8 @@ void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx);
 void RegisterMeRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/tasks/{id}/coverage: the site's coverage and the vehicles its job is offered to.
 void RegisterCoverageRoutes(Router& router, const ApiContext& ctx);
+// GET /api/v1/network?bbox=…: the imported street network in a box, as GeoJSON (network.cc).
+void RegisterNetworkRoutes(Router& router, const ApiContext& ctx);
 // GET / (index.html), GET /assets/{file} from ctx.web_dir and GET /ui-config.json (tile URL);
 // public, no directory traversal.
 void RegisterStaticRoutes(Router& router, const ApiContext& ctx);

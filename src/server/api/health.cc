@@ -40,6 +40,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterPrivacyRoutes(*router, ctx);
   RegisterMeRoutes(*router, ctx);
   RegisterCoverageRoutes(*router, ctx);
+  RegisterNetworkRoutes(*router, ctx);
   RegisterStaticRoutes(*router, ctx);
   RegisterOpenApiRoute(*router);
   return router;

@@ -1,0 +1,84 @@
+// GET /api/v1/network?bbox=minLon,minLat,maxLon,maxLat[&limit=N]: the imported street network
+// (`tilsyn import network`) inside a box as a GeoJSON FeatureCollection of LineStrings with
+// properties.kind roadway|cycle_track, for the live map. Capped at `limit` segments (default
+// 5000); `truncated` says when the box held more. Empty collection when nothing is imported.
+#include <charconv>
+#include <cmath>
+
+#include "coverage/network/network_cache.h"
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+
+namespace tilsyn::server {
+namespace {
+
+constexpr int64_t kDefaultLimit = 5000;
+constexpr int64_t kMaxLimit = 50000;
+
+Result<coverage::LonLatBox> ParseBbox(const net::HttpRequest& req) {
+  const Status bad = Status::InvalidArgument(
+      "bbox must be minLon,minLat,maxLon,maxLat: 4 numbers in degrees, min <= max", "bbox");
+  auto text = QueryString(req, "bbox");
+  if (!text) return Status::InvalidArgument("bbox is required (minLon,minLat,maxLon,maxLat)", "bbox");
+  double v[4];
+  size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    size_t end = text->find(',', pos);
+    if ((i < 3) != (end != std::string::npos)) return bad;
+    if (end == std::string::npos) end = text->size();
+    const char* first = text->data() + pos;
+    const char* last = text->data() + end;
+    auto [ptr, ec] = std::from_chars(first, last, v[i]);
+    if (ec != std::errc() || ptr != last || !std::isfinite(v[i])) return bad;
+    pos = end + 1;
+  }
+  coverage::LonLatBox b{v[0], v[1], v[2], v[3]};
+  if (b.min_lon > b.max_lon || b.min_lat > b.max_lat || b.min_lon < -180 || b.max_lon > 180 ||
+      b.min_lat < -90 || b.max_lat > 90) {
+    return bad;
+  }
+  return b;
+}
+
+Result<net::HttpResponse> GetNetwork(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(coverage::LonLatBox box, ParseBbox(req.http));
+  TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", kDefaultLimit, 1, kMaxLimit));
+  coverage::NetworkSlice slice;
+  if (ctx.network) {
+    TILSYN_ASSIGN_OR_RETURN(slice, ctx.network->Query(box, limit));
+  }
+  Json features = Json::array();
+  for (const auto& line : slice.lines) {
+    Json coords = Json::array();
+    for (const auto& p : line.points) coords.push_back(Json::array({p.lon, p.lat}));
+    features.push_back(Json{{"type", "Feature"},
+                            {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
+                            {"properties", {{"kind", std::string(coverage::ToString(line.kind))}}}});
+  }
+  return Ok(Json{{"type", "FeatureCollection"},
+                 {"features", features},
+                 {"segments", slice.segments},
+                 {"matched", slice.matched},
+                 {"truncated", slice.truncated},
+                 {"limit", limit},
+                 {"network_segments", slice.network_size}});
+}
+
+}  // namespace
+
+void RegisterNetworkRoutes(Router& router, const ApiContext& ctx) {
+  router.Add({"GET",
+              "/api/v1/network",
+              kReaders,
+              "The imported street network (roadway, cycle_track) inside bbox=minLon,minLat,"
+              "maxLon,maxLat as GeoJSON LineStrings, capped at limit segments (default 5000)",
+              "coverage",
+              {"bbox", "limit"},
+              "",
+              "",
+              "NetworkFeatures",
+              200},
+             [ctx](const ApiRequest& r) { return GetNetwork(ctx, r); });
+}
+
+}  // namespace tilsyn::server
