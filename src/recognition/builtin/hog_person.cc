@@ -5,7 +5,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
-#include "recognition/builtin/nms.h"
+#include "recognition/builtin/scaled_boxes.h"
 
 namespace tilsyn::recognition {
 namespace {
@@ -49,23 +49,12 @@ class HogPersonRecognizer : public Recognizer {
     } catch (const cv::Exception& e) {
       return Status::Internal(std::string("hog-person failed: ") + e.what());
     }
-    std::vector<tasks::Detection> dets;
-    const cv::Rect bounds(0, 0, bgr.cols, bgr.rows);
+    std::vector<double> scores;
     for (size_t i = 0; i < found.size(); ++i) {
-      const double score = HogScore(i < weights.size() ? weights[i] : 0.0);
-      if (score < options_.min_score) continue;
-      const cv::Rect r = cv::Rect(static_cast<int>(found[i].x / s), static_cast<int>(found[i].y / s),
-                                  static_cast<int>(found[i].width / s),
-                                  static_cast<int>(found[i].height / s)) &
-                         bounds;
-      if (r.empty()) continue;
-      dets.push_back({"person", score, {r.x, r.y, r.width, r.height}});
+      scores.push_back(HogScore(i < weights.size() ? weights[i] : 0.0));
     }
-    Recognition out;
-    out.detections = SuppressOverlaps(std::move(dets));
-    out.good_enough = IsGoodEnough(out.detections, req);
-    out.service = info_.name;
-    return out;
+    return ScaledBoxesToRecognition(found, scores, s, bgr.size(), "person", options_.min_score, req,
+                                    info_.name);
   }
 
  private:
