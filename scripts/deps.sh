@@ -11,6 +11,7 @@ PKGS=(
   opencv-data darknet opencv-doc libdlib-dev
   chromium
   libtesseract-dev tesseract-ocr-dan tesseract-ocr-eng
+  libgps-dev libgdal-dev
   python3-torch python3-opencv python3-numpy python3-onnx
 )
 missing=()

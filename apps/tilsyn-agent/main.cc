@@ -1,4 +1,4 @@
-// tilsyn-agent: the vehicle agent. Follows a GPS replay, syncs capture jobs from the server,
+// tilsyn-agent: the vehicle agent. Follows a GPS replay or a live gpsd, syncs capture jobs from the server,
 // captures (anonymized, in memory) inside active jobs' geofences, queues observations in a
 // crash-safe outbox and uploads them. Prints one JSON summary line on stdout at the end; logs are
 // JSON lines on stderr. Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
@@ -33,9 +33,9 @@ int main(int argc, char** argv) {
   CLI::App app{"tilsyn-agent: capture inside inspection geofences and upload anonymized images"};
 
   std::string config_file;
-  std::optional<std::string> server, token, data_dir, gps, camera_dir, video, cascade_dir,
+  std::optional<std::string> server, token, data_dir, gps, gpsd, camera_dir, video, cascade_dir,
       vehicle_id, log_level;
-  std::optional<double> speed;
+  std::optional<double> speed, max_fix_age_s, max_accuracy_m;
   std::optional<int64_t> sync_interval, drain_timeout;
   std::optional<int> jpeg_quality;
 
@@ -44,7 +44,14 @@ int main(int argc, char** argv) {
                  "server base URL, e.g. http://127.0.0.1:8080 (env TILSYN_SERVER)");
   app.add_option("--token", token, "vehicle token (env TILSYN_AGENT_TOKEN)");
   app.add_option("--data-dir", data_dir, "folder for jobs.json, outbox/ and rejected/");
-  app.add_option("--gps", gps, "GPS replay file: .nmea/.txt (NMEA 0183) or .gpx");
+  CLI::Option* gps_opt =
+      app.add_option("--gps", gps, "GPS replay file: .nmea/.txt (NMEA 0183) or .gpx");
+  app.add_option("--gpsd", gpsd, "live GPS from gpsd at HOST:PORT (e.g. 127.0.0.1:2947)")
+      ->excludes(gps_opt);
+  app.add_option("--max-fix-age-s", max_fix_age_s,
+                 "ignore fixes older than this (default: 5 with --gpsd, off with --gps; 0 = off)");
+  app.add_option("--max-accuracy-m", max_accuracy_m,
+                 "ignore fixes with a worse accuracy estimate (default 25; 0 = off)");
   app.add_option("--speed", speed, "replay speed factor (0 = as fast as possible)");
   app.add_option("--camera-dir", camera_dir, "replay camera folder with index.csv (lat,lon,file)");
   app.add_option("--video", video, "replay camera video file");
@@ -84,7 +91,17 @@ int main(int argc, char** argv) {
   if (server) cfg.server_url = *server;
   if (token) cfg.token = *token;
   if (data_dir) cfg.data_dir = *data_dir;
-  if (gps) cfg.gps_file = *gps;
+  // A flag picks the GPS source: it clears the other one set by the file.
+  if (gps) {
+    cfg.gps_file = *gps;
+    cfg.gpsd.clear();
+  }
+  if (gpsd) {
+    cfg.gpsd = *gpsd;
+    cfg.gps_file.clear();
+  }
+  if (max_fix_age_s) cfg.max_fix_age_s = *max_fix_age_s;
+  if (max_accuracy_m) cfg.max_accuracy_m = *max_accuracy_m;
   if (speed) cfg.speed_factor = *speed;
   // A flag picks the camera kind: it clears the other one set by the file.
   if (camera_dir) {

@@ -182,8 +182,9 @@ int main(int argc, char** argv) {
   import_gps->add_flag("--json", gps_flags.json, "print the summary as one JSON object");
   tilsyn::coverage::ImportNetworkFlags net_flags;
   CLI::App* import_net = import_cmd->add_subcommand(
-      "network", "import road centrelines / cycle tracks (GeoJSON) into DATA_DIR/network");
-  import_net->add_option("FILES", net_flags.files, "GeoJSON files")->required();
+      "network",
+      "import road centrelines / cycle tracks (GeoJSON, GeoPackage) into DATA_DIR/network");
+  import_net->add_option("FILES", net_flags.files, "GeoJSON or .gpkg (GDAL) files")->required();
   import_net->add_option("--kind", net_flags.kind, "roadway | cycle_track (all features)");
   import_net->add_option("--kind-map", net_flags.kind_map,
                          "PROPERTY:VALUE=KIND,...,*=KIND (kind from a feature property)");

@@ -4,6 +4,7 @@
 
 #include "agent/camera/folder_camera.h"
 #include "agent/camera/video_camera.h"
+#include "agent/gps/gpsd_source.h"
 #include "agent/gps/replay_source.h"
 #include "core/file_util.h"
 #include "core/ids.h"
@@ -52,6 +53,8 @@ Json AgentSummary::ToJson() const {
               {"rejected", rejected},
               {"pending", pending},
               {"bad_gps_records", bad_gps_records},
+              {"stale_fixes_ignored", stale_fixes_ignored},
+              {"inaccurate_fixes_ignored", inaccurate_fixes_ignored},
               {"sync_errors", sync_errors},
               {"resumed_skipped", resumed_skipped},
               {"stopped", stopped},
@@ -62,8 +65,13 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* c
   TILSYN_RETURN_IF_ERROR(config.Validate());
   AgentDeps deps;
   deps.clock = clock;
-  TILSYN_ASSIGN_OR_RETURN(deps.gps,
-                          ReplaySource::Open(config.gps_file, config.speed_factor, clock));
+  if (!config.gpsd.empty()) {
+    TILSYN_ASSIGN_OR_RETURN(GpsdOptions gpsd, ParseGpsdAddress(config.gpsd));
+    deps.gps = std::make_unique<GpsdSource>(std::move(gpsd));
+  } else {
+    TILSYN_ASSIGN_OR_RETURN(deps.gps,
+                            ReplaySource::Open(config.gps_file, config.speed_factor, clock));
+  }
   if (!config.camera_dir.empty()) {
     TILSYN_ASSIGN_OR_RETURN(deps.camera, FolderCamera::Open(config.camera_dir));
   } else {
@@ -99,7 +107,10 @@ Agent::Agent(const AgentConfig& config, AgentDeps deps, JobCache cache,
     : config_(config),
       deps_(std::move(deps)),
       cache_(std::move(cache)),
-      outbox_(std::move(outbox)) {
+      outbox_(std::move(outbox)),
+      trigger_(TriggerOptions{.max_fix_age_ms = config_.EffectiveMaxFixAgeMs(),
+                              .max_accuracy_m = config_.max_accuracy_m,
+                              .clock = deps_.clock}) {
   UploaderOptions uo;
   uo.server_url = config_.server_url;
   uo.token = config_.token;
@@ -193,6 +204,7 @@ void Agent::SaveState(TimeMs last_fix) {
 
 Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
   LoadState();
+  deps_.gps->SetStop(stop);
   std::optional<TimeMs> last_fix;
   LogInfo("agent.start", {{"vehicle", config_.vehicle_id},
                           {"jobs", cache_.jobs().size()},
@@ -212,7 +224,11 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
       LogError("agent.gps_failed", {{"error", failure.ToString()}});
       break;
     }
-    if (!*fix) break;
+    if (!*fix) {
+      // A live source ends its stream only when told to stop.
+      if (stop && stop->load()) summary_.stopped = true;
+      break;
+    }
     if (resume_after_ && (*fix)->time <= *resume_after_) {
       ++summary_.resumed_skipped;
       continue;
@@ -233,6 +249,8 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
   summary_.rejected = us.rejected;
   summary_.pending = static_cast<int64_t>(outbox_->Count());
   summary_.bad_gps_records = deps_.gps->bad_records();
+  summary_.stale_fixes_ignored = trigger_.stale_ignored();
+  summary_.inaccurate_fixes_ignored = trigger_.inaccurate_ignored();
   summary_.passes = trigger_.passes();
   for (const auto& [id, _] : cache_.jobs()) summary_.passes.emplace(id, 0);
   if (!failure.ok()) return failure;

@@ -37,6 +37,8 @@ struct AgentSummary {
   int64_t rejected = 0;
   int64_t pending = 0;  // still in the outbox at the end
   int64_t bad_gps_records = 0;
+  int64_t stale_fixes_ignored = 0;       // trigger checks skipped: fix older than max_fix_age_s
+  int64_t inaccurate_fixes_ignored = 0;  // … accuracy worse than max_accuracy_m
   int64_t sync_errors = 0;
   int64_t resumed_skipped = 0;            // fixes already handled by a previous run
   std::map<std::string, int64_t> passes;  // job id -> passes through its fence
@@ -56,15 +58,17 @@ struct AgentDeps {
 
 class Agent {
  public:
-  // Validates `config` and opens everything it names (GPS file, camera, cascades, data folder).
+  // Validates `config` and opens everything it names (GPS file or gpsd, camera, cascades, data
+  // folder). A gpsd source connects lazily, on the first fix, and keeps reconnecting.
   // InvalidArgument/NotFound naming the config field on a problem.
   static Result<std::unique_ptr<Agent>> Create(const AgentConfig& config, Clock* clock);
   // Uses the given seams (none may be null); opens the data folder (outbox, jobs.json).
   static Result<std::unique_ptr<Agent>> CreateWith(const AgentConfig& config, AgentDeps deps);
   ~Agent();
 
-  // Runs until the GPS stream ends or *stop becomes true (checked between fixes). Returns the
-  // summary; an error only when the GPS source itself fails.
+  // Runs until the GPS stream ends or *stop becomes true (checked between fixes, and by a live
+  // gpsd source while it waits). Returns the summary; an error only when the GPS source itself
+  // fails.
   Result<AgentSummary> Run(const std::atomic<bool>* stop = nullptr);
 
   const JobCache& jobs() const { return cache_; }

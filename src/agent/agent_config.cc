@@ -3,7 +3,14 @@
 #include <cmath>
 #include <set>
 
+#include "agent/gps/gpsd_source.h"
+
 namespace tilsyn::agent {
+
+int64_t AgentConfig::EffectiveMaxFixAgeMs() const {
+  const double s = max_fix_age_s < 0 ? (gpsd.empty() ? 0.0 : kDefaultGpsdMaxFixAgeS) : max_fix_age_s;
+  return static_cast<int64_t>(std::llround(s * 1000));
+}
 
 Status AgentConfig::Validate() const {
   if (server_url.rfind("http://", 0) != 0 && server_url.rfind("https://", 0) != 0) {
@@ -14,7 +21,18 @@ Status AgentConfig::Validate() const {
   }
   if (token.empty()) return Status::InvalidArgument("a vehicle token is required", "token");
   if (data_dir.empty()) return Status::InvalidArgument("a data folder is required", "data_dir");
-  if (gps_file.empty()) return Status::InvalidArgument("a GPS file is required", "gps_file");
+  if (gps_file.empty() == gpsd.empty()) {
+    return Status::InvalidArgument("exactly one of gps_file (replay) and gpsd (HOST:PORT) is required",
+                                   gps_file.empty() ? "gps_file" : "gpsd");
+  }
+  if (!gpsd.empty()) TILSYN_RETURN_IF_ERROR(ParseGpsdAddress(gpsd).status());
+  if (!std::isfinite(max_fix_age_s) || max_fix_age_s > 86'400) {
+    return Status::InvalidArgument("max fix age must be at most 86400 s (< 0 = default, 0 = off)",
+                                   "max_fix_age_s");
+  }
+  if (!std::isfinite(max_accuracy_m) || max_accuracy_m < 0) {
+    return Status::InvalidArgument("max accuracy must be >= 0 m (0 = off)", "max_accuracy_m");
+  }
   if (!std::isfinite(speed_factor) || speed_factor < 0) {
     return Status::InvalidArgument("speed factor must be >= 0", "speed_factor");
   }
@@ -42,7 +60,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "gps_file",    "speed_factor",    "camera_dir",
                                                "video",       "sync_interval_s", "jpeg_quality",
                                                "cascade_dir", "vehicle_id",      "drain_timeout_s",
-                                               "anonymizer_detectors"};
+                                               "anonymizer_detectors", "gpsd",
+                                               "max_fix_age_s",        "max_accuracy_m"};
   for (const auto& [key, _] : j.items()) {
     if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
   }
@@ -65,6 +84,9 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(str("token", &cfg->token));
   TILSYN_RETURN_IF_ERROR(str("data_dir", &cfg->data_dir));
   TILSYN_RETURN_IF_ERROR(str("gps_file", &cfg->gps_file));
+  TILSYN_RETURN_IF_ERROR(str("gpsd", &cfg->gpsd));
+  TILSYN_RETURN_IF_ERROR(num("max_fix_age_s", &cfg->max_fix_age_s));
+  TILSYN_RETURN_IF_ERROR(num("max_accuracy_m", &cfg->max_accuracy_m));
   TILSYN_RETURN_IF_ERROR(num("speed_factor", &cfg->speed_factor));
   TILSYN_RETURN_IF_ERROR(str("camera_dir", &cfg->camera_dir));
   TILSYN_RETURN_IF_ERROR(str("video", &cfg->video));

@@ -15,6 +15,12 @@ struct AgentConfig {
   std::string token;                      // vehicle token, sent as Bearer; never logged
   std::string data_dir = "./agent-data";  // jobs.json, outbox/, rejected/
   std::string gps_file;                   // replay trace: .nmea, .txt (NMEA) or .gpx
+  std::string gpsd;  // live gpsd "HOST:PORT" (exclusive with gps_file)
+  // Trigger limits. Stale-fix rejection: a fix older than this (now - fix time) is ignored;
+  // < 0 = the default (kDefaultGpsdMaxFixAgeS with gpsd, off for a replay file, whose fixes carry
+  // historical times), 0 = off.
+  double max_fix_age_s = -1;
+  double max_accuracy_m = 25;  // fixes with a worse accuracy estimate are ignored; 0 = off
   double speed_factor = 1.0;  // replay pace: recorded time / speed_factor; 0 = as fast as possible
   std::string camera_dir;     // replay folder with index.csv (exclusive with `video`)
   std::string video;          // replay video file (exclusive with `camera_dir`)
@@ -25,6 +31,10 @@ struct AgentConfig {
   std::vector<std::string> anonymizer_detectors;
   std::string vehicle_id = "vehicle";  // for logs and the summary line only
   int64_t drain_timeout_s = 30;        // at the end, wait this long for the outbox to empty
+
+  static constexpr double kDefaultGpsdMaxFixAgeS = 5;
+  // The stale-fix limit in effect, in ms (0 = off), after applying the default above.
+  int64_t EffectiveMaxFixAgeMs() const;
 
   // InvalidArgument naming the field (e.g. "server_url", "camera_dir") on the first problem.
   Status Validate() const;

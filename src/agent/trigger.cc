@@ -18,6 +18,11 @@ tasks::CaptureFix ToCaptureFix(const GpsFix& fix) {
 bool Trigger::Update(const tasks::CaptureJob& job, const GpsFix& fix) {
   if (options_.max_fix_age_ms > 0 && options_.clock &&
       options_.clock->NowMs() - fix.time > options_.max_fix_age_ms) {
+    ++stale_ignored_;
+    return false;
+  }
+  if (options_.max_accuracy_m > 0 && fix.accuracy_m && !(*fix.accuracy_m <= options_.max_accuracy_m)) {
+    ++inaccurate_ignored_;
     return false;
   }
   JobState& s = state_[job.id];

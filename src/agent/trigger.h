@@ -27,6 +27,9 @@ struct TriggerOptions {
   // Stale-fix rejection: a fix older than this (clock->NowMs() - fix.time) is ignored entirely —
   // no capture, no state change. 0 or no clock = off (replayed logs carry historical times).
   int64_t max_fix_age_ms = 0;
+  // Accuracy limit: a fix whose accuracy_m is worse (larger) than this is ignored the same way —
+  // a noisy fix neither starts nor ends a pass. 0 = off; a fix without accuracy_m is accepted.
+  double max_accuracy_m = 0;
   const Clock* clock = nullptr;  // not owned; must outlive the Trigger
 };
 
@@ -34,8 +37,9 @@ class Trigger {
  public:
   explicit Trigger(TriggerOptions options = {}) : options_(options) {}
 
-  // Updates the state of `job` with `fix`; true when a capture should be taken now. A stale fix
-  // (see TriggerOptions::max_fix_age_ms) returns false and changes nothing.
+  // Updates the state of `job` with `fix`; true when a capture should be taken now. A stale or
+  // inaccurate fix (TriggerOptions::max_fix_age_ms, max_accuracy_m) returns false and changes
+  // nothing.
   bool Update(const tasks::CaptureJob& job, const GpsFix& fix);
   // Records that a capture for `job_id` was stored at `time`: no more captures this pass, and
   // none before min_interval_s has passed.
@@ -46,6 +50,9 @@ class Trigger {
   // Passes (entries into the fence) seen per job so far, including dropped jobs.
   const std::map<std::string, int64_t>& passes() const { return passes_; }
   bool InsideForTest(const std::string& job_id) const;
+  // Fixes ignored so far for age or accuracy (counted once per fix and job).
+  int64_t stale_ignored() const { return stale_ignored_; }
+  int64_t inaccurate_ignored() const { return inaccurate_ignored_; }
 
   // The per-job state (pass open, captured this pass, last capture) as JSON, and back, so a
   // restarted agent continues a pass instead of capturing it again.
@@ -61,6 +68,8 @@ class Trigger {
   TriggerOptions options_;
   std::map<std::string, JobState> state_;
   std::map<std::string, int64_t> passes_;
+  int64_t stale_ignored_ = 0;
+  int64_t inaccurate_ignored_ = 0;
 };
 
 // The CheckCapture view of a fix.

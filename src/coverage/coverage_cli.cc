@@ -12,6 +12,7 @@
 #include "coverage/coverage_output.h"
 #include "coverage/history/dir_position_history.h"
 #include "coverage/import/gps_import.h"
+#include "coverage/network/network_import.h"
 #include "coverage/network/street_network.h"
 #include "coverage/progress.h"
 
@@ -122,16 +123,8 @@ int RunImportNetwork(const ImportNetworkFlags& f) {
   ProgressBar bar("network", static_cast<int64_t>(f.files.size()), "segments");
   for (size_t i = 0; i < f.files.size(); ++i) {
     const std::string& file = f.files[i];
-    if (file.ends_with(".gpkg")) {
-      return Fail(Status::InvalidArgument(
-          file + ": GeoPackage needs GDAL, which this build does not include; convert with "
-                 "`ogr2ogr -f GeoJSON out.geojson " + file + "`",
-          "files"));
-    }
-    auto text = ReadFile(file);
-    if (!text.ok()) return Fail(text.status());
     NetworkImportResult r;
-    Status s = ImportNetworkGeoJson(*text, file, o, &net, &r);
+    Status s = ImportNetworkFile(file, o, &net, &r);  // .gpkg through GDAL, else GeoJSON
     if (!s.ok()) return Fail(s);
     total.features += r.features;
     total.segments += r.segments;

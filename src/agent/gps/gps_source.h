@@ -1,8 +1,9 @@
-// GpsSource: the seam the agent reads positions from — a replay file today (NMEA, GPX), gpsd or a
-// serial NMEA port later. A source yields fixes in time order; malformed or no-fix records are
-// skipped and counted, never fatal. Implementations are used from one thread.
+// GpsSource: the seam the agent reads positions from — a replay file (NMEA, GPX; replay_source.h)
+// or a live gpsd daemon (gpsd_source.h). A source yields fixes in time order; malformed or no-fix
+// records are skipped and counted, never fatal. Implementations are used from one thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 
@@ -24,6 +25,9 @@ class GpsSource {
   virtual Result<std::optional<GpsFix>> Next() = 0;
   // Records skipped so far because they were malformed, failed a checksum or had no fix.
   virtual int64_t bad_records() const { return 0; }
+  // A live source, whose stream never ends by itself, checks `stop` (not owned; may be null) while
+  // it waits and ends the stream (Next() returns nullopt) once it is true. Files ignore it.
+  virtual void SetStop(const std::atomic<bool>* stop) {}
 };
 
 }  // namespace tilsyn::agent

@@ -44,6 +44,43 @@ TEST(AgentConfig, EachProblemNamesItsField) {
   EXPECT_EQ(c.Validate().field(), "gps_file");
 }
 
+TEST(AgentConfig, GpsdIsExclusiveWithAReplayFileAndValidated) {
+  auto c = Good();
+  c.gpsd = "127.0.0.1:2947";  // and gps_file: both
+  EXPECT_EQ(c.Validate().field(), "gpsd");
+  c.gps_file.clear();
+  EXPECT_TRUE(c.Validate().ok());
+  c.gpsd = "127.0.0.1:notaport";
+  EXPECT_EQ(c.Validate().field(), "gpsd");
+}
+
+TEST(AgentConfig, TriggerLimitsDefaultByGpsSourceAndNameTheirFields) {
+  auto c = Good();
+  EXPECT_EQ(c.EffectiveMaxFixAgeMs(), 0);  // replay: historical timestamps, off by default
+  EXPECT_DOUBLE_EQ(c.max_accuracy_m, 25);
+  c.gps_file.clear();
+  c.gpsd = "127.0.0.1:2947";
+  EXPECT_EQ(c.EffectiveMaxFixAgeMs(), 5000);  // live: on by default
+  c.max_fix_age_s = 0;
+  EXPECT_EQ(c.EffectiveMaxFixAgeMs(), 0);  // explicitly off
+  c.max_fix_age_s = 2.5;
+  EXPECT_EQ(c.EffectiveMaxFixAgeMs(), 2500);
+  c = Good();
+  c.max_accuracy_m = -1;
+  EXPECT_EQ(c.Validate().field(), "max_accuracy_m");
+  c = Good();
+  c.max_fix_age_s = 1e9;
+  EXPECT_EQ(c.Validate().field(), "max_fix_age_s");
+  AgentConfig j;
+  ASSERT_TRUE(ApplyConfigJson({{"gpsd", "gps.local:2947"}, {"max_fix_age_s", 3}, {"max_accuracy_m", 10}},
+                              &j)
+                  .ok());
+  EXPECT_EQ(j.gpsd, "gps.local:2947");
+  EXPECT_EQ(j.EffectiveMaxFixAgeMs(), 3000);
+  EXPECT_DOUBLE_EQ(j.max_accuracy_m, 10);
+  EXPECT_EQ(ApplyConfigJson({{"max_accuracy_m", "x"}}, &j).field(), "max_accuracy_m");
+}
+
 TEST(AgentConfig, JsonOverridesFieldsAndRejectsUnknownKeys) {
   AgentConfig c;
   ASSERT_TRUE(ApplyConfigJson({{"server_url", "http://h"},

@@ -248,6 +248,47 @@ TEST(Agent, StopFlagEndsTheRunBeforeTheTrace) {
   EXPECT_EQ(summary->fixes, 0);
 }
 
+// A live source (like gpsd): yields fixes until the stop flag it was given is set, then ends.
+class LiveSource : public GpsSource {
+ public:
+  explicit LiveSource(std::atomic<bool>* stop_after_3) : trip_(stop_after_3) {}
+  Result<std::optional<GpsFix>> Next() override {
+    if (n_ == 3) {  // SIGINT arrives while the source waits for the 4th fix
+      trip_->store(true);
+      if (stop_ && stop_->load()) return std::optional<GpsFix>();
+      return Status::Internal("the agent did not hand its stop flag to the source");
+    }
+    ++n_;
+    return std::optional<GpsFix>(FixAt(kCenter, T0() + n_ * 1000));
+  }
+  void SetStop(const std::atomic<bool>* stop) override { stop_ = stop; }
+
+ private:
+  std::atomic<bool>* trip_;
+  const std::atomic<bool>* stop_ = nullptr;
+  int n_ = 0;
+};
+
+TEST(Agent, StopSeenByALiveSourceEndsTheRunAsStopped) {
+  FakeTilsyn server({});
+  testing::TempDir dir;
+  FakeClock clock(T0());
+  std::atomic<bool> stop{false};
+  AgentConfig cfg = Config(server.url(), dir.path());
+  AgentDeps deps;
+  deps.clock = &clock;
+  deps.gps = std::make_unique<LiveSource>(&stop);
+  deps.camera = std::make_unique<WhiteCamera>();
+  deps.anonymizer = std::make_unique<BlackoutAnonymizer>();
+  deps.jobs = NewHttpJobSource(cfg.server_url, cfg.token);
+  auto agent = Agent::CreateWith(cfg, std::move(deps));
+  ASSERT_TRUE(agent.ok());
+  auto summary = (*agent)->Run(&stop);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->stopped);
+  EXPECT_EQ(summary->fixes, 3);
+}
+
 TEST(Agent, PeriodicSyncUsesGpsTimeAndTheLastVersion) {
   FakeTilsyn server({CircleJob("job-a", kCenter, 30)});
   testing::TempDir dir;
@@ -260,6 +301,48 @@ TEST(Agent, PeriodicSyncUsesGpsTimeAndTheLastVersion) {
   ASSERT_EQ(server.since_seen.size(), 5u);  // start + every 10 s
   EXPECT_EQ(server.since_seen[0], "0");
   EXPECT_EQ(server.since_seen[1], "5");
+}
+
+TEST(Agent, AccuracyLimitFromTheConfigKeepsNoisyFixesFromTriggering) {
+  FakeTilsyn server({CircleJob("job-a", kCenter, 30)});
+  auto noisy = Drive(T0());
+  for (auto& f : noisy) f.accuracy_m = 50;
+  for (double limit : {25.0, 0.0}) {  // the default, then off
+    testing::TempDir dir;
+    AgentConfig cfg = Config(server.url(), dir.path());
+    cfg.max_accuracy_m = limit;
+    FakeClock clock(T0());
+    Built b = Build(cfg, &clock, noisy);
+    auto summary = b.agent->Run();
+    ASSERT_TRUE(summary.ok());
+    EXPECT_EQ(summary->captures, limit > 0 ? 0 : 1) << limit;
+    EXPECT_EQ(summary->inaccurate_fixes_ignored > 0, limit > 0) << limit;
+  }
+}
+
+TEST(Agent, LiveGpsdDefaultsToStaleFixRejectionAndReplayDoesNot) {
+  FakeTilsyn server({CircleJob("job-a", kCenter, 30)});
+  struct Case {
+    bool gpsd;
+    double max_fix_age_s;
+    int captures;
+  };
+  // The clock is an hour past the fixes: a live source must treat them as stale.
+  for (Case c : {Case{true, -1, 0}, Case{true, 0, 1}, Case{false, -1, 1}}) {
+    testing::TempDir dir;
+    AgentConfig cfg = Config(server.url(), dir.path());
+    if (c.gpsd) {
+      cfg.gps_file.clear();
+      cfg.gpsd = "127.0.0.1:2947";  // the config only; the test injects the fixes
+    }
+    cfg.max_fix_age_s = c.max_fix_age_s;
+    FakeClock clock(T0() + 3'600'000);
+    Built b = Build(cfg, &clock, Drive(T0()));
+    auto summary = b.agent->Run();
+    ASSERT_TRUE(summary.ok());
+    EXPECT_EQ(summary->captures, c.captures) << c.gpsd << " " << c.max_fix_age_s;
+    EXPECT_EQ(summary->stale_fixes_ignored > 0, c.captures == 0);
+  }
 }
 
 TEST(Agent, CreateRejectsBadConfigNamingTheField) {

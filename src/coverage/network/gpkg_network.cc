@@ -1,0 +1,187 @@
+// GeoPackage street-network reader (network_import.h) through GDAL's OGR C API. The only file
+// that includes GDAL headers.
+#include <gdal/cpl_error.h>
+#include <gdal/gdal.h>
+#include <gdal/ogr_api.h>
+#include <gdal/ogr_srs_api.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "coverage/network/network_import.h"
+
+namespace tilsyn::coverage {
+namespace {
+
+void RegisterGdalOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { GDALAllRegister(); });
+}
+
+// Silences GDAL's stderr chatter for the scope; errors are read back with CPLGetLastErrorMsg.
+struct QuietGdal {
+  QuietGdal() {
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    CPLErrorReset();
+  }
+  ~QuietGdal() { CPLPopErrorHandler(); }
+};
+
+struct DatasetCloser {
+  void operator()(void* ds) const { GDALClose(ds); }
+};
+struct SrsReleaser {
+  void operator()(OGRSpatialReferenceH s) const { OSRRelease(s); }
+};
+struct CtDestroyer {
+  void operator()(OGRCoordinateTransformationH ct) const { OCTDestroyCoordinateTransformation(ct); }
+};
+struct FeatureDestroyer {
+  void operator()(OGRFeatureH f) const { OGR_F_Destroy(f); }
+};
+using SrsPtr = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SrsReleaser>;
+using CtPtr = std::unique_ptr<std::remove_pointer_t<OGRCoordinateTransformationH>, CtDestroyer>;
+using FeaturePtr = std::unique_ptr<std::remove_pointer_t<OGRFeatureH>, FeatureDestroyer>;
+
+bool IsWgs84(OGRSpatialReferenceH srs) {
+  const char* auth = OSRGetAuthorityName(srs, nullptr);
+  const char* code = OSRGetAuthorityCode(srs, nullptr);
+  if (auth && code && std::strcmp(auth, "EPSG") == 0) return std::strcmp(code, "4326") == 0;
+  SrsPtr wgs(OSRNewSpatialReference(nullptr));
+  OSRSetWellKnownGeogCS(wgs.get(), "WGS84");
+  return OSRIsSame(srs, wgs.get()) != 0;
+}
+
+// Lon/lat order regardless of the SRS's authority axis order.
+SrsPtr TraditionalOrder(OGRSpatialReferenceH srs) {
+  SrsPtr s(OSRClone(srs));
+  OSRSetAxisMappingStrategy(s.get(), OAMS_TRADITIONAL_GIS_ORDER);
+  return s;
+}
+
+}  // namespace
+
+Status ImportNetworkGpkg(const std::string& file, const NetworkImportOptions& o,
+                         StreetNetwork* net, NetworkImportResult* out) {
+  if (!o.kind && o.kind_property.empty()) {
+    return Status::InvalidArgument("network import needs --kind or --kind-map", "kind");
+  }
+  RegisterGdalOnce();
+  QuietGdal quiet;
+  const char* const drivers[] = {"GPKG", nullptr};
+  std::unique_ptr<void, DatasetCloser> ds(
+      GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
+  if (!ds) {
+    std::string why = CPLGetLastErrorMsg();
+    return Status::InvalidArgument(file + ": cannot open as a GeoPackage" +
+                                       (why.empty() ? "" : ": " + why),
+                                   "files");
+  }
+  SrsPtr wgs84(OSRNewSpatialReference(nullptr));
+  OSRImportFromEPSG(wgs84.get(), 4326);
+  OSRSetAxisMappingStrategy(wgs84.get(), OAMS_TRADITIONAL_GIS_ORDER);
+
+  std::vector<double> xs, ys;
+  const int layers = GDALDatasetGetLayerCount(ds.get());
+  for (int li = 0; li < layers; ++li) {
+    OGRLayerH layer = GDALDatasetGetLayer(ds.get(), li);
+    if (!layer) continue;
+    const std::string lname = OGR_L_GetName(layer);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    if (OGR_FD_GetGeomFieldCount(defn) == 0) continue;  // attribute-only table
+    const int kind_field =
+        o.kind ? -1 : OGR_FD_GetFieldIndex(defn, o.kind_property.c_str());
+
+    CtPtr ct;
+    if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer); srs && !IsWgs84(srs)) {
+      SrsPtr src = TraditionalOrder(srs);
+      ct.reset(OCTNewCoordinateTransformation(src.get(), wgs84.get()));
+      if (!ct) {
+        return Status::InvalidArgument(file + ": layer " + lname +
+                                           ": no transformation to WGS84: " + CPLGetLastErrorMsg(),
+                                       "files");
+      }
+    }
+
+    OGR_L_ResetReading(layer);
+    while (FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+      ++out->features;
+      const long long fid = OGR_F_GetFID(f.get());
+      auto bad = [&](const std::string& why) {
+        ++out->bad;
+        if (out->bad_records.size() < GpsImportResult::kMaxListed)
+          out->bad_records.push_back({file, 0, lname + " fid " + std::to_string(fid) + ": " + why});
+      };
+      LaneKind kind = o.kind.value_or(LaneKind::kRoadway);
+      if (!o.kind) {
+        std::string value;
+        if (kind_field >= 0 && OGR_F_IsFieldSetAndNotNull(f.get(), kind_field)) {
+          value = OGR_F_GetFieldAsString(f.get(), kind_field);
+        }
+        auto it = o.kind_values.find(value);
+        if (it == o.kind_values.end()) it = o.kind_values.find("*");
+        if (it == o.kind_values.end()) {
+          bad("property '" + o.kind_property + "' value '" + value + "' is not mapped");
+          continue;
+        }
+        kind = it->second;
+      }
+      OGRGeometryH g = OGR_F_GetGeometryRef(f.get());
+      if (!g) {
+        bad("no geometry");
+        continue;
+      }
+      std::vector<OGRGeometryH> lines;
+      const OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
+      if (type == wkbLineString) {
+        lines.push_back(g);
+      } else if (type == wkbMultiLineString) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i) lines.push_back(OGR_G_GetGeometryRef(g, i));
+      } else {
+        bad(std::string("geometry is ") + OGRGeometryTypeToName(type) +
+            ", not a LineString or MultiLineString");
+        continue;
+      }
+      int64_t added = 0;
+      bool ok = true;
+      std::vector<NetworkSegment> segs;
+      for (OGRGeometryH l : lines) {
+        const int n = OGR_G_GetPointCount(l);
+        xs.resize(n);
+        ys.resize(n);
+        for (int i = 0; i < n; ++i) {
+          xs[i] = OGR_G_GetX(l, i);
+          ys[i] = OGR_G_GetY(l, i);
+        }
+        if (ct && n > 0 && !OCTTransform(ct.get(), n, xs.data(), ys.data(), nullptr)) {
+          ok = false;
+          break;
+        }
+        for (int i = 0; i < n && ok; ++i) {
+          if (!std::isfinite(xs[i]) || !std::isfinite(ys[i]) || std::abs(ys[i]) > 90 ||
+              std::abs(xs[i]) > 180) {
+            ok = false;
+          }
+        }
+        for (int i = 1; i < n && ok; ++i) {
+          segs.push_back({{ys[i - 1], xs[i - 1]}, {ys[i], xs[i]}, kind});
+        }
+      }
+      if (!ok || segs.empty()) {
+        bad(ok ? "fewer than two points" : "bad coordinates");
+        continue;
+      }
+      for (const auto& s : segs) net->Add(s);
+      added = static_cast<int64_t>(segs.size());
+      out->segments += added;
+      out->by_kind[static_cast<int>(kind)] += added;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace tilsyn::coverage
