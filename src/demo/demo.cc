@@ -67,8 +67,12 @@ bool Drained(store::Store& st, int64_t* done, int64_t* total) {
 
 }  // namespace
 
-int RunDemo(const DemoOptions& o) {
+int RunDemo(const DemoOptions& options) {
   net::InitHttpClient();
+  // Absolute paths: agents run with their own working directory and camera indexes name files.
+  DemoOptions o = options;
+  std::error_code abs_ec;
+  o.data_dir = std::filesystem::absolute(o.data_dir, abs_ec).lexically_normal().string();
   if (!::getenv("TILSYN_LOG_LEVEL")) SetLogLevel(LogLevel::kWarn);
   namespace fs = std::filesystem;
   // Only the demo's own sub-folders are reset, never the folder the user named.
