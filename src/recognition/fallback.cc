@@ -22,23 +22,8 @@ class FallbackRecognizer : public Recognizer {
  public:
   FallbackRecognizer(std::string name, std::vector<std::shared_ptr<Recognizer>> chain,
                      Clock* clock)
-      : chain_(std::move(chain)), clock_(clock) {
-    info_.name = std::move(name);
-    info_.type = "fallback";
-    info_.terms = DataTerms::kLocal;
-    info_.timeout_ms = 0;
-    for (const auto& r : chain_) {
-      const ServiceInfo& i = r->info();
-      for (const std::string& l : i.labels) {
-        if (std::find(info_.labels.begin(), info_.labels.end(), l) == info_.labels.end()) {
-          info_.labels.push_back(l);
-        }
-      }
-      info_.terms = std::max(info_.terms, i.terms);
-      info_.timeout_ms += i.timeout_ms;
-      info_.cost = std::max(info_.cost, i.cost);
-    }
-  }
+      : info_(CombinedInfo(std::move(name), "fallback", chain)), chain_(std::move(chain)),
+        clock_(clock) {}
 
   const ServiceInfo& info() const override { return info_; }
 
@@ -119,6 +104,27 @@ bool TermsAllow(const std::string& data_class, DataTerms terms) {
   if (data_class == "internal") return terms != DataTerms::kExternal;
   // "local" and anything unknown: the strictest reading.
   return terms == DataTerms::kLocal;
+}
+
+ServiceInfo CombinedInfo(std::string name, std::string type,
+                         const std::vector<std::shared_ptr<Recognizer>>& services) {
+  ServiceInfo info;
+  info.name = std::move(name);
+  info.type = std::move(type);
+  info.terms = DataTerms::kLocal;
+  info.timeout_ms = 0;
+  for (const auto& r : services) {
+    const ServiceInfo& i = r->info();
+    for (const std::string& l : i.labels) {
+      if (std::find(info.labels.begin(), info.labels.end(), l) == info.labels.end()) {
+        info.labels.push_back(l);
+      }
+    }
+    info.terms = std::max(info.terms, i.terms);
+    info.timeout_ms += i.timeout_ms;
+    info.cost = std::max(info.cost, i.cost);
+  }
+  return info;
 }
 
 std::unique_ptr<Recognizer> NewFallbackRecognizer(std::string name,

@@ -30,6 +30,12 @@ Result<Recognition> WalkChain(const std::vector<std::shared_ptr<Recognizer>>& ch
                               const cv::Mat& bgr, const RecognizeRequest& req, Clock* clock,
                               std::vector<RunResult>* attempted = nullptr);
 
+// The info of a decorator over `services`: the union of their labels, the most permissive data
+// terms among them (so a caller's terms check covers every service it may reach), the sum of
+// their timeouts and the highest cost.
+ServiceInfo CombinedInfo(std::string name, std::string type,
+                         const std::vector<std::shared_ptr<Recognizer>>& services);
+
 std::unique_ptr<Recognizer> NewFallbackRecognizer(std::string name,
                                                   std::vector<std::shared_ptr<Recognizer>> chain,
                                                   Clock* clock);

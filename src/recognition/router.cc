@@ -25,21 +25,9 @@ RouterRecognizer::RouterRecognizer(std::string name,
       clock_(clock),
       stats_source_(std::move(stats)),
       rng_(options.seed) {
-  info_.name = std::move(name);
-  info_.type = "router";
-  info_.terms = DataTerms::kLocal;
-  info_.timeout_ms = 0;
+  info_ = CombinedInfo(std::move(name), "router", services_);
   for (const auto& r : services_) {
-    const ServiceInfo& i = r->info();
-    for (const std::string& l : i.labels) {
-      if (std::find(info_.labels.begin(), info_.labels.end(), l) == info_.labels.end()) {
-        info_.labels.push_back(l);
-      }
-    }
-    info_.terms = std::max(info_.terms, i.terms);
-    info_.timeout_ms += i.timeout_ms;
-    info_.cost = std::max(info_.cost, i.cost);
-    breakers_[i.name] = std::make_unique<CircuitBreaker>(options_.breaker);
+    breakers_[r->info().name] = std::make_unique<CircuitBreaker>(options_.breaker);
   }
 }
 
