@@ -3,18 +3,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "geo/local_projection.h"
+
 namespace tilsyn::geo {
 namespace {
 constexpr double kEps = Geofence::kBoundaryEpsM;
 
-double SegDist2(double px, double py, double ax, double ay, double bx, double by) {
-  double dx = bx - ax, dy = by - ay;
-  double len2 = dx * dx + dy * dy;
-  double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
-  t = std::clamp(t, 0.0, 1.0);
-  double qx = ax + t * dx - px, qy = ay + t * dy - py;
-  return qx * qx + qy * qy;
-}
 }  // namespace
 
 size_t AppendCellTest(const CompiledFence& f, const std::vector<CellTestEdge>& edges, double x0,
@@ -73,7 +67,7 @@ bool CellTestContains(const double* block, LatLon p) {
     }
     if (!near && x >= std::min(it->ax, it->bx) - kPad && x <= std::max(it->ax, it->bx) + kPad &&
         y >= std::min(it->ay, it->by) - kPad && y <= std::max(it->ay, it->by) + kPad &&
-        SegDist2(x, y, it->ax, it->ay, it->bx, it->by) <= kEps2) {
+        SegmentDistance2(x, y, it->ax, it->ay, it->bx, it->by) <= kEps2) {
       near = true;
     }
   }

@@ -4,18 +4,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "geo/local_projection.h"
+
 namespace tilsyn::geo {
 namespace {
 constexpr double kEps = Geofence::kBoundaryEpsM;
 
-double SegDist2(double px, double py, double ax, double ay, double bx, double by) {
-  double dx = bx - ax, dy = by - ay;
-  double len2 = dx * dx + dy * dy;
-  double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
-  t = std::clamp(t, 0.0, 1.0);
-  double qx = ax + t * dx - px, qy = ay + t * dy - py;
-  return qx * qx + qy * qy;
-}
 }  // namespace
 
 std::shared_ptr<const CompiledFence> CompiledFence::Compile(std::string id, const Geofence& fence,
@@ -113,7 +107,7 @@ bool PolyBlock::Contains(LatLon p) const {
     }
     if (!near && x >= std::min(it->ax, it->bx) - kPad && x <= std::max(it->ax, it->bx) + kPad &&
         y >= std::min(it->ay, it->by) - kPad && y <= std::max(it->ay, it->by) + kPad &&
-        SegDist2(x, y, it->ax, it->ay, it->bx, it->by) <= kEps2) {
+        SegmentDistance2(x, y, it->ax, it->ay, it->bx, it->by) <= kEps2) {
       near = true;
     }
   }
@@ -127,7 +121,7 @@ bool CompiledFence::ContainsInBox(LatLon p) const {
       return x * x + y * y <= reach2_;
     case Geofence::Kind::kCorridor: {
       for (const Edge& e : edges_) {
-        if (SegDist2(x, y, e.ax, e.ay, e.bx, e.by) <= reach2_) return true;
+        if (SegmentDistance2(x, y, e.ax, e.ay, e.bx, e.by) <= reach2_) return true;
       }
       return false;
     }

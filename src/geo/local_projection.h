@@ -27,6 +27,16 @@ class LocalProjection {
 
 // Planar helpers on projected coordinates.
 double SegmentDistance(XY p, XY a, XY b);
+
+// Squared distance from (px, py) to segment (ax, ay)-(bx, by); inline for the index's hot path.
+inline double SegmentDistance2(double px, double py, double ax, double ay, double bx, double by) {
+  double dx = bx - ax, dy = by - ay;
+  double len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
+  t = t < 0 ? 0 : (t > 1 ? 1 : t);
+  double qx = ax + t * dx - px, qy = ay + t * dy - py;
+  return qx * qx + qy * qy;
+}
 // True when open or closed segments ab and cd intersect (touching counts).
 bool SegmentsIntersect(XY a, XY b, XY c, XY d);
 

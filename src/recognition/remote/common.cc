@@ -1,5 +1,6 @@
 #include "recognition/remote/common.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace tilsyn::recognition::remote {
@@ -35,6 +36,16 @@ Result<Headers> ParseHeaders(const Json& s) {
     }
   }
   return out;
+}
+
+Status CheckKnownSettings(const Json& settings, std::initializer_list<std::string_view> known) {
+  if (!settings.is_object()) return Status::InvalidArgument("must be an object", "settings");
+  for (const auto& [k, v] : settings.items()) {
+    if (std::find(known.begin(), known.end(), std::string_view(k)) == known.end()) {
+      return Status::InvalidArgument("unknown setting", k);
+    }
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> ParseLabels(const Json& s) {

@@ -3,7 +3,9 @@
 // reading a box in one of the supported layouts. Pure functions, thread-safe.
 #pragma once
 
+#include <initializer_list>
 #include <map>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 Result<Headers> ParseHeaders(const Json& settings);
 // "labels": a non-empty array of strings (required).
 Result<std::vector<std::string>> ParseLabels(const Json& settings);
+// InvalidArgument naming the first key of `settings` not in `known` (a typo must not silently
+// fall back to a default); also when `settings` is not an object.
+Status CheckKnownSettings(const Json& settings, std::initializer_list<std::string_view> known);
 // "label_map": {their label: our label} (optional).
 Result<std::map<std::string, std::string>> ParseLabelMap(const Json& settings);
 // "url": http:// or https:// (required).

@@ -115,16 +115,10 @@ class HttpJsonRecognizer : public Recognizer {
 
 Result<std::unique_ptr<Recognizer>> NewHttpJsonRecognizer(const std::string& name,
                                                           const Json& settings) {
-  if (!settings.is_object()) return Status::InvalidArgument("must be an object", "settings");
-  static const char* kKnown[] = {"url", "labels", "label_map", "headers", "auth_header",
+  TILSYN_RETURN_IF_ERROR(remote::CheckKnownSettings(settings, {"url", "labels", "label_map", "headers", "auth_header",
                                  "auth_value", "auth_value_env", "timeout_ms", "jpeg_quality",
                                  "request", "image_field", "fields", "detections_pointer",
-                                 "label_pointer", "score_pointer", "box_pointer", "box_format"};
-  for (const auto& [k, v] : settings.items()) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown)) {
-      return Status::InvalidArgument("unknown setting", k);
-    }
-  }
+                                 "label_pointer", "score_pointer", "box_pointer", "box_format"}));
   ServiceInfo info;
   info.name = name;
   info.type = "http-json";

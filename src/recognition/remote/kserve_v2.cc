@@ -266,15 +266,9 @@ Result<std::vector<Tensor>> KserveV2Client::Infer(const std::string& model,
 
 Result<std::unique_ptr<Recognizer>> NewKserveV2Recognizer(const std::string& name,
                                                           const Json& settings) {
-  if (!settings.is_object()) return Status::InvalidArgument("must be an object", "settings");
-  static const char* kKnown[] = {"url", "model", "version", "labels", "label_map", "headers",
+  TILSYN_RETURN_IF_ERROR(remote::CheckKnownSettings(settings, {"url", "model", "version", "labels", "label_map", "headers",
                                  "auth_header", "auth_value", "auth_value_env", "timeout_ms",
-                                 "binary_data", "check_ready", "input", "output"};
-  for (const auto& [k, v] : settings.items()) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown)) {
-      return Status::InvalidArgument("unknown setting", k);
-    }
-  }
+                                 "binary_data", "check_ready", "input", "output"}));
   ServiceInfo info;
   info.name = name;
   info.type = "kserve-v2";
