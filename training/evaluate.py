@@ -206,7 +206,7 @@ def main():
         img = cv2.imread(os.path.join(args.datasets, e["orig"]))
         h, w = img.shape[:2]
         gts = []
-        for name, cx, cy, bw, bh in e["boxes"]:
+        for name, cx, cy, bw, bh in config.kept_boxes(e):
             m = src["map"].get(name)
             if m is not None:
                 gts.append((classes.index(m), (cx - bw / 2) * w, (cy - bh / 2) * h,

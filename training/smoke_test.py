@@ -80,6 +80,12 @@ def main():
         for model in ("privacy", "street"):
             run(os.path.join(HERE, "train.py"), "--model", model, "--data", data, "--out", tmp,
                 "--steps", "3", "--batch", "4", "--size", "128", "--seed", "1")
+        # stage 2 of privacy: fine-tuning from stage 1 with the sign photos as negatives
+        ft = os.path.join(tmp, "ft")
+        run(os.path.join(HERE, "train.py"), "--model", "privacy", "--data", data, "--out", ft,
+            "--init", os.path.join(tmp, "privacy.pt"), "--finetune", "--steps", "2", "--batch", "4",
+            "--size", "128", "--seed", "1", "--lr", "5e-4")
+        assert os.path.exists(os.path.join(ft, "privacy.pt")), "fine-tuned checkpoint missing"
         onnx_path = os.path.join(tmp, "street.onnx")
         run(os.path.join(HERE, "export_onnx.py"), "--ckpt", os.path.join(tmp, "street.pt"),
             "--out", onnx_path, "--size", "256x160")

@@ -4,7 +4,7 @@
 All training images are decoded once into (GPU) memory; augmentation runs on the device in
 batches: random scale (log-uniform, zoom-out for small objects), random placement/crop,
 horizontal flip, 2x2 mosaic (half the batch), brightness/contrast/saturation jitter, grey,
-Gaussian blur, noise. Targets: FCOS-style centre sampling per pyramid level (by box size),
+Gaussian blur, motion blur (per model), noise; images drawn by per-source weight. Targets: FCOS-style centre sampling per pyramid level (by box size),
 ambiguous cells to the smallest box; losses: sigmoid focal loss per class (classes a source
 does not label are ignored for its images) + GIoU on decoded boxes. AdamW, warm-up + cosine,
 EMA weights (saved). Deterministic split (prepare_data.py) and seeded sampling.
@@ -34,8 +34,9 @@ LEVEL_RANGES = ((0, 64), (40, 160), (112, 1e9))  # max box side (px) handled by 
 MAX_BOXES = 160
 
 
-def load_split(data_dir, model_name, split="train"):
-    """(records, class names): records have image path, boxes [[cls, x1, y1, x2, y2] px], ignore."""
+def load_split(data_dir, model_name, split="train", finetune=False):
+    """(records, class names): records have image path, boxes [[cls, x1, y1, x2, y2] px], ignore.
+    Sources marked "finetune" are used only when `finetune` is set."""
     spec = config.MODELS[model_name]
     classes = spec["classes"]
     index = json.load(open(os.path.join(data_dir, "index.json")))
@@ -45,14 +46,17 @@ def load_split(data_dir, model_name, split="train"):
         if e["split"] != split or e["source"] not in spec["sources"]:
             continue
         src = spec["sources"][e["source"]]
+        if src.get("finetune") and not finetune:
+            continue
         recs.append({"path": os.path.join(data_dir, "images", e["id"] + "." + ext), "entry": e,
-                     "ignore": [classes.index(c) for c in src["ignore"]], "map": src["map"]})
+                     "ignore": [classes.index(c) for c in src["ignore"]], "map": src["map"],
+                     "weight": float(src.get("weight", 1.0))})
     return recs, classes
 
 
 def to_boxes(rec, classes, w, h):
     out = []
-    for name, cx, cy, bw, bh in rec["entry"]["boxes"]:
+    for name, cx, cy, bw, bh in config.kept_boxes(rec["entry"]):
         mapped = rec["map"].get(name)
         if mapped is None:
             continue
@@ -62,8 +66,13 @@ def to_boxes(rec, classes, w, h):
 
 
 class GpuData:
-    def __init__(self, recs, classes, device):
+    def __init__(self, recs, classes, device, scale_range=config.DEFAULT_SCALE_RANGE,
+                 motion_blur=config.DEFAULT_MOTION_BLUR):
         n = len(recs)
+        self.scale_range, self.motion_blur = scale_range, motion_blur
+        w = torch.tensor([r.get("weight", 1.0) for r in recs])
+        # None = uniform sampling (the draw used before per-source weights existed)
+        self.weights = None if bool((w == w[0]).all()) else (w / w.sum()).to(device)
         self.n, self.nc, self.device = n, len(classes), device
         imgs = torch.full((n, 3, CANVAS, CANVAS), 114, dtype=torch.uint8)
         self.wh = torch.zeros(n, 2)
@@ -89,13 +98,20 @@ class GpuData:
         for k in ("wh", "boxes", "valid", "ignore"):
             setattr(self, k, getattr(self, k).to(device))
 
+    def sample(self, n, gen):
+        """n image indices: uniform, or by the sources' weights."""
+        if self.weights is None:
+            return torch.randint(0, self.n, (n,), device=self.device, generator=gen)
+        return torch.multinomial(self.weights, n, replacement=True, generator=gen)
+
     def affine_batch(self, idx, S, gen):
         """Random scale/placement/flip of images `idx` into S x S. Returns imgs [n,3,S,S] in [0,1],
         boxes [n,M,5], valid [n,M]."""
         n, dev = len(idx), self.device
         wh = self.wh[idx]
         base = S / wh.max(1).values
-        scale = base * torch.exp(torch.empty(n, device=dev).uniform_(math.log(0.5), math.log(2.2),
+        scale = base * torch.exp(torch.empty(n, device=dev).uniform_(math.log(self.scale_range[0]),
+                                                                       math.log(self.scale_range[1]),
                                                                        generator=gen))
         sw, sh = wh[:, 0] * scale, wh[:, 1] * scale
         u = torch.rand(n, 2, device=dev, generator=gen)
@@ -140,7 +156,7 @@ class GpuData:
         ign = self.ignore[idx]
         if nm:
             h = S // 2
-            extra = torch.randint(0, self.n, (nm, 3), device=self.device, generator=gen)
+            extra = self.sample(nm * 3, gen).reshape(nm, 3)
             quad = torch.cat((idx[:nm, None], extra), 1)  # [nm, 4]
             qi, qb, qv = self.affine_batch(quad.reshape(-1), h, gen)
             qi = qi.reshape(nm, 2, 2, 3, h, h).permute(0, 3, 1, 4, 2, 5).reshape(nm, 3, S, S)
@@ -161,10 +177,31 @@ class GpuData:
                 imgs, boxes, valid, ign = qi, qb, qv, mign
         else:
             pass
-        return photometric(imgs, gen), boxes, valid, ign
+        return photometric(imgs, gen, self.motion_blur), boxes, valid, ign
 
 
-def photometric(x, gen):
+def motion_blur(x, gen, frac):
+    """Linear motion blur (length 3-11 px, mostly horizontal) on a random `frac` of the batch."""
+    n, dev = x.shape[0], x.device
+    sel = torch.rand(n, device=dev, generator=gen) < frac
+    if not sel.any():
+        return x
+    length = int(torch.randint(3, 12, (1,), device=dev, generator=gen))
+    angle = float(torch.empty(1, device=dev).normal_(0.0, 0.35, generator=gen))  # radians
+    k = torch.zeros(11, 11, device=dev)
+    for t in torch.linspace(-(length - 1) / 2, (length - 1) / 2, 4 * length):
+        cx, cy = 5 + float(t) * math.cos(angle), 5 + float(t) * math.sin(angle)
+        k[int(round(cy)), int(round(cx))] += 1
+    k = k / k.sum()
+    xs = x[sel]
+    c = xs.shape[1]
+    xs = F.conv2d(F.pad(xs, (5, 5, 5, 5), mode="replicate"), k.view(1, 1, 11, 11).repeat(c, 1, 1, 1),
+                  groups=c)
+    x[sel] = xs
+    return x
+
+
+def photometric(x, gen, motion=0.0):
     n, dev = x.shape[0], x.device
     r = lambda lo, hi: torch.empty(n, 1, 1, 1, device=dev).uniform_(lo, hi, generator=gen)
     x = x * r(0.6, 1.4)                                   # brightness
@@ -185,6 +222,8 @@ def photometric(x, gen):
         xb = F.conv2d(F.pad(xb, (3, 3, 0, 0), mode="replicate"), k.view(1, 1, 1, 7).repeat(c, 1, 1, 1), groups=c)
         xb = F.conv2d(F.pad(xb, (0, 0, 3, 3), mode="replicate"), k.view(1, 1, 7, 1).repeat(c, 1, 1, 1), groups=c)
         x[blur] = xb
+    if motion > 0:
+        x = motion_blur(x, gen, motion)
     x = x + torch.randn(x.shape, device=dev, generator=gen) * 0.02 * (torch.rand(n, 1, 1, 1, device=dev, generator=gen) < 0.3)
     return x.clamp(0, 1)
 
@@ -289,9 +328,13 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=0, help="stop early (and save) after this")
     ap.add_argument("--batch", type=int, default=96)
     ap.add_argument("--size", type=int, default=0, help="square training size (default: config)")
+    ap.add_argument("--width", type=float, default=0, help="channel multiplier (default: config)")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--limit", type=int, default=0, help="use only this many images (smoke)")
+    ap.add_argument("--init", default="", help="start from this checkpoint's weights")
+    ap.add_argument("--finetune", action="store_true",
+                    help="also use the sources marked \"finetune\" in config.py (with --init)")
     args = ap.parse_args()
     spec = config.MODELS[args.model]
     S = args.size or spec["train_size"]
@@ -299,15 +342,25 @@ def main():
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    recs, classes = load_split(args.data, args.model)
+    recs, classes = load_split(args.data, args.model, finetune=args.finetune)
     if args.limit:
         recs = recs[: args.limit]
     nc = len(classes)
     t0 = time.time()
-    data = GpuData(recs, classes, dev)
+    data = GpuData(recs, classes, dev, spec.get("scale_range", config.DEFAULT_SCALE_RANGE),
+                   spec.get("motion_blur", config.DEFAULT_MOTION_BLUR))
     print(f"[{args.model}] {len(recs)} train images, classes {classes}, size {S}, device {dev}, "
           f"load {time.time() - t0:.1f}s", flush=True)
-    model = detector.TilsynDet(nc, spec["width"]).to(dev)
+    width = args.width or spec["width"]
+    model = detector.TilsynDet(nc, width)
+    if args.init:
+        ck = torch.load(args.init, map_location="cpu", weights_only=False)
+        if ck["classes"] != classes or ck["width"] != width:
+            raise SystemExit(f"--init {args.init}: classes/width {ck['classes']}/{ck['width']} "
+                             f"differ from {classes}/{width}")
+        model.load_state_dict(ck["model"])
+        print(f"[{args.model}] starting from {args.init} ({ck['steps']} steps)", flush=True)
+    model = model.to(dev)
     if dev.type == "cuda":
         model = model.to(memory_format=torch.channels_last)
     decay, no_decay = [], []
@@ -331,7 +384,7 @@ def main():
             args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warm) / max(1, total - warm)))))
         for g in opt.param_groups:
             g["lr"] = lr
-        idx = torch.randint(0, data.n, (args.batch,), device=dev, generator=gen)
+        idx = data.sample(args.batch, gen)
         with torch.no_grad():
             imgs, boxes, valid, ign = data.batch(idx, S, gen)
             targets = assign(boxes, valid, S, nc)
@@ -364,9 +417,9 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, f"{args.model}.pt")
     sd = {k: v.float().cpu() if v.dtype.is_floating_point else v.cpu() for k, v in ema.m.state_dict().items()}
-    torch.save({"name": args.model, "classes": classes, "width": spec["width"], "model": sd,
+    torch.save({"name": args.model, "classes": classes, "width": width, "model": sd,
                 "steps": step, "batch": args.batch, "size": S, "seed": args.seed, "lr": args.lr,
-                "train_seconds": time.time() - t_start, "argv": sys.argv,
+                "train_seconds": time.time() - t_start, "argv": sys.argv, "init": args.init,
                 "torch": torch.__version__, "device": str(dev)}, path)
     print(f"[{args.model}] saved {path} after {step} steps, {time.time() - t_start:.0f}s", flush=True)
 

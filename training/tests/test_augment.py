@@ -18,6 +18,7 @@ def make_data(n=6):
     d.boxes = torch.zeros(n, train.MAX_BOXES, 5)
     d.valid = torch.zeros(n, train.MAX_BOXES, dtype=torch.bool)
     d.ignore = torch.zeros(n, 2, dtype=torch.bool)
+    d.scale_range, d.motion_blur, d.weights = (0.5, 3.0), 0.0, None
     g = torch.Generator().manual_seed(3)
     for i in range(n):
         w, h = 300 + 30 * i, 420 - 20 * i
@@ -58,6 +59,16 @@ def main():
                 assert imgs[i, :, y1 + 1:y2 - 1, x1 + 1:x2 - 1].mean() > 0.5, "mosaic box misplaced"
                 checked += 1
     assert checked > 20, checked
+    # per-source weights: an image weighted 5x is drawn about 5x as often
+    d.weights = torch.tensor([5.0, 1, 1, 1, 1, 1]) / 10
+    draws = d.sample(20000, g)
+    share = float((draws == 0).float().mean())
+    assert 0.45 < share < 0.55, share
+    # motion blur smears a vertical edge sideways and keeps the mean brightness
+    x = torch.zeros(4, 3, 32, 32)
+    x[..., 16:] = 1.0
+    y = train.motion_blur(x.clone(), g, 1.0)
+    assert float(y[..., 15].mean()) > 0.05 and abs(float(y.mean()) - float(x.mean())) < 0.02
     print(f"test_augment: OK ({checked} boxes checked)")
 
 
