@@ -134,6 +134,8 @@ int main(int argc, char** argv) {
   eval_anonymizer->add_option("--manifest", eval_anon.manifest, "model pack manifest outside the folder");
   eval_anonymizer->add_option("--detectors", eval_anon.detectors, "as for anonymize");
   eval_anonymizer->add_option("--blur", eval_anon.blur, "gaussian | pixelate | fill");
+  eval_anonymizer->add_option("--tile", eval_anon.tile,
+                              "pack models also run on tiles of about this side (0 = off; default 512)");
   eval_anonymizer->add_option("--haar-scale", eval_anon.haar_scale_factor,
                               "face cascades' pyramid step (default 1.1)");
   eval_anonymizer->add_flag("--json", eval_anon.json, "print one JSON object");

@@ -223,6 +223,7 @@ int RunEvalAnonymizer(const EvalAnonymizerFlags& f) {
   o.model_dir = f.models;
   o.manifest = f.manifest;
   o.haar_scale_factor = f.haar_scale_factor;
+  o.tile = f.tile;
   auto anon = imaging::NewAnonymizer(o);
   if (!anon.ok()) {
     std::cerr << "eval anonymizer: " << anon.status().ToString() << "\n";

@@ -75,6 +75,7 @@ struct EvalAnonymizerFlags {
   std::vector<std::string> detectors;
   std::string blur = "gaussian";
   double haar_scale_factor = 1.1;
+  int tile = 512;  // AnonymizerOptions::tile
   bool json = false;
 };
 

@@ -1,5 +1,6 @@
 // Model-pack / BlazeFace networks as ensemble members: the whole image, plus optional
 // overlapping tiles so that fixed-input networks also see small faces at a usable scale.
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "imaging/anonymize/region_detector.h"
@@ -12,9 +13,25 @@ bool Anonymizable(const std::string& label) {
   return label == "face" || label == "plate" || label == "person";
 }
 
+// An n x n grid of tiles covering `size`, neighbours overlapping by 20 % of a tile.
+std::vector<cv::Rect> GridTiles(cv::Size size, int n) {
+  constexpr double kOverlap = 0.2;
+  const int tw = static_cast<int>(std::ceil(size.width / (n - (n - 1) * kOverlap)));
+  const int th = static_cast<int>(std::ceil(size.height / (n - (n - 1) * kOverlap)));
+  std::vector<cv::Rect> tiles;
+  for (int j = 0; j < n; ++j) {
+    for (int i = 0; i < n; ++i) {
+      const int x = (size.width - tw) * i / (n - 1), y = (size.height - th) * j / (n - 1);
+      tiles.push_back(cv::Rect(x, y, tw, th) & cv::Rect(0, 0, size.width, size.height));
+    }
+  }
+  return tiles;
+}
+
 class DnnRegionDetector : public RegionDetector {
  public:
-  DnnRegionDetector(std::unique_ptr<DnnDetector> d, int tile) : d_(std::move(d)), tile_(tile) {
+  DnnRegionDetector(std::unique_ptr<DnnDetector> d, int tile, int grid)
+      : d_(std::move(d)), tile_(tile), grid_(grid) {
     id_ = d_->version();
   }
   const std::string& id() const override { return id_; }
@@ -22,6 +39,11 @@ class DnnRegionDetector : public RegionDetector {
   Result<std::vector<RegionCandidate>> Detect(const FrameView& f) override {
     std::vector<RegionCandidate> out;
     TILSYN_RETURN_IF_ERROR(Run(f.bgr, cv::Point(0, 0), out));
+    if (grid_ > 1) {
+      for (const cv::Rect& r : GridTiles(f.bgr.size(), grid_)) {
+        TILSYN_RETURN_IF_ERROR(Run(f.bgr(r), r.tl(), out));
+      }
+    }
     const int side = std::max(f.bgr.cols, f.bgr.rows);
     if (tile_ > 0 && side > tile_ * 3 / 2) {
       const int stride = tile_ * 3 / 4;
@@ -49,6 +71,7 @@ class DnnRegionDetector : public RegionDetector {
 
   std::unique_ptr<DnnDetector> d_;
   int tile_;
+  int grid_;
   std::string id_;
 };
 
@@ -56,7 +79,7 @@ class DnnRegionDetector : public RegionDetector {
 
 Result<std::unique_ptr<RegionDetector>> NewDnnRegionDetector(const ModelSpec& spec, int tile) {
   TILSYN_ASSIGN_OR_RETURN(auto d, DnnDetector::Create(spec));
-  return std::unique_ptr<RegionDetector>(new DnnRegionDetector(std::move(d), tile));
+  return std::unique_ptr<RegionDetector>(new DnnRegionDetector(std::move(d), tile, spec.tile_grid));
 }
 
 }  // namespace tilsyn::imaging

@@ -57,7 +57,8 @@ Result<std::unique_ptr<RegionDetector>> NewDlibHogFaceDetector(int upsample, int
 
 // A DnnDetector over `spec`; detections whose mapped label is face, plate or person are kept.
 // `tile` > 0 additionally runs the network on overlapping tiles of about `tile` px (small faces
-// for fixed-input networks such as BlazeFace and UltraFace).
+// for fixed-input networks such as BlazeFace and UltraFace). `spec.tile_grid` > 1 adds that grid
+// of overlapping tiles (see ModelSpec).
 Result<std::unique_ptr<RegionDetector>> NewDnnRegionDetector(const ModelSpec& spec, int tile);
 
 }  // namespace tilsyn::imaging

@@ -27,7 +27,7 @@ TEST_F(ModelPackTest, ParsesEveryDocumentedField) {
       "input": {"width": 640, "height": 384, "scale": 0.5, "mean": [1, 2, 3],
                 "swap_rb": false, "letterbox": true},
       "labels_file": "names.txt", "label_map": {"car": "vehicle", "bus": ""},
-      "thresholds": {"vehicle": 0.4}, "default_threshold": 0.6, "nms_iou": 0.5,
+      "thresholds": {"vehicle": 0.4}, "default_threshold": 0.6, "nms_iou": 0.5, "tile_grid": 2,
       "purpose": ["anonymization"], "licence": "MIT", "card": "names.txt"}]})");
   auto pack = LoadModelPack(dir_.path());
   ASSERT_TRUE(pack.ok()) << pack.status().ToString();
@@ -48,6 +48,7 @@ TEST_F(ModelPackTest, ParsesEveryDocumentedField) {
   EXPECT_DOUBLE_EQ(s.ThresholdFor("vehicle"), 0.4);
   EXPECT_DOUBLE_EQ(s.ThresholdFor("person"), 0.6);
   EXPECT_DOUBLE_EQ(s.nms_iou, 0.5);
+  EXPECT_EQ(s.tile_grid, 2);
   EXPECT_TRUE(s.HasPurpose("anonymization"));
   EXPECT_FALSE(s.HasPurpose("recognition"));
   EXPECT_EQ(s.licence, "MIT");
@@ -86,6 +87,12 @@ TEST_F(ModelPackTest, DarknetNeedsConfigAndThresholdsAreBounded) {
   EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].thresholds.x");
   Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo"}]})");
   EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].labels");
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+                            "labels": ["x"], "tile_grid": 5}]})");
+  EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].tile_grid");
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+                            "labels": ["x"]}]})");
+  EXPECT_EQ(LoadModelPack(dir_.path())->models[0].tile_grid, 1);  // whole frame only
 }
 
 TEST_F(ModelPackTest, ManifestElsewhereResolvesAgainstTheGivenFolder) {
