@@ -27,7 +27,8 @@ struct AgentConfig {
   int64_t sync_interval_s = 10;                                 // job sync period, in GPS time
   int jpeg_quality = 90;                                        // 1 … 100
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";  // anonymizer cascades
-  // Empty = the Haar cascades; else the ensemble's detectors (imaging::MakeAnonymizerFactory).
+  // Empty = our `privacy` model (models/); else the ensemble's detectors
+  // (imaging::MakeAnonymizerFactory).
   std::vector<std::string> anonymizer_detectors;
   std::string vehicle_id = "vehicle";  // for logs and the summary line only
   int64_t drain_timeout_s = 30;        // at the end, wait this long for the outbox to empty

@@ -97,8 +97,9 @@ struct AnonymizerOptions {
 Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o);
 
 // The anonymizer a server or an agent runs, as a factory (anonymizers are one per thread):
-// `detectors` empty = the Haar cascades (faces, plates), the default; otherwise the ensemble with
-// exactly these detectors (names as in AnonymizerOptions; "default-pack" = the project's models/).
+// `detectors` empty = the default: the project's own `privacy` model ("default-pack", models/),
+// or the Haar cascades (logged as a warning) when models/ cannot be found; otherwise the
+// ensemble with exactly these detectors (names as in AnonymizerOptions).
 // Builds one instance up front so bad settings fail at start-up: InvalidArgument naming
 // "anonymizer_detectors[i]", NotFound for missing model or cascade files.
 using AnonymizerFactory = std::function<Result<std::unique_ptr<Anonymizer>>()>;

@@ -19,8 +19,9 @@ struct ServerConfig {
   int http_threads = 2;
   int pipeline_poll_ms = 500;
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";  // opencv-data
-  // The server-side anonymizer (imaging::MakeAnonymizerFactory): empty = Haar cascades; else the
-  // ensemble's detectors, e.g. ["default-pack", "hog-person"] (docs/anonymization.md).
+  // The server-side anonymizer (imaging::MakeAnonymizerFactory): empty = our `privacy` model
+  // (models/); else the ensemble's detectors, e.g. ["default-pack", "hog-person"]
+  // (docs/anonymization.md).
   std::vector<std::string> anonymizer_detectors;
   int webhook_timeout_ms = 5000;
   int action_max_attempts = 6;

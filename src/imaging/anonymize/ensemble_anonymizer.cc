@@ -342,14 +342,17 @@ Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o) {
 Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
                                                 const std::vector<std::string>& detectors) {
   AnonymizerFactory factory;
-  if (detectors.empty()) {
+  const bool own_pack = !FindDefaultModelPack().empty();
+  if (detectors.empty() && !own_pack) {
+    LogWarn("anonymizer.default", {{"detectors", "haar cascades"},
+                                   {"reason", "models/ (the privacy model) not found"}});
     CascadeAnonymizerOptions o;
     o.cascade_dir = cascade_dir;
     factory = [o]() { return NewCascadeAnonymizer(o); };
   } else {
     AnonymizerOptions o;
     o.cascade_dir = cascade_dir;
-    o.detectors = detectors;
+    o.detectors = detectors.empty() ? std::vector<std::string>{"default-pack"} : detectors;
     Status st = o.Validate();
     if (!st.ok()) return st.WithField("anonymizer_" + st.field());
     factory = [o]() { return NewAnonymizer(o); };
