@@ -11,6 +11,7 @@ namespace {
 
 constexpr const char* kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
 constexpr const char* kDarknet = "/usr/share/darknet/data/";
+constexpr const char* kCarPlate = "/usr/share/doc/opencv-doc/examples/data/licenseplate_motion.jpg";
 
 bool Exists(const std::string& p) {
   std::error_code ec;
@@ -63,6 +64,9 @@ Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir) 
       break;
     case Scene::kSign:
       return GeneratedSign(generated_dir);
+    case Scene::kParkedCar:
+      if (Exists(kCarPlate)) return FrameRef{kCarPlate, -1, "opencv-doc licenseplate_motion.jpg (a car and its plate)"};
+      break;
     case Scene::kSmallPeople:
       if (Exists(darknet + "kite.jpg")) return FrameRef{darknet + "kite.jpg", -1, "darknet kite.jpg (distant people)"};
       break;

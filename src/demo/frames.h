@@ -23,6 +23,7 @@ enum class Scene {
   kNoPerson,    // a street scene without people
   kSmallPeople, // people far away (hard for detectors: exercises fallback)
   kSign,        // a generated no-parking sign on a plain facade (text for OCR; nothing personal)
+  kParkedCar,   // a car seen from behind, its licence plate readable (opencv-doc photo)
 };
 
 // The frame used for `scene`, variant `i` (for the video: frame number `i`).

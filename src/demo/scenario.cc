@@ -77,6 +77,14 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
     s.sites.push_back({t["title"], t, g.Node(4, 3), Scene::kSign, 0});
   }
   {
+    // Our own models on a real photograph: `privacy` blurs the car's plate on the vehicle and on
+    // the server, then `street` (opencv-dnn) finds the car (models/*.MODEL_CARD.md).
+    Json t = TaskJson("Fire lane at Bredgade must be free of parked vehicles", "absence",
+                      Circle(g.Node(1, 4), 25), "vehicle", 0.5, start);
+    t["actions"] = actions;
+    s.sites.push_back({t["title"], t, g.Node(1, 4), Scene::kParkedCar, 0});
+  }
+  {
     // Passed by two vehicles: the first image becomes the reference, the second is compared.
     Json t = TaskJson("Square at Sankt Annæ Plads: before/after the market", "before_after",
                       Circle(g.Node(6, 1), 25), "change", 0.5, start);

@@ -6,6 +6,7 @@
 #include "core/json_util.h"
 #include "demo/process.h"
 #include "fakes/test_paths.h"
+#include "store/store.h"
 
 namespace tilsyn::testing {
 namespace {
@@ -32,6 +33,21 @@ TEST(Demo, JsonSummaryHasEveryStepAndNoCaptureOutsideAFence) {
   EXPECT_GT(j["recognition_runs"].value("ocr", 0), 0) << "the sign task was captured and read";
   EXPECT_GT(j["actions"]["webhook"].value("succeeded", 0), 0);
   EXPECT_GT(j["actions"]["log"].value("succeeded", 0), 0);
+  EXPECT_GT(j["recognition_runs"].value("street", 0), 0) << "our street model on the car photo";
+
+  // Our own privacy model anonymized every image, on the vehicle and again on the server.
+  auto db = store::OpenSqliteStore(dir.Sub("demo-data/server/tilsyn.db"));
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  auto done = (*db)->ObservationsInState(store::ObservationState::kDone, 100);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_EQ(static_cast<int64_t>(done->size()), j["captures"].get<int64_t>());
+  for (const store::Observation& o : *done) {
+    for (const char* side : {"vehicle", "server"}) {
+      const std::string detectors =
+          o.anonymization.value(side, Json::object()).value("detectors", Json::array()).dump();
+      EXPECT_NE(detectors.find("privacy@"), std::string::npos) << side << ": " << detectors;
+    }
+  }
 }
 
 }  // namespace
