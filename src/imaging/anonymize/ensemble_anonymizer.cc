@@ -302,8 +302,8 @@ Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o) {
       if (!own.ok()) return own.status().Annotate("default model pack");
       for (const ModelSpec& s : own->models) {
         if (!s.HasPurpose("anonymization") || s.format == "dlib-mmod") continue;
-        // Our models are trained at a high input resolution for small faces and plates: whole
-        // frames, no tiles (models/privacy.MODEL_CARD.md).
+        // Our models run at a high input resolution: the whole frame plus the manifest's
+        // `tile_grid`, not the generic `tile` (models/privacy.MODEL_CARD.md).
         auto d = NewDnnRegionDetector(s, 0);
         if (!d.ok()) return d.status().Annotate("model " + s.name);
         detectors.push_back(std::move(*d));
