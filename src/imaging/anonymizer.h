@@ -111,8 +111,9 @@ Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
 // running binary. "" when absent.
 std::string FindBlazeFaceModel(const std::string& npm_dir);
 
-// The project's default model pack folder (models/ holding a manifest.json, in the working
-// directory or in the repository that holds the running binary), or "" when absent.
+// The project's default model pack folder: $TILSYN_MODEL_DIR when it holds a manifest.json (an
+// installed pack), else models/ in the working directory or in the repository that holds the
+// running binary; "" when absent.
 std::string FindDefaultModelPack();
 
 }  // namespace tilsyn::imaging

@@ -222,6 +222,9 @@ std::string FindBlazeFaceModel(const std::string& npm_dir) {
 
 std::string FindDefaultModelPack() {
   std::vector<std::string> roots = {"models"};
+  if (const char* env = std::getenv("TILSYN_MODEL_DIR"); env != nullptr && *env != 0) {
+    roots.insert(roots.begin(), env);
+  }
   const std::string repo = RepoOfBinary();
   if (!repo.empty()) roots.push_back(repo + "/models");
   std::error_code ec;

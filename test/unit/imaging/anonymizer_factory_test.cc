@@ -52,6 +52,9 @@ TEST(AnonymizerFactory, UnknownDetectorFailsAtStartUpNamingTheSetting) {
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/file_util.h"
+#include "fakes/test_paths.h"
+
 namespace tilsyn::imaging {
 namespace {
 
@@ -68,6 +71,18 @@ TEST(AnonymizerFactory, DefaultPackRunsTheProjectsPrivacyModel) {
   ASSERT_EQ(r->detectors.size(), 1u) << Json(r->detectors).dump();
   EXPECT_NE(r->detectors[0].find("privacy"), std::string::npos) << r->detectors[0];
   EXPECT_GE(r->counts["face"], 1) << r->ToJson().dump();
+}
+
+TEST(AnonymizerFactory, ModelDirFromTheEnvironmentComesFirst) {
+  const std::string repo_pack = FindDefaultModelPack();
+  ASSERT_FALSE(repo_pack.empty());
+  testing::TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir.Sub("manifest.json"), R"({"models": []})").ok());
+  ::setenv("TILSYN_MODEL_DIR", dir.path().c_str(), 1);
+  EXPECT_EQ(FindDefaultModelPack(), dir.path());
+  ::setenv("TILSYN_MODEL_DIR", dir.Sub("nothing-here").c_str(), 1);
+  EXPECT_EQ(FindDefaultModelPack(), repo_pack);  // no manifest there: the usual places
+  ::unsetenv("TILSYN_MODEL_DIR");
 }
 
 // The default anonymizer (our privacy model, whole frame + 2x2 tiles) on a real photograph of a
