@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   app.add_option("--cascade-dir", cascade_dir, "folder of OpenCV haarcascade_*.xml");
   std::vector<std::string> anonymizer_detectors;
   app.add_option("--anonymizer-detectors", anonymizer_detectors,
-                 "ensemble detectors (default: Haar cascades), e.g. default-pack hog-person");
+                 "ensemble detectors (default: our privacy model, default-pack), e.g. default-pack hog-person");
   app.add_option("--vehicle-id", vehicle_id, "vehicle name for logs and the summary");
   app.add_option("--drain-timeout", drain_timeout, "seconds to wait for the outbox at the end");
   app.add_option("--log-level", log_level, "debug|info|warn|error");

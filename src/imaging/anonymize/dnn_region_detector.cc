@@ -1,5 +1,6 @@
 // Model-pack / BlazeFace networks as ensemble members: the whole image, plus optional
-// overlapping tiles so that fixed-input networks also see small faces at a usable scale.
+// overlapping tiles so that fixed-input networks also see small faces at a usable scale (a
+// manifest's N x N `tile_grid`, and/or tiles of about `tile` px on large images).
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
