@@ -109,5 +109,15 @@ TEST(LoadEvalImage, ReadsVideoFramesAndFailsOnMissingFiles) {
   EXPECT_EQ(f->rows, 576);
 }
 
+TEST(RunEvalAnonymizer, ATileOutsideItsRangeIsRefused) {
+  EvalAnonymizerFlags f;
+  f.labels = testing::SourceDir() + "/test/data/anonymizer_eval.json";
+  f.detectors = {"default-pack"};
+  f.tile = 10;  // must be 0 or 64..4096
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunEvalAnonymizer(f), 2);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("tile"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tilsyn::eval
