@@ -5,8 +5,9 @@
 // Score calibration: Tesseract's line confidence (0..100, mean of its word confidences) / 100.
 // On printed signs and rendered text clean lines score 0.85–0.96; scene clutter read as text
 // scores below 0.5 and lines under min_score (default 0.3) are dropped.
-// Preprocessing: grayscale; images whose shorter side is under min_side are scaled up (Tesseract
-// wants text at least ~20 px tall). Thread-safe: one TessBaseAPI per recognizer behind a mutex.
+// Reading is imaging::TextReader (imaging/text/text_reader.h), shared with the anonymizer's
+// protected evidence. Preprocessing: grayscale; images whose shorter side is under min_side are
+// scaled up (Tesseract wants text at least ~20 px tall). Thread-safe (the reader's mutex).
 #pragma once
 
 #include <memory>
