@@ -138,7 +138,10 @@ Status Agent::Capture(const tasks::CaptureJob& job, const GpsFix& fix) {
   TILSYN_ASSIGN_OR_RETURN(cv::Mat frame, deps_.camera->Capture(fix));
   TILSYN_RETURN_IF_ERROR(ToBgr8(frame));
   // Privacy invariant 2: pixels are blurred here, in memory, before anything is encoded or stored.
-  TILSYN_ASSIGN_OR_RETURN(imaging::AnonymizationReport report, deps_.anonymizer->Anonymize(frame));
+  // A text job's sign stays readable unless a confident face or plate covers it.
+  const std::optional<imaging::TextEvidence> evidence = imaging::EvidenceOf(job);
+  TILSYN_ASSIGN_OR_RETURN(imaging::AnonymizationReport report,
+                          evidence_.Anonymize(*deps_.anonymizer, frame, evidence ? &*evidence : nullptr));
   TILSYN_ASSIGN_OR_RETURN(std::string jpeg, imaging::EncodeJpeg(frame, config_.jpeg_quality));
   frame.release();
 

@@ -23,6 +23,7 @@
 #include "agent/uploader.h"
 #include "core/clock.h"
 #include "imaging/anonymizer.h"
+#include "imaging/text/protected_text.h"
 
 namespace tilsyn::agent {
 
@@ -89,6 +90,7 @@ class Agent {
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Uploader> uploader_;
   Trigger trigger_;
+  imaging::EvidenceGuard evidence_;  // keeps a text job's sign readable (protected evidence)
   AgentSummary summary_;
   std::optional<TimeMs> last_sync_gps_;
   std::optional<TimeMs> resume_after_;  // fixes at or before this were handled by an earlier run

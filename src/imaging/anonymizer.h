@@ -28,10 +28,24 @@ struct BlurredRegion {
 };
 
 // A region a task needs to keep readable (e.g. sign text that is not a plate): pixels inside are
-// not blurred unless a face overlaps them. Every use is logged ("anonymizer.protected").
+// not blurred unless a face or plate detected with at least the override score overlaps them
+// (privacy wins every tie). Every decision is logged ("anonymizer.protected") and reported.
 struct ProtectedRegion {
   cv::Rect box;
   std::string reason;  // required, e.g. "task 42: parking sign text"
+};
+
+// What happened to one protected region: detections whose blur was withheld inside it (below the
+// override score) and detections that overrode it (privacy wins every tie).
+struct ProtectionDecision {
+  struct Hit {
+    std::string cls;
+    double score = 0;
+  };
+  std::string reason;
+  cv::Rect box;
+  std::vector<Hit> withheld;
+  std::vector<Hit> overridden_by;
 };
 
 struct AnonymizationReport {
@@ -41,6 +55,7 @@ struct AnonymizationReport {
   double detect_ms = 0, blur_ms = 0;   // parts of `ms` (ensemble only; 0 otherwise)
   std::vector<BlurredRegion> regions;  // every rectangle blurred (not in ToJson)
   int protected_regions = 0;           // protected regions that kept pixels unblurred
+  std::vector<ProtectionDecision> protections;  // one per protected region that a detection touched
   Json ToJson() const;
 };
 
@@ -88,6 +103,9 @@ struct AnonymizerOptions {
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";
   std::string npm_dir;             // node_modules holding the BlazeFace package ("" = search)
   std::vector<ProtectedRegion> protected_regions;  // applied to every image (explicit, logged)
+  // A face or plate at least this confident over a protected region is blurred in full (detectors
+  // without a score, such as the cascades, count as 1). Persons' protected pixels stay readable.
+  double protect_override_score = 0.7;
 
   // InvalidArgument naming the field (e.g. "detectors[2]", "blur", "margin").
   Status Validate() const;

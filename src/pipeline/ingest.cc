@@ -72,7 +72,8 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<imaging::Anonymizer> anonymizer, anonymizers_());
   imaging::AnonymizationReport report;
   if (!skip_anonymization_for_test_) {
-    TILSYN_ASSIGN_OR_RETURN(report, anonymizer->Anonymize(bgr));
+    const std::optional<imaging::TextEvidence> evidence = imaging::EvidenceOf(*job);
+    TILSYN_ASSIGN_OR_RETURN(report, evidence_.Anonymize(*anonymizer, bgr, evidence ? &*evidence : nullptr));
   }
   TILSYN_ASSIGN_OR_RETURN(std::string clean, imaging::EncodeJpeg(bgr, kJpegQuality));
 

@@ -1,7 +1,8 @@
 // Ingest: accepts an uploaded observation (metadata JSON + JPEG) from a vehicle — the server's
 // first step. In order: validate metadata, refuse when it matches no active job (invariant 1),
 // decode the JPEG, anonymize again in memory (invariant 2), re-encode without metadata, store the
-// image with a deletion deadline (invariant 4), insert the observation. Idempotent on the
+// image with a deletion deadline (invariant 4), insert the observation. A text task's expected
+// sign text is protected evidence during anonymization (imaging/text/protected_text.h). Idempotent on the
 // observation id: a repeat returns the existing observation with created = false and writes
 // nothing. Any error leaves nothing behind. Thread-safe if the Anonymizer factory gives one
 // anonymizer per call.
@@ -14,6 +15,7 @@
 #include "core/clock.h"
 #include "core/json_util.h"
 #include "imaging/anonymizer.h"
+#include "imaging/text/protected_text.h"
 #include "store/blob_store.h"
 #include "store/store.h"
 
@@ -47,6 +49,7 @@ class Ingest {
   store::Store* store_;
   store::BlobStore* blobs_;
   AnonymizerFactory anonymizers_;
+  imaging::EvidenceGuard evidence_;  // keeps a text task's sign readable (protected evidence)
   Clock* clock_;
   bool skip_anonymization_for_test_ = false;
 };

@@ -15,6 +15,9 @@ Json JobToJson(const CaptureJob& job) {
             {"targets", job.targets}};
   if (job.heading_deg) j["heading_deg"] = *job.heading_deg;
   if (job.max_speed_kmh) j["max_speed_kmh"] = *job.max_speed_kmh;
+  if (!job.evidence_text.empty()) {
+    j["evidence"] = {{"text", job.evidence_text}, {"min_similarity", job.evidence_min_similarity}};
+  }
   return j;
 }
 
@@ -37,6 +40,12 @@ Result<CaptureJob> JobFromJson(const Json& j) {
     for (const Json& t : j["targets"]) {
       if (t.is_string()) job.targets.push_back(t.get<std::string>());
     }
+  }
+  if (j.contains("evidence") && j["evidence"].is_object()) {
+    const Json& e = j["evidence"];
+    TILSYN_ASSIGN_OR_RETURN(job.evidence_text, GetString(e, "text", "evidence.text"));
+    TILSYN_ASSIGN_OR_RETURN(auto sim, GetOptNumber(e, "min_similarity", "evidence.min_similarity"));
+    if (sim) job.evidence_min_similarity = *sim;
   }
   return job;
 }

@@ -23,6 +23,10 @@ struct CaptureJob {
   double heading_tolerance_deg = 45;
   std::optional<double> max_speed_kmh;
   std::vector<std::string> targets;  // labels, informational for the agent
+  // Text tasks: the sign text the task checks, which the agent's anonymizer keeps readable
+  // unless a confident face or plate covers it (imaging/text/protected_text.h). "" = none.
+  std::string evidence_text;
+  double evidence_min_similarity = 0.8;
 };
 
 Json JobToJson(const CaptureJob& job);

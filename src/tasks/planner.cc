@@ -16,6 +16,10 @@ CaptureJob PlanJob(const Task& task) {
   job.heading_tolerance_deg = task.heading_tolerance_deg;
   job.max_speed_kmh = task.max_speed_kmh;
   for (const Target& t : task.targets) job.targets.push_back(t.label);
+  if (task.kind == TaskKind::kText) {
+    job.evidence_text = task.rule.expected_text;
+    job.evidence_min_similarity = task.rule.min_similarity;
+  }
   return job;
 }
 

@@ -32,9 +32,7 @@ void AssessText(const Task& task, const std::vector<Detection>& detections, Asse
   }
   // Reading order: top to bottom, then left to right within a line band.
   std::sort(lines.begin(), lines.end(), [](const Detection* a, const Detection* b) {
-    const int band = std::max(1, std::min(a->box.h, b->box.h) / 2);
-    if (std::abs(a->box.y - b->box.y) > band) return a->box.y < b->box.y;
-    return a->box.x < b->box.x;
+    return ReadsBefore({a->box.x, a->box.y, a->box.h}, {b->box.x, b->box.y, b->box.h});
   });
   std::vector<std::string> texts;
   std::string seen;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 
 namespace tilsyn::tasks {
 namespace {
@@ -117,6 +118,12 @@ double BestTextMatch(const std::string& expected, const std::vector<std::string>
     best = std::max(best, Similarity(want, win));
   }
   return lines.empty() ? 0.0 : best;
+}
+
+bool ReadsBefore(const LineBox& a, const LineBox& b) {
+  const int band = std::max(1, std::min(a.h, b.h) / 2);
+  if (std::abs(a.y - b.y) > band) return a.y < b.y;
+  return a.x < b.x;
 }
 
 }  // namespace tilsyn::tasks

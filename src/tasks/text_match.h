@@ -19,4 +19,11 @@ double TextSimilarity(const std::string& a, const std::string& b);
 // "PARKERING FORBUDT 8-18" matches "Parkering forbudt" fully).
 double BestTextMatch(const std::string& expected, const std::vector<std::string>& lines);
 
+// Reading order of two text lines (left x, top y, height h): top to bottom, then left to right
+// within a band of half the smaller height.
+struct LineBox {
+  int x = 0, y = 0, h = 0;
+};
+bool ReadsBefore(const LineBox& a, const LineBox& b);
+
 }  // namespace tilsyn::tasks

@@ -1,6 +1,7 @@
 // The ensemble anonymizer: runs every configured detector, takes the union of their boxes per
 // class (recall first), derives head areas from person boxes, grows each box by a margin and
-// obscures it with the chosen mode, leaving explicit protected regions readable except faces.
+// obscures it with the chosen mode, leaving protected regions readable except under confident
+// faces and plates.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -62,7 +63,7 @@ class EnsembleAnonymizer : public Anonymizer {
     }
     const auto t0 = std::chrono::steady_clock::now();
     AnonymizationReport report;
-    std::map<std::string, std::vector<cv::Rect>> by_class;
+    std::map<std::string, std::vector<RegionCandidate>> by_class;
     try {
       cv::Mat gray;
       cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
@@ -75,7 +76,7 @@ class EnsembleAnonymizer : public Anonymizer {
         TILSYN_ASSIGN_OR_RETURN(auto cands, d->Detect(frame));
         LogDebug("anonymizer.detector", {{"detector", d->id()}, {"ms", MsSince(td)},
                                          {"boxes", cands.size()}});
-        for (RegionCandidate& c : cands) by_class[c.cls].push_back(c.box);
+        for (RegionCandidate& c : cands) by_class[c.cls].push_back(std::move(c));
       }
     } catch (const cv::Exception& e) {
       return Status::Internal(std::string("anonymizer failed: ") + e.what());
@@ -93,35 +94,43 @@ class EnsembleAnonymizer : public Anonymizer {
         if (!r.empty()) keep(r).setTo(255);
       }
     }
-    std::vector<bool> used(protect.size(), false);
+    std::vector<ProtectionDecision> decisions(protect.size());
     try {
-      for (const auto& [cls, boxes] : by_class) {
-        if (boxes.empty()) continue;
+      for (const auto& [cls, cands] : by_class) {
+        if (cands.empty()) continue;
         if (cls == "person" && o_.person_mode == "off") continue;
+        std::vector<cv::Rect> boxes;
+        for (const RegionCandidate& c : cands) boxes.push_back(c.box);
         report.counts[cls] = CountObjects(boxes);
-        for (const cv::Rect& b : boxes) {
-          const cv::Rect area = (cls == "person" && o_.person_mode == "head") ? HeadOf(b) : b;
+        // Privacy wins every tie: a confident face or plate is blurred over protected pixels.
+        const bool may_override = cls == "face" || cls == "plate";
+        for (const RegionCandidate& c : cands) {
+          const cv::Rect area = (cls == "person" && o_.person_mode == "head") ? HeadOf(c.box) : c.box;
           const cv::Rect grown = GrowBox(area, o_.margin, bgr.size());
           if (grown.empty()) continue;
-          const bool faces_win = cls == "face";
-          if (!faces_win) {
-            for (size_t i = 0; i < protect.size(); ++i) {
-              if ((protect[i].box & grown).area() > 0) used[i] = true;
-            }
+          const bool overrides = may_override && c.score >= o_.protect_override_score;
+          for (size_t i = 0; i < protect.size(); ++i) {
+            if ((protect[i].box & grown).area() == 0) continue;
+            (overrides ? decisions[i].overridden_by : decisions[i].withheld).push_back({cls, c.score});
           }
-          ObscureRegion(bgr, grown, mode_, faces_win ? cv::Mat() : keep);
-          report.regions.push_back({cls, grown, b});
+          ObscureRegion(bgr, grown, mode_, overrides ? cv::Mat() : keep);
+          report.regions.push_back({cls, grown, c.box});
         }
       }
     } catch (const cv::Exception& e) {
       return Status::Internal(std::string("anonymizer failed: ") + e.what());
     }
     for (size_t i = 0; i < protect.size(); ++i) {
-      if (!used[i]) continue;
-      ++report.protected_regions;
-      const cv::Rect& r = protect[i].box;
-      LogInfo("anonymizer.protected", {{"reason", protect[i].reason},
-                                       {"box", {r.x, r.y, r.width, r.height}}});
+      ProtectionDecision& d = decisions[i];
+      if (d.withheld.empty() && d.overridden_by.empty()) continue;
+      d.reason = protect[i].reason;
+      d.box = protect[i].box;
+      if (!d.withheld.empty()) ++report.protected_regions;
+      LogInfo("anonymizer.protected", {{"reason", d.reason},
+                                       {"box", {d.box.x, d.box.y, d.box.width, d.box.height}},
+                                       {"withheld", d.withheld.size()},
+                                       {"overridden_by", d.overridden_by.size()}});
+      report.protections.push_back(std::move(d));
     }
     report.blur_ms = MsSince(t1);
     report.ms = MsSince(t0);
@@ -281,6 +290,9 @@ Status AnonymizerOptions::Validate() const {
     const std::string f = "protected_regions[" + std::to_string(i) + "]";
     if (p.box.width <= 0 || p.box.height <= 0) return Status::InvalidArgument("empty box", f);
     if (p.reason.empty()) return Status::InvalidArgument("a reason is required", f + ".reason");
+  }
+  if (!(protect_override_score >= 0 && protect_override_score <= 1)) {
+    return Status::InvalidArgument("must be in [0, 1]", "protect_override_score");
   }
   return Status::Ok();
 }
