@@ -156,4 +156,10 @@ Result<Recognition> RouterRecognizer::Recognize(const cv::Mat& bgr, const Recogn
   return r;
 }
 
+std::vector<ServiceInfo> RouterRecognizer::ServiceInfos() const {
+  std::vector<ServiceInfo> out;
+  for (const auto& s : services_) out.push_back(s->info());
+  return out;
+}
+
 }  // namespace tilsyn::recognition

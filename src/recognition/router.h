@@ -63,6 +63,8 @@ class RouterRecognizer : public Recognizer {
   CircuitBreaker::State BreakerState(const std::string& service) const;
   // Re-reads the stats now.
   void Refresh();
+  // What each configured service declares, in configured order (capabilities.h).
+  std::vector<ServiceInfo> ServiceInfos() const;
 
  private:
   std::vector<std::shared_ptr<Recognizer>> Ranked(const RecognizeRequest& req);

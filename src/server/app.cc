@@ -93,6 +93,7 @@ class AppImpl : public App {
         coverage::CoverageFilePath(config_.data_dir));
     ctx.coverage_top_k = config_.coverage_top_k;
     ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
+    ctx.capabilities = recognition::CapabilitiesOf(recognizer_->ServiceInfos());
     router_ = BuildApiRouter(ctx);
 
     net::HttpServerOptions hopts;
@@ -145,7 +146,7 @@ class AppImpl : public App {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::BlobStore> blobs_;
   recognition::Registry registry_;
-  std::unique_ptr<recognition::Recognizer> recognizer_;
+  std::unique_ptr<recognition::RouterRecognizer> recognizer_;
   std::unique_ptr<actions::Dispatcher> dispatcher_;
   std::unique_ptr<pipeline::Pipeline> pipeline_;
   std::unique_ptr<pipeline::Ingest> ingest_;

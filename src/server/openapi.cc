@@ -30,6 +30,11 @@ const std::map<std::string, Json>& Schemas() {
     s["UiConfig"] = Obj({{"tile_url", Str()}});
     s["Me"] = Obj({{"subject", Str()}, {"role", Enum({"admin", "inspector", "dpo", "vehicle"})}});
     s["OpenApi"] = {{"type", "object"}};
+    s["Capabilities"] = Obj({{"labels",
+                              {{"type", "array"},
+                               {"items", Obj({{"label", Str()},
+                                              {"services", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                                              {"data_classes", {{"type", "array"}, {"items", Str()}}}})}}}});
     Json geometry = {
         {"type", "object"},
         {"description", "GeoJSON Point (+radius_m), Polygon, or LineString (+buffer_m); WGS84"},

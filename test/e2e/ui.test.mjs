@@ -159,6 +159,16 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     const to = new Date(Date.now() + 7 * 86400e3);
     const pad = (n) => String(n).padStart(2, '0');
     await page.getByLabel('Valid until').fill(`${to.getFullYear()}-${pad(to.getMonth() + 1)}-${pad(to.getDate())}T12:00`);
+    // Only served labels are offered; an unserved one is refused with the label named.
+    const offered = await page.locator('datalist option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(offered.includes('person') && !offered.includes('dog'), `offered: ${offered.join(', ')}`);
+    browser.allowFailing([/\/api\/v1\/tasks$/]);
+    await page.getByLabel('Label', { exact: true }).fill('container');
+    await saveExpectingError('targets[0].label', /'container'/);
+    await browser.shot('04b-editor-error-unserved-label');
+    browser.allowFailing([]);
+    assert.equal((await server.api('GET', '/api/v1/tasks')).tasks.length, 0, 'nothing may be saved');
+    await page.getByLabel('Label', { exact: true }).fill('person');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.locator('#task-status').filter({ hasText: 'draft' }).waitFor();
     taskId = page.url().split('#/tasks/')[1];

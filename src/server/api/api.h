@@ -5,10 +5,13 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "core/clock.h"
 #include "coverage/coverage_output.h"
 #include "coverage/network/network_cache.h"
+#include "recognition/capabilities.h"
 #include "server/router.h"
 #include "store/blob_store.h"
 #include "store/store.h"
@@ -33,6 +36,9 @@ struct ApiContext {
   int coverage_top_k = 0;
   // The imported street network (network/segments.txt; nullptr = none), for GET /api/v1/network.
   std::shared_ptr<const coverage::NetworkCache> network;
+  // The labels the configured recognition services serve (GET /api/v1/capabilities); tasks whose
+  // targets none serves are refused. nullopt = not checked (router tests without services).
+  std::optional<std::vector<recognition::Capability>> capabilities;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
@@ -50,6 +56,8 @@ void RegisterMeRoutes(Router& router, const ApiContext& ctx);
 void RegisterCoverageRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/network?bbox=…: the imported street network in a box, as GeoJSON (network.cc).
 void RegisterNetworkRoutes(Router& router, const ApiContext& ctx);
+// GET /api/v1/capabilities: each served label with its services and data classes.
+void RegisterCapabilityRoutes(Router& router, const ApiContext& ctx);
 // GET / (index.html), GET /assets/{file} from ctx.web_dir and GET /ui-config.json (tile URL);
 // public, no directory traversal.
 void RegisterStaticRoutes(Router& router, const ApiContext& ctx);

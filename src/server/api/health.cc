@@ -41,6 +41,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterMeRoutes(*router, ctx);
   RegisterCoverageRoutes(*router, ctx);
   RegisterNetworkRoutes(*router, ctx);
+  RegisterCapabilityRoutes(*router, ctx);
   RegisterStaticRoutes(*router, ctx);
   RegisterOpenApiRoute(*router);
   return router;

@@ -48,9 +48,16 @@ void KeepSecrets(const Task& old_task, Task& updated) {
   }
 }
 
+// A task whose label no configured service recognises would stay inconclusive forever.
+Status CheckServed(const ApiContext& ctx, const Task& task) {
+  if (!ctx.capabilities) return Status::Ok();
+  return recognition::CheckTaskServed(*ctx.capabilities, task);
+}
+
 Result<net::HttpResponse> CreateTask(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
   TILSYN_ASSIGN_OR_RETURN(Task task, tasks::TaskFromJson(body));
+  TILSYN_RETURN_IF_ERROR(CheckServed(ctx, task));
   TimeMs now = ctx.clock->NowMs();
   task.id = NewUuid();
   task.owner = req.principal ? req.principal->subject : "";
@@ -78,7 +85,7 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
   }
   if (auto k = QueryString(req.http, "kind")) {
     f.kind = tasks::ParseTaskKind(*k);
-    if (!f.kind) return Status::InvalidArgument("kind must be presence, absence or count", "kind");
+    if (!f.kind) return Status::InvalidArgument("kind must be presence, absence, count, condition, text or before_after", "kind");
   }
   f.unit = QueryString(req.http, "unit");
   TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));
@@ -99,6 +106,7 @@ Result<net::HttpResponse> GetTask(const ApiContext& ctx, const ApiRequest& req) 
 Result<net::HttpResponse> ReplaceTask(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
   TILSYN_ASSIGN_OR_RETURN(Task edited, tasks::TaskFromJson(body));
+  TILSYN_RETURN_IF_ERROR(CheckServed(ctx, edited));
   TILSYN_ASSIGN_OR_RETURN(Task task, LoadTask(ctx, req.Param("id")));
   if (task.status == TaskStatus::kCancelled || task.status == TaskStatus::kCompleted) {
     return Status::FailedPrecondition("a " + StatusName(task.status) + " task cannot be edited",

@@ -8,7 +8,6 @@ import { t } from '../i18n.js';
 import { COPENHAGEN, L, STATUS_COLOURS, areaLayer, createMap, disposeMap } from '../map.js';
 
 const OUTCOMES = ['ok', 'finding', 'inconclusive'];
-const LABELS = ['person', 'car', 'bicycle', 'truck', 'bus', 'dog', 'face', 'license_plate'];
 
 function isoToLocal(iso) {
   if (!iso) return '';
@@ -90,9 +89,17 @@ export async function renderTaskEditor(main, params, ctx) {
   // ---- targets
   const targetList = h('div', { class: 'rows', 'data-field': 'targets', id: 'targets' });
   const datalistId = uid('labels');
-  const datalist = h('datalist', { id: datalistId }, LABELS.map((l) => h('option', { value: l })));
+  // Only labels a configured recognition service serves (GET /api/v1/capabilities); the server
+  // refuses any other label by name.
+  let served = [];
+  try {
+    served = ((await get('/api/v1/capabilities')).labels || []).map((c) => c.label);
+  } catch {
+    // An older server without the endpoint: no suggestions.
+  }
+  const datalist = h('datalist', { id: datalistId }, served.map((l) => h('option', { value: l })));
   function addTarget(tg = { label: '', min_confidence: 0.6 }) {
-    const i = targetList.children.length;
+    const i = rowCount(targetList);
     const label = h('input', { type: 'text', value: tg.label, list: datalistId });
     const conf = num({ min: 0.01, max: 1, step: 0.01, value: tg.min_confidence ?? 0.6 });
     const row = h(
@@ -118,7 +125,7 @@ export async function renderTaskEditor(main, params, ctx) {
   const minInterval = num({ min: 0, step: 1, value: sch.min_interval_s ?? 0 });
   const windowList = h('div', { class: 'rows', 'data-field': 'schedule.windows', id: 'windows' });
   function addWindow(w = { weekday: 0, start: '07:00', end: '18:00' }) {
-    const i = windowList.children.length;
+    const i = rowCount(windowList);
     const day = h('select', {}, [0, 1, 2, 3, 4, 5, 6].map((d) => h('option', { value: d, selected: Number(w.weekday) === d ? true : null }, t(`weekday.${d}`))));
     const start = h('input', { type: 'time', value: w.start });
     const end = h('input', { type: 'time', value: w.end });
@@ -145,7 +152,7 @@ export async function renderTaskEditor(main, params, ctx) {
   // ---- actions
   const actionList = h('div', { class: 'rows', 'data-field': 'actions', id: 'actions' });
   function addAction(a = { type: 'log', on: ['finding'] }) {
-    const i = actionList.children.length;
+    const i = rowCount(actionList);
     const type = h('select', {}, ['log', 'webhook'].map((k) => h('option', { value: k, selected: a.type === k ? true : null }, t(`action.${k}`))));
     const url = h('input', { type: 'url', value: a.url || '', placeholder: 'https://…' });
     const secret = h('input', { type: 'password', value: '', autocomplete: 'off', placeholder: a.type === 'webhook' && a.url ? t('editor.secret_kept') : '' });
@@ -383,9 +390,18 @@ export async function renderTaskEditor(main, params, ctx) {
   return () => disposeMap(map);
 }
 
+// The rows of a list (server error messages are appended to the list itself, so its children
+// are not all rows).
+function listRows(list) {
+  return [...list.children].filter((c) => c.classList.contains('row'));
+}
+function rowCount(list) {
+  return listRows(list).length;
+}
+
 // Re-numbers the data-field paths of list rows after one was removed.
 function renumber(list, prefix) {
-  [...list.children].forEach((row, i) => {
+  listRows(list).forEach((row, i) => {
     for (const el of row.querySelectorAll('[data-field]')) {
       el.dataset.field = el.dataset.field.replace(new RegExp(`^${prefix.replace(/[.[\]]/g, '\\$&')}\\[\\d+\\]`), `${prefix}[${i}]`);
     }
