@@ -173,6 +173,9 @@ int RunDemo(const DemoOptions& options) {
   }
   auto summary = BuildSummary(*(*app)->store(), reports, (*hook)->Tally());
   if (!summary.ok()) return Fail("summary", summary.status());
+  auto outcomes = TaskOutcomes(*(*app)->store(), sc.sites);
+  if (!outcomes.ok()) return Fail("task outcomes", outcomes.status());
+  (*summary)["task_outcomes"] = std::move(*outcomes);
   if (o.json) {
     std::cout << summary->dump(2) << std::endl;
   } else {

@@ -21,6 +21,12 @@ struct Site {
                         // camera shows the frame of the nearest anchor: put it where vehicles enter)
   Scene scene = Scene::kNoPerson;
   int variant = 0;      // which frame of the scene (videos have several)
+  // Ground truth: the distinct outcomes the task's assessments must have, sorted and joined with
+  // "+" (e.g. "ok", "finding", "finding+ok" for a before/after site: reference ok, change found).
+  std::string expected;
+  // Why the chain does not reach `expected` today ("" = it must): shown in the summary, and the
+  // demo test fails once the chain does reach it, so the note cannot go stale.
+  std::string known_miss;
 };
 
 struct VehiclePlan {

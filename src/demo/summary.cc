@@ -72,6 +72,36 @@ Result<Json> BuildSummary(store::Store& store, const std::vector<Json>& agent_re
   return s;
 }
 
+Result<Json> TaskOutcomes(store::Store& store, const std::vector<Site>& sites) {
+  store::TaskFilter all;
+  all.limit = 100000;
+  TILSYN_ASSIGN_OR_RETURN(auto tasks, store.ListTasks(all));
+  Json out = Json::array();
+  for (const Site& site : sites) {
+    Json e = {{"title", site.name},
+              {"kind", site.task.value("kind", "")},
+              {"expected", site.expected},
+              {"known_miss", site.known_miss},
+              {"got", "none"},
+              {"assessments", 0}};
+    for (const tasks::Task& t : tasks) {
+      if (t.title != site.name) continue;
+      store::AssessmentFilter f;
+      f.task_id = t.id;
+      f.limit = 1000;
+      TILSYN_ASSIGN_OR_RETURN(auto list, store.ListAssessments(f));
+      std::set<std::string> outcomes;
+      for (const auto& a : list) outcomes.insert(a.outcome);
+      std::string got;
+      for (const std::string& o : outcomes) got += (got.empty() ? "" : "+") + o;
+      if (!got.empty()) e["got"] = got;
+      e["assessments"] = list.size();
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 Json ReadAgentReport(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;
@@ -117,6 +147,19 @@ std::string RenderSummary(const Json& s) {
   line("8 actions by type and status", rend(s["actions"]));
   line("  webhook deliveries received", rend(s["webhook_receiver"]));
   line("9 success rates logged", std::to_string(s["service_stats"].size()) + " service/label pairs");
+  if (s.contains("task_outcomes")) {
+    int as_expected = 0;
+    for (const Json& t : s["task_outcomes"]) as_expected += t["got"] == t["expected"] ? 1 : 0;
+    line("  task outcomes as the scenario expects",
+         std::to_string(as_expected) + " of " + std::to_string(s["task_outcomes"].size()));
+    for (const Json& t : s["task_outcomes"]) {
+      if (t["got"] == t["expected"]) continue;
+      std::string why = t.value("known_miss", "");
+      line("    " + t["title"].get<std::string>(),
+           "got " + t["got"].get<std::string>() + ", expected " + t["expected"].get<std::string>() +
+               (why.empty() ? "" : " (known: " + why + ")"));
+    }
+  }
   line("privacy: images deleted after assessment", s["images_deleted"].dump());
   line("privacy: images kept as evidence", s["images_kept"].dump());
   return o.str();

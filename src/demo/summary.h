@@ -7,6 +7,7 @@
 
 #include "core/json_util.h"
 #include "core/result.h"
+#include "demo/scenario.h"
 #include "store/store.h"
 
 namespace tilsyn::demo {
@@ -15,6 +16,11 @@ namespace tilsyn::demo {
 Result<Json> BuildSummary(store::Store& store, const std::vector<Json>& agent_reports,
                           const Json& webhook);
 std::string RenderSummary(const Json& summary);
+
+// One entry per site: title, kind, expected (Site::expected), known_miss (Site::known_miss) and
+// got — the distinct outcomes of the task's assessments, sorted and joined with "+" ("none" when
+// it has none) — and assessments (how many). Sites are matched to tasks by title.
+Result<Json> TaskOutcomes(store::Store& store, const std::vector<Site>& sites);
 
 // An agent's final report: the last non-empty line of its stdout file, parsed as JSON
 // ({} when missing or malformed).

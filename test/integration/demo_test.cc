@@ -7,6 +7,7 @@
 #include "demo/process.h"
 #include "fakes/test_paths.h"
 #include "store/store.h"
+#include "tasks/task.h"
 
 namespace tilsyn::testing {
 namespace {
@@ -41,11 +42,43 @@ TEST(Demo, JsonSummaryHasEveryStepAndNoCaptureOutsideAFence) {
   auto done = (*db)->ObservationsInState(store::ObservationState::kDone, 100);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   ASSERT_EQ(static_cast<int64_t>(done->size()), j["captures"].get<int64_t>());
+  int signs = 0, cars = 0;
   for (const store::Observation& o : *done) {
+    auto task = (*db)->GetTask(o.task_id);
+    ASSERT_TRUE(task.ok());
     for (const char* side : {"vehicle", "server"}) {
-      const std::string detectors =
-          o.anonymization.value(side, Json::object()).value("detectors", Json::array()).dump();
+      const Json report = o.anonymization.value(side, Json::object());
+      const std::string detectors = report.value("detectors", Json::array()).dump();
       EXPECT_NE(detectors.find("privacy@"), std::string::npos) << side << ": " << detectors;
+      if (task->kind == tasks::TaskKind::kText) {
+        // The sign text was protected evidence, kept on both sides.
+        ASSERT_TRUE(report.contains("protected")) << side << ": " << report.dump();
+        EXPECT_TRUE(report["protected"][0]["kept"].get<bool>()) << side << ": " << report.dump();
+        signs += side[0] == 's';
+      }
+      if (task->title.find("Fire lane") != std::string::npos && side[0] == 'v') {
+        // The car's plate was blurred on the vehicle (the model may call the motion-blurred plate
+        // a face; the labelled-box oracle for this photograph is AnonymizerFactory's
+        // DefaultAnonymizerBlursTheRealCarsPlate and ProtectedTextOnRealAnonymizer's tests).
+        EXPECT_FALSE(report["counts"].empty()) << side << ": " << report.dump();
+        ++cars;
+      }
+    }
+  }
+  EXPECT_GT(signs, 0);
+  EXPECT_GT(cars, 0);
+
+  // Every task ends as the scenario's ground truth says (the sign is read: protected evidence),
+  // except the misses the scenario names.
+  ASSERT_TRUE(j.contains("task_outcomes"));
+  ASSERT_EQ(j["task_outcomes"].size(), j["tasks"].get<size_t>());
+  for (const Json& t : j["task_outcomes"]) {
+    EXPECT_GT(t["assessments"].get<int>(), 0) << t.dump();
+    if (t["known_miss"].get<std::string>().empty()) {
+      EXPECT_EQ(t["got"], t["expected"]) << t.dump();
+    } else {
+      // A known miss that the chain now gets right: drop the note in demo/scenario.cc.
+      EXPECT_NE(t["got"], t["expected"]) << t.dump();
     }
   }
 }
