@@ -1,6 +1,7 @@
 #include "eval/detection_metrics.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -80,6 +81,22 @@ std::vector<LabelMetrics> EvaluateDetections(const std::vector<ImageResult>& ima
         if (r == Match::kTrue) ++m.true_positives;
       }
     }
+    // Count error: per image without crowd boxes of this label, |detections at the operating
+    // score − boxes| (the error a count task of this label would make).
+    double abs_err = 0;
+    for (size_t i = 0; i < images.size(); ++i) {
+      bool crowd = false;
+      int want = 0, got = 0;
+      for (const GroundTruthBox* g : truth[i]) {
+        crowd = crowd || g->crowd;
+        want += g->crowd ? 0 : 1;
+      }
+      if (crowd) continue;
+      for (const auto& d : images[i].detections) got += d.label == label && d.score >= operating_score;
+      abs_err += std::abs(got - want);
+      ++m.count_images;
+    }
+    m.count_mae = m.count_images ? abs_err / m.count_images : 0;
     m.precision = m.detections ? static_cast<double>(m.true_positives) / m.detections : 0;
     m.recall = m.ground_truth ? static_cast<double>(m.true_positives) / m.ground_truth : 0;
     // Precision/recall curve over every reported detection, then the all-point AP.

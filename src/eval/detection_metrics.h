@@ -26,6 +26,11 @@ struct LabelMetrics {
   double precision = 0;     // tp / detections (0 when none)
   double recall = 0;        // tp / ground_truth
   double ap50 = 0;          // over all reported detections, whatever their score
+  // Mean absolute count error per image (detections at the operating score vs boxes), over the
+  // `count_images` images without a crowd box of the label (all images of the set count, also
+  // those without the label).
+  double count_mae = 0;
+  int count_images = 0;
 };
 
 // One entry per label that has ground truth, sorted by label. Detections of labels without

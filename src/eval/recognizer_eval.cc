@@ -56,7 +56,9 @@ Json RecognizerEvalReport::ToJson() const {
                   {"true_positives", m.true_positives},
                   {"precision", m.precision},
                   {"recall", m.recall},
-                  {"ap50", m.ap50}});
+                  {"ap50", m.ap50},
+                  {"count_mae", m.count_mae},
+                  {"count_images", m.count_images}});
   }
   return {{"service", service}, {"images", images}, {"errors", errors}, {"seconds", seconds},
           {"labels", ls},       {"map50", map50},   {"per_image", per_image}};
@@ -66,12 +68,13 @@ std::string RecognizerEvalReport::ToText() const {
   std::string out = "service " + service + ": " + std::to_string(images) + " images, " +
                     std::to_string(errors) + " errors, " + Fmt(seconds) + " s\n";
   char line[160];
-  std::snprintf(line, sizeof line, "%-14s %6s %6s %6s %9s %7s %7s\n", "label", "truth", "dets",
-                "tp", "precision", "recall", "AP@0.5");
+  std::snprintf(line, sizeof line, "%-14s %6s %6s %6s %9s %7s %7s %9s\n", "label", "truth", "dets",
+                "tp", "precision", "recall", "AP@0.5", "count MAE");
   out += line;
   for (const LabelMetrics& m : labels) {
-    std::snprintf(line, sizeof line, "%-14s %6d %6d %6d %9.3f %7.3f %7.3f\n", m.label.c_str(),
-                  m.ground_truth, m.detections, m.true_positives, m.precision, m.recall, m.ap50);
+    std::snprintf(line, sizeof line, "%-14s %6d %6d %6d %9.3f %7.3f %7.3f %9.3f\n", m.label.c_str(),
+                  m.ground_truth, m.detections, m.true_positives, m.precision, m.recall, m.ap50,
+                  m.count_mae);
     out += line;
   }
   out += "mAP@0.5 " + Fmt(map50) + "\n";

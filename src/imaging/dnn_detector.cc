@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
+#include "imaging/nms.h"
 #include "core/crypto.h"
 #include "core/file_util.h"
 
@@ -289,28 +290,6 @@ std::vector<cv::Point2f> BlazeFaceAnchors() {
   return anchors;
 }
 
-std::vector<tasks::Detection> NmsPerLabel(std::vector<tasks::Detection> dets, double iou) {
-  std::stable_sort(dets.begin(), dets.end(),
-                   [](const auto& a, const auto& b) { return a.score > b.score; });
-  std::vector<tasks::Detection> kept;
-  for (const tasks::Detection& d : dets) {
-    const cv::Rect r(d.box.x, d.box.y, d.box.w, d.box.h);
-    bool suppressed = false;
-    for (const tasks::Detection& k : kept) {
-      if (k.label != d.label) continue;
-      const cv::Rect q(k.box.x, k.box.y, k.box.w, k.box.h);
-      const double inter = (r & q).area();
-      const double uni = r.area() + q.area() - inter;
-      if (uni > 0 && inter / uni > iou) {
-        suppressed = true;
-        break;
-      }
-    }
-    if (!suppressed) kept.push_back(d);
-  }
-  return kept;
-}
-
 Result<std::unique_ptr<DnnDetector>> DnnDetector::Create(const ModelSpec& spec) {
   auto impl = std::make_unique<Impl>();
   try {
@@ -424,7 +403,7 @@ Result<std::vector<tasks::Detection>> DnnDetector::Detect(const cv::Mat& input) 
     det.box = {r.x, r.y, r.width, r.height};
     dets.push_back(std::move(det));
   }
-  return NmsPerLabel(std::move(dets), spec_.nms_iou);
+  return SuppressOverlaps(std::move(dets), {.iou = spec_.nms_iou, .containment = spec_.nms_containment});
 }
 
 }  // namespace tilsyn::imaging

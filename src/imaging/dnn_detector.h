@@ -45,9 +45,6 @@ class DnnDetector {
   std::mutex mu_;
 };
 
-// Per-label non-maximum suppression (greedy, by score) of already-mapped detections.
-std::vector<tasks::Detection> NmsPerLabel(std::vector<tasks::Detection> dets, double iou);
-
 // The 896 SSD anchor centres (x, y in [0, 1]) of MediaPipe's BlazeFace front/short-range model:
 // input 128, strides {8, 16, 16, 16}, 2 anchors per cell per layer, fixed anchor size; layers of
 // equal stride share the grid, so the result is 16x16x2 then 8x8x6, row-major.

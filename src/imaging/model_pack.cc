@@ -169,6 +169,12 @@ Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::s
   TILSYN_ASSIGN_OR_RETURN(auto nms, GetOptNumber(j, "nms_iou", JoinPath(path, "nms_iou")));
   if (nms) s.nms_iou = *nms;
   if (s.nms_iou <= 0 || s.nms_iou > 1) return Bad(JoinPath(path, "nms_iou"), "must be in (0, 1]");
+  TILSYN_ASSIGN_OR_RETURN(auto contain,
+                          GetOptNumber(j, "nms_containment", JoinPath(path, "nms_containment")));
+  if (contain) s.nms_containment = *contain;
+  if (s.nms_containment <= 0 || s.nms_containment > 1) {
+    return Bad(JoinPath(path, "nms_containment"), "must be in (0, 1]");
+  }
   TILSYN_ASSIGN_OR_RETURN(auto grid, GetOptInt(j, "tile_grid", JoinPath(path, "tile_grid")));
   if (grid) s.tile_grid = static_cast<int>(*grid);
   if (grid && (*grid < 1 || *grid > 4)) return Bad(JoinPath(path, "tile_grid"), "must be 1..4");

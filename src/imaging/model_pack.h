@@ -33,6 +33,9 @@ struct ModelSpec {
   std::map<std::string, double> thresholds;       // mapped label -> min score
   double default_threshold = 0.5;
   double nms_iou = 0.45;
+  // NMS also merges a box lying more than this share inside a higher-scoring one (imaging/nms.h;
+  // 1 = off). Manifest "nms_containment".
+  double nms_containment = 1.0;
   // As an anonymizer: 1 = the whole frame only; N > 1 = also an N x N grid of tiles overlapping
   // by 20 %, each enlarged to the input (a second, finer scale for small plates and faces).
   int tile_grid = 1;

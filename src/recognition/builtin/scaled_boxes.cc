@@ -1,6 +1,6 @@
 #include "recognition/builtin/scaled_boxes.h"
 
-#include "recognition/builtin/nms.h"
+#include "imaging/nms.h"
 
 namespace tilsyn::recognition {
 
@@ -21,7 +21,7 @@ Recognition ScaledBoxesToRecognition(const std::vector<cv::Rect>& found,
     dets.push_back({label, scores[i], {r.x, r.y, r.width, r.height}});
   }
   Recognition out;
-  out.detections = SuppressOverlaps(std::move(dets));
+  out.detections = imaging::SuppressOverlaps(std::move(dets), {.iou = 0.4, .containment = 0.8});
   out.good_enough = IsGoodEnough(out.detections, req);
   out.service = service;
   return out;

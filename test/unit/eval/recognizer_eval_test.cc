@@ -85,6 +85,21 @@ TEST(DetectionMetrics, ComputesPrecisionRecallAndAp) {
   EXPECT_NEAR(IoU({0, 0, 10, 10}, {5, 0, 10, 10}), 50.0 / 150.0, 1e-9);
 }
 
+TEST(DetectionMetrics, CountErrorPerImageSkipsCrowdImages) {
+  ImageResult a, b, c, d;
+  a.truth = {{"car", {0, 0, 10, 10}}, {"car", {50, 50, 10, 10}}};
+  a.detections = {{"car", 0.9, {0, 0, 10, 10}}, {"car", 0.3, {50, 50, 10, 10}}};  // 1 of 2
+  b.detections = {{"car", 0.8, {0, 0, 10, 10}}, {"car", 0.7, {30, 0, 10, 10}}};   // 2 of 0
+  c.truth = {{"car", {0, 0, 10, 10}}};
+  c.detections = {{"car", 0.6, {0, 0, 10, 10}}};                                // exact
+  d.truth = {{"car", {0, 0, 100, 100}, true}};                                  // crowd: skipped
+  d.detections = {{"car", 0.9, {0, 0, 10, 10}}};
+  auto m = EvaluateDetections({a, b, c, d}, 0.5, 0.5);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].count_images, 3);
+  EXPECT_NEAR(m[0].count_mae, (1.0 + 2.0 + 0.0) / 3, 1e-9);
+}
+
 TEST(RecognizerEval, RunsABuiltinOverTheStreetSetAndRejectsBadFlags) {
   if (!std::filesystem::exists("/usr/share/darknet/data/person.jpg")) GTEST_SKIP();
   ::tilsyn::testing::TempDir dir;

@@ -152,15 +152,5 @@ TEST(BlazeFaceAnchors, MatchMediaPipeFrontModel) {
   EXPECT_FLOAT_EQ(a[895].y, 7.5f / 8);
 }
 
-TEST(NmsPerLabel, SuppressesOverlapsOfTheSameLabelOnly) {
-  std::vector<tasks::Detection> d = {
-      {"face", 0.6, {0, 0, 10, 10}}, {"face", 0.9, {1, 1, 10, 10}},
-      {"plate", 0.5, {0, 0, 10, 10}}, {"face", 0.4, {50, 50, 10, 10}}};
-  const auto kept = NmsPerLabel(d, 0.45);
-  ASSERT_EQ(kept.size(), 3u);
-  EXPECT_DOUBLE_EQ(kept[0].score, 0.9);
-  EXPECT_EQ(kept[1].label, "plate");
-}
-
 }  // namespace
 }  // namespace tilsyn::imaging

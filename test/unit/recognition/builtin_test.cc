@@ -8,7 +8,6 @@
 #include "core/clock.h"
 #include "recognition/builtin/cascade_detector.h"
 #include "recognition/builtin/hog_person.h"
-#include "recognition/builtin/nms.h"
 #include "recognition/registry.h"
 
 namespace tilsyn::recognition {
@@ -182,18 +181,6 @@ TEST(ScoreMapping, MonotoneAndCalibrated) {
   EXPECT_LT(HogScore(1.0), HogScore(2.0));
   EXPECT_NEAR(CascadeScore(0.5), 0.5, 1e-9);
   EXPECT_GT(CascadeScore(2.0), 0.9);
-}
-
-TEST(Nms, KeepsBestOfOverlappingSameLabelBoxes) {
-  std::vector<tasks::Detection> d = {{"person", 0.6, {0, 0, 100, 200}},
-                                     {"person", 0.9, {10, 10, 100, 200}},
-                                     {"car", 0.5, {10, 10, 100, 200}},
-                                     {"person", 0.7, {300, 0, 100, 200}}};
-  auto kept = SuppressOverlaps(d);
-  ASSERT_EQ(kept.size(), 3u);
-  EXPECT_DOUBLE_EQ(kept[0].score, 0.9);
-  EXPECT_DOUBLE_EQ(kept[1].score, 0.7);
-  EXPECT_EQ(kept[2].label, "car");
 }
 
 }  // namespace

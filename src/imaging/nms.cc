@@ -1,8 +1,8 @@
-#include "recognition/builtin/nms.h"
+#include "imaging/nms.h"
 
 #include <algorithm>
 
-namespace tilsyn::recognition {
+namespace tilsyn::imaging {
 namespace {
 
 double Area(const tasks::Box& b) { return static_cast<double>(b.w) * b.h; }
@@ -17,27 +17,26 @@ double Intersection(const tasks::Box& a, const tasks::Box& b) {
 }  // namespace
 
 std::vector<tasks::Detection> SuppressOverlaps(std::vector<tasks::Detection> detections,
-                                               double iou_threshold) {
-  std::stable_sort(detections.begin(), detections.end(),
-                   [](const tasks::Detection& a, const tasks::Detection& b) {
-                     return a.score > b.score;
-                   });
+                                               const NmsOptions& o) {
+  std::stable_sort(
+      detections.begin(), detections.end(),
+      [](const tasks::Detection& a, const tasks::Detection& b) { return a.score > b.score; });
   std::vector<tasks::Detection> kept;
-  for (const tasks::Detection& d : detections) {
+  for (tasks::Detection& d : detections) {
     bool suppressed = false;
     for (const tasks::Detection& k : kept) {
       if (k.label != d.label) continue;
       const double inter = Intersection(d.box, k.box);
       const double uni = Area(d.box) + Area(k.box) - inter;
       const double smaller = std::min(Area(d.box), Area(k.box));
-      if ((uni > 0 && inter / uni > iou_threshold) || (smaller > 0 && inter / smaller > 0.8)) {
+      if ((uni > 0 && inter / uni > o.iou) || (smaller > 0 && inter / smaller > o.containment)) {
         suppressed = true;
         break;
       }
     }
-    if (!suppressed) kept.push_back(d);
+    if (!suppressed) kept.push_back(std::move(d));
   }
   return kept;
 }
 
-}  // namespace tilsyn::recognition
+}  // namespace tilsyn::imaging
