@@ -3,6 +3,7 @@
 
 #include "actions/action.h"
 #include "core/log.h"
+#include "core/retry_policy.h"
 #include "core/time_format.h"
 
 namespace tilsyn::actions {
@@ -10,9 +11,8 @@ namespace {
 
 // base * 2^(attempts-1), capped, then ±25% jitter so retries of many runs spread out.
 int64_t Backoff(const DispatcherOptions& o, int attempts) {
-  double ms = static_cast<double>(o.base_backoff_ms);
-  for (int i = 1; i < attempts && ms < o.max_backoff_ms; ++i) ms *= 2;
-  ms = std::min(ms, static_cast<double>(o.max_backoff_ms));
+  const RetryPolicy policy{.base_ms = o.base_backoff_ms, .cap_ms = o.max_backoff_ms};
+  const double ms = static_cast<double>(policy.DelayMs(attempts));
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> jitter(0.75, 1.25);
   return std::max<int64_t>(1, static_cast<int64_t>(ms * jitter(rng)));

@@ -1,5 +1,7 @@
 #include "pipeline/ingest.h"
 
+#include <algorithm>
+
 #include "core/crypto.h"
 #include "core/log.h"
 #include "imaging/jpeg.h"
@@ -100,7 +102,11 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   blob.task_id = task.id;
   blob.size = static_cast<int64_t>(clean.size());
   blob.created_ms = now;
-  blob.delete_after_ms = m.captured_ms + static_cast<int64_t>(task.retention.evidence_days) * kDayMs;
+  // Retention runs from receipt, not capture: an upload that arrives late (a vehicle offline for
+  // months, a replay) must not expire before it is assessed. The sweeper also skips images of
+  // observations not yet assessed; assessment sets the final deadline (pipeline.cc).
+  blob.delete_after_ms = std::max(m.captured_ms, now) +
+                         static_cast<int64_t>(task.retention.evidence_days) * kDayMs;
 
   TILSYN_RETURN_IF_ERROR(blobs_->Put(blob.key, clean));
   Result<bool> inserted = store_->InsertObservation(obs, blob);

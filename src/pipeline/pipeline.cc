@@ -6,6 +6,7 @@
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/retry_policy.h"
 #include "core/time_format.h"
 #include "imaging/jpeg.h"
 #include "tasks/rules.h"
@@ -15,19 +16,6 @@ namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int kBatch = 100;
-
-// Delay before recognition is tried again after `attempts` failures: 1 s, 2 s, 4 s … 10 min.
-int64_t RetryDelayMs(int attempts) {
-  int64_t ms = 1000;
-  for (int i = 1; i < attempts && ms < 600'000; ++i) ms *= 2;
-  return std::min<int64_t>(ms, 600'000);
-}
-
-// Errors that another attempt cannot fix.
-bool IsPermanent(const Status& st) {
-  return st.code() == Code::kUnsupportedMedia || st.code() == Code::kNotFound ||
-         st.code() == Code::kInvalidArgument;
-}
 
 Json PayloadFor(const tasks::Task& task, const store::Observation& obs,
                 const store::AssessmentRecord& a, const std::string& key) {
@@ -66,7 +54,9 @@ Status Pipeline::Process(const std::string& observation_id) {
       obs.attempts += 1;
       obs.error = st.ToString();
       obs.updated_ms = clock_->NowMs();
-      const bool give_up = IsPermanent(st) || obs.attempts >= options_.max_attempts;
+      // Transient causes (an outage, a timeout, open breakers) never end in kFailed: the
+      // observation waits, retried at the capped backoff, until the service is back.
+      const bool give_up = options_.retry.GiveUp(st, obs.attempts);
       if (give_up) obs.state = store::ObservationState::kFailed;
       (give_up ? LogError : LogWarn)("recognition_failed", {{"observation_id", obs.id},
                                                             {"attempts", obs.attempts},
@@ -256,7 +246,8 @@ Result<int> Pipeline::RunOnce() {
                             store_->ObservationsInState(state, kBatch));
     for (const store::Observation& obs : pending) {
       if (stop_.load()) return work;
-      if (obs.attempts > 0 && clock_->NowMs() < obs.updated_ms + RetryDelayMs(obs.attempts)) {
+      if (obs.attempts > 0 &&
+          clock_->NowMs() < obs.updated_ms + options_.retry.DelayMs(obs.attempts)) {
         continue;  // failed recently: wait before asking the recognizers again
       }
       Status st = Process(obs.id);
@@ -314,6 +305,22 @@ void Pipeline::Notify() {
     wake_ = true;
   }
   cv_.notify_all();
+}
+
+Status RetryFailedObservation(store::Store* store, const std::string& observation_id,
+                              Clock* clock) {
+  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, store->GetObservation(observation_id));
+  if (obs.state != store::ObservationState::kFailed) {
+    return Status::FailedPrecondition(
+        "only a failed observation can be retried (it is " + std::string(store::ToString(obs.state)) + ")",
+        "state");
+  }
+  obs.state = store::ObservationState::kStored;
+  obs.attempts = 0;
+  obs.error.clear();
+  obs.updated_ms = clock->NowMs();
+  LogInfo("observation_retry", {{"observation_id", obs.id}});
+  return store->UpdateObservation(obs);
 }
 
 }  // namespace tilsyn::pipeline

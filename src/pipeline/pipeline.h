@@ -5,9 +5,11 @@
 // (ObservationsInState(kStored / kAssessed)). Start() runs one worker thread; Notify() wakes it.
 // Retention: without a finding the image is deleted once assessed, unless the task keeps
 // non-findings as documentation or is under legal hold; kept images get now + evidence_days.
-// A failed recognition is retried on later passes (1 s, 2 s, 4 s … apart) and after
-// max_attempts the observation is kFailed with its error; undecodable or missing images fail
-// at once. Process/RunOnce/SweepRetention are meant for one thread (the worker, or a test).
+// A failed recognition is retried on later passes (RetryPolicy: 1 s, 2 s, 4 s … up to 30 s
+// apart). A transient failure (every service down or timing out, breakers open) never ends the
+// observation: it waits until a service answers. Other errors make it kFailed with its error
+// after retry.max_attempts; undecodable or missing images fail at once. RetryFailed() puts a
+// failed observation back in the queue (an operator's decision). Process/RunOnce/SweepRetention are meant for one thread (the worker, or a test).
 #pragma once
 
 #include <atomic>
@@ -18,6 +20,7 @@
 
 #include "actions/action.h"
 #include "core/clock.h"
+#include "core/retry_policy.h"
 #include "recognition/recognizer.h"
 #include "store/blob_store.h"
 #include "store/store.h"
@@ -26,7 +29,7 @@ namespace tilsyn::pipeline {
 
 struct PipelineOptions {
   int poll_ms = 500;          // idle wait between passes
-  int max_attempts = 5;       // recognition attempts before an observation fails visibly
+  RetryPolicy retry;          // when a failed recognition is tried again, and when it stops
   // Test hook: stop after this many observations have been assessed (crash simulation). <0 = off.
   int crash_after_assessments_for_test = -1;
 };
@@ -65,5 +68,9 @@ class Pipeline {
   std::thread worker_;
   int assessed_count_ = 0;
 };
+
+// An operator's decision to try a kFailed observation again: back to kStored with no attempts
+// and no error. NotFound for an unknown id, FailedPrecondition (field "state") unless it failed.
+Status RetryFailedObservation(store::Store* store, const std::string& observation_id, Clock* clock);
 
 }  // namespace tilsyn::pipeline

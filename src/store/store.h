@@ -125,7 +125,8 @@ class Store {
   // Marks the blob deleted (and clears the observation's blob_key). Ok (keeping the first
   // record) when already marked; NotFound when unknown.
   virtual Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) = 0;
-  // Blobs not deleted whose deadline <= now and whose task has no legal hold, earliest first.
+  // Blobs not deleted whose deadline <= now, whose task has no legal hold and whose observation
+  // is not waiting to be assessed (state stored), earliest first.
   virtual Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) = 0;
   // {"kept": n, "deleted": n}
   virtual Result<std::map<std::string, int64_t>> CountBlobs() = 0;

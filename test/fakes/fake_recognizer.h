@@ -40,6 +40,13 @@ class FakeRecognizer : public recognition::Recognizer {
     if (score >= 0) d.push_back({"person", score, {10, 10, 40, 100}});
     return ThenDetect(std::move(d), good_enough);
   }
+  // Drops the scripted responses not yet given (e.g. a service that comes back: its next call
+  // answers with what is scripted after this).
+  FakeRecognizer& ClearScript() {
+    std::lock_guard<std::mutex> l(mu_);
+    script_.clear();
+    return *this;
+  }
   FakeRecognizer& ThenFail(Status st) {
     std::lock_guard<std::mutex> l(mu_);
     script_.push_back(Result<recognition::Recognition>(std::move(st)));

@@ -4,8 +4,10 @@
 #include "imaging/jpeg.h"
 #include "net/multipart.h"
 #include "pipeline/ingest.h"
+#include "pipeline/pipeline.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
+#include "server/api/audit_util.h"
 
 namespace tilsyn::server {
 namespace {
@@ -73,6 +75,18 @@ Result<net::HttpResponse> GetObservation(const ApiContext& ctx, const ApiRequest
   return Ok(j);
 }
 
+// An operator's decision: a failed observation goes back into the pipeline (audited).
+Result<net::HttpResponse> RetryObservation(const ApiContext& ctx, const ApiRequest& req) {
+  const std::string& id = req.Param("id");
+  Status st = ctx.store->WithAudit(
+      RequestAudit(ctx, req, "observation.retry", "observation", id),
+      [&](store::Store& s) { return pipeline::RetryFailedObservation(&s, id, ctx.clock); });
+  if (st.code() == Code::kNotFound) return Status::NotFound("no observation " + id, "id");
+  TILSYN_RETURN_IF_ERROR(st);
+  if (ctx.notify) ctx.notify();
+  return GetObservation(ctx, req);
+}
+
 }  // namespace
 
 void RegisterObservationRoutes(Router& router, const ApiContext& ctx) {
@@ -99,6 +113,17 @@ void RegisterObservationRoutes(Router& router, const ApiContext& ctx) {
               "Observation",
               200},
              [ctx](const ApiRequest& r) { return GetObservation(ctx, r); });
+  router.Add({"POST",
+              "/api/v1/observations/{id}/retry",
+              {store::Role::kAdmin},
+              "Put a failed observation back into the pipeline (audited)",
+              "observations",
+              {},
+              "",
+              "",
+              "Observation",
+              200},
+             [ctx](const ApiRequest& r) { return RetryObservation(ctx, r); });
 }
 
 }  // namespace tilsyn::server

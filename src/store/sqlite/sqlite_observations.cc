@@ -198,9 +198,12 @@ Result<std::vector<BlobRecord>> SqliteStore::BlobsDue(TimeMs now, int limit) {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
         db.Prepare(Select(Prefixed(kBlobColumns, "b"),
-                          "blobs b LEFT JOIN tasks t ON t.id = b.task_id",
+                          "blobs b LEFT JOIN tasks t ON t.id = b.task_id "
+                          "LEFT JOIN observations o ON o.id = b.observation_id",
+                          // Never the image of an observation still waiting to be assessed.
                           "WHERE b.deleted_ms IS NULL AND b.delete_after_ms IS NOT NULL "
                           "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
+                          "AND COALESCE(o.state, '') <> 'stored' "
                           "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
     st.Bind(1, now).Bind(2, limit > 0 ? limit : -1);
     while (true) {

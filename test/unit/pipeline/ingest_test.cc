@@ -13,6 +13,7 @@
 #include "fakes/fake_world.h"
 #include "fakes/test_paths.h"
 #include "imaging/jpeg.h"
+#include "tasks/planner.h"
 
 namespace tilsyn::pipeline {
 namespace {
@@ -110,13 +111,31 @@ TEST_F(IngestTest, AcceptsAnUploadInsideAnActiveJob) {
   auto blob = store_->GetBlob(obs.blob_key);
   ASSERT_TRUE(blob.ok());
   ASSERT_TRUE(blob->delete_after_ms.has_value());
-  EXPECT_EQ(*blob->delete_after_ms, obs.captured_ms + 30LL * 86'400'000);
+  EXPECT_EQ(*blob->delete_after_ms, clock_.NowMs() + 30LL * 86'400'000);  // from receipt
   EXPECT_EQ(blob->size, static_cast<int64_t>(bytes->size()));
 
   auto v = store_->GetVehicle(vehicle_.id);
   ASSERT_TRUE(v.ok());
   ASSERT_TRUE(v->last_lat.has_value());
   EXPECT_DOUBLE_EQ(*v->last_lat, testing::kSite.lat);
+}
+
+// A vehicle that was offline for more than a year: the upload is accepted and its image keeps a
+// deadline in the future, counted from receipt (retention never runs out before assessment).
+TEST_F(IngestTest, UploadArriving400DaysAfterCaptureGetsADeadlineFromReceipt) {
+  constexpr int64_t kDay = 86'400'000;
+  task_.schedule.valid_from = clock_.NowMs() - 500 * kDay;
+  ASSERT_TRUE(store_->UpdateTask(task_, tasks::PlanJob(task_)).ok());
+  Json md = Metadata();
+  md["captured_at"] = FormatIso8601(clock_.NowMs() - 400 * kDay);
+  auto r = ingest_->Accept(vehicle_.id, md, SyntheticJpeg());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto blob = store_->GetBlob(r->observation.blob_key);
+  ASSERT_TRUE(blob.ok());
+  EXPECT_EQ(*blob->delete_after_ms, clock_.NowMs() + 30 * kDay);
+  auto due = store_->BlobsDue(clock_.NowMs() + 29 * kDay, 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_TRUE(due->empty());
 }
 
 TEST_F(IngestTest, RepeatUploadIsIdempotentAndWritesNothing) {

@@ -216,19 +216,19 @@ TEST_F(PipelineTest, RestartResumesStoredAndAssessedObservations) {
   EXPECT_EQ((*runs)[0].status, store::ActionStatus::kSucceeded);
 }
 
-TEST_F(PipelineTest, FailingRecognizerIsRetriedThenFailsVisibly) {
+TEST_F(PipelineTest, NonTransientFailureIsRetriedThenFailsVisibly) {
   CreateTask();
   const store::Observation obs = AddObservation();
-  recognizer_.ThenFail(Status::Unavailable("inference server down"));
+  recognizer_.ThenFail(Status::Internal("model output has the wrong shape"));
   PipelineOptions o;
-  o.max_attempts = 3;
+  o.retry.max_attempts = 3;
   auto p = MakePipeline(o);
 
   ASSERT_TRUE(p->RunOnce().ok());
   store::Observation now = Get(obs.id);
   EXPECT_EQ(now.state, ObservationState::kStored);
   EXPECT_EQ(now.attempts, 1);
-  EXPECT_NE(now.error.find("inference server down"), std::string::npos);
+  EXPECT_NE(now.error.find("wrong shape"), std::string::npos);
 
   ASSERT_TRUE(p->RunOnce().ok());  // too soon: waits for the retry delay
   EXPECT_EQ(recognizer_.calls(), 1);
@@ -249,6 +249,65 @@ TEST_F(PipelineTest, FailingRecognizerIsRetriedThenFailsVisibly) {
   clock_.Advance(kDay);
   ASSERT_TRUE(p->RunOnce().ok());
   EXPECT_EQ(recognizer_.calls(), 3);
+
+  // An operator puts it back; the next pass assesses it.
+  recognizer_.ClearScript().ThenPerson(0.9);
+  ASSERT_TRUE(RetryFailedObservation(store_.get(), obs.id, &clock_).ok());
+  EXPECT_EQ(Get(obs.id).attempts, 0);
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kDone);
+  EXPECT_EQ(RetryFailedObservation(store_.get(), obs.id, &clock_).field(), "state");
+  EXPECT_EQ(RetryFailedObservation(store_.get(), "nope", &clock_).code(), Code::kNotFound);
+}
+
+// A recognition service that is down for an hour (every call Unavailable, as WalkChain reports
+// an outage) leaves the observation waiting, never failed, and once the service is back the
+// observation is assessed within the backoff cap (30 s).
+TEST_F(PipelineTest, TransientOutageNeverFailsAndIsAssessedSoonAfterRecovery) {
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenFail(Status::Unavailable("all 1 recognition services failed; last: refused"));
+  auto p = MakePipeline();
+  for (int s = 0; s < 3600; s += 10) {
+    ASSERT_TRUE(p->RunOnce().ok());
+    clock_.Advance(10'000);
+  }
+  store::Observation now = Get(obs.id);
+  EXPECT_EQ(now.state, ObservationState::kStored);
+  EXPECT_GT(now.attempts, 100);  // about every 30 s once the backoff reached its cap
+  EXPECT_NE(now.error.find("refused"), std::string::npos);
+
+  recognizer_.ClearScript().ThenPerson(0.9);  // the service is back
+  int waited_s = 0;
+  while (Get(obs.id).state == ObservationState::kStored && waited_s <= 60) {
+    clock_.Advance(1000);
+    ++waited_s;
+    ASSERT_TRUE(p->RunOnce().ok());
+  }
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kDone);
+  EXPECT_LE(waited_s, 30);
+}
+
+// An upload that reaches the server long after its capture (a vehicle offline for months) keeps
+// its image until it is assessed: retention starts at receipt, and the sweeper skips images of
+// observations not yet assessed.
+TEST_F(PipelineTest, ImageOfAnUnassessedObservationIsNeverSwept) {
+  task_.retention.evidence_days = 30;
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  // A deadline that has long passed (as ingest set it before: capture time + evidence_days).
+  ASSERT_TRUE(store_->SetBlobDeadline(obs.blob_key, clock_.NowMs() - 370 * kDay).ok());
+  recognizer_.ThenFail(Status::Unavailable("down"));
+  auto p = MakePipeline();
+  ASSERT_TRUE(p->RunOnce().ok());  // sweeps too
+  EXPECT_EQ(*p->SweepRetention(), 0);
+  EXPECT_TRUE(blobs_->Exists(obs.blob_key));
+  recognizer_.ClearScript().ThenPerson(-1);  // back: nobody there → finding, kept 30 days
+  clock_.Advance(30'000);
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kDone);
+  EXPECT_TRUE(blobs_->Exists(obs.blob_key));
+  EXPECT_EQ(*store_->GetBlob(obs.blob_key)->delete_after_ms, clock_.NowMs() + 30 * kDay);
 }
 
 TEST_F(PipelineTest, RecognizerRecoveringAfterAFailureCompletes) {

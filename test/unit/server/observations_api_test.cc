@@ -174,5 +174,34 @@ TEST_F(ObservationsApi, TokenOfAnUnregisteredVehicleIsRefused) {
   EXPECT_EQ(StoredObservations(), 0);
 }
 
+TEST_F(ObservationsApi, AFailedObservationCanBeRetriedByAnAdminAndItIsAudited) {
+  const std::string id = NewUuid();
+  ASSERT_EQ(Upload(Metadata(id), jpeg_).status, 201);
+  // Only failed observations can be retried.
+  Reply early = Call("POST", "/api/v1/observations/" + id + "/retry", admin_, "");
+  EXPECT_EQ(early.status, 412) << early.raw.body;
+  EXPECT_EQ(early.ErrorField(), "state");
+
+  store::Observation o = store_->GetObservation(id).value();
+  o.state = store::ObservationState::kFailed;
+  o.attempts = 5;
+  o.error = "internal: broken model";
+  ASSERT_TRUE(store_->UpdateObservation(o).ok());
+  EXPECT_EQ(Call("POST", "/api/v1/observations/" + id + "/retry", inspector_, "").status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/observations/nope/retry", admin_, "").status, 404);
+  const int woken = notified_;
+  Reply r = Call("POST", "/api/v1/observations/" + id + "/retry", admin_, "");
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.json["state"], "stored");
+  EXPECT_EQ(notified_, woken + 1);
+  EXPECT_EQ(store_->GetObservation(id)->attempts, 0);
+  store::AuditFilter f;
+  f.action = "observation.retry";
+  auto events = store_->ListAudit(f);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].object_id, id);
+}
+
 }  // namespace
 }  // namespace tilsyn::server::testing

@@ -156,9 +156,12 @@ TEST_P(StoreTest, MarkBlobDeletedClearsObservationKeyAndKeepsFirstRecord) {
 TEST_P(StoreTest, BlobsDueRespectsDeadlineDeletionAndLegalHold) {
   AddTask(*store_, "free");
   AddTask(*store_, "held", /*legal_hold=*/true);
-  auto add = [&](const std::string& id, const std::string& task, std::optional<TimeMs> due) {
+  auto add = [&](const std::string& id, const std::string& task, std::optional<TimeMs> due,
+                 ObservationState state = ObservationState::kDone) {
     Observation o = MakeObservation(id, task, kT0);
     ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-" + id, o, due)).value());
+    o.state = state;
+    ASSERT_TRUE(store_->UpdateObservation(o).ok());
   };
   add("late", "free", kT0 + 20);
   add("early", "free", kT0 + 10);
@@ -166,6 +169,8 @@ TEST_P(StoreTest, BlobsDueRespectsDeadlineDeletionAndLegalHold) {
   add("nodeadline", "free", std::nullopt);
   add("held", "held", kT0 + 5);
   add("gone", "free", kT0 + 1);
+  // Never the image of an observation still waiting to be assessed (a late upload).
+  add("waiting", "free", kT0 + 3, ObservationState::kStored);
   ASSERT_TRUE(store_->MarkBlobDeleted("img-gone", kT0 + 2, "retention").ok());
 
   auto due = store_->BlobsDue(kT0 + 100, 10);
