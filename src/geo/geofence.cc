@@ -12,6 +12,14 @@ namespace {
 
 constexpr double kBoundaryEpsM = Geofence::kBoundaryEpsM;
 constexpr double kMaxRadiusM = 100'000;  // a fence is a site, not a country
+// A site needs tens of vertices, a detailed block a few thousand; 100,000 took 22 s to validate.
+constexpr size_t kMaxVertices = 10'000;
+
+Status TooManyVertices(size_t n, const std::string& path) {
+  return Status::InvalidArgument("too many vertices (" + std::to_string(n) + "; at most " +
+                                     std::to_string(kMaxVertices) + ")",
+                                 path);
+}
 
 std::string Idx(std::string_view path, size_t i) {
   return std::string(path) + "[" + std::to_string(i) + "]";
@@ -114,6 +122,7 @@ Result<Geofence> Geofence::FromGeoJson(const Json& geom, std::string_view path_s
   }
   if (type == "LineString") {
     g.kind_ = Kind::kCorridor;
+    if (coords.is_array() && coords.size() > kMaxVertices) return TooManyVertices(coords.size(), cpath);
     TILSYN_ASSIGN_OR_RETURN(g.line_, ParsePositions(coords, cpath));
     if (g.line_.size() < 2) return Status::InvalidArgument("a LineString needs at least 2 positions", cpath);
     TILSYN_ASSIGN_OR_RETURN(double b, GetNumber(geom, "buffer_m", JoinPath(path, "buffer_m")));
@@ -131,6 +140,9 @@ Result<Geofence> Geofence::FromGeoJson(const Json& geom, std::string_view path_s
     if (!coords.is_array() || coords.empty()) {
       return Status::InvalidArgument("a Polygon needs at least one ring", cpath);
     }
+    size_t vertices = 0;
+    for (const Json& ring : coords) vertices += ring.is_array() ? ring.size() : 0;
+    if (vertices > kMaxVertices) return TooManyVertices(vertices, cpath);
     for (size_t i = 0; i < coords.size(); ++i) {
       std::string rpath = Idx(cpath, i);
       TILSYN_ASSIGN_OR_RETURN(auto ring, ParsePositions(coords[i], rpath));

@@ -120,6 +120,66 @@ TEST(Jpeg, DecodeJpegRefusesTruncatedGarbage) {
   EXPECT_FALSE(DecodeJpeg("").ok());
 }
 
+TEST(Jpeg, InspectReadsTheFrameSizeWithoutDecoding) {
+  auto jpeg = EncodeJpeg(TestImage());
+  ASSERT_TRUE(jpeg.ok());
+  auto info = InspectJpeg(*jpeg);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->width, 160);
+  EXPECT_EQ(info->height, 120);
+  EXPECT_TRUE(info->complete);
+  // Progressive JPEGs (several scans) are complete too.
+  std::vector<uchar> prog;
+  ASSERT_TRUE(cv::imencode(".jpg", TestImage(), prog, {cv::IMWRITE_JPEG_PROGRESSIVE, 1}));
+  auto p = InspectJpeg(std::string(prog.begin(), prog.end()));
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->complete);
+  EXPECT_TRUE(DecodeJpeg(std::string(prog.begin(), prog.end())).ok());
+}
+
+// Found from outside: a truncated upload was accepted, stored and assessed.
+TEST(Jpeg, DecodeJpegRefusesATruncatedImage) {
+  auto jpeg = EncodeJpeg(TestImage());
+  ASSERT_TRUE(jpeg.ok());
+  const std::string cut = jpeg->substr(0, jpeg->size() * 2 / 3);
+  ASSERT_TRUE(InspectJpeg(cut).ok());
+  EXPECT_FALSE(InspectJpeg(cut)->complete);
+  auto r = DecodeJpeg(cut);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnsupportedMedia);
+  EXPECT_EQ(r.status().field(), "image");
+  EXPECT_NE(r.status().message().find("truncated"), std::string::npos);
+  // Cut inside the headers.
+  EXPECT_EQ(DecodeJpeg(jpeg->substr(0, 40)).status().code(), Code::kUnsupportedMedia);
+}
+
+// Found from outside: a 14 kB file whose header claims 16384 x 16384 pixels cost the server 1 GB
+// to decode. The header is read first and the image refused before any pixel is decoded.
+TEST(Jpeg, DecodeJpegRefusesADecompressionBombFromItsHeader) {
+  auto jpeg = EncodeJpeg(TestImage());
+  ASSERT_TRUE(jpeg.ok());
+  std::string bomb = *jpeg;
+  const size_t sof = bomb.find("\xFF\xC0");
+  ASSERT_NE(sof, std::string::npos);
+  for (size_t k : {sof + 5, sof + 7}) {  // height, width
+    bomb[k] = static_cast<char>(0x40);
+    bomb[k + 1] = 0;
+  }
+  auto info = InspectJpeg(bomb);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->width, 16384);
+  EXPECT_EQ(info->height, 16384);
+  auto r = DecodeJpeg(bomb);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kPayloadTooLarge);
+  EXPECT_EQ(r.status().field(), "image");
+  EXPECT_NE(r.status().message().find("16384 x 16384"), std::string::npos);
+  EXPECT_EQ(r.status().message().find(".cpp"), std::string::npos);
+  // A lower limit refuses the ordinary image too; a higher one lets it through.
+  EXPECT_EQ(DecodeJpeg(*jpeg, 100).status().code(), Code::kPayloadTooLarge);
+  EXPECT_TRUE(DecodeJpeg(*jpeg, 160 * 120).ok());
+}
+
 TEST(Jpeg, EncodeRefusesEmptyImage) { EXPECT_FALSE(EncodeJpeg(cv::Mat()).ok()); }
 
 }  // namespace

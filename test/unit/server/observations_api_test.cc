@@ -141,6 +141,19 @@ TEST_F(ObservationsApi, BadUploadsAreRefusedNamingTheFieldAndWriteNothing) {
                                vtoken_),
                    400, "metadata"});
   cases.push_back({"outside the geofence", Upload(outside, jpeg_), 412, ""});
+  cases.push_back({"truncated jpeg", Upload(Metadata(NewUuid()), jpeg_.substr(0, jpeg_.size() / 2)),
+                   415, "image"});
+  {
+    // A decompression bomb: a small file whose frame header claims 16384 x 16384 pixels.
+    std::string bomb = jpeg_;
+    const size_t sof = bomb.find("\xFF\xC0");
+    ASSERT_NE(sof, std::string::npos);
+    for (size_t k : {sof + 5, sof + 7}) {
+      bomb[k] = static_cast<char>(0x40);
+      bomb[k + 1] = 0;
+    }
+    cases.push_back({"16384 x 16384 header", Upload(Metadata(NewUuid()), bomb), 413, "image"});
+  }
   cases.push_back({"not multipart",
                    Call("POST", "/api/v1/observations", vtoken_, Metadata(NewUuid())), 415, ""});
   cases.push_back({"truncated multipart",
