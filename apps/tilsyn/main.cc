@@ -9,6 +9,7 @@
 #include "imaging/anonymize_command.h"
 #include "recognition/serve/kserve_server.h"
 #include "server/cli.h"
+#include "server/permit_cli.h"
 #include "server/privacy_cli.h"
 
 namespace {
@@ -166,7 +167,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
 
   // GPS history, street network and fleet coverage (src/coverage/coverage_cli.h).
-  CLI::App* import_cmd = app.add_subcommand("import", "import GPS history or a street network");
+  CLI::App* import_cmd = app.add_subcommand("import", "import GPS history, a street network or permits");
   import_cmd->require_subcommand(1);
   tilsyn::coverage::ImportGpsFlags gps_flags;
   CLI::App* import_gps = import_cmd->add_subcommand(
@@ -192,6 +193,16 @@ int main(int argc, char** argv) {
                          "PROPERTY:VALUE=KIND,...,*=KIND (kind from a feature property)");
   import_net->add_flag("--replace", net_flags.replace, "replace the stored network");
   import_net->add_option("--data-dir", net_flags.data_dir, "data directory (default tilsyn-data)");
+  tilsyn::server::ImportPermitsFlags permit_flags;
+  ServerOptions permit_opts;
+  CLI::App* import_permits = import_cmd->add_subcommand(
+      "permits", "import permits to occupy the street (CSV, GeoJSON) for permit-check tasks");
+  import_permits->add_option("FILES", permit_flags.files, "CSV or GeoJSON files")->required();
+  import_permits->add_option(
+      "--columns", permit_flags.columns,
+      "CSV columns, e.g. id=Tilladelse,lat=Bredde,lon=Laengde,valid_from=Fra,valid_to=Til");
+  import_permits->add_flag("--json", permit_flags.json, "print the summary as one JSON object");
+  permit_opts.Add(import_permits, /*with_listen=*/false);
   tilsyn::coverage::CoverageFlags cov_flags;
   CLI::App* coverage_cmd = app.add_subcommand(
       "coverage", "which vehicles pass each active task's site, how often, how fast, which lane");
@@ -209,6 +220,10 @@ int main(int argc, char** argv) {
 
   if (import_gps->parsed()) return tilsyn::coverage::RunImportGps(gps_flags);
   if (import_net->parsed()) return tilsyn::coverage::RunImportNetwork(net_flags);
+  if (import_permits->parsed()) {
+    permit_flags.server = permit_opts.Flags();
+    return tilsyn::server::RunImportPermits(permit_flags);
+  }
   if (coverage_cmd->parsed()) return tilsyn::coverage::RunCoverage(cov_flags);
 
   if (recognizer_serve->parsed()) return tilsyn::recognition::RunRecognizerServe(rserve);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 
 #include "core/ids.h"
@@ -71,6 +72,26 @@ Status Pipeline::Process(const std::string& observation_id) {
   return Status::Ok();  // done or failed: nothing left to do
 }
 
+Result<std::vector<tasks::PermitMatch>> Pipeline::PermitsNear(const tasks::Task& task,
+                                                              const store::Observation& obs) {
+  // A box around the position, the rule's distance wide (plus a margin for the projection).
+  const double pad_m = task.rule.permit_distance_m + 5;
+  const double dlat = pad_m / 111'000.0;
+  const double dlon = pad_m / (111'000.0 * std::max(0.01, std::cos(obs.lat * M_PI / 180.0)));
+  store::PermitFilter f;
+  f.near = geo::BBox{obs.lat - dlat, obs.lon - dlon, obs.lat + dlat, obs.lon + dlon};
+  if (!task.rule.permit_kind.empty()) f.kind = task.rule.permit_kind;
+  TILSYN_ASSIGN_OR_RETURN(std::vector<tasks::Permit> permits, store_->permits().ListPermits(f));
+  std::vector<tasks::PermitMatch> out;
+  for (tasks::Permit& p : permits) {
+    const double d = p.area.DistanceM({obs.lat, obs.lon});
+    if (d > task.rule.permit_distance_m) continue;
+    const bool valid = p.ValidAt(obs.captured_ms);
+    out.push_back({std::move(p), d, valid});
+  }
+  return out;
+}
+
 Status Pipeline::Assess(store::Observation& obs) {
   TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store_->GetTask(obs.task_id));
   if (obs.blob_key.empty()) return Status::NotFound("the observation has no image", "image");
@@ -84,7 +105,7 @@ Status Pipeline::Assess(store::Observation& obs) {
   // Before/after: compare with the task's reference image, the first one kept. The first
   // observation becomes that reference itself (an "ok" baseline, kept as documentation).
   bool baseline = false;
-  if (task.kind == tasks::TaskKind::kBeforeAfter) {
+  if (tasks::ComparesWithReference(task.kind)) {
     TILSYN_ASSIGN_OR_RETURN(std::optional<store::Observation> ref,
                             store_->ReferenceObservation(task.id, obs.id));
     if (ref) {
@@ -129,10 +150,16 @@ Status Pipeline::Assess(store::Observation& obs) {
     runs.push_back(std::move(rr));
   }
 
-  tasks::AssessmentResult result = tasks::Assess(task, rec.detections, rec.good_enough);
+  tasks::AssessContext context;
+  if (task.kind == tasks::TaskKind::kPermitCheck && !baseline) {
+    TILSYN_ASSIGN_OR_RETURN(context.permits, PermitsNear(task, obs));
+  }
+  tasks::AssessmentResult result = tasks::Assess(task, rec.detections, rec.good_enough, context);
   if (baseline) {
     result.outcome = tasks::Outcome::kOk;
-    result.reason = "first image of the site: kept as the before/after reference";
+    result.reason = task.kind == tasks::TaskKind::kPermitCheck
+                        ? "first image of the site: kept as the reference of the empty site"
+                        : "first image of the site: kept as the before/after reference";
   }
   store::AssessmentRecord a;
   a.id = NewUuid();
@@ -204,7 +231,7 @@ Status Pipeline::ApplyRetention(store::Observation& obs) {
     // the deadline still applies to them.
     const bool keep = a.outcome == tasks::ToString(tasks::Outcome::kFinding) ||
                       task.retention.keep_non_findings || task.retention.legal_hold ||
-                      task.kind == tasks::TaskKind::kBeforeAfter;
+                      tasks::ComparesWithReference(task.kind);
     if (keep) {
       TILSYN_RETURN_IF_ERROR(store_->SetBlobDeadline(
           obs.blob_key, now + static_cast<int64_t>(task.retention.evidence_days) * kDayMs));

@@ -24,6 +24,7 @@
 #include "recognition/recognizer.h"
 #include "store/blob_store.h"
 #include "store/store.h"
+#include "tasks/permit.h"
 
 namespace tilsyn::pipeline {
 
@@ -53,6 +54,9 @@ class Pipeline {
 
  private:
   Status Assess(store::Observation& obs);
+  // permit_check: the permits within the rule's distance of the observation, any validity.
+  Result<std::vector<tasks::PermitMatch>> PermitsNear(const tasks::Task& task,
+                                                      const store::Observation& obs);
   Status ApplyRetention(store::Observation& obs);
 
   store::Store* store_;

@@ -30,6 +30,14 @@ const std::map<std::string, Json>& Schemas() {
     s["UiConfig"] = Obj({{"tile_url", Str()}});
     s["Me"] = Obj({{"subject", Str()}, {"role", Enum({"admin", "inspector", "dpo", "vehicle"})}});
     s["OpenApi"] = {{"type", "object"}};
+    s["Permit"] = Obj({{"id", Str()},
+                       {"holder", Str()},
+                       {"kind", Str()},
+                       {"area", {{"type", "object"}, {"description", "GeoJSON Point (+radius_m) or Polygon"}}},
+                       {"valid_from", Str()},
+                       {"valid_to", Str()}},
+                      {"id", "area", "valid_from", "valid_to"});
+    s["PermitList"] = Obj({{"permits", {{"type", "array"}, {"items", Ref("Permit")}}}});
     s["Capabilities"] = Obj({{"labels",
                               {{"type", "array"},
                                {"items", Obj({{"label", Str()},

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/permit_store.h"
 #include "store/privacy_records.h"
 #include "store/records.h"
 #include "tasks/capture_job.h"
@@ -39,6 +40,9 @@ struct AssessmentFilter {
 class Store {
  public:
   virtual ~Store() = default;
+
+  // ---- permits (a narrow seam of its own)
+  virtual PermitStore& permits() = 0;
 
   // ---- tasks
   virtual Status CreateTask(const tasks::Task& task) = 0;  // AlreadyExists on id clash

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/time_format.h"
 #include "tasks/text_match.h"
 
 namespace tilsyn::tasks {
@@ -75,10 +76,78 @@ void AssessChange(const Task& task, const std::vector<Detection>& detections, As
              Fixed(100 * task.rule.change_threshold, 1) + "%)";
 }
 
+std::string Day(TimeMs t) { return FormatIso8601(t).substr(0, 10); }
+
+std::string Describe(const PermitMatch& m) {
+  std::string s = "permit " + m.permit.id;
+  if (!m.permit.holder.empty()) s += " (" + m.permit.holder + ")";
+  return s + ", " + Fixed(m.distance_m, 0) + " m away";
+}
+
+void AssessPermit(const Task& task, const std::vector<Detection>& detections,
+                  const AssessContext& ctx, AssessmentResult& r) {
+  const std::string what = task.targets.empty() ? "object" : task.targets[0].label;
+  std::string seen;
+  bool present = false;
+  if (what == "change") {
+    double fraction = 0;
+    const Detection* largest = nullptr;
+    for (const Detection& d : detections) {
+      if (!Confident(task, task.targets[0], d)) continue;
+      fraction += std::max(0.0, d.area_fraction);
+      if (largest == nullptr || d.area_fraction > largest->area_fraction) largest = &d;
+    }
+    fraction = std::min(1.0, fraction);
+    r.changed_fraction = fraction;
+    present = fraction > task.rule.change_threshold;
+    seen = Fixed(100 * fraction, 1) + "% of the view changed against the empty site";
+    if (largest != nullptr) {
+      seen += " (largest region " + std::to_string(largest->box.w) + "x" +
+              std::to_string(largest->box.h) + " px at " + std::to_string(largest->box.x) + "," +
+              std::to_string(largest->box.y) + ")";
+    }
+  } else {
+    int n = 0;
+    for (const Detection& d : detections) n += Confident(task, task.targets[0], d) ? 1 : 0;
+    present = n > 0;
+    seen = std::to_string(n) + " " + what + " found";
+  }
+  if (!present) {
+    r.outcome = Outcome::kOk;
+    r.reason = "no object on the site (" + seen + ")";
+    return;
+  }
+  const PermitMatch* valid = nullptr;
+  const PermitMatch* other = nullptr;
+  for (const PermitMatch& m : ctx.permits) {
+    if (m.distance_m > task.rule.permit_distance_m) continue;
+    if (!task.rule.permit_kind.empty() && m.permit.kind != task.rule.permit_kind) continue;
+    const PermitMatch*& slot = m.valid ? valid : other;
+    if (slot == nullptr || m.distance_m < slot->distance_m) slot = &m;
+  }
+  if (valid != nullptr) {
+    r.outcome = Outcome::kOk;
+    r.permit_id = valid->permit.id;
+    r.reason = "object on the site (" + seen + "), covered by " + Describe(*valid) +
+               ", valid until " + Day(valid->permit.valid_to);
+    return;
+  }
+  r.outcome = Outcome::kFinding;
+  const std::string within = " within " + Fixed(task.rule.permit_distance_m, 0) + " m";
+  if (other != nullptr) {
+    r.permit_id = other->permit.id;
+    r.reason = "object on the site (" + seen + ") without a valid permit" + within + ": " +
+               Describe(*other) + " is valid " + Day(other->permit.valid_from) + " to " +
+               Day(other->permit.valid_to) + ", not at the capture time";
+  } else {
+    r.reason = "object on the site (" + seen + ") and no permit" + within;
+  }
+}
+
 }  // namespace
 
 AssessmentResult Assess(const Task& task, const std::vector<Detection>& detections,
-                        bool good_enough) {
+                        bool good_enough, const AssessContext& context) {
   AssessmentResult r;
   int total = 0;
   for (const Target& t : task.targets) {
@@ -128,6 +197,9 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
       break;
     case TaskKind::kBeforeAfter:
       AssessChange(task, detections, r);
+      break;
+    case TaskKind::kPermitCheck:
+      AssessPermit(task, detections, context, r);
       break;
   }
   return r;

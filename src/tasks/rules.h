@@ -9,6 +9,12 @@
 //              mismatch or no text at all is a finding.
 //   before_after: the changed-area fraction (sum of Detection::area_fraction over confident
 //              target detections, label "change") above rule.change_threshold is a finding.
+//   permit_check: is an object there — with target "change", the changed-area fraction against
+//              the empty site's reference image above rule.change_threshold; with a detector's
+//              label, a confident detection — and if so, is a permit (of rule.permit_kind, if set)
+//              within rule.permit_distance_m valid at the capture time? Ok when no object or a
+//              valid permit (named); a finding names the nearest permit that is not valid then,
+//              or says that none is near.
 // A result that was not good enough after every fallback is inconclusive. Pure functions.
 #pragma once
 
@@ -18,6 +24,7 @@
 #include <vector>
 
 #include "tasks/detection.h"
+#include "tasks/permit.h"
 #include "tasks/task.h"
 
 namespace tilsyn::tasks {
@@ -27,10 +34,16 @@ struct AssessmentResult {
   std::string reason;                 // human-readable, e.g. "3 person (expected 0..2)"
   std::map<std::string, int> counts;  // confident detections per target label
   std::optional<double> similarity;        // text: best match against rule.expected_text
-  std::optional<double> changed_fraction;  // before_after: changed area / image area
+  std::optional<double> changed_fraction;  // before_after, permit_check: changed area / image area
+  std::string permit_id;                   // permit_check: the permit the reason names ("" = none)
+};
+
+// What a rule needs beyond the detections.
+struct AssessContext {
+  std::vector<PermitMatch> permits;  // permit_check: permits near the observation (any validity)
 };
 
 AssessmentResult Assess(const Task& task, const std::vector<Detection>& detections,
-                        bool good_enough);
+                        bool good_enough, const AssessContext& context = {});
 
 }  // namespace tilsyn::tasks

@@ -10,6 +10,7 @@ std::string_view ToString(TaskKind k) {
     case TaskKind::kCondition: return "condition";
     case TaskKind::kText: return "text";
     case TaskKind::kBeforeAfter: return "before_after";
+    case TaskKind::kPermitCheck: return "permit_check";
   }
   return "presence";
 }
@@ -36,10 +37,14 @@ std::string_view ToString(Outcome o) {
 
 std::optional<TaskKind> ParseTaskKind(std::string_view s) {
   for (TaskKind k : {TaskKind::kPresence, TaskKind::kAbsence, TaskKind::kCount, TaskKind::kCondition,
-                     TaskKind::kText, TaskKind::kBeforeAfter}) {
+                     TaskKind::kText, TaskKind::kBeforeAfter, TaskKind::kPermitCheck}) {
     if (ToString(k) == s) return k;
   }
   return std::nullopt;
+}
+
+bool ComparesWithReference(TaskKind k) {
+  return k == TaskKind::kBeforeAfter || k == TaskKind::kPermitCheck;
 }
 
 std::optional<TaskStatus> ParseTaskStatus(std::string_view s) {

@@ -14,8 +14,10 @@ namespace tilsyn::tasks {
 
 // presence/absence/count: a target label; condition: a damage label (present = finding);
 // text: sign text (targets "text", rule.expected_text); before_after: change against the site's
-// reference image (targets "change", rule.change_threshold). Assessment: tasks/rules.h.
-enum class TaskKind { kPresence, kAbsence, kCount, kCondition, kText, kBeforeAfter };
+// reference image (targets "change", rule.change_threshold); permit_check: an object (a change
+// against the empty site's reference image, or a detector's label) must be covered by a permit
+// valid at the capture time within rule.permit_distance_m. Assessment: tasks/rules.h.
+enum class TaskKind { kPresence, kAbsence, kCount, kCondition, kText, kBeforeAfter, kPermitCheck };
 enum class TaskStatus { kDraft, kActive, kPaused, kCompleted, kCancelled };
 enum class Outcome { kOk, kFinding, kInconclusive };
 
@@ -25,6 +27,9 @@ std::string_view ToString(Outcome o);
 std::optional<TaskKind> ParseTaskKind(std::string_view s);
 std::optional<TaskStatus> ParseTaskStatus(std::string_view s);
 std::optional<Outcome> ParseOutcome(std::string_view s);
+// before_after and permit_check compare each image with the site's reference image (the first
+// one kept), which is itself kept as documentation.
+bool ComparesWithReference(TaskKind k);
 
 struct Target {
   std::string label;            // e.g. "person"
@@ -56,8 +61,13 @@ struct Rule {
   // case- and punctuation-folded strings >= min_similarity).
   std::string expected_text;
   double min_similarity = 0.8;
-  // before_after: a finding when the changed-area fraction exceeds this (0..1).
+  // before_after: a finding when the changed-area fraction exceeds this (0..1). permit_check
+  // with target "change": an object is present above it.
   double change_threshold = 0.05;
+  // permit_check: permits count within this distance of the observation (Amsterdam uses 40 m),
+  // and only permits of this kind ("" = any).
+  double permit_distance_m = 40;
+  std::string permit_kind;
 };
 
 struct ActionSpec {

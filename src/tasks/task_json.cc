@@ -40,6 +40,7 @@ Result<std::vector<Target>> ParseTargets(const Json& j) {
 std::string ImpliedTarget(TaskKind k) {
   if (k == TaskKind::kText) return "text";
   if (k == TaskKind::kBeforeAfter) return "change";
+  if (k == TaskKind::kPermitCheck) return "change";
   return "";
 }
 
@@ -85,6 +86,16 @@ Result<Rule> ParseRule(const Json& j, TaskKind kind) {
   if (ct) {
     if (!(*ct >= 0 && *ct < 1)) return Status::InvalidArgument("must be in [0, 1)", "rule.change_threshold");
     r.change_threshold = *ct;
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto pd, GetOptNumber(rj, "permit_distance_m", "rule.permit_distance_m"));
+  TILSYN_ASSIGN_OR_RETURN(auto pk, GetOptString(rj, "permit_kind", "rule.permit_kind"));
+  if (pd) {
+    if (!(*pd >= 0 && *pd <= 1000)) return Status::InvalidArgument("must be 0..1000", "rule.permit_distance_m");
+    r.permit_distance_m = *pd;
+  }
+  if (pk) {
+    if (pk->size() > 50) return Status::InvalidArgument("must be at most 50 bytes", "rule.permit_kind");
+    r.permit_kind = *pk;
   }
   return r;
 }
@@ -156,7 +167,8 @@ Result<Task> TaskFromJson(const Json& j) {
   auto k = ParseTaskKind(kind);
   if (!k) {
     return Status::InvalidArgument(
-        "kind must be presence, absence, count, condition, text or before_after", "kind");
+        "kind must be presence, absence, count, condition, text, before_after or permit_check",
+        "kind");
   }
   t.kind = *k;
   const std::string implied = ImpliedTarget(t.kind);
@@ -222,7 +234,13 @@ Json TaskToJson(const Task& t, bool include_secrets) {
   if (t.rule.max_count) rule["max_count"] = *t.rule.max_count;
   if (!t.rule.expected_text.empty()) rule["expected_text"] = t.rule.expected_text;
   if (t.kind == TaskKind::kText) rule["min_similarity"] = t.rule.min_similarity;
-  if (t.kind == TaskKind::kBeforeAfter) rule["change_threshold"] = t.rule.change_threshold;
+  if (t.kind == TaskKind::kBeforeAfter || t.kind == TaskKind::kPermitCheck) {
+    rule["change_threshold"] = t.rule.change_threshold;
+  }
+  if (t.kind == TaskKind::kPermitCheck) {
+    rule["permit_distance_m"] = t.rule.permit_distance_m;
+    if (!t.rule.permit_kind.empty()) rule["permit_kind"] = t.rule.permit_kind;
+  }
   Json j = {{"id", t.id},
             {"title", t.title},
             {"unit", t.unit},

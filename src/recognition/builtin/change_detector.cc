@@ -72,18 +72,38 @@ ChangeResult DetectChange(const cv::Mat& reference, const cv::Mat& image, const 
   if (static_cast<size_t>(overlap) < img.total() / 10) return r;  // views barely overlap: not comparable
   r.aligned = true;
 
-  // Match brightness and contrast of the aligned reference to the new image in the overlap.
-  cv::Scalar mr, sdr, mi, sdi;
-  cv::meanStdDev(warped, mr, sdr, valid);
-  cv::meanStdDev(img, mi, sdi, valid);
-  cv::Mat ref_f, img_f;
-  const double gain = sdr[0] > 1e-3 ? sdi[0] / sdr[0] : 1.0;
-  warped.convertTo(ref_f, CV_32F, gain, mi[0] - gain * mr[0]);
-  img.convertTo(img_f, CV_32F);
-  cv::GaussianBlur(ref_f, ref_f, cv::Size(5, 5), 0);
-  cv::GaussianBlur(img_f, img_f, cv::Size(5, 5), 0);
-  cv::Mat diff, diff8, changed;
-  cv::absdiff(ref_f, img_f, diff);
+  // With `colour`, where both images have it: an object can differ from the street in hue more
+  // than in brightness (a yellow skip blurred by the anonymizer, on grey cobbles).
+  std::vector<cv::Mat> ref_ch, img_ch;
+  if (o.colour && reference.channels() == 3 && image.channels() == 3) {
+    cv::Mat ref_c = reference, img_c = image;
+    if (sr < 1.0) cv::resize(reference, ref_c, ref.size(), 0, 0, cv::INTER_AREA);
+    if (si < 1.0) cv::resize(image, img_c, img.size(), 0, 0, cv::INTER_AREA);
+    cv::Mat warped_c;
+    cv::warpPerspective(ref_c, warped_c, h, img.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT);
+    cv::split(warped_c, ref_ch);
+    cv::split(img_c, img_ch);
+  } else {
+    ref_ch = {warped};
+    img_ch = {img};
+  }
+  // Per channel: match brightness and contrast of the aligned reference to the new image in the
+  // overlap, blur both, and keep the largest difference over the channels.
+  cv::Mat diff;
+  for (size_t c = 0; c < ref_ch.size(); ++c) {
+    cv::Scalar mr, sdr, mi, sdi;
+    cv::meanStdDev(ref_ch[c], mr, sdr, valid);
+    cv::meanStdDev(img_ch[c], mi, sdi, valid);
+    cv::Mat ref_f, img_f, d;
+    const double gain = sdr[0] > 1e-3 ? sdi[0] / sdr[0] : 1.0;
+    ref_ch[c].convertTo(ref_f, CV_32F, gain, mi[0] - gain * mr[0]);
+    img_ch[c].convertTo(img_f, CV_32F);
+    cv::GaussianBlur(ref_f, ref_f, cv::Size(5, 5), 0);
+    cv::GaussianBlur(img_f, img_f, cv::Size(5, 5), 0);
+    cv::absdiff(ref_f, img_f, d);
+    diff = diff.empty() ? d : cv::max(diff, d);
+  }
+  cv::Mat diff8, changed;
   diff.convertTo(diff8, CV_8U);
   cv::threshold(diff8, changed, o.diff_threshold, 255, cv::THRESH_BINARY);
   changed.setTo(0, valid == 0);
@@ -179,6 +199,8 @@ Result<std::unique_ptr<Recognizer>> NewChangeRecognizer(const std::string& name,
   TILSYN_ASSIGN_OR_RETURN(auto dt, GetOptInt(s, "diff_threshold", "settings.diff_threshold"));
   TILSYN_ASSIGN_OR_RETURN(auto mr, GetOptNumber(s, "min_region_fraction", "settings.min_region_fraction"));
   TILSYN_ASSIGN_OR_RETURN(auto to, GetOptInt(s, "timeout_ms", "settings.timeout_ms"));
+  TILSYN_ASSIGN_OR_RETURN(auto colour, GetOptBool(s, "colour", "settings.colour"));
+  if (colour) o.colour = *colour;
   if (ws) o.work_side = static_cast<int>(*ws);
   if (nf) o.orb_features = static_cast<int>(*nf);
   if (ra) o.ratio = *ra;

@@ -44,7 +44,7 @@ Result<net::HttpResponse> GetAssessment(const ApiContext& ctx, const ApiRequest&
   for (const auto& r : actions) j["actions"].push_back(ActionRunToJson(r));
   // Before/after: the image this one was compared with, so reviewers see the pair side by side.
   TILSYN_ASSIGN_OR_RETURN(tasks::Task task, ctx.store->GetTask(a.task_id));
-  if (task.kind == tasks::TaskKind::kBeforeAfter) {
+  if (tasks::ComparesWithReference(task.kind)) {
     TILSYN_ASSIGN_OR_RETURN(auto ref, ctx.store->ReferenceObservation(a.task_id, a.observation_id));
     if (ref) j["reference_observation_id"] = ref->id;
   }

@@ -42,6 +42,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterCoverageRoutes(*router, ctx);
   RegisterNetworkRoutes(*router, ctx);
   RegisterCapabilityRoutes(*router, ctx);
+  RegisterPermitRoutes(*router, ctx);
   RegisterStaticRoutes(*router, ctx);
   RegisterOpenApiRoute(*router);
   return router;

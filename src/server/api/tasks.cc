@@ -85,7 +85,11 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
   }
   if (auto k = QueryString(req.http, "kind")) {
     f.kind = tasks::ParseTaskKind(*k);
-    if (!f.kind) return Status::InvalidArgument("kind must be presence, absence, count, condition, text or before_after", "kind");
+    if (!f.kind) {
+      return Status::InvalidArgument(
+          "kind must be presence, absence, count, condition, text, before_after or permit_check",
+          "kind");
+    }
   }
   f.unit = QueryString(req.http, "unit");
   TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));

@@ -166,6 +166,23 @@ CREATE TABLE refusals (
   field TEXT NOT NULL
 );
 )sql",
+      // 3: permits for occupying the street (permit-check tasks), with their area's bounding box.
+      R"sql(
+CREATE TABLE permits (
+  id TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  area TEXT NOT NULL,
+  min_lat REAL NOT NULL,
+  min_lon REAL NOT NULL,
+  max_lat REAL NOT NULL,
+  max_lon REAL NOT NULL,
+  valid_from_ms INTEGER NOT NULL,
+  valid_to_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX permits_by_lat ON permits(min_lat, max_lat);
+)sql",
   };
   return kMigrations;
 }

@@ -1,7 +1,8 @@
 // SqliteStore: the Store on one SQLite connection (WAL, busy_timeout 5 s, foreign keys on),
 // guarded by a mutex so every public method is one transaction seen whole by other threads.
 // The methods are implemented per resource in sqlite_tasks.cc, sqlite_vehicles.cc,
-// sqlite_observations.cc, sqlite_assessments.cc and sqlite_stats.cc. Thread-safe.
+// sqlite_observations.cc, sqlite_assessments.cc, sqlite_stats.cc and sqlite_permits.cc.
+// Thread-safe.
 #pragma once
 
 #include <functional>
@@ -14,9 +15,14 @@
 
 namespace tilsyn::store::sqlite {
 
-class SqliteStore : public Store {
+class SqliteStore : public Store, public PermitStore {
  public:
   explicit SqliteStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+
+  PermitStore& permits() override { return *this; }
+  Result<bool> PutPermit(const tasks::Permit& permit) override;
+  Result<tasks::Permit> GetPermit(const std::string& id) override;
+  Result<std::vector<tasks::Permit>> ListPermits(const PermitFilter& filter) override;
 
   Status CreateTask(const tasks::Task& task) override;
   Result<tasks::Task> GetTask(const std::string& id) override;

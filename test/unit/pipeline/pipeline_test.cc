@@ -405,5 +405,60 @@ TEST_F(PipelineTest, BeforeAfterFirstImageBecomesTheReferenceAndLaterOnesAreComp
   EXPECT_EQ(recognizer_.last_request().reference.cols, 160);
 }
 
+// permit_check: the first image is the empty site; a later one with a change is compared with
+// the permits near it that are valid at its capture time (tasks/rules.h).
+TEST_F(PipelineTest, PermitCheckComparesTheObjectWithThePermitsNearTheCapture) {
+  task_.kind = tasks::TaskKind::kPermitCheck;
+  task_.targets = {{"change", 0.5}};
+  task_.rule.permit_distance_m = 40;
+  CreateTask();
+  auto pipeline = MakePipeline();
+  const store::Observation empty = AddObservation();
+  ASSERT_TRUE(pipeline->Process(empty.id).ok());
+  auto a0 = store_->GetAssessmentForObservation(empty.id);
+  ASSERT_TRUE(a0.ok());
+  EXPECT_EQ(a0->outcome, "ok");
+  EXPECT_NE(a0->reason.find("empty site"), std::string::npos);
+  EXPECT_TRUE(blobs_->Exists(empty.blob_key)) << "the empty site is kept as the reference";
+
+  auto change = [](double fraction) {
+    tasks::Detection d{"change", 0.95, {20, 30, 60, 40}};
+    d.area_fraction = fraction;
+    return d;
+  };
+  // A container appears; the only permit near it expired yesterday: a finding naming it.
+  tasks::Permit expired;
+  expired.id = "TMF-OLD";
+  expired.holder = "Skips A/S";
+  expired.area = geo::Geofence::Circle(testing::kSite, 10);
+  expired.valid_from = clock_.NowMs() - 30 * kDay;
+  expired.valid_to = clock_.NowMs() - kDay;
+  ASSERT_TRUE(store_->permits().PutPermit(expired).ok());
+  clock_.Advance(60'000);
+  const store::Observation seen = AddObservation();
+  recognizer_.ThenDetect({change(0.2)}, true);
+  ASSERT_TRUE(pipeline->Process(seen.id).ok());
+  EXPECT_FALSE(recognizer_.last_request().reference.empty());
+  auto a1 = store_->GetAssessmentForObservation(seen.id);
+  ASSERT_TRUE(a1.ok());
+  EXPECT_EQ(a1->outcome, "finding");
+  EXPECT_NE(a1->reason.find("TMF-OLD"), std::string::npos) << a1->reason;
+
+  // The city issues a permit (a re-import updates it); the next pass is ok and names it.
+  tasks::Permit valid = expired;
+  valid.id = "TMF-NEW";
+  valid.valid_to = clock_.NowMs() + 30 * kDay;
+  ASSERT_TRUE(store_->permits().PutPermit(valid).ok());
+  clock_.Advance(60'000);
+  const store::Observation covered = AddObservation();
+  recognizer_.ClearScript().ThenDetect({change(0.2)}, true);
+  ASSERT_TRUE(pipeline->Process(covered.id).ok());
+  auto a2 = store_->GetAssessmentForObservation(covered.id);
+  ASSERT_TRUE(a2.ok());
+  EXPECT_EQ(a2->outcome, "ok");
+  EXPECT_NE(a2->reason.find("covered by permit TMF-NEW (Skips A/S)"), std::string::npos)
+      << a2->reason;
+}
+
 }  // namespace
 }  // namespace tilsyn::pipeline

@@ -103,6 +103,35 @@ TEST_F(ChangeTest, GraffitiWallFromTwoViewpointsAlignsWithLittleChange) {
   EXPECT_EQ(c.mask.size(), g3.size());
 }
 
+// A rectangle of one brownish colour about as bright as the cobbles under it (what the
+// anonymizer leaves of a skip it takes for a plate): hardly a change in grey, a large one in
+// colour (the "colour" setting).
+TEST(ChangeColour, FindsAnObjectThatDiffersInHueNotBrightness) {
+  const char* kStreet = "/usr/share/doc/opencv-doc/examples/data/leuvenA.jpg";
+  if (!std::filesystem::exists(kStreet)) GTEST_SKIP() << "opencv-doc missing";
+  const cv::Mat ref = cv::imread(kStreet);
+  cv::Mat img = NewView(ref);
+  const cv::Rect where(150, 350, 280, 140);
+  const double grey = cv::mean(img(where))[0] * 0.114 + cv::mean(img(where))[1] * 0.587 +
+                      cv::mean(img(where))[2] * 0.299;
+  // BGR with the same luma as the cobbles there, but red-brown.
+  const double b = 0.35 * grey, r = 1.45 * grey;
+  const double g = (grey - 0.114 * b - 0.299 * r) / 0.587;
+  img(where).setTo(cv::Scalar(b, g, r));
+  ChangeOptions o;
+  const ChangeResult grey_only = DetectChange(ref, img, o);
+  ASSERT_TRUE(grey_only.aligned);
+  o.colour = true;
+  const ChangeResult colour = DetectChange(ref, img, o);
+  ASSERT_TRUE(colour.aligned);
+  const double share = static_cast<double>(where.area()) / ref.total();
+  EXPECT_LT(grey_only.changed_fraction, 0.5 * share) << grey_only.changed_fraction;
+  EXPECT_GT(colour.changed_fraction, 0.7 * share) << colour.changed_fraction;
+  // The setting is read and checked.
+  EXPECT_TRUE(NewChangeRecognizer("c", Json{{"colour", true}}).ok());
+  EXPECT_EQ(NewChangeRecognizer("c", Json{{"colour", "yes"}}).status().field(), "settings.colour");
+}
+
 TEST_F(ChangeTest, WithoutAReferenceOrAlignmentTheResultIsNotGoodEnough) {
   auto none = change_->Recognize(reference_, ChangeRequest(cv::Mat()));
   ASSERT_TRUE(none.ok());

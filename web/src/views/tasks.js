@@ -4,7 +4,7 @@ import { clear, field, fmtTime, h } from '../dom.js';
 import { t } from '../i18n.js';
 
 const STATUSES = ['draft', 'active', 'paused', 'completed', 'cancelled'];
-const KINDS = ['presence', 'absence', 'count'];
+const KINDS = ['presence', 'absence', 'count', 'condition', 'text', 'before_after', 'permit_check'];
 
 function select(name, values, prefix, current) {
   return h(
