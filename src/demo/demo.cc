@@ -108,6 +108,10 @@ int RunDemo(const DemoOptions& options) {
   TimeMs now = SystemClock::Get()->NowMs();
   // Fixes lie in the recent past so that accelerated replay never runs ahead of the clock.
   Scenario sc = DefaultScenario(now - 15 * 60'000, (*hook)->url());
+  for (const Json& permit : sc.permits) {
+    auto p = api.Post("/api/v1/permits", permit);
+    if (!p.ok()) return Fail("register permit", p.status());
+  }
   progress.Show("demo: creating " + std::to_string(sc.sites.size()) + " tasks");
   for (const Site& site : sc.sites) {
     auto t = api.Post("/api/v1/tasks", site.task);

@@ -12,6 +12,7 @@ namespace {
 constexpr const char* kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
 constexpr const char* kDarknet = "/usr/share/darknet/data/";
 constexpr const char* kCarPlate = "/usr/share/doc/opencv-doc/examples/data/licenseplate_motion.jpg";
+constexpr const char* kStreet = "/usr/share/doc/opencv-doc/examples/data/leuvenA.jpg";
 
 bool Exists(const std::string& p) {
   std::error_code ec;
@@ -48,6 +49,36 @@ Result<FrameRef> GeneratedSign(const std::string& dir) {
   return FrameRef{path, -1, "generated no-parking sign"};
 }
 
+// The empty street seen from a little further right and closer (another vehicle's pass), with a
+// skip container on the cobbles: a yellow steel body wider at the top, a rim, ribs, a shadow.
+Result<FrameRef> GeneratedContainer(const std::string& dir, const std::string& street) {
+  TILSYN_RETURN_IF_ERROR(MakeDirs(dir));
+  cv::Mat base = cv::imread(street);
+  if (base.empty()) return Status::IoError("cannot read " + street);
+  const cv::Point2f c(base.cols / 2.0f, base.rows / 2.0f);
+  cv::Mat m = cv::getRotationMatrix2D(c, 0.8, 1.03);
+  m.at<double>(0, 2) -= 9;
+  m.at<double>(1, 2) += 4;
+  cv::Mat img;
+  cv::warpAffine(base, img, m, base.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  const int x0 = base.cols * 20 / 100, x1 = base.cols * 58 / 100;
+  const int top = base.rows * 62 / 100, bottom = base.rows * 88 / 100;
+  const int inset = (x1 - x0) / 9;
+  cv::ellipse(img, {(x0 + x1) / 2, bottom + 4}, {(x1 - x0) / 2 + 10, 12}, 0, 0, 360,
+              cv::Scalar(35, 38, 40), cv::FILLED);
+  const std::vector<cv::Point> body = {{x0, top}, {x1, top}, {x1 - inset, bottom}, {x0 + inset, bottom}};
+  cv::fillConvexPoly(img, body, cv::Scalar(20, 190, 235));
+  for (int k = 1; k < 6; ++k) {
+    const int xt = x0 + (x1 - x0) * k / 6;
+    const int xb = x0 + inset + (x1 - x0 - 2 * inset) * k / 6;
+    cv::line(img, {xt, top + 14}, {xb, bottom - 4}, cv::Scalar(10, 150, 200), 5);
+  }
+  cv::rectangle(img, {x0 - 6, top - 6, x1 - x0 + 12, 16}, cv::Scalar(15, 160, 210), cv::FILLED);
+  const std::string path = dir + "/container.png";
+  if (!cv::imwrite(path, img)) return Status::IoError("cannot write " + path);
+  return FrameRef{path, -1, "opencv-doc leuvenA.jpg (a street) with a drawn skip container"};
+}
+
 }  // namespace
 
 Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir) {
@@ -66,6 +97,12 @@ Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir) 
       return GeneratedSign(generated_dir);
     case Scene::kParkedCar:
       if (Exists(kCarPlate)) return FrameRef{kCarPlate, -1, "opencv-doc licenseplate_motion.jpg (a car and its plate)"};
+      break;
+    case Scene::kEmptySite:
+      if (Exists(kStreet)) return FrameRef{kStreet, -1, "opencv-doc leuvenA.jpg (an empty street)"};
+      break;
+    case Scene::kContainer:
+      if (Exists(kStreet)) return GeneratedContainer(generated_dir, kStreet);
       break;
     case Scene::kSmallPeople:
       if (Exists(darknet + "kite.jpg")) return FrameRef{darknet + "kite.jpg", -1, "darknet kite.jpg (distant people)"};

@@ -1,6 +1,7 @@
 // Frames for the demo's replay cameras: real photographs shipped by Debian packages
 // (opencv-doc's pedestrian video vtest.avi, darknet's sample photos), referenced in place — the
-// demo copies no camera pixel to disk. Where a package is missing, a generated street scene
+// demo copies no camera pixel of a person to disk (the container scene is written: a street
+// photo without people, with a drawn container). Where a package is missing, a generated street scene
 // without people is written instead (it contains nothing personal).
 #pragma once
 
@@ -24,6 +25,9 @@ enum class Scene {
   kSmallPeople, // people far away (hard for detectors: exercises fallback)
   kSign,        // a generated no-parking sign on a plain facade (text for OCR; nothing personal)
   kParkedCar,   // a car seen from behind, its licence plate readable (opencv-doc photo)
+  kEmptySite,   // a real street without people or cars (opencv-doc leuvenA.jpg): a permit site
+  kContainer,   // the same street seen from a slightly different place with a skip container
+                // drawn on the cobbles (no open photo pair of a site with and without one exists)
 };
 
 // The frame used for `scene`, variant `i` (for the video: frame number `i`).

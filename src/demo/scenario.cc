@@ -101,12 +101,43 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
     s.sites.push_back({t["title"], t, g.Node(6, 1), Scene::kCrowd, 100, "ok", ""});
   }
 
+  {
+    // Containers vs permits (the seed's first inspection): the first vehicle past each site sees
+    // the empty street (the reference), a later one a container; the rule then looks for a
+    // permit valid at the capture time within 40 m. One site has a valid permit, the other's
+    // expired ten days ago.
+    auto permit_site = [&](const std::string& title, geo::LatLon at, const std::string& first,
+                           const std::string& later, const std::string& expected) {
+      Json t = TaskJson(title, "permit_check", Circle(at, 25), "change", 0.5, start);
+      t["actions"] = actions;
+      t["rule"] = {{"change_threshold", 0.05}, {"permit_distance_m", 40}, {"permit_kind", "container"}};
+      Site site{title, t, at, Scene::kEmptySite, 0, expected, ""};
+      site.scene_by_vehicle = {{first, Scene::kEmptySite}, {later, Scene::kContainer}};
+      s.sites.push_back(std::move(site));
+    };
+    auto permit = [&](const std::string& id, geo::LatLon at, TimeMs from, TimeMs to) {
+      s.permits.push_back({{"id", id},
+                           {"holder", "Container Service ApS"},
+                           {"kind", "container"},
+                           {"area", Circle(geo::Offset(at, 90, 8), 6)},
+                           {"valid_from", FormatIso8601(from)},
+                           {"valid_to", FormatIso8601(to)}});
+    };
+    constexpr int64_t kDay = 86'400'000;
+    permit_site("Container at Rosenborggade: permit required", g.Node(2, 4), "waste-truck-2",
+                "sweeper-1", "ok");
+    permit("TMF-2026-0417", g.Node(2, 4), start - 2 * kDay, start + 14 * kDay);
+    permit_site("Container at Borgergade: permit required", g.Node(6, 3), "sweeper-3",
+                "waste-truck-2", "finding+ok");
+    permit("TMF-2026-0388", g.Node(6, 3), start - 40 * kDay, start - 10 * kDay);
+  }
+
   s.vehicles.push_back({"sweeper-1", "sweeper", "bike_lane",
-                        {g.Node(0, 1), g.Node(7, 1), g.Node(7, 4), g.Node(0, 4)}, "nmea"});
+                        {g.Node(0, 1), g.Node(7, 1), g.Node(7, 4), g.Node(0, 4)}, "nmea", "", "", 0});
   s.vehicles.push_back({"waste-truck-2", "waste_truck", "roadway",
-                        {g.Node(2, 0), g.Node(2, 5), g.Node(6, 5), g.Node(6, 0)}, "gpx"});
+                        {g.Node(2, 0), g.Node(2, 5), g.Node(6, 5), g.Node(6, 0)}, "gpx", "", "", 0});
   s.vehicles.push_back({"sweeper-3", "sweeper", "bike_lane",
-                        {g.Node(0, 3), g.Node(7, 3), g.Node(7, 2.5)}, "gpx"});
+                        {g.Node(0, 3), g.Node(7, 3), g.Node(7, 2.5)}, "gpx", "", "", 0});
   return s;
 }
 
@@ -128,7 +159,9 @@ Status WriteScenarioFiles(Scenario& s, const std::string& dir) {
     for (const Site& site : s.sites) {
       // A video scene differs per vehicle (each passes at another moment of the day).
       int variant = site.variant + (site.scene == Scene::kCrowd ? 300 * vehicle_index : 0);
-      TILSYN_ASSIGN_OR_RETURN(FrameRef f, FrameFor(site.scene, variant, dir + "/generated"));
+      auto own = site.scene_by_vehicle.find(v.name);
+      const Scene scene = own == site.scene_by_vehicle.end() ? site.scene : own->second;
+      TILSYN_ASSIGN_OR_RETURN(FrameRef f, FrameFor(scene, variant, dir + "/generated"));
       index << site.anchor.lat << "," << site.anchor.lon << "," << f.file << "," << f.frame << "\n";
     }
     TILSYN_RETURN_IF_ERROR(WriteFileAtomic(v.camera_dir + "/index.csv", index.str()));

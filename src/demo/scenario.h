@@ -4,6 +4,7 @@
 // build smaller scenarios with the same pieces.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct Site {
   // Why the chain does not reach `expected` today ("" = it must): shown in the summary, and the
   // demo test fails once the chain does reach it, so the note cannot go stale.
   std::string known_miss;
+  // Vehicles that see another scene here than `scene` (a permit site: the first passer sees the
+  // empty street, a later one the container).
+  std::map<std::string, Scene> scene_by_vehicle = {};
 };
 
 struct VehiclePlan {
@@ -43,6 +47,7 @@ struct VehiclePlan {
 
 struct Scenario {
   std::vector<Site> sites;
+  std::vector<Json> permits;  // for POST /api/v1/permits (permit-check sites)
   std::vector<VehiclePlan> vehicles;
   double speed_kmh = 25;
   double gps_noise_m = 1.5;
