@@ -209,15 +209,10 @@ Status Pipeline::Assess(store::Observation& obs) {
 static Status MarkDeletedAudited(store::Store* store, const std::string& key,
                                  const std::string& observation_id, const std::string& task_id,
                                  TimeMs now, const std::string& reason) {
-  store::AuditEvent e;
-  e.at = now;
-  e.user = "system";
-  e.role = "system";
-  e.action = "image.delete";
-  e.object_type = "image";
-  e.object_id = observation_id;
-  e.purpose = reason == "retention" ? "retention deadline reached" : "no finding: not needed";
-  e.details = {{"reason", reason}, {"task_id", task_id}, {"blob_key", key}};
+  const store::AuditEvent e = store::NewAuditEvent(
+      now, "system", "system", "image.delete", "image", observation_id,
+      reason == "retention" ? "retention deadline reached" : "no finding: not needed",
+      {{"reason", reason}, {"task_id", task_id}, {"blob_key", key}});
   return store->WithAudit(
       e, [&](store::Store& s) { return s.MarkBlobDeleted(key, now, reason); });
 }

@@ -117,19 +117,14 @@ int RunAdminRotateKey(const ServeFlags& flags) {
   if (!raw.ok()) return Fail(raw.status());
   Result<store::RotationReport> rep = store::RotateImageKeys(**raw, *ring);
   if (!rep.ok()) return Fail(rep.status());
-  store::AuditEvent e;
-  e.at = SystemClock::Get()->NowMs();
   const char* user = std::getenv("USER");
-  e.user = user && *user ? user : "admin-cli";
-  e.role = "admin";
-  e.action = "key.rotate";
-  e.object_type = "key";
-  e.object_id = ring->current_id();
-  e.purpose = "key rotation";
-  e.details = {{"rewritten", rep->rewritten},
-               {"encrypted", rep->encrypted},
-               {"unchanged", rep->unchanged},
-               {"failed", rep->failed}};
+  const store::AuditEvent e = store::NewAuditEvent(
+      SystemClock::Get()->NowMs(), user && *user ? user : "admin-cli", "admin", "key.rotate", "key",
+      ring->current_id(), "key rotation",
+      {{"rewritten", rep->rewritten},
+       {"encrypted", rep->encrypted},
+       {"unchanged", rep->unchanged},
+       {"failed", rep->failed}});
   Result<store::AuditEvent> audited = (*st)->AppendAudit(e);
   if (!audited.ok()) std::cerr << "tilsyn: not audited: " << audited.status().ToString() << "\n";
   std::cout << "rotated to key '" << ring->current_id() << "': " << rep->rewritten

@@ -30,6 +30,11 @@ struct AuditEvent {
   std::string hash;
 };
 
+// An audit event to append (seq and hashes are set by the store).
+AuditEvent NewAuditEvent(TimeMs at, std::string user, std::string role, std::string action,
+                         std::string object_type, std::string object_id, std::string purpose = "",
+                         Json details = Json::object());
+
 // Filters of Store::ListAudit; `limit` <= 0 means no limit. Ordered by seq ascending.
 struct AuditFilter {
   std::optional<std::string> action;

@@ -1,5 +1,7 @@
 #include "store/records.h"
 
+#include "store/privacy_records.h"
+
 namespace tilsyn::store {
 
 std::string_view ToString(Role r) {
@@ -63,6 +65,21 @@ std::optional<ActionStatus> ParseActionStatus(std::string_view s) {
   if (s == "succeeded") return ActionStatus::kSucceeded;
   if (s == "failed") return ActionStatus::kFailed;
   return std::nullopt;
+}
+
+AuditEvent NewAuditEvent(TimeMs at, std::string user, std::string role, std::string action,
+                         std::string object_type, std::string object_id, std::string purpose,
+                         Json details) {
+  AuditEvent e;
+  e.at = at;
+  e.user = std::move(user);
+  e.role = std::move(role);
+  e.action = std::move(action);
+  e.object_type = std::move(object_type);
+  e.object_id = std::move(object_id);
+  e.purpose = std::move(purpose);
+  e.details = std::move(details);
+  return e;
 }
 
 }  // namespace tilsyn::store

@@ -13,16 +13,10 @@ inline store::AuditEvent RequestAudit(const ApiContext& ctx, const ApiRequest& r
                                       std::string action, std::string object_type,
                                       std::string object_id, std::string purpose = "",
                                       Json details = Json::object()) {
-  store::AuditEvent e;
-  e.at = ctx.clock->NowMs();
-  e.user = req.principal ? req.principal->subject : "";
-  e.role = req.principal ? std::string(store::ToString(req.principal->role)) : "";
-  e.action = std::move(action);
-  e.object_type = std::move(object_type);
-  e.object_id = std::move(object_id);
-  e.purpose = std::move(purpose);
-  e.details = std::move(details);
-  return e;
+  return store::NewAuditEvent(ctx.clock->NowMs(), req.principal ? req.principal->subject : "",
+                              req.principal ? std::string(store::ToString(req.principal->role)) : "",
+                              std::move(action), std::move(object_type), std::move(object_id),
+                              std::move(purpose), std::move(details));
 }
 
 }  // namespace tilsyn::server
