@@ -1,5 +1,6 @@
 #include "server/api/api_util.h"
 
+#include <cctype>
 #include <charconv>
 
 #include "core/time_format.h"
@@ -7,6 +8,20 @@
 namespace tilsyn::server {
 
 Result<Json> ParseObjectBody(const net::HttpRequest& req) {
+  // JSON only as JSON: a text/plain or form body is refused before it is read (a browser can
+  // send those cross-site without a preflight).
+  auto ct = req.headers.find("content-type");
+  std::string type = ct == req.headers.end() ? "" : ct->second.substr(0, ct->second.find(';'));
+  type.erase(type.find_last_not_of(" \t") + 1);
+  type.erase(0, type.find_first_not_of(" \t"));
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!req.body.empty() && type != "application/json" &&
+      !(type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0)) {
+    return Status::UnsupportedMedia(
+        "the body must be sent as Content-Type: application/json" +
+            std::string(type.empty() ? "" : " (got " + type + ")"),
+        "content-type");
+  }
   TILSYN_ASSIGN_OR_RETURN(Json j, ParseJson(req.body));
   if (!j.is_object()) return Status::InvalidArgument("the body must be a JSON object", "body");
   return j;

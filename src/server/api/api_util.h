@@ -21,7 +21,8 @@ inline const std::vector<store::Role> kReaders = {store::Role::kAdmin, store::Ro
                                                   store::Role::kDpo};
 inline const std::vector<store::Role> kVehicleOnly = {store::Role::kVehicle};
 
-// The body as a JSON object; InvalidArgument (field "body") when malformed or not an object.
+// The body as a JSON object: UnsupportedMedia (field "content-type") unless it is sent as
+// application/json (or +json), InvalidArgument (field "body") when malformed or not an object.
 Result<Json> ParseObjectBody(const net::HttpRequest& req);
 // An integer query parameter within [min, max], `fallback` when absent; InvalidArgument naming it.
 Result<int64_t> QueryInt(const net::HttpRequest& req, const std::string& name, int64_t fallback,

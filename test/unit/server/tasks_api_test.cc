@@ -85,6 +85,20 @@ TEST_F(TasksApi, MalformedJsonIs400NamingBody) {
   EXPECT_EQ(r.ErrorField(), "body");
 }
 
+// Found from outside: JSON sent as text/plain was accepted (a browser sends that cross-site
+// without a preflight).
+TEST_F(TasksApi, JsonBodiesMustSayTheyAreJson) {
+  const std::string body = ValidTaskJson().dump();
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+    Reply r = Call("POST", "/api/v1/tasks", inspector_, body, type);
+    EXPECT_EQ(r.status, 415) << type;
+    EXPECT_EQ(r.ErrorField(), "content-type") << type;
+  }
+  EXPECT_EQ(Call("GET", "/api/v1/tasks", inspector_).json["tasks"].size(), 0u);
+  EXPECT_EQ(Call("POST", "/api/v1/tasks", inspector_, body, "application/json; charset=utf-8").status, 201);
+  EXPECT_EQ(Call("POST", "/api/v1/tasks", inspector_, body, "Application/JSON").status, 201);
+}
+
 TEST_F(TasksApi, ValidationErrorsNameTheFieldAndWriteNothing) {
   struct Case {
     std::string field;
