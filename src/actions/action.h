@@ -49,9 +49,12 @@ class Dispatcher {
  public:
   Dispatcher(store::Store* store, Clock* clock, DispatcherOptions options);
   void Register(const std::string& type, std::unique_ptr<Action> action);
-  // Attempts every due run once: appends {at (RFC 3339), status_code, error} to its attempt_log;
-  // success → succeeded; a permanent failure or the max_attempts-th failure → failed; otherwise
-  // next_attempt_ms = now + backoff. Returns how many were attempted; store errors are returned.
+  // Attempts every due run once. Before the attempt, records it (attempts + 1, an attempt_log
+  // entry {at, idempotency_key, state: "started"}, next_attempt_ms = now + backoff) so a crash
+  // mid-attempt leaves it visible and retried; afterwards completes the entry (state succeeded |
+  // failed, status_code, error, finished_at): success → succeeded; a permanent failure or the
+  // max_attempts-th failure → failed; otherwise retried after the backoff. Returns how many were
+  // attempted; store errors are returned.
   Result<int> RunDue(int limit = 50);
 
  private:

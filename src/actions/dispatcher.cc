@@ -32,8 +32,21 @@ Result<int> Dispatcher::RunDue(int limit) {
                           store_->DueActionRuns(clock_->NowMs(), limit));
   int attempted = 0;
   for (store::ActionRunRecord& run : due) {
-    AttemptResult result;
     auto it = actions_.find(run.type);
+    // The attempt is recorded before it is made: a crash while the receiver answers leaves a
+    // visible attempt without a result, and the run is retried after its backoff (at least
+    // once; receivers de-duplicate with the idempotency key).
+    TimeMs now = clock_->NowMs();
+    run.attempts += 1;
+    if (!run.attempt_log.is_array()) run.attempt_log = Json::array();
+    run.attempt_log.push_back({{"at", FormatIso8601(now)},
+                               {"idempotency_key", run.idempotency_key},
+                               {"state", "started"}});
+    run.next_attempt_ms = now + Backoff(options_, run.attempts);
+    run.updated_ms = now;
+    TILSYN_RETURN_IF_ERROR(store_->UpdateActionRun(run));
+
+    AttemptResult result;
     if (it == actions_.end()) {
       result.error = "no action registered for type '" + run.type + "'";
       result.retryable = false;
@@ -41,11 +54,12 @@ Result<int> Dispatcher::RunDue(int limit) {
       result = it->second->Attempt(run);
     }
     ++attempted;
-    const TimeMs now = clock_->NowMs();
-    run.attempts += 1;
-    if (!run.attempt_log.is_array()) run.attempt_log = Json::array();
-    run.attempt_log.push_back(
-        {{"at", FormatIso8601(now)}, {"status_code", result.status_code}, {"error", result.error}});
+    now = clock_->NowMs();
+    Json& entry = run.attempt_log.back();
+    entry["state"] = result.error.empty() ? "succeeded" : "failed";
+    entry["status_code"] = result.status_code;
+    entry["error"] = result.error;
+    entry["finished_at"] = FormatIso8601(now);
     run.updated_ms = now;
     if (result.error.empty()) {
       run.status = store::ActionStatus::kSucceeded;

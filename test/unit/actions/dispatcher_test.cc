@@ -221,6 +221,41 @@ TEST_F(DispatcherTest, LogActionSucceedsAtOnce) {
   EXPECT_EQ(run.attempt_log[0]["status_code"], 0);
 }
 
+// Found from outside: after a kill while the receiver answered, deliveries were duplicated and
+// the attempt log showed one attempt. The attempt is now in the store before it is made, so a
+// crash mid-attempt leaves it visible, and the run is retried only after its backoff.
+TEST_F(DispatcherTest, TheAttemptIsRecordedBeforeItIsMade) {
+  class Probe : public Action {
+   public:
+    explicit Probe(store::Store* s) : store_(s) {}
+    AttemptResult Attempt(const ActionRunRecord& run) override {
+      auto runs = store_->ListActionRuns(std::nullopt, 10);
+      seen = runs.ok() && runs->size() == 1 ? runs->front() : ActionRunRecord{};
+      return {};
+    }
+    store::Store* store_;
+    ActionRunRecord seen;
+  };
+  const std::string key = AddRun("probe", "");
+  auto d = std::make_unique<Dispatcher>(store_.get(), &clock_, DispatcherOptions{});
+  auto probe = std::make_unique<Probe>(store_.get());
+  Probe* p = probe.get();
+  d->Register("probe", std::move(probe));
+  ASSERT_EQ(*d->RunDue(), 1);
+  // What a crash at that moment would have left behind:
+  EXPECT_EQ(p->seen.attempts, 1);
+  ASSERT_EQ(p->seen.attempt_log.size(), 1u);
+  EXPECT_EQ(p->seen.attempt_log[0]["state"], "started");
+  EXPECT_EQ(p->seen.attempt_log[0]["idempotency_key"], key);
+  EXPECT_EQ(p->seen.status, ActionStatus::kPending);
+  EXPECT_GT(p->seen.next_attempt_ms, clock_.NowMs()) << "not due again at once after a crash";
+  // And once it answered:
+  const ActionRunRecord run = OnlyRun();
+  EXPECT_EQ(run.status, ActionStatus::kSucceeded);
+  EXPECT_EQ(run.attempt_log[0]["state"], "succeeded");
+  EXPECT_TRUE(run.attempt_log[0].contains("finished_at"));
+}
+
 TEST_F(DispatcherTest, UnknownTypeFailsPermanently) {
   AddRun("carrier-pigeon", "");
   auto d = MakeDispatcher();
