@@ -30,7 +30,9 @@ class Action {
 
 // "log": writes the assessment as a JSON log line. Always succeeds.
 std::unique_ptr<Action> NewLogAction();
-// "webhook": POSTs run.payload as JSON to run.target with headers
+// "webhook": POSTs run.payload as JSON to run.target (Content-Type
+// application/cloudevents+json when the payload is a CloudEvent, else application/json) with
+// headers
 //   X-Tilsyn-Signature: sha256=<hex HMAC-SHA256 of the body under `secret`>
 //   Idempotency-Key: <run.idempotency_key>
 // 2xx is success; 4xx (except 408/429) is a permanent failure; others (5xx, network errors,

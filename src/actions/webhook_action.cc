@@ -31,7 +31,10 @@ class WebhookAction : public Action {
     req.body = run.payload.dump();
     req.timeout_ms = timeout_ms_;
     const std::string secret = secret_for_run_ ? secret_for_run_(run) : std::string();
-    req.headers = {{"Content-Type", "application/json"},
+    // A CloudEvent (structured mode) says so in its media type.
+    const bool cloud_event = run.payload.is_object() && run.payload.contains("specversion");
+    req.headers = {{"Content-Type", cloud_event ? "application/cloudevents+json; charset=utf-8"
+                                                : "application/json"},
                    {"X-Tilsyn-Signature", "sha256=" + HmacSha256Hex(secret, req.body)},
                    {"Idempotency-Key", run.idempotency_key}};
     Result<net::ClientResponse> resp = net::Fetch(req);

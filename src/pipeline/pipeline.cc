@@ -28,6 +28,20 @@ Json PayloadFor(const tasks::Task& task, const store::Observation& obs,
           {"idempotency_key", key}};
 }
 
+// CloudEvents 1.0, structured JSON mode: the id is the idempotency key, so a redelivered event
+// is recognisably the same event.
+Json CloudEvent(const tasks::Task& task, const store::Observation& obs,
+                const store::AssessmentRecord& a, const std::string& key, Json data) {
+  return {{"specversion", "1.0"},
+          {"id", key},
+          {"source", "/tilsyn/tasks/" + task.id},
+          {"type", "dk.tilsyn.assessment." + a.outcome},
+          {"subject", "observations/" + obs.id},
+          {"time", FormatIso8601(a.created_ms)},
+          {"datacontenttype", "application/json"},
+          {"data", std::move(data)}};
+}
+
 }  // namespace
 
 Pipeline::Pipeline(store::Store* store, store::BlobStore* blobs,
@@ -183,6 +197,9 @@ Status Pipeline::Assess(store::Observation& obs) {
     run.target = spec.url;
     run.idempotency_key = a.id + ":" + std::to_string(i);
     run.payload = PayloadFor(task, obs, a, run.idempotency_key);
+    if (spec.type == "webhook" && spec.format == "cloudevents") {
+      run.payload = CloudEvent(task, obs, a, run.idempotency_key, std::move(run.payload));
+    }
     run.next_attempt_ms = now;
     run.created_ms = run.updated_ms = now;
     actions.push_back(std::move(run));

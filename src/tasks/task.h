@@ -75,6 +75,9 @@ struct ActionSpec {
   std::vector<Outcome> on;          // outcomes that trigger it
   std::string url;                  // webhook only
   std::string secret;               // webhook HMAC key; never returned by the API
+  // webhook body: "cloudevents" (a CloudEvents 1.0 event in structured JSON mode, the
+  // assessment as its data) or "plain" (the assessment object alone, for older receivers).
+  std::string format = "cloudevents";
 };
 
 struct Retention {

@@ -129,6 +129,11 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
       }
       TILSYN_ASSIGN_OR_RETURN(auto sec, GetOptString(as[i], "secret", p + ".secret"));
       a.secret = sec.value_or("");
+      TILSYN_ASSIGN_OR_RETURN(auto fmt, GetOptString(as[i], "format", p + ".format"));
+      if (fmt) a.format = *fmt;
+      if (a.format != "cloudevents" && a.format != "plain") {
+        return Status::InvalidArgument("format must be cloudevents or plain", p + ".format");
+      }
     }
     out.push_back(a);
   }
@@ -225,6 +230,7 @@ Json TaskToJson(const Task& t, bool include_secrets) {
     Json aj = {{"type", a.type}, {"on", on}};
     if (a.type == "webhook") {
       aj["url"] = a.url;
+      aj["format"] = a.format;
       if (include_secrets) aj["secret"] = a.secret;
       else aj["has_secret"] = !a.secret.empty();
     }

@@ -154,6 +154,23 @@ TEST_F(DispatcherTest, WebhookRetriedAfter500DeliversOnceWithValidSignature) {
   EXPECT_EQ(rx.requests[0].body, rx.requests[1].body);
 }
 
+TEST_F(DispatcherTest, ACloudEventIsSentAsCloudEventsJson) {
+  Receiver rx;
+  rx.Start();
+  AddRun("webhook", rx.Url());
+  // Make the stored payload an event, as the pipeline does for format "cloudevents".
+  ActionRunRecord run = OnlyRun();
+  run.payload = {{"specversion", "1.0"}, {"id", run.idempotency_key}, {"source", "/t"},
+                 {"type", "dk.tilsyn.assessment.finding"}, {"data", run.payload}};
+  ASSERT_TRUE(store_->UpdateActionRun(run).ok());
+  ASSERT_EQ(*MakeDispatcher()->RunDue(), 1);
+  std::lock_guard<std::mutex> l(rx.mu);
+  ASSERT_EQ(rx.requests.size(), 1u);
+  EXPECT_EQ(rx.requests[0].headers["content-type"], "application/cloudevents+json; charset=utf-8");
+  EXPECT_EQ(rx.requests[0].headers["x-tilsyn-signature"],
+            "sha256=" + HmacSha256Hex("s3cret", rx.requests[0].body));
+}
+
 TEST_F(DispatcherTest, ClientErrorIsPermanent) {
   Receiver rx;
   rx.statuses = {404};

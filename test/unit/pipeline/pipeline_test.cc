@@ -8,6 +8,7 @@
 #include "fakes/fake_recognizer.h"
 #include "fakes/fake_world.h"
 #include "fakes/test_paths.h"
+#include "core/time_format.h"
 #include "imaging/jpeg.h"
 
 namespace tilsyn::pipeline {
@@ -458,6 +459,47 @@ TEST_F(PipelineTest, PermitCheckComparesTheObjectWithThePermitsNearTheCapture) {
   EXPECT_EQ(a2->outcome, "ok");
   EXPECT_NE(a2->reason.find("covered by permit TMF-NEW (Skips A/S)"), std::string::npos)
       << a2->reason;
+}
+
+// Webhooks carry a CloudEvents 1.0 event (structured JSON mode) unless the action asks for the
+// plain body. The checks follow the CloudEvents 1.0 specification's required attributes.
+TEST_F(PipelineTest, WebhookPayloadIsACloudEventUnlessPlainIsAsked) {
+  tasks::ActionSpec ce{"webhook", {tasks::Outcome::kFinding}, "http://127.0.0.1:9/ce", "k"};
+  tasks::ActionSpec plain = ce;
+  plain.url = "http://127.0.0.1:9/plain";
+  plain.format = "plain";
+  task_.actions = {ce, plain};
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(-1);  // nobody there → finding
+  ASSERT_TRUE(MakePipeline()->Process(obs.id).ok());
+  auto a = store_->GetAssessmentForObservation(obs.id);
+  ASSERT_TRUE(a.ok());
+  auto runs = store_->ListActionRuns(a->id, 10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 2u);
+  const store::ActionRunRecord& e = (*runs)[0].target == ce.url ? (*runs)[0] : (*runs)[1];
+  const store::ActionRunRecord& p = (*runs)[0].target == ce.url ? (*runs)[1] : (*runs)[0];
+  const Json& ev = e.payload;
+  // Required context attributes.
+  EXPECT_EQ(ev["specversion"], "1.0");
+  EXPECT_EQ(ev["id"], e.idempotency_key);
+  ASSERT_TRUE(ev["source"].is_string());
+  EXPECT_EQ(ev["source"], "/tilsyn/tasks/" + task_.id);
+  EXPECT_EQ(ev["type"], "dk.tilsyn.assessment.finding");
+  // Optional ones, well formed.
+  EXPECT_TRUE(ParseIso8601(ev["time"].get<std::string>()).ok());
+  EXPECT_EQ(ev["datacontenttype"], "application/json");
+  EXPECT_EQ(ev["subject"], "observations/" + obs.id);
+  for (const auto& [name, value] : ev.items()) {
+    EXPECT_EQ(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789"), std::string::npos)
+        << "attribute names are lower-case alphanumerics: " << name;
+  }
+  EXPECT_EQ(ev["data"]["assessment_id"], a->id);
+  EXPECT_EQ(ev["data"]["outcome"], "finding");
+  // The plain body is the assessment itself.
+  EXPECT_FALSE(p.payload.contains("specversion"));
+  EXPECT_EQ(p.payload["assessment_id"], a->id);
 }
 
 }  // namespace

@@ -161,6 +161,21 @@ TEST(TaskJsonKinds, ConditionNeedsItsDamageLabels) {
   EXPECT_EQ(ToString(t->kind), "condition");
 }
 
+TEST(TaskJsonActions, WebhookBodyIsCloudEventsByDefaultPlainOnRequest) {
+  Json j = Json::parse(R"({"title": "t", "kind": "presence", "targets": [{"label": "person"}],
+    "area": {"type": "Point", "coordinates": [12.5683, 55.6761], "radius_m": 30},
+    "schedule": {"valid_from": "2026-01-01T00:00:00Z", "valid_to": "2027-01-01T00:00:00Z"},
+    "actions": [{"type": "webhook", "on": ["finding"], "url": "http://127.0.0.1:9/a"},
+                {"type": "webhook", "on": ["finding"], "url": "http://127.0.0.1:9/b", "format": "plain"}]})");
+  auto t = TaskFromJson(j);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->actions[0].format, "cloudevents");
+  EXPECT_EQ(t->actions[1].format, "plain");
+  EXPECT_EQ(TaskToJson(*t)["actions"][1]["format"], "plain");
+  j["actions"][0]["format"] = "xml";
+  EXPECT_EQ(TaskFromJson(j).status().field(), "actions[0].format");
+}
+
 TEST(DetectionJson, CarriesTextAndAreaFractionOnlyWhenSet) {
   Json j = DetectionsToJson({Text("Æblevej", 0.9, 1, 2), Change(0.25, 0.7),
                              Detection{"person", 0.5, {1, 2, 3, 4}}});

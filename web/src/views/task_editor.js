@@ -156,6 +156,7 @@ export async function renderTaskEditor(main, params, ctx) {
     const type = h('select', {}, ['log', 'webhook'].map((k) => h('option', { value: k, selected: a.type === k ? true : null }, t(`action.${k}`))));
     const url = h('input', { type: 'url', value: a.url || '', placeholder: 'https://…' });
     const secret = h('input', { type: 'password', value: '', autocomplete: 'off', placeholder: a.type === 'webhook' && a.url ? t('editor.secret_kept') : '' });
+    const format = h('select', {}, ['cloudevents', 'plain'].map((k) => h('option', { value: k, selected: (a.format || 'cloudevents') === k ? true : null }, t(`webhook_format.${k}`))));
     const boxes = OUTCOMES.map((o) => {
       const cb = h('input', { type: 'checkbox', id: uid('on'), checked: (a.on || []).includes(o) });
       cb.dataset.outcome = o;
@@ -166,6 +167,7 @@ export async function renderTaskEditor(main, params, ctx) {
       { class: 'inline' },
       field(`actions[${i}].url`, t('editor.url'), url),
       field(`actions[${i}].secret`, t('editor.secret'), secret),
+      field(`actions[${i}].format`, t('editor.webhook_format'), format),
     );
     const sync = () => {
       webhookFields.hidden = type.value !== 'webhook';
@@ -191,6 +193,7 @@ export async function renderTaskEditor(main, params, ctx) {
       if (type.value === 'webhook') {
         out.url = url.value.trim();
         if (secret.value) out.secret = secret.value;
+        out.format = format.value;
       }
       return out;
     };
