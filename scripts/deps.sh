@@ -11,7 +11,7 @@ PKGS=(
   opencv-data darknet opencv-doc libdlib-dev
   chromium
   libtesseract-dev tesseract-ocr-dan tesseract-ocr-eng
-  libgps-dev libgdal-dev
+  libgps-dev libgdal-dev gdal-bin
   python3-torch python3-opencv python3-numpy python3-onnx
 )
 missing=()

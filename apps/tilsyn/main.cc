@@ -9,6 +9,7 @@
 #include "imaging/anonymize_command.h"
 #include "recognition/serve/kserve_server.h"
 #include "server/cli.h"
+#include "server/export_cli.h"
 #include "server/permit_cli.h"
 #include "server/privacy_cli.h"
 
@@ -203,6 +204,21 @@ int main(int argc, char** argv) {
       "CSV columns, e.g. id=Tilladelse,lat=Bredde,lon=Laengde,valid_from=Fra,valid_to=Til");
   import_permits->add_flag("--json", permit_flags.json, "print the summary as one JSON object");
   permit_opts.Add(import_permits, /*with_listen=*/false);
+  tilsyn::server::ExportFindingsFlags export_flags;
+  ServerOptions export_opts;
+  CLI::App* export_cmd = app.add_subcommand("export", "export findings for GIS or a spreadsheet");
+  export_cmd->require_subcommand(1);
+  CLI::App* export_findings = export_cmd->add_subcommand(
+      "findings", "findings (or every outcome) as GeoJSON or CSV, with place, time and task");
+  export_findings->add_option("--format", export_flags.format, "geojson (default) | csv")
+      ->check(CLI::IsMember({"geojson", "csv"}));
+  export_findings->add_option("--task", export_flags.task_id, "only this task's assessments");
+  export_findings->add_option("--outcome", export_flags.outcome,
+                              "finding (default) | ok | inconclusive | all");
+  export_findings->add_option("--from", export_flags.from, "captured at or after (RFC 3339)");
+  export_findings->add_option("--to", export_flags.to, "captured before (RFC 3339)");
+  export_findings->add_option("--out", export_flags.out, "file to write (default: stdout)");
+  export_opts.Add(export_findings, /*with_listen=*/false);
   tilsyn::coverage::CoverageFlags cov_flags;
   CLI::App* coverage_cmd = app.add_subcommand(
       "coverage", "which vehicles pass each active task's site, how often, how fast, which lane");
@@ -220,6 +236,10 @@ int main(int argc, char** argv) {
 
   if (import_gps->parsed()) return tilsyn::coverage::RunImportGps(gps_flags);
   if (import_net->parsed()) return tilsyn::coverage::RunImportNetwork(net_flags);
+  if (export_findings->parsed()) {
+    export_flags.server = export_opts.Flags();
+    return tilsyn::server::RunExportFindings(export_flags);
+  }
   if (import_permits->parsed()) {
     permit_flags.server = permit_opts.Flags();
     return tilsyn::server::RunImportPermits(permit_flags);

@@ -56,6 +56,8 @@ void RegisterMeRoutes(Router& router, const ApiContext& ctx);
 void RegisterCoverageRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/network?bbox=…: the imported street network in a box, as GeoJSON (network.cc).
 void RegisterNetworkRoutes(Router& router, const ApiContext& ctx);
+// GET /api/v1/exports/findings.{geojson,csv}: findings for GIS and spreadsheets (exports.cc).
+void RegisterExportRoutes(Router& router, const ApiContext& ctx);
 // /api/v1/permits: street-occupation permits for permit-check tasks (permits.cc).
 void RegisterPermitRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/capabilities: each served label with its services and data classes.

@@ -43,6 +43,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterNetworkRoutes(*router, ctx);
   RegisterCapabilityRoutes(*router, ctx);
   RegisterPermitRoutes(*router, ctx);
+  RegisterExportRoutes(*router, ctx);
   RegisterStaticRoutes(*router, ctx);
   RegisterOpenApiRoute(*router);
   return router;

@@ -1,0 +1,67 @@
+// GET /api/v1/exports/findings.geojson and .csv: findings (or every outcome) with their place,
+// capture time and task, filtered by task, outcome and capture period, as a download for GIS or
+// a spreadsheet (server/findings_export.h). Every export is an audit event.
+#include "core/time_format.h"
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+#include "server/api/audit_util.h"
+#include "server/findings_export.h"
+
+namespace tilsyn::server {
+namespace {
+
+Result<FindingsFilter> ParseFilter(const net::HttpRequest& req) {
+  FindingsFilter f;
+  f.task_id = QueryString(req, "task_id");
+  if (auto o = QueryString(req, "outcome")) f.outcome = *o;
+  for (const char* name : {"from", "to"}) {
+    if (auto v = QueryString(req, name)) {
+      Result<TimeMs> t = ParseIso8601(*v);
+      if (!t.ok())
+        return Status::InvalidArgument(std::string(name) + " must be an RFC 3339 time", name);
+      (std::string(name) == "from" ? f.from_ms : f.to_ms) = *t;
+    }
+  }
+  TILSYN_RETURN_IF_ERROR(ValidateFindingsFilter(f));
+  return f;
+}
+
+Result<net::HttpResponse> Export(const ApiContext& ctx, const ApiRequest& req, bool geojson) {
+  TILSYN_ASSIGN_OR_RETURN(FindingsFilter f, ParseFilter(req.http));
+  TILSYN_ASSIGN_OR_RETURN(FindingsExport e, ExportFindings(*ctx.store, f));
+  Json details = {
+      {"format", geojson ? "geojson" : "csv"}, {"count", e.count}, {"outcome", f.outcome}};
+  if (f.task_id) details["task_id"] = *f.task_id;
+  TILSYN_RETURN_IF_ERROR(
+      ctx.store
+          ->AppendAudit(RequestAudit(ctx, req, "findings.export", "export",
+                                     geojson ? "findings.geojson" : "findings.csv",
+                                     "export of findings", details))
+          .status());
+  net::HttpResponse r;
+  r.content_type = geojson ? "application/geo+json" : "text/csv; charset=utf-8";
+  r.body = geojson ? e.geojson.dump() : e.csv;
+  r.headers.emplace_back("Content-Disposition", std::string("attachment; filename=\"findings.") +
+                                                    (geojson ? "geojson" : "csv") + "\"");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+void RegisterExportRoutes(Router& router, const ApiContext& ctx) {
+  const std::vector<store::Role> readers = {store::Role::kAdmin, store::Role::kInspector,
+                                            store::Role::kDpo};
+  const std::vector<std::string> query = {"task_id", "outcome", "from", "to"};
+  router.Add({"GET", "/api/v1/exports/findings.geojson", readers,
+              "Findings as a GeoJSON FeatureCollection (outcome=finding by default; all for every "
+              "outcome); audited",
+              "exports", query, "", "", "", 200},
+             [ctx](const ApiRequest& r) { return Export(ctx, r, true); });
+  router.Add({"GET", "/api/v1/exports/findings.csv", readers,
+              "Findings as CSV, a header row and one line per assessment; audited", "exports",
+              query, "", "", "", 200},
+             [ctx](const ApiRequest& r) { return Export(ctx, r, false); });
+}
+
+}  // namespace tilsyn::server

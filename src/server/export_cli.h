@@ -1,0 +1,21 @@
+// `tilsyn export findings [--format geojson|csv] [--task ID] [--outcome O|all] [--from T]
+// [--to T] [--out FILE] [--data-dir DIR]`: the findings export of the API
+// (server/findings_export.h) from the data directory, to a file or stdout; audited as
+// findings.export by "cli". Exit 0 on success, 2 on bad flags or store errors.
+#pragma once
+
+#include <string>
+
+#include "server/cli.h"
+
+namespace tilsyn::server {
+
+struct ExportFindingsFlags {
+  ServeFlags server;
+  std::string format = "geojson";
+  std::string task_id, outcome = "finding", from, to, out;
+};
+
+int RunExportFindings(const ExportFindingsFlags& flags);
+
+}  // namespace tilsyn::server

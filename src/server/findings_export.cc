@@ -1,0 +1,92 @@
+#include "server/findings_export.h"
+
+#include <map>
+
+#include "core/time_format.h"
+#include "tasks/task.h"
+
+namespace tilsyn::server {
+namespace {
+
+// RFC 4180: quote a field that holds a delimiter, a quote or a line break; double the quotes. A
+// text that a spreadsheet would run as a formula (= + - @ first) gets a leading apostrophe.
+std::string CsvField(std::string s) {
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7f", v);
+  return buf;
+}
+
+}  // namespace
+
+Status ValidateFindingsFilter(const FindingsFilter& f) {
+  if (f.outcome != "all" && !tasks::ParseOutcome(f.outcome)) {
+    return Status::InvalidArgument("outcome must be ok, finding, inconclusive or all", "outcome");
+  }
+  if (f.from_ms && f.to_ms && *f.to_ms <= *f.from_ms) {
+    return Status::InvalidArgument("to must be after from", "to");
+  }
+  return Status::Ok();
+}
+
+Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter& f) {
+  TILSYN_RETURN_IF_ERROR(ValidateFindingsFilter(f));
+  store::AssessmentFilter af;
+  af.task_id = f.task_id;
+  if (f.outcome != "all") af.outcome = f.outcome;
+  af.limit = f.limit;
+  TILSYN_ASSIGN_OR_RETURN(auto assessments, store.ListAssessments(af));
+  std::map<std::string, tasks::Task> tasks;
+  FindingsExport out;
+  out.geojson = {{"type", "FeatureCollection"}, {"features", Json::array()}};
+  out.csv =
+      "assessment_id,outcome,reason,task_id,task_title,task_kind,observation_id,vehicle_id,"
+      "captured_at,assessed_at,lat,lon\r\n";
+  for (const store::AssessmentRecord& a : assessments) {
+    TILSYN_ASSIGN_OR_RETURN(store::Observation obs, store.GetObservation(a.observation_id));
+    if (f.from_ms && obs.captured_ms < *f.from_ms) continue;
+    if (f.to_ms && obs.captured_ms >= *f.to_ms) continue;
+    auto t = tasks.find(a.task_id);
+    if (t == tasks.end()) {
+      TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store.GetTask(a.task_id));
+      t = tasks.emplace(a.task_id, std::move(task)).first;
+    }
+    const std::string kind(tasks::ToString(t->second.kind));
+    const std::string captured = FormatIso8601(obs.captured_ms);
+    const std::string assessed = FormatIso8601(a.created_ms);
+    out.geojson["features"].push_back(
+        {{"type", "Feature"},
+         {"id", a.id},
+         {"geometry", {{"type", "Point"}, {"coordinates", {obs.lon, obs.lat}}}},
+         {"properties",
+          {{"assessment_id", a.id},
+           {"outcome", a.outcome},
+           {"reason", a.reason},
+           {"task_id", a.task_id},
+           {"task_title", t->second.title},
+           {"task_kind", kind},
+           {"observation_id", obs.id},
+           {"vehicle_id", obs.vehicle_id},
+           {"captured_at", captured},
+           {"assessed_at", assessed},
+           {"counts", a.counts.dump()}}}});
+    out.csv += CsvField(a.id) + "," + CsvField(a.outcome) + "," + CsvField(a.reason) + "," +
+               CsvField(a.task_id) + "," + CsvField(t->second.title) + "," + CsvField(kind) + "," +
+               CsvField(obs.id) + "," + CsvField(obs.vehicle_id) + "," + captured + "," + assessed +
+               "," + Number(obs.lat) + "," + Number(obs.lon) + "\r\n";
+    ++out.count;
+  }
+  return out;
+}
+
+}  // namespace tilsyn::server

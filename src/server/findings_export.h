@@ -1,0 +1,36 @@
+// Findings for a spreadsheet or a GIS: the assessments that match a filter, each with its
+// observation's place and capture time and its task, as a GeoJSON FeatureCollection (Point
+// features, RFC 7946: WGS84, [lon, lat]) or as CSV (a header row, one line per assessment,
+// RFC 4180 quoting). Shared by GET /api/v1/exports/findings.{geojson,csv} and
+// `tilsyn export findings`. Reads the store only; the callers audit the export.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/json_util.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace tilsyn::server {
+
+struct FindingsFilter {
+  std::optional<std::string> task_id;
+  std::string outcome = "finding";  // ok | finding | inconclusive | all
+  std::optional<TimeMs> from_ms;    // capture time >= from
+  std::optional<TimeMs> to_ms;      // capture time < to
+  int limit = 100'000;
+};
+
+// InvalidArgument naming "outcome" for an unknown outcome.
+Status ValidateFindingsFilter(const FindingsFilter& f);
+
+struct FindingsExport {
+  Json geojson;     // FeatureCollection
+  std::string csv;  // header + rows
+  int count = 0;
+};
+
+Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter& filter);
+
+}  // namespace tilsyn::server
