@@ -180,6 +180,9 @@ int RunDemo(const DemoOptions& options) {
   auto outcomes = TaskOutcomes(*(*app)->store(), sc.sites);
   if (!outcomes.ok()) return Fail("task outcomes", outcomes.status());
   (*summary)["task_outcomes"] = std::move(*outcomes);
+  // What an operator's Prometheus would scrape now: the sum of each family's samples.
+  auto metrics = net::Fetch({"GET", base + "/metrics", {{"Authorization", "Bearer " + *admin}}, "", 5000});
+  if (metrics.ok() && metrics->status == 200) (*summary)["metrics"] = SumMetricFamilies(metrics->body);
   if (o.json) {
     std::cout << summary->dump(2) << std::endl;
   } else {

@@ -102,6 +102,30 @@ Result<Json> TaskOutcomes(store::Store& store, const std::vector<Site>& sites) {
   return out;
 }
 
+Json SumMetricFamilies(const std::string& text) {
+  Json out = Json::object();
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t name_end = line.find_first_of("{ ");
+    const size_t space = line.rfind(' ');
+    if (name_end == std::string::npos || space == std::string::npos) continue;
+    std::string name = line.substr(0, name_end);
+    if (name.size() > 7 && name.compare(name.size() - 7, 7, "_bucket") == 0) continue;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, "_sum") == 0) continue;
+    if (name.size() > 6 && name.compare(name.size() - 6, 6, "_count") == 0) name.resize(name.size() - 6);
+    double v = 0;
+    try {
+      v = std::stod(line.substr(space + 1));
+    } catch (const std::exception&) {
+      continue;
+    }
+    out[name] = out.value(name, 0.0) + v;
+  }
+  return out;
+}
+
 Json ReadAgentReport(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;

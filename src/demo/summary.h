@@ -22,6 +22,10 @@ std::string RenderSummary(const Json& summary);
 // it has none) — and assessments (how many). Sites are matched to tasks by title.
 Result<Json> TaskOutcomes(store::Store& store, const std::vector<Site>& sites);
 
+// {family: sum of its samples} of a Prometheus text exposition (histogram families by their
+// _count samples; comments skipped).
+Json SumMetricFamilies(const std::string& text);
+
 // An agent's final report: the last non-empty line of its stdout file, parsed as JSON
 // ({} when missing or malformed).
 Json ReadAgentReport(const std::string& stdout_path);

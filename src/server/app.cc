@@ -94,6 +94,8 @@ class AppImpl : public App {
     ctx.coverage_top_k = config_.coverage_top_k;
     ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
     ctx.capabilities = recognition::CapabilitiesOf(recognizer_->ServiceInfos());
+    ctx.http_metrics = std::make_shared<HttpMetrics>();
+    ctx.recognizer = recognizer_.get();
     router_ = BuildApiRouter(ctx);
 
     net::HttpServerOptions hopts;

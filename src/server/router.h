@@ -58,6 +58,11 @@ class Router {
   void Add(RouteSpec spec, RouteHandler handler);
   net::HttpResponse Handle(const net::HttpRequest& req) const;
   std::vector<RouteSpec> Specs() const;
+  // Called after every request with its method, the matched pattern ("unmatched" when none),
+  // the status and the seconds taken (metrics). Set before serving; not thread-safe to change.
+  using Observer = std::function<void(const std::string& method, const std::string& route,
+                                      int status, double seconds)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
  private:
   struct Route {
@@ -70,6 +75,7 @@ class Router {
 
   Authenticator authenticator_;
   std::vector<Route> routes_;
+  Observer observer_;
 };
 
 // PermissionDenied unless `p.role` is one of `roles`.

@@ -68,6 +68,15 @@ TEST(Demo, JsonSummaryHasEveryStepAndNoCaptureOutsideAFence) {
   EXPECT_GT(signs, 0);
   EXPECT_GT(cars, 0);
 
+  // An operator's scrape of /metrics during the demo: every family has something to count.
+  ASSERT_TRUE(j.contains("metrics")) << "GET /metrics answered";
+  for (const char* family :
+       {"tilsyn_http_requests_total", "tilsyn_http_request_duration_seconds", "tilsyn_observations",
+        "tilsyn_action_runs", "tilsyn_recognizer_calls_total", "tilsyn_recognizer_good_enough_total",
+        "tilsyn_recognizer_fallbacks_total", "tilsyn_recognizer_breaker_state", "tilsyn_images"}) {
+    EXPECT_GT(j["metrics"].value(family, 0.0), 0) << family;
+  }
+
   // Every task ends as the scenario's ground truth says (the sign is read: protected evidence),
   // except the misses the scenario names.
   ASSERT_TRUE(j.contains("task_outcomes"));

@@ -12,6 +12,8 @@
 #include "coverage/coverage_output.h"
 #include "coverage/network/network_cache.h"
 #include "recognition/capabilities.h"
+#include "recognition/router.h"
+#include "server/http_metrics.h"
 #include "server/router.h"
 #include "store/blob_store.h"
 #include "store/store.h"
@@ -39,6 +41,10 @@ struct ApiContext {
   // The labels the configured recognition services serve (GET /api/v1/capabilities); tasks whose
   // targets none serves are refused. nullopt = not checked (router tests without services).
   std::optional<std::vector<recognition::Capability>> capabilities;
+  // GET /metrics: request counters the router feeds (nullptr = none) and the recognizer whose
+  // breakers are reported (nullptr = none).
+  std::shared_ptr<HttpMetrics> http_metrics;
+  const recognition::RouterRecognizer* recognizer = nullptr;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
@@ -56,6 +62,8 @@ void RegisterMeRoutes(Router& router, const ApiContext& ctx);
 void RegisterCoverageRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/network?bbox=…: the imported street network in a box, as GeoJSON (network.cc).
 void RegisterNetworkRoutes(Router& router, const ApiContext& ctx);
+// GET /metrics: Prometheus text format, admin token (metrics.cc).
+void RegisterMetricsRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/exports/findings.{geojson,csv}: findings for GIS and spreadsheets (exports.cc).
 void RegisterExportRoutes(Router& router, const ApiContext& ctx);
 // /api/v1/permits: street-occupation permits for permit-check tasks (permits.cc).

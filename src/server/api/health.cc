@@ -30,6 +30,11 @@ void RegisterOpenApiRoute(Router& router) {
 
 std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   auto router = std::make_unique<Router>(MakeBearerAuthenticator(ctx.store));
+  if (ctx.http_metrics) {
+    std::shared_ptr<HttpMetrics> m = ctx.http_metrics;
+    router->SetObserver([m](const std::string& method, const std::string& route, int status,
+                            double seconds) { m->Record(method, route, status, seconds); });
+  }
   RegisterHealthRoutes(*router, ctx);
   RegisterTaskRoutes(*router, ctx);
   RegisterVehicleRoutes(*router, ctx);
@@ -44,6 +49,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterCapabilityRoutes(*router, ctx);
   RegisterPermitRoutes(*router, ctx);
   RegisterExportRoutes(*router, ctx);
+  RegisterMetricsRoutes(*router, ctx);
   RegisterStaticRoutes(*router, ctx);
   RegisterOpenApiRoute(*router);
   return router;
