@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <sys/statvfs.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,7 +17,10 @@ namespace tilsyn {
 namespace {
 
 Status Errno(const std::string& what, const std::string& path) {
-  return Status::IoError(what + " " + path + ": " + std::strerror(errno));
+  const std::string msg = what + " " + path + ": " + std::strerror(errno);
+  // A full disk passes: the caller keeps its work and retries (RetryPolicy).
+  if (errno == ENOSPC || errno == EDQUOT) return Status::StorageFull(msg);
+  return Status::IoError(msg);
 }
 
 void SyncDir(const std::string& path) {
@@ -81,6 +86,18 @@ Status MakeDirs(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec) return Status::IoError("mkdir " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status CheckFreeSpace(const std::string& path, int64_t min_free_bytes) {
+  struct statvfs st;
+  if (::statvfs(path.c_str(), &st) != 0) return Errno("statvfs", path);
+  const int64_t free_bytes = static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+  if (free_bytes < min_free_bytes) {
+    return Status::StorageFull("free space " + std::to_string(free_bytes >> 20) +
+                               " MiB is below the reserve of " +
+                               std::to_string(min_free_bytes >> 20) + " MiB");
+  }
   return Status::Ok();
 }
 

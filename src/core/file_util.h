@@ -18,4 +18,8 @@ Status RemoveFile(const std::string& path);
 // mkdir -p.
 Status MakeDirs(const std::string& path);
 
+// Ok while the file system holding `path` has at least `min_free_bytes` available to this
+// process; StorageFull (no path in the message) below it; IoError when it cannot be queried.
+Status CheckFreeSpace(const std::string& path, int64_t min_free_bytes);
+
 }  // namespace tilsyn

@@ -17,6 +17,7 @@ std::string_view CodeName(Code code) {
     case Code::kDeadlineExceeded: return "deadline_exceeded";
     case Code::kIoError: return "io_error";
     case Code::kInternal: return "internal";
+    case Code::kStorageFull: return "insufficient_storage";
   }
   return "unknown";
 }

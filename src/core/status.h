@@ -23,6 +23,7 @@ enum class Code {
   kDeadlineExceeded,    // a timeout
   kIoError,             // local file system
   kInternal,            // a bug or corrupt state
+  kStorageFull,         // transient: the disk or the database is full (or below its reserve)
 };
 
 class [[nodiscard]] Status {
@@ -58,6 +59,9 @@ class [[nodiscard]] Status {
     return Status(Code::kDeadlineExceeded, std::move(msg), "", /*retryable=*/true);
   }
   static Status IoError(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
+  static Status StorageFull(std::string msg) {
+    return Status(Code::kStorageFull, std::move(msg), "", /*retryable=*/true);
+  }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }

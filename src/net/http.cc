@@ -1,5 +1,7 @@
 #include "net/http.h"
 
+#include "core/log.h"
+
 namespace tilsyn::net {
 
 std::string HttpRequest::Header(const std::string& name) const {
@@ -17,7 +19,23 @@ HttpResponse HttpResponse::JsonBody(int status, const Json& body) {
 }
 
 HttpResponse HttpResponse::Error(const Status& st) {
-  Json err = {{"code", std::string(CodeName(st.code()))}, {"message", st.message()}};
+  // Server-side failures name files, tables and library internals: logged, not answered.
+  std::string message = st.message();
+  switch (st.code()) {
+    case Code::kIoError:
+      message = "the server could not read or write its data";
+      break;
+    case Code::kStorageFull:
+      message = "the server is short of storage; try again later";
+      break;
+    case Code::kInternal:
+      message = "internal error";
+      break;
+    default:
+      break;
+  }
+  if (message != st.message()) LogError("http.error_detail", {{"error", st.ToString()}});
+  Json err = {{"code", std::string(CodeName(st.code()))}, {"message", message}};
   if (!st.field().empty()) err["field"] = st.field();
   return JsonBody(HttpStatusFor(st.code()), Json{{"error", err}});
 }
@@ -51,6 +69,8 @@ int HttpStatusFor(Code code) {
       return 500;
     case Code::kInternal:
       return 500;
+    case Code::kStorageFull:
+      return 507;
   }
   return 500;
 }

@@ -69,6 +69,9 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
     return st.code() == Code::kFailedPrecondition ? refuse(task.id, st) : st;
   }
 
+  // Refuse rather than accept what could not be finished (the vehicle keeps it and retries).
+  if (space_check_) TILSYN_RETURN_IF_ERROR(space_check_());
+
   // Decode, anonymize again and re-encode, all in memory (invariant 2); re-encoding drops EXIF.
   TILSYN_ASSIGN_OR_RETURN(cv::Mat bgr, imaging::DecodeJpeg(jpeg));
   TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<imaging::Anonymizer> anonymizer, anonymizers_());

@@ -40,6 +40,10 @@ class Ingest {
   Result<IngestResult> Accept(const std::string& vehicle_id, const Json& metadata,
                               const std::string& jpeg);
 
+  // Checked before an upload is decoded: a non-ok Status (e.g. StorageFull while the disk is
+  // below its reserve) refuses the upload and nothing is written. Set before serving.
+  void SetSpaceCheck(std::function<Status()> check) { space_check_ = std::move(check); }
+
   // Test hook: when set, the server-side anonymization is skipped (the uploaded pixels are only
   // re-encoded). Exists only so a test can prove that the invariant-2 test notices; never set
   // it elsewhere.
@@ -52,6 +56,7 @@ class Ingest {
   imaging::EvidenceGuard evidence_;  // keeps a text task's sign readable (protected evidence)
   Clock* clock_;
   bool skip_anonymization_for_test_ = false;
+  std::function<Status()> space_check_;
 };
 
 }  // namespace tilsyn::pipeline

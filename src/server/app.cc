@@ -79,6 +79,9 @@ class AppImpl : public App {
         imaging::AnonymizerFactory anonymizers,
         imaging::MakeAnonymizerFactory(config_.cascade_dir, config_.anonymizer_detectors));
     ingest_ = std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_);
+    const std::string images_dir = config_.data_dir + "/images";
+    const int64_t reserve = config_.min_free_bytes;
+    ingest_->SetSpaceCheck([images_dir, reserve] { return CheckFreeSpace(images_dir, reserve); });
 
     ApiContext ctx;
     ctx.store = store_.get();

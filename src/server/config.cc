@@ -47,6 +47,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "port",
                                  "data_dir",
                                  "max_body_bytes",
+                                 "min_free_bytes",
                                  "http_threads",
                                  "pipeline_poll_ms",
                                  "cascade_dir",
@@ -83,6 +84,11 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (max_body) {
     if (*max_body < 0) return Status::InvalidArgument("must be >= 0", "max_body_bytes");
     c.max_body_bytes = static_cast<size_t>(*max_body);
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto min_free, GetOptInt(j, "min_free_bytes", "min_free_bytes"));
+  if (min_free) {
+    if (*min_free < 0) return Status::InvalidArgument("must be >= 0", "min_free_bytes");
+    c.min_free_bytes = *min_free;
   }
   TILSYN_ASSIGN_OR_RETURN(auto threads, GetOptInt(j, "http_threads", "http_threads"));
   if (threads) c.http_threads = static_cast<int>(std::clamp<int64_t>(*threads, -1, 1'000'000));
@@ -136,6 +142,7 @@ Json ServerConfig::ToJson() const {
          {"port", port},
          {"data_dir", data_dir},
          {"max_body_bytes", max_body_bytes},
+         {"min_free_bytes", min_free_bytes},
          {"http_threads", http_threads},
          {"pipeline_poll_ms", pipeline_poll_ms},
          {"cascade_dir", cascade_dir},

@@ -16,6 +16,9 @@ struct ServerConfig {
   uint16_t port = 8080;                  // 0 = any free port
   std::string data_dir = "tilsyn-data";  // SQLite database and image folder live here
   size_t max_body_bytes = 8u << 20;      // larger uploads get 413
+  // Uploads are refused with 507 (the vehicle keeps them and retries) while the data folder's
+  // file system has less free space than this, so acknowledged work can always be finished.
+  int64_t min_free_bytes = 64ll << 20;
   int http_threads = 2;
   int pipeline_poll_ms = 500;
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";  // opencv-data

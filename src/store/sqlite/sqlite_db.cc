@@ -156,6 +156,7 @@ Status Db::ErrorStatus(int rc, std::string_view what) const {
       }
       return Status::Internal("constraint failed: " + msg);
     case SQLITE_FULL:
+      return Status::StorageFull("database full: " + msg);
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:

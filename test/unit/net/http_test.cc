@@ -19,6 +19,25 @@ TEST(HttpStatusFor, MapsEveryCodeThroughOneTable) {
   EXPECT_EQ(HttpStatusFor(Code::kDeadlineExceeded), 504);
   EXPECT_EQ(HttpStatusFor(Code::kIoError), 500);
   EXPECT_EQ(HttpStatusFor(Code::kInternal), 500);
+  EXPECT_EQ(HttpStatusFor(Code::kStorageFull), 507);
+}
+
+// Found from outside: a full disk answered 500 with the server's absolute file path.
+TEST(HttpResponse, ServerSideErrorsNameNoPathOrLibraryInternals) {
+  const Status cases[] = {
+      Status::IoError("open /var/lib/tilsyn/images/ab.jpg.tmp: Permission denied"),
+      Status::StorageFull("write /var/lib/tilsyn/images/ab.jpg.tmp: No space left on device"),
+      Status::Internal("OpenCV(4.6.0) /build/opencv/modules/imgcodecs/src/loadsave.cpp:77"),
+  };
+  for (const Status& st : cases) {
+    HttpResponse r = HttpResponse::Error(st);
+    EXPECT_EQ(r.body.find("/var/lib"), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find(".cpp"), std::string::npos) << r.body;
+    EXPECT_FALSE(Json::parse(r.body)["error"]["message"].get<std::string>().empty());
+  }
+  HttpResponse full = HttpResponse::Error(cases[1]);
+  EXPECT_EQ(full.status, 507);
+  EXPECT_EQ(Json::parse(full.body)["error"]["code"], "insufficient_storage");
 }
 
 TEST(HttpResponse, ErrorBodyNamesCodeMessageAndField) {

@@ -30,6 +30,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"port", "80"}}), "port");
   EXPECT_EQ(field(Json{{"listen", ""}}), "listen");
   EXPECT_EQ(field(Json{{"max_body_bytes", 10}}), "max_body_bytes");
+  EXPECT_EQ(field(Json{{"min_free_bytes", -1}}), "min_free_bytes");
   EXPECT_EQ(field(Json{{"http_threads", 0}}), "http_threads");
   EXPECT_EQ(field(Json{{"data_dir", ""}}), "data_dir");
   EXPECT_EQ(field(Json{{"no_such_setting", 1}}), "no_such_setting");
@@ -39,6 +40,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
 TEST(ServerConfig, FromJsonReadsEverySetting) {
   Json j = {{"listen", "0.0.0.0"},      {"port", 9000},
             {"data_dir", "/tmp/x"},     {"max_body_bytes", 2048},
+            {"min_free_bytes", 1 << 20},
             {"http_threads", 3},        {"pipeline_poll_ms", 50},
             {"cascade_dir", "/c"},      {"webhook_timeout_ms", 100},
             {"action_max_attempts", 2}, {"action_base_backoff_ms", 10},

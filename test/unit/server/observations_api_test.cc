@@ -216,5 +216,19 @@ TEST_F(ObservationsApi, AFailedObservationCanBeRetriedByAnAdminAndItIsAudited) {
   EXPECT_EQ((*events)[0].object_id, id);
 }
 
+// Found from outside: near a full disk an upload was acknowledged and its assessment then
+// failed. Below the free-space reserve uploads are refused with 507 (the vehicle keeps them and
+// retries) and nothing is written.
+TEST_F(ObservationsApi, BelowTheFreeSpaceReserveUploadsAre507AndWriteNothing) {
+  ingest_->SetSpaceCheck([] { return Status::StorageFull("free space 3 MiB is below the reserve"); });
+  Reply r = Upload(Metadata(NewUuid()), jpeg_);
+  EXPECT_EQ(r.status, 507) << r.raw.body;
+  EXPECT_EQ(r.ErrorCode(), "insufficient_storage");
+  EXPECT_EQ(StoredObservations(), 0);
+  EXPECT_EQ(ImageFiles(), 0u);
+  ingest_->SetSpaceCheck(nullptr);
+  EXPECT_EQ(Upload(Metadata(NewUuid()), jpeg_).status, 201);
+}
+
 }  // namespace
 }  // namespace tilsyn::server::testing
