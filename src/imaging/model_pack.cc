@@ -182,6 +182,15 @@ Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::s
   if (s.purpose.empty()) s.purpose = {"anonymization", "recognition"};
   TILSYN_ASSIGN_OR_RETURN(auto licence, GetOptString(j, "licence", JoinPath(path, "licence")));
   s.licence = licence.value_or("");
+  if (auto it = j.find("label_quality"); it != j.end() && !it->is_null()) {
+    if (!it->is_object()) return Bad(JoinPath(path, "label_quality"), "must be an object");
+    for (const auto& [label, q] : it->items()) {
+      if (!q.is_object()) {
+        return Bad(JoinPath(JoinPath(path, "label_quality"), label), "must be an object");
+      }
+      s.label_quality[label] = q;
+    }
+  }
   TILSYN_ASSIGN_OR_RETURN(auto card, GetOptString(j, "card", JoinPath(path, "card")));
   if (card) {
     TILSYN_ASSIGN_OR_RETURN(s.card, Resolve(dir, *card, JoinPath(path, "card")));

@@ -42,6 +42,10 @@ struct ModelSpec {
   std::vector<std::string> purpose;               // anonymization, recognition
   std::string licence;
   std::string card;                               // absolute path of the model card, or ""
+  // Per mapped label, what the card measured (manifest "label_quality"): e.g. {"ap50": 0.566,
+  // "test_set": "…", "training_data": "…", "known_failures": "…"}; shown by
+  // GET /api/v1/capabilities.
+  std::map<std::string, Json> label_quality;
 
   // The label after mapping ("" = dropped).
   std::string MapLabel(const std::string& raw) const;

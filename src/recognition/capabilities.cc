@@ -37,10 +37,13 @@ Json CapabilitiesToJson(const std::vector<Capability>& caps) {
   for (const Capability& c : caps) {
     Json services = Json::array();
     for (const ServiceInfo& s : c.services) {
-      services.push_back({{"name", s.name},
-                          {"type", s.type},
-                          {"terms", std::string(ToString(s.terms))},
-                          {"timeout_ms", s.timeout_ms}});
+      Json svc = {{"name", s.name},
+                  {"type", s.type},
+                  {"terms", std::string(ToString(s.terms))},
+                  {"timeout_ms", s.timeout_ms}};
+      auto q = s.label_quality.find(c.label);
+      if (q != s.label_quality.end()) svc["quality"] = q->second;
+      services.push_back(std::move(svc));
     }
     Json classes = Json::array();
     for (const char* dc : kDataClasses) {

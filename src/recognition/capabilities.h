@@ -22,7 +22,8 @@ struct Capability {
 // One entry per label any service declares, sorted by label.
 std::vector<Capability> CapabilitiesOf(const std::vector<ServiceInfo>& services);
 
-// {"labels": [{"label", "services": [{"name", "type", "terms", "timeout_ms"}], "data_classes"}]}
+// {"labels": [{"label", "services": [{"name", "type", "terms", "timeout_ms", "quality"?}],
+// "data_classes"}]}; "quality" is the service's measured quality of that label where known.
 // where data_classes are the task data classes (local, internal, external) that may use it.
 Json CapabilitiesToJson(const std::vector<Capability>& caps);
 

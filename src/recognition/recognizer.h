@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/json_util.h"
 #include "core/result.h"
 #include "tasks/detection.h"
 #include "tasks/task.h"
@@ -35,6 +36,9 @@ struct ServiceInfo {
   // (service_config.h): raw scores are mapped so that the threshold becomes 0.5 (CalibrateScore),
   // and 0.5 is what a task's default min_confidence means. Empty = scores are already calibrated.
   std::map<std::string, double> thresholds;
+  // Per label, measured quality and provenance where known (a model pack's "label_quality":
+  // AP on our test split, training data, known failure modes); empty = not measured.
+  std::map<std::string, Json> label_quality;
 };
 
 struct RecognizeRequest {

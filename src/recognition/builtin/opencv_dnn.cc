@@ -23,6 +23,7 @@ class OpenCvDnnRecognizer : public Recognizer {
     info_.terms = DataTerms::kLocal;
     info_.timeout_ms = o.timeout_ms;
     info_.cost = 1;
+    info_.label_quality = calibration_.label_quality;
   }
 
   const ServiceInfo& info() const override { return info_; }

@@ -28,6 +28,7 @@ TEST_F(ModelPackTest, ParsesEveryDocumentedField) {
                 "swap_rb": false, "letterbox": true},
       "labels_file": "names.txt", "label_map": {"car": "vehicle", "bus": ""},
       "thresholds": {"vehicle": 0.4}, "default_threshold": 0.6, "nms_iou": 0.5, "tile_grid": 2,
+      "nms_containment": 0.9, "label_quality": {"vehicle": {"ap50": 0.57}},
       "purpose": ["anonymization"], "licence": "MIT", "card": "names.txt"}]})");
   auto pack = LoadModelPack(dir_.path());
   ASSERT_TRUE(pack.ok()) << pack.status().ToString();
@@ -49,6 +50,8 @@ TEST_F(ModelPackTest, ParsesEveryDocumentedField) {
   EXPECT_DOUBLE_EQ(s.ThresholdFor("person"), 0.6);
   EXPECT_DOUBLE_EQ(s.nms_iou, 0.5);
   EXPECT_EQ(s.tile_grid, 2);
+  EXPECT_DOUBLE_EQ(s.nms_containment, 0.9);
+  EXPECT_EQ(s.label_quality.at("vehicle")["ap50"], 0.57);
   EXPECT_TRUE(s.HasPurpose("anonymization"));
   EXPECT_FALSE(s.HasPurpose("recognition"));
   EXPECT_EQ(s.licence, "MIT");

@@ -16,9 +16,11 @@ recognition::ServiceInfo Service(const std::string& name, std::vector<std::strin
 class CapabilitiesApiTest : public ApiTest {
  protected:
   void ConfigureContext(ApiContext& ctx) override {
+    recognition::ServiceInfo vendor =
+        Service("vendor", {"vehicle", "person"}, recognition::DataTerms::kExternal);
+    vendor.label_quality["vehicle"] = Json{{"ap50", 0.57}, {"known_failures", "small cars"}};
     ctx.capabilities = recognition::CapabilitiesOf(
-        {Service("hog-person", {"person"}, recognition::DataTerms::kLocal),
-         Service("vendor", {"vehicle", "person"}, recognition::DataTerms::kExternal)});
+        {Service("hog-person", {"person"}, recognition::DataTerms::kLocal), vendor});
   }
 };
 
@@ -34,6 +36,9 @@ TEST_F(CapabilitiesApiTest, ListsEachLabelWithItsServicesAndDataClasses) {
   EXPECT_EQ(labels[1]["label"], "vehicle");
   EXPECT_EQ(labels[1]["services"][0]["terms"], "external");
   EXPECT_EQ(labels[1]["data_classes"], Json({"external"}));
+  // Measured quality where the service knows it, nothing where it does not.
+  EXPECT_EQ(labels[1]["services"][0]["quality"]["ap50"], 0.57);
+  EXPECT_FALSE(labels[0]["services"][0].contains("quality"));
   EXPECT_EQ(Call("GET", "/api/v1/capabilities", "").status, 401);
 }
 

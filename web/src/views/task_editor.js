@@ -93,11 +93,16 @@ export async function renderTaskEditor(main, params, ctx) {
   // refuses any other label by name.
   let served = [];
   try {
-    served = ((await get('/api/v1/capabilities')).labels || []).map((c) => c.label);
+    served = (await get('/api/v1/capabilities')).labels || [];
   } catch {
     // An older server without the endpoint: no suggestions.
   }
-  const datalist = h('datalist', { id: datalistId }, served.map((l) => h('option', { value: l })));
+  // Each label with its services and, where measured, their AP on our test split.
+  const describe = (c) =>
+    c.services
+      .map((s) => (s.quality && s.quality.ap50 !== undefined ? `${s.name} AP ${s.quality.ap50}` : s.name))
+      .join(', ');
+  const datalist = h('datalist', { id: datalistId }, served.map((c) => h('option', { value: c.label, label: describe(c) })));
   function addTarget(tg = { label: '', min_confidence: 0.6 }) {
     const i = rowCount(targetList);
     const label = h('input', { type: 'text', value: tg.label, list: datalistId });
