@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tilsyn-agent: capture inside inspection geofences and upload anonymized images"};
 
   std::string config_file;
+  std::optional<std::string> outbox_key_file;
   std::optional<std::string> server, token, data_dir, gps, gpsd, camera_dir, video, cascade_dir,
       vehicle_id, log_level;
   std::optional<double> speed, max_fix_age_s, max_accuracy_m;
@@ -44,6 +45,9 @@ int main(int argc, char** argv) {
                  "server base URL, e.g. http://127.0.0.1:8080 (env TILSYN_SERVER)");
   app.add_option("--token", token, "vehicle token (env TILSYN_AGENT_TOKEN)");
   app.add_option("--data-dir", data_dir, "folder for jobs.json, outbox/ and rejected/");
+  app.add_option("--outbox-key-file", outbox_key_file,
+                 "file (mode 0600) with the outbox's AES-256 key; default DATA_DIR/outbox.key, "
+                 "made on first start (env TILSYN_OUTBOX_KEY overrides)");
   CLI::Option* gps_opt =
       app.add_option("--gps", gps, "GPS replay file: .nmea/.txt (NMEA 0183) or .gpx");
   app.add_option("--gpsd", gpsd, "live GPS from gpsd at HOST:PORT (e.g. 127.0.0.1:2947)")
@@ -88,9 +92,11 @@ int main(int argc, char** argv) {
   }
   if (const char* e = std::getenv("TILSYN_SERVER"); e && *e) cfg.server_url = e;
   if (const char* e = std::getenv("TILSYN_AGENT_TOKEN"); e && *e) cfg.token = e;
+  if (const char* e = std::getenv("TILSYN_OUTBOX_KEY"); e && *e) cfg.outbox_key = e;
   if (server) cfg.server_url = *server;
   if (token) cfg.token = *token;
   if (data_dir) cfg.data_dir = *data_dir;
+  if (outbox_key_file) cfg.outbox_key_file = *outbox_key_file;
   // A flag picks the GPS source: it clears the other one set by the file.
   if (gps) {
     cfg.gps_file = *gps;

@@ -4,6 +4,7 @@
 
 #include "agent/camera/folder_camera.h"
 #include "agent/camera/video_camera.h"
+#include "agent/outbox_key.h"
 #include "agent/gps/gpsd_source.h"
 #include "agent/gps/replay_source.h"
 #include "core/file_util.h"
@@ -95,7 +96,8 @@ Result<std::unique_ptr<Agent>> Agent::CreateWith(const AgentConfig& config, Agen
   }
   Result<JobCache> cache = JobCache::Load(config.data_dir);
   if (!cache.ok()) return cache.status().WithField("data_dir");
-  Result<std::unique_ptr<Outbox>> outbox = Outbox::Open(config.data_dir);
+  TILSYN_ASSIGN_OR_RETURN(std::string outbox_key, ResolveOutboxKey(config));
+  Result<std::unique_ptr<Outbox>> outbox = Outbox::Open(config.data_dir, std::move(outbox_key));
   if (!outbox.ok()) return outbox.status().WithField("data_dir");
   net::InitHttpClient();
   return std::unique_ptr<Agent>(

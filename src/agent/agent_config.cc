@@ -61,7 +61,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "video",       "sync_interval_s", "jpeg_quality",
                                                "cascade_dir", "vehicle_id",      "drain_timeout_s",
                                                "anonymizer_detectors", "gpsd",
-                                               "max_fix_age_s",        "max_accuracy_m"};
+                                               "max_fix_age_s",        "max_accuracy_m",
+                                               "outbox_key_file"};
   for (const auto& [key, _] : j.items()) {
     if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
   }
@@ -83,6 +84,7 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(str("server_url", &cfg->server_url));
   TILSYN_RETURN_IF_ERROR(str("token", &cfg->token));
   TILSYN_RETURN_IF_ERROR(str("data_dir", &cfg->data_dir));
+  TILSYN_RETURN_IF_ERROR(str("outbox_key_file", &cfg->outbox_key_file));
   TILSYN_RETURN_IF_ERROR(str("gps_file", &cfg->gps_file));
   TILSYN_RETURN_IF_ERROR(str("gpsd", &cfg->gpsd));
   TILSYN_RETURN_IF_ERROR(num("max_fix_age_s", &cfg->max_fix_age_s));

@@ -14,6 +14,11 @@ struct AgentConfig {
   std::string server_url;                 // e.g. "http://127.0.0.1:8080" (http or https)
   std::string token;                      // vehicle token, sent as Bearer; never logged
   std::string data_dir = "./agent-data";  // jobs.json, outbox/, rejected/
+  // The outbox's AES-256 key (agent/outbox_key.h): 64 hex digits or base64 (TILSYN_OUTBOX_KEY;
+  // never in the JSON config, never logged), or a file holding it with mode 0600 ("" =
+  // <data_dir>/outbox.key, created on first start).
+  std::string outbox_key;
+  std::string outbox_key_file;
   std::string gps_file;                   // replay trace: .nmea, .txt (NMEA) or .gpx
   std::string gpsd;  // live gpsd "HOST:PORT" (exclusive with gps_file)
   // Trigger limits. Stale-fix rejection: a fix older than this (now - fix time) is ignored;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/file_util.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -14,6 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kExt = ".obs";
+constexpr std::string_view kMagic = "TLSYNOBX";
+constexpr char kVersion = 1;
 
 bool IsTempLeftover(const std::string& name) { return name.find(".tmp-") != std::string::npos; }
 
@@ -31,12 +35,13 @@ int CleanTemps(const std::string& dir) {
 
 }  // namespace
 
-Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& data_dir) {
+Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& data_dir, std::string key) {
+  if (key.size() != 32) return Status::InvalidArgument("the outbox key must be 32 bytes", "outbox_key");
   std::string out = (fs::path(data_dir) / "outbox").string();
   std::string rej = (fs::path(data_dir) / "rejected").string();
   TILSYN_RETURN_IF_ERROR(MakeDirs(out));
   TILSYN_RETURN_IF_ERROR(MakeDirs(rej));
-  std::unique_ptr<Outbox> box(new Outbox(out, rej));
+  std::unique_ptr<Outbox> box(new Outbox(out, rej, std::move(key)));
   box->cleaned_on_open_ = CleanTemps(out) + CleanTemps(rej);
   if (box->cleaned_on_open_ > 0) {
     LogInfo("agent.outbox_cleaned", {{"temp_files", box->cleaned_on_open_}});
@@ -70,10 +75,38 @@ Result<OutboxEntry> Outbox::Decode(const std::string& id, std::string_view bytes
   return e;
 }
 
+std::string Outbox::Seal(const std::string& id, std::string_view metadata_json,
+                         std::string_view jpeg) const {
+  const std::string nonce = RandomBytes(kGcmNonceBytes);
+  std::string header(kMagic);
+  header.push_back(kVersion);
+  header += nonce;
+  Result<std::string> sealed = AesGcmEncrypt(key_, nonce, header + id, Encode(metadata_json, jpeg));
+  // Only a broken OpenSSL fails here (key and nonce sizes are fixed): never write plaintext.
+  if (!sealed.ok()) throw std::runtime_error(sealed.status().ToString());
+  return header + *sealed;
+}
+
+Result<OutboxEntry> Outbox::Unseal(const std::string& id, std::string_view bytes) const {
+  if (bytes.substr(0, kMagic.size()) != kMagic) return Decode(id, bytes);  // earlier format
+  const size_t head = kMagic.size() + 1 + kGcmNonceBytes;
+  if (bytes.size() < head + kGcmTagBytes || bytes[kMagic.size()] != kVersion) {
+    return Status::Internal("outbox file " + id + " is truncated or of an unknown version");
+  }
+  const std::string_view header = bytes.substr(0, head);
+  Result<std::string> plain = AesGcmDecrypt(key_, bytes.substr(kMagic.size() + 1, kGcmNonceBytes),
+                                            std::string(header) + id, bytes.substr(head));
+  if (!plain.ok()) {
+    return Status::Internal("outbox file " + id + " was altered or sealed under another key");
+  }
+  return Decode(id, *plain);
+}
+
 Status Outbox::Put(const std::string& id, std::string_view metadata_json, std::string_view jpeg) {
   if (!IsUuid(id)) return Status::InvalidArgument("observation id is not a UUID", "id");
+  const std::string sealed = Seal(id, metadata_json, jpeg);
   std::lock_guard<std::mutex> lock(mu_);
-  return WriteFileAtomic(PathFor(id), Encode(metadata_json, jpeg));
+  return WriteFileAtomic(PathFor(id), sealed);
 }
 
 Result<std::vector<std::string>> Outbox::List() const {
@@ -105,7 +138,7 @@ size_t Outbox::Count() const {
 Result<OutboxEntry> Outbox::Read(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mu_);
   TILSYN_ASSIGN_OR_RETURN(std::string bytes, ReadFile(PathFor(id)));
-  return Decode(id, bytes);
+  return Unseal(id, bytes);
 }
 
 Status Outbox::Remove(const std::string& id) {

@@ -1,6 +1,10 @@
 // Outbox: the vehicle's crash-safe queue of anonymized observations waiting for upload.
-// One file per observation, `<data_dir>/outbox/<uuid>.obs`, written with WriteFileAtomic; format:
-// 8-byte little-endian metadata length, the metadata JSON, then the JPEG bytes. An entry is removed
+// One file per observation, `<data_dir>/outbox/<uuid>.obs`, written with WriteFileAtomic and
+// encrypted with the vehicle's outbox key (AES-256-GCM; a stolen disk shows no image, position or
+// time): "TLSYNOBX", a version byte, a 12-byte nonce, then the sealed record — 8-byte
+// little-endian metadata length, the metadata JSON, the JPEG bytes — with the header and the
+// observation id authenticated. Files of the earlier plaintext format are still read (nothing
+// queued before an upgrade is lost). An entry is removed
 // only after the server acknowledged it. An entry the server refuses for good is moved to
 // `<data_dir>/rejected/<uuid>.json` as metadata + server error, WITHOUT image bytes, and its image
 // is deleted: never silently lost, never retried forever. Temp files left by a crash are removed on
@@ -27,15 +31,17 @@ struct OutboxEntry {
 class Outbox {
  public:
   // Creates `<data_dir>/outbox` and `<data_dir>/rejected` and removes crash leftovers there.
-  // IoError when the folders cannot be made.
-  static Result<std::unique_ptr<Outbox>> Open(const std::string& data_dir);
+  // `key` is the 32-byte outbox key (agent/outbox_key.h). IoError when the folders cannot be
+  // made, InvalidArgument for a key of another size.
+  static Result<std::unique_ptr<Outbox>> Open(const std::string& data_dir, std::string key);
 
   // Stores an observation durably. InvalidArgument when `id` is not a UUID.
   Status Put(const std::string& id, std::string_view metadata_json, std::string_view jpeg);
   // Ids of stored observations, oldest first.
   Result<std::vector<std::string>> List() const;
   size_t Count() const;
-  // NotFound when absent; Internal when the file is corrupt (truncated, bad length).
+  // NotFound when absent; Internal when the file is corrupt (truncated, bad length, altered) or
+  // was sealed under another key.
   Result<OutboxEntry> Read(const std::string& id) const;
   // Deletes an acknowledged observation (ok when already absent).
   Status Remove(const std::string& id);
@@ -43,7 +49,11 @@ class Outbox {
   // the outbox file with its image. `metadata` may be empty when the entry was unreadable.
   Status Reject(const std::string& id, std::string_view metadata_json, const Json& error);
 
-  // The serialized file format (exposed for tests and tools).
+  // The file format (exposed for tests and tools): Seal encrypts a record for `id`, Open reads a
+  // sealed or an earlier plaintext file.
+  std::string Seal(const std::string& id, std::string_view metadata_json, std::string_view jpeg) const;
+  Result<OutboxEntry> Unseal(const std::string& id, std::string_view bytes) const;
+  // The plaintext record inside (and the earlier file format).
   static std::string Encode(std::string_view metadata_json, std::string_view jpeg);
   static Result<OutboxEntry> Decode(const std::string& id, std::string_view bytes);
 
@@ -53,11 +63,13 @@ class Outbox {
   int cleaned_on_open() const { return cleaned_on_open_; }
 
  private:
-  Outbox(std::string outbox_dir, std::string rejected_dir)
-      : outbox_dir_(std::move(outbox_dir)), rejected_dir_(std::move(rejected_dir)) {}
+  Outbox(std::string outbox_dir, std::string rejected_dir, std::string key)
+      : outbox_dir_(std::move(outbox_dir)), rejected_dir_(std::move(rejected_dir)),
+        key_(std::move(key)) {}
   std::string PathFor(const std::string& id) const;
 
   std::string outbox_dir_, rejected_dir_;
+  std::string key_;  // never logged, never uploaded
   int cleaned_on_open_ = 0;
   mutable std::mutex mu_;
 };

@@ -1,7 +1,6 @@
 #include "store/encrypted_blob_store.h"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include "core/crypto.h"
 
 namespace tilsyn::store {
 namespace {
@@ -9,14 +8,6 @@ namespace {
 constexpr unsigned char kVersion = 1;
 constexpr size_t kNonceBytes = 12;
 constexpr size_t kTagBytes = 16;
-
-struct CtxDeleter {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CtxDeleter>;
-
-const unsigned char* U(const char* p) { return reinterpret_cast<const unsigned char*>(p); }
-unsigned char* U(char* p) { return reinterpret_cast<unsigned char*>(p); }
 
 std::string Header(const std::string& key_id, std::string_view nonce) {
   std::string h(kEncryptedBlobMagic);
@@ -86,31 +77,12 @@ class EncryptedBlobStore : public BlobStore {
 
 Result<std::string> EncryptImage(std::string_view plaintext, const ImageKeyring& ring,
                                  const std::string& blob_key) {
-  std::string nonce(kNonceBytes, '\0');
-  if (RAND_bytes(U(nonce.data()), static_cast<int>(nonce.size())) != 1) {
-    return Status::Internal("no randomness for the image nonce");
-  }
+  const std::string nonce = RandomBytes(kNonceBytes);
   const std::string header = Header(ring.current_id(), nonce);
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  int len = 0;
-  std::string out = header;
-  out.resize(header.size() + plaintext.size() + kTagBytes);
-  unsigned char* ct = U(out.data()) + header.size();
-  const std::string& key = ring.current_key();
-  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1 &&
-            EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, U(key.data()), U(nonce.data())) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(header.data()), static_cast<int>(header.size())) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(blob_key.data()), static_cast<int>(blob_key.size())) == 1;
-  int written = 0;
-  ok = ok && EVP_EncryptUpdate(ctx.get(), ct, &len, U(plaintext.data()), static_cast<int>(plaintext.size())) == 1;
-  written = len;
-  ok = ok && EVP_EncryptFinal_ex(ctx.get(), ct + written, &len) == 1;
-  written += len;
-  ok = ok && static_cast<size_t>(written) == plaintext.size() &&
-       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, ct + written) == 1;
-  if (!ok) return Status::Internal("AES-256-GCM encryption failed");
-  return out;
+  // The header and the blob key are authenticated: a file moved to another key fails.
+  TILSYN_ASSIGN_OR_RETURN(std::string sealed,
+                          AesGcmEncrypt(ring.current_key(), nonce, header + blob_key, plaintext));
+  return header + sealed;
 }
 
 Result<std::string> DecryptImage(std::string_view stored, const ImageKeyring& ring,
@@ -121,24 +93,12 @@ Result<std::string> DecryptImage(std::string_view stored, const ImageKeyring& ri
     return Status::FailedPrecondition("the image was encrypted with key id '" + p.key_id +
                                       "', which is not in the keyring");
   }
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  std::string out(p.ciphertext.size(), '\0');
-  std::string tag(p.tag);
-  int len = 0;
-  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1 &&
-            EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, U(key->data()), U(p.nonce.data())) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(p.header.data()), static_cast<int>(p.header.size())) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(blob_key.data()), static_cast<int>(blob_key.size())) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), U(out.data()), &len, U(p.ciphertext.data()), static_cast<int>(p.ciphertext.size())) == 1;
-  const int written = len;
-  ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1;
-  ok = ok && EVP_DecryptFinal_ex(ctx.get(), U(out.data()) + written, &len) == 1;
-  if (!ok) {
+  const std::string sealed = std::string(p.ciphertext) + std::string(p.tag);
+  Result<std::string> out = AesGcmDecrypt(*key, p.nonce, std::string(p.header) + blob_key, sealed);
+  if (!out.ok()) {
     return Status::Internal("image authentication failed under key id '" + p.key_id +
                             "': the file was altered or the key is wrong");
   }
-  out.resize(static_cast<size_t>(written + len));
   return out;
 }
 

@@ -1,18 +1,9 @@
 #include "store/image_keyring.h"
 
-#include <openssl/evp.h>
-
 #include "core/crypto.h"
 
 namespace tilsyn::store {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool ValidId(std::string_view id) {
   if (id.empty() || id.size() > 32) return false;
@@ -34,26 +25,7 @@ std::string_view Trim(std::string_view s) {
 }  // namespace
 
 Result<std::string> DecodeImageKey(std::string_view text, const std::string& field) {
-  text = Trim(text);
-  if (text.size() == 64) {
-    std::string out(32, '\0');
-    bool ok = true;
-    for (size_t i = 0; i < 32 && ok; ++i) {
-      int hi = HexValue(text[2 * i]), lo = HexValue(text[2 * i + 1]);
-      ok = hi >= 0 && lo >= 0;
-      out[i] = static_cast<char>((hi << 4) | (lo & 15));
-    }
-    if (ok) return out;
-  }
-  if (text.size() == 44 && text[43] == '=' && text[42] != '=') {
-    unsigned char buf[48];
-    int n = EVP_DecodeBlock(buf, reinterpret_cast<const unsigned char*>(text.data()),
-                            static_cast<int>(text.size()));
-    // EVP_DecodeBlock counts the padding as zero bytes: 44 chars with one '=' -> 33 -> 32 real.
-    if (n == 33) return std::string(reinterpret_cast<const char*>(buf), 32);
-  }
-  return Status::InvalidArgument(
-      "an image key must be 32 bytes as 64 hex digits or 44 base64 characters", field);
+  return DecodeKey256(text, field, "an image key");
 }
 
 Status ImageKeyring::Add(const std::string& id, std::string raw_key) {

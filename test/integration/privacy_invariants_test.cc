@@ -390,14 +390,18 @@ TEST_F(PrivacyWorld, PrivacyInvariant4_SweeperDeletesOnTimeAndLegalHoldStopsIt) 
 
 TEST(PrivacyInvariants, PrivacyInvariant4_AgentOutboxKeepsNoCopyAfterTheAck) {
   ::tilsyn::testing::TempDir dir;
-  auto outbox = agent::Outbox::Open(dir.path());
+  auto outbox = agent::Outbox::Open(dir.path(), std::string(32, 'k'));
   ASSERT_TRUE(outbox.ok()) << outbox.status().ToString();
   const std::string jpeg = SyntheticJpeg();
   const std::string id = NewUuid();
   ASSERT_TRUE((*outbox)->Put(id, Json{{"id", id}}.dump(), jpeg).ok());
-  ASSERT_FALSE(FilesContaining(dir.path(), jpeg.substr(jpeg.size() / 2, 64)).empty());
-  ASSERT_TRUE((*outbox)->Remove(id).ok());  // the server acknowledged the upload
+  // Waiting, it is in the outbox (encrypted: no image bytes in any file), and readable with the key.
+  ASSERT_EQ((*outbox)->Read(id)->jpeg, jpeg);
   EXPECT_TRUE(FilesContaining(dir.path(), jpeg.substr(jpeg.size() / 2, 64)).empty());
+  const std::string sealed = ReadFile(dir.Sub("outbox/" + id + ".obs")).value_or("");
+  ASSERT_FALSE(sealed.empty());
+  ASSERT_TRUE((*outbox)->Remove(id).ok());  // the server acknowledged the upload
+  EXPECT_TRUE(FilesContaining(dir.path(), sealed.substr(sealed.size() / 2, 64)).empty());
 }
 
 // ---------------------------------------------------------------- invariant 5

@@ -193,12 +193,15 @@ TEST(Agent, UploadsLeftoversFromAPreviousRunFirst) {
   testing::TempDir dir;
   std::string old_id = NewUuid();
   {
-    auto box = Outbox::Open(dir.path()).value();
+    auto box = Outbox::Open(dir.path(), std::string(32, 'k')).value();
     std::string jpeg = imaging::EncodeJpeg(cv::Mat(8, 8, CV_8UC3, cv::Scalar(0, 0, 0))).value();
     ASSERT_TRUE(box->Put(old_id, Json{{"id", old_id}, {"job_id", "old"}}.dump(), jpeg).ok());
   }
   FakeClock clock(T0());
-  Built b = Build(Config(server.url(), dir.path()), &clock, Drive(T0()));
+  AgentConfig config = Config(server.url(), dir.path());
+  // The key the leftover was sealed with: 32 bytes of 'k' (0x6b), as the environment gives it.
+  for (int i = 0; i < 32; ++i) config.outbox_key += "6b";
+  Built b = Build(config, &clock, Drive(T0()));
   auto summary = b.agent->Run();
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->captures, 0);

@@ -12,11 +12,12 @@ namespace tilsyn::agent {
 namespace {
 namespace fs = std::filesystem;
 
-const std::string kJpeg = std::string("\xFF\xD8\xFF\xE0", 4) + "fake-jpeg-payload";
+const std::string kJpeg = std::string("\xFF\xD8\xFF\xE0", 4) + "Exif" + "fake-jpeg-payload";
+const std::string kKey(32, 'k');
 
 TEST(Outbox, PutReadRoundTripKeepsMetadataAndImage) {
   testing::TempDir dir;
-  auto box = Outbox::Open(dir.path());
+  auto box = Outbox::Open(dir.path(), kKey);
   ASSERT_TRUE(box.ok());
   std::string id = NewUuid();
   ASSERT_TRUE((*box)->Put(id, R"({"id":"x"})", kJpeg).ok());
@@ -40,6 +41,46 @@ TEST(Outbox, FileFormatIsLittleEndianLengthThenMetadataThenJpeg) {
   EXPECT_EQ(bytes.substr(8), "{}JPG");
 }
 
+// Issue 14: observations waiting on a vehicle are encrypted; a stolen disk shows no JPEG marker,
+// no EXIF, no metadata.
+TEST(Outbox, FilesHoldNoPlaintextAndNeedTheKey) {
+  testing::TempDir dir;
+  auto box = Outbox::Open(dir.path(), kKey);
+  ASSERT_TRUE(box.ok());
+  const std::string id = NewUuid();
+  const std::string meta = R"({"id":"x","lat":55.6761,"lon":12.5683})";
+  ASSERT_TRUE((*box)->Put(id, meta, kJpeg).ok());
+  auto bytes = ReadFile(dir.Sub("outbox/" + id + ".obs"));
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(bytes->rfind("TLSYNOBX", 0), 0u);
+  for (const std::string& plain : {std::string("\xFF\xD8\xFF", 3), std::string("Exif"),
+                                   std::string("fake-jpeg"), std::string("55.6761")}) {
+    EXPECT_EQ(bytes->find(plain), std::string::npos) << "plaintext in the outbox file";
+  }
+  // Another key cannot read it; a flipped byte is detected; the id is bound to the file.
+  auto other = Outbox::Open(dir.path(), std::string(32, 'o'));
+  EXPECT_EQ((*other)->Read(id).status().code(), Code::kInternal);
+  std::string flipped = *bytes;
+  flipped[flipped.size() - 20] ^= 1;
+  EXPECT_EQ((*box)->Unseal(id, flipped).status().code(), Code::kInternal);
+  EXPECT_EQ((*box)->Unseal(NewUuid(), *bytes).status().code(), Code::kInternal);
+  EXPECT_EQ((*box)->Read(id)->metadata, meta);
+  EXPECT_EQ(Outbox::Open(dir.path(), "short").status().field(), "outbox_key");
+}
+
+// An outbox written before encryption (plaintext format) is still uploaded after an upgrade.
+TEST(Outbox, EarlierPlaintextFilesAreStillRead) {
+  testing::TempDir dir;
+  ASSERT_TRUE(MakeDirs(dir.Sub("outbox")).ok());
+  const std::string id = NewUuid();
+  ASSERT_TRUE(WriteFileAtomic(dir.Sub("outbox/" + id + ".obs"), Outbox::Encode("{}", kJpeg)).ok());
+  auto box = Outbox::Open(dir.path(), kKey);
+  ASSERT_TRUE(box.ok());
+  auto e = (*box)->Read(id);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->jpeg, kJpeg);
+}
+
 TEST(Outbox, CorruptFileIsReportedNotMisread) {
   EXPECT_EQ(Outbox::Decode("x", "abc").status().code(), Code::kInternal);
   std::string bad = Outbox::Encode("{}", "J");
@@ -49,7 +90,7 @@ TEST(Outbox, CorruptFileIsReportedNotMisread) {
 
 TEST(Outbox, ListsOldestFirst) {
   testing::TempDir dir;
-  auto box = Outbox::Open(dir.path());
+  auto box = Outbox::Open(dir.path(), kKey);
   std::vector<std::string> ids = {NewUuid(), NewUuid(), NewUuid()};
   auto now = fs::file_time_type::clock::now();
   for (int i = 0; i < 3; ++i) {
@@ -70,7 +111,7 @@ TEST(Outbox, CrashLeftoverTempFilesAreCleanedAtOpenAndNeverListed) {
   ASSERT_TRUE(
       WriteFileAtomic(dir.Sub("outbox/" + NewUuid() + ".obs.tmp-deadbeef"), "partial").ok());
   ASSERT_TRUE(WriteFileAtomic(dir.Sub("outbox/" + id + ".obs"), Outbox::Encode("{}", kJpeg)).ok());
-  auto box = Outbox::Open(dir.path());
+  auto box = Outbox::Open(dir.path(), kKey);
   ASSERT_TRUE(box.ok());
   EXPECT_EQ((*box)->cleaned_on_open(), 1);
   auto listed = (*box)->List();
@@ -89,7 +130,7 @@ TEST(Outbox, CrashLeftoverTempFilesAreCleanedAtOpenAndNeverListed) {
 
 TEST(Outbox, RejectKeepsMetadataAndErrorButDeletesTheImage) {
   testing::TempDir dir;
-  auto box = Outbox::Open(dir.path());
+  auto box = Outbox::Open(dir.path(), kKey);
   std::string id = NewUuid();
   ASSERT_TRUE((*box)->Put(id, R"({"id":"abc","job_id":"j"})", kJpeg).ok());
   Json err = {{"http_status", 412}, {"body", {{"error", {{"field", "position"}}}}}};
@@ -109,7 +150,7 @@ TEST(Outbox, RejectKeepsMetadataAndErrorButDeletesTheImage) {
 
 TEST(Outbox, PutRefusesNonUuidIds) {
   testing::TempDir dir;
-  auto box = Outbox::Open(dir.path());
+  auto box = Outbox::Open(dir.path(), kKey);
   EXPECT_EQ((*box)->Put("../../etc/passwd", "{}", kJpeg).code(), Code::kInvalidArgument);
 }
 

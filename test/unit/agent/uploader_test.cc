@@ -80,7 +80,7 @@ class FakeServer {
 
 struct Fixture {
   testing::TempDir dir;
-  std::unique_ptr<Outbox> outbox = Outbox::Open(dir.path()).value();
+  std::unique_ptr<Outbox> outbox = Outbox::Open(dir.path(), std::string(32, 'k')).value();
   FakeClock clock;
   std::string id = NewUuid();
   UploaderOptions Options(const std::string& url) {
