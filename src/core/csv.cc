@@ -45,4 +45,15 @@ std::vector<std::string> SplitCsvLine(std::string_view line, char delimiter) {
   return out;
 }
 
+std::string CsvField(std::string s) {
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace tilsyn

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/csv.h"
 #include "core/file_util.h"
 #include "coverage/history/dir_position_history.h"
 
@@ -20,15 +21,6 @@ Json LaneToJson(const LaneEstimate& l) {
 Json Speed(double v) { return v < 0 ? Json(nullptr) : Json(std::round(v * 10) / 10); }
 double R3(double v) { return std::round(v * 1000) / 1000; }
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 }  // namespace
 

@@ -2,24 +2,12 @@
 
 #include <map>
 
+#include "core/csv.h"
 #include "core/time_format.h"
 #include "tasks/task.h"
 
 namespace tilsyn::server {
 namespace {
-
-// RFC 4180: quote a field that holds a delimiter, a quote or a line break; double the quotes. A
-// text that a spreadsheet would run as a formula (= + - @ first) gets a leading apostrophe.
-std::string CsvField(std::string s) {
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string Number(double v) {
   char buf[32];

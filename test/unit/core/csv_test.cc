@@ -18,5 +18,16 @@ TEST(Csv, DetectsTheDelimiterFromTheHeader) {
   EXPECT_EQ(DetectCsvDelimiter("single"), ',');
 }
 
+TEST(Csv, FieldsAreQuotedAndFormulasNeutralised) {
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField("a, b"), "\"a, b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("=SUM(A1)"), "'=SUM(A1)");
+  EXPECT_EQ(CsvField("@x"), "'@x");
+  // What we write reads back.
+  EXPECT_EQ(SplitCsvLine(CsvField("a, \"b\"") + "," + CsvField("c"), ','),
+            (std::vector<std::string>{"a, \"b\"", "c"}));
+}
+
 }  // namespace
 }  // namespace tilsyn
