@@ -5,6 +5,7 @@
 // and joins every thread. Beast headers stay in this file to keep compile times down.
 #include "net/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -30,6 +31,12 @@ using ErrorCode = boost::system::error_code;
 constexpr auto kReadTimeout = std::chrono::seconds(30);
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr size_t kHeaderLimit = 64 * 1024;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // Lowercases ASCII.
 std::string Lower(boost::beast::string_view s) {
@@ -63,6 +70,9 @@ struct Connection {
   std::thread thread;
   std::atomic<bool> done{false};
   bool reading = false;  // touched only on the connection's thread (incl. posted handlers)
+  // When it began waiting for a request head (steady ms; 0 = not waiting): at the connection
+  // limit the longest-waiting one gives way to a new client (slow-client protection).
+  std::atomic<int64_t> waiting_since_ms{0};
 
   // `socket` must have been accepted on `*io`.
   Connection(std::unique_ptr<asio::io_context> io, tcp::socket socket)
@@ -151,10 +161,24 @@ class BeastHttpServer : public HttpServer {
     std::lock_guard<std::mutex> lock(mu_);
     ReapLocked();
     if (connections_.size() >= MaxConnections()) {
-      ErrorCode ec;
-      socket.close(ec);
-      LogWarn("http.connection_refused", {{"reason", "too many connections"}});
-      return;
+      // Idle or half-sent request heads must not lock everyone out: the connection that has
+      // waited longest for its request head makes room; one serving a request never does.
+      std::shared_ptr<Connection> idlest;
+      for (const auto& c : connections_) {
+        const int64_t since = c->waiting_since_ms.load();
+        if (since > 0 && (!idlest || since < idlest->waiting_since_ms.load())) idlest = c;
+      }
+      if (!idlest) {
+        ErrorCode ec;
+        socket.close(ec);
+        LogWarn("http.connection_refused", {{"reason", "too many connections"}});
+        return;
+      }
+      idlest->waiting_since_ms = 0;
+      asio::post(idlest->ioc, [idlest] {
+        if (idlest->reading) idlest->stream.cancel();
+      });
+      LogWarn("http.idle_connection_dropped", {{"reason", "connection limit reached"}});
     }
     ErrorCode ec;
     socket.set_option(tcp::no_delay(true), ec);
@@ -188,10 +212,12 @@ class BeastHttpServer : public HttpServer {
 
       ErrorCode ec;
       c.reading = true;
-      c.stream.expires_after(kReadTimeout);
+      c.waiting_since_ms = std::max<int64_t>(1, NowMs());
+      c.stream.expires_after(std::chrono::milliseconds(options_.header_timeout_ms));
       bhttp::async_read_header(c.stream, buffer, parser, [&ec](ErrorCode e, size_t) { ec = e; });
       c.RunPending();
       c.reading = false;
+      c.waiting_since_ms = 0;
       if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
           ec == beast::error::timeout || ec == asio::error::connection_reset ||
           ec == asio::error::eof) {
@@ -225,6 +251,15 @@ class BeastHttpServer : public HttpServer {
         c.reading = false;
         if (ec == bhttp::error::body_limit) {
           RefuseTooLarge(c);
+          break;
+        }
+        // A malformed body (e.g. a bad chunk size) gets an answer, not a silent close.
+        if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+            ec != bhttp::error::partial_message) {
+          WriteResponse(c,
+                        HttpResponse::Error(Status::InvalidArgument(
+                            "malformed HTTP body: " + ec.message(), "body")),
+                        11, /*keep_alive=*/false);
           break;
         }
         if (ec) break;  // peer went away or timed out mid-body

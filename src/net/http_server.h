@@ -22,6 +22,8 @@ struct HttpServerOptions {
   uint16_t port = 0;                  // 0 = pick a free port
   size_t max_body_bytes = 16u << 20;  // larger bodies are refused with 413
   int threads = 2;                    // sizing hint: at most max(64, 32*threads) connections
+  // A request's head must arrive within this; a connection idle between requests closes then.
+  int header_timeout_ms = 10'000;
 };
 
 class HttpServer {

@@ -185,6 +185,37 @@ TEST(HttpServer, MalformedRequestGets400AndClose) {
   EXPECT_TRUE(c.PeerClosed());
 }
 
+// Found from outside: a malformed chunk size got the connection closed with no answer.
+TEST(HttpServer, MalformedChunkedBodyGets400) {
+  auto server = StartEcho();
+  RawConnection c(server->port());
+  ASSERT_TRUE(c.Send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "zz\r\nhello\r\n0\r\n\r\n"));
+  std::string resp = c.ReadResponse();
+  EXPECT_NE(resp.find("HTTP/1.1 400"), std::string::npos) << resp;
+  EXPECT_NE(resp.find("\"field\":\"body\""), std::string::npos) << resp;
+  EXPECT_TRUE(c.PeerClosed());
+}
+
+// Found from outside: 64 connections that send half a request head locked every new client out
+// for as long as they stayed. At the limit the longest-waiting of them gives way.
+TEST(HttpServer, IdleHalfRequestsCannotLockANewClientOut) {
+  auto server = StartEcho();
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 70; ++i) {
+    idle.push_back(std::make_unique<RawConnection>(server->port()));
+    ASSERT_TRUE(idle.back()->connected());
+    ASSERT_TRUE(idle.back()->Send("GET /slow HTTP/1.1\r\nHost: x\r\n"));  // never finished
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ClientRequest req;
+  req.url = Url(*server, "/fresh");
+  req.timeout_ms = 5000;
+  auto r = Fetch(req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST(HttpServer, ExpectContinueGetsInterimResponse) {
   auto server = StartEcho();
   RawConnection c(server->port());
