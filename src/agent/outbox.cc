@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <stdexcept>
 
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -75,16 +74,15 @@ Result<OutboxEntry> Outbox::Decode(const std::string& id, std::string_view bytes
   return e;
 }
 
-std::string Outbox::Seal(const std::string& id, std::string_view metadata_json,
-                         std::string_view jpeg) const {
+Result<std::string> Outbox::Seal(const std::string& id, std::string_view metadata_json,
+                                 std::string_view jpeg) const {
   const std::string nonce = RandomBytes(kGcmNonceBytes);
   std::string header(kMagic);
   header.push_back(kVersion);
   header += nonce;
-  Result<std::string> sealed = AesGcmEncrypt(key_, nonce, header + id, Encode(metadata_json, jpeg));
-  // Only a broken OpenSSL fails here (key and nonce sizes are fixed): never write plaintext.
-  if (!sealed.ok()) throw std::runtime_error(sealed.status().ToString());
-  return header + *sealed;
+  TILSYN_ASSIGN_OR_RETURN(std::string sealed,
+                          AesGcmEncrypt(key_, nonce, header + id, Encode(metadata_json, jpeg)));
+  return header + sealed;
 }
 
 Result<OutboxEntry> Outbox::Unseal(const std::string& id, std::string_view bytes) const {
@@ -104,7 +102,7 @@ Result<OutboxEntry> Outbox::Unseal(const std::string& id, std::string_view bytes
 
 Status Outbox::Put(const std::string& id, std::string_view metadata_json, std::string_view jpeg) {
   if (!IsUuid(id)) return Status::InvalidArgument("observation id is not a UUID", "id");
-  const std::string sealed = Seal(id, metadata_json, jpeg);
+  TILSYN_ASSIGN_OR_RETURN(const std::string sealed, Seal(id, metadata_json, jpeg));
   std::lock_guard<std::mutex> lock(mu_);
   return WriteFileAtomic(PathFor(id), sealed);
 }

@@ -51,7 +51,9 @@ class Outbox {
 
   // The file format (exposed for tests and tools): Seal encrypts a record for `id`, Open reads a
   // sealed or an earlier plaintext file.
-  std::string Seal(const std::string& id, std::string_view metadata_json, std::string_view jpeg) const;
+  // Internal when encryption fails (nothing is written then, never plaintext).
+  Result<std::string> Seal(const std::string& id, std::string_view metadata_json,
+                           std::string_view jpeg) const;
   Result<OutboxEntry> Unseal(const std::string& id, std::string_view bytes) const;
   // The plaintext record inside (and the earlier file format).
   static std::string Encode(std::string_view metadata_json, std::string_view jpeg);

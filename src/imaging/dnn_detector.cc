@@ -8,9 +8,9 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
-#include "imaging/nms.h"
 #include "core/crypto.h"
 #include "core/file_util.h"
+#include "imaging/nms.h"
 
 namespace tilsyn::imaging {
 namespace {
