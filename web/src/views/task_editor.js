@@ -6,6 +6,7 @@ import { get, post, put } from '../api.js';
 import { clear, field, fmtTime, h, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { COPENHAGEN, L, STATUS_COLOURS, areaLayer, createMap, disposeMap } from '../map.js';
+import { IMPLIED_TARGET, KINDS, ruleFields } from './rule_fields.js';
 
 const OUTCOMES = ['ok', 'finding', 'inconclusive'];
 
@@ -66,7 +67,7 @@ export async function renderTaskEditor(main, params, ctx) {
   const kind = h(
     'select',
     {},
-    ['presence', 'absence', 'count'].map((k) => h('option', { value: k, selected: task.kind === k ? true : null }, t(`kind.${k}`))),
+    KINDS.map((k) => h('option', { value: k, selected: task.kind === k ? true : null }, t(`kind.${k}`))),
   );
   const dataClass = h(
     'select',
@@ -148,11 +149,19 @@ export async function renderTaskEditor(main, params, ctx) {
   }
   (sch.windows || []).forEach((w) => addWindow(w));
 
-  // ---- rule
-  const rule = task.rule || {};
-  const minCount = num({ min: 0, step: 1, value: rule.min_count ?? 0 });
-  const maxCount = num({ min: 0, step: 1, value: rule.max_count ?? '' });
-  const minBox = num({ min: 0, max: 10000, step: 1, value: rule.min_box_height_px ?? 0 });
+  // ---- rule: the fields of the chosen kind. Kinds whose recognizer reports a fixed label
+  // (text, change) get that target when it is missing.
+  const rule = ruleFields(task.rule || {});
+  rule.show(task.kind);
+  kind.addEventListener('change', () => {
+    rule.show(kind.value);
+    const implied = IMPLIED_TARGET[kind.value];
+    if (!implied) return;
+    const rows = listRows(targetList);
+    if (rows.some((r) => r._read().label === implied)) return;
+    for (const r of rows) r.remove();
+    addTarget({ label: implied, min_confidence: 0.5 });
+  });
 
   // ---- actions
   const actionList = h('div', { class: 'rows', 'data-field': 'actions', id: 'actions' });
@@ -256,7 +265,7 @@ export async function renderTaskEditor(main, params, ctx) {
       windowList,
       readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-window', onclick: () => addWindow() }, t('editor.add_window')),
     ),
-    section('rule', h('div', { class: 'grid' }, field('rule.min_count', t('editor.min_count'), minCount), field('rule.max_count', t('editor.max_count'), maxCount), field('rule.min_box_height_px', t('editor.min_box'), minBox))),
+    section('rule', ...rule.children),
     section('actions', actionList, readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-action', onclick: () => addAction() }, t('editor.add_action'))),
     section(
       'retention',
@@ -345,12 +354,11 @@ export async function renderTaskEditor(main, params, ctx) {
         min_interval_s: Number(minInterval.value || 0),
         windows: [...windowList.children].map((r) => r._read()),
       },
-      rule: { min_count: Number(minCount.value || 0), min_box_height_px: Number(minBox.value || 0) },
+      rule: rule.read(kind.value),
       actions: [...actionList.children].map((r) => r._read()),
       retention: { evidence_days: Number(evidenceDays.value), keep_non_findings: keepNon.checked, legal_hold: legalHold.checked },
     };
     if (area) body.area = area;
-    if (maxCount.value !== '') body.rule.max_count = Number(maxCount.value);
     for (const [k, el] of [['heading_deg', heading], ['heading_tolerance_deg', headingTol], ['max_speed_kmh', maxSpeed]]) {
       const v = optNum(el.value);
       if (v !== undefined) body[k] = v;

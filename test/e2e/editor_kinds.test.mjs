@@ -1,0 +1,157 @@
+// The task editor keeps every task kind's rule: a task of each kind created through the API,
+// opened in the editor and saved again is stored exactly as before; a sign-text task made in
+// the editor gets the text target and its rule fields; each kind shows only its own fields.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { requirements, startBrowser, startServer } from './harness.mjs';
+
+const LON = 12.5683;
+const LAT = 55.6761;
+const square = (d) => ({
+  type: 'Polygon',
+  coordinates: [[[LON - d, LAT - d], [LON + d, LAT - d], [LON + d, LAT + d], [LON - d, LAT + d], [LON - d, LAT - d]]],
+});
+
+// Whole minutes: the editor's date fields have minute precision.
+const minute = (ms) => new Date(Math.floor(ms / 60e3) * 60e3).toISOString().replace(/\.\d+Z$/, 'Z');
+function schedule() {
+  return {
+    valid_from: minute(Date.now() - 3600e3),
+    valid_to: minute(Date.now() + 10 * 86400e3),
+    time_zone: 'Europe/Copenhagen',
+    min_interval_s: 120,
+    windows: [{ weekday: 1, start: '07:00', end: '15:30' }],
+  };
+}
+
+// One task per kind, each with non-default rule values, so a dropped field shows.
+const TASKS = [
+  { kind: 'presence', targets: [{ label: 'traffic_sign', min_confidence: 0.55 }], area: { type: 'Point', coordinates: [LON, LAT], radius_m: 25 } },
+  { kind: 'absence', targets: [{ label: 'vehicle', min_confidence: 0.7 }], area: square(0.0004) },
+  { kind: 'count', targets: [{ label: 'vehicle', min_confidence: 0.4 }], area: square(0.0005), rule: { min_count: 2, max_count: 6, min_box_height_px: 40 } },
+  { kind: 'condition', targets: [{ label: 'pothole', min_confidence: 0.35 }, { label: 'road_crack', min_confidence: 0.45 }], area: { type: 'LineString', coordinates: [[LON - 0.001, LAT], [LON + 0.001, LAT]], buffer_m: 12 } },
+  { kind: 'text', targets: [{ label: 'text', min_confidence: 0.5 }], area: square(0.0003), rule: { expected_text: 'Bageriet Æblegrød', min_similarity: 0.65 } },
+  { kind: 'before_after', targets: [{ label: 'change', min_confidence: 0.5 }], area: square(0.0003), rule: { change_threshold: 0.12 } },
+  { kind: 'permit_check', targets: [{ label: 'change', min_confidence: 0.5 }], area: square(0.0003), rule: { change_threshold: 0.08, permit_distance_m: 55, permit_kind: 'container' } },
+];
+
+// The stored task without what a save changes by design.
+function comparable(task) {
+  const { revision, updated_at: updatedAt, ...rest } = task;
+  return rest;
+}
+
+describe('task editor keeps every kind', { timeout: 110_000 }, () => {
+  let server;
+  let browser;
+  let page;
+
+  before(async () => {
+    const missing = requirements();
+    assert.deepEqual(missing, [], `missing: ${missing.join(', ')} (run scripts/e2e.sh)`);
+    server = await startServer();
+    browser = await startBrowser(server.url);
+    page = browser.page;
+    await page.goto('/');
+    await page.getByLabel('Access token').fill(server.token);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  // Opens a task in the editor and waits until the editor shows that task (a hash change does
+  // not reload the page, so the previous task's form may still be there for a moment).
+  async function open(id, title) {
+    await page.goto(`/#/tasks/${id}`);
+    for (let i = 0; i < 100; i += 1) {
+      if ((await page.locator('input[data-field="title"]').inputValue().catch(() => '')) === title) return;
+      await page.waitForTimeout(100);
+    }
+    const seen = await page.evaluate(() => `${location.hash} h1=${document.querySelector('h1')?.textContent} titles=${[...document.querySelectorAll('input[data-field="title"]')].map((i) => i.value)}`);
+    throw new Error(`the editor did not show task ${id}: ${seen}`);
+  }
+
+  // Clicks Save and waits until the editor is done with it (the answer handled, the page
+  // re-rendered), so the test's next navigation cannot race the editor's own.
+  async function save(id) {
+    const answer = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/api/v1/tasks/${id}`));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const res = await answer;
+    assert.equal(res.status(), 200, await res.text());
+    await page.locator('#save-task:enabled').waitFor();
+    return server.api('GET', `/api/v1/tasks/${id}`);
+  }
+
+  async function openAndSave(id, title) {
+    await open(id, title);
+    return save(id);
+  }
+
+  it('re-saves a task of each kind unchanged', async () => {
+    for (const spec of TASKS) {
+      const created = await server.api('POST', '/api/v1/tasks', {
+        title: `Round trip ${spec.kind}`,
+        unit: 'TMF',
+        data_class: 'internal',
+        schedule: schedule(),
+        actions: [{ type: 'log', on: ['finding', 'inconclusive'] }],
+        retention: { evidence_days: 14, keep_non_findings: true, legal_hold: false },
+        heading_deg: 90,
+        heading_tolerance_deg: 40,
+        max_speed_kmh: 30,
+        ...spec,
+      });
+      const original = await server.api('GET', `/api/v1/tasks/${created.id}`);
+      // The editor shows the kind and only that kind's rule fields.
+      await open(created.id, original.title);
+      assert.equal(await page.getByLabel('Kind', { exact: true }).inputValue(), spec.kind);
+      const visible = await page.locator('section:has(#sec-rule) div.field[data-field^="rule."]:visible').evaluateAll((els) => [...new Set(els.map((e) => e.dataset.field))]);
+      const expectFields = Object.keys(original.rule).filter((k) => !(spec.kind !== 'count' && ['min_count', 'min_box_height_px'].includes(k)));
+      assert.deepEqual(visible.map((f) => f.replace('rule.', '')).sort(), expectFields.sort(), `${spec.kind}: rule fields shown`);
+      const saved = await openAndSave(created.id, original.title);
+      assert.deepEqual(comparable(saved), comparable(original), `${spec.kind}: stored task changed by re-saving`);
+    }
+    assert.deepEqual(browser.errors.splice(0), [], 'console errors');
+  });
+
+  it('makes a sign-text task with its rule in the editor', async () => {
+    await open('new', '');
+    await page.getByLabel('Title', { exact: true }).fill('Shop sign says Bageriet');
+    await page.getByLabel('Kind', { exact: true }).selectOption('text');
+    // The text kind needs the recognizer's label: the editor puts it in.
+    assert.equal(await page.getByLabel('Label', { exact: true }).inputValue(), 'text');
+    await page.getByLabel('Expected sign text').fill('Bageriet');
+    await page.getByLabel('Minimum similarity').fill('0.7');
+    assert.equal(await page.getByLabel('Maximum count').isVisible(), false);
+    const area = page.getByLabel('Area (GeoJSON)');
+    await area.fill(JSON.stringify(square(0.0002)));
+    await area.dispatchEvent('change');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(/#\/tasks\/[0-9a-f-]{36}$/);
+    await page.locator('#task-status').filter({ hasText: 'draft' }).waitFor();
+    const id = page.url().split('#/tasks/')[1];
+    const saved = await server.api('GET', `/api/v1/tasks/${id}`);
+    assert.equal(saved.kind, 'text');
+    assert.deepEqual(saved.targets.map((x) => x.label), ['text']);
+    assert.equal(saved.rule.expected_text, 'Bageriet');
+    assert.equal(saved.rule.min_similarity, 0.7);
+    // Switching the kind to permit check offers its fields and the change target.
+    await page.getByLabel('Kind', { exact: true }).selectOption('permit_check');
+    assert.equal(await page.getByLabel('Label', { exact: true }).inputValue(), 'change');
+    assert.ok(await page.getByLabel('Permit distance (m)').isVisible());
+    assert.equal(await page.getByLabel('Expected sign text').isVisible(), false);
+    await page.getByLabel('Permit type').fill('container');
+    const changed = await save(id);
+    assert.equal(changed.kind, 'permit_check');
+    assert.deepEqual(changed.targets.map((x) => x.label), ['change']);
+    assert.equal(changed.rule.permit_kind, 'container');
+    assert.equal(changed.rule.permit_distance_m, 40);
+    assert.equal(changed.rule.expected_text, undefined, 'the text rule is not carried into another kind');
+    await browser.shot('editor-permit-check');
+    assert.deepEqual(browser.errors.splice(0), [], 'console errors');
+  });
+});
