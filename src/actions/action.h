@@ -1,6 +1,9 @@
 // Action: what happens after an assessment (step 8). Each action run is delivered at least once:
-// the dispatcher records every attempt, retries with exponential backoff, and stops after
-// `max_attempts`. Receivers de-duplicate with the run's idempotency key.
+// the dispatcher records every attempt and retries a transient failure (receiver down, 5xx,
+// 408/429, timeout) with exponential backoff for as long as it lasts (RetryPolicy), so an outage
+// of hours loses nothing; a permanent failure (other 4xx, unknown type) ends the run at once, and
+// an operator may put a failed run back (RetryFailedActionRun). Receivers de-duplicate with the
+// run's idempotency key.
 #pragma once
 
 #include <functional>
@@ -41,7 +44,9 @@ std::unique_ptr<Action> NewWebhookAction(
     std::function<std::string(const store::ActionRunRecord&)> secret_for_run, int timeout_ms);
 
 struct DispatcherOptions {
-  int max_attempts = 6;
+  // 0: a transient failure is retried until it succeeds; N > 0: the run fails after N attempts
+  // (for installations that prefer a bounded log of dead receivers to delivery).
+  int max_attempts = 0;
   int64_t base_backoff_ms = 500;   // doubles per attempt, with ±25% jitter
   int64_t max_backoff_ms = 60'000;
 };
@@ -54,9 +59,9 @@ class Dispatcher {
   // Attempts every due run once. Before the attempt, records it (attempts + 1, an attempt_log
   // entry {at, idempotency_key, state: "started"}, next_attempt_ms = now + backoff) so a crash
   // mid-attempt leaves it visible and retried; afterwards completes the entry (state succeeded |
-  // failed, status_code, error, finished_at): success → succeeded; a permanent failure or the
-  // max_attempts-th failure → failed; otherwise retried after the backoff. Returns how many were
-  // attempted; store errors are returned.
+  // failed, status_code, error, finished_at): success → succeeded; a permanent failure (or the
+  // max_attempts-th failure when max_attempts > 0) → failed; otherwise retried after the
+  // backoff. Returns how many were attempted; store errors are returned.
   Result<int> RunDue(int limit = 50);
 
  private:
@@ -65,5 +70,9 @@ class Dispatcher {
   DispatcherOptions options_;
   std::map<std::string, std::unique_ptr<Action>> actions_;
 };
+
+// An operator's decision: a failed run is due again now, with its attempt log kept.
+// NotFound when unknown; FailedPrecondition unless it failed.
+Status RetryFailedActionRun(store::Store* store, const std::string& id, TimeMs now);
 
 }  // namespace tilsyn::actions

@@ -66,7 +66,8 @@ Result<int> Dispatcher::RunDue(int limit) {
       run.last_error.clear();
     } else {
       run.last_error = result.error;
-      if (!result.retryable || run.attempts >= options_.max_attempts) {
+      const bool exhausted = options_.max_attempts > 0 && run.attempts >= options_.max_attempts;
+      if (!result.retryable || exhausted) {
         run.status = store::ActionStatus::kFailed;
         LogWarn("action_failed", {{"action_run_id", run.id},
                                   {"type", run.type},
@@ -79,6 +80,19 @@ Result<int> Dispatcher::RunDue(int limit) {
     TILSYN_RETURN_IF_ERROR(store_->UpdateActionRun(run));
   }
   return attempted;
+}
+
+Status RetryFailedActionRun(store::Store* store, const std::string& id, TimeMs now) {
+  TILSYN_ASSIGN_OR_RETURN(store::ActionRunRecord run, store->GetActionRun(id));
+  if (run.status != store::ActionStatus::kFailed) {
+    return Status::FailedPrecondition(
+        "action run " + id + " is " + std::string(store::ToString(run.status)) + ", not failed",
+        "status");
+  }
+  run.status = store::ActionStatus::kPending;
+  run.next_attempt_ms = now;
+  run.updated_ms = now;
+  return store->UpdateActionRun(run);
 }
 
 }  // namespace tilsyn::actions

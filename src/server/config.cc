@@ -32,8 +32,8 @@ Status ServerConfig::Validate() const {
   if (coverage_top_k < 0 || coverage_top_k > 100000) {
     return Status::InvalidArgument("must be 0..100000", "coverage_top_k");
   }
-  if (action_max_attempts < 1 || action_max_attempts > 100) {
-    return Status::InvalidArgument("must be 1..100", "action_max_attempts");
+  if (action_max_attempts < 0 || action_max_attempts > 1000) {
+    return Status::InvalidArgument("must be 0 (no limit) .. 1000", "action_max_attempts");
   }
   if (action_base_backoff_ms < 1 || action_base_backoff_ms > 3'600'000) {
     return Status::InvalidArgument("must be 1..3600000", "action_base_backoff_ms");

@@ -27,7 +27,8 @@ struct ServerConfig {
   // (docs/anonymization.md).
   std::vector<std::string> anonymizer_detectors;
   int webhook_timeout_ms = 5000;
-  int action_max_attempts = 6;
+  // 0: transient delivery failures are retried until they succeed (at most 60 s apart).
+  int action_max_attempts = 0;
   // The planner offers a task's job only to the top-k vehicles by passes of its site in the last
   // `tilsyn coverage` report (<data_dir>/coverage/coverage.json); all vehicles when there is no
   // history for the site. 0 = always all vehicles.

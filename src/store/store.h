@@ -118,6 +118,8 @@ class Store {
   // Updates target, payload, status, attempts, next_attempt_ms, attempt_log, last_error and
   // updated_ms by id. NotFound when unknown.
   virtual Status UpdateActionRun(const ActionRunRecord& run) = 0;
+  // One action run by id (NotFound when unknown).
+  virtual Result<ActionRunRecord> GetActionRun(const std::string& id) = 0;
   // All action runs, or those of one assessment; newest first.
   virtual Result<std::vector<ActionRunRecord>> ListActionRuns(
       const std::optional<std::string>& assessment_id, int limit) = 0;

@@ -1,5 +1,6 @@
 // /api/v1/assessments (list, get with recognition runs and action runs, inspector feedback) and
 // /api/v1/action-runs.
+#include "actions/action.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/api/audit_util.h"
@@ -91,6 +92,17 @@ Result<net::HttpResponse> ListActionRuns(const ApiContext& ctx, const ApiRequest
   return Ok(Json{{"action_runs", out}});
 }
 
+// An operator's decision: a failed action run is delivered again (audited).
+Result<net::HttpResponse> RetryActionRun(const ApiContext& ctx, const ApiRequest& req) {
+  const std::string& id = req.Param("id");
+  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
+      RequestAudit(ctx, req, "action_run.retry", "action_run", id),
+      [&](store::Store& s) { return actions::RetryFailedActionRun(&s, id, ctx.clock->NowMs()); }));
+  if (ctx.notify) ctx.notify();
+  TILSYN_ASSIGN_OR_RETURN(store::ActionRunRecord run, ctx.store->GetActionRun(id));
+  return Ok(ActionRunToJson(run));
+}
+
 }  // namespace
 
 void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx) {
@@ -138,6 +150,17 @@ void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx) {
               "ActionRunList",
               200},
              [ctx](const ApiRequest& r) { return ListActionRuns(ctx, r); });
+  router.Add({"POST",
+              "/api/v1/action-runs/{id}/retry",
+              {store::Role::kAdmin},
+              "Deliver a failed action run again (audited)",
+              "actions",
+              {},
+              "",
+              "",
+              "ActionRun",
+              200},
+             [ctx](const ApiRequest& r) { return RetryActionRun(ctx, r); });
 }
 
 }  // namespace tilsyn::server

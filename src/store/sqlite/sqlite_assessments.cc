@@ -235,6 +235,20 @@ Status SqliteStore::UpdateActionRun(const ActionRunRecord& run) {
   });
 }
 
+Result<ActionRunRecord> SqliteStore::GetActionRun(const std::string& id) {
+  std::optional<ActionRunRecord> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare(Select(kActionRunColumns, "action_runs", "WHERE id = ?")));
+    st.Bind(1, id);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) out = ReadActionRun(st);
+    return Status::Ok();
+  }));
+  if (!out) return Status::NotFound("no action run " + id, "id");
+  return *out;
+}
+
 Result<std::vector<ActionRunRecord>> SqliteStore::ListActionRuns(
     const std::optional<std::string>& assessment_id, int limit) {
   std::vector<ActionRunRecord> out;

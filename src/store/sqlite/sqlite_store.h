@@ -63,6 +63,7 @@ class SqliteStore : public Store, public PermitStore {
 
   Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override;
   Status UpdateActionRun(const ActionRunRecord& run) override;
+  Result<ActionRunRecord> GetActionRun(const std::string& id) override;
   Result<std::vector<ActionRunRecord>> ListActionRuns(
       const std::optional<std::string>& assessment_id, int limit) override;
 

@@ -194,7 +194,58 @@ TEST_F(DispatcherTest, TooManyRequestsIsRetried) {
   EXPECT_EQ(OnlyRun().status, ActionStatus::kPending);
 }
 
-TEST_F(DispatcherTest, GivesUpAfterMaxAttemptsWithGrowingBackoff) {
+// Found from outside: a receiver down for minutes lost deliveries after 6 attempts (~15 s). A
+// transient failure is now retried for as long as it lasts, at most max_backoff_ms apart.
+TEST_F(DispatcherTest, AReceiverDownForHoursGetsTheDeliveryWhenItIsBack) {
+  Receiver rx;
+  rx.statuses.assign(40, 503);  // 40 failed deliveries, then 200
+  rx.Start();
+  AddRun("webhook", rx.Url());
+  DispatcherOptions o;  // defaults: no bound on transient failures
+  auto d = MakeDispatcher(o);
+  int64_t waited = 0;
+  int64_t longest_gap = 0;
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(*d->RunDue(), 1) << "attempt " << i;
+    const ActionRunRecord run = OnlyRun();
+    ASSERT_EQ(run.status, ActionStatus::kPending) << "attempt " << i;
+    const int64_t gap = run.next_attempt_ms - clock_.NowMs();
+    longest_gap = std::max(longest_gap, gap);
+    waited += gap;
+    clock_.Advance(gap);
+  }
+  EXPECT_GT(waited, 20 * 60'000) << "the outage lasted more than 20 minutes";
+  EXPECT_LE(longest_gap, o.max_backoff_ms * 5 / 4) << "the cap (with jitter) holds";
+  ASSERT_EQ(*d->RunDue(), 1);
+  const ActionRunRecord run = OnlyRun();
+  EXPECT_EQ(run.status, ActionStatus::kSucceeded);
+  EXPECT_EQ(run.attempts, 41);
+  EXPECT_EQ(run.attempt_log.size(), 41u);
+  std::lock_guard<std::mutex> l(rx.mu);
+  EXPECT_EQ(rx.requests.size(), 41u);
+  for (const auto& req : rx.requests) EXPECT_EQ(req.headers.at("idempotency-key"), run.idempotency_key);
+}
+
+TEST_F(DispatcherTest, AnOperatorPutsAFailedRunBack) {
+  Receiver rx;
+  rx.statuses = {404};  // then 200
+  rx.Start();
+  AddRun("webhook", rx.Url());
+  auto d = MakeDispatcher();
+  ASSERT_EQ(*d->RunDue(), 1);
+  ActionRunRecord run = OnlyRun();
+  ASSERT_EQ(run.status, ActionStatus::kFailed);
+  ASSERT_TRUE(RetryFailedActionRun(store_.get(), run.id, clock_.NowMs()).ok());
+  ASSERT_EQ(*d->RunDue(), 1);
+  run = OnlyRun();
+  EXPECT_EQ(run.status, ActionStatus::kSucceeded);
+  EXPECT_EQ(run.attempts, 2);
+  EXPECT_EQ(RetryFailedActionRun(store_.get(), run.id, clock_.NowMs()).code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(RetryFailedActionRun(store_.get(), "nope", clock_.NowMs()).code(), Code::kNotFound);
+}
+
+TEST_F(DispatcherTest, AConfiguredBoundEndsTransientRetriesWithGrowingBackoff) {
   // Nothing listens on this port (reserved by binding, then closed).
   std::string url;
   {

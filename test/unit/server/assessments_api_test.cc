@@ -157,6 +157,36 @@ TEST_F(AssessmentsApi, ActionRunsListFiltersByAssessment) {
   EXPECT_EQ(Call("GET", "/api/v1/action-runs?limit=0", inspector_).ErrorField(), "limit");
 }
 
+TEST_F(AssessmentsApi, AFailedActionRunCanBeRetriedByAnAdminAndItIsAudited) {
+  const std::string a = Seed(task_, vehicle_, "finding");
+  store::ActionRunRecord run = store_->ListActionRuns(a, 10).value().front();
+  Reply early = Call("POST", "/api/v1/action-runs/" + run.id + "/retry", admin_, "");
+  EXPECT_EQ(early.status, 412) << early.raw.body;
+  EXPECT_EQ(early.ErrorField(), "status");
+  run.status = store::ActionStatus::kFailed;
+  run.attempts = 1;
+  run.next_attempt_ms = kNow + 60'000;
+  run.last_error = "HTTP 404";
+  ASSERT_TRUE(store_->UpdateActionRun(run).ok());
+  EXPECT_EQ(Call("POST", "/api/v1/action-runs/" + run.id + "/retry", inspector_, "").status, 403);
+  Reply unknown = Call("POST", "/api/v1/action-runs/nope/retry", admin_, "");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.ErrorField(), "id");
+  Reply r = Call("POST", "/api/v1/action-runs/" + run.id + "/retry", admin_, "");
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.json["status"], "pending");
+  EXPECT_EQ(r.json["attempts"], 1) << "the attempt log is kept";
+  const store::ActionRunRecord stored = store_->GetActionRun(run.id).value();
+  EXPECT_EQ(stored.status, store::ActionStatus::kPending);
+  EXPECT_LE(stored.next_attempt_ms, clock_.NowMs()) << "due at once";
+  store::AuditFilter f;
+  f.action = "action_run.retry";
+  auto events = store_->ListAudit(f);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].object_id, run.id);
+}
+
 TEST_F(AssessmentsApi, StatsAndSummaryCountWhatIsStored) {
   Seed(task_, vehicle_, "finding");
   Seed(task_, vehicle_, "ok");

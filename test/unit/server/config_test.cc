@@ -34,7 +34,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"http_threads", 0}}), "http_threads");
   EXPECT_EQ(field(Json{{"data_dir", ""}}), "data_dir");
   EXPECT_EQ(field(Json{{"no_such_setting", 1}}), "no_such_setting");
-  EXPECT_EQ(field(Json{{"action_max_attempts", 0}}), "action_max_attempts");
+  EXPECT_EQ(field(Json{{"action_max_attempts", -1}}), "action_max_attempts");
 }
 
 TEST(ServerConfig, FromJsonReadsEverySetting) {
