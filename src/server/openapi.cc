@@ -37,6 +37,17 @@ const std::map<std::string, Json>& Schemas() {
                        {"valid_from", Str()},
                        {"valid_to", Str()}},
                       {"id", "area", "valid_from", "valid_to"});
+    Json box = Obj({{"label", Str()}, {"x", Int()}, {"y", Int()}, {"w", Int()}, {"h", Int()}},
+                   {"label", "x", "y", "w", "h"});
+    s["AnnotationsPut"] = Obj({{"boxes", ArrayOf(box)}}, {"boxes"});
+    s["Annotations"] = Obj({{"observation_id", Str()},
+                            {"task_id", Str()},
+                            {"width", Int()},
+                            {"height", Int()},
+                            {"boxes", ArrayOf(Obj({{"label", Str()}, {"x", Int()}, {"y", Int()},
+                                                   {"w", Int()}, {"h", Int()},
+                                                   {"labelled_by", Str()},
+                                                   {"labelled_at", Str()}}))}});
     s["PermitList"] = Obj({{"permits", {{"type", "array"}, {"items", Ref("Permit")}}}});
     s["Capabilities"] = Obj({{"labels",
                               {{"type", "array"},

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/annotation_store.h"
 #include "store/permit_store.h"
 #include "store/privacy_records.h"
 #include "store/records.h"
@@ -41,8 +42,9 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // ---- permits (a narrow seam of its own)
+  // ---- narrow seams of their own
   virtual PermitStore& permits() = 0;
+  virtual AnnotationStore& annotations() = 0;
 
   // ---- tasks
   virtual Status CreateTask(const tasks::Task& task) = 0;  // AlreadyExists on id clash

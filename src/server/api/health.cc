@@ -48,6 +48,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterNetworkRoutes(*router, ctx);
   RegisterCapabilityRoutes(*router, ctx);
   RegisterPermitRoutes(*router, ctx);
+  RegisterAnnotationRoutes(*router, ctx);
   RegisterExportRoutes(*router, ctx);
   RegisterMetricsRoutes(*router, ctx);
   RegisterStaticRoutes(*router, ctx);

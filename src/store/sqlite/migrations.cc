@@ -183,6 +183,22 @@ CREATE TABLE permits (
 );
 CREATE INDEX permits_by_lat ON permits(min_lat, max_lat);
 )sql",
+      // 4: boxes inspectors draw on kept images to teach a new object (store/annotation_store.h).
+      R"sql(
+CREATE TABLE annotations (
+  observation_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  x INTEGER NOT NULL,
+  y INTEGER NOT NULL,
+  w INTEGER NOT NULL,
+  h INTEGER NOT NULL,
+  labelled_by TEXT NOT NULL,
+  labelled_ms INTEGER NOT NULL,
+  PRIMARY KEY (observation_id, position)
+);
+CREATE INDEX annotations_by_label ON annotations(label);
+)sql",
   };
   return kMigrations;
 }

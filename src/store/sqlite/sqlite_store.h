@@ -15,7 +15,7 @@
 
 namespace tilsyn::store::sqlite {
 
-class SqliteStore : public Store, public PermitStore {
+class SqliteStore : public Store, public PermitStore, public AnnotationStore {
  public:
   explicit SqliteStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 
@@ -23,6 +23,12 @@ class SqliteStore : public Store, public PermitStore {
   Result<bool> PutPermit(const tasks::Permit& permit) override;
   Result<tasks::Permit> GetPermit(const std::string& id) override;
   Result<std::vector<tasks::Permit>> ListPermits(const PermitFilter& filter) override;
+
+  AnnotationStore& annotations() override { return *this; }
+  Status ReplaceAnnotations(const std::string& observation_id,
+                            const std::vector<Annotation>& boxes) override;
+  Result<std::vector<Annotation>> AnnotationsFor(const std::string& observation_id) override;
+  Result<std::vector<Annotation>> ListAnnotations(const std::optional<std::string>& label) override;
 
   Status CreateTask(const tasks::Task& task) override;
   Result<tasks::Task> GetTask(const std::string& id) override;

@@ -1,0 +1,145 @@
+// /api/v1/observations/{id}/annotations: the boxes an inspector draws with a label on a kept
+// (anonymized) image to teach the detectors a new object (docs/teach.md). PUT replaces the
+// observation's whole set, checked against the stored image's size, and is audited; nothing is
+// written when any box is bad. `tilsyn dataset export` turns them into a training set.
+#include <regex>
+
+#include "core/time_format.h"
+#include "imaging/jpeg.h"
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+#include "server/api/audit_util.h"
+
+namespace tilsyn::server {
+namespace {
+
+constexpr size_t kMaxBoxes = 500;
+
+struct Image {
+  store::Observation obs;
+  int width = 0, height = 0;
+};
+
+// The observation and its stored image's size; NotFound (field "id") when either is gone.
+Result<Image> LoadImage(const ApiContext& ctx, const std::string& id) {
+  Result<store::Observation> obs = ctx.store->GetObservation(id);
+  if (!obs.ok()) {
+    if (obs.status().code() == Code::kNotFound) return Status::NotFound("no observation " + id, "id");
+    return obs.status();
+  }
+  if (obs->blob_key.empty()) return Status::NotFound("the image was deleted", "id");
+  TILSYN_ASSIGN_OR_RETURN(std::string jpeg, ctx.blobs->Get(obs->blob_key));
+  TILSYN_ASSIGN_OR_RETURN(imaging::JpegInfo info, imaging::InspectJpeg(jpeg));
+  return Image{*obs, info.width, info.height};
+}
+
+Json ToJson(const Image& img, const std::vector<store::Annotation>& boxes) {
+  Json out = Json::array();
+  for (const store::Annotation& a : boxes) {
+    out.push_back({{"label", a.label},
+                   {"x", a.x},
+                   {"y", a.y},
+                   {"w", a.w},
+                   {"h", a.h},
+                   {"labelled_by", a.labelled_by},
+                   {"labelled_at", FormatIso8601(a.labelled_ms)}});
+  }
+  return {{"observation_id", img.obs.id},
+          {"task_id", img.obs.task_id},
+          {"width", img.width},
+          {"height", img.height},
+          {"boxes", out}};
+}
+
+Result<std::vector<store::Annotation>> ParseBoxes(const Json& body, const Image& img,
+                                                  const std::string& by, TimeMs now) {
+  if (!body.contains("boxes") || !body["boxes"].is_array()) {
+    return Status::InvalidArgument("must be an array of {label, x, y, w, h}", "boxes");
+  }
+  const Json& arr = body["boxes"];
+  if (arr.size() > kMaxBoxes) {
+    return Status::InvalidArgument("at most " + std::to_string(kMaxBoxes) + " boxes", "boxes");
+  }
+  static const std::regex kLabel("[a-z][a-z0-9_]{0,39}");
+  std::vector<store::Annotation> out;
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string p = "boxes[" + std::to_string(i) + "]";
+    if (!arr[i].is_object()) return Status::InvalidArgument("must be an object", p);
+    store::Annotation a;
+    a.observation_id = img.obs.id;
+    TILSYN_ASSIGN_OR_RETURN(a.label, GetString(arr[i], "label", p + ".label"));
+    if (!std::regex_match(a.label, kLabel)) {
+      return Status::InvalidArgument(
+          "a label is 1–40 lower-case letters, digits or _ starting with a letter", p + ".label");
+    }
+    int* slots[] = {&a.x, &a.y, &a.w, &a.h};
+    const char* names[] = {"x", "y", "w", "h"};
+    for (int k = 0; k < 4; ++k) {
+      TILSYN_ASSIGN_OR_RETURN(int64_t v, GetInt(arr[i], names[k], p + "." + names[k]));
+      if (v < 0 || v > 100000) return Status::InvalidArgument("must be 0..100000", p + "." + names[k]);
+      *slots[k] = static_cast<int>(v);
+    }
+    if (a.w < 2 || a.h < 2) return Status::InvalidArgument("a box is at least 2 x 2 pixels", p + ".w");
+    if (a.x + a.w > img.width || a.y + a.h > img.height) {
+      return Status::InvalidArgument("the box leaves the " + std::to_string(img.width) + " x " +
+                                         std::to_string(img.height) + " image",
+                                     p);
+    }
+    a.labelled_by = by;
+    a.labelled_ms = now;
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Result<net::HttpResponse> GetAnnotations(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(Image img, LoadImage(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(auto boxes, ctx.store->annotations().AnnotationsFor(img.obs.id));
+  return Ok(ToJson(img, boxes));
+}
+
+Result<net::HttpResponse> PutAnnotations(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
+  TILSYN_ASSIGN_OR_RETURN(Image img, LoadImage(ctx, req.Param("id")));
+  const std::string by = req.principal ? req.principal->subject : "";
+  TILSYN_ASSIGN_OR_RETURN(auto boxes, ParseBoxes(body, img, by, ctx.clock->NowMs()));
+  Json labels = Json::object();
+  for (const store::Annotation& a : boxes) {
+    labels[a.label] = labels.value(a.label, 0) + 1;
+  }
+  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
+      RequestAudit(ctx, req, "annotation.save", "observation", img.obs.id, "",
+                   {{"task_id", img.obs.task_id}, {"boxes", boxes.size()}, {"labels", labels}}),
+      [&](store::Store& s) { return s.annotations().ReplaceAnnotations(img.obs.id, boxes); }));
+  return Ok(ToJson(img, boxes));
+}
+
+}  // namespace
+
+void RegisterAnnotationRoutes(Router& router, const ApiContext& ctx) {
+  router.Add({"GET",
+              "/api/v1/observations/{id}/annotations",
+              kAdminInspector,
+              "The labelled boxes drawn on an observation's kept image, with the image's size",
+              "annotations",
+              {},
+              "",
+              "",
+              "Annotations",
+              200},
+             [ctx](const ApiRequest& r) { return GetAnnotations(ctx, r); });
+  router.Add({"PUT",
+              "/api/v1/observations/{id}/annotations",
+              kAdminInspector,
+              "Replace the labelled boxes on a kept image (training data for a new object; "
+              "audited)",
+              "annotations",
+              {},
+              "AnnotationsPut",
+              "application/json",
+              "Annotations",
+              200},
+             [ctx](const ApiRequest& r) { return PutAnnotations(ctx, r); });
+}
+
+}  // namespace tilsyn::server
