@@ -9,7 +9,9 @@
 #include "imaging/anonymize_command.h"
 #include "recognition/serve/kserve_server.h"
 #include "server/cli.h"
+#include "server/dataset_cli.h"
 #include "server/export_cli.h"
+#include "server/models_cli.h"
 #include "server/permit_cli.h"
 #include "server/privacy_cli.h"
 
@@ -167,6 +169,46 @@ int main(int argc, char** argv) {
   recognizer_serve->add_option("--port", rserve.port, "port (default 8500; 0 = any free port)")
       ->check(CLI::Range(0, 65535));
 
+  // Training data from the boxes inspectors drew on kept images (src/server/dataset_cli.h).
+  tilsyn::server::DatasetExportFlags dataset_flags;
+  ServerOptions dataset_opts;
+  CLI::App* dataset_cmd = app.add_subcommand("dataset", "training data for teaching a new object");
+  dataset_cmd->require_subcommand(1);
+  CLI::App* dataset_export = dataset_cmd->add_subcommand(
+      "export", "labelled boxes on kept (anonymized) images as a YOLO folder with provenance");
+  dataset_export->add_option("--out", dataset_flags.out, "folder to create")->required();
+  dataset_export->add_option("--label", dataset_flags.labels, "only this label (repeatable)")
+      ->allow_extra_args(false);
+  dataset_export->add_flag("--json", dataset_flags.json, "print the summary as one JSON object");
+  dataset_opts.Add(dataset_export, /*with_listen=*/false);
+
+  // A retrained detector behind an evaluation gate (src/server/models_cli.h).
+  tilsyn::server::ModelsInstallFlags models_flags;
+  ServerOptions models_opts;
+  CLI::App* models_cmd = app.add_subcommand("models", "detector model packs");
+  models_cmd->require_subcommand(1);
+  CLI::App* models_install = models_cmd->add_subcommand(
+      "install", "install a retrained model pack if it is not worse than the current one on "
+                 "held-out labels (an evaluation gate, printed as a table)");
+  models_install->add_option("CANDIDATE", models_flags.gate.candidate,
+                             "candidate pack folder (manifest.json + models)")
+      ->required();
+  models_install->add_option("--labels", models_flags.gate.labels,
+                             "held-out labelled set: annotation file or YOLO folder (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+  models_install->add_option("--images", models_flags.gate.images,
+                             "images folder of each --labels (repeatable, in the same order)")
+      ->allow_extra_args(false);
+  models_install->add_option("--model", models_flags.gate.model, "model name (default street)");
+  models_install->add_option("--tolerance", models_flags.gate.tolerance,
+                             "AP@0.5 an existing label may lose (default 0.02)");
+  models_install->add_option("--current", models_flags.gate.current,
+                             "pack to compare with (default: the installed one, else the project's)");
+  models_install->add_flag("--dry-run", models_flags.dry_run, "evaluate only, install nothing");
+  models_install->add_flag("--json", models_flags.json, "print the report as JSON");
+  models_opts.Add(models_install, /*with_listen=*/false);
+
   // GPS history, street network and fleet coverage (src/coverage/coverage_cli.h).
   CLI::App* import_cmd = app.add_subcommand("import", "import GPS history, a street network or permits");
   import_cmd->require_subcommand(1);
@@ -239,6 +281,14 @@ int main(int argc, char** argv) {
   if (export_findings->parsed()) {
     export_flags.server = export_opts.Flags();
     return tilsyn::server::RunExportFindings(export_flags);
+  }
+  if (models_install->parsed()) {
+    models_flags.server = models_opts.Flags();
+    return tilsyn::server::RunModelsInstall(models_flags);
+  }
+  if (dataset_export->parsed()) {
+    dataset_flags.server = dataset_opts.Flags();
+    return tilsyn::server::RunDatasetExport(dataset_flags);
   }
   if (import_permits->parsed()) {
     permit_flags.server = permit_opts.Flags();

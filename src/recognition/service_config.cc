@@ -1,6 +1,7 @@
 #include "recognition/service_config.h"
 
 #include "imaging/anonymizer.h"
+#include "imaging/model_pack.h"
 
 #include <set>
 
@@ -150,7 +151,7 @@ Status ParseRouting(const Json& j, RecognitionConfig& c) {
   return Status::Ok();
 }
 
-std::vector<ServiceSpec> DefaultSpecs() {
+std::vector<ServiceSpec> DefaultSpecs(const std::string& installed_pack) {
   ServiceSpec hog;
   hog.name = hog.type = "hog-person";
   ServiceSpec body;
@@ -164,6 +165,21 @@ std::vector<ServiceSpec> DefaultSpecs() {
   ServiceSpec change;
   change.name = change.type = "change";
   std::vector<ServiceSpec> specs = {hog, body, ocr, change};
+  // An installed pack (a retrained `street` that learnt the city's own objects): each of its
+  // recognition models is a service, in place of the project's pack.
+  if (!installed_pack.empty()) {
+    if (Result<imaging::ModelPack> p = imaging::LoadModelPack(installed_pack); p.ok()) {
+      for (const imaging::ModelSpec& m : p->models) {
+        if (!m.HasPurpose("recognition")) continue;
+        ServiceSpec s;
+        s.name = m.name;
+        s.type = "opencv-dnn";
+        s.settings = Json{{"pack", installed_pack}, {"model", m.name}};
+        specs.push_back(s);
+      }
+      return specs;
+    }
+  }
   // The project's own `street` detector (models/, issue 7): vehicles, plates, road damage, signs.
   const std::string pack = imaging::FindDefaultModelPack();
   if (!pack.empty()) {
@@ -218,7 +234,8 @@ std::shared_ptr<Recognizer> NewConfiguredService(std::shared_ptr<Recognizer> inn
 Result<std::vector<std::shared_ptr<Recognizer>>> BuildServices(const RecognitionConfig& config,
                                                                const Registry& registry) {
   const bool configured = !config.services.empty();
-  const std::vector<ServiceSpec> specs = configured ? config.services : DefaultSpecs();
+  const std::vector<ServiceSpec> specs =
+      configured ? config.services : DefaultSpecs(config.installed_pack);
   std::vector<std::shared_ptr<Recognizer>> out;
   for (size_t i = 0; i < specs.size(); ++i) {
     const ServiceSpec& s = specs[i];

@@ -11,7 +11,8 @@
 // "recognizers[0].settings.url", "routing.epsilon"), reported at start-up. Without "recognizers"
 // the services are the built-in defaults: hog-person → cascade-fullbody for persons, ocr for text,
 // change for before/after, and opencv-dnn with the project's `street` model (models/) when found,
-// in fixed order.
+// in fixed order; an installed pack's recognition models (RecognitionConfig::installed_pack)
+// replace the project's.
 // Pure functions; the built services are thread-safe as their implementations are.
 #pragma once
 
@@ -40,6 +41,9 @@ struct RecognitionConfig {
   std::vector<ServiceSpec> services;  // empty = the default chain
   RoutingOptions routing;
   std::optional<bool> learn;  // "routing.learn"; default: true when services are configured
+  // A model pack installed by `tilsyn models install` (<data_dir>/models; "" = none): the default
+  // chain takes its recognition models instead of the project's (docs/teach.md).
+  std::string installed_pack;
 };
 
 std::optional<DataTerms> ParseDataTerms(std::string_view s);

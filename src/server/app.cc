@@ -3,11 +3,15 @@
 // pipeline so no request can reach a stopped worker.
 #include "server/app.h"
 
+#include <filesystem>
+
+
 #include "actions/action.h"
 #include "core/file_util.h"
 #include "core/log.h"
 #include "coverage/coverage_cli.h"
 #include "imaging/anonymizer.h"
+#include "imaging/model_pack.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
 #include "pipeline/ingest.h"
@@ -53,6 +57,14 @@ class AppImpl : public App {
     TILSYN_ASSIGN_OR_RETURN(
         auto rconfig,
         recognition::ParseRecognitionConfig(config_.recognizers, config_.routing, registry_));
+    // A pack installed by `tilsyn models install` replaces the project's; a broken one stops
+    // the start rather than silently serving the old labels.
+    if (std::error_code ec;
+        std::filesystem::is_regular_file(config_.data_dir + "/models/manifest.json", ec)) {
+      rconfig.installed_pack = config_.data_dir + "/models";
+      TILSYN_RETURN_IF_ERROR(
+          imaging::LoadModelPack(rconfig.installed_pack).status().Annotate("installed model pack"));
+    }
     TILSYN_ASSIGN_OR_RETURN(recognizer_, recognition::BuildRecognitionRouter(
                                              rconfig, registry_, clock_,
                                              recognition::StoreStatsSource(store_.get())));
