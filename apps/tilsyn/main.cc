@@ -194,7 +194,7 @@ int main(int argc, char** argv) {
                              "candidate pack folder (manifest.json + models)")
       ->required();
   models_install->add_option("--labels", models_flags.gate.labels,
-                             "held-out labelled set: annotation file or YOLO folder (repeatable)")
+                             "held-out labelled set: annotation file or YOLO folder, or LABEL=PATH for one label's row (repeatable)")
       ->required()
       ->allow_extra_args(false);
   models_install->add_option("--images", models_flags.gate.images,

@@ -118,13 +118,19 @@ Result<GateReport> EvaluateCandidate(const ModelGateFlags& flags) {
   std::set<std::string> measured;
   for (size_t i = 0; i < flags.labels.size(); ++i) {
     const std::string images = flags.images.empty() ? "" : flags.images[i];
-    TILSYN_ASSIGN_OR_RETURN(auto now, Evaluate(rep.current, flags.model, flags.labels[i], images));
-    TILSYN_ASSIGN_OR_RETURN(auto cand, Evaluate(flags.candidate, flags.model, flags.labels[i], images));
+    std::string path = flags.labels[i], only;
+    if (const size_t eq = path.find('='); eq != std::string::npos && path.find('/') > eq) {
+      only = path.substr(0, eq);
+      path = path.substr(eq + 1);
+    }
+    TILSYN_ASSIGN_OR_RETURN(auto now, Evaluate(rep.current, flags.model, path, images));
+    TILSYN_ASSIGN_OR_RETURN(auto cand, Evaluate(flags.candidate, flags.model, path, images));
     for (const LabelMetrics& c : cand.labels) {
+      if (!only.empty() && c.label != only) continue;
       const bool old_label = served_now.count(c.label) > 0;
       if (!old_label && !served_new.count(c.label)) continue;  // neither model's business
       GateRow row;
-      row.set = flags.labels[i];
+      row.set = path;
       row.label = c.label;
       row.boxes = c.ground_truth;
       row.candidate_ap = c.ap50;

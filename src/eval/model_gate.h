@@ -22,7 +22,10 @@ struct ModelGateFlags {
   std::string candidate;            // pack folder (manifest.json + model files)
   std::string current;              // pack in use ("" = <data_dir>/models, else the default)
   std::string model = "street";     // model name in both packs
-  std::vector<std::string> labels;  // held-out sets (annotation file or YOLO folder)
+  // Held-out sets (annotation file or YOLO folder); "LABEL=PATH" reads only LABEL's row of that
+  // set (for sets whose other classes are not fully labelled, as training/export_eval_sets.py
+  // writes them: street-vehicle/ measures vehicles only).
+  std::vector<std::string> labels;
   std::vector<std::string> images;  // images folder per set ("" or absent = next to labels)
   double tolerance = 0.02;          // AP may drop at most this much on an existing label
   std::string data_dir;             // install target: <data_dir>/models

@@ -111,6 +111,14 @@ TEST_F(ModelGate, ADroppedOrUnmeasuredLabelIsRefused) {
   EXPECT_EQ(unmeasured->unmeasured, std::vector<std::string>{"traffic_sign"});
   EXPECT_NE(unmeasured->reason.find("no held-out boxes for traffic_sign"), std::string::npos);
 
+  // "LABEL=PATH" reads only that label's row of a set.
+  ModelGateFlags only = Flags(cur2, Pack("both2", both));
+  only.labels = {"vehicle=" + labels_};
+  auto one = EvaluateCandidate(only);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_EQ(one->rows.size(), 1u);
+  EXPECT_EQ(one->rows[0].set, labels_);
+
   // A label only the candidate serves does not block (with held-out boxes it is a "new" row).
   auto wider = EvaluateCandidate(Flags(cur, Pack("wider", both)));
   ASSERT_TRUE(wider.ok());
