@@ -8,9 +8,13 @@
 #   bash training/device_train.sh privacy-finetune # stage 2: 400 steps from stage 1 with sign
 #                                                  #   photos as negatives (carry runs/privacy_stage1.pt
 #                                                  #   as training/runs/privacy_v2.pt)
+#   bash training/device_train.sh teach            # the teach-a-new-object experiment
+#                                                  #   (training/teach_loop.py): street without
+#                                                  #   traffic_light and street taught it from
+#                                                  #   training/.teach/export, same recipe, in parallel
 # The second copy of each run in parallel is the reproduction check (models/*.MODEL_CARD.md).
 set -u
-WHAT=${1:?usage: device_train.sh street|privacy|privacy-finetune}
+WHAT=${1:?usage: device_train.sh street|privacy|privacy-finetune|teach}
 OUT=${OUT:-training/runs}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
@@ -32,6 +36,13 @@ case "$WHAT" in
         --init training/runs/privacy_v2.pt --finetune --steps 400 --lr 5e-4 --max-seconds 105 \
         --batch 96 --seed 7 --out "$OUT/$r" > "$OUT/$r.log" 2>&1 &
     done
+    wait ;;
+  teach)
+    python3 training/train.py --model street --data training/.data --drop-class traffic_light \
+      --steps 3600 --max-seconds 520 --batch 96 --seed 7 --out "$OUT/baseline" > "$OUT/baseline.log" 2>&1 &
+    python3 training/train.py --model street --data training/.data --drop-class traffic_light \
+      --extra-yolo training/.teach/export --steps 3600 --max-seconds 520 --batch 96 --seed 7 \
+      --out "$OUT/taught" > "$OUT/taught.log" 2>&1 &
     wait ;;
   *) echo "unknown: $WHAT" >&2; exit 2 ;;
 esac

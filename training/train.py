@@ -34,11 +34,21 @@ LEVEL_RANGES = ((0, 64), (40, 160), (112, 1e9))  # max box side (px) handled by 
 MAX_BOXES = 160
 
 
-def load_split(data_dir, model_name, split="train", finetune=False):
+def load_split(data_dir, model_name, split="train", finetune=False, drop=(), extra=(),
+               extra_weight=3.0):
     """(records, class names): records have image path, boxes [[cls, x1, y1, x2, y2] px], ignore.
-    Sources marked "finetune" are used only when `finetune` is set."""
+    Sources marked "finetune" are used only when `finetune` is set. `drop` removes classes from
+    the model (their boxes become background: a model that never knew them). `extra` are folders
+    written by `tilsyn dataset export` (the city's own labelled images, docs/teach.md): their
+    classes are appended to the model's, the configured sources ignore those new classes (they do
+    not label them), and the export's images ignore every class the inspectors did not label."""
     spec = config.MODELS[model_name]
-    classes = spec["classes"]
+    classes = [c for c in spec["classes"] if c not in drop]
+    extra_sets = [read_export(d) for d in extra]
+    new = []
+    for names, _ in extra_sets:
+        new += [c for c in names if c not in classes and c not in new]
+    classes = classes + new
     index = json.load(open(os.path.join(data_dir, "index.json")))
     ext = index.get("ext", "jpg")
     recs = []
@@ -48,10 +58,40 @@ def load_split(data_dir, model_name, split="train", finetune=False):
         src = spec["sources"][e["source"]]
         if src.get("finetune") and not finetune:
             continue
+        cmap = {k: (None if v in drop else v) for k, v in src["map"].items()}
+        ignore = [c for c in src["ignore"] if c in classes] + new
         recs.append({"path": os.path.join(data_dir, "images", e["id"] + "." + ext), "entry": e,
-                     "ignore": [classes.index(c) for c in src["ignore"]], "map": src["map"],
+                     "ignore": [classes.index(c) for c in ignore], "map": cmap,
                      "weight": float(src.get("weight", 1.0))})
+    for names, items in extra_sets:
+        if split != "train":
+            break
+        for path, entry in items:
+            recs.append({"path": path, "entry": entry,
+                         "ignore": [i for i, c in enumerate(classes) if c not in names],
+                         "map": {c: c for c in names}, "weight": extra_weight})
     return recs, classes
+
+
+def read_export(folder):
+    """(class names, [(image path, entry)]) of the train split of a `tilsyn dataset export`."""
+    names = [l.strip() for l in open(os.path.join(folder, "classes.txt")) if l.strip()]
+    items = []
+    idir, ldir = os.path.join(folder, "images", "train"), os.path.join(folder, "labels", "train")
+    for f in sorted(os.listdir(idir)):
+        if not f.endswith(".jpg"):
+            continue
+        stem = f[:-4]
+        boxes = []
+        for line in open(os.path.join(ldir, stem + ".txt")):
+            p = line.split()
+            if len(p) == 5:
+                boxes.append([names[int(p[0])]] + [float(v) for v in p[1:]])
+        items.append((os.path.join(idir, f), {"source": "export:" + folder, "stem": stem,
+                                              "boxes": boxes}))
+    if not items:
+        raise SystemExit(f"--extra-yolo {folder}: no training images")
+    return names, items
 
 
 def to_boxes(rec, classes, w, h):
@@ -335,6 +375,12 @@ def main():
     ap.add_argument("--init", default="", help="start from this checkpoint's weights")
     ap.add_argument("--finetune", action="store_true",
                     help="also use the sources marked \"finetune\" in config.py (with --init)")
+    ap.add_argument("--drop-class", action="append", default=[],
+                    help="leave this class out of the model (repeatable)")
+    ap.add_argument("--extra-yolo", action="append", default=[],
+                    help="a `tilsyn dataset export` folder: teach its classes (repeatable)")
+    ap.add_argument("--extra-weight", type=float, default=3.0,
+                    help="sampling weight of the exported images (configured sources: 1)")
     args = ap.parse_args()
     spec = config.MODELS[args.model]
     S = args.size or spec["train_size"]
@@ -342,7 +388,9 @@ def main():
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    recs, classes = load_split(args.data, args.model, finetune=args.finetune)
+    recs, classes = load_split(args.data, args.model, finetune=args.finetune,
+                               drop=args.drop_class, extra=args.extra_yolo,
+                               extra_weight=args.extra_weight)
     if args.limit:
         recs = recs[: args.limit]
     nc = len(classes)
