@@ -38,9 +38,9 @@ case "$WHAT" in
     done
     wait ;;
   teach)
-    python3 training/train.py --model street --data training/.data --drop-class traffic_light \
+    python3 training/train.py --model street --data training/.teach/data --drop-class traffic_light \
       --steps 3600 --max-seconds 520 --batch 96 --seed 7 --out "$OUT/baseline" > "$OUT/baseline.log" 2>&1 &
-    python3 training/train.py --model street --data training/.data --drop-class traffic_light \
+    python3 training/train.py --model street --data training/.teach/data --drop-class traffic_light \
       --extra-yolo training/.teach/export --steps 3600 --max-seconds 520 --batch 96 --seed 7 \
       --out "$OUT/taught" > "$OUT/taught.log" 2>&1 &
     wait ;;
