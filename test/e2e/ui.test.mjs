@@ -233,6 +233,37 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     assertNoConsoleErrors();
   });
 
+  it('labelled boxes drawn on the kept image are saved for teaching a new object', async () => {
+    const canvas = page.locator('#teach-canvas');
+    await canvas.waitFor();
+    await canvas.scrollIntoViewIfNeeded();
+    // Drawing without a label asks for one.
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.locator('#teach-status').filter({ hasText: 'Type a label first' }).waitFor();
+    await page.getByLabel('Label of the next box').fill('bench');
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 5 });
+    await page.mouse.up();
+    assert.equal(await page.locator('#teach-boxes li[data-box]').count(), 1);
+    await page.getByRole('button', { name: 'Save boxes' }).click();
+    await page.locator('#teach-status').filter({ hasText: 'Boxes saved.' }).waitFor();
+    const a = await server.api('GET', `/api/v1/assessments/${assessmentId}`);
+    const saved = await server.api('GET', `/api/v1/observations/${a.observation_id}/annotations`);
+    assert.equal(saved.boxes.length, 1);
+    const b = saved.boxes[0];
+    assert.equal(b.label, 'bench');
+    assert.equal(b.labelled_by, 'e2e-admin');
+    // The box is where it was drawn, in the stored image's pixels (within a pixel or two).
+    assert.ok(Math.abs(b.x - saved.width * 0.2) <= 3 && Math.abs(b.w - saved.width * 0.3) <= 3, JSON.stringify(b));
+    assert.ok(Math.abs(b.y - saved.height * 0.3) <= 3 && Math.abs(b.h - saved.height * 0.3) <= 3, JSON.stringify(b));
+    await browser.shot('08b-teach-boxes');
+    assertNoConsoleErrors();
+  });
+
   it('feedback is recorded and changes the service stats', async () => {
     const before = (await server.api('GET', '/api/v1/stats/services')).services;
     const correctBefore = before.reduce((s, x) => s + x.feedback_correct, 0);

@@ -4,6 +4,7 @@
 import { ApiError, get, getBlobUrl, has, post } from '../api.js';
 import { clear, field, fmtTime, h, svg, uid } from '../dom.js';
 import { t } from '../i18n.js';
+import { labelSection } from './label_boxes.js';
 
 const OUTCOMES = ['finding', 'inconclusive', 'ok'];
 
@@ -140,10 +141,12 @@ export async function renderFinding(main, params, ctx) {
   let blobUrl = null;
   const imageRoute = has('GET', '/api/v1/observations/{id}/image');
   let imageNote = '';
+  let imageSize = null;
   if (imageRoute && obs && obs.has_image) {
     try {
       blobUrl = await getBlobUrl(`/api/v1/observations/${a.observation_id}/image?purpose=${encodeURIComponent('finding review')}`);
       const img = await loadImage(blobUrl);
+      imageSize = [img.naturalWidth, img.naturalHeight];
       evidence.append(evidenceFigure(blobUrl, img.naturalWidth, img.naturalHeight, detections, t('finding.anonymized')));
     } catch (e) {
       imageNote = e instanceof ApiError ? e.message : t('finding.image_failed');
@@ -225,6 +228,10 @@ export async function renderFinding(main, params, ctx) {
     h('div', { class: 'title-row' }, h('h1', {}, t('finding.title')), h('a', { href: '#/findings', class: 'button secondary' }, t('common.back'))),
     h('div', { class: 'finding-layout' }, h('section', { class: 'card', 'aria-label': t('finding.evidence') }, evidence), h('section', { class: 'card' }, h('h2', {}, t('finding.assessment')), assessment, h('h3', {}, t('finding.actions')), actions, feedbackForm(a, ctx))),
     h('section', { class: 'card' }, runsTable),
+    // Teaching a new object: labelled boxes on this kept image.
+    imageSize && ctx.canEdit && has('PUT', '/api/v1/observations/{id}/annotations')
+      ? await labelSection(a.observation_id, blobUrl, imageSize[0], imageSize[1], ctx)
+      : null,
     await auditSection(a.observation_id, ctx.role),
   );
   return () => {
