@@ -248,7 +248,8 @@ int main(int argc, char** argv) {
   permit_opts.Add(import_permits, /*with_listen=*/false);
   tilsyn::server::ExportFindingsFlags export_flags;
   ServerOptions export_opts;
-  CLI::App* export_cmd = app.add_subcommand("export", "export findings for GIS or a spreadsheet");
+  CLI::App* export_cmd =
+      app.add_subcommand("export", "export findings or count series for GIS or a spreadsheet");
   export_cmd->require_subcommand(1);
   CLI::App* export_findings = export_cmd->add_subcommand(
       "findings", "findings (or every outcome) as GeoJSON or CSV, with place, time and task");
@@ -261,6 +262,17 @@ int main(int argc, char** argv) {
   export_findings->add_option("--to", export_flags.to, "captured before (RFC 3339)");
   export_findings->add_option("--out", export_flags.out, "file to write (default: stdout)");
   export_opts.Add(export_findings, /*with_listen=*/false);
+  tilsyn::server::ExportFindingsFlags counts_flags;
+  ServerOptions counts_opts;
+  CLI::App* export_counts = export_cmd->add_subcommand(
+      "counts", "the count series of count tasks, per street side, as GeoJSON or CSV");
+  export_counts->add_option("--format", counts_flags.format, "geojson (default) | csv")
+      ->check(CLI::IsMember({"geojson", "csv"}));
+  export_counts->add_option("--task", counts_flags.task_id, "only this task's counts");
+  export_counts->add_option("--from", counts_flags.from, "captured at or after (RFC 3339)");
+  export_counts->add_option("--to", counts_flags.to, "captured before (RFC 3339)");
+  export_counts->add_option("--out", counts_flags.out, "file to write (default: stdout)");
+  counts_opts.Add(export_counts, /*with_listen=*/false);
   tilsyn::coverage::CoverageFlags cov_flags;
   CLI::App* coverage_cmd = app.add_subcommand(
       "coverage", "which vehicles pass each active task's site, how often, how fast, which lane");
@@ -278,6 +290,11 @@ int main(int argc, char** argv) {
 
   if (import_gps->parsed()) return tilsyn::coverage::RunImportGps(gps_flags);
   if (import_net->parsed()) return tilsyn::coverage::RunImportNetwork(net_flags);
+  if (export_counts->parsed()) {
+    counts_flags.server = counts_opts.Flags();
+    counts_flags.outcome = "all";
+    return tilsyn::server::RunExportCounts(counts_flags);
+  }
   if (export_findings->parsed()) {
     export_flags.server = export_opts.Flags();
     return tilsyn::server::RunExportFindings(export_flags);

@@ -165,6 +165,7 @@ Status Pipeline::Assess(store::Observation& obs) {
   }
 
   tasks::AssessContext context;
+  context.image_width = bgr.cols;
   if (task.kind == tasks::TaskKind::kPermitCheck && !baseline) {
     TILSYN_ASSIGN_OR_RETURN(context.permits, PermitsNear(task, obs));
   }
@@ -183,6 +184,9 @@ Status Pipeline::Assess(store::Observation& obs) {
   a.reason = result.reason;
   a.counts = Json::object();
   for (const auto& [l, n] : result.counts) a.counts[l] = n;
+  if (result.left && result.right) {
+    a.counts["by_side"] = {{"left", *result.left}, {"right", *result.right}};
+  }
   a.created_ms = now;
 
   std::vector<store::ActionRunRecord> actions;

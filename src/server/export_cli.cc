@@ -1,19 +1,28 @@
 #include "server/export_cli.h"
 
 #include <cstdlib>
+#include <functional>
+#include <tuple>
 #include <iostream>
 
 #include "core/file_util.h"
 #include "core/time_format.h"
 #include "server/config.h"
+#include "server/counts_export.h"
 #include "server/findings_export.h"
 #include "store/store.h"
 
 namespace tilsyn::server {
 
-int RunExportFindings(const ExportFindingsFlags& flags) {
-  auto fail = [](const Status& st) {
-    std::cerr << "tilsyn export findings: " << st.ToString() << "\n";
+namespace {
+
+// The body both exports share: flags → filter, the store, the export `what`, the audit, the
+// output. `make` returns {geojson, csv, count}.
+int RunExport(const ExportFindingsFlags& flags, const std::string& what,
+              const std::function<Result<std::tuple<Json, std::string, int>>(
+                  store::Store&, const FindingsFilter&)>& make) {
+  auto fail = [&](const Status& st) {
+    std::cerr << "tilsyn export " << what << ": " << st.ToString() << "\n";
     return 2;
   };
   if (flags.format != "geojson" && flags.format != "csv") {
@@ -35,22 +44,42 @@ int RunExportFindings(const ExportFindingsFlags& flags) {
   if (!config.ok()) return fail(config.status());
   auto store = store::OpenSqliteStore(config->data_dir + "/tilsyn.db");
   if (!store.ok()) return fail(store.status());
-  Result<FindingsExport> e = ExportFindings(**store, f);
+  auto e = make(**store, f);
   if (!e.ok()) return fail(e.status());
-  const std::string body = flags.format == "geojson" ? e->geojson.dump(1) + "\n" : e->csv;
-  Json details = {{"format", flags.format}, {"count", e->count}, {"outcome", f.outcome}};
+  const auto& [geojson, csv, count] = *e;
+  const std::string body = flags.format == "geojson" ? geojson.dump(1) + "\n" : csv;
+  Json details = {{"format", flags.format}, {"count", count}};
+  if (what == "findings") details["outcome"] = f.outcome;
   if (f.task_id) details["task_id"] = *f.task_id;
   auto audited = (*store)->AppendAudit(
-      store::NewAuditEvent(SystemClock::Get()->NowMs(), "cli", "admin", "findings.export", "export",
-                           "findings." + flags.format, "export of findings", details));
+      store::NewAuditEvent(SystemClock::Get()->NowMs(), "cli", "admin", what + ".export", "export",
+                           what + "." + flags.format, "export of " + what, details));
   if (!audited.ok()) return fail(audited.status());
   if (flags.out.empty()) {
     std::cout << body;
   } else {
     if (Status st = WriteFileAtomic(flags.out, body); !st.ok()) return fail(st);
-    std::cerr << e->count << " assessments written to " << flags.out << "\n";
+    std::cerr << count << " rows written to " << flags.out << "\n";
   }
   return 0;
+}
+
+}  // namespace
+
+int RunExportFindings(const ExportFindingsFlags& flags) {
+  return RunExport(flags, "findings", [](store::Store& s, const FindingsFilter& f)
+                                          -> Result<std::tuple<Json, std::string, int>> {
+    TILSYN_ASSIGN_OR_RETURN(FindingsExport e, ExportFindings(s, f));
+    return std::tuple{e.geojson, e.csv, e.count};
+  });
+}
+
+int RunExportCounts(const ExportFindingsFlags& flags) {
+  return RunExport(flags, "counts", [](store::Store& s, const FindingsFilter& f)
+                                        -> Result<std::tuple<Json, std::string, int>> {
+    TILSYN_ASSIGN_OR_RETURN(CountsExport e, ExportCounts(s, f));
+    return std::tuple{e.geojson, e.csv, e.count};
+  });
 }
 
 }  // namespace tilsyn::server

@@ -18,4 +18,8 @@ struct ExportFindingsFlags {
 
 int RunExportFindings(const ExportFindingsFlags& flags);
 
+// `tilsyn export counts [--format geojson|csv] [--task ID] [--from T] [--to T] [--out FILE]`:
+// the count series (server/counts_export.h); audited as counts.export.
+int RunExportCounts(const ExportFindingsFlags& flags);
+
 }  // namespace tilsyn::server

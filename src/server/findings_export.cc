@@ -27,7 +27,8 @@ Status ValidateFindingsFilter(const FindingsFilter& f) {
   return Status::Ok();
 }
 
-Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter& f) {
+Status ForEachAssessment(store::Store& store, const FindingsFilter& f,
+                         const AssessmentVisitor& visit) {
   TILSYN_RETURN_IF_ERROR(ValidateFindingsFilter(f));
   store::AssessmentFilter af;
   af.task_id = f.task_id;
@@ -35,11 +36,6 @@ Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter&
   af.limit = f.limit;
   TILSYN_ASSIGN_OR_RETURN(auto assessments, store.ListAssessments(af));
   std::map<std::string, tasks::Task> tasks;
-  FindingsExport out;
-  out.geojson = {{"type", "FeatureCollection"}, {"features", Json::array()}};
-  out.csv =
-      "assessment_id,outcome,reason,task_id,task_title,task_kind,observation_id,vehicle_id,"
-      "captured_at,assessed_at,lat,lon\r\n";
   for (const store::AssessmentRecord& a : assessments) {
     TILSYN_ASSIGN_OR_RETURN(store::Observation obs, store.GetObservation(a.observation_id));
     if (f.from_ms && obs.captured_ms < *f.from_ms) continue;
@@ -49,7 +45,21 @@ Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter&
       TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store.GetTask(a.task_id));
       t = tasks.emplace(a.task_id, std::move(task)).first;
     }
-    const std::string kind(tasks::ToString(t->second.kind));
+    visit(a, obs, t->second);
+  }
+  return Status::Ok();
+}
+
+Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter& f) {
+  FindingsExport out;
+  out.geojson = {{"type", "FeatureCollection"}, {"features", Json::array()}};
+  out.csv =
+      "assessment_id,outcome,reason,task_id,task_title,task_kind,observation_id,vehicle_id,"
+      "captured_at,assessed_at,lat,lon\r\n";
+  TILSYN_RETURN_IF_ERROR(ForEachAssessment(store, f, [&](const store::AssessmentRecord& a,
+                                                         const store::Observation& obs,
+                                                         const tasks::Task& task) {
+    const std::string kind(tasks::ToString(task.kind));
     const std::string captured = FormatIso8601(obs.captured_ms);
     const std::string assessed = FormatIso8601(a.created_ms);
     out.geojson["features"].push_back(
@@ -61,7 +71,7 @@ Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter&
            {"outcome", a.outcome},
            {"reason", a.reason},
            {"task_id", a.task_id},
-           {"task_title", t->second.title},
+           {"task_title", task.title},
            {"task_kind", kind},
            {"observation_id", obs.id},
            {"vehicle_id", obs.vehicle_id},
@@ -69,11 +79,11 @@ Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter&
            {"assessed_at", assessed},
            {"counts", a.counts.dump()}}}});
     out.csv += CsvField(a.id) + "," + CsvField(a.outcome) + "," + CsvField(a.reason) + "," +
-               CsvField(a.task_id) + "," + CsvField(t->second.title) + "," + CsvField(kind) + "," +
+               CsvField(a.task_id) + "," + CsvField(task.title) + "," + CsvField(kind) + "," +
                CsvField(obs.id) + "," + CsvField(obs.vehicle_id) + "," + captured + "," + assessed +
                "," + Number(obs.lat) + "," + Number(obs.lon) + "\r\n";
     ++out.count;
-  }
+  }));
   return out;
 }
 

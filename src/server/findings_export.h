@@ -5,6 +5,7 @@
 // `tilsyn export findings`. Reads the store only; the callers audit the export.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -32,5 +33,12 @@ struct FindingsExport {
 };
 
 Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter& filter);
+
+// The walk both exports share: every assessment that matches `filter` (newest first; capture
+// time within from/to), with its observation and its task (each task read once).
+using AssessmentVisitor = std::function<void(const store::AssessmentRecord&,
+                                             const store::Observation&, const tasks::Task&)>;
+Status ForEachAssessment(store::Store& store, const FindingsFilter& filter,
+                         const AssessmentVisitor& visit);
 
 }  // namespace tilsyn::server

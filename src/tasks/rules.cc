@@ -180,7 +180,19 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
       r.outcome = ok ? Outcome::kOk : Outcome::kFinding;
       std::string range = std::to_string(task.rule.min_count) + ".." +
                           (task.rule.max_count ? std::to_string(*task.rule.max_count) : "");
-      r.reason = std::to_string(total) + " " + what + " counted (expected " + range + ")";
+      std::string sides;
+      if (context.image_width > 0) {
+        int left = 0;
+        for (const Detection& d : detections) {
+          const bool counted = std::any_of(task.targets.begin(), task.targets.end(),
+                                           [&](const Target& t) { return Confident(task, t, d); });
+          if (counted && 2 * d.box.x + d.box.w < context.image_width) ++left;
+        }
+        r.left = left;
+        r.right = total - left;
+        sides = "; left " + std::to_string(left) + ", right " + std::to_string(total - left);
+      }
+      r.reason = std::to_string(total) + " " + what + " counted (expected " + range + sides + ")";
       break;
     }
     case TaskKind::kCondition: {

@@ -2,7 +2,9 @@
 //   presence:  finding when no target is detected with confidence, ok when one is.
 //   absence:   finding when a target is detected with confidence, ok when none is.
 //   count:     ok when min_count <= n <= max_count (n = confident targets at least
-//              rule.min_box_height_px tall), finding otherwise.
+//              rule.min_box_height_px tall), finding otherwise. With the image width known, the
+//              counted boxes are also split by street side: a box whose centre lies in the left
+//              half of a forward-looking camera's image is on the left of the direction of travel.
 //   condition: a damage label (e.g. "pothole") detected with confidence is a finding; ok otherwise.
 //   text:      the confident "text" lines (OCR, Detection::text) in reading order must match
 //              rule.expected_text with similarity >= rule.min_similarity (text_match.h); a
@@ -36,11 +38,14 @@ struct AssessmentResult {
   std::optional<double> similarity;        // text: best match against rule.expected_text
   std::optional<double> changed_fraction;  // before_after, permit_check: changed area / image area
   std::string permit_id;                   // permit_check: the permit the reason names ("" = none)
+  // count with AssessContext::image_width: counted boxes left and right of the image centre.
+  std::optional<int> left, right;
 };
 
 // What a rule needs beyond the detections.
 struct AssessContext {
   std::vector<PermitMatch> permits;  // permit_check: permits near the observation (any validity)
+  int image_width = 0;               // count: the image's width in pixels (0 = unknown)
 };
 
 AssessmentResult Assess(const Task& task, const std::vector<Detection>& detections,

@@ -89,6 +89,12 @@ function anonymizationText(an) {
   return parts.length ? parts.join(' · ') : part('vehicle', an) || '—';
 }
 
+// "vehicle: 3", or for a count task's split by street side "left of travel 2 / right 1".
+function countText(k, v) {
+  if (k === 'by_side' && v && typeof v === 'object') return `${t('finding.left')} ${v.left} / ${t('finding.right')} ${v.right}`;
+  return `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`;
+}
+
 // All detections of all runs, each with the run's service.
 function detectionsOf(runs) {
   const out = [];
@@ -209,7 +215,7 @@ export async function renderFinding(main, params, ctx) {
     h('dt', {}, t('findings.reason')),
     h('dd', {}, a.reason),
     h('dt', {}, t('finding.counts')),
-    h('dd', {}, counts.length ? counts.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ') : '—'),
+    h('dd', {}, counts.length ? counts.map(([k, v]) => countText(k, v)).join(', ') : '—'),
     h('dt', {}, t('findings.task')),
     h('dd', {}, task ? h('a', { href: `#/tasks/${task.id}` }, task.title) : a.task_id),
     h('dt', {}, t('finding.captured')),
