@@ -54,7 +54,7 @@ struct DispatcherOptions {
 // Runs due action runs from the store. Thread-compatible; call from one worker thread.
 class Dispatcher {
  public:
-  Dispatcher(store::Store* store, Clock* clock, DispatcherOptions options);
+  Dispatcher(store::ActionRunStore* store, Clock* clock, DispatcherOptions options);
   void Register(const std::string& type, std::unique_ptr<Action> action);
   // Attempts every due run once. Before the attempt, records it (attempts + 1, an attempt_log
   // entry {at, idempotency_key, state: "started"}, next_attempt_ms = now + backoff) so a crash
@@ -65,7 +65,7 @@ class Dispatcher {
   Result<int> RunDue(int limit = 50);
 
  private:
-  store::Store* store_;
+  store::ActionRunStore* store_;
   Clock* clock_;
   DispatcherOptions options_;
   std::map<std::string, std::unique_ptr<Action>> actions_;
@@ -73,6 +73,6 @@ class Dispatcher {
 
 // An operator's decision: a failed run is due again now, with its attempt log kept.
 // NotFound when unknown; FailedPrecondition unless it failed.
-Status RetryFailedActionRun(store::Store* store, const std::string& id, TimeMs now);
+Status RetryFailedActionRun(store::ActionRunStore* store, const std::string& id, TimeMs now);
 
 }  // namespace tilsyn::actions

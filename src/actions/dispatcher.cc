@@ -20,7 +20,7 @@ int64_t Backoff(const DispatcherOptions& o, int attempts) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(store::Store* store, Clock* clock, DispatcherOptions options)
+Dispatcher::Dispatcher(store::ActionRunStore* store, Clock* clock, DispatcherOptions options)
     : store_(store), clock_(clock), options_(options) {}
 
 void Dispatcher::Register(const std::string& type, std::unique_ptr<Action> action) {
@@ -82,7 +82,7 @@ Result<int> Dispatcher::RunDue(int limit) {
   return attempted;
 }
 
-Status RetryFailedActionRun(store::Store* store, const std::string& id, TimeMs now) {
+Status RetryFailedActionRun(store::ActionRunStore* store, const std::string& id, TimeMs now) {
   TILSYN_ASSIGN_OR_RETURN(store::ActionRunRecord run, store->GetActionRun(id));
   if (run.status != store::ActionStatus::kFailed) {
     return Status::FailedPrecondition(

@@ -2,7 +2,7 @@
 
 namespace tilsyn::recognition {
 
-StatsSource StoreStatsSource(store::Store* store) {
+StatsSource StoreStatsSource(store::StatsStore* store) {
   return [store]() -> Result<std::vector<ServiceLabelStats>> {
     TILSYN_ASSIGN_OR_RETURN(std::vector<store::ServiceStats> all, store->ServiceStatsSummary());
     std::vector<ServiceLabelStats> out;

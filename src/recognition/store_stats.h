@@ -4,10 +4,10 @@
 #pragma once
 
 #include "recognition/router.h"
-#include "store/store.h"
+#include "store/stats_store.h"
 
 namespace tilsyn::recognition {
 
-StatsSource StoreStatsSource(store::Store* store);
+StatsSource StoreStatsSource(store::StatsStore* store);
 
 }  // namespace tilsyn::recognition

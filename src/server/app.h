@@ -27,7 +27,7 @@ class App {
 Result<std::unique_ptr<App>> StartApp(const ServerConfig& config, Clock* clock);
 
 // Creates a token with `role` for `subject` and stores its hash; returns the token (shown once).
-Result<std::string> IssueToken(store::Store* store, const std::string& role,
+Result<std::string> IssueToken(store::VehicleStore* store, const std::string& role,
                                const std::string& subject, Clock* clock);
 
 }  // namespace tilsyn::server

@@ -8,7 +8,7 @@
 
 namespace tilsyn::server {
 
-Result<Principal> AuthenticateBearer(store::Store* store, const net::HttpRequest& req) {
+Result<Principal> AuthenticateBearer(store::VehicleStore* store, const net::HttpRequest& req) {
   std::string header = req.Header("authorization");
   if (header.empty()) return Status::Unauthenticated("missing Authorization: Bearer token");
   const std::string kScheme = "bearer ";
@@ -30,11 +30,11 @@ Result<Principal> AuthenticateBearer(store::Store* store, const net::HttpRequest
   return Principal{rec->role, rec->subject};
 }
 
-Router::Authenticator MakeBearerAuthenticator(store::Store* store) {
+Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store) {
   return [store](const net::HttpRequest& req) { return AuthenticateBearer(store, req); };
 }
 
-Result<std::string> IssueToken(store::Store* store, const std::string& role,
+Result<std::string> IssueToken(store::VehicleStore* store, const std::string& role,
                                const std::string& subject, Clock* clock) {
   auto r = store::ParseRole(role);
   if (!r) return Status::InvalidArgument("role must be admin, inspector, dpo or vehicle", "role");

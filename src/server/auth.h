@@ -10,9 +10,9 @@ namespace tilsyn::server {
 
 // Unauthenticated when the header is missing or malformed or the token is unknown; Unavailable
 // (or another store error) when the store cannot answer.
-Result<Principal> AuthenticateBearer(store::Store* store, const net::HttpRequest& req);
+Result<Principal> AuthenticateBearer(store::VehicleStore* store, const net::HttpRequest& req);
 
 // A Router::Authenticator backed by `store` (which must outlive it).
-Router::Authenticator MakeBearerAuthenticator(store::Store* store);
+Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store);
 
 }  // namespace tilsyn::server

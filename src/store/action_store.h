@@ -1,0 +1,33 @@
+// ActionRunStore: the action outbox: action runs written with their assessment, delivered by the dispatcher (actions/action.h).
+// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
+// a ActionRunStore; the SQLite backend implements every seam in one class. Thread-safe as its
+// implementation; every method is one transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/records.h"
+
+namespace tilsyn::store {
+
+class ActionRunStore {
+ public:
+  virtual ~ActionRunStore() = default;
+
+  // Pending action runs with next_attempt_ms <= now, longest due first.
+  virtual Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) = 0;
+  // Updates target, payload, status, attempts, next_attempt_ms, attempt_log, last_error and
+  // updated_ms by id. NotFound when unknown.
+  virtual Status UpdateActionRun(const ActionRunRecord& run) = 0;
+  // One action run by id (NotFound when unknown).
+  virtual Result<ActionRunRecord> GetActionRun(const std::string& id) = 0;
+  // All action runs, or those of one assessment; newest first.
+  virtual Result<std::vector<ActionRunRecord>> ListActionRuns(
+      const std::optional<std::string>& assessment_id, int limit) = 0;
+};
+
+}  // namespace tilsyn::store

@@ -1,0 +1,39 @@
+// ObservationStore: the observation queue: uploaded observations with their image records, by state.
+// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
+// a ObservationStore; the SQLite backend implements every seam in one class. Thread-safe as its
+// implementation; every method is one transaction.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/records.h"
+
+namespace tilsyn::store {
+
+class ObservationStore {
+ public:
+  virtual ~ObservationStore() = default;
+
+  // Inserts the observation and its blob record together. Returns false (and changes nothing)
+  // when an observation with this id already exists. A blob with an empty key is not stored; the
+  // blob's empty observation_id/task_id default to the observation's. NotFound when the task is
+  // unknown; AlreadyExists when the blob key is taken.
+  virtual Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) = 0;
+  virtual Result<Observation> GetObservation(const std::string& id) = 0;
+  virtual Status UpdateObservation(const Observation& obs) = 0;
+  // Observations in `state`, oldest first (the pipeline's work queue after a restart).
+  virtual Result<std::vector<Observation>> ObservationsInState(ObservationState state,
+                                                               int limit) = 0;
+  // Every state name, with 0 for states without observations.
+  virtual Result<std::map<std::string, int64_t>> CountObservationsByState() = 0;
+  // The reference image of a before/after task: its earliest-captured observation, other than
+  // `exclude_id`, that is assessed or done and still has its image. nullopt when there is none.
+  virtual Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
+                                                                  const std::string& exclude_id) = 0;
+};
+
+}  // namespace tilsyn::store

@@ -1,0 +1,34 @@
+// RetentionStore: image records and their deletion deadlines (the sweeper's queue).
+// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
+// a RetentionStore; the SQLite backend implements every seam in one class. Thread-safe as its
+// implementation; every method is one transaction.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/records.h"
+
+namespace tilsyn::store {
+
+class RetentionStore {
+ public:
+  virtual ~RetentionStore() = default;
+
+  virtual Result<BlobRecord> GetBlob(const std::string& key) = 0;
+  // Sets delete_after_ms of a stored, not yet deleted blob (FailedPrecondition when deleted).
+  virtual Status SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) = 0;
+  // Marks the blob deleted (and clears the observation's blob_key). Ok (keeping the first
+  // record) when already marked; NotFound when unknown.
+  virtual Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) = 0;
+  // Blobs not deleted whose deadline <= now, whose task has no legal hold and whose observation
+  // is not waiting to be assessed (state stored), earliest first.
+  virtual Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) = 0;
+  // {"kept": n, "deleted": n}
+  virtual Result<std::map<std::string, int64_t>> CountBlobs() = 0;
+};
+
+}  // namespace tilsyn::store

@@ -1,0 +1,27 @@
+// StatsStore: per-service and per-task figures computed from the stored runs and feedback.
+// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
+// a StatsStore; the SQLite backend implements every seam in one class. Thread-safe as its
+// implementation; every method is one transaction.
+#pragma once
+
+#include <vector>
+
+#include "core/result.h"
+#include "store/records.h"
+
+namespace tilsyn::store {
+
+class StatsStore {
+ public:
+  virtual ~StatsStore() = default;
+
+  // Ordered by service, then label. Latency percentiles are nearest-rank over finished - started.
+  // Feedback counts come from the assessments of observations where the run was good enough:
+  // "correct" counts as correct, "wrong" and "corrected" as wrong.
+  virtual Result<std::vector<ServiceStats>> ServiceStatsSummary() = 0;
+  // Per task (ordered by task id) with at least one assessment: feedback verdicts and the mean
+  // satisfaction (1..5) inspectors gave.
+  virtual Result<std::vector<TaskFeedbackStats>> TaskFeedbackSummary() = 0;
+};
+
+}  // namespace tilsyn::store

@@ -1,0 +1,48 @@
+// TaskStore: tasks and the capture jobs planned from them.
+// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
+// a TaskStore; the SQLite backend implements every seam in one class. Thread-safe as its
+// implementation; every method is one transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "tasks/capture_job.h"
+#include "tasks/task.h"
+
+namespace tilsyn::store {
+
+// Listing limits: `limit` <= 0 means no limit.
+struct TaskFilter {
+  std::optional<tasks::TaskStatus> status;
+  std::optional<tasks::TaskKind> kind;
+  std::optional<std::string> unit;
+  int limit = 100;
+  int offset = 0;
+};
+
+class TaskStore {
+ public:
+  virtual ~TaskStore() = default;
+
+  virtual Status CreateTask(const tasks::Task& task) = 0;  // AlreadyExists on id clash
+  virtual Result<tasks::Task> GetTask(const std::string& id) = 0;
+  // Newest (created_ms) first.
+  virtual Result<std::vector<tasks::Task>> ListTasks(const TaskFilter& filter) = 0;
+  // Replaces the stored task (created_ms stays as created) and, when `job` is given, upserts the
+  // job in the same transaction (assigning it the next version). NotFound when the task does not
+  // exist.
+  virtual Status UpdateTask(const tasks::Task& task,
+                            const std::optional<tasks::CaptureJob>& job) = 0;
+
+  // Capture jobs.
+  // Jobs whose version > `since`, ordered by version (includes inactive ones, so agents drop them).
+  virtual Result<std::vector<tasks::CaptureJob>> JobsSince(int64_t since) = 0;
+  virtual Result<tasks::CaptureJob> GetJob(const std::string& id) = 0;
+  // The highest job version (0 when none).
+  virtual Result<int64_t> CurrentJobVersion() = 0;
+};
+
+}  // namespace tilsyn::store

@@ -1,0 +1,30 @@
+// VehicleStore: vehicles and the hashed bearer tokens of people and vehicles.
+// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
+// a VehicleStore; the SQLite backend implements every seam in one class. Thread-safe as its
+// implementation; every method is one transaction.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/records.h"
+
+namespace tilsyn::store {
+
+class VehicleStore {
+ public:
+  virtual ~VehicleStore() = default;
+
+  virtual Status CreateVehicle(const Vehicle& v) = 0;
+  virtual Result<Vehicle> GetVehicle(const std::string& id) = 0;
+  virtual Result<std::vector<Vehicle>> ListVehicles() = 0;
+  virtual Status UpdateVehiclePosition(const std::string& id, double lat, double lon,
+                                       TimeMs at) = 0;
+  // Inserts or replaces the token with this hash.
+  virtual Status PutToken(const TokenRecord& token) = 0;
+  virtual Result<TokenRecord> GetTokenByHash(const std::string& token_hash) = 0;
+  virtual Result<int64_t> CountTokens() = 0;
+};
+
+}  // namespace tilsyn::store
