@@ -117,6 +117,12 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
     // Leave nothing behind — unless a concurrent upload of the same observation won the insert:
     // the key is the same, so the bytes are now that observation's image.
     Result<store::Observation> winner = store_->GetObservation(obs.id);
+    if (!winner.ok() && winner.status().code() != Code::kNotFound) {
+      // Cannot tell whether the insert committed (its answer was lost and the store is not
+      // answering now): keep the bytes, since they may be a stored observation's image; the
+      // vehicle retries and the repeat finds the row or writes the same key again.
+      return winner.status();
+    }
     if (!winner.ok()) {
       Status del = blobs_->Delete(blob.key);
       if (!del.ok()) LogError("ingest_cleanup_failed", {{"key", blob.key}, {"error", del.ToString()}});
