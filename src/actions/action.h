@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "net/smtp_client.h"
 #include "store/records.h"
 #include "store/store.h"
 
@@ -42,6 +43,21 @@ std::unique_ptr<Action> NewLogAction();
 // timeouts) are retried. `secret_for_run` looks up the run's task's webhook secret.
 std::unique_ptr<Action> NewWebhookAction(
     std::function<std::string(const store::ActionRunRecord&)> secret_for_run, int timeout_ms);
+
+// "email": the assessment's facts as a plain-text message (actions/email_message.h) over SMTP
+// (net/smtp_client.h) to run.target's comma-separated recipients. An unreachable server, a
+// timeout or a 4xx reply is retried; a 5xx reply (unknown mailbox, refused relay, failed login)
+// fails the run for good. `smtp` carries the server, sender, credentials and TLS mode (its
+// recipients and message are filled per run); `web_url` the web UI's base URL for the link.
+struct EmailOptions {
+  net::SmtpRequest smtp;
+  std::string web_url;
+};
+std::unique_ptr<Action> NewEmailAction(EmailOptions options, Clock* clock);
+
+// An action type the server cannot deliver as configured: every attempt fails for good with
+// `why` (e.g. e-mail without an SMTP server), so the run says so instead of "no such type".
+std::unique_ptr<Action> NewUnavailableAction(std::string why);
 
 struct DispatcherOptions {
   // 0: a transient failure is retried until it succeeds; N > 0: the run fails after N attempts

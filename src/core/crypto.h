@@ -20,6 +20,8 @@ std::string RandomHex(size_t bytes);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // `n` random bytes (OpenSSL's CSPRNG).
 std::string RandomBytes(size_t n);
+// Standard base64 with padding (RFC 4648), e.g. for MIME encoded-words.
+std::string Base64Encode(std::string_view data);
 
 // A 32-byte key written as 64 hex digits or 44 base64 characters (surrounding white space
 // ignored). InvalidArgument naming `field` ("<what> must be 32 bytes as …") otherwise.

@@ -204,6 +204,14 @@ Status Pipeline::Assess(store::Observation& obs) {
     if (spec.type == "webhook" && spec.format == "cloudevents") {
       run.payload = CloudEvent(task, obs, a, run.idempotency_key, std::move(run.payload));
     }
+    if (spec.type == "email") {
+      // Recipients as the target (shown in the action log); the message's language and the
+      // task's time zone for the capture time.
+      run.target.clear();
+      for (const std::string& to : spec.to) run.target += (run.target.empty() ? "" : ",") + to;
+      run.payload["language"] = spec.language;
+      run.payload["time_zone"] = task.schedule.time_zone;
+    }
     run.next_attempt_ms = now;
     run.created_ms = run.updated_ms = now;
     actions.push_back(std::move(run));

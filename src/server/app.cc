@@ -21,6 +21,7 @@
 #include "recognition/store_stats.h"
 #include "server/api/api.h"
 #include "server/image_keys.h"
+#include "server/smtp_config.h"
 #include "store/blob_store.h"
 #include "store/encrypted_blob_store.h"
 
@@ -79,6 +80,18 @@ class AppImpl : public App {
         "webhook", actions::NewWebhookAction(
                        [st](const store::ActionRunRecord& run) { return WebhookSecret(st, run); },
                        config_.webhook_timeout_ms));
+    if (!config_.smtp.is_null()) {
+      actions::EmailOptions email;
+      TILSYN_ASSIGN_OR_RETURN(email.smtp, ParseSmtpConfig(config_.smtp, [](const char* n) -> const char* {
+                                return std::getenv(n);
+                              }));
+      email.web_url = config_.web_url;
+      dispatcher_->Register("email", actions::NewEmailAction(std::move(email), clock_));
+    } else {
+      dispatcher_->Register("email", actions::NewUnavailableAction(
+                                         "no SMTP server is configured (\"smtp\" in the server "
+                                         "configuration)"));
+    }
 
     pipeline::PipelineOptions popts;
     popts.poll_ms = config_.pipeline_poll_ms;
@@ -109,6 +122,7 @@ class AppImpl : public App {
     ctx.coverage_top_k = config_.coverage_top_k;
     ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
     ctx.capabilities = recognition::CapabilitiesOf(recognizer_->ServiceInfos());
+    ctx.email_enabled = !config_.smtp.is_null();
     ctx.http_metrics = std::make_shared<HttpMetrics>();
     ctx.recognizer = recognizer_.get();
     router_ = BuildApiRouter(ctx);

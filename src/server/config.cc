@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "server/smtp_config.h"
+
 namespace tilsyn::server {
 
 Status ServerConfig::Validate() const {
@@ -38,6 +40,10 @@ Status ServerConfig::Validate() const {
   if (action_base_backoff_ms < 1 || action_base_backoff_ms > 3'600'000) {
     return Status::InvalidArgument("must be 1..3600000", "action_base_backoff_ms");
   }
+  if (!smtp.is_null()) TILSYN_RETURN_IF_ERROR(ParseSmtpConfig(smtp, nullptr).status());
+  if (!web_url.empty() && web_url.rfind("http://", 0) != 0 && web_url.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("must be an http(s) URL", "web_url");
+  }
   return Status::Ok();
 }
 
@@ -64,7 +70,9 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "web_dir",
                                  "tile_url",
                                  "recognizers",
-                                 "routing"};
+                                 "routing",
+                                 "smtp",
+                                 "web_url"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
@@ -133,6 +141,9 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   }
   if (j.contains("recognizers")) c.recognizers = j["recognizers"];
   if (j.contains("routing")) c.routing = j["routing"];
+  if (j.contains("smtp")) c.smtp = j["smtp"];
+  TILSYN_ASSIGN_OR_RETURN(auto web_url, GetOptString(j, "web_url", "web_url"));
+  if (web_url) c.web_url = *web_url;
   TILSYN_RETURN_IF_ERROR(c.Validate());
   return c;
 }
@@ -162,6 +173,8 @@ Json ServerConfig::ToJson() const {
   // Only when set, so the defaults stay a plain list of scalars.
   if (!recognizers.is_null()) j["recognizers"] = recognizers;
   if (!routing.is_null()) j["routing"] = routing;
+  if (!smtp.is_null()) j["smtp"] = smtp;
+  if (!web_url.empty()) j["web_url"] = web_url;
   return j;
 }
 

@@ -60,6 +60,13 @@ struct ServerConfig {
   // as JSON here and validated against the recognizer registry at start-up. null = defaults.
   Json recognizers = nullptr;
   Json routing = nullptr;
+  // The SMTP server of `email` actions (server/smtp_config.h, docs/api.md): {"url":
+  // "smtp://mail.example:587", "from": "tilsyn@example.dk", "username": "…", "tls":
+  // "starttls"|"try"|"none", "ca_file": "…"}; the password from TILSYN_SMTP_PASSWORD (or
+  // "password"). null = no e-mail actions.
+  Json smtp = nullptr;
+  // The web UI's public base URL, for links in e-mails ("" = no link).
+  std::string web_url;
 
   // InvalidArgument naming the field.
   Status Validate() const;

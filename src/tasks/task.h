@@ -71,10 +71,12 @@ struct Rule {
 };
 
 struct ActionSpec {
-  std::string type;                 // "log" or "webhook"
+  std::string type;                 // "log", "webhook" or "email"
   std::vector<Outcome> on;          // outcomes that trigger it
   std::string url;                  // webhook only
   std::string secret;               // webhook HMAC key; never returned by the API
+  std::vector<std::string> to;      // email only: recipients
+  std::string language = "da";      // email only: "da" or "en"
   // webhook body: "cloudevents" (a CloudEvents 1.0 event in structured JSON mode, the
   // assessment as its data) or "plain" (the assessment object alone, for older receivers).
   std::string format = "cloudevents";

@@ -1,6 +1,7 @@
 #include "tasks/task_json.h"
 
 #include <algorithm>
+#include <regex>
 
 #include "core/time_format.h"
 #include "tasks/schedule_json.h"
@@ -110,8 +111,8 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
     if (!as[i].is_object()) return Status::InvalidArgument("must be an object", p);
     ActionSpec a;
     TILSYN_ASSIGN_OR_RETURN(a.type, GetString(as[i], "type", p + ".type"));
-    if (a.type != "log" && a.type != "webhook") {
-      return Status::InvalidArgument("type must be log or webhook", p + ".type");
+    if (a.type != "log" && a.type != "webhook" && a.type != "email") {
+      return Status::InvalidArgument("type must be log, webhook or email", p + ".type");
     }
     const Json* on = as[i].contains("on") ? &as[i]["on"] : nullptr;
     if (!on || !on->is_array() || on->empty()) {
@@ -133,6 +134,27 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
       if (fmt) a.format = *fmt;
       if (a.format != "cloudevents" && a.format != "plain") {
         return Status::InvalidArgument("format must be cloudevents or plain", p + ".format");
+      }
+    }
+    if (a.type == "email") {
+      const Json* to = as[i].contains("to") ? &as[i]["to"] : nullptr;
+      if (!to || !to->is_array() || to->empty() || to->size() > 20) {
+        return Status::InvalidArgument("to must list 1–20 e-mail addresses", p + ".to");
+      }
+      static const std::regex kAddress(R"([^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+)");
+      for (size_t k = 0; k < to->size(); ++k) {
+        const std::string path = Idx(p + ".to", k);
+        if (!(*to)[k].is_string()) return Status::InvalidArgument("must be a string", path);
+        const std::string addr = (*to)[k].get<std::string>();
+        if (addr.size() > 254 || !std::regex_match(addr, kAddress)) {
+          return Status::InvalidArgument("not an e-mail address: '" + addr + "'", path);
+        }
+        a.to.push_back(addr);
+      }
+      TILSYN_ASSIGN_OR_RETURN(auto lang, GetOptString(as[i], "language", p + ".language"));
+      if (lang) a.language = *lang;
+      if (a.language != "da" && a.language != "en") {
+        return Status::InvalidArgument("language must be da or en", p + ".language");
       }
     }
     out.push_back(a);
@@ -233,6 +255,10 @@ Json TaskToJson(const Task& t, bool include_secrets) {
       aj["format"] = a.format;
       if (include_secrets) aj["secret"] = a.secret;
       else aj["has_secret"] = !a.secret.empty();
+    }
+    if (a.type == "email") {
+      aj["to"] = a.to;
+      aj["language"] = a.language;
     }
     actions.push_back(aj);
   }

@@ -41,6 +41,9 @@ struct ApiContext {
   // The labels the configured recognition services serve (GET /api/v1/capabilities); tasks whose
   // targets none serves are refused. nullopt = not checked (router tests without services).
   std::optional<std::vector<recognition::Capability>> capabilities;
+  // Whether an SMTP server is configured: without one, tasks with e-mail actions are refused
+  // (naming the action) instead of failing every delivery.
+  bool email_enabled = false;
   // GET /metrics: request counters the router feeds (nullptr = none) and the recognizer whose
   // breakers are reported (nullptr = none).
   std::shared_ptr<HttpMetrics> http_metrics;

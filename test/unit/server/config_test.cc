@@ -1,4 +1,5 @@
 #include "server/config.h"
+#include "server/smtp_config.h"
 
 #include <gtest/gtest.h>
 
@@ -35,6 +36,11 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"data_dir", ""}}), "data_dir");
   EXPECT_EQ(field(Json{{"no_such_setting", 1}}), "no_such_setting");
   EXPECT_EQ(field(Json{{"action_max_attempts", -1}}), "action_max_attempts");
+  EXPECT_EQ(field(Json{{"smtp", {{"url", "http://x"}, {"from", "a@b.dk"}}}}), "smtp.url");
+  EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}}}}), "smtp.from");
+  EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}, {"from", "a@b.dk"}, {"tls", "maybe"}}}}), "smtp.tls");
+  EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}, {"from", "a@b.dk"}, {"pasword", "x"}}}}), "smtp.pasword");
+  EXPECT_EQ(field(Json{{"web_url", "tilsyn.kk.dk"}}), "web_url");
 }
 
 TEST(ServerConfig, FromJsonReadsEverySetting) {
@@ -53,6 +59,8 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["tile_url"] = "";
   j["coverage_top_k"] = 3;
   j["anonymizer_detectors"] = {"default-pack", "hog-person"};
+  j["smtp"] = {{"url", "smtps://mail.kk.dk:465"}, {"from", "tilsyn@kk.dk"}, {"username", "tilsyn"}};
+  j["web_url"] = "https://tilsyn.kk.dk";
   auto c = ServerConfig::FromJson(j);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->ToJson(), j);
@@ -113,6 +121,26 @@ TEST(ServerConfig, AnonymizerDetectorsMustBeNames) {
   EXPECT_EQ(c.status().field(), "anonymizer_detectors[1]");
   EXPECT_EQ(ServerConfig::FromJson({{"anonymizer_detectors", "hog-person"}}).status().field(),
             "anonymizer_detectors");
+}
+
+}  // namespace
+}  // namespace tilsyn::server
+
+namespace tilsyn::server {
+namespace {
+
+TEST(SmtpConfig, ThePasswordComesFromTheEnvironmentBeforeTheFile) {
+  const Json j = {{"url", "smtp://127.0.0.1:2525"}, {"from", "tilsyn@kk.dk"}, {"username", "u"},
+                  {"password", "from-file"}};
+  auto plain = ParseSmtpConfig(j, nullptr);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->password, "from-file");
+  EXPECT_EQ(plain->tls, "starttls") << "TLS is required unless switched off";
+  auto env = ParseSmtpConfig(j, [](const char* n) -> const char* {
+    return std::string(n) == "TILSYN_SMTP_PASSWORD" ? "from-env" : nullptr;
+  });
+  ASSERT_TRUE(env.ok());
+  EXPECT_EQ(env->password, "from-env");
 }
 
 }  // namespace

@@ -206,3 +206,33 @@ TEST_F(TasksApi, ActivatingAnExpiredTaskIs412) {
 
 }  // namespace
 }  // namespace tilsyn::server::testing
+
+namespace tilsyn::server::testing {
+namespace {
+
+Json WithEmailAction() {
+  Json body = ValidTaskJson();
+  body["actions"] = Json::array({{{"type", "email"}, {"on", {"finding"}}, {"to", {"tilsyn@kk.dk"}}}});
+  return body;
+}
+
+TEST_F(ApiTest, AnEmailActionWithoutAnSmtpServerIsRefusedNamingTheAction) {
+  Reply r = Call("POST", "/api/v1/tasks", inspector_, WithEmailAction());
+  EXPECT_EQ(r.status, 400) << r.raw.body;
+  EXPECT_EQ(r.ErrorField(), "actions[0].type");
+  EXPECT_NE(r.raw.body.find("SMTP"), std::string::npos);
+}
+
+class EmailEnabledApi : public ApiTest {
+  void ConfigureContext(ApiContext& ctx) override { ctx.email_enabled = true; }
+};
+
+TEST_F(EmailEnabledApi, AnEmailActionIsStoredWithItsRecipients) {
+  Reply r = Call("POST", "/api/v1/tasks", inspector_, WithEmailAction());
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  EXPECT_EQ(r.json["actions"][0]["to"][0], "tilsyn@kk.dk");
+  EXPECT_EQ(r.json["actions"][0]["language"], "da");
+}
+
+}  // namespace
+}  // namespace tilsyn::server::testing

@@ -77,3 +77,36 @@ TEST(TaskJson, NamesTheFieldOfEachMistake) {
 
 }  // namespace
 }  // namespace tilsyn::tasks
+
+namespace tilsyn::tasks {
+namespace {
+
+TEST(TaskJsonEmail, AnEmailActionNamesItsRecipientsAndLanguage) {
+  Json j = ValidTask();
+  j["actions"] = Json::array({{{"type", "email"}, {"on", {"finding"}},
+                               {"to", {"inspektor@kk.dk", "entreprenor@example.dk"}},
+                               {"language", "en"}}});
+  auto t = TaskFromJson(j);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->actions.size(), 1u);
+  EXPECT_EQ(t->actions[0].to.size(), 2u);
+  EXPECT_EQ(t->actions[0].language, "en");
+  const Json back = TaskToJson(*t, false);
+  EXPECT_EQ(back["actions"][0]["to"][1], "entreprenor@example.dk");
+  EXPECT_EQ(back["actions"][0]["language"], "en");
+  auto field = [&](Json action) {
+    Json bad = ValidTask();
+    bad["actions"] = Json::array({action});
+    return TaskFromJson(bad).status().field();
+  };
+  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}}), "actions[0].to");
+  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", Json::array()}}), "actions[0].to");
+  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", {"not an address"}}}), "actions[0].to[0]");
+  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", {"a@b.dk", "x@y,z"}}}), "actions[0].to[1]");
+  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", {"a@b.dk"}}, {"language", "sv"}}),
+            "actions[0].language");
+  EXPECT_EQ(field({{"type", "sms"}, {"on", {"finding"}}}), "actions[0].type");
+}
+
+}  // namespace
+}  // namespace tilsyn::tasks

@@ -167,7 +167,10 @@ export async function renderTaskEditor(main, params, ctx) {
   const actionList = h('div', { class: 'rows', 'data-field': 'actions', id: 'actions' });
   function addAction(a = { type: 'log', on: ['finding'] }) {
     const i = rowCount(actionList);
-    const type = h('select', {}, ['log', 'webhook'].map((k) => h('option', { value: k, selected: a.type === k ? true : null }, t(`action.${k}`))));
+    const type = h('select', {}, ['log', 'webhook', 'email'].map((k) => h('option', { value: k, selected: a.type === k ? true : null }, t(`action.${k}`))));
+    const to = h('input', { type: 'text', value: (a.to || []).join(', '), placeholder: 'inspektor@kk.dk, …' });
+    const language = h('select', {}, ['da', 'en'].map((k) => h('option', { value: k, selected: (a.language || 'da') === k ? true : null }, t(`email_language.${k}`))));
+    const emailFields = h('div', { class: 'inline' }, field(`actions[${i}].to`, t('editor.email_to'), to, t('editor.email_to_hint')), field(`actions[${i}].language`, t('editor.email_language'), language));
     const url = h('input', { type: 'url', value: a.url || '', placeholder: 'https://…' });
     const secret = h('input', { type: 'password', value: '', autocomplete: 'off', placeholder: a.type === 'webhook' && a.url ? t('editor.secret_kept') : '' });
     const format = h('select', {}, ['cloudevents', 'plain'].map((k) => h('option', { value: k, selected: (a.format || 'cloudevents') === k ? true : null }, t(`webhook_format.${k}`))));
@@ -185,6 +188,7 @@ export async function renderTaskEditor(main, params, ctx) {
     );
     const sync = () => {
       webhookFields.hidden = type.value !== 'webhook';
+      emailFields.hidden = type.value !== 'email';
     };
     type.addEventListener('change', sync);
     sync();
@@ -200,6 +204,7 @@ export async function renderTaskEditor(main, params, ctx) {
         boxes.map((cb) => h('label', { class: 'check', for: cb.id }, cb, t(`outcome.${cb.dataset.outcome}`))),
       ),
       webhookFields,
+      emailFields,
       readOnly ? null : h('button', { type: 'button', class: 'small secondary', onclick: () => { row.remove(); renumber(actionList, 'actions'); } }, t('editor.remove_action')),
     );
     row._read = () => {
@@ -208,6 +213,10 @@ export async function renderTaskEditor(main, params, ctx) {
         out.url = url.value.trim();
         if (secret.value) out.secret = secret.value;
         out.format = format.value;
+      }
+      if (type.value === 'email') {
+        out.to = to.value.split(/[,;\s]+/).map((x) => x.trim()).filter(Boolean);
+        out.language = language.value;
       }
       return out;
     };

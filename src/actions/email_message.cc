@@ -1,0 +1,122 @@
+#include "actions/email_message.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include "core/crypto.h"
+#include "core/time_format.h"
+
+namespace tilsyn::actions {
+namespace {
+
+struct Words {
+  const char* subject_prefix;
+  const char* outcome_finding;
+  const char* outcome_ok;
+  const char* outcome_inconclusive;
+  const char* intro;
+  const char* task;
+  const char* outcome;
+  const char* reason;
+  const char* captured;
+  const char* place;
+  const char* map;
+  const char* open;
+  const char* no_image;
+  const char* footer;
+};
+
+const Words kEnglish = {
+    "Tilsyn", "Finding", "OK", "Inconclusive",
+    "Tilsyn has assessed an image taken for one of your inspection tasks.",
+    "Task", "Outcome", "Reason", "Captured", "Place", "Map", "Open the finding in Tilsyn",
+    "The image is not attached: open it in Tilsyn (every opening is recorded).",
+    "This message is sent once per assessment; a repeat carries the same Message-ID."};
+const Words kDanish = {
+    "Tilsyn", "Fund", "OK", "Uafklaret",
+    "Tilsyn har vurderet et billede taget til en af dine tilsynsopgaver.",
+    "Opgave", "Resultat", "Begrundelse", "Optaget", "Sted", "Kort", "Åbn fundet i Tilsyn",
+    "Billedet er ikke vedhæftet: åbn det i Tilsyn (hver visning registreres).",
+    "Beskeden sendes én gang pr. vurdering; en gentagelse har samme Message-ID."};
+
+std::string Fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+// RFC 2047 encoded-word for a header with non-ASCII text.
+std::string EncodeHeader(const std::string& s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return "=?UTF-8?B?" + Base64Encode(s) + "?=";
+  }
+  return s;
+}
+
+// RFC 5322 date in UTC, e.g. "Sun, 06 Dec 2026 13:10:00 +0000".
+std::string MailDate(TimeMs now) {
+  const std::time_t t = static_cast<std::time_t>(now / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
+}  // namespace
+
+EmailMessage FormatEmail(const Json& p, const std::string& key, const std::string& from,
+                         const std::string& to, const std::string& web_url, TimeMs now) {
+  const Words& w = p.value("language", "da") == "en" ? kEnglish : kDanish;
+  const std::string outcome = p.value("outcome", "");
+  const char* outcome_word = outcome == "finding" ? w.outcome_finding
+                             : outcome == "ok"    ? w.outcome_ok
+                                                  : w.outcome_inconclusive;
+  const std::string title = p.value("task_title", "");
+  EmailMessage m;
+  m.subject = std::string("[") + w.subject_prefix + "] " + outcome_word + ": " + title;
+
+  std::string captured = p.value("captured_at", "");
+  if (Result<TimeMs> t = ParseIso8601(captured); t.ok()) {
+    const std::string tz = p.value("time_zone", "Europe/Copenhagen");
+    if (Result<LocalTime> local = ToLocal(*t, tz); local.ok()) {
+      char hm[16];
+      std::snprintf(hm, sizeof hm, "%02d:%02d", local->minute_of_day / 60, local->minute_of_day % 60);
+      captured += std::string(" (") + hm + " " + tz + ")";
+    }
+  }
+  const double lat = p.value("lat", 0.0), lon = p.value("lon", 0.0);
+  const std::string map = "https://www.openstreetmap.org/?mlat=" + Fixed(lat, 6) + "&mlon=" +
+                          Fixed(lon, 6) + "#map=19/" + Fixed(lat, 6) + "/" + Fixed(lon, 6);
+  std::string body;
+  auto line = [&](const std::string& s) { body += s + "\r\n"; };
+  line(w.intro);
+  line("");
+  line(std::string(w.task) + ": " + title);
+  line(std::string(w.outcome) + ": " + outcome_word);
+  line(std::string(w.reason) + ": " + p.value("reason", ""));
+  line(std::string(w.captured) + ": " + captured);
+  line(std::string(w.place) + ": " + Fixed(lat, 6) + ", " + Fixed(lon, 6));
+  line(std::string(w.map) + ": " + map);
+  if (!web_url.empty()) {
+    std::string base = web_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    line(std::string(w.open) + ": " + base + "/#/findings/" + p.value("assessment_id", ""));
+  }
+  line("");
+  line(w.no_image);
+  line(w.footer);
+  m.body = body;
+
+  std::string domain = from.substr(from.find('@') == std::string::npos ? 0 : from.find('@') + 1);
+  if (domain.empty()) domain = "tilsyn.invalid";
+  m.rfc5322 = "From: " + from + "\r\n" + "To: " + to + "\r\n" + "Subject: " +
+              EncodeHeader(m.subject) + "\r\n" + "Date: " + MailDate(now) + "\r\n" +
+              "Message-ID: <" + key + "@" + domain + ">\r\n" + "MIME-Version: 1.0\r\n" +
+              "Content-Type: text/plain; charset=UTF-8\r\n" +
+              "Content-Transfer-Encoding: 8bit\r\n" + "Auto-Submitted: auto-generated\r\n" +
+              "\r\n" + m.body;
+  return m;
+}
+
+}  // namespace tilsyn::actions
