@@ -23,6 +23,7 @@ struct AttemptResult {
   int status_code = 0;   // HTTP status for webhooks, 0 for local actions
   std::string error;     // empty on success
   bool retryable = true;
+  Json result = nullptr; // stored as the run's result when not null (e.g. a case id)
 };
 
 class Action {
@@ -30,6 +31,12 @@ class Action {
   virtual ~Action() = default;
   // Delivers `run` once. Success when error is empty.
   virtual AttemptResult Attempt(const store::ActionRunRecord& run) = 0;
+  // For receivers that keep the delivery open (a case in a case system): asks for its state
+  // and returns the run's new result (with "open": false once it is closed), or an error to try
+  // again at the next follow-up. Runs are followed only while result.open is true.
+  virtual Result<Json> FollowUp(const store::ActionRunRecord& run) {
+    return Status::FailedPrecondition("this action keeps nothing open");
+  }
 };
 
 // "log": writes the assessment as a JSON log line. Always succeeds.
@@ -59,6 +66,21 @@ std::unique_ptr<Action> NewEmailAction(EmailOptions options, Clock* clock);
 // `why` (e.g. e-mail without an SMTP server), so the run says so instead of "no such type".
 std::unique_ptr<Action> NewUnavailableAction(std::string why);
 
+// "open311": a service request in a case system with Open311 GeoReport v2 (Signalen,
+// FixMyStreet and many municipal case systems): POST <target>/requests.json (form-encoded:
+// api_key, service_code, lat, long, description with the facts and the Tilsyn reference,
+// optional jurisdiction_id) — never the image. The returned service_request_id is the run's
+// result; FollowUp polls GET <target>/requests/<id>.json for status and status_notes until the
+// case is closed. 4xx answers (except 408/429) fail the run for good with the server's error
+// description; 5xx, 408, 429 and network errors are retried. `settings_for_run` gives the
+// task's service_code, api_key and jurisdiction_id for a run.
+struct Open311Settings {
+  std::string service_code, api_key, jurisdiction_id;
+};
+std::unique_ptr<Action> NewOpen311Action(
+    std::function<Open311Settings(const store::ActionRunRecord&)> settings_for_run,
+    std::string web_url, int timeout_ms, Clock* clock);
+
 struct DispatcherOptions {
   // 0: a transient failure is retried until it succeeds; N > 0: the run fails after N attempts
   // (for installations that prefer a bounded log of dead receivers to delivery).
@@ -79,6 +101,9 @@ class Dispatcher {
   // max_attempts-th failure when max_attempts > 0) → failed; otherwise retried after the
   // backoff. Returns how many were attempted; store errors are returned.
   Result<int> RunDue(int limit = 50);
+  // Asks the receivers of delivered runs that are still open (Action::FollowUp) for their state,
+  // each run at most every `every_ms`; stores what they answer. Returns how many were asked.
+  Result<int> FollowUp(TimeMs every_ms, int limit = 50);
 
  private:
   store::ActionRunStore* store_;

@@ -61,6 +61,10 @@ Result<int> Dispatcher::RunDue(int limit) {
     entry["error"] = result.error;
     entry["finished_at"] = FormatIso8601(now);
     run.updated_ms = now;
+    if (!result.result.is_null()) {
+      run.result = result.result;
+      entry["result"] = result.result;
+    }
     if (result.error.empty()) {
       run.status = store::ActionStatus::kSucceeded;
       run.last_error.clear();
@@ -80,6 +84,28 @@ Result<int> Dispatcher::RunDue(int limit) {
     TILSYN_RETURN_IF_ERROR(store_->UpdateActionRun(run));
   }
   return attempted;
+}
+
+Result<int> Dispatcher::FollowUp(TimeMs every_ms, int limit) {
+  int asked = 0;
+  for (const auto& [type, action] : actions_) {
+    TILSYN_ASSIGN_OR_RETURN(std::vector<store::ActionRunRecord> runs,
+                            store_->ActionRunsToFollow(type, clock_->NowMs() - every_ms, limit));
+    for (store::ActionRunRecord& run : runs) {
+      ++asked;
+      Result<Json> state = action->FollowUp(run);
+      const TimeMs now = clock_->NowMs();
+      if (state.ok()) {
+        run.result = *state;
+      } else {
+        run.result["follow_up_error"] = state.status().ToString();
+      }
+      run.result["checked_ms"] = now;
+      run.updated_ms = now;
+      TILSYN_RETURN_IF_ERROR(store_->UpdateActionRun(run));
+    }
+  }
+  return asked;
 }
 
 Status RetryFailedActionRun(store::ActionRunStore* store, const std::string& id, TimeMs now) {

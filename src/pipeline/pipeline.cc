@@ -315,6 +315,9 @@ Result<int> Pipeline::RunOnce() {
     } else {
       LogWarn("action_dispatch_failed", {{"error", n.status().ToString()}});
     }
+    // Not counted as work: following open cases must not keep the loop from idling.
+    Result<int> followed = dispatcher_->FollowUp(options_.follow_up_every_ms);
+    if (!followed.ok()) LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
   }
   Result<int> swept = SweepRetention();
   if (swept.ok()) {

@@ -30,6 +30,8 @@ namespace tilsyn::pipeline {
 
 struct PipelineOptions {
   int poll_ms = 500;          // idle wait between passes
+  // How often a case opened in a case system (Open311) is asked for its status.
+  int64_t follow_up_every_ms = 15 * 60'000;
   RetryPolicy retry;          // when a failed recognition is tried again, and when it stops
   // Test hook: stop after this many observations have been assessed (crash simulation). <0 = off.
   int crash_after_assessments_for_test = -1;

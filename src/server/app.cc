@@ -28,6 +28,17 @@
 namespace tilsyn::server {
 namespace {
 
+// The service code, api_key and jurisdiction of the task's Open311 action whose endpoint is the
+// run's target (empty when the task no longer has it).
+actions::Open311Settings Open311For(store::Store* store, const store::ActionRunRecord& run) {
+  Result<tasks::Task> task = store->GetTask(run.task_id);
+  if (!task.ok()) return {};
+  for (const auto& a : task->actions) {
+    if (a.type == "open311" && a.url == run.target) return {a.service_code, a.secret, a.jurisdiction_id};
+  }
+  return {};
+}
+
 // The webhook secret of the task's webhook action whose URL is the run's target.
 std::string WebhookSecret(store::Store* store, const store::ActionRunRecord& run) {
   Result<tasks::Task> task = store->GetTask(run.task_id);
@@ -80,6 +91,10 @@ class AppImpl : public App {
         "webhook", actions::NewWebhookAction(
                        [st](const store::ActionRunRecord& run) { return WebhookSecret(st, run); },
                        config_.webhook_timeout_ms));
+    dispatcher_->Register(
+        "open311", actions::NewOpen311Action(
+                       [st](const store::ActionRunRecord& run) { return Open311For(st, run); },
+                       config_.web_url, config_.webhook_timeout_ms, clock_));
     if (!config_.smtp.is_null()) {
       actions::EmailOptions email;
       TILSYN_ASSIGN_OR_RETURN(email.smtp, ParseSmtpConfig(config_.smtp, [](const char* n) -> const char* {

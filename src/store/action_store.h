@@ -23,6 +23,12 @@ class ActionRunStore {
   // Updates target, payload, status, attempts, next_attempt_ms, attempt_log, last_error and
   // updated_ms by id. NotFound when unknown.
   virtual Status UpdateActionRun(const ActionRunRecord& run) = 0;
+  // Delivered runs of `type` whose receiver still has them open (result.open = true), last
+  // checked (result.checked_ms) at or before `checked_before`, least recently checked first:
+  // the case-system requests whose status is followed.
+  virtual Result<std::vector<ActionRunRecord>> ActionRunsToFollow(const std::string& type,
+                                                                  TimeMs checked_before,
+                                                                  int limit) = 0;
   // One action run by id (NotFound when unknown).
   virtual Result<ActionRunRecord> GetActionRun(const std::string& id) = 0;
   // All action runs, or those of one assessment; newest first.

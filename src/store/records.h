@@ -95,8 +95,8 @@ struct ActionRunRecord {
   std::string id;
   std::string assessment_id;
   std::string task_id;
-  std::string type;               // log | webhook
-  std::string target;             // URL for webhooks
+  std::string type;               // log | webhook | email | open311
+  std::string target;             // URL for webhooks and Open311, recipients for e-mail
   std::string idempotency_key;    // unique
   Json payload = Json::object();  // what is delivered
   ActionStatus status = ActionStatus::kPending;
@@ -106,6 +106,9 @@ struct ActionRunRecord {
   std::string last_error;
   TimeMs created_ms = 0;
   TimeMs updated_ms = 0;
+  // What the receiver answered that later steps need, e.g. Open311's {"service_request_id",
+  // "status", "status_notes", "checked_ms"}.
+  Json result = Json::object();
 };
 
 // A stored image and its deadline.

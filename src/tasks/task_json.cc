@@ -111,8 +111,8 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
     if (!as[i].is_object()) return Status::InvalidArgument("must be an object", p);
     ActionSpec a;
     TILSYN_ASSIGN_OR_RETURN(a.type, GetString(as[i], "type", p + ".type"));
-    if (a.type != "log" && a.type != "webhook" && a.type != "email") {
-      return Status::InvalidArgument("type must be log, webhook or email", p + ".type");
+    if (a.type != "log" && a.type != "webhook" && a.type != "email" && a.type != "open311") {
+      return Status::InvalidArgument("type must be log, webhook, email or open311", p + ".type");
     }
     const Json* on = as[i].contains("on") ? &as[i]["on"] : nullptr;
     if (!on || !on->is_array() || on->empty()) {
@@ -135,6 +135,20 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
       if (a.format != "cloudevents" && a.format != "plain") {
         return Status::InvalidArgument("format must be cloudevents or plain", p + ".format");
       }
+    }
+    if (a.type == "open311") {
+      TILSYN_ASSIGN_OR_RETURN(a.url, GetString(as[i], "url", p + ".url"));
+      if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0) {
+        return Status::InvalidArgument("url must be the http(s) endpoint of the case system", p + ".url");
+      }
+      TILSYN_ASSIGN_OR_RETURN(a.service_code, GetString(as[i], "service_code", p + ".service_code"));
+      if (a.service_code.empty() || a.service_code.size() > 100) {
+        return Status::InvalidArgument("must be 1–100 characters", p + ".service_code");
+      }
+      TILSYN_ASSIGN_OR_RETURN(auto key, GetOptString(as[i], "api_key", p + ".api_key"));
+      a.secret = key.value_or("");
+      TILSYN_ASSIGN_OR_RETURN(auto jur, GetOptString(as[i], "jurisdiction_id", p + ".jurisdiction_id"));
+      a.jurisdiction_id = jur.value_or("");
     }
     if (a.type == "email") {
       const Json* to = as[i].contains("to") ? &as[i]["to"] : nullptr;
@@ -259,6 +273,13 @@ Json TaskToJson(const Task& t, bool include_secrets) {
     if (a.type == "email") {
       aj["to"] = a.to;
       aj["language"] = a.language;
+    }
+    if (a.type == "open311") {
+      aj["url"] = a.url;
+      aj["service_code"] = a.service_code;
+      if (!a.jurisdiction_id.empty()) aj["jurisdiction_id"] = a.jurisdiction_id;
+      if (include_secrets) aj["api_key"] = a.secret;
+      else aj["has_api_key"] = !a.secret.empty();
     }
     actions.push_back(aj);
   }

@@ -184,6 +184,12 @@ class FaultyStore : public store::Store {
   Status UpdateActionRun(const store::ActionRunRecord& run) override {
     return Run<Status>("UpdateActionRun", [&] { return inner_->UpdateActionRun(run); });
   }
+  Result<std::vector<store::ActionRunRecord>> ActionRunsToFollow(const std::string& type,
+                                                                 TimeMs checked_before,
+                                                                 int limit) override {
+    return Run<Result<std::vector<store::ActionRunRecord>>>(
+        "ActionRunsToFollow", [&] { return inner_->ActionRunsToFollow(type, checked_before, limit); });
+  }
   Result<store::ActionRunRecord> GetActionRun(const std::string& id) override {
     return Run<Result<store::ActionRunRecord>>("GetActionRun", [&] { return inner_->GetActionRun(id); });
   }

@@ -137,7 +137,8 @@ Json ActionRunToJson(const store::ActionRunRecord& r) {
           {"last_error", r.last_error},
           {"payload", r.payload},
           {"created_at", FormatIso8601(r.created_ms)},
-          {"updated_at", FormatIso8601(r.updated_ms)}};
+          {"updated_at", FormatIso8601(r.updated_ms)},
+          {"result", r.result}};
 }
 
 }  // namespace tilsyn::server

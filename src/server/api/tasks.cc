@@ -38,9 +38,9 @@ Result<Task> LoadTask(const ApiContext& ctx, const std::string& id) {
 // the API never returns secrets, so a client cannot send them back.
 void KeepSecrets(const Task& old_task, Task& updated) {
   for (auto& a : updated.actions) {
-    if (a.type != "webhook" || !a.secret.empty()) continue;
+    if ((a.type != "webhook" && a.type != "open311") || !a.secret.empty()) continue;
     for (const auto& old : old_task.actions) {
-      if (old.type == "webhook" && old.url == a.url && !old.secret.empty()) {
+      if (old.type == a.type && old.url == a.url && !old.secret.empty()) {
         a.secret = old.secret;
         break;
       }

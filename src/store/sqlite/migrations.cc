@@ -199,6 +199,10 @@ CREATE TABLE annotations (
 );
 CREATE INDEX annotations_by_label ON annotations(label);
 )sql",
+      // 5: what an action's receiver answered (Open311's service request id and status).
+      R"sql(
+ALTER TABLE action_runs ADD COLUMN result TEXT NOT NULL DEFAULT '{}';
+)sql",
   };
   return kMigrations;
 }

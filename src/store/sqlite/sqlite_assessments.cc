@@ -46,7 +46,7 @@ Status InsertAssessment(Db& db, const std::string& observation_id, const Assessm
 Status InsertActionRun(Db& db, const AssessmentRecord& a, const ActionRunRecord& r) {
   TILSYN_ASSIGN_OR_RETURN(Statement st,
                           db.Prepare("INSERT INTO action_runs (" + std::string(kActionRunColumns) +
-                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                      "ON CONFLICT(idempotency_key) DO NOTHING"));
   st.Bind(1, r.id.empty() ? NewUuid() : r.id)
       .Bind(2, r.assessment_id.empty() ? a.id : r.assessment_id)
@@ -61,7 +61,8 @@ Status InsertActionRun(Db& db, const AssessmentRecord& a, const ActionRunRecord&
       .Bind(11, r.attempt_log.dump())
       .Bind(12, r.last_error)
       .Bind(13, r.created_ms)
-      .Bind(14, r.updated_ms);
+      .Bind(14, r.updated_ms)
+      .Bind(15, r.result.dump());
   return st.Run();
 }
 
@@ -218,8 +219,8 @@ Status SqliteStore::UpdateActionRun(const ActionRunRecord& run) {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
         db.Prepare("UPDATE action_runs SET target = ?, payload = ?, status = ?, attempts = ?, "
-                   "next_attempt_ms = ?, attempt_log = ?, last_error = ?, updated_ms = ? "
-                   "WHERE id = ?"));
+                   "next_attempt_ms = ?, attempt_log = ?, last_error = ?, updated_ms = ?, "
+                   "result = ? WHERE id = ?"));
     st.Bind(1, run.target)
         .Bind(2, run.payload.dump())
         .Bind(3, ToString(run.status))
@@ -228,11 +229,37 @@ Status SqliteStore::UpdateActionRun(const ActionRunRecord& run) {
         .Bind(6, run.attempt_log.dump())
         .Bind(7, run.last_error)
         .Bind(8, run.updated_ms)
-        .Bind(9, run.id);
+        .Bind(9, run.result.dump())
+        .Bind(10, run.id);
     TILSYN_RETURN_IF_ERROR(st.Run());
     if (db.Changes() == 0) return Status::NotFound("no action run " + run.id, "id");
     return Status::Ok();
   });
+}
+
+Result<std::vector<ActionRunRecord>> SqliteStore::ActionRunsToFollow(const std::string& type,
+                                                                    TimeMs checked_before,
+                                                                    int limit) {
+  std::vector<ActionRunRecord> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare(Select(kActionRunColumns, "action_runs",
+                          "WHERE type = ? AND status = ? AND "
+                          "json_extract(result, '$.open') = 1 AND "
+                          "coalesce(json_extract(result, '$.checked_ms'), 0) <= ? "
+                          "ORDER BY coalesce(json_extract(result, '$.checked_ms'), 0), rowid "
+                          "LIMIT ?")));
+    st.Bind(1, type).Bind(2, ToString(ActionStatus::kSucceeded)).Bind(3, checked_before);
+    st.Bind(4, limit > 0 ? limit : -1);
+    while (true) {
+      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back(ReadActionRun(st));
+    }
+    return Status::Ok();
+  }));
+  return out;
 }
 
 Result<ActionRunRecord> SqliteStore::GetActionRun(const std::string& id) {

@@ -124,6 +124,7 @@ ActionRunRecord ReadActionRun(const Statement& st) {
   r.last_error = st.Text(11);
   r.created_ms = st.Int(12);
   r.updated_ms = st.Int(13);
+  r.result = ParseJsonColumn(st.Text(14), Json::object());
   return r;
 }
 

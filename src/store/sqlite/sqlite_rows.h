@@ -41,7 +41,7 @@ AssessmentRecord ReadAssessment(const Statement& st);
 
 inline constexpr std::string_view kActionRunColumns =
     "id, assessment_id, task_id, type, target, idempotency_key, payload, status, attempts, "
-    "next_attempt_ms, attempt_log, last_error, created_ms, updated_ms";
+    "next_attempt_ms, attempt_log, last_error, created_ms, updated_ms, result";
 ActionRunRecord ReadActionRun(const Statement& st);
 
 // "a, b" with alias "t" -> "t.a, t.b" (for joins).

@@ -70,6 +70,9 @@ class SqliteStore : public Store, public PermitStore, public AnnotationStore {
   Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override;
   Status UpdateActionRun(const ActionRunRecord& run) override;
   Result<ActionRunRecord> GetActionRun(const std::string& id) override;
+  Result<std::vector<ActionRunRecord>> ActionRunsToFollow(const std::string& type,
+                                                          TimeMs checked_before,
+                                                          int limit) override;
   Result<std::vector<ActionRunRecord>> ListActionRuns(
       const std::optional<std::string>& assessment_id, int limit) override;
 

@@ -110,3 +110,34 @@ TEST(TaskJsonEmail, AnEmailActionNamesItsRecipientsAndLanguage) {
 
 }  // namespace
 }  // namespace tilsyn::tasks
+
+namespace tilsyn::tasks {
+namespace {
+
+TEST(TaskJsonOpen311, ACaseSystemActionKeepsItsKeySecret) {
+  Json j = ValidTask();
+  j["actions"] = Json::array({{{"type", "open311"}, {"on", {"finding"}},
+                               {"url", "https://sager.kk.dk/open311/v2"},
+                               {"service_code", "container"}, {"api_key", "k-1"},
+                               {"jurisdiction_id", "kk.dk"}}});
+  auto t = TaskFromJson(j);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->actions[0].service_code, "container");
+  EXPECT_EQ(t->actions[0].secret, "k-1");
+  const Json shown = TaskToJson(*t, false);
+  EXPECT_FALSE(shown["actions"][0].contains("api_key"));
+  EXPECT_EQ(shown["actions"][0]["has_api_key"], true);
+  EXPECT_EQ(TaskFromJson(TaskToJson(*t, true))->actions[0].secret, "k-1") << "stored with it";
+  auto field = [&](Json action) {
+    Json bad = ValidTask();
+    bad["actions"] = Json::array({action});
+    return TaskFromJson(bad).status().field();
+  };
+  EXPECT_EQ(field({{"type", "open311"}, {"on", {"finding"}}, {"service_code", "x"}}), "actions[0].url");
+  EXPECT_EQ(field({{"type", "open311"}, {"on", {"finding"}}, {"url", "ftp://x"}, {"service_code", "x"}}),
+            "actions[0].url");
+  EXPECT_EQ(field({{"type", "open311"}, {"on", {"finding"}}, {"url", "https://x"}}), "actions[0].service_code");
+}
+
+}  // namespace
+}  // namespace tilsyn::tasks

@@ -227,7 +227,19 @@ export async function renderFinding(main, params, ctx) {
   const actions = h(
     'ul',
     { class: 'plain', id: 'action-runs' },
-    (a.actions || []).map((r) => h('li', {}, `${t(`action.${r.type}`)} → ${r.target || '—'}: `, h('span', { class: `badge action-${r.status}` }, r.status), ` (${r.attempts})`)),
+    (a.actions || []).map((r) =>
+      h(
+        'li',
+        {},
+        `${t(`action.${r.type}`)} → ${r.target || '—'}: `,
+        h('span', { class: `badge action-${r.status}` }, r.status),
+        ` (${r.attempts})`,
+        // A case in a case system (Open311): its id and the status the case system reports.
+        r.result && r.result.service_request_id
+          ? h('span', { class: 'case', 'data-case': r.result.service_request_id }, ` · ${t('finding.case')} ${r.result.service_request_id}: ${r.result.status || '—'}${r.result.status_notes ? ` (${r.result.status_notes})` : ''}`)
+          : null,
+      ),
+    ),
   );
 
   main.append(

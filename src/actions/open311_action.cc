@@ -1,0 +1,190 @@
+// "open311": a service request in a case system, Open311 GeoReport v2.
+#include <cstdio>
+
+#include "actions/action.h"
+#include "net/http_client.h"
+
+namespace tilsyn::actions {
+namespace {
+
+// application/x-www-form-urlencoded value (RFC 3986 unreserved kept, space as %20).
+std::string FormValue(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string Fixed(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7f", v);
+  return buf;
+}
+
+std::string Base(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+// The error an Open311 server sends: [{"code": 400, "description": "…"}].
+std::string ErrorDescription(const std::string& body) {
+  Result<Json> j = ParseJson(body);
+  if (j.ok() && j->is_array() && !j->empty() && (*j)[0].is_object()) {
+    return (*j)[0].value("description", "");
+  }
+  return "";
+}
+
+class Open311Action : public Action {
+ public:
+  Open311Action(std::function<Open311Settings(const store::ActionRunRecord&)> settings,
+                std::string web_url, int timeout_ms, Clock* clock)
+      : settings_(std::move(settings)), web_url_(Base(std::move(web_url))),
+        timeout_ms_(timeout_ms), clock_(clock) {
+    net::InitHttpClient();
+  }
+
+  AttemptResult Attempt(const store::ActionRunRecord& run) override {
+    AttemptResult out;
+    const Open311Settings s = settings_(run);
+    if (s.service_code.empty()) {
+      out.error = "the task no longer has this Open311 action";
+      out.retryable = false;
+      return out;
+    }
+    const Json& p = run.payload;
+    std::string description = p.value("task_title", "") + ": " + p.value("reason", "") +
+                              " (captured " + p.value("captured_at", "") + ")";
+    if (!web_url_.empty()) description += " " + web_url_ + "/#/findings/" + p.value("assessment_id", "");
+    description += " [Tilsyn ref " + run.idempotency_key + "]";
+    std::string form = "service_code=" + FormValue(s.service_code) +
+                       "&lat=" + Fixed(p.value("lat", 0.0)) + "&long=" + Fixed(p.value("lon", 0.0)) +
+                       "&description=" + FormValue(description);
+    if (!s.api_key.empty()) form += "&api_key=" + FormValue(s.api_key);
+    if (!s.jurisdiction_id.empty()) form += "&jurisdiction_id=" + FormValue(s.jurisdiction_id);
+    net::ClientRequest req;
+    req.method = "POST";
+    req.url = Base(run.target) + "/requests.json";
+    req.body = form;
+    req.timeout_ms = timeout_ms_;
+    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                   {"Accept", "application/json"}};
+    Result<net::ClientResponse> resp = net::Fetch(req);
+    if (!resp.ok()) {
+      out.error = resp.status().ToString();
+      return out;  // retryable
+    }
+    out.status_code = resp->status;
+    if (resp->status < 200 || resp->status >= 300) {
+      const std::string why = ErrorDescription(resp->body);
+      out.error = "HTTP " + std::to_string(resp->status) + (why.empty() ? "" : ": " + why);
+      const bool client_error = resp->status >= 400 && resp->status < 500;
+      out.retryable = !client_error || resp->status == 408 || resp->status == 429;
+      return out;
+    }
+    // [{"service_request_id": "…", "service_notice": "…"}] or, for servers that create requests
+    // later, [{"token": "…"}].
+    Result<Json> j = ParseJson(resp->body);
+    if (!j.ok() || !j->is_array() || j->empty() || !(*j)[0].is_object()) {
+      out.error = "the case system's answer is not an Open311 service request list";
+      return out;  // retryable: a proxy's error page
+    }
+    const Json& first = (*j)[0];
+    Json result = {{"open", true}, {"status", "open"}, {"checked_ms", clock_->NowMs()}};
+    if (first.contains("service_request_id")) {
+      result["service_request_id"] = first["service_request_id"].is_string()
+                                         ? first["service_request_id"].get<std::string>()
+                                         : first["service_request_id"].dump();
+    } else if (first.contains("token")) {
+      result["token"] = first["token"].is_string() ? first["token"].get<std::string>() : first["token"].dump();
+    } else {
+      out.error = "the case system returned neither a service_request_id nor a token";
+      return out;
+    }
+    if (first.contains("service_notice") && first["service_notice"].is_string()) {
+      result["service_notice"] = first["service_notice"];
+    }
+    out.result = result;
+    return out;
+  }
+
+  Result<Json> FollowUp(const store::ActionRunRecord& run) override {
+    Json result = run.result;
+    const Open311Settings s = settings_(run);
+    std::string query;
+    auto add = [&](const std::string& k, const std::string& v) {
+      if (!v.empty()) query += (query.empty() ? "?" : "&") + k + "=" + FormValue(v);
+    };
+    add("api_key", s.api_key);
+    add("jurisdiction_id", s.jurisdiction_id);
+    if (!result.contains("service_request_id") && result.contains("token")) {
+      // The request is not created yet: ask what became of the token.
+      TILSYN_ASSIGN_OR_RETURN(Json list, Get(Base(run.target) + "/tokens/" +
+                                                 FormValue(result["token"].get<std::string>()) +
+                                                 ".json" + query));
+      if (list.is_array() && !list.empty() && list[0].contains("service_request_id")) {
+        result["service_request_id"] = list[0]["service_request_id"].is_string()
+                                           ? list[0]["service_request_id"].get<std::string>()
+                                           : list[0]["service_request_id"].dump();
+      }
+      return result;
+    }
+    if (!result.contains("service_request_id")) {
+      result["open"] = false;
+      return result;
+    }
+    TILSYN_ASSIGN_OR_RETURN(
+        Json list, Get(Base(run.target) + "/requests/" +
+                       FormValue(result["service_request_id"].get<std::string>()) + ".json" + query));
+    if (!list.is_array() || list.empty() || !list[0].is_object()) {
+      return Status::Unavailable("the case system's answer is not a service request list");
+    }
+    const Json& r = list[0];
+    const std::string status = r.value("status", "open");
+    result["status"] = status;
+    if (r.contains("status_notes") && r["status_notes"].is_string()) result["status_notes"] = r["status_notes"];
+    if (r.contains("updated_datetime") && r["updated_datetime"].is_string()) {
+      result["updated_datetime"] = r["updated_datetime"];
+    }
+    result["open"] = status != "closed";
+    result.erase("follow_up_error");
+    return result;
+  }
+
+ private:
+  Result<Json> Get(const std::string& url) {
+    net::ClientRequest req;
+    req.method = "GET";
+    req.url = url;
+    req.timeout_ms = timeout_ms_;
+    req.headers = {{"Accept", "application/json"}};
+    TILSYN_ASSIGN_OR_RETURN(net::ClientResponse resp, net::Fetch(req));
+    if (resp.status < 200 || resp.status >= 300) {
+      return Status::Unavailable("HTTP " + std::to_string(resp.status) + " from the case system");
+    }
+    return ParseJson(resp.body);
+  }
+
+  std::function<Open311Settings(const store::ActionRunRecord&)> settings_;
+  std::string web_url_;
+  int timeout_ms_;
+  Clock* clock_;
+};
+
+}  // namespace
+
+std::unique_ptr<Action> NewOpen311Action(
+    std::function<Open311Settings(const store::ActionRunRecord&)> settings_for_run,
+    std::string web_url, int timeout_ms, Clock* clock) {
+  return std::make_unique<Open311Action>(std::move(settings_for_run), std::move(web_url),
+                                         timeout_ms, clock);
+}
+
+}  // namespace tilsyn::actions
