@@ -39,9 +39,9 @@ case "$WHAT" in
     wait ;;
   teach)
     python3 training/train.py --model street --data training/.teach/data --drop-class traffic_light \
-      --steps 3600 --max-seconds 520 --batch 96 --seed 7 --out "$OUT/baseline" > "$OUT/baseline.log" 2>&1 &
+      --steps 3600 --max-seconds 400 --batch 96 --seed 7 --out "$OUT/baseline" > "$OUT/baseline.log" 2>&1 &
     python3 training/train.py --model street --data training/.teach/data --drop-class traffic_light \
-      --extra-yolo training/.teach/export --steps 3600 --max-seconds 520 --batch 96 --seed 7 \
+      --extra-yolo training/.teach/export --steps 3600 --max-seconds 400 --batch 96 --seed 7 \
       --out "$OUT/taught" > "$OUT/taught.log" 2>&1 &
     wait ;;
   *) echo "unknown: $WHAT" >&2; exit 2 ;;
