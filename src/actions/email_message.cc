@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/crypto.h"
+#include "core/number_format.h"
 #include "core/time_format.h"
 
 namespace tilsyn::actions {
@@ -39,11 +40,6 @@ const Words kDanish = {
     "Billedet er ikke vedhæftet: åbn det i Tilsyn (hver visning registreres).",
     "Beskeden sendes én gang pr. vurdering; en gentagelse har samme Message-ID."};
 
-std::string Fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 // RFC 2047 encoded-word for a header with non-ASCII text.
 std::string EncodeHeader(const std::string& s) {
@@ -86,8 +82,8 @@ EmailMessage FormatEmail(const Json& p, const std::string& key, const std::strin
     }
   }
   const double lat = p.value("lat", 0.0), lon = p.value("lon", 0.0);
-  const std::string map = "https://www.openstreetmap.org/?mlat=" + Fixed(lat, 6) + "&mlon=" +
-                          Fixed(lon, 6) + "#map=19/" + Fixed(lat, 6) + "/" + Fixed(lon, 6);
+  const std::string map = "https://www.openstreetmap.org/?mlat=" + FormatFixed(lat, 6) + "&mlon=" +
+                          FormatFixed(lon, 6) + "#map=19/" + FormatFixed(lat, 6) + "/" + FormatFixed(lon, 6);
   std::string body;
   auto line = [&](const std::string& s) { body += s + "\r\n"; };
   line(w.intro);
@@ -96,7 +92,7 @@ EmailMessage FormatEmail(const Json& p, const std::string& key, const std::strin
   line(std::string(w.outcome) + ": " + outcome_word);
   line(std::string(w.reason) + ": " + p.value("reason", ""));
   line(std::string(w.captured) + ": " + captured);
-  line(std::string(w.place) + ": " + Fixed(lat, 6) + ", " + Fixed(lon, 6));
+  line(std::string(w.place) + ": " + FormatFixed(lat, 6) + ", " + FormatFixed(lon, 6));
   line(std::string(w.map) + ": " + map);
   if (!web_url.empty()) {
     std::string base = web_url;

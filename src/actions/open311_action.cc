@@ -2,31 +2,13 @@
 #include <cstdio>
 
 #include "actions/action.h"
+#include "core/number_format.h"
+#include "net/http.h"
 #include "net/http_client.h"
 
 namespace tilsyn::actions {
 namespace {
 
-// application/x-www-form-urlencoded value (RFC 3986 unreserved kept, space as %20).
-std::string FormValue(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-std::string Fixed(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.7f", v);
-  return buf;
-}
 
 std::string Base(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -64,11 +46,11 @@ class Open311Action : public Action {
                               " (captured " + p.value("captured_at", "") + ")";
     if (!web_url_.empty()) description += " " + web_url_ + "/#/findings/" + p.value("assessment_id", "");
     description += " [Tilsyn ref " + run.idempotency_key + "]";
-    std::string form = "service_code=" + FormValue(s.service_code) +
-                       "&lat=" + Fixed(p.value("lat", 0.0)) + "&long=" + Fixed(p.value("lon", 0.0)) +
-                       "&description=" + FormValue(description);
-    if (!s.api_key.empty()) form += "&api_key=" + FormValue(s.api_key);
-    if (!s.jurisdiction_id.empty()) form += "&jurisdiction_id=" + FormValue(s.jurisdiction_id);
+    std::string form = "service_code=" + net::UrlEncode(s.service_code) +
+                       "&lat=" + FormatFixed(p.value("lat", 0.0), 7) + "&long=" + FormatFixed(p.value("lon", 0.0), 7) +
+                       "&description=" + net::UrlEncode(description);
+    if (!s.api_key.empty()) form += "&api_key=" + net::UrlEncode(s.api_key);
+    if (!s.jurisdiction_id.empty()) form += "&jurisdiction_id=" + net::UrlEncode(s.jurisdiction_id);
     net::ClientRequest req;
     req.method = "POST";
     req.url = Base(run.target) + "/requests.json";
@@ -120,14 +102,14 @@ class Open311Action : public Action {
     const Open311Settings s = settings_(run);
     std::string query;
     auto add = [&](const std::string& k, const std::string& v) {
-      if (!v.empty()) query += (query.empty() ? "?" : "&") + k + "=" + FormValue(v);
+      if (!v.empty()) query += (query.empty() ? "?" : "&") + k + "=" + net::UrlEncode(v);
     };
     add("api_key", s.api_key);
     add("jurisdiction_id", s.jurisdiction_id);
     if (!result.contains("service_request_id") && result.contains("token")) {
       // The request is not created yet: ask what became of the token.
       TILSYN_ASSIGN_OR_RETURN(Json list, Get(Base(run.target) + "/tokens/" +
-                                                 FormValue(result["token"].get<std::string>()) +
+                                                 net::UrlEncode(result["token"].get<std::string>()) +
                                                  ".json" + query));
       if (list.is_array() && !list.empty() && list[0].contains("service_request_id")) {
         result["service_request_id"] = list[0]["service_request_id"].is_string()
@@ -142,7 +124,7 @@ class Open311Action : public Action {
     }
     TILSYN_ASSIGN_OR_RETURN(
         Json list, Get(Base(run.target) + "/requests/" +
-                       FormValue(result["service_request_id"].get<std::string>()) + ".json" + query));
+                       net::UrlEncode(result["service_request_id"].get<std::string>()) + ".json" + query));
     if (!list.is_array() || list.empty() || !list[0].is_object()) {
       return Status::Unavailable("the case system's answer is not a service request list");
     }

@@ -1,5 +1,8 @@
 #include "net/http.h"
 
+#include <cctype>
+#include <cstdio>
+
 #include "core/log.h"
 
 namespace tilsyn::net {
@@ -85,6 +88,20 @@ int HexValue(char c) {
 }
 
 }  // namespace
+
+std::string UrlEncode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
 
 std::string UrlDecode(const std::string& s, bool plus_is_space) {
   std::string out;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,6 +44,9 @@ using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
 // Percent-decoding of a URL component ('+' is a space in queries). Invalid escapes are kept.
 std::string UrlDecode(const std::string& s, bool plus_is_space);
+// Percent-encoding of a URL component or form value: RFC 3986 unreserved characters kept, every
+// other byte as %XX (a space as %20).
+std::string UrlEncode(std::string_view s);
 // Splits "a=1&b=2" into a map.
 std::map<std::string, std::string> ParseQuery(const std::string& q);
 

@@ -5,19 +5,15 @@
 #include <vector>
 
 #include "core/csv.h"
+#include "core/number_format.h"
 #include "core/time_format.h"
 
 namespace tilsyn::server {
 namespace {
 
-std::string Fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 struct Row {
-  const store::AssessmentRecord* a;
+  const store::AssessmentRecord* a = nullptr;
   store::Observation obs;
   std::string title;
   int total = 0;
@@ -43,7 +39,9 @@ Result<CountsExport> ExportCounts(store::Store& store, const FindingsFilter& fil
                                                          const store::Observation& obs,
                                                          const tasks::Task& task) {
     if (task.kind != tasks::TaskKind::kCount || a.outcome == "inconclusive") return;
-    Row r{nullptr, obs, task.title};
+    Row r;
+    r.obs = obs;
+    r.title = task.title;
     for (const auto& [label, n] : a.counts.items()) {
       if (!n.is_number_integer()) continue;
       r.total += n.get<int>();
@@ -84,9 +82,9 @@ Result<CountsExport> ExportCounts(store::Store& store, const FindingsFilter& fil
          {"geometry", {{"type", "Point"}, {"coordinates", {r.obs.lon, r.obs.lat}}}},
          {"properties", props}});
     out.csv += CsvField(r.a->task_id) + "," + CsvField(r.title) + "," + CsvField(r.obs.id) + "," +
-               CsvField(r.obs.vehicle_id) + "," + captured + "," + Fixed(r.obs.lat, 7) + "," +
-               Fixed(r.obs.lon, 7) + "," +
-               (r.obs.heading_deg ? Fixed(*r.obs.heading_deg, 1) : "") + "," +
+               CsvField(r.obs.vehicle_id) + "," + captured + "," + FormatFixed(r.obs.lat, 7) + "," +
+               FormatFixed(r.obs.lon, 7) + "," +
+               (r.obs.heading_deg ? FormatFixed(*r.obs.heading_deg, 1) : "") + "," +
                std::to_string(r.total) + "," + CsvField(r.labels) + "," +
                (r.left ? std::to_string(*r.left) : "") + "," +
                (r.right ? std::to_string(*r.right) : "") + "," + left_side + "," + right_side +

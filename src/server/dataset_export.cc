@@ -7,6 +7,7 @@
 
 #include "core/crypto.h"
 #include "core/file_util.h"
+#include "core/number_format.h"
 #include "core/time_format.h"
 #include "imaging/jpeg.h"
 
@@ -14,11 +15,6 @@ namespace tilsyn::server {
 namespace fs = std::filesystem;
 namespace {
 
-std::string Fixed(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6f", v);
-  return buf;
-}
 
 // A stable fifth of the observations: the first hash byte modulo 5.
 bool HashedToVal(const std::string& id) {
@@ -109,9 +105,9 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
       TimeMs last = 0;
       for (const store::Annotation& a : boxes) {
         const double cx = (a.x + a.w / 2.0) / it.width, cy = (a.y + a.h / 2.0) / it.height;
-        txt += std::to_string(class_index[a.label]) + " " + Fixed(cx) + " " + Fixed(cy) + " " +
-               Fixed(static_cast<double>(a.w) / it.width) + " " +
-               Fixed(static_cast<double>(a.h) / it.height) + "\n";
+        txt += std::to_string(class_index[a.label]) + " " + FormatFixed(cx, 6) + " " + FormatFixed(cy, 6) + " " +
+               FormatFixed(static_cast<double>(a.w) / it.width, 6) + " " +
+               FormatFixed(static_cast<double>(a.h) / it.height, 6) + "\n";
         who.insert(a.labelled_by);
         last = std::max(last, a.labelled_ms);
       }

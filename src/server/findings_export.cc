@@ -3,20 +3,11 @@
 #include <map>
 
 #include "core/csv.h"
+#include "core/number_format.h"
 #include "core/time_format.h"
 #include "tasks/task.h"
 
 namespace tilsyn::server {
-namespace {
-
-std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.7f", v);
-  return buf;
-}
-
-}  // namespace
-
 Status ValidateFindingsFilter(const FindingsFilter& f) {
   if (f.outcome != "all" && !tasks::ParseOutcome(f.outcome)) {
     return Status::InvalidArgument("outcome must be ok, finding, inconclusive or all", "outcome");
@@ -81,7 +72,7 @@ Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter&
     out.csv += CsvField(a.id) + "," + CsvField(a.outcome) + "," + CsvField(a.reason) + "," +
                CsvField(a.task_id) + "," + CsvField(task.title) + "," + CsvField(kind) + "," +
                CsvField(obs.id) + "," + CsvField(obs.vehicle_id) + "," + captured + "," + assessed +
-               "," + Number(obs.lat) + "," + Number(obs.lon) + "\r\n";
+               "," + FormatFixed(obs.lat, 7) + "," + FormatFixed(obs.lon, 7) + "\r\n";
     ++out.count;
   }));
   return out;

@@ -4,17 +4,13 @@
 #include <cstdio>
 #include <string>
 
+#include "core/number_format.h"
 #include "core/time_format.h"
 #include "tasks/text_match.h"
 
 namespace tilsyn::tasks {
 namespace {
 
-std::string Fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 bool Confident(const Task& task, const Target& t, const Detection& d) {
   if (d.label != t.label || d.score < t.min_confidence) return false;
@@ -53,8 +49,8 @@ void AssessText(const Task& task, const std::vector<Detection>& detections, Asse
   const bool ok = sim >= task.rule.min_similarity;
   r.outcome = ok ? Outcome::kOk : Outcome::kFinding;
   r.reason = (ok ? "sign text matches '" : "sign text does not match '") + want + "' (read '" +
-             seen + "', similarity " + Fixed(sim, 2) + ", needed " +
-             Fixed(task.rule.min_similarity, 2) + ")";
+             seen + "', similarity " + FormatFixed(sim, 2) + ", needed " +
+             FormatFixed(task.rule.min_similarity, 2) + ")";
 }
 
 void AssessChange(const Task& task, const std::vector<Detection>& detections, AssessmentResult& r) {
@@ -71,9 +67,9 @@ void AssessChange(const Task& task, const std::vector<Detection>& detections, As
   r.changed_fraction = fraction;
   const bool changed = fraction > task.rule.change_threshold;
   r.outcome = changed ? Outcome::kFinding : Outcome::kOk;
-  r.reason = Fixed(100 * fraction, 1) + "% of the view changed against the reference (" +
+  r.reason = FormatFixed(100 * fraction, 1) + "% of the view changed against the reference (" +
              (changed ? "above" : "within") + " the threshold of " +
-             Fixed(100 * task.rule.change_threshold, 1) + "%)";
+             FormatFixed(100 * task.rule.change_threshold, 1) + "%)";
 }
 
 std::string Day(TimeMs t) { return FormatIso8601(t).substr(0, 10); }
@@ -81,7 +77,7 @@ std::string Day(TimeMs t) { return FormatIso8601(t).substr(0, 10); }
 std::string Describe(const PermitMatch& m) {
   std::string s = "permit " + m.permit.id;
   if (!m.permit.holder.empty()) s += " (" + m.permit.holder + ")";
-  return s + ", " + Fixed(m.distance_m, 0) + " m away";
+  return s + ", " + FormatFixed(m.distance_m, 0) + " m away";
 }
 
 void AssessPermit(const Task& task, const std::vector<Detection>& detections,
@@ -100,7 +96,7 @@ void AssessPermit(const Task& task, const std::vector<Detection>& detections,
     fraction = std::min(1.0, fraction);
     r.changed_fraction = fraction;
     present = fraction > task.rule.change_threshold;
-    seen = Fixed(100 * fraction, 1) + "% of the view changed against the empty site";
+    seen = FormatFixed(100 * fraction, 1) + "% of the view changed against the empty site";
     if (largest != nullptr) {
       seen += " (largest region " + std::to_string(largest->box.w) + "x" +
               std::to_string(largest->box.h) + " px at " + std::to_string(largest->box.x) + "," +
@@ -133,7 +129,7 @@ void AssessPermit(const Task& task, const std::vector<Detection>& detections,
     return;
   }
   r.outcome = Outcome::kFinding;
-  const std::string within = " within " + Fixed(task.rule.permit_distance_m, 0) + " m";
+  const std::string within = " within " + FormatFixed(task.rule.permit_distance_m, 0) + " m";
   if (other != nullptr) {
     r.permit_id = other->permit.id;
     r.reason = "object on the site (" + seen + ") without a valid permit" + within + ": " +

@@ -75,11 +75,11 @@ struct ActionSpec {
   std::vector<Outcome> on;          // outcomes that trigger it
   std::string url;                  // webhook only
   std::string secret;               // webhook HMAC key; never returned by the API
-  std::vector<std::string> to;      // email only: recipients
+  std::vector<std::string> to = {}; // email only: recipients
   std::string language = "da";      // email only: "da" or "en"
   // open311 only: the case system's service code and jurisdiction (url is its endpoint base,
   // secret its api_key).
-  std::string service_code, jurisdiction_id;
+  std::string service_code = "", jurisdiction_id = "";
   // webhook body: "cloudevents" (a CloudEvents 1.0 event in structured JSON mode, the
   // assessment as its data) or "plain" (the assessment object alone, for older receivers).
   std::string format = "cloudevents";

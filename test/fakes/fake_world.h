@@ -30,10 +30,10 @@ inline tasks::Task ActiveTask(TimeMs now) {
   t.area = geo::Geofence::Circle(kSite, 50);
   t.schedule.valid_from = now - 86'400'000;
   t.schedule.valid_to = now + 30LL * 86'400'000;
-  t.actions = {{"log",
-                {tasks::Outcome::kOk, tasks::Outcome::kFinding, tasks::Outcome::kInconclusive},
-                "",
-                ""}};
+  tasks::ActionSpec log;
+  log.type = "log";
+  log.on = {tasks::Outcome::kOk, tasks::Outcome::kFinding, tasks::Outcome::kInconclusive};
+  t.actions = {log};
   t.retention.evidence_days = 30;
   t.status = tasks::TaskStatus::kActive;
   t.created_ms = t.updated_ms = now;

@@ -22,15 +22,9 @@ struct Image {
 
 // The observation and its stored image's size; NotFound (field "id") when either is gone.
 Result<Image> LoadImage(const ApiContext& ctx, const std::string& id) {
-  Result<store::Observation> obs = ctx.store->GetObservation(id);
-  if (!obs.ok()) {
-    if (obs.status().code() == Code::kNotFound) return Status::NotFound("no observation " + id, "id");
-    return obs.status();
-  }
-  if (obs->blob_key.empty()) return Status::NotFound("the image was deleted", "id");
-  TILSYN_ASSIGN_OR_RETURN(std::string jpeg, ctx.blobs->Get(obs->blob_key));
-  TILSYN_ASSIGN_OR_RETURN(imaging::JpegInfo info, imaging::InspectJpeg(jpeg));
-  return Image{*obs, info.width, info.height};
+  TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, id));
+  TILSYN_ASSIGN_OR_RETURN(imaging::JpegInfo info, imaging::InspectJpeg(kept.jpeg));
+  return Image{std::move(kept.obs), info.width, info.height};
 }
 
 Json ToJson(const Image& img, const std::vector<store::Annotation>& boxes) {

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/time_format.h"
+#include "server/api/api.h"
 
 namespace tilsyn::server {
 
@@ -121,6 +122,21 @@ Json RunToJson(const store::RecognitionRunRecord& r) {
           {"detections", r.detections},
           {"good_enough", r.good_enough},
           {"error", r.error}};
+}
+
+Result<store::Observation> FindObservation(const ApiContext& ctx, const std::string& id) {
+  Result<store::Observation> obs = ctx.store->GetObservation(id);
+  if (!obs.ok() && obs.status().code() == Code::kNotFound) {
+    return Status::NotFound("no observation " + id, "id");
+  }
+  return obs;
+}
+
+Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id) {
+  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, FindObservation(ctx, id));
+  if (obs.blob_key.empty()) return Status::NotFound("the image was deleted", "id");
+  TILSYN_ASSIGN_OR_RETURN(std::string jpeg, ctx.blobs->Get(obs.blob_key));
+  return KeptImage{std::move(obs), std::move(jpeg)};
 }
 
 Json ActionRunToJson(const store::ActionRunRecord& r) {

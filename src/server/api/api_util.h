@@ -13,6 +13,8 @@
 
 namespace tilsyn::server {
 
+struct ApiContext;
+
 // Role sets of docs/api.md.
 inline const std::vector<store::Role> kAdminOnly = {store::Role::kAdmin};
 inline const std::vector<store::Role> kAdminInspector = {store::Role::kAdmin,
@@ -32,6 +34,16 @@ std::optional<std::string> QueryString(const net::HttpRequest& req, const std::s
 
 net::HttpResponse Ok(const Json& body);
 net::HttpResponse Created(const Json& body);
+
+// The observation `id`, NotFound naming "id" when unknown.
+Result<store::Observation> FindObservation(const ApiContext& ctx, const std::string& id);
+// Its stored (anonymized) image: NotFound naming "id" when the observation is unknown or the
+// image was deleted. Reading bytes is not an audited view; callers that show them audit first.
+struct KeptImage {
+  store::Observation obs;
+  std::string jpeg;
+};
+Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id);
 
 Json VehicleToJson(const store::Vehicle& v);
 Json ObservationToJson(const store::Observation& o);

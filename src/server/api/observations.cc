@@ -63,13 +63,8 @@ Result<net::HttpResponse> Upload(const ApiContext& ctx, const ApiRequest& req) {
 
 Result<net::HttpResponse> GetObservation(const ApiContext& ctx, const ApiRequest& req) {
   const std::string& id = req.Param("id");
-  Result<store::Observation> obs = ctx.store->GetObservation(id);
-  if (!obs.ok()) {
-    if (obs.status().code() == Code::kNotFound)
-      return Status::NotFound("no observation " + id, "id");
-    return obs.status();
-  }
-  Json j = ObservationToJson(*obs);
+  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, FindObservation(ctx, id));
+  Json j = ObservationToJson(obs);
   Result<store::AssessmentRecord> a = ctx.store->GetAssessmentForObservation(id);
   j["assessment_id"] = a.ok() ? Json(a->id) : Json(nullptr);
   return Ok(j);

@@ -27,13 +27,9 @@ Result<net::HttpResponse> GetImage(const ApiContext& ctx, const ApiRequest& req)
   }
   const bool is_export = disposition && *disposition == "attachment";
 
-  Result<store::Observation> obs = ctx.store->GetObservation(id);
-  if (!obs.ok()) {
-    if (obs.status().code() == Code::kNotFound) return Status::NotFound("no observation " + id, "id");
-    return obs.status();
-  }
-  if (obs->blob_key.empty()) return Status::NotFound("the image was deleted", "id");
-  TILSYN_ASSIGN_OR_RETURN(std::string jpeg, ctx.blobs->Get(obs->blob_key));
+  TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, id));
+  const store::Observation* obs = &kept.obs;
+  std::string& jpeg = kept.jpeg;
   // Audit first: no record, no image.
   TILSYN_RETURN_IF_ERROR(ctx.store
                              ->AppendAudit(RequestAudit(ctx, req,

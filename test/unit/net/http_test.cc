@@ -68,6 +68,12 @@ TEST(HttpRequest, HeaderReturnsEmptyWhenAbsent) {
   EXPECT_EQ(req.Header("x-missing"), "");
 }
 
+TEST(UrlEncode, KeepsUnreservedAndEscapesTheRest) {
+  EXPECT_EQ(UrlEncode("Container på Jagtvej 69&x=1"), "Container%20p%C3%A5%20Jagtvej%2069%26x%3D1");
+  EXPECT_EQ(UrlEncode("a-b_c.d~e"), "a-b_c.d~e");
+  EXPECT_EQ(UrlDecode(UrlEncode("ÆØÅ + /?#"), false), "ÆØÅ + /?#");
+}
+
 TEST(UrlDecode, DecodesEscapesAndPlus) {
   EXPECT_EQ(UrlDecode("a%20b+c", true), "a b c");
   EXPECT_EQ(UrlDecode("a%20b+c", false), "a b+c");
