@@ -48,6 +48,12 @@ const std::map<std::string, Json>& Schemas() {
                                                    {"w", Int()}, {"h", Int()},
                                                    {"labelled_by", Str()},
                                                    {"labelled_at", Str()}}))}});
+    s["CaseEvent"] = Obj({{"status", Enum({"open", "in_progress", "handled", "dismissed"})},
+                          {"step", Enum({"advice", "follow_up", "order", "police_report"})},
+                          {"step_date", Str()},
+                          {"note", Str()},
+                          {"assignee", Str()}});
+    s["Case"] = Obj({{"status", Str()}, {"assignee", Str()}, {"events", ArrayOf(Obj({{"at", Str()}, {"user", Str()}}))}});
     s["PermitList"] = Obj({{"permits", {{"type", "array"}, {"items", Ref("Permit")}}}});
     s["Capabilities"] = Obj({{"labels",
                               {{"type", "array"},

@@ -20,6 +20,7 @@
 #include "store/annotation_store.h"
 #include "store/assessment_store.h"
 #include "store/audit_store.h"
+#include "store/case_store.h"
 #include "store/observation_store.h"
 #include "store/permit_store.h"
 #include "store/retention_store.h"
@@ -43,6 +44,7 @@ class Store : public TaskStore,
   // Seams reached by accessor.
   virtual PermitStore& permits() = 0;
   virtual AnnotationStore& annotations() = 0;
+  virtual CaseStore& cases() = 0;
 
   // Runs `change` (calls on the same store) and appends `e` in ONE transaction: either both
   // happen or neither. `change` must only call this store.

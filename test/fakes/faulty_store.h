@@ -87,6 +87,7 @@ class FaultyStore : public store::Store {
 
   store::PermitStore& permits() override { return inner_->permits(); }
   store::AnnotationStore& annotations() override { return inner_->annotations(); }
+  store::CaseStore& cases() override { return inner_->cases(); }
   Status WithAudit(const store::AuditEvent& e,
                    const std::function<Status(store::Store&)>& change) override {
     return Run<Status>("WithAudit", [&] {

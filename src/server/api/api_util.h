@@ -9,6 +9,7 @@
 #include "core/json_util.h"
 #include "core/result.h"
 #include "net/http.h"
+#include "store/case_store.h"
 #include "store/records.h"
 
 namespace tilsyn::server {
@@ -44,6 +45,9 @@ struct KeptImage {
   std::string jpeg;
 };
 Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id);
+
+// {status, assignee, events: [{at, user, status?, step?, step_date?, note?, assignee?}]}.
+Json CaseToJson(const store::CaseState& c);
 
 Json VehicleToJson(const store::Vehicle& v);
 Json ObservationToJson(const store::Observation& o);

@@ -28,9 +28,52 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
   TILSYN_ASSIGN_OR_RETURN(int64_t offset, QueryInt(req.http, "offset", 0, 0, 1'000'000'000));
   f.limit = static_cast<int>(limit);
   f.offset = static_cast<int>(offset);
+  // Case status and text search narrow the newest 10,000 in memory, then page.
+  const auto status = QueryString(req.http, "status");
+  const auto q = QueryString(req.http, "q");
+  if (status && *status != "open" && *status != "in_progress" && *status != "handled" &&
+      *status != "dismissed") {
+    return Status::InvalidArgument("must be open, in_progress, handled or dismissed", "status");
+  }
+  if (status || q) {
+    f.limit = 10'000;
+    f.offset = 0;
+  }
   TILSYN_ASSIGN_OR_RETURN(auto list, ctx.store->ListAssessments(f));
+  TILSYN_ASSIGN_OR_RETURN(auto statuses, ctx.store->cases().CaseStatuses());
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::map<std::string, std::string> titles;
   Json out = Json::array();
-  for (const auto& a : list) out.push_back(AssessmentToJson(a));
+  int skipped = 0;
+  for (const auto& a : list) {
+    auto st = statuses.find(a.id);
+    const std::string case_status = st == statuses.end() ? "open" : st->second;
+    if (status && case_status != *status) continue;
+    if (q) {
+      if (!titles.count(a.task_id)) {
+        Result<tasks::Task> t = ctx.store->GetTask(a.task_id);
+        titles[a.task_id] = t.ok() ? t->title : "";
+      }
+      std::string hay = lower(a.reason + " " + titles[a.task_id]);
+      if (hay.find(lower(*q)) == std::string::npos) {
+        TILSYN_ASSIGN_OR_RETURN(auto events, ctx.store->cases().CaseEvents(a.id));
+        bool in_notes = false;
+        for (const auto& e : events) in_notes = in_notes || lower(e.note).find(lower(*q)) != std::string::npos;
+        if (!in_notes) continue;
+      }
+    }
+    if ((status || q) && skipped < offset) {
+      ++skipped;
+      continue;
+    }
+    if ((status || q) && static_cast<int64_t>(out.size()) >= limit) break;
+    Json j = AssessmentToJson(a);
+    j["case_status"] = case_status;
+    out.push_back(j);
+  }
   return Ok(Json{{"assessments", out}});
 }
 
@@ -43,6 +86,8 @@ Result<net::HttpResponse> GetAssessment(const ApiContext& ctx, const ApiRequest&
   for (const auto& r : runs) j["runs"].push_back(RunToJson(r));
   j["actions"] = Json::array();
   for (const auto& r : actions) j["actions"].push_back(ActionRunToJson(r));
+  TILSYN_ASSIGN_OR_RETURN(auto events, ctx.store->cases().CaseEvents(a.id));
+  j["case"] = CaseToJson(store::FoldCase(std::move(events)));
   // Before/after: the image this one was compared with, so reviewers see the pair side by side.
   TILSYN_ASSIGN_OR_RETURN(tasks::Task task, ctx.store->GetTask(a.task_id));
   if (tasks::ComparesWithReference(task.kind)) {
@@ -111,7 +156,7 @@ void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx) {
               kReaders,
               "List assessments",
               "assessments",
-              {"task_id", "outcome", "limit", "offset"},
+              {"task_id", "outcome", "status", "q", "limit", "offset"},
               "",
               "",
               "AssessmentList",

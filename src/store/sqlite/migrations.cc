@@ -203,6 +203,23 @@ CREATE INDEX annotations_by_label ON annotations(label);
       R"sql(
 ALTER TABLE action_runs ADD COLUMN result TEXT NOT NULL DEFAULT '{}';
 )sql",
+      // 6: a finding's life: status, escalation steps, notes, assignment (store/case_store.h).
+      R"sql(
+CREATE TABLE case_events (
+  id INTEGER PRIMARY KEY,
+  assessment_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  status TEXT NOT NULL,
+  step TEXT NOT NULL,
+  step_date TEXT NOT NULL,
+  note TEXT NOT NULL,
+  assignee TEXT NOT NULL
+);
+CREATE INDEX case_events_by_assessment ON case_events(assessment_id);
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+  BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;
+)sql",
   };
   return kMigrations;
 }

@@ -15,7 +15,7 @@
 
 namespace tilsyn::store::sqlite {
 
-class SqliteStore : public Store, public PermitStore, public AnnotationStore {
+class SqliteStore : public Store, public PermitStore, public AnnotationStore, public CaseStore {
  public:
   explicit SqliteStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 
@@ -25,6 +25,10 @@ class SqliteStore : public Store, public PermitStore, public AnnotationStore {
   Result<std::vector<tasks::Permit>> ListPermits(const PermitFilter& filter) override;
 
   AnnotationStore& annotations() override { return *this; }
+  CaseStore& cases() override { return *this; }
+  Status AppendCaseEvent(const CaseEvent& e) override;
+  Result<std::vector<CaseEvent>> CaseEvents(const std::string& assessment_id) override;
+  Result<std::map<std::string, std::string>> CaseStatuses() override;
   Status ReplaceAnnotations(const std::string& observation_id,
                             const std::vector<Annotation>& boxes) override;
   Result<std::vector<Annotation>> AnnotationsFor(const std::string& observation_id) override;
