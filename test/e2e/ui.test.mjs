@@ -264,6 +264,38 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     assertNoConsoleErrors();
   });
 
+  it('a finding goes open → handled with an escalation step and a note, survives a reload and is found by search', async () => {
+    await page.locator('#case-status').filter({ hasText: 'open' }).waitFor();
+    await page.getByLabel('Escalation step').selectOption('advice');
+    await page.getByLabel('Date of the step').fill('2026-12-07');
+    await page.getByLabel('Note', { exact: true }).fill('Pedellen har fået vejledning om skiltet');
+    await page.getByLabel('Assigned to').fill('TMF Vejdrift');
+    await page.getByRole('button', { name: 'Record' }).click();
+    await page.locator('#case-history li').first().waitFor();
+    await page.getByLabel('New status').selectOption('handled');
+    await page.getByRole('button', { name: 'Record' }).click();
+    await page.locator('#case-status').filter({ hasText: 'handled' }).waitFor();
+    await page.reload();
+    await page.locator('#case-status').filter({ hasText: 'Status: handled · Assigned to: TMF Vejdrift' }).waitFor();
+    const history = await page.locator('#case-history').innerText();
+    assert.match(history, /advice \(2026-12-07\)/);
+    assert.match(history, /Pedellen har fået vejledning/);
+    await browser.shot('08c-case-handled');
+    await page.getByRole('link', { name: 'Findings' }).click();
+    await page.locator(`tr[data-assessment-id="${assessmentId}"]`).waitFor();
+    await page.getByLabel('Search').fill('pedellen');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator(`tr[data-assessment-id="${assessmentId}"] td[data-col="case"]`).filter({ hasText: 'handled' }).waitFor();
+    await page.getByLabel('Search').fill('no such words anywhere');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('Nothing yet.').waitFor();
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator(`tr[data-assessment-id="${assessmentId}"] a`).click();
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+    assertNoConsoleErrors();
+  });
+
   it('feedback is recorded and changes the service stats', async () => {
     const before = (await server.api('GET', '/api/v1/stats/services')).services;
     const correctBefore = before.reduce((s, x) => s + x.feedback_correct, 0);

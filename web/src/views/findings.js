@@ -7,12 +7,16 @@ import { t } from '../i18n.js';
 import { labelSection } from './label_boxes.js';
 
 const OUTCOMES = ['finding', 'inconclusive', 'ok'];
+const CASE_STATUSES = ['open', 'in_progress', 'handled', 'dismissed'];
+const CASE_STEPS = ['advice', 'follow_up', 'order', 'police_report'];
 
 export async function renderFindings(main, _params, ctx) {
   const outcome = h('select', { id: 'filter-outcome' }, h('option', { value: '' }, t('common.all')), OUTCOMES.map((o) => h('option', { value: o, selected: o === 'finding' ? true : null }, t(`outcome.${o}`))));
   const taskSel = h('select', { id: 'filter-task' }, h('option', { value: '' }, t('common.all')));
+  const caseSel = h('select', { id: 'filter-case' }, h('option', { value: '' }, t('common.all')), CASE_STATUSES.map((s) => h('option', { value: s }, t(`case.${s}`))));
+  const search = h('input', { type: 'search', id: 'filter-q', placeholder: t('findings.search_hint') });
   const list = h('div', { id: 'findings-list', 'aria-live': 'polite' });
-  const filters = h('form', { class: 'filters', 'aria-label': t('findings.filters') }, field('outcome', t('findings.outcome'), outcome), field('task_id', t('findings.task'), taskSel));
+  const filters = h('form', { class: 'filters', 'aria-label': t('findings.filters') }, field('outcome', t('findings.outcome'), outcome), field('task_id', t('findings.task'), taskSel), field('status', t('findings.case_status'), caseSel), field('q', t('findings.search'), search), h('button', { type: 'submit', class: 'small' }, t('common.filter')));
   main.append(h('h1', {}, t('findings.title')), filters, list);
   let titles = {};
   try {
@@ -27,6 +31,8 @@ export async function renderFindings(main, _params, ctx) {
     const p = new URLSearchParams({ limit: '200' });
     if (outcome.value) p.set('outcome', outcome.value);
     if (taskSel.value) p.set('task_id', taskSel.value);
+    if (caseSel.value) p.set('status', caseSel.value);
+    if (search.value.trim()) p.set('q', search.value.trim());
     let items;
     try {
       items = (await get(`/api/v1/assessments?${p}`)).assessments;
@@ -34,7 +40,7 @@ export async function renderFindings(main, _params, ctx) {
       clear(list).append(h('p', { class: 'error', role: 'alert' }, e.message));
       return;
     }
-    const key = JSON.stringify(items.map((a) => [a.id, a.feedback && a.feedback.verdict]));
+    const key = JSON.stringify([p.toString(), items.map((a) => [a.id, a.feedback && a.feedback.verdict, a.case_status])]);
     if (key === lastKey) return;
     lastKey = key;
     clear(list);
@@ -47,7 +53,7 @@ export async function renderFindings(main, _params, ctx) {
       h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, ['findings.when', 'findings.task', 'findings.outcome', 'findings.reason', 'findings.feedback'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('thead', {}, h('tr', {}, ['findings.when', 'findings.task', 'findings.outcome', 'findings.reason', 'findings.case_status', 'findings.feedback'].map((k) => h('th', { scope: 'col' }, t(k))))),
         h(
           'tbody',
           {},
@@ -59,6 +65,7 @@ export async function renderFindings(main, _params, ctx) {
               h('td', {}, titles[a.task_id] || a.task_id),
               h('td', {}, h('span', { class: `badge outcome-${a.outcome}` }, t(`outcome.${a.outcome}`))),
               h('td', {}, a.reason),
+              h('td', { 'data-col': 'case' }, a.case_status ? t(`case.${a.case_status}`) : '—'),
               h('td', {}, a.feedback ? t(`verdict.${a.feedback.verdict}`) : '—'),
             ),
           ),
@@ -66,7 +73,7 @@ export async function renderFindings(main, _params, ctx) {
       ),
     );
   }
-  for (const el of [outcome, taskSel]) el.addEventListener('change', load);
+  for (const el of [outcome, taskSel, caseSel]) el.addEventListener('change', load);
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
     load();
@@ -244,7 +251,7 @@ export async function renderFinding(main, params, ctx) {
 
   main.append(
     h('div', { class: 'title-row' }, h('h1', {}, t('finding.title')), h('a', { href: '#/findings', class: 'button secondary' }, t('common.back'))),
-    h('div', { class: 'finding-layout' }, h('section', { class: 'card', 'aria-label': t('finding.evidence') }, evidence), h('section', { class: 'card' }, h('h2', {}, t('finding.assessment')), assessment, h('h3', {}, t('finding.actions')), actions, feedbackForm(a, ctx))),
+    h('div', { class: 'finding-layout' }, h('section', { class: 'card', 'aria-label': t('finding.evidence') }, evidence), h('section', { class: 'card' }, h('h2', {}, t('finding.assessment')), assessment, h('h3', {}, t('finding.actions')), actions, caseSection(a, ctx), feedbackForm(a, ctx))),
     h('section', { class: 'card' }, runsTable),
     // Teaching a new object: labelled boxes on this kept image.
     imageSize && ctx.canEdit && has('PUT', '/api/v1/observations/{id}/annotations')
@@ -287,6 +294,65 @@ export function firstArray(obj) {
   if (Array.isArray(obj)) return obj;
   if (obj && typeof obj === 'object') for (const v of Object.values(obj)) if (Array.isArray(v)) return v;
   return [];
+}
+
+// The finding's life: status, escalation steps with their dates, notes, assignee, and the
+// history (POST /api/v1/assessments/{id}/case).
+function caseSection(a, ctx) {
+  const c = a.case || { status: 'open', assignee: '', events: [] };
+  const wrap = h('section', { id: 'case', 'aria-labelledby': 'case-title' }, h('h3', { id: 'case-title' }, t('case.title')));
+  const now = h('p', { id: 'case-status', 'aria-live': 'polite' });
+  const history = h('ol', { class: 'plain', id: 'case-history' });
+  function show(cs) {
+    now.textContent = `${t('case.status')}: ${t(`case.${cs.status}`)}${cs.assignee ? ` · ${t('case.assignee')}: ${cs.assignee}` : ''}`;
+    clear(history);
+    for (const e of cs.events || []) {
+      const parts = [];
+      if (e.status) parts.push(t(`case.${e.status}`));
+      if (e.step) parts.push(`${t(`step.${e.step}`)}${e.step_date ? ` (${e.step_date})` : ''}`);
+      if (e.assignee) parts.push(`→ ${e.assignee}`);
+      if (e.note) parts.push(`“${e.note}”`);
+      history.append(h('li', {}, `${fmtTime(e.at)} · ${e.user}: ${parts.join(' · ')}`));
+    }
+  }
+  show(c);
+  wrap.append(now, history);
+  if (!ctx.canEdit) return wrap;
+  const status = h('select', {}, h('option', { value: '' }, t('case.unchanged')), CASE_STATUSES.map((s) => h('option', { value: s }, t(`case.${s}`))));
+  const step = h('select', {}, h('option', { value: '' }, t('case.no_step')), CASE_STEPS.map((s) => h('option', { value: s }, t(`step.${s}`))));
+  const stepDate = h('input', { type: 'date' });
+  const note = h('textarea', { rows: 2, maxlength: 4000 });
+  const assignee = h('input', { type: 'text', maxlength: 200, placeholder: c.assignee || '' });
+  const err = h('p', { class: 'field-error', role: 'alert', hidden: true, id: 'case-error' });
+  const form = h(
+    'form',
+    { class: 'case-form' },
+    h('div', { class: 'grid' }, field('case_status', t('case.new_status'), status), field('case_step', t('case.step'), step), field('case_step_date', t('case.step_date'), stepDate), field('case_assignee', t('case.assignee'), assignee)),
+    field('case_note', t('case.note'), note),
+    err,
+    h('button', { type: 'submit', id: 'case-save' }, t('case.save')),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.hidden = true;
+    const body = {};
+    if (status.value) body.status = status.value;
+    if (step.value) body.step = step.value;
+    if (step.value && stepDate.value) body.step_date = stepDate.value;
+    if (note.value.trim()) body.note = note.value.trim();
+    if (assignee.value.trim()) body.assignee = assignee.value.trim();
+    try {
+      const saved = await post(`/api/v1/assessments/${a.id}/case`, body);
+      show(saved);
+      form.reset();
+      ctx.toast(t('case.saved'));
+    } catch (e) {
+      err.textContent = e.message;
+      err.hidden = false;
+    }
+  });
+  wrap.append(form);
+  return wrap;
 }
 
 function feedbackForm(a, ctx) {
