@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tilsyn-agent: capture inside inspection geofences and upload anonymized images"};
 
   std::string config_file;
-  std::optional<std::string> outbox_key_file;
+  std::optional<std::string> outbox_key_file, ca_file, pin_sha256;
   std::optional<std::string> server, token, data_dir, gps, gpsd, camera_dir, video, cascade_dir,
       vehicle_id, log_level;
   std::optional<double> speed, max_fix_age_s, max_accuracy_m;
@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   app.add_option("--outbox-key-file", outbox_key_file,
                  "file (mode 0600) with the outbox's AES-256 key; default DATA_DIR/outbox.key, "
                  "made on first start (env TILSYN_OUTBOX_KEY overrides)");
+  app.add_option("--ca-file", ca_file, "https: the server's CA bundle (PEM; default: the system's)");
+  app.add_option("--pin-sha256", pin_sha256,
+                 "https: accept only the server key with this pin (base64 SHA-256 of its public key)");
   CLI::Option* gps_opt =
       app.add_option("--gps", gps, "GPS replay file: .nmea/.txt (NMEA 0183) or .gpx");
   app.add_option("--gpsd", gpsd, "live GPS from gpsd at HOST:PORT (e.g. 127.0.0.1:2947)")
@@ -97,6 +100,8 @@ int main(int argc, char** argv) {
   if (token) cfg.token = *token;
   if (data_dir) cfg.data_dir = *data_dir;
   if (outbox_key_file) cfg.outbox_key_file = *outbox_key_file;
+  if (ca_file) cfg.ca_file = *ca_file;
+  if (pin_sha256) cfg.pin_sha256 = *pin_sha256;
   // A flag picks the GPS source: it clears the other one set by the file.
   if (gps) {
     cfg.gps_file = *gps;

@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
   serve->add_flag("--dev-generate-key", dev_generate_key,
                   "without a configured image key, keep a generated one in DATA_DIR/dev-image.key "
                   "(development only)");
+  std::optional<std::string> tls_cert, tls_key;
+  serve->add_option("--tls-cert", tls_cert, "HTTPS: PEM certificate chain (with --tls-key)");
+  serve->add_option("--tls-key", tls_key, "HTTPS: PEM private key (with --tls-cert)");
 
   CLI::App* admin = app.add_subcommand("admin", "administration (tokens, vehicles)");
   admin->require_subcommand(1);
@@ -327,6 +330,8 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     tilsyn::server::ServeFlags flags = serve_opts.Flags();
     flags.dev_generate_key = dev_generate_key;
+    flags.tls_cert = tls_cert;
+    flags.tls_key = tls_key;
     return tilsyn::server::RunServe(flags);
   }
   if (rotate_key->parsed()) return tilsyn::server::RunAdminRotateKey(rotate_opts.Flags());

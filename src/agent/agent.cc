@@ -86,7 +86,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* c
   }
   TILSYN_ASSIGN_OR_RETURN(deps.anonymizer, (*anonymizers)());
   net::InitHttpClient();
-  deps.jobs = NewHttpJobSource(config.server_url, config.token);
+  deps.jobs = NewHttpJobSource(config.server_url, config.token, config.Trust());
   return CreateWith(config, std::move(deps));
 }
 
@@ -116,6 +116,7 @@ Agent::Agent(const AgentConfig& config, AgentDeps deps, JobCache cache,
   UploaderOptions uo;
   uo.server_url = config_.server_url;
   uo.token = config_.token;
+  uo.trust = config_.Trust();
   uploader_ = std::make_unique<Uploader>(outbox_.get(), deps_.clock, uo);
   summary_.vehicle = config_.vehicle_id;
 }

@@ -62,7 +62,7 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "cascade_dir", "vehicle_id",      "drain_timeout_s",
                                                "anonymizer_detectors", "gpsd",
                                                "max_fix_age_s",        "max_accuracy_m",
-                                               "outbox_key_file"};
+                                               "outbox_key_file", "ca_file", "pin_sha256"};
   for (const auto& [key, _] : j.items()) {
     if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
   }
@@ -85,6 +85,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(str("token", &cfg->token));
   TILSYN_RETURN_IF_ERROR(str("data_dir", &cfg->data_dir));
   TILSYN_RETURN_IF_ERROR(str("outbox_key_file", &cfg->outbox_key_file));
+  TILSYN_RETURN_IF_ERROR(str("ca_file", &cfg->ca_file));
+  TILSYN_RETURN_IF_ERROR(str("pin_sha256", &cfg->pin_sha256));
   TILSYN_RETURN_IF_ERROR(str("gps_file", &cfg->gps_file));
   TILSYN_RETURN_IF_ERROR(str("gpsd", &cfg->gpsd));
   TILSYN_RETURN_IF_ERROR(num("max_fix_age_s", &cfg->max_fix_age_s));

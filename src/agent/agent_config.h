@@ -7,12 +7,21 @@
 
 #include "core/json_util.h"
 #include "core/result.h"
+#include "net/http_client.h"
 
 namespace tilsyn::agent {
 
 struct AgentConfig {
   std::string server_url;                 // e.g. "http://127.0.0.1:8080" (http or https)
   std::string token;                      // vehicle token, sent as Bearer; never logged
+  // https: the server's CA bundle ("" = the system's) and optionally the server's public-key
+  // pin (base64 SHA-256 of its SubjectPublicKeyInfo, as `openssl … | openssl dgst -sha256
+  // -binary | base64` prints it).
+  std::string ca_file;
+  std::string pin_sha256;
+  net::TlsTrust Trust() const {
+    return {ca_file, pin_sha256.empty() ? "" : "sha256//" + pin_sha256};
+  }
   std::string data_dir = "./agent-data";  // jobs.json, outbox/, rejected/
   // The outbox's AES-256 key (agent/outbox_key.h): 64 hex digits or base64 (TILSYN_OUTBOX_KEY;
   // never in the JSON config, never logged), or a file holding it with mode 0600 ("" =

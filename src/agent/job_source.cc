@@ -7,8 +7,9 @@ namespace {
 
 class HttpJobSource : public JobSource {
  public:
-  HttpJobSource(std::string server, std::string token, int timeout_ms)
-      : server_(std::move(server)), token_(std::move(token)), timeout_ms_(timeout_ms) {}
+  HttpJobSource(std::string server, std::string token, net::TlsTrust trust, int timeout_ms)
+      : server_(std::move(server)), token_(std::move(token)), trust_(std::move(trust)),
+        timeout_ms_(timeout_ms) {}
 
   Result<Json> Fetch(int64_t since) override {
     net::ClientRequest req;
@@ -17,6 +18,7 @@ class HttpJobSource : public JobSource {
     req.headers.push_back({"Authorization", "Bearer " + token_});
     req.headers.push_back({"Accept", "application/json"});
     req.timeout_ms = timeout_ms_;
+    trust_.ApplyTo(req);
     TILSYN_ASSIGN_OR_RETURN(net::ClientResponse resp, net::Fetch(req));
     if (resp.status == 401 || resp.status == 403) {
       return Status::Unauthenticated("job sync refused: HTTP " + std::to_string(resp.status));
@@ -29,6 +31,7 @@ class HttpJobSource : public JobSource {
 
  private:
   std::string server_, token_;
+  net::TlsTrust trust_;
   int timeout_ms_;
 };
 
@@ -41,8 +44,9 @@ std::string JoinUrl(const std::string& base, const std::string& path) {
 }
 
 std::unique_ptr<JobSource> NewHttpJobSource(std::string server_url, std::string token,
-                                            int timeout_ms) {
-  return std::make_unique<HttpJobSource>(std::move(server_url), std::move(token), timeout_ms);
+                                            net::TlsTrust trust, int timeout_ms) {
+  return std::make_unique<HttpJobSource>(std::move(server_url), std::move(token),
+                                         std::move(trust), timeout_ms);
 }
 
 }  // namespace tilsyn::agent

@@ -7,6 +7,7 @@
 
 #include "core/json_util.h"
 #include "core/result.h"
+#include "net/http_client.h"
 
 namespace tilsyn::agent {
 
@@ -19,7 +20,7 @@ class JobSource {
 };
 
 std::unique_ptr<JobSource> NewHttpJobSource(std::string server_url, std::string token,
-                                            int timeout_ms = 10'000);
+                                            net::TlsTrust trust = {}, int timeout_ms = 10'000);
 
 // "http://h:1/" + "/api/v1/x" -> "http://h:1/api/v1/x".
 std::string JoinUrl(const std::string& base, const std::string& path);

@@ -124,6 +124,7 @@ UploadOutcome Uploader::UploadOnce(const std::string& id) {
   req.headers.push_back({"Content-Type", "multipart/form-data; boundary=" + boundary});
   req.headers.push_back({"Idempotency-Key", id});
   req.timeout_ms = options_.request_timeout_ms;
+  options_.trust.ApplyTo(req);
   req.body = net::BuildMultipart({{"metadata", "", "application/json", entry->metadata},
                                   {"image", id + ".jpg", "image/jpeg", entry->jpeg}},
                                  boundary);

@@ -19,12 +19,14 @@
 #include "agent/backoff.h"
 #include "agent/outbox.h"
 #include "core/clock.h"
+#include "net/http_client.h"
 
 namespace tilsyn::agent {
 
 struct UploaderOptions {
   std::string server_url;  // e.g. "http://127.0.0.1:8080"
   std::string token;       // vehicle token (Bearer)
+  net::TlsTrust trust;     // CA bundle and pin for an https server
   int64_t backoff_base_ms = 500;
   int64_t backoff_cap_ms = 30'000;
   int request_timeout_ms = 30'000;

@@ -83,6 +83,10 @@ Result<ClientResponse> Fetch(const ClientRequest& req) {
     curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
   }
 
+  if (!req.ca_file.empty()) curl_easy_setopt(c.h, CURLOPT_CAINFO, req.ca_file.c_str());
+  if (!req.pinned_public_key.empty()) {
+    curl_easy_setopt(c.h, CURLOPT_PINNEDPUBLICKEY, req.pinned_public_key.c_str());
+  }
   for (const auto& [name, value] : req.headers) {
     std::string line = name + ": " + value;
     c.headers = curl_slist_append(c.headers, line.c_str());
@@ -100,6 +104,10 @@ Result<ClientResponse> Fetch(const ClientRequest& req) {
       case CURLE_URL_MALFORMAT:
       case CURLE_UNSUPPORTED_PROTOCOL:
         return Status::InvalidArgument(msg, "url");
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        return Status::FailedPrecondition(msg, "tls");
       default:
         return Status::Unavailable(msg);
     }

@@ -18,6 +18,23 @@ struct ClientRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   int timeout_ms = 10'000;
+  // https: trust this PEM CA bundle instead of the system's ("" = system); and, when set, accept
+  // only a server whose public key has this pin ("sha256//<base64>", as curl's
+  // --pinnedpubkey). A certificate that fails either check is FailedPrecondition (field "tls"):
+  // not an outage, so it is not retried as one.
+  std::string ca_file;
+  std::string pinned_public_key;
+};
+
+// How a client trusts an https server: a CA bundle and an optional public-key pin, copied into
+// every request it makes.
+struct TlsTrust {
+  std::string ca_file;            // PEM; "" = the system's CAs
+  std::string pinned_public_key;  // "sha256//<base64>" or ""
+  void ApplyTo(ClientRequest& r) const {
+    r.ca_file = ca_file;
+    r.pinned_public_key = pinned_public_key;
+  }
 };
 
 struct ClientResponse {

@@ -9,12 +9,14 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <list>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <utility>  // Boost 1.74 + GCC 12: must precede the asio headers.
 
 #include "core/log.h"
@@ -92,7 +94,29 @@ class BeastHttpServer : public HttpServer {
 
   ~BeastHttpServer() override { Stop(); }
 
+  Status LoadTls() {
+    if (options_.tls_cert_file.empty() && options_.tls_key_file.empty()) return Status::Ok();
+    if (options_.tls_cert_file.empty() || options_.tls_key_file.empty()) {
+      return Status::InvalidArgument("TLS needs both a certificate and a key",
+                                     options_.tls_cert_file.empty() ? "tls_cert" : "tls_key");
+    }
+    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    ErrorCode ec;
+    tls_->use_certificate_chain_file(options_.tls_cert_file, ec);
+    if (ec) return Status::InvalidArgument("cannot read the TLS certificate: " + ec.message(), "tls_cert");
+    tls_->use_private_key_file(options_.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) return Status::InvalidArgument("cannot read the TLS key: " + ec.message(), "tls_key");
+    if (SSL_CTX_check_private_key(tls_->native_handle()) != 1) {
+      return Status::InvalidArgument("the TLS key does not match the certificate", "tls_key");
+    }
+    return Status::Ok();
+  }
+
   Status Bind() {
+    TILSYN_RETURN_IF_ERROR(LoadTls());
     ErrorCode ec;
     auto address = asio::ip::make_address(options_.address, ec);
     if (ec) return Status::InvalidArgument("bad listen address: " + options_.address, "listen");
@@ -202,8 +226,35 @@ class BeastHttpServer : public HttpServer {
     }
   }
 
-  // Serves requests on one connection until it closes, fails, times out or the server stops.
+  // Serves one connection: plain, or TLS after a handshake that must finish within the header
+  // timeout. Closes it at the end.
   void Serve(Connection& c) {
+    if (!tls_) {
+      ServeOn(c, c.stream);
+    } else {
+      asio::ssl::stream<beast::tcp_stream&> tls(c.stream, *tls_);
+      ErrorCode ec;
+      c.reading = true;
+      c.stream.expires_after(std::chrono::milliseconds(options_.header_timeout_ms));
+      tls.async_handshake(asio::ssl::stream_base::server, [&ec](ErrorCode e) { ec = e; });
+      c.RunPending();
+      c.reading = false;
+      if (!ec) {
+        ServeOn(c, tls);
+        c.stream.expires_after(std::chrono::seconds(2));
+        tls.async_shutdown([](ErrorCode) {});
+        c.RunPending();
+      }
+    }
+    ErrorCode ignored;
+    c.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    c.stream.socket().close(ignored);
+  }
+
+  // Serves requests on `s` (the connection's stream, or TLS over it) until it closes, fails,
+  // times out or the server stops.
+  template <typename Stream>
+  void ServeOn(Connection& c, Stream& s) {
     beast::flat_buffer buffer;
     while (!stopping_) {
       bhttp::request_parser<bhttp::string_body> parser;
@@ -214,7 +265,7 @@ class BeastHttpServer : public HttpServer {
       c.reading = true;
       c.waiting_since_ms = std::max<int64_t>(1, NowMs());
       c.stream.expires_after(std::chrono::milliseconds(options_.header_timeout_ms));
-      bhttp::async_read_header(c.stream, buffer, parser, [&ec](ErrorCode e, size_t) { ec = e; });
+      bhttp::async_read_header(s, buffer, parser, [&ec](ErrorCode e, size_t) { ec = e; });
       c.RunPending();
       c.reading = false;
       c.waiting_since_ms = 0;
@@ -224,12 +275,12 @@ class BeastHttpServer : public HttpServer {
         break;
       }
       if (ec == bhttp::error::body_limit) {
-        RefuseTooLarge(c);
+        RefuseTooLarge(c, s);
         break;
       }
       if (ec) {
         WriteResponse(
-            c,
+            c, s,
             HttpResponse::Error(Status::InvalidArgument("malformed HTTP request: " + ec.message())),
             11, /*keep_alive=*/false);
         break;
@@ -238,7 +289,7 @@ class BeastHttpServer : public HttpServer {
       if (Lower(parser.get()[bhttp::field::expect]) == "100-continue") {
         bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
         c.stream.expires_after(kWriteTimeout);
-        bhttp::async_write(c.stream, cont, [&ec](ErrorCode e, size_t) { ec = e; });
+        bhttp::async_write(s, cont, [&ec](ErrorCode e, size_t) { ec = e; });
         c.RunPending();
         if (ec) break;
       }
@@ -246,17 +297,17 @@ class BeastHttpServer : public HttpServer {
       if (!parser.is_done()) {
         c.reading = true;
         c.stream.expires_after(kReadTimeout);
-        bhttp::async_read(c.stream, buffer, parser, [&ec](ErrorCode e, size_t) { ec = e; });
+        bhttp::async_read(s, buffer, parser, [&ec](ErrorCode e, size_t) { ec = e; });
         c.RunPending();
         c.reading = false;
         if (ec == bhttp::error::body_limit) {
-          RefuseTooLarge(c);
+          RefuseTooLarge(c, s);
           break;
         }
         // A malformed body (e.g. a bad chunk size) gets an answer, not a silent close.
         if (ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
             ec != bhttp::error::partial_message) {
-          WriteResponse(c,
+          WriteResponse(c, s,
                         HttpResponse::Error(Status::InvalidArgument(
                             "malformed HTTP body: " + ec.message(), "body")),
                         11, /*keep_alive=*/false);
@@ -268,11 +319,8 @@ class BeastHttpServer : public HttpServer {
       bhttp::request<bhttp::string_body> req = parser.release();
       HttpResponse response = Call(ToHttpRequest(req));
       bool keep_alive = req.keep_alive() && !stopping_;
-      if (!WriteResponse(c, response, req.version(), keep_alive) || !keep_alive) break;
+      if (!WriteResponse(c, s, response, req.version(), keep_alive) || !keep_alive) break;
     }
-    ErrorCode ignored;
-    c.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    c.stream.socket().close(ignored);
   }
 
   HttpResponse Call(const HttpRequest& req) {
@@ -288,10 +336,13 @@ class BeastHttpServer : public HttpServer {
 
   // Answers 413 and closes. The unread body is drained briefly so the client sees the answer
   // instead of a connection reset.
-  void RefuseTooLarge(Connection& c) {
+  template <typename Stream>
+  void RefuseTooLarge(Connection& c, Stream& s) {
     HttpResponse r = HttpResponse::Error(Status::PayloadTooLarge(
         "request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes"));
-    if (!WriteResponse(c, r, 11, /*keep_alive=*/false)) return;
+    if (!WriteResponse(c, s, r, 11, /*keep_alive=*/false)) return;
+    // Over TLS the answer is written; a half-closed TLS stream cannot be drained.
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) return;
     ErrorCode ec;
     c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
@@ -314,7 +365,9 @@ class BeastHttpServer : public HttpServer {
     }
   }
 
-  bool WriteResponse(Connection& c, const HttpResponse& r, unsigned version, bool keep_alive) {
+  template <typename Stream>
+  bool WriteResponse(Connection& c, Stream& s, const HttpResponse& r, unsigned version,
+                     bool keep_alive) {
     bhttp::response<bhttp::string_body> res;
     res.version(version);
     res.result(static_cast<unsigned>(r.status));
@@ -326,13 +379,14 @@ class BeastHttpServer : public HttpServer {
     res.prepare_payload();
     ErrorCode ec;
     c.stream.expires_after(kWriteTimeout);
-    bhttp::async_write(c.stream, res, [&ec](ErrorCode e, size_t) { ec = e; });
+    bhttp::async_write(s, res, [&ec](ErrorCode e, size_t) { ec = e; });
     c.RunPending();
     return !ec;
   }
 
   HttpServerOptions options_;
   Handler handler_;
+  std::unique_ptr<asio::ssl::context> tls_;  // null = plain HTTP
   asio::io_context accept_ioc_;
   tcp::acceptor acceptor_;
   std::thread accept_thread_;

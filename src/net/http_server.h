@@ -24,6 +24,9 @@ struct HttpServerOptions {
   int threads = 2;                    // sizing hint: at most max(64, 32*threads) connections
   // A request's head must arrive within this; a connection idle between requests closes then.
   int header_timeout_ms = 10'000;
+  // TLS (HTTPS) with this PEM certificate chain and private key; both empty = plain HTTP.
+  // TLS 1.2 or newer only; the handshake must finish within header_timeout_ms.
+  std::string tls_cert_file, tls_key_file;
 };
 
 class HttpServer {
@@ -33,7 +36,8 @@ class HttpServer {
   virtual void Stop() = 0;
 };
 
-// Unavailable when the address cannot be bound.
+// Unavailable when the address cannot be bound; InvalidArgument (field "tls_cert"/"tls_key")
+// when the certificate or key cannot be loaded or do not match.
 Result<std::unique_ptr<HttpServer>> StartHttpServer(const HttpServerOptions& options,
                                                     Handler handler);
 

@@ -147,6 +147,15 @@ class AppImpl : public App {
     hopts.port = config_.port;
     hopts.max_body_bytes = config_.max_body_bytes;
     hopts.threads = config_.http_threads;
+    hopts.tls_cert_file = config_.tls_cert;
+    hopts.tls_key_file = config_.tls_key;
+    if (config_.tls_cert.empty() && config_.listen != "127.0.0.1" && config_.listen != "::1" &&
+        config_.listen != "localhost") {
+      LogWarn("server.plain_http", {{"listen", config_.listen},
+                                    {"advice", "tokens and images travel unencrypted: use "
+                                               "--tls-cert/--tls-key (or a TLS proxy) beyond "
+                                               "loopback"}});
+    }
     Router* router = router_.get();
     TILSYN_ASSIGN_OR_RETURN(http_, net::StartHttpServer(hopts, [router](const net::HttpRequest& r) {
                               return router->Handle(r);
@@ -168,7 +177,8 @@ class AppImpl : public App {
       host = "[::1]";
     else if (host.find(':') != std::string::npos)
       host = "[" + host + "]";
-    return "http://" + host + ":" + std::to_string(port());
+    return std::string(config_.tls_cert.empty() ? "http" : "https") + "://" + host + ":" +
+           std::to_string(port());
   }
 
   store::Store* store() override { return store_.get(); }

@@ -75,6 +75,8 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   if (auto v = from_env("TILSYN_IMAGE_KEY")) layered["image_key"] = *v;
   if (auto v = from_env("TILSYN_IMAGE_KEY_ID")) layered["image_key_id"] = *v;
   if (flags.dev_generate_key) layered["dev_generate_key"] = true;
+  if (flags.tls_cert) layered["tls_cert"] = *flags.tls_cert;
+  if (flags.tls_key) layered["tls_key"] = *flags.tls_key;
   if (flags.listen) layered["listen"] = *flags.listen;
   if (flags.port) layered["port"] = *flags.port;
   if (flags.data_dir) layered["data_dir"] = *flags.data_dir;

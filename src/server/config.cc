@@ -41,6 +41,10 @@ Status ServerConfig::Validate() const {
     return Status::InvalidArgument("must be 1..3600000", "action_base_backoff_ms");
   }
   if (!smtp.is_null()) TILSYN_RETURN_IF_ERROR(ParseSmtpConfig(smtp, nullptr).status());
+  if (tls_cert.empty() != tls_key.empty()) {
+    return Status::InvalidArgument("HTTPS needs both tls_cert and tls_key",
+                                   tls_cert.empty() ? "tls_cert" : "tls_key");
+  }
   if (!web_url.empty() && web_url.rfind("http://", 0) != 0 && web_url.rfind("https://", 0) != 0) {
     return Status::InvalidArgument("must be an http(s) URL", "web_url");
   }
@@ -72,7 +76,9 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "recognizers",
                                  "routing",
                                  "smtp",
-                                 "web_url"};
+                                 "web_url",
+                                 "tls_cert",
+                                 "tls_key"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
@@ -144,6 +150,10 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (j.contains("smtp")) c.smtp = j["smtp"];
   TILSYN_ASSIGN_OR_RETURN(auto web_url, GetOptString(j, "web_url", "web_url"));
   if (web_url) c.web_url = *web_url;
+  TILSYN_ASSIGN_OR_RETURN(auto tls_cert, GetOptString(j, "tls_cert", "tls_cert"));
+  if (tls_cert) c.tls_cert = *tls_cert;
+  TILSYN_ASSIGN_OR_RETURN(auto tls_key, GetOptString(j, "tls_key", "tls_key"));
+  if (tls_key) c.tls_key = *tls_key;
   TILSYN_RETURN_IF_ERROR(c.Validate());
   return c;
 }
@@ -175,6 +185,8 @@ Json ServerConfig::ToJson() const {
   if (!routing.is_null()) j["routing"] = routing;
   if (!smtp.is_null()) j["smtp"] = smtp;
   if (!web_url.empty()) j["web_url"] = web_url;
+  if (!tls_cert.empty()) j["tls_cert"] = tls_cert;
+  if (!tls_key.empty()) j["tls_key"] = tls_key;
   return j;
 }
 

@@ -67,6 +67,9 @@ struct ServerConfig {
   Json smtp = nullptr;
   // The web UI's public base URL, for links in e-mails ("" = no link).
   std::string web_url;
+  // HTTPS: PEM certificate chain and key (both, or neither for plain HTTP, which is for loopback
+  // development only).
+  std::string tls_cert, tls_key;
 
   // InvalidArgument naming the field.
   Status Validate() const;
