@@ -25,6 +25,8 @@ struct Words {
   const char* open;
   const char* no_image;
   const char* footer;
+  const char* to_contractor;
+  const char* deadline;
 };
 
 const Words kEnglish = {
@@ -32,13 +34,15 @@ const Words kEnglish = {
     "Tilsyn has assessed an image taken for one of your inspection tasks.",
     "Task", "Outcome", "Reason", "Captured", "Place", "Map", "Open the finding in Tilsyn",
     "The image is not attached: open it in Tilsyn (every opening is recorded).",
-    "This message is sent once per assessment; a repeat carries the same Message-ID."};
+    "This message is sent once per assessment; a repeat carries the same Message-ID.",
+    "To", "Please put this right by"};
 const Words kDanish = {
     "Tilsyn", "Fund", "OK", "Uafklaret",
     "Tilsyn har vurderet et billede taget til en af dine tilsynsopgaver.",
     "Opgave", "Resultat", "Begrundelse", "Optaget", "Sted", "Kort", "Åbn fundet i Tilsyn",
     "Billedet er ikke vedhæftet: åbn det i Tilsyn (hver visning registreres).",
-    "Beskeden sendes én gang pr. vurdering; en gentagelse har samme Message-ID."};
+    "Beskeden sendes én gang pr. vurdering; en gentagelse har samme Message-ID.",
+    "Til", "Forholdet bedes bragt i orden senest"};
 
 
 // RFC 2047 encoded-word for a header with non-ASCII text.
@@ -86,6 +90,7 @@ EmailMessage FormatEmail(const Json& p, const std::string& key, const std::strin
                           FormatFixed(lon, 6) + "#map=19/" + FormatFixed(lat, 6) + "/" + FormatFixed(lon, 6);
   std::string body;
   auto line = [&](const std::string& s) { body += s + "\r\n"; };
+  if (p.contains("contractor")) line(std::string(w.to_contractor) + ": " + p.value("contractor", ""));
   line(w.intro);
   line("");
   line(std::string(w.task) + ": " + title);
@@ -94,6 +99,7 @@ EmailMessage FormatEmail(const Json& p, const std::string& key, const std::strin
   line(std::string(w.captured) + ": " + captured);
   line(std::string(w.place) + ": " + FormatFixed(lat, 6) + ", " + FormatFixed(lon, 6));
   line(std::string(w.map) + ": " + map);
+  if (p.contains("deadline")) line(std::string(w.deadline) + ": " + p.value("deadline", ""));
   if (!web_url.empty()) {
     std::string base = web_url;
     while (!base.empty() && base.back() == '/') base.pop_back();

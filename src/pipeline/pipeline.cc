@@ -204,6 +204,15 @@ Status Pipeline::Assess(store::Observation& obs) {
     if (spec.type == "webhook" && spec.format == "cloudevents") {
       run.payload = CloudEvent(task, obs, a, run.idempotency_key, std::move(run.payload));
     }
+    if (spec.type == "contractor" && task.contractor) {
+      // The contractor's e-mail, with a deadline counted from the capture date.
+      run.target = task.contractor->email;
+      run.payload["language"] = task.contractor->language;
+      run.payload["time_zone"] = task.schedule.time_zone;
+      run.payload["contractor"] = task.contractor->name;
+      run.payload["deadline"] =
+          FormatIso8601(obs.captured_ms + task.contractor->deadline_days * kDayMs).substr(0, 10);
+    }
     if (spec.type == "email") {
       // Recipients as the target (shown in the action log); the message's language and the
       // task's time zone for the capture time.

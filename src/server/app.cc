@@ -101,11 +101,14 @@ class AppImpl : public App {
                                 return std::getenv(n);
                               }));
       email.web_url = config_.web_url;
+      dispatcher_->Register("contractor", actions::NewEmailAction(email, clock_));
       dispatcher_->Register("email", actions::NewEmailAction(std::move(email), clock_));
     } else {
-      dispatcher_->Register("email", actions::NewUnavailableAction(
-                                         "no SMTP server is configured (\"smtp\" in the server "
-                                         "configuration)"));
+      for (const char* type : {"email", "contractor"}) {
+        dispatcher_->Register(type, actions::NewUnavailableAction(
+                                        "no SMTP server is configured (\"smtp\" in the server "
+                                        "configuration)"));
+      }
     }
 
     pipeline::PipelineOptions popts;

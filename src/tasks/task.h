@@ -71,7 +71,7 @@ struct Rule {
 };
 
 struct ActionSpec {
-  std::string type;                 // "log", "webhook" or "email"
+  std::string type;                 // "log", "webhook", "email", "open311" or "contractor"
   std::vector<Outcome> on;          // outcomes that trigger it
   std::string url;                  // webhook only
   std::string secret;               // webhook HMAC key; never returned by the API
@@ -91,6 +91,15 @@ struct Retention {
   bool legal_hold = false;          // stops all deletion for this task
 };
 
+// Who must put a finding right (a contractor doing road works, the firm that placed a skip):
+// a "contractor" action e-mails them the finding's facts with a deadline.
+struct Contractor {
+  std::string name;
+  std::string email;
+  int deadline_days = 14;  // the deadline is the capture date + this
+  std::string language = "da";
+};
+
 struct Task {
   std::string id;        // UUID
   std::string title;
@@ -107,6 +116,7 @@ struct Task {
   std::vector<ActionSpec> actions;
   Retention retention;
   std::string data_class = "internal";  // which recognition services may see its images
+  std::optional<Contractor> contractor;
   TaskStatus status = TaskStatus::kDraft;
   int64_t revision = 1;                  // +1 on each change
   TimeMs created_ms = 0;

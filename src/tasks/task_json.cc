@@ -111,8 +111,10 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
     if (!as[i].is_object()) return Status::InvalidArgument("must be an object", p);
     ActionSpec a;
     TILSYN_ASSIGN_OR_RETURN(a.type, GetString(as[i], "type", p + ".type"));
-    if (a.type != "log" && a.type != "webhook" && a.type != "email" && a.type != "open311") {
-      return Status::InvalidArgument("type must be log, webhook, email or open311", p + ".type");
+    if (a.type != "log" && a.type != "webhook" && a.type != "email" && a.type != "open311" &&
+        a.type != "contractor") {
+      return Status::InvalidArgument("type must be log, webhook, email, open311 or contractor",
+                                     p + ".type");
     }
     const Json* on = as[i].contains("on") ? &as[i]["on"] : nullptr;
     if (!on || !on->is_array() || on->empty()) {
@@ -246,6 +248,37 @@ Result<Task> TaskFromJson(const Json& j) {
   TILSYN_ASSIGN_OR_RETURN(t.rule, ParseRule(j, t.kind));
   TILSYN_ASSIGN_OR_RETURN(t.actions, ParseActions(j));
   TILSYN_ASSIGN_OR_RETURN(t.retention, ParseRetention(j));
+  if (j.contains("contractor") && !j["contractor"].is_null()) {
+    const Json& cj = j["contractor"];
+    if (!cj.is_object()) return Status::InvalidArgument("must be an object", "contractor");
+    Contractor c;
+    TILSYN_ASSIGN_OR_RETURN(c.name, GetString(cj, "name", "contractor.name"));
+    if (c.name.empty() || c.name.size() > 200) {
+      return Status::InvalidArgument("must be 1–200 characters", "contractor.name");
+    }
+    TILSYN_ASSIGN_OR_RETURN(c.email, GetString(cj, "email", "contractor.email"));
+    static const std::regex kAddress(R"([^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+)");
+    if (!std::regex_match(c.email, kAddress)) {
+      return Status::InvalidArgument("not an e-mail address: '" + c.email + "'", "contractor.email");
+    }
+    TILSYN_ASSIGN_OR_RETURN(auto days, GetOptInt(cj, "deadline_days", "contractor.deadline_days"));
+    if (days) {
+      if (*days < 1 || *days > 365) return Status::InvalidArgument("must be 1..365", "contractor.deadline_days");
+      c.deadline_days = static_cast<int>(*days);
+    }
+    TILSYN_ASSIGN_OR_RETURN(auto lang, GetOptString(cj, "language", "contractor.language"));
+    if (lang) c.language = *lang;
+    if (c.language != "da" && c.language != "en") {
+      return Status::InvalidArgument("language must be da or en", "contractor.language");
+    }
+    t.contractor = c;
+  }
+  for (size_t i = 0; i < t.actions.size(); ++i) {
+    if (t.actions[i].type == "contractor" && !t.contractor) {
+      return Status::InvalidArgument("a contractor action needs the task's contractor (name, email)",
+                                     "actions[" + std::to_string(i) + "].type");
+    }
+  }
   TILSYN_ASSIGN_OR_RETURN(auto dc, GetOptString(j, "data_class", "data_class"));
   if (dc) {
     if (*dc != "local" && *dc != "internal" && *dc != "external") {
@@ -314,6 +347,12 @@ Json TaskToJson(const Task& t, bool include_secrets) {
             {"revision", t.revision},
             {"created_at", FormatIso8601(t.created_ms)},
             {"updated_at", FormatIso8601(t.updated_ms)}};
+  if (t.contractor) {
+    j["contractor"] = {{"name", t.contractor->name},
+                       {"email", t.contractor->email},
+                       {"deadline_days", t.contractor->deadline_days},
+                       {"language", t.contractor->language}};
+  }
   if (t.heading_deg) j["heading_deg"] = *t.heading_deg;
   if (t.max_speed_kmh) j["max_speed_kmh"] = *t.max_speed_kmh;
   return j;

@@ -52,7 +52,8 @@ void KeepSecrets(const Task& old_task, Task& updated) {
 // e-mail action without an SMTP server would fail every delivery.
 Status CheckServed(const ApiContext& ctx, const Task& task) {
   for (size_t i = 0; i < task.actions.size(); ++i) {
-    if (task.actions[i].type == "email" && !ctx.email_enabled) {
+    if ((task.actions[i].type == "email" || task.actions[i].type == "contractor") &&
+        !ctx.email_enabled) {
       return Status::InvalidArgument(
           "e-mail actions need an SMTP server: set \"smtp\" in the server configuration",
           "actions[" + std::to_string(i) + "].type");

@@ -52,6 +52,15 @@ TEST(EmailMessage, CarriesTheFactsInDanishAndEnglishAndNoImage) {
   EXPECT_EQ(en.body.find("#/findings/"), std::string::npos) << "no web URL, no link";
 }
 
+TEST(EmailMessage, AContractorIsAddressedAndGivenTheDeadline) {
+  Json p = Payload("da");
+  p["contractor"] = "Vejfirmaet A/S";
+  p["deadline"] = "2026-12-13";
+  const EmailMessage m = FormatEmail(p, "a-123:0", "tilsyn@kk.dk", "drift@vejfirmaet.dk", "", 0);
+  EXPECT_EQ(m.body.rfind("Til: Vejfirmaet A/S\r\n", 0), 0u) << m.body;
+  EXPECT_NE(m.body.find("Forholdet bedes bragt i orden senest: 2026-12-13"), std::string::npos);
+}
+
 class EmailActionTest : public ::testing::Test {
  protected:
   AttemptResult Send(const std::string& to, const std::string& tls = "none",

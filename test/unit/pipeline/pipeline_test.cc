@@ -504,3 +504,30 @@ TEST_F(PipelineTest, WebhookPayloadIsACloudEventUnlessPlainIsAsked) {
 
 }  // namespace
 }  // namespace tilsyn::pipeline
+
+namespace tilsyn::pipeline {
+namespace {
+
+TEST_F(PipelineTest, AContractorActionGoesToTheContractorWithADeadline) {
+  task_.contractor = tasks::Contractor{"Vejfirmaet A/S", "drift@vejfirmaet.dk", 7, "en"};
+  tasks::ActionSpec c;
+  c.type = "contractor";
+  c.on = {tasks::Outcome::kFinding};
+  task_.actions = {c};
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenDetect({}, true);  // presence task, nobody there: a finding
+  ASSERT_TRUE(MakePipeline()->Process(obs.id).ok());
+  auto runs = store_->ListActionRuns(std::nullopt, 10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  const store::ActionRunRecord& run = runs->front();
+  EXPECT_EQ(run.type, "contractor");
+  EXPECT_EQ(run.target, "drift@vejfirmaet.dk");
+  EXPECT_EQ(run.payload["contractor"], "Vejfirmaet A/S");
+  EXPECT_EQ(run.payload["language"], "en");
+  EXPECT_EQ(run.payload["deadline"], FormatIso8601(obs.captured_ms + 7 * kDay).substr(0, 10));
+}
+
+}  // namespace
+}  // namespace tilsyn::pipeline

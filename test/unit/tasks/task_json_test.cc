@@ -141,3 +141,30 @@ TEST(TaskJsonOpen311, ACaseSystemActionKeepsItsKeySecret) {
 
 }  // namespace
 }  // namespace tilsyn::tasks
+
+namespace tilsyn::tasks {
+namespace {
+
+TEST(TaskJsonContractor, ATaskNamesItsContractorAndTheContractorActionNeedsOne) {
+  Json j = ValidTask();
+  j["contractor"] = {{"name", "Vejfirmaet A/S"}, {"email", "drift@vejfirmaet.dk"}, {"deadline_days", 7}};
+  j["actions"] = Json::array({{{"type", "contractor"}, {"on", {"finding"}}}});
+  auto t = TaskFromJson(j);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_TRUE(t->contractor.has_value());
+  EXPECT_EQ(t->contractor->deadline_days, 7);
+  EXPECT_EQ(t->contractor->language, "da");
+  EXPECT_EQ(TaskToJson(*t, false)["contractor"]["email"], "drift@vejfirmaet.dk");
+  Json none = j;
+  none.erase("contractor");
+  EXPECT_EQ(TaskFromJson(none).status().field(), "actions[0].type");
+  Json bad = j;
+  bad["contractor"]["email"] = "drift";
+  EXPECT_EQ(TaskFromJson(bad).status().field(), "contractor.email");
+  bad = j;
+  bad["contractor"]["deadline_days"] = 0;
+  EXPECT_EQ(TaskFromJson(bad).status().field(), "contractor.deadline_days");
+}
+
+}  // namespace
+}  // namespace tilsyn::tasks
