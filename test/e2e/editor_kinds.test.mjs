@@ -49,7 +49,9 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
   before(async () => {
     const missing = requirements();
     assert.deepEqual(missing, [], `missing: ${missing.join(', ')} (run scripts/e2e.sh)`);
-    server = await startServer();
+    // An SMTP server is configured (never reached here) so e-mail and contractor actions are
+    // accepted.
+    server = await startServer({ config: { smtp: { url: 'smtp://127.0.0.1:9', from: 'tilsyn@kk.dk', tls: 'none' } } });
     browser = await startBrowser(server.url);
     page = browser.page;
     await page.goto('/');
@@ -115,6 +117,30 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
       const saved = await openAndSave(created.id, original.title);
       assert.deepEqual(comparable(saved), comparable(original), `${spec.kind}: stored task changed by re-saving`);
     }
+    assert.deepEqual(browser.errors.splice(0), [], 'console errors');
+  });
+
+  it('re-saves every action type and the contractor unchanged', async () => {
+    const created = await server.api('POST', '/api/v1/tasks', {
+      title: 'Round trip actions',
+      kind: 'presence',
+      targets: [{ label: 'vehicle', min_confidence: 0.5 }],
+      area: square(0.0003),
+      schedule: schedule(),
+      contractor: { name: 'Vejfirmaet A/S', email: 'drift@vejfirmaet.dk', deadline_days: 9, language: 'en' },
+      actions: [
+        { type: 'log', on: ['ok'] },
+        { type: 'webhook', on: ['finding'], url: 'https://hooks.example.dk/tilsyn', secret: 's3cret', format: 'plain' },
+        { type: 'email', on: ['finding', 'inconclusive'], to: ['a@kk.dk', 'b@kk.dk'], language: 'en' },
+        { type: 'open311', on: ['finding'], url: 'https://sager.example.dk/open311/v2', service_code: 'container', api_key: 'k-1', jurisdiction_id: 'kk.dk' },
+        { type: 'contractor', on: ['finding'] },
+      ],
+    });
+    const original = await server.api('GET', `/api/v1/tasks/${created.id}`);
+    const saved = await openAndSave(created.id, original.title);
+    assert.deepEqual(comparable(saved), comparable(original), 'stored task changed by re-saving');
+    assert.equal(saved.actions[1].has_secret, true, 'the webhook secret is kept');
+    assert.equal(saved.actions[3].has_api_key, true, 'the Open311 key is kept');
     assert.deepEqual(browser.errors.splice(0), [], 'console errors');
   });
 

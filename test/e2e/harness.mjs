@@ -25,7 +25,8 @@ export function requirements() {
 
 // `prepare({ dir, dataDir, cli })` runs before the server starts (after the database exists),
 // e.g. to import GPS history and a street network with the real CLI.
-export async function startServer({ prepare } = {}) {
+// `config` (optional) is written as the server's --config file.
+export async function startServer({ prepare, config } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tilsyn-e2e-'));
   const dataDir = join(dir, 'server');
   const env = { ...process.env, TILSYN_TILE_URL: '', TILSYN_WEB_DIR: join(ROOT, 'web/dist'), TILSYN_LOG_LEVEL: 'warn', TILSYN_IMAGE_KEY: randomBytes(32).toString('hex') };
@@ -39,7 +40,12 @@ export async function startServer({ prepare } = {}) {
     }
   };
   if (prepare) await prepare({ dir, dataDir, cli });
-  const proc = spawn(join(BIN, 'tilsyn'), ['serve', '--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['serve', '--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
+  if (config) {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    args.push('--config', join(dir, 'config.json'));
+  }
+  const proc = spawn(join(BIN, 'tilsyn'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => {
     stderr += d;

@@ -167,28 +167,31 @@ export async function renderTaskEditor(main, params, ctx) {
   const actionList = h('div', { class: 'rows', 'data-field': 'actions', id: 'actions' });
   function addAction(a = { type: 'log', on: ['finding'] }) {
     const i = rowCount(actionList);
-    const type = h('select', {}, ['log', 'webhook', 'email'].map((k) => h('option', { value: k, selected: a.type === k ? true : null }, t(`action.${k}`))));
+    const type = h('select', {}, ['log', 'webhook', 'email', 'open311', 'contractor'].map((k) => h('option', { value: k, selected: a.type === k ? true : null }, t(`action.${k}`))));
     const to = h('input', { type: 'text', value: (a.to || []).join(', '), placeholder: 'inspektor@kk.dk, …' });
     const language = h('select', {}, ['da', 'en'].map((k) => h('option', { value: k, selected: (a.language || 'da') === k ? true : null }, t(`email_language.${k}`))));
     const emailFields = h('div', { class: 'inline' }, field(`actions[${i}].to`, t('editor.email_to'), to, t('editor.email_to_hint')), field(`actions[${i}].language`, t('editor.email_language'), language));
     const url = h('input', { type: 'url', value: a.url || '', placeholder: 'https://…' });
     const secret = h('input', { type: 'password', value: '', autocomplete: 'off', placeholder: a.type === 'webhook' && a.url ? t('editor.secret_kept') : '' });
+    const serviceCode = h('input', { type: 'text', value: a.service_code || '', maxlength: 100 });
+    const apiKey = h('input', { type: 'password', value: '', autocomplete: 'off', placeholder: a.has_api_key ? t('editor.secret_kept') : '' });
+    const jurisdiction = h('input', { type: 'text', value: a.jurisdiction_id || '' });
+    const open311Fields = h('div', { class: 'inline' }, field(`actions[${i}].service_code`, t('editor.service_code'), serviceCode), field(`actions[${i}].api_key`, t('editor.api_key'), apiKey), field(`actions[${i}].jurisdiction_id`, t('editor.jurisdiction'), jurisdiction));
+    const contractorNote = h('p', { class: 'hint' }, t('editor.contractor_action_hint'));
     const format = h('select', {}, ['cloudevents', 'plain'].map((k) => h('option', { value: k, selected: (a.format || 'cloudevents') === k ? true : null }, t(`webhook_format.${k}`))));
     const boxes = OUTCOMES.map((o) => {
       const cb = h('input', { type: 'checkbox', id: uid('on'), checked: (a.on || []).includes(o) });
       cb.dataset.outcome = o;
       return cb;
     });
-    const webhookFields = h(
-      'div',
-      { class: 'inline' },
-      field(`actions[${i}].url`, t('editor.url'), url),
-      field(`actions[${i}].secret`, t('editor.secret'), secret),
-      field(`actions[${i}].format`, t('editor.webhook_format'), format),
-    );
+    const urlField = field(`actions[${i}].url`, t('editor.url'), url);
+    const webhookFields = h('div', { class: 'inline' }, field(`actions[${i}].secret`, t('editor.secret'), secret), field(`actions[${i}].format`, t('editor.webhook_format'), format));
     const sync = () => {
+      urlField.hidden = type.value !== 'webhook' && type.value !== 'open311';
       webhookFields.hidden = type.value !== 'webhook';
       emailFields.hidden = type.value !== 'email';
+      open311Fields.hidden = type.value !== 'open311';
+      contractorNote.hidden = type.value !== 'contractor';
     };
     type.addEventListener('change', sync);
     sync();
@@ -203,8 +206,11 @@ export async function renderTaskEditor(main, params, ctx) {
         h('legend', {}, t('editor.on_outcomes')),
         boxes.map((cb) => h('label', { class: 'check', for: cb.id }, cb, t(`outcome.${cb.dataset.outcome}`))),
       ),
+      urlField,
       webhookFields,
       emailFields,
+      open311Fields,
+      contractorNote,
       readOnly ? null : h('button', { type: 'button', class: 'small secondary', onclick: () => { row.remove(); renumber(actionList, 'actions'); } }, t('editor.remove_action')),
     );
     row._read = () => {
@@ -218,11 +224,24 @@ export async function renderTaskEditor(main, params, ctx) {
         out.to = to.value.split(/[,;\s]+/).map((x) => x.trim()).filter(Boolean);
         out.language = language.value;
       }
+      if (type.value === 'open311') {
+        out.url = url.value.trim();
+        out.service_code = serviceCode.value.trim();
+        if (apiKey.value) out.api_key = apiKey.value;
+        if (jurisdiction.value.trim()) out.jurisdiction_id = jurisdiction.value.trim();
+      }
       return out;
     };
     actionList.append(row);
   }
   (task.actions || []).forEach((a) => addAction(a));
+
+  // ---- contractor (who must put a finding right; used by contractor actions)
+  const con = task.contractor || {};
+  const conName = h('input', { type: 'text', value: con.name || '', maxlength: 200 });
+  const conEmail = h('input', { type: 'email', value: con.email || '' });
+  const conDays = num({ min: 1, max: 365, step: 1, value: con.deadline_days ?? 14 });
+  const conLang = h('select', {}, ['da', 'en'].map((k) => h('option', { value: k, selected: (con.language || 'da') === k ? true : null }, t(`email_language.${k}`))));
 
   // ---- retention
   const ret = task.retention || {};
@@ -275,6 +294,7 @@ export async function renderTaskEditor(main, params, ctx) {
       readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-window', onclick: () => addWindow() }, t('editor.add_window')),
     ),
     section('rule', ...rule.children),
+    section('contractor', h('p', { class: 'hint' }, t('editor.contractor_hint')), h('div', { class: 'grid' }, field('contractor.name', t('editor.contractor_name'), conName), field('contractor.email', t('editor.contractor_email'), conEmail), field('contractor.deadline_days', t('editor.contractor_days'), conDays), field('contractor.language', t('editor.email_language'), conLang))),
     section('actions', actionList, readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-action', onclick: () => addAction() }, t('editor.add_action'))),
     section(
       'retention',
@@ -368,6 +388,9 @@ export async function renderTaskEditor(main, params, ctx) {
       retention: { evidence_days: Number(evidenceDays.value), keep_non_findings: keepNon.checked, legal_hold: legalHold.checked },
     };
     if (area) body.area = area;
+    if (conName.value.trim() || conEmail.value.trim()) {
+      body.contractor = { name: conName.value.trim(), email: conEmail.value.trim(), deadline_days: Number(conDays.value || 14), language: conLang.value };
+    }
     for (const [k, el] of [['heading_deg', heading], ['heading_tolerance_deg', headingTol], ['max_speed_kmh', maxSpeed]]) {
       const v = optNum(el.value);
       if (v !== undefined) body[k] = v;
