@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/records.h"
 
@@ -34,6 +35,8 @@ class ObservationStore {
   // `exclude_id`, that is assessed or done and still has its image. nullopt when there is none.
   virtual Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
                                                                   const std::string& exclude_id) = 0;
+  // The latest capture time of each task that has observations.
+  virtual Result<std::map<std::string, TimeMs>> LastCaptureByTask() = 0;
 };
 
 }  // namespace tilsyn::store

@@ -117,6 +117,9 @@ struct Task {
   Retention retention;
   std::string data_class = "internal";  // which recognition services may see its images
   std::optional<Contractor> contractor;
+  // The site should be seen at least every this many days; an active task without an
+  // observation for longer is flagged as not visited (server/visits.h). nullopt = no wish.
+  std::optional<int> revisit_days;
   TaskStatus status = TaskStatus::kDraft;
   int64_t revision = 1;                  // +1 on each change
   TimeMs created_ms = 0;

@@ -279,6 +279,11 @@ Result<Task> TaskFromJson(const Json& j) {
                                      "actions[" + std::to_string(i) + "].type");
     }
   }
+  TILSYN_ASSIGN_OR_RETURN(auto revisit, GetOptInt(j, "revisit_days", "revisit_days"));
+  if (revisit) {
+    if (*revisit < 1 || *revisit > 365) return Status::InvalidArgument("must be 1..365", "revisit_days");
+    t.revisit_days = static_cast<int>(*revisit);
+  }
   TILSYN_ASSIGN_OR_RETURN(auto dc, GetOptString(j, "data_class", "data_class"));
   if (dc) {
     if (*dc != "local" && *dc != "internal" && *dc != "external") {
@@ -355,6 +360,7 @@ Json TaskToJson(const Task& t, bool include_secrets) {
   }
   if (t.heading_deg) j["heading_deg"] = *t.heading_deg;
   if (t.max_speed_kmh) j["max_speed_kmh"] = *t.max_speed_kmh;
+  if (t.revisit_days) j["revisit_days"] = *t.revisit_days;
   return j;
 }
 

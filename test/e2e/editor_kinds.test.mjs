@@ -26,7 +26,7 @@ function schedule() {
 
 // One task per kind, each with non-default rule values, so a dropped field shows.
 const TASKS = [
-  { kind: 'presence', targets: [{ label: 'traffic_sign', min_confidence: 0.55 }], area: { type: 'Point', coordinates: [LON, LAT], radius_m: 25 } },
+  { kind: 'presence', targets: [{ label: 'traffic_sign', min_confidence: 0.55 }], area: { type: 'Point', coordinates: [LON, LAT], radius_m: 25 }, revisit_days: 3 },
   { kind: 'absence', targets: [{ label: 'vehicle', min_confidence: 0.7 }], area: square(0.0004) },
   { kind: 'count', targets: [{ label: 'vehicle', min_confidence: 0.4 }], area: square(0.0005), rule: { min_count: 2, max_count: 6, min_box_height_px: 40 } },
   { kind: 'condition', targets: [{ label: 'pothole', min_confidence: 0.35 }, { label: 'road_crack', min_confidence: 0.45 }], area: { type: 'LineString', coordinates: [[LON - 0.001, LAT], [LON + 0.001, LAT]], buffer_m: 12 } },
@@ -141,6 +141,25 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
     assert.deepEqual(comparable(saved), comparable(original), 'stored task changed by re-saving');
     assert.equal(saved.actions[1].has_secret, true, 'the webhook secret is kept');
     assert.equal(saved.actions[3].has_api_key, true, 'the Open311 key is kept');
+    assert.deepEqual(browser.errors.splice(0), [], 'console errors');
+  });
+
+  it('flags an active task whose site nobody visits, with the reason', async () => {
+    const created = await server.api('POST', '/api/v1/tasks', {
+      title: 'Lonely bench',
+      kind: 'presence',
+      targets: [{ label: 'vehicle', min_confidence: 0.5 }],
+      area: square(0.0002),
+      schedule: { ...schedule(), valid_from: minute(Date.now() - 3 * 86400e3) },
+      revisit_days: 1,
+    });
+    await server.api('POST', `/api/v1/tasks/${created.id}/activate`, {});
+    await page.goto('/#/tasks');
+    const badge = page.locator(`tr[data-task-id="${created.id}"] .badge.overdue`);
+    await badge.waitFor();
+    assert.match(await badge.innerText(), /not visited: not analysed/);
+    assert.match(await page.locator('#overdue-summary').innerText(), /: 1$/);
+    await browser.shot('tasks-overdue');
     assert.deepEqual(browser.errors.splice(0), [], 'console errors');
   });
 

@@ -143,6 +143,10 @@ class FaultyStore : public store::Store {
   Result<bool> InsertObservation(const store::Observation& obs, const store::BlobRecord& blob) override {
     return Run<Result<bool>>("InsertObservation", [&] { return inner_->InsertObservation(obs, blob); });
   }
+  Result<std::map<std::string, TimeMs>> LastCaptureByTask() override {
+    return Run<Result<std::map<std::string, TimeMs>>>("LastCaptureByTask",
+                                                      [&] { return inner_->LastCaptureByTask(); });
+  }
   Result<store::Observation> GetObservation(const std::string& id) override {
     return Run<Result<store::Observation>>("GetObservation", [&] { return inner_->GetObservation(id); });
   }

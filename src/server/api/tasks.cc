@@ -5,6 +5,7 @@
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/api/audit_util.h"
+#include "server/visits.h"
 #include "tasks/planner.h"
 #include "tasks/task_json.h"
 
@@ -105,9 +106,30 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
   TILSYN_ASSIGN_OR_RETURN(int64_t offset, QueryInt(req.http, "offset", 0, 0, 1'000'000'000));
   f.limit = static_cast<int>(limit);
   f.offset = static_cast<int>(offset);
+  // Sites nobody visits (server/visits.h): each task's last capture and whether it is overdue.
+  std::optional<bool> overdue_only;
+  if (auto o = QueryString(req.http, "overdue")) {
+    if (*o != "true" && *o != "false") return Status::InvalidArgument("must be true or false", "overdue");
+    overdue_only = *o == "true";
+    f.limit = 1000;
+    f.offset = 0;
+  }
   TILSYN_ASSIGN_OR_RETURN(auto list, ctx.store->ListTasks(f));
+  TILSYN_ASSIGN_OR_RETURN(auto last, ctx.store->LastCaptureByTask());
+  const bool has_report = ctx.coverage && ctx.coverage->HasReport();
+  const TimeMs now = ctx.clock->NowMs();
   Json out = Json::array();
-  for (const Task& t : list) out.push_back(tasks::TaskToJson(t));
+  for (const Task& t : list) {
+    auto it = last.find(t.id);
+    const std::optional<TimeMs> last_capture =
+        it == last.end() ? std::nullopt : std::optional<TimeMs>(it->second);
+    const VisitStatus v = CheckVisit(t, last_capture, now,
+                                     ctx.coverage ? ctx.coverage->Site(t.id) : std::nullopt, has_report);
+    if (overdue_only && v.overdue != *overdue_only) continue;
+    Json j = tasks::TaskToJson(t);
+    j["visit"] = v.ToJson(last_capture);
+    out.push_back(j);
+  }
   return Ok(Json{{"tasks", out}});
 }
 
@@ -214,7 +236,7 @@ void RegisterTaskRoutes(Router& router, const ApiContext& ctx) {
               kReaders,
               "List tasks",
               "tasks",
-              {"status", "kind", "unit", "limit", "offset"},
+              {"status", "kind", "unit", "overdue", "limit", "offset"},
               "",
               "",
               "TaskList",

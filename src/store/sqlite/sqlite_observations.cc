@@ -87,6 +87,21 @@ Status SqliteStore::UpdateObservation(const Observation& obs) {
   });
 }
 
+Result<std::map<std::string, TimeMs>> SqliteStore::LastCaptureByTask() {
+  std::map<std::string, TimeMs> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare("SELECT task_id, MAX(captured_ms) FROM observations GROUP BY task_id"));
+    while (true) {
+      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out[st.Text(0)] = st.Int(1);
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<std::vector<Observation>> SqliteStore::ObservationsInState(ObservationState state,
                                                                   int limit) {
   std::vector<Observation> out;

@@ -54,6 +54,7 @@ class SqliteStore : public Store, public PermitStore, public AnnotationStore, pu
   Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) override;
   Result<Observation> GetObservation(const std::string& id) override;
   Status UpdateObservation(const Observation& obs) override;
+  Result<std::map<std::string, TimeMs>> LastCaptureByTask() override;
   Result<std::vector<Observation>> ObservationsInState(ObservationState state, int limit) override;
   Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
                                                           const std::string& exclude_id) override;

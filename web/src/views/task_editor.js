@@ -129,6 +129,7 @@ export async function renderTaskEditor(main, params, ctx) {
   const validTo = h('input', { type: 'datetime-local', value: isoToLocal(sch.valid_to) });
   const tz = h('input', { type: 'text', value: sch.time_zone || 'Europe/Copenhagen' });
   const minInterval = num({ min: 0, step: 1, value: sch.min_interval_s ?? 0 });
+  const revisit = num({ min: 1, max: 365, step: 1, value: task.revisit_days ?? '' });
   const windowList = h('div', { class: 'rows', 'data-field': 'schedule.windows', id: 'windows' });
   function addWindow(w = { weekday: 0, start: '07:00', end: '18:00' }) {
     const i = rowCount(windowList);
@@ -287,7 +288,7 @@ export async function renderTaskEditor(main, params, ctx) {
     section('targets', datalist, targetList, readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-target', onclick: () => addTarget() }, t('editor.add_target'))),
     section(
       'schedule',
-      h('div', { class: 'grid' }, field('schedule.valid_from', t('editor.valid_from'), validFrom), field('schedule.valid_to', t('editor.valid_to'), validTo), field('schedule.time_zone', t('editor.time_zone'), tz), field('schedule.min_interval_s', t('editor.min_interval'), minInterval)),
+      h('div', { class: 'grid' }, field('schedule.valid_from', t('editor.valid_from'), validFrom), field('schedule.valid_to', t('editor.valid_to'), validTo), field('schedule.time_zone', t('editor.time_zone'), tz), field('schedule.min_interval_s', t('editor.min_interval'), minInterval), field('revisit_days', t('editor.revisit_days'), revisit, t('editor.revisit_hint'))),
       h('h3', {}, t('editor.windows')),
       h('p', { class: 'hint' }, t('editor.windows_hint')),
       windowList,
@@ -391,7 +392,7 @@ export async function renderTaskEditor(main, params, ctx) {
     if (conName.value.trim() || conEmail.value.trim()) {
       body.contractor = { name: conName.value.trim(), email: conEmail.value.trim(), deadline_days: Number(conDays.value || 14), language: conLang.value };
     }
-    for (const [k, el] of [['heading_deg', heading], ['heading_tolerance_deg', headingTol], ['max_speed_kmh', maxSpeed]]) {
+    for (const [k, el] of [['heading_deg', heading], ['heading_tolerance_deg', headingTol], ['max_speed_kmh', maxSpeed], ['revisit_days', revisit]]) {
       const v = optNum(el.value);
       if (v !== undefined) body[k] = v;
     }

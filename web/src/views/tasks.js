@@ -57,11 +57,21 @@ export async function renderTasks(main, _params, ctx) {
       table.append(h('p', { class: 'empty' }, t('tasks.none')));
       return;
     }
+    // Sites nobody visits: a line above the table, and a badge with the reason on each row.
+    const overdue = list.filter((x) => x.visit && x.visit.overdue);
+    if (overdue.length) {
+      table.append(h('p', { class: 'warning', id: 'overdue-summary', role: 'status' }, `${t('tasks.overdue_summary')}: ${overdue.length}`));
+    }
     const rows = list.map((task) =>
       h(
         'tr',
         { 'data-task-id': task.id },
-        h('td', {}, h('a', { href: `#/tasks/${task.id}` }, task.title)),
+        h(
+          'td',
+          {},
+          h('a', { href: `#/tasks/${task.id}` }, task.title),
+          task.visit && task.visit.overdue ? h('span', { class: 'badge overdue', title: task.visit.reason, 'data-reason': task.visit.reason_code }, ` ${t('tasks.overdue')}: ${t(`visit.${task.visit.reason_code}`)}`) : null,
+        ),
         h('td', {}, task.unit || '—'),
         h('td', {}, t(`kind.${task.kind}`)),
         h('td', {}, h('span', { class: `badge status-${task.status}` }, t(`status.${task.status}`))),
