@@ -53,12 +53,7 @@ Result<std::vector<Annotation>> SqliteStore::AnnotationsFor(const std::string& o
         Statement st, db.Prepare(Select(kAnnotationColumns, "annotations",
                                         "WHERE observation_id = ? ORDER BY position")));
     st.Bind(1, observation_id);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadAnnotation(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadAnnotation);
   }));
   return out;
 }
@@ -72,12 +67,7 @@ Result<std::vector<Annotation>> SqliteStore::ListAnnotations(
     TILSYN_ASSIGN_OR_RETURN(Statement st,
                             db.Prepare(Select(kAnnotationColumns, "annotations", where)));
     if (label) st.Bind(1, *label);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadAnnotation(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadAnnotation);
   }));
   return out;
 }

@@ -121,12 +121,7 @@ Result<std::vector<RecognitionRunRecord>> SqliteStore::RunsForObservation(
         db.Prepare(Select(kRunColumns, "recognition_runs",
                           "WHERE observation_id = ? ORDER BY position, started_ms, rowid")));
     st.Bind(1, observation_id);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadRun(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadRun);
   }));
   return out;
 }
@@ -159,12 +154,7 @@ Result<std::vector<AssessmentRecord>> SqliteStore::ListAssessments(const Assessm
     if (f.outcome) st.Bind(i++, *f.outcome);
     st.Bind(i, f.limit > 0 ? f.limit : -1);
     st.Bind(i + 1, f.offset > 0 ? f.offset : 0);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadAssessment(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadAssessment);
   }));
   return out;
 }
@@ -204,12 +194,7 @@ Result<std::vector<ActionRunRecord>> SqliteStore::DueActionRuns(TimeMs now, int 
                                         "WHERE status = ? AND next_attempt_ms <= ? "
                                         "ORDER BY next_attempt_ms, created_ms, rowid LIMIT ?")));
     st.Bind(1, ToString(ActionStatus::kPending)).Bind(2, now).Bind(3, limit > 0 ? limit : -1);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadActionRun(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadActionRun);
   }));
   return out;
 }
@@ -252,12 +237,7 @@ Result<std::vector<ActionRunRecord>> SqliteStore::ActionRunsToFollow(const std::
                           "LIMIT ?")));
     st.Bind(1, type).Bind(2, ToString(ActionStatus::kSucceeded)).Bind(3, checked_before);
     st.Bind(4, limit > 0 ? limit : -1);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadActionRun(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadActionRun);
   }));
   return out;
 }
@@ -287,12 +267,7 @@ Result<std::vector<ActionRunRecord>> SqliteStore::ListActionRuns(
     int i = 1;
     if (assessment_id) st.Bind(i++, *assessment_id);
     st.Bind(i, limit > 0 ? limit : -1);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadActionRun(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadActionRun);
   }));
   return out;
 }

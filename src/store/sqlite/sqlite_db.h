@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/result.h"
@@ -103,5 +104,15 @@ class Transaction {
   Status begin_status_;
   bool open_ = false;
 };
+
+// Steps `st` to its end, appending read(st) for every row.
+template <typename T, typename Read>
+Status CollectRows(Statement& st, std::vector<T>& out, Read read) {
+  while (true) {
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    out.push_back(read(st));
+  }
+}
 
 }  // namespace tilsyn::store::sqlite

@@ -111,12 +111,7 @@ Result<std::vector<Observation>> SqliteStore::ObservationsInState(ObservationSta
         db.Prepare(Select(kObservationColumns, "observations",
                           "WHERE state = ? ORDER BY received_ms, captured_ms, id LIMIT ?")));
     st.Bind(1, ToString(state)).Bind(2, limit > 0 ? limit : -1);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadObservation(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadObservation);
   }));
   return out;
 }
@@ -221,12 +216,7 @@ Result<std::vector<BlobRecord>> SqliteStore::BlobsDue(TimeMs now, int limit) {
                           "AND COALESCE(o.state, '') <> 'stored' "
                           "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
     st.Bind(1, now).Bind(2, limit > 0 ? limit : -1);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadBlob(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadBlob);
   }));
   return out;
 }

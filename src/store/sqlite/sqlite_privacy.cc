@@ -96,12 +96,7 @@ Result<std::vector<AuditEvent>> SqliteStore::ListAudit(const AuditFilter& f) {
     if (f.from_ms) st.Bind(i++, *f.from_ms);
     if (f.to_ms) st.Bind(i++, *f.to_ms);
     st.Bind(i, f.limit > 0 ? f.limit : -1);
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadAudit(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadAudit);
   }));
   return out;
 }

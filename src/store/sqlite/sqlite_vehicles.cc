@@ -39,12 +39,7 @@ Result<std::vector<Vehicle>> SqliteStore::ListVehicles() {
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
                             db.Prepare(Select(kVehicleColumns, "vehicles", "ORDER BY name, id")));
-    while (true) {
-      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back(ReadVehicle(st));
-    }
-    return Status::Ok();
+    return CollectRows(st, out, ReadVehicle);
   }));
   return out;
 }
