@@ -1,6 +1,7 @@
 // /api/v1/assessments (list, get with recognition runs and action runs, inspector feedback) and
 // /api/v1/action-runs.
 #include "actions/action.h"
+#include "core/time_format.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/api/audit_util.h"
@@ -72,6 +73,11 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
     if ((status || q) && static_cast<int64_t>(out.size()) >= limit) break;
     Json j = AssessmentToJson(a);
     j["case_status"] = case_status;
+    // The capture time, which is what "when" means to an inspector (created_at is when it was
+    // processed).
+    if (Result<store::Observation> obs = ctx.store->GetObservation(a.observation_id); obs.ok()) {
+      j["captured_at"] = FormatIso8601(obs->captured_ms);
+    }
     out.push_back(j);
   }
   return Ok(Json{{"assessments", out}});
@@ -110,13 +116,18 @@ Result<net::HttpResponse> PostFeedback(const ApiContext& ctx, const ApiRequest& 
   if (label && label->size() > 64) {
     return Status::InvalidArgument("must be at most 64 characters", "corrected_label");
   }
+  // Found from outside: a label typed with the verdict "wrong" was thrown away. It is kept now
+  // (what the object really was); with "correct" it contradicts the verdict and is refused.
+  if (verdict == "correct" && label && !label->empty()) {
+    return Status::InvalidArgument("a correct result needs no corrected label", "corrected_label");
+  }
   TILSYN_ASSIGN_OR_RETURN(auto satisfaction, GetOptInt(body, "satisfaction", "satisfaction"));
   if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
     return Status::InvalidArgument("must be 1..5", "satisfaction");
   }
   TILSYN_ASSIGN_OR_RETURN(auto a, LoadAssessment(ctx, req.Param("id")));
   a.feedback = verdict;
-  a.corrected_label = verdict == "corrected" ? *label : "";
+  a.corrected_label = verdict == "correct" ? "" : label.value_or("");
   a.satisfaction =
       satisfaction ? std::optional<int>(static_cast<int>(*satisfaction)) : std::nullopt;
   a.feedback_by = req.principal ? req.principal->subject : "";

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "core/ids.h"
+#include "core/time_format.h"
+#include "fakes/fake_world.h"
 #include "unit/server/api_fixture.h"
 
 namespace tilsyn::server::testing {
@@ -247,6 +249,37 @@ TEST_F(AssessmentsApi, BeforeAfterAssessmentNamesItsReferenceImage) {
   // Other kinds carry no reference.
   std::string plain = Seed(task_, vehicle_, "ok");
   EXPECT_FALSE(Call("GET", "/api/v1/assessments/" + plain, inspector_).json.contains("reference_observation_id"));
+}
+
+}  // namespace
+}  // namespace tilsyn::server::testing
+
+namespace tilsyn::server::testing {
+namespace {
+
+class FeedbackLabels : public ApiTest {};
+
+TEST_F(FeedbackLabels, ALabelWithWrongIsKeptAndWithCorrectRefusedAndTheListShowsTheCaptureTime) {
+  const std::string task = CreateActiveTask();
+  const std::string vehicle = CreateVehicleWithToken().first;
+  const store::Observation o = ::tilsyn::testing::InsertObservation(
+      store_.get(), store_->GetTask(task).value(), vehicle, kNow - 3'600'000, store::ObservationState::kDone);
+  store::AssessmentRecord a;
+  a.id = NewUuid();
+  a.observation_id = o.id;
+  a.task_id = task;
+  a.outcome = "finding";
+  a.created_ms = kNow;
+  ASSERT_TRUE(store_->RecordAssessment(o.id, {}, a, {}).ok());
+  const std::string path = "/api/v1/assessments/" + a.id + "/feedback";
+  Reply wrong = Call("POST", path, inspector_, Json{{"verdict", "wrong"}, {"corrected_label", "bicycle"}});
+  ASSERT_EQ(wrong.status, 200) << wrong.raw.body;
+  EXPECT_EQ(store_->GetAssessment(a.id)->corrected_label, "bicycle");
+  EXPECT_EQ(Call("POST", path, inspector_, Json{{"verdict", "correct"}, {"corrected_label", "x"}}).ErrorField(),
+            "corrected_label");
+  Reply list = Call("GET", "/api/v1/assessments", inspector_);
+  ASSERT_EQ(list.json["assessments"].size(), 1u);
+  EXPECT_EQ(list.json["assessments"][0]["captured_at"], FormatIso8601(kNow - 3'600'000));
 }
 
 }  // namespace

@@ -48,7 +48,8 @@ export async function renderFindings(main, _params, ctx) {
       list.append(h('p', { class: 'empty' }, t('findings.none')));
       return;
     }
-    items.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+    const when = (a) => a.captured_at || a.created_at;
+    items.sort((a, b) => (when(a) < when(b) ? 1 : -1));
     list.append(
       h(
         'table',
@@ -61,7 +62,7 @@ export async function renderFindings(main, _params, ctx) {
             h(
               'tr',
               { 'data-assessment-id': a.id },
-              h('td', {}, ctx.canEdit ? h('a', { href: `#/findings/${a.id}` }, fmtTime(a.created_at)) : fmtTime(a.created_at)),
+              h('td', { 'data-col': 'captured' }, ctx.canEdit ? h('a', { href: `#/findings/${a.id}` }, fmtTime(when(a))) : fmtTime(when(a))),
               h('td', {}, titles[a.task_id] || a.task_id),
               h('td', {}, h('span', { class: `badge outcome-${a.outcome}` }, t(`outcome.${a.outcome}`))),
               h('td', {}, a.reason),
