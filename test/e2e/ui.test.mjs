@@ -215,7 +215,22 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     await page.locator(`tr[data-assessment-id="${assessmentId}"] a`).click();
     await page.getByRole('heading', { name: 'Review' }).waitFor();
     await page.locator('#evidence svg.boxes').waitFor();
-    assert.ok((await page.locator('#evidence rect.det').count()) >= 1, 'detection boxes drawn');
+    assert.ok((await page.locator('#evidence rect.det:not(.below)').count()) >= 1, 'detection boxes drawn');
+    assert.equal(await page.locator('#show-below').count(), 0, 'no box below the threshold yet');
+    // Boxes below the task's threshold are hidden until asked for: raise the task's threshold
+    // above the person's score, reload, and the box needs the toggle.
+    const task = await server.api('GET', `/api/v1/tasks/${taskId}`);
+    const raise = (c) => ({ ...task, targets: task.targets.map((x) => ({ ...x, min_confidence: c })) });
+    await server.api('PUT', `/api/v1/tasks/${taskId}`, raise(0.99));
+    await page.reload();
+    const below = page.locator('#evidence rect.det.below');
+    await below.first().waitFor({ state: 'attached' });
+    assert.equal(await below.first().isVisible(), false, 'hidden by default');
+    await page.locator('#show-below').check();
+    assert.equal(await below.first().isVisible(), true, 'shown on request');
+    await server.api('PUT', `/api/v1/tasks/${taskId}`, raise(task.targets[0].min_confidence));
+    await page.reload();
+    await page.locator('#evidence rect.det:not(.below)').first().waitFor();
     assert.ok((await page.locator('#runs tbody tr').count()) >= 1, 'recognition runs listed');
     assert.match(await page.locator('#assessment').innerText(), /finding/);
     const audited = await page.locator('#finding-audit').innerText();

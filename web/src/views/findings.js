@@ -120,9 +120,11 @@ function evidenceFigure(src, width, height, detections, caption) {
   }
   for (const d of detections) {
     const b = d.box || {};
+    // Boxes below the task's threshold are drawn only when asked for (the toggle below).
+    const below = d.below ? ' below' : '';
     overlay.append(
-      svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, class: 'det' }),
-      svg('text', { x: b.x + 2, y: Math.max(12, b.y - 4), class: 'det-label', text: `${d.label} ${Math.round((d.score || 0) * 100)}%` }),
+      svg('rect', { x: b.x, y: b.y, width: b.w, height: b.h, class: `det${below}` }),
+      svg('text', { x: b.x + 2, y: Math.max(12, b.y - 4), class: `det-label${below}`, text: `${d.label} ${Math.round((d.score || 0) * 100)}%` }),
     );
   }
   fig.append(overlay, h('figcaption', {}, caption));
@@ -148,7 +150,11 @@ export async function renderFinding(main, params, ctx) {
     return null;
   }
   const [obs, task] = await Promise.all([get(`/api/v1/observations/${a.observation_id}`).catch(() => null), get(`/api/v1/tasks/${a.task_id}`).catch(() => null)]);
-  const detections = detectionsOf(a.runs || []);
+  // A detection counts when its label is a target and its score reaches the target's
+  // min_confidence; the others are shown only on request.
+  const thresholds = Object.fromEntries(((task && task.targets) || []).map((x) => [x.label, x.min_confidence]));
+  const detections = detectionsOf(a.runs || []).map((d) => ({ ...d, below: !(d.label in thresholds) || (d.score || 0) < thresholds[d.label] }));
+  const belowCount = detections.filter((d) => d.below).length;
 
   // Evidence image (the audit engineer's endpoint) or a placeholder with the boxes.
   const evidence = h('div', { class: 'evidence-wrap' });
@@ -179,7 +185,7 @@ export async function renderFinding(main, params, ctx) {
       // The reference may have reached its deadline; the review works without it.
     }
   }
-  if (!evidence.firstChild) {
+  if (!evidence.querySelector('figure')) {
     let w = 640;
     let hgt = 480;
     for (const d of detections) {
@@ -187,6 +193,13 @@ export async function renderFinding(main, params, ctx) {
       hgt = Math.max(hgt, d.box.y + d.box.h);
     }
     evidence.append(evidenceFigure(null, w, hgt, detections, imageNote));
+  }
+  if (belowCount) {
+    const toggle = h('input', { type: 'checkbox', id: 'show-below' });
+    toggle.addEventListener('change', () => {
+      for (const fig of evidence.querySelectorAll('figure.evidence')) fig.classList.toggle('show-all', toggle.checked);
+    });
+    evidence.append(h('label', { class: 'check', for: 'show-below' }, toggle, `${t('finding.show_below')} (${belowCount})`));
   }
 
   const runsTable = h(
