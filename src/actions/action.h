@@ -37,6 +37,8 @@ class Action {
   virtual Result<Json> FollowUp(const store::ActionRunRecord& run) {
     return Status::FailedPrecondition("this action keeps nothing open");
   }
+  // Whether FollowUp does anything (only such types are looked up for open runs).
+  virtual bool FollowsUp() const { return false; }
 };
 
 // "log": writes the assessment as a JSON log line. Always succeeds.

@@ -89,6 +89,7 @@ Result<int> Dispatcher::RunDue(int limit) {
 Result<int> Dispatcher::FollowUp(TimeMs every_ms, int limit) {
   int asked = 0;
   for (const auto& [type, action] : actions_) {
+    if (!action->FollowsUp()) continue;
     TILSYN_ASSIGN_OR_RETURN(std::vector<store::ActionRunRecord> runs,
                             store_->ActionRunsToFollow(type, clock_->NowMs() - every_ms, limit));
     for (store::ActionRunRecord& run : runs) {

@@ -97,6 +97,8 @@ class Open311Action : public Action {
     return out;
   }
 
+  bool FollowsUp() const override { return true; }
+
   Result<Json> FollowUp(const store::ActionRunRecord& run) override {
     Json result = run.result;
     const Open311Settings s = settings_(run);

@@ -324,9 +324,14 @@ Result<int> Pipeline::RunOnce() {
     } else {
       LogWarn("action_dispatch_failed", {{"error", n.status().ToString()}});
     }
-    // Not counted as work: following open cases must not keep the loop from idling.
-    Result<int> followed = dispatcher_->FollowUp(options_.follow_up_every_ms);
-    if (!followed.ok()) LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
+    // Open cases are looked up at most once a minute (each is asked every follow_up_every_ms),
+    // not on every pass; not counted as work, so the loop can idle.
+    const TimeMs now = clock_->NowMs();
+    if (now - last_follow_up_ms_ >= 60'000) {
+      last_follow_up_ms_ = now;
+      Result<int> followed = dispatcher_->FollowUp(options_.follow_up_every_ms);
+      if (!followed.ok()) LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
+    }
   }
   Result<int> swept = SweepRetention();
   if (swept.ok()) {

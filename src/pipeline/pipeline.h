@@ -73,6 +73,7 @@ class Pipeline {
   std::atomic<bool> stop_{false};
   std::thread worker_;
   int assessed_count_ = 0;
+  TimeMs last_follow_up_ms_ = INT64_MIN / 2;  // when open cases were last looked up
 };
 
 // An operator's decision to try a kFailed observation again: back to kStored with no attempts

@@ -1,6 +1,6 @@
 #include "server/smtp_config.h"
 
-#include <regex>
+#include "core/email_address.h"
 
 namespace tilsyn::server {
 
@@ -18,8 +18,7 @@ Result<net::SmtpRequest> ParseSmtpConfig(const Json& j, const char* (*env)(const
     return Status::InvalidArgument("must start with smtp:// or smtps://", "smtp.url");
   }
   TILSYN_ASSIGN_OR_RETURN(r.from, GetString(j, "from", "smtp.from"));
-  static const std::regex kAddress(R"([^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+)");
-  if (!std::regex_match(r.from, kAddress)) {
+  if (!IsEmailAddress(r.from)) {
     return Status::InvalidArgument("not an e-mail address", "smtp.from");
   }
   TILSYN_ASSIGN_OR_RETURN(auto user, GetOptString(j, "username", "smtp.username"));

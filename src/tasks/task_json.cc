@@ -1,8 +1,8 @@
 #include "tasks/task_json.h"
 
 #include <algorithm>
-#include <regex>
 
+#include "core/email_address.h"
 #include "core/time_format.h"
 #include "tasks/schedule_json.h"
 
@@ -157,12 +157,11 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
       if (!to || !to->is_array() || to->empty() || to->size() > 20) {
         return Status::InvalidArgument("to must list 1–20 e-mail addresses", p + ".to");
       }
-      static const std::regex kAddress(R"([^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+)");
       for (size_t k = 0; k < to->size(); ++k) {
         const std::string path = Idx(p + ".to", k);
         if (!(*to)[k].is_string()) return Status::InvalidArgument("must be a string", path);
         const std::string addr = (*to)[k].get<std::string>();
-        if (addr.size() > 254 || !std::regex_match(addr, kAddress)) {
+        if (!IsEmailAddress(addr)) {
           return Status::InvalidArgument("not an e-mail address: '" + addr + "'", path);
         }
         a.to.push_back(addr);
@@ -257,8 +256,7 @@ Result<Task> TaskFromJson(const Json& j) {
       return Status::InvalidArgument("must be 1–200 characters", "contractor.name");
     }
     TILSYN_ASSIGN_OR_RETURN(c.email, GetString(cj, "email", "contractor.email"));
-    static const std::regex kAddress(R"([^@\s<>,;"]+@[^@\s<>,;"]+\.[^@\s<>,;"]+)");
-    if (!std::regex_match(c.email, kAddress)) {
+    if (!IsEmailAddress(c.email)) {
       return Status::InvalidArgument("not an e-mail address: '" + c.email + "'", "contractor.email");
     }
     TILSYN_ASSIGN_OR_RETURN(auto days, GetOptInt(cj, "deadline_days", "contractor.deadline_days"));

@@ -531,3 +531,49 @@ TEST_F(PipelineTest, AContractorActionGoesToTheContractorWithADeadline) {
 
 }  // namespace
 }  // namespace tilsyn::pipeline
+
+namespace tilsyn::pipeline {
+namespace {
+
+// Open cases are looked up at most once a minute, not on every pass of the loop.
+TEST_F(PipelineTest, OpenCasesAreLookedUpAtMostOnceAMinute) {
+  class Following : public actions::Action {
+   public:
+    explicit Following(int* asked) : asked_(asked) {}
+    actions::AttemptResult Attempt(const store::ActionRunRecord&) override {
+      actions::AttemptResult r;
+      r.result = {{"open", true}};
+      return r;
+    }
+    bool FollowsUp() const override { return true; }
+    Result<Json> FollowUp(const store::ActionRunRecord& run) override {
+      ++*asked_;
+      return run.result;
+    }
+    int* asked_;
+  };
+  int asked = 0;
+  dispatcher_->Register("open311", std::make_unique<Following>(&asked));
+  tasks::ActionSpec c;
+  c.type = "open311";
+  c.url = "http://127.0.0.1:9/open311";
+  c.service_code = "container";
+  c.on = {tasks::Outcome::kFinding};
+  task_.actions = {c};
+  CreateTask();
+  AddObservation();
+  recognizer_.ThenDetect({}, true);
+  PipelineOptions o;
+  o.follow_up_every_ms = 0;  // each open case may be asked at every look-up
+  auto p = MakePipeline(o);
+  ASSERT_TRUE(p->RunOnce().ok());  // assesses, delivers, looks up once
+  ASSERT_TRUE(p->RunOnce().ok());
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_EQ(asked, 1);
+  clock_.Advance(61'000);
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_EQ(asked, 2);
+}
+
+}  // namespace
+}  // namespace tilsyn::pipeline
