@@ -220,7 +220,7 @@ def pack(args, export):
     return packs
 
 
-def gate(args, export, packs, current, held_out):
+def gate(args, packs, current, held_out):
     """Runs the gate; 0 installed, 1 refused."""
     cmd = [args.tilsyn, "models", "install", packs["taught"], "--current", current,
            "--data-dir", os.path.join(args.work, "server")]
@@ -281,7 +281,7 @@ def main():
             labels = json.load(open(os.path.join(packs["taught"], "manifest.json")))["models"][0]["labels"]
             assert labels[-1] == CLASS and CLASS not in json.load(open(os.path.join(packs["baseline"], "manifest.json")))["models"][0]["labels"], labels
             # A few CPU steps cannot match the project's model: the gate must refuse.
-            code = gate(args, export, packs, os.path.join(ROOT, "models"), held_out_sets(args, export))
+            code = gate(args, packs, os.path.join(ROOT, "models"), held_out_sets(args, export))
             assert code == 1, f"the gate accepted a {3}-step candidate (exit {code})"
             assert not os.path.exists(os.path.join(args.work, "server", "models")), "nothing installed"
             print("teach loop (CI): collected, exported, trained, packed, refused by the gate: OK")
@@ -299,7 +299,7 @@ def main():
         pack(args, export)
     elif args.step == "gate":
         packs = {n: os.path.join(args.work, n, "pack") for n in ("baseline", "taught")}
-        return gate(args, export, packs, packs["baseline"], held_out_sets(args, export))
+        return gate(args, packs, packs["baseline"], held_out_sets(args, export))
     return 0
 
 

@@ -1,6 +1,7 @@
 #include "server/dataset_cli.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "server/config.h"
@@ -16,6 +17,12 @@ int RunDatasetExport(const DatasetExportFlags& flags) {
     std::cerr << "tilsyn dataset export: " << st.ToString() << "\n";
     return 2;
   };
+  // Refusals that need no store come before the audit entry, so the trail records exports only.
+  if (std::error_code ec; flags.out.empty() || std::filesystem::exists(flags.out, ec)) {
+    return fail(Status::InvalidArgument(
+        flags.out.empty() ? "name the folder to create" : flags.out + " exists; name a new folder",
+        "--out"));
+  }
   Result<ServerConfig> config =
       ResolveServerConfig(flags.server, [](const char* n) { return std::getenv(n); });
   if (!config.ok()) return fail(config.status());
