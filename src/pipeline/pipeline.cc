@@ -116,13 +116,18 @@ Status Pipeline::Assess(store::Observation& obs) {
   req.targets = task.targets;
   req.data_class = task.data_class;
   req.count_exactly = task.kind == tasks::TaskKind::kCount;
+  if (task.rule.roi) {
+    req.roi = cv::Rect2d(task.rule.roi->x, task.rule.roi->y, task.rule.roi->w, task.rule.roi->h);
+  }
   // Before/after: compare with the task's reference image, the first one kept. The first
   // observation becomes that reference itself (an "ok" baseline, kept as documentation).
   bool baseline = false;
-  if (tasks::ComparesWithReference(task.kind)) {
+  std::string reference_id;
+  if (tasks::ComparesWithReference(task)) {
     TILSYN_ASSIGN_OR_RETURN(std::optional<store::Observation> ref,
                             store_->ReferenceObservation(task.id, obs.id));
     if (ref) {
+      reference_id = ref->id;
       TILSYN_ASSIGN_OR_RETURN(std::string ref_bytes, blobs_->Get(ref->blob_key));
       TILSYN_ASSIGN_OR_RETURN(req.reference, imaging::DecodeJpeg(ref_bytes));
     } else {
@@ -174,6 +179,8 @@ Status Pipeline::Assess(store::Observation& obs) {
     result.outcome = tasks::Outcome::kOk;
     result.reason = task.kind == tasks::TaskKind::kPermitCheck
                         ? "first image of the site: kept as the reference of the empty site"
+                    : task.kind == tasks::TaskKind::kCondition
+                        ? "first image of the site: kept as the reference of the object's condition"
                         : "first image of the site: kept as the before/after reference";
   }
   store::AssessmentRecord a;
@@ -188,6 +195,7 @@ Status Pipeline::Assess(store::Observation& obs) {
     a.counts["by_side"] = {{"left", *result.left}, {"right", *result.right}};
   }
   a.created_ms = now;
+  a.reference_observation_id = reference_id;
 
   std::vector<store::ActionRunRecord> actions;
   for (size_t i = 0; i < task.actions.size(); ++i) {
@@ -264,7 +272,7 @@ Status Pipeline::ApplyRetention(store::Observation& obs) {
     // the deadline still applies to them.
     const bool keep = a.outcome == tasks::ToString(tasks::Outcome::kFinding) ||
                       task.retention.keep_non_findings || task.retention.legal_hold ||
-                      tasks::ComparesWithReference(task.kind);
+                      tasks::ComparesWithReference(task);
     if (keep) {
       TILSYN_RETURN_IF_ERROR(store_->SetBlobDeadline(
           obs.blob_key, now + static_cast<int64_t>(task.retention.evidence_days) * kDayMs));

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,8 @@ struct RecognizeRequest {
   // before_after tasks: the site's reference image (8-bit BGR; empty = none yet). Only the
   // "change" recognizer reads it; it is not sent to remote services.
   cv::Mat reference;
+  // The task's region of interest in the reference, as fractions of its size (rule.roi).
+  std::optional<cv::Rect2d> roi;
 };
 
 // One call of one service.

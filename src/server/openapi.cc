@@ -39,6 +39,13 @@ const std::map<std::string, Json>& Schemas() {
                       {"id", "area", "valid_from", "valid_to"});
     Json box = Obj({{"label", Str()}, {"x", Int()}, {"y", Int()}, {"w", Int()}, {"h", Int()}},
                    {"label", "x", "y", "w", "h"});
+    s["ReferencePut"] = Obj({{"observation_id", Str()}}, {"observation_id"});
+    s["Reference"] = Obj({{"task_id", Str()},
+                          {"observation_id", Str()},
+                          {"source", Enum({"marked", "first", "none"})},
+                          {"captured_at", Str()},
+                          {"marked_by", Str()},
+                          {"marked_at", Str()}});
     s["AnnotationsPut"] = Obj({{"boxes", ArrayOf(box)}}, {"boxes"});
     s["Annotations"] = Obj({{"observation_id", Str()},
                             {"task_id", Str()},

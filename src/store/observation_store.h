@@ -31,10 +31,15 @@ class ObservationStore {
                                                                int limit) = 0;
   // Every state name, with 0 for states without observations.
   virtual Result<std::map<std::string, int64_t>> CountObservationsByState() = 0;
-  // The reference image of a before/after task: its earliest-captured observation, other than
-  // `exclude_id`, that is assessed or done and still has its image. nullopt when there is none.
+  // The reference image of a task that compares with one (tasks::ComparesWithReference): the
+  // observation an inspector marked, else its earliest-captured one — in both cases other than
+  // `exclude_id`, assessed or done, and still with its image. nullopt when there is none.
   virtual Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
                                                                   const std::string& exclude_id) = 0;
+  // Marks an observation of the task as its reference (replacing an earlier mark). NotFound for
+  // an unknown task or observation.
+  virtual Status MarkReference(const ReferenceMark& mark) = 0;
+  virtual Result<std::optional<ReferenceMark>> MarkedReference(const std::string& task_id) = 0;
   // The latest capture time of each task that has observations.
   virtual Result<std::map<std::string, TimeMs>> LastCaptureByTask() = 0;
 };

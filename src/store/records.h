@@ -85,6 +85,17 @@ struct AssessmentRecord {
   std::string corrected_label;
   std::optional<int> satisfaction;  // 1..5
   std::string feedback_by;
+  // Tasks that compare with a reference: the observation this one was compared with ("" = none,
+  // e.g. the reference itself).
+  std::string reference_observation_id;
+};
+
+// The reference image an inspector chose for a task (observation_store.h).
+struct ReferenceMark {
+  std::string task_id;
+  std::string observation_id;
+  std::string marked_by;
+  TimeMs marked_ms = 0;
 };
 
 enum class ActionStatus { kPending, kSucceeded, kFailed };

@@ -53,23 +53,45 @@ void AssessText(const Task& task, const std::vector<Detection>& detections, Asse
              FormatFixed(task.rule.min_similarity, 2) + ")";
 }
 
-void AssessChange(const Task& task, const std::vector<Detection>& detections, AssessmentResult& r) {
+// The changed share of the compared area (the region of interest, else the whole view).
+double ChangedFraction(const Task& task, const std::vector<Detection>& detections,
+                       const Detection** largest = nullptr) {
   double fraction = 0;
   for (const Detection& d : detections) {
-    for (const Target& t : task.targets) {
-      if (Confident(task, t, d)) {
-        fraction += std::max(0.0, d.area_fraction);
-        break;
-      }
+    if (!std::any_of(task.targets.begin(), task.targets.end(),
+                     [&](const Target& t) { return Confident(task, t, d); })) {
+      continue;
+    }
+    fraction += std::max(0.0, d.area_fraction);
+    if (largest != nullptr && (*largest == nullptr || d.area_fraction > (*largest)->area_fraction)) {
+      *largest = &d;
     }
   }
-  fraction = std::min(1.0, fraction);
+  return std::min(1.0, fraction);
+}
+
+std::string Compared(const Task& task) {
+  return task.rule.roi ? "of the region of interest" : "of the view";
+}
+
+void AssessChange(const Task& task, const std::vector<Detection>& detections, AssessmentResult& r) {
+  const double fraction = ChangedFraction(task, detections);
   r.changed_fraction = fraction;
   const bool changed = fraction > task.rule.change_threshold;
   r.outcome = changed ? Outcome::kFinding : Outcome::kOk;
-  r.reason = FormatFixed(100 * fraction, 1) + "% of the view changed against the reference (" +
-             (changed ? "above" : "within") + " the threshold of " +
-             FormatFixed(100 * task.rule.change_threshold, 1) + "%)";
+  const std::string threshold = FormatFixed(100 * task.rule.change_threshold, 1) + "%";
+  if (task.kind == TaskKind::kCondition) {
+    // Condition by change: the reference shows the object as it should be.
+    r.reason = changed ? FormatFixed(100 * fraction, 1) + "% " + Compared(task) +
+                             " differs from the reference: the object is missing, obscured or "
+                             "damaged (above the threshold of " + threshold + ")"
+                       : "the object looks as in the reference (" + FormatFixed(100 * fraction, 1) +
+                             "% " + Compared(task) + " changed, within " + threshold + ")";
+    return;
+  }
+  r.reason = FormatFixed(100 * fraction, 1) + "% " + Compared(task) +
+             " changed against the reference (" + (changed ? "above" : "within") +
+             " the threshold of " + threshold + ")";
 }
 
 std::string Day(TimeMs t) { return FormatIso8601(t).substr(0, 10); }
@@ -86,17 +108,11 @@ void AssessPermit(const Task& task, const std::vector<Detection>& detections,
   std::string seen;
   bool present = false;
   if (what == "change") {
-    double fraction = 0;
     const Detection* largest = nullptr;
-    for (const Detection& d : detections) {
-      if (!Confident(task, task.targets[0], d)) continue;
-      fraction += std::max(0.0, d.area_fraction);
-      if (largest == nullptr || d.area_fraction > largest->area_fraction) largest = &d;
-    }
-    fraction = std::min(1.0, fraction);
+    const double fraction = ChangedFraction(task, detections, &largest);
     r.changed_fraction = fraction;
     present = fraction > task.rule.change_threshold;
-    seen = FormatFixed(100 * fraction, 1) + "% of the view changed against the empty site";
+    seen = FormatFixed(100 * fraction, 1) + "% " + Compared(task) + " changed against the empty site";
     if (largest != nullptr) {
       seen += " (largest region " + std::to_string(largest->box.w) + "x" +
               std::to_string(largest->box.h) + " px at " + std::to_string(largest->box.x) + "," +
@@ -192,6 +208,10 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
       break;
     }
     case TaskKind::kCondition: {
+      if (ComparesWithReference(task)) {
+        AssessChange(task, detections, r);
+        break;
+      }
       std::string found;
       for (const auto& [label, n] : r.counts) {
         if (n > 0) found += (found.empty() ? "" : ", ") + std::to_string(n) + " " + label;

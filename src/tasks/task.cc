@@ -43,8 +43,9 @@ std::optional<TaskKind> ParseTaskKind(std::string_view s) {
   return std::nullopt;
 }
 
-bool ComparesWithReference(TaskKind k) {
-  return k == TaskKind::kBeforeAfter || k == TaskKind::kPermitCheck;
+bool ComparesWithReference(const Task& t) {
+  if (t.kind == TaskKind::kBeforeAfter || t.kind == TaskKind::kPermitCheck) return true;
+  return t.kind == TaskKind::kCondition && !t.targets.empty() && t.targets[0].label == "change";
 }
 
 std::optional<TaskStatus> ParseTaskStatus(std::string_view s) {

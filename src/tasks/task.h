@@ -12,8 +12,10 @@
 
 namespace tilsyn::tasks {
 
-// presence/absence/count: a target label; condition: a damage label (present = finding);
-// text: sign text (targets "text", rule.expected_text); before_after: change against the site's
+// presence/absence/count: a target label; condition: a damage label (present = finding), or
+// target "change": the object in the site's reference image (a sign, a bench) must look the
+// same in the region of interest (changed beyond rule.change_threshold = missing, obscured or
+// damaged); text: sign text (targets "text", rule.expected_text); before_after: change against the site's
 // reference image (targets "change", rule.change_threshold); permit_check: an object (a change
 // against the empty site's reference image, or a detector's label) must be covered by a permit
 // valid at the capture time within rule.permit_distance_m. Assessment: tasks/rules.h.
@@ -27,9 +29,11 @@ std::string_view ToString(Outcome o);
 std::optional<TaskKind> ParseTaskKind(std::string_view s);
 std::optional<TaskStatus> ParseTaskStatus(std::string_view s);
 std::optional<Outcome> ParseOutcome(std::string_view s);
-// before_after and permit_check compare each image with the site's reference image (the first
-// one kept), which is itself kept as documentation.
-bool ComparesWithReference(TaskKind k);
+struct Task;
+// before_after, permit_check and condition-by-change compare each image with the site's
+// reference image (the one an inspector marked, else the first one kept), which is itself kept
+// as documentation.
+bool ComparesWithReference(const Task& t);
 
 struct Target {
   std::string label;            // e.g. "person"
@@ -51,6 +55,12 @@ struct Schedule {
   int64_t min_interval_s = 0;             // between two observations of one vehicle
 };
 
+// A region of the reference image, as fractions of its width and height (0..1): change is
+// measured only there (the parking lane of a permit site, the sign of a condition check).
+struct Roi {
+  double x = 0, y = 0, w = 1, h = 1;
+};
+
 struct Rule {
   // count: the outcome is ok when min_count <= n <= max_count, else a finding.
   int64_t min_count = 0;
@@ -68,6 +78,8 @@ struct Rule {
   // and only permits of this kind ("" = any).
   double permit_distance_m = 40;
   std::string permit_kind;
+  // Tasks that compare with the reference: the region to compare (nullopt = the whole view).
+  std::optional<Roi> roi;
 };
 
 struct ActionSpec {

@@ -45,6 +45,27 @@ std::string ImpliedTarget(TaskKind k) {
   return "";
 }
 
+// rule.roi = {"x", "y", "w", "h"}: fractions of the reference image, inside it, w and h > 0.
+Result<Roi> ParseRoi(const Json& j) {
+  if (!j.is_object()) return Status::InvalidArgument("must be an object {x, y, w, h}", "rule.roi");
+  Roi r;
+  for (auto [key, field] : {std::pair{"x", &r.x}, {"y", &r.y}, {"w", &r.w}, {"h", &r.h}}) {
+    const std::string path = std::string("rule.roi.") + key;
+    TILSYN_ASSIGN_OR_RETURN(auto v, GetOptNumber(j, key, path));
+    if (!v) return Status::InvalidArgument("required field is missing", path);
+    if (!(*v >= 0 && *v <= 1)) return Status::InvalidArgument("must be a fraction 0..1", path);
+    *field = *v;
+  }
+  if (!(r.w >= 0.01 && r.h >= 0.01)) {
+    return Status::InvalidArgument("the region must be at least 1% wide and high", "rule.roi");
+  }
+  if (r.x + r.w > 1 + 1e-9 || r.y + r.h > 1 + 1e-9) {
+    return Status::InvalidArgument("the region must lie inside the image (x + w <= 1, y + h <= 1)",
+                                   "rule.roi");
+  }
+  return r;
+}
+
 Result<Rule> ParseRule(const Json& j, TaskKind kind) {
   Rule r;
   if (!j.contains("rule") || j["rule"].is_null()) {
@@ -97,6 +118,9 @@ Result<Rule> ParseRule(const Json& j, TaskKind kind) {
   if (pk) {
     if (pk->size() > 50) return Status::InvalidArgument("must be at most 50 bytes", "rule.permit_kind");
     r.permit_kind = *pk;
+  }
+  if (rj.contains("roi") && !rj["roi"].is_null()) {
+    TILSYN_ASSIGN_OR_RETURN(r.roi, ParseRoi(rj["roi"]));
   }
   return r;
 }
@@ -245,6 +269,12 @@ Result<Task> TaskFromJson(const Json& j) {
   if (!j.contains("schedule")) return Status::InvalidArgument("required field is missing", "schedule");
   TILSYN_ASSIGN_OR_RETURN(t.schedule, ScheduleFromJson(j["schedule"], "schedule"));
   TILSYN_ASSIGN_OR_RETURN(t.rule, ParseRule(j, t.kind));
+  if (t.rule.roi && !ComparesWithReference(t)) {
+    return Status::InvalidArgument(
+        "a region of interest needs a task that compares with a reference image (before_after, "
+        "permit_check, or condition with the target 'change')",
+        "rule.roi");
+  }
   TILSYN_ASSIGN_OR_RETURN(t.actions, ParseActions(j));
   TILSYN_ASSIGN_OR_RETURN(t.retention, ParseRetention(j));
   if (j.contains("contractor") && !j["contractor"].is_null()) {
@@ -323,8 +353,11 @@ Json TaskToJson(const Task& t, bool include_secrets) {
   if (t.rule.max_count) rule["max_count"] = *t.rule.max_count;
   if (!t.rule.expected_text.empty()) rule["expected_text"] = t.rule.expected_text;
   if (t.kind == TaskKind::kText) rule["min_similarity"] = t.rule.min_similarity;
-  if (t.kind == TaskKind::kBeforeAfter || t.kind == TaskKind::kPermitCheck) {
+  if (ComparesWithReference(t)) {
     rule["change_threshold"] = t.rule.change_threshold;
+    if (t.rule.roi) {
+      rule["roi"] = {{"x", t.rule.roi->x}, {"y", t.rule.roi->y}, {"w", t.rule.roi->w}, {"h", t.rule.roi->h}};
+    }
   }
   if (t.kind == TaskKind::kPermitCheck) {
     rule["permit_distance_m"] = t.rule.permit_distance_m;

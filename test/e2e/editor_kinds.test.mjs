@@ -31,7 +31,8 @@ const TASKS = [
   { kind: 'count', targets: [{ label: 'vehicle', min_confidence: 0.4 }], area: square(0.0005), rule: { min_count: 2, max_count: 6, min_box_height_px: 40 } },
   { kind: 'condition', targets: [{ label: 'pothole', min_confidence: 0.35 }, { label: 'road_crack', min_confidence: 0.45 }], area: { type: 'LineString', coordinates: [[LON - 0.001, LAT], [LON + 0.001, LAT]], buffer_m: 12 } },
   { kind: 'text', targets: [{ label: 'text', min_confidence: 0.5 }], area: square(0.0003), rule: { expected_text: 'Bageriet Æblegrød', min_similarity: 0.65 } },
-  { kind: 'before_after', targets: [{ label: 'change', min_confidence: 0.5 }], area: square(0.0003), rule: { change_threshold: 0.12 } },
+  { kind: 'before_after', targets: [{ label: 'change', min_confidence: 0.5 }], area: square(0.0003), rule: { change_threshold: 0.12, roi: { x: 0.1, y: 0.45, w: 0.5, h: 0.3 } } },
+  { kind: 'condition', targets: [{ label: 'change', min_confidence: 0.5 }], area: square(0.0003), rule: { change_threshold: 0.25, roi: { x: 0.125, y: 0.2, w: 0.1, h: 0.15 } } },
   { kind: 'permit_check', targets: [{ label: 'change', min_confidence: 0.5 }], area: square(0.0003), rule: { change_threshold: 0.08, permit_distance_m: 55, permit_kind: 'container' } },
 ];
 
@@ -112,7 +113,9 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
       await open(created.id, original.title);
       assert.equal(await page.getByLabel('Kind', { exact: true }).inputValue(), spec.kind);
       const visible = await page.locator('section:has(#sec-rule) div.field[data-field^="rule."]:visible').evaluateAll((els) => [...new Set(els.map((e) => e.dataset.field))]);
-      const expectFields = Object.keys(original.rule).filter((k) => !(spec.kind !== 'count' && ['min_count', 'min_box_height_px'].includes(k)));
+      // Tasks that compare with a reference also offer the region of interest (optional).
+      const compares = 'change_threshold' in original.rule;
+      const expectFields = [...new Set([...Object.keys(original.rule), ...(compares ? ['roi'] : [])])].filter((k) => !(spec.kind !== 'count' && ['min_count', 'min_box_height_px'].includes(k)));
       assert.deepEqual(visible.map((f) => f.replace('rule.', '')).sort(), expectFields.sort(), `${spec.kind}: rule fields shown`);
       const saved = await openAndSave(created.id, original.title);
       assert.deepEqual(comparable(saved), comparable(original), `${spec.kind}: stored task changed by re-saving`);

@@ -159,6 +159,12 @@ class FaultyStore : public store::Store {
   Result<std::map<std::string, int64_t>> CountObservationsByState() override {
     return Run<Result<std::map<std::string, int64_t>>>("CountObservationsByState", [&] { return inner_->CountObservationsByState(); });
   }
+  Status MarkReference(const store::ReferenceMark& mark) override {
+    return Run<Status>("MarkReference", [&] { return inner_->MarkReference(mark); });
+  }
+  Result<std::optional<store::ReferenceMark>> MarkedReference(const std::string& task_id) override {
+    return Run<Result<std::optional<store::ReferenceMark>>>("MarkedReference", [&] { return inner_->MarkedReference(task_id); });
+  }
   Result<std::optional<store::Observation>> ReferenceObservation(const std::string& task_id, const std::string& exclude_id) override {
     return Run<Result<std::optional<store::Observation>>>("ReferenceObservation", [&] { return inner_->ReferenceObservation(task_id, exclude_id); });
   }

@@ -31,7 +31,8 @@ double RegionScore(double mean_diff, double threshold) {
 
 }  // namespace
 
-ChangeResult DetectChange(const cv::Mat& reference, const cv::Mat& image, const ChangeOptions& o) {
+ChangeResult DetectChange(const cv::Mat& reference, const cv::Mat& image, const ChangeOptions& o,
+                          const std::optional<cv::Rect2d>& roi) {
   ChangeResult r;
   r.mask = cv::Mat::zeros(image.rows, image.cols, CV_8U);
   if (reference.empty() || image.empty()) return r;
@@ -68,8 +69,28 @@ ChangeResult DetectChange(const cv::Mat& reference, const cv::Mat& image, const 
   cv::warpPerspective(cv::Mat(ref.size(), CV_8U, cv::Scalar(255)), valid, h, img.size(),
                       cv::INTER_NEAREST, cv::BORDER_CONSTANT);
   cv::erode(valid, valid, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(9, 9)));
-  const int overlap = cv::countNonZero(valid);
-  if (static_cast<size_t>(overlap) < img.total() / 10) return r;  // views barely overlap: not comparable
+  if (static_cast<size_t>(cv::countNonZero(valid)) < img.total() / 10) return r;  // barely overlap
+  // Where change is measured: the overlap, or the region of interest of the reference as it
+  // appears in the new view. Brightness is still matched over the whole overlap, so an object
+  // that is gone (a sign painted over) is not matched away.
+  cv::Mat measured = valid;
+  if (roi) {
+    const cv::Rect r_px(static_cast<int>(std::floor(roi->x * ref.cols)),
+                        static_cast<int>(std::floor(roi->y * ref.rows)),
+                        std::max(1, static_cast<int>(std::round(roi->width * ref.cols))),
+                        std::max(1, static_cast<int>(std::round(roi->height * ref.rows))));
+    cv::Mat in_ref = cv::Mat::zeros(ref.size(), CV_8U);
+    in_ref(r_px & cv::Rect(0, 0, ref.cols, ref.rows)).setTo(255);
+    cv::Mat in_img;
+    cv::warpPerspective(in_ref, in_img, h, img.size(), cv::INTER_NEAREST, cv::BORDER_CONSTANT);
+    const int seen = cv::countNonZero(in_img);
+    // The region must be in view: most of it inside the new image, and not a sliver.
+    const double expected = static_cast<double>(r_px.area()) * cv::determinant(h(cv::Rect(0, 0, 2, 2)));
+    if (seen < 64 || seen < 0.5 * expected) return r;
+    measured = valid & in_img;
+    if (cv::countNonZero(measured) < 0.5 * seen) return r;
+  }
+  const int overlap = cv::countNonZero(measured);
   r.aligned = true;
 
   // With `colour`, where both images have it: an object can differ from the street in hue more
@@ -106,13 +127,13 @@ ChangeResult DetectChange(const cv::Mat& reference, const cv::Mat& image, const 
   cv::Mat diff8, changed;
   diff.convertTo(diff8, CV_8U);
   cv::threshold(diff8, changed, o.diff_threshold, 255, cv::THRESH_BINARY);
-  changed.setTo(0, valid == 0);
+  changed.setTo(0, measured == 0);
   const int k = std::max(3, (std::max(img.cols, img.rows) / 160) | 1);
   cv::morphologyEx(changed, changed, cv::MORPH_OPEN,
                    cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(k, k)));
   cv::morphologyEx(changed, changed, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * k + 1, 2 * k + 1)));
-  changed.setTo(0, valid == 0);
+  changed.setTo(0, measured == 0);
 
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(changed, labels, stats, centroids, 8, CV_32S);
@@ -168,7 +189,7 @@ class ChangeRecognizer : public Recognizer {
     if (req.reference.empty() || req.reference.depth() != CV_8U) return out;  // inconclusive
     ChangeResult c;
     try {
-      c = DetectChange(req.reference, bgr, options_);
+      c = DetectChange(req.reference, bgr, options_, req.roi);
     } catch (const cv::Exception& e) {
       return Status::Internal(std::string("change detection failed: ") + e.what());
     }

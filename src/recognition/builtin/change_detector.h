@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <opencv2/core.hpp>
 #include <vector>
 
@@ -43,13 +44,17 @@ struct ChangeOptions {
 struct ChangeResult {
   bool aligned = false;
   int inliers = 0;
-  double changed_fraction = 0;  // changed pixels / overlapping pixels
+  double changed_fraction = 0;  // changed pixels / overlapping pixels (of the region of interest)
   cv::Mat mask;                 // CV_8U, size of the new image, 255 = changed
   std::vector<tasks::Detection> regions;  // label "change", boxes in the new image
 };
 
-// Pure; `reference` and `image` are 8-bit BGR or gray of any sizes.
-ChangeResult DetectChange(const cv::Mat& reference, const cv::Mat& image, const ChangeOptions& o);
+// Pure; `reference` and `image` are 8-bit BGR or gray of any sizes. With `roi` (fractions of the
+// reference image), change is measured only inside that region as it appears in the new view:
+// changed_fraction and each region's area_fraction are shares of it; a region mostly out of view
+// is not comparable (aligned = false).
+ChangeResult DetectChange(const cv::Mat& reference, const cv::Mat& image, const ChangeOptions& o,
+                          const std::optional<cv::Rect2d>& roi = std::nullopt);
 
 // Settings (all optional): work_side, orb_features, ratio, min_inliers, diff_threshold,
 // min_region_fraction, timeout_ms. InvalidArgument naming "settings.<field>".

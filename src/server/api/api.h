@@ -72,6 +72,7 @@ void RegisterExportRoutes(Router& router, const ApiContext& ctx);
 // /api/v1/permits: street-occupation permits for permit-check tasks (permits.cc).
 void RegisterPermitRoutes(Router& router, const ApiContext& ctx);
 void RegisterAnnotationRoutes(Router& router, const ApiContext& ctx);
+void RegisterReferenceRoutes(Router& router, const ApiContext& ctx);
 void RegisterCaseRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/capabilities: each served label with its services and data classes.
 void RegisterCapabilityRoutes(Router& router, const ApiContext& ctx);

@@ -94,11 +94,16 @@ Result<net::HttpResponse> GetAssessment(const ApiContext& ctx, const ApiRequest&
   for (const auto& r : actions) j["actions"].push_back(ActionRunToJson(r));
   TILSYN_ASSIGN_OR_RETURN(auto events, ctx.store->cases().CaseEvents(a.id));
   j["case"] = CaseToJson(store::FoldCase(std::move(events)));
-  // Before/after: the image this one was compared with, so reviewers see the pair side by side.
-  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, ctx.store->GetTask(a.task_id));
-  if (tasks::ComparesWithReference(task.kind)) {
-    TILSYN_ASSIGN_OR_RETURN(auto ref, ctx.store->ReferenceObservation(a.task_id, a.observation_id));
-    if (ref) j["reference_observation_id"] = ref->id;
+  // Before/after: the image this one was compared with, so reviewers see the pair side by side
+  // (assessments from before that was recorded: the task's reference now).
+  if (!a.reference_observation_id.empty()) {
+    j["reference_observation_id"] = a.reference_observation_id;
+  } else {
+    TILSYN_ASSIGN_OR_RETURN(tasks::Task task, ctx.store->GetTask(a.task_id));
+    if (tasks::ComparesWithReference(task)) {
+      TILSYN_ASSIGN_OR_RETURN(auto ref, ctx.store->ReferenceObservation(a.task_id, a.observation_id));
+      if (ref) j["reference_observation_id"] = ref->id;
+    }
   }
   return Ok(j);
 }

@@ -49,6 +49,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterCapabilityRoutes(*router, ctx);
   RegisterPermitRoutes(*router, ctx);
   RegisterAnnotationRoutes(*router, ctx);
+  RegisterReferenceRoutes(*router, ctx);
   RegisterCaseRoutes(*router, ctx);
   RegisterExportRoutes(*router, ctx);
   RegisterMetricsRoutes(*router, ctx);

@@ -220,6 +220,17 @@ CREATE INDEX case_events_by_assessment ON case_events(assessment_id);
 CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
   BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;
 )sql",
+      // 7: the reference image an inspector marked for a task, and the reference each
+      // assessment was compared with.
+      R"sql(
+CREATE TABLE task_references (
+  task_id TEXT PRIMARY KEY REFERENCES tasks(id),
+  observation_id TEXT NOT NULL REFERENCES observations(id),
+  marked_by TEXT NOT NULL,
+  marked_ms INTEGER NOT NULL
+);
+ALTER TABLE assessments ADD COLUMN reference_observation_id TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

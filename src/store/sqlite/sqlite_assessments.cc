@@ -27,7 +27,7 @@ Status InsertRun(Db& db, const std::string& observation_id, const RecognitionRun
 Status InsertAssessment(Db& db, const std::string& observation_id, const AssessmentRecord& a) {
   TILSYN_ASSIGN_OR_RETURN(Statement st,
                           db.Prepare("INSERT INTO assessments (" + std::string(kAssessmentColumns) +
-                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, a.id)
       .Bind(2, observation_id)
       .Bind(3, a.task_id)
@@ -38,7 +38,8 @@ Status InsertAssessment(Db& db, const std::string& observation_id, const Assessm
       .Bind(8, a.feedback)
       .Bind(9, a.corrected_label)
       .Bind(10, a.satisfaction)
-      .Bind(11, a.feedback_by);
+      .Bind(11, a.feedback_by)
+      .Bind(12, a.reference_observation_id);
   return st.Run();
 }
 

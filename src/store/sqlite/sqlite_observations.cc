@@ -120,14 +120,43 @@ Result<std::optional<Observation>> SqliteStore::ReferenceObservation(
     const std::string& task_id, const std::string& exclude_id) {
   std::optional<Observation> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    // The marked one first (if it still qualifies), then the earliest captured.
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
         db.Prepare(Select(kObservationColumns, "observations",
-                          "WHERE task_id = ? AND id != ? AND blob_key != '' AND state IN "
-                          "('assessed', 'done') ORDER BY captured_ms, id LIMIT 1")));
+                          "WHERE task_id = ?1 AND id != ?2 AND blob_key != '' AND state IN "
+                          "('assessed', 'done') ORDER BY id != COALESCE((SELECT observation_id "
+                          "FROM task_references WHERE task_id = ?1), ''), captured_ms, id LIMIT 1")));
     st.Bind(1, task_id).Bind(2, exclude_id);
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) out = ReadObservation(st);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqliteStore::MarkReference(const ReferenceMark& mark) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("INSERT INTO task_references (task_id, observation_id, marked_by, marked_ms) "
+                   "VALUES (?, ?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET "
+                   "observation_id = excluded.observation_id, marked_by = excluded.marked_by, "
+                   "marked_ms = excluded.marked_ms"));
+    st.Bind(1, mark.task_id).Bind(2, mark.observation_id).Bind(3, mark.marked_by).Bind(4, mark.marked_ms);
+    return st.Run();
+  });
+}
+
+Result<std::optional<ReferenceMark>> SqliteStore::MarkedReference(const std::string& task_id) {
+  std::optional<ReferenceMark> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare("SELECT task_id, observation_id, marked_by, marked_ms FROM "
+                                 "task_references WHERE task_id = ?"));
+    st.Bind(1, task_id);
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) out = ReferenceMark{st.Text(0), st.Text(1), st.Text(2), st.Int(3)};
     return Status::Ok();
   }));
   return out;

@@ -105,6 +105,7 @@ AssessmentRecord ReadAssessment(const Statement& st) {
   a.corrected_label = st.Text(8);
   if (auto s = st.OptInt(9)) a.satisfaction = static_cast<int>(*s);
   a.feedback_by = st.Text(10);
+  a.reference_observation_id = st.Text(11);
   return a;
 }
 

@@ -56,6 +56,8 @@ class SqliteStore : public Store, public PermitStore, public AnnotationStore, pu
   Status UpdateObservation(const Observation& obs) override;
   Result<std::map<std::string, TimeMs>> LastCaptureByTask() override;
   Result<std::vector<Observation>> ObservationsInState(ObservationState state, int limit) override;
+  Status MarkReference(const ReferenceMark& mark) override;
+  Result<std::optional<ReferenceMark>> MarkedReference(const std::string& task_id) override;
   Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
                                                           const std::string& exclude_id) override;
   Result<std::map<std::string, int64_t>> CountObservationsByState() override;

@@ -406,6 +406,42 @@ TEST_F(PipelineTest, BeforeAfterFirstImageBecomesTheReferenceAndLaterOnesAreComp
   EXPECT_EQ(recognizer_.last_request().reference.cols, 160);
 }
 
+// A condition by change: the image an inspector marked is the reference, its region of
+// interest goes along to the recognizer, and the assessment names the reference it used.
+TEST_F(PipelineTest, ConditionByChangeUsesTheMarkedReferenceAndItsRegion) {
+  task_.kind = tasks::TaskKind::kCondition;
+  task_.targets = {{"change", 0.5}};
+  task_.rule.change_threshold = 0.2;
+  task_.rule.roi = tasks::Roi{0.1, 0.2, 0.3, 0.4};
+  CreateTask();
+  auto pipeline = MakePipeline();
+  const store::Observation first = AddObservation();
+  ASSERT_TRUE(pipeline->Process(first.id).ok());
+  EXPECT_NE(store_->GetAssessmentForObservation(first.id)->reason.find("object's condition"),
+            std::string::npos);
+  clock_.Advance(60'000);
+  const store::Observation clear_day = AddObservation();
+  recognizer_.ClearScript().ThenDetect({}, true);
+  ASSERT_TRUE(pipeline->Process(clear_day.id).ok());
+  EXPECT_EQ(store_->GetAssessmentForObservation(clear_day.id)->reference_observation_id, first.id);
+  ASSERT_TRUE(store_->MarkReference({task_.id, clear_day.id, "ivan", clock_.NowMs()}).ok());
+
+  clock_.Advance(60'000);
+  const store::Observation later = AddObservation();
+  tasks::Detection d{"change", 0.9, {0, 0, 50, 50}};
+  d.area_fraction = 0.35;
+  recognizer_.ClearScript().ThenDetect({d}, true);
+  ASSERT_TRUE(pipeline->Process(later.id).ok());
+  ASSERT_TRUE(recognizer_.last_request().roi.has_value());
+  EXPECT_DOUBLE_EQ(recognizer_.last_request().roi->x, 0.1);
+  EXPECT_DOUBLE_EQ(recognizer_.last_request().roi->height, 0.4);
+  auto a = store_->GetAssessmentForObservation(later.id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->reference_observation_id, clear_day.id) << "the marked one, not the first";
+  EXPECT_EQ(a->outcome, "finding");
+  EXPECT_NE(a->reason.find("missing, obscured or damaged"), std::string::npos) << a->reason;
+}
+
 // permit_check: the first image is the empty site; a later one with a change is compared with
 // the permits near it that are valid at its capture time (tasks/rules.h).
 TEST_F(PipelineTest, PermitCheckComparesTheObjectWithThePermitsNearTheCapture) {

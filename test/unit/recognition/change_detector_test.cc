@@ -132,6 +132,59 @@ TEST(ChangeColour, FindsAnObjectThatDiffersInHueNotBrightness) {
   EXPECT_EQ(NewChangeRecognizer("c", Json{{"colour", "yes"}}).status().field(), "settings.colour");
 }
 
+// A region of interest: change is measured there only, as a share of the region.
+TEST_F(ChangeTest, ARegionOfInterestMeasuresOnlyInsideIt) {
+  cv::Mat after = NewView(reference_);
+  const cv::Mat dog = cv::imread(kPatch, cv::IMREAD_COLOR)(cv::Rect(133, 218, 177, 322));
+  cv::Mat dog_small;
+  cv::resize(dog, dog_small, cv::Size(120, 200));
+  const cv::Rect where(500, 300, 120, 200);
+  dog_small.copyTo(after(where));
+  const double W = reference_.cols, H = reference_.rows;
+  // Around the pasted object (in the reference's frame, which NewView barely moves there).
+  const cv::Rect2d around((where.x - 40) / W, (where.y - 40) / H, (where.width + 80) / W,
+                          (where.height + 80) / H);
+  const ChangeResult in = DetectChange(reference_, after, ChangeOptions{}, around);
+  ASSERT_TRUE(in.aligned);
+  EXPECT_GT(in.changed_fraction, 0.3) << "most of the region is the new object";
+  for (const auto& d : in.regions) EXPECT_GT(d.area_fraction, 0) << "shares of the region";
+  // Elsewhere in the view: nothing changed there.
+  const ChangeResult away = DetectChange(reference_, after, ChangeOptions{}, cv::Rect2d(0.05, 0.05, 0.3, 0.3));
+  ASSERT_TRUE(away.aligned);
+  EXPECT_LT(away.changed_fraction, 0.02);
+  // The whole view: the object is a few per cent of it.
+  const ChangeResult all = DetectChange(reference_, after, ChangeOptions{});
+  EXPECT_LT(all.changed_fraction, 0.1);
+  // The condition rule over the recognizer's answer (the request carries the region).
+  RecognizeRequest req = ChangeRequest(reference_);
+  req.roi = around;
+  auto r = change_->Recognize(after, req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  tasks::Task task;
+  task.kind = tasks::TaskKind::kCondition;
+  task.targets = {{"change", 0.5}};
+  task.rule.change_threshold = 0.2;
+  task.rule.roi = tasks::Roi{around.x, around.y, around.width, around.height};
+  ASSERT_TRUE(tasks::ComparesWithReference(task));
+  auto a = tasks::Assess(task, r->detections, r->good_enough);
+  EXPECT_EQ(a.outcome, tasks::Outcome::kFinding) << a.reason;
+  EXPECT_NE(a.reason.find("of the region of interest differs from the reference"), std::string::npos)
+      << a.reason;
+}
+
+// A region that the new view does not show cannot be compared: not aligned (inconclusive).
+TEST_F(ChangeTest, ARegionOutOfViewIsNotComparable) {
+  // The new view is the left half of the reference, stretched: the right quarter is gone.
+  const cv::Mat left = reference_(cv::Rect(0, 0, reference_.cols / 2, reference_.rows)).clone();
+  cv::Mat after;
+  cv::resize(left, after, reference_.size());
+  const ChangeResult gone = DetectChange(reference_, after, ChangeOptions{}, cv::Rect2d(0.75, 0.3, 0.2, 0.3));
+  EXPECT_FALSE(gone.aligned);
+  const ChangeResult seen = DetectChange(reference_, after, ChangeOptions{}, cv::Rect2d(0.1, 0.3, 0.2, 0.3));
+  EXPECT_TRUE(seen.aligned);
+  EXPECT_LT(seen.changed_fraction, 0.05);
+}
+
 TEST_F(ChangeTest, WithoutAReferenceOrAlignmentTheResultIsNotGoodEnough) {
   auto none = change_->Recognize(reference_, ChangeRequest(cv::Mat()));
   ASSERT_TRUE(none.ok());

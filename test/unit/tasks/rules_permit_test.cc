@@ -108,7 +108,7 @@ TEST(TaskJsonKinds, PermitCheckDefaultsToChangeAndValidatesItsRule) {
   ASSERT_EQ(t->targets.size(), 1u);
   EXPECT_EQ(t->targets[0].label, "change");
   EXPECT_DOUBLE_EQ(t->rule.permit_distance_m, 25);
-  EXPECT_TRUE(ComparesWithReference(t->kind));
+  EXPECT_TRUE(ComparesWithReference(*t));
   const Json back = TaskToJson(*t);
   EXPECT_EQ(back["kind"], "permit_check");
   EXPECT_EQ(back["rule"]["permit_kind"], "container");

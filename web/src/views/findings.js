@@ -1,10 +1,11 @@
 // Findings: the list of assessments (findings by default, refreshed while open) and the review
 // page of one: the anonymized image with detection boxes, the recognition runs with fallbacks,
 // the assessment, action runs, and the inspector's feedback (verdict + satisfaction 1–5).
-import { ApiError, get, getBlobUrl, has, post } from '../api.js';
+import { ApiError, get, getBlobUrl, has, post, put } from '../api.js';
 import { clear, field, fmtTime, h, svg, uid } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, tf } from '../i18n.js';
 import { labelSection } from './label_boxes.js';
+import { comparesWithReference } from './rule_fields.js';
 
 const OUTCOMES = ['finding', 'inconclusive', 'ok'];
 const CASE_STATUSES = ['open', 'in_progress', 'handled', 'dismissed'];
@@ -110,8 +111,8 @@ function detectionsOf(runs) {
   return out;
 }
 
-function evidenceFigure(src, width, height, detections, caption) {
-  const fig = h('figure', { class: 'evidence', id: 'evidence' });
+function evidenceFigure(src, width, height, detections, caption, id = 'evidence') {
+  const fig = h('figure', { class: 'evidence', id });
   const overlay = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'boxes', role: 'img', 'aria-label': t('finding.boxes_label') });
   if (src) {
     overlay.append(svg('image', { href: src, x: 0, y: 0, width, height }));
@@ -179,7 +180,14 @@ export async function renderFinding(main, params, ctx) {
     try {
       const refUrl = await getBlobUrl(`/api/v1/observations/${a.reference_observation_id}/image?purpose=${encodeURIComponent('before/after review')}`);
       const refImg = await loadImage(refUrl);
-      evidence.prepend(evidenceFigure(refUrl, refImg.naturalWidth, refImg.naturalHeight, [], t('finding.before')));
+      const refFig = evidenceFigure(refUrl, refImg.naturalWidth, refImg.naturalHeight, [], t('finding.before'), 'evidence-reference');
+      // The task's region of interest, where change is measured.
+      const roi = task && task.rule && task.rule.roi;
+      if (roi) {
+        const [rw, rh] = [refImg.naturalWidth, refImg.naturalHeight];
+        refFig.querySelector('svg').append(svg('rect', { x: roi.x * rw, y: roi.y * rh, width: roi.w * rw, height: roi.h * rh, class: 'roi' }));
+      }
+      evidence.prepend(refFig);
       evidence.classList.add('pair');
     } catch (e) {
       // The reference may have reached its deadline; the review works without it.
@@ -271,11 +279,45 @@ export async function renderFinding(main, params, ctx) {
     imageSize && ctx.canEdit && has('PUT', '/api/v1/observations/{id}/annotations')
       ? await labelSection(a.observation_id, blobUrl, imageSize[0], imageSize[1], ctx)
       : null,
+    task && comparesWithReference(task.kind, (task.targets || [])[0]?.label) && obs && obs.has_image && ctx.canEdit && has('PUT', '/api/v1/tasks/{id}/reference') ? await referenceSection(a, ctx) : null,
     await auditSection(a.observation_id, ctx.role),
   );
   return () => {
     if (blobUrl) URL.revokeObjectURL(blobUrl);
   };
+}
+
+// Tasks that compare with a reference image: which image is the reference, and a button to
+// make this one the reference (a clear view of the empty site, the sign as it should be).
+async function referenceSection(a, ctx) {
+  const sec = h('section', { class: 'card', id: 'reference' }, h('h2', {}, t('reference.title')));
+  let ref;
+  try {
+    ref = await get(`/api/v1/tasks/${a.task_id}/reference`);
+  } catch (e) {
+    sec.append(h('p', { class: 'error' }, e.message));
+    return sec;
+  }
+  const state = h('p', { id: 'reference-state', 'aria-live': 'polite' });
+  const show = (r) => {
+    const src = r.source === 'marked' ? tf('reference.marked', { user: r.marked_by, at: fmtTime(r.marked_at) }) : r.source === 'first' ? t('reference.first') : t('reference.none');
+    state.textContent = r.observation_id === a.observation_id ? `${t('reference.this_one')} ${src}` : src;
+    button.hidden = r.observation_id === a.observation_id;
+  };
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const button = h('button', { type: 'button', id: 'mark-reference' }, t('reference.use_this'));
+  button.addEventListener('click', async () => {
+    error.hidden = true;
+    try {
+      show(await put(`/api/v1/tasks/${a.task_id}/reference`, { observation_id: a.observation_id }));
+    } catch (e) {
+      error.textContent = e.message;
+      error.hidden = false;
+    }
+  });
+  show(ref);
+  sec.append(h('p', { class: 'hint' }, t('reference.hint')), state, button, error);
+  return sec;
 }
 
 // Who looked at this observation's image (the audit trail), when that endpoint exists.

@@ -18,15 +18,24 @@ const USES = {
   min_box_height_px: ['count'],
   expected_text: ['text'],
   min_similarity: ['text'],
-  change_threshold: ['before_after', 'permit_check'],
+  change_threshold: [],
   permit_distance_m: ['permit_check'],
   permit_kind: ['permit_check'],
 };
 
+// Tasks that compare each image with the site's reference image (src/tasks/task.cc
+// ComparesWithReference): they read change_threshold and the region of interest.
+export function comparesWithReference(kind, label) {
+  return kind === 'before_after' || kind === 'permit_check' || (kind === 'condition' && label === 'change');
+}
+function uses(k, kind, label) {
+  return k === 'change_threshold' ? comparesWithReference(kind, label) : USES[k].includes(kind);
+}
+
 const num = (attrs, value) => h('input', { type: 'number', ...attrs, value: value ?? '' });
 
-// Returns { section children, read(kind), show(kind) } for the rule `rule` (a stored task's
-// rule or {}).
+// Returns { section children, read(kind, label), show(kind, label) } for the rule `rule` (a
+// stored task's rule or {}); `label` is the task's first target label.
 export function ruleFields(rule = {}) {
   const controls = {
     min_count: num({ min: 0, step: 1 }, rule.min_count ?? 0),
@@ -51,25 +60,37 @@ export function ruleFields(rule = {}) {
   const wrappers = Object.fromEntries(
     Object.entries(controls).map(([k, c]) => [k, field(`rule.${k}`, t(labels[k]), c, t(`${labels[k]}_hint`))]),
   );
+  const pct = (v) => (v === undefined ? '' : Math.round(v * 1000) / 10);
+  const roi = Object.fromEntries(
+    ['x', 'y', 'w', 'h'].map((k) => [k, num({ min: 0, max: 100, step: 0.1, 'aria-label': t(`editor.roi_${k}`), placeholder: t(`editor.roi_${k}`) }, pct(rule.roi?.[k]))]),
+  );
+  const roiControl = h('div', { class: 'inline roi', id: 'rule-roi' }, Object.values(roi));
+  const roiWrapper = field('rule.roi', t('editor.roi'), roiControl, t('editor.roi_hint'));
   const hint = h('p', { class: 'hint', id: 'rule-hint' });
-  const children = [hint, h('div', { class: 'grid' }, Object.values(wrappers))];
+  const children = [hint, h('div', { class: 'grid' }, [...Object.values(wrappers), roiWrapper])];
 
-  function show(kind) {
-    for (const [k, w] of Object.entries(wrappers)) w.hidden = !USES[k].includes(kind);
+  function show(kind, label) {
+    for (const [k, w] of Object.entries(wrappers)) w.hidden = !uses(k, kind, label);
+    roiWrapper.hidden = !comparesWithReference(kind, label);
     hint.textContent = t(`editor.rule_hint_${kind}`);
   }
 
   // The rule for `kind`: only its fields, numbers as numbers, optional ones left out when empty.
-  function read(kind) {
+  function read(kind, label) {
     const out = {};
     for (const [k, c] of Object.entries(controls)) {
-      if (!USES[k].includes(kind)) continue;
+      if (!uses(k, kind, label)) continue;
       const v = c.value.trim();
       if (c.type === 'number') {
         if (v !== '') out[k] = Number(v);
       } else if (v !== '' || k === 'expected_text') {
         out[k] = v;
       }
+    }
+    // The region only when all four are given (empty = the whole view).
+    const values = Object.entries(roi).map(([k, c]) => [k, c.value.trim()]);
+    if (comparesWithReference(kind, label) && values.every(([, v]) => v !== '')) {
+      out.roi = Object.fromEntries(values.map(([k, v]) => [k, Math.round(Number(v) * 10) / 1000]));
     }
     return out;
   }

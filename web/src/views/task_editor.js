@@ -153,9 +153,12 @@ export async function renderTaskEditor(main, params, ctx) {
   // ---- rule: the fields of the chosen kind. Kinds whose recognizer reports a fixed label
   // (text, change) get that target when it is missing.
   const rule = ruleFields(task.rule || {});
-  rule.show(task.kind);
+  const firstLabel = () => listRows(targetList)[0]?._read().label;
+  rule.show(task.kind, (task.targets || [])[0]?.label);
+  // A condition task with the target "change" compares with the reference: its fields follow.
+  targetList.addEventListener('input', () => rule.show(kind.value, firstLabel()));
   kind.addEventListener('change', () => {
-    rule.show(kind.value);
+    rule.show(kind.value, firstLabel());
     const implied = IMPLIED_TARGET[kind.value];
     if (!implied) return;
     const rows = listRows(targetList);
@@ -384,7 +387,7 @@ export async function renderTaskEditor(main, params, ctx) {
         min_interval_s: Number(minInterval.value || 0),
         windows: [...windowList.children].map((r) => r._read()),
       },
-      rule: rule.read(kind.value),
+      rule: rule.read(kind.value, firstLabel()),
       actions: [...actionList.children].map((r) => r._read()),
       retention: { evidence_days: Number(evidenceDays.value), keep_non_findings: keepNon.checked, legal_hold: legalHold.checked },
     };
