@@ -49,18 +49,60 @@ Result<FrameRef> GeneratedSign(const std::string& dir) {
   return FrameRef{path, -1, "generated no-parking sign"};
 }
 
-// The empty street seen from a little further right and closer (another vehicle's pass), with a
-// skip container on the cobbles: a yellow steel body wider at the top, a rim, ribs, a shadow.
-Result<FrameRef> GeneratedContainer(const std::string& dir, const std::string& street) {
-  TILSYN_RETURN_IF_ERROR(MakeDirs(dir));
-  cv::Mat base = cv::imread(street);
-  if (base.empty()) return Status::IoError("cannot read " + street);
+// The same view from a little further right and closer (another vehicle's pass).
+cv::Mat AnotherPass(const cv::Mat& base) {
   const cv::Point2f c(base.cols / 2.0f, base.rows / 2.0f);
   cv::Mat m = cv::getRotationMatrix2D(c, 0.8, 1.03);
   m.at<double>(0, 2) -= 9;
   m.at<double>(1, 2) += 4;
   cv::Mat img;
   cv::warpAffine(base, img, m, base.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return img;
+}
+
+// The sign disc's centre, as fractions of the image's width and height.
+constexpr double kSignX = 0.2, kSignY = 0.42;
+
+// A round no-entry sign (red disc, white bar) on a grey pole standing on the left pavement.
+// Damaged: the disc bent away from the road (seen as a tilted ellipse), sprayed with a black
+// scrawl and half covered by a white poster.
+void DrawNoEntrySign(cv::Mat& img, bool damaged) {
+  const cv::Point c(static_cast<int>(kSignX * img.cols), static_cast<int>(kSignY * img.rows));
+  const int r = img.rows * 7 / 100;
+  cv::rectangle(img, {c.x - 4, c.y, 8, img.rows * 78 / 100 - c.y}, cv::Scalar(120, 120, 120), cv::FILLED);
+  if (!damaged) {
+    cv::circle(img, c, r, cv::Scalar(30, 30, 200), cv::FILLED);
+    cv::circle(img, c, r, cv::Scalar(240, 240, 240), 3);
+    cv::rectangle(img, {c.x - r * 7 / 10, c.y - r / 5, r * 14 / 10, r * 2 / 5}, cv::Scalar(245, 245, 245), cv::FILLED);
+    return;
+  }
+  cv::ellipse(img, c, {r * 55 / 100, r}, 25, 0, 360, cv::Scalar(30, 30, 190), cv::FILLED);
+  cv::ellipse(img, c, {r * 38 / 100, r / 6}, 25 + 90, 0, 360, cv::Scalar(235, 235, 235), cv::FILLED);
+  const std::vector<cv::Point> scrawl = {{c.x - r, c.y - r / 2}, {c.x - r / 3, c.y + r / 2},
+                                         {c.x + r / 4, c.y - r / 2}, {c.x + r, c.y + r / 3}};
+  cv::polylines(img, scrawl, false, cv::Scalar(15, 15, 15), 7);
+  cv::rectangle(img, {c.x - r / 8, c.y - r / 3, r * 9 / 10, r * 8 / 10}, cv::Scalar(225, 230, 235), cv::FILLED);
+}
+
+Result<FrameRef> GeneratedSignSite(const std::string& dir, const std::string& street, bool damaged) {
+  TILSYN_RETURN_IF_ERROR(MakeDirs(dir));
+  cv::Mat img = cv::imread(street);
+  if (img.empty()) return Status::IoError("cannot read " + street);
+  DrawNoEntrySign(img, damaged);
+  if (damaged) img = AnotherPass(img);
+  const std::string path = dir + (damaged ? "/sign_damaged.png" : "/sign_intact.png");
+  if (!cv::imwrite(path, img)) return Status::IoError("cannot write " + path);
+  return FrameRef{path, -1, damaged ? "opencv-doc leuvenA.jpg with a drawn, defaced no-entry sign"
+                                    : "opencv-doc leuvenA.jpg with a drawn no-entry sign"};
+}
+
+// The empty street seen from a little further right and closer (another vehicle's pass), with a
+// skip container on the cobbles: a yellow steel body wider at the top, a rim, ribs, a shadow.
+Result<FrameRef> GeneratedContainer(const std::string& dir, const std::string& street) {
+  TILSYN_RETURN_IF_ERROR(MakeDirs(dir));
+  cv::Mat base = cv::imread(street);
+  if (base.empty()) return Status::IoError("cannot read " + street);
+  cv::Mat img = AnotherPass(base);
   const int x0 = base.cols * 20 / 100, x1 = base.cols * 58 / 100;
   const int top = base.rows * 62 / 100, bottom = base.rows * 88 / 100;
   const int inset = (x1 - x0) / 9;
@@ -80,6 +122,13 @@ Result<FrameRef> GeneratedContainer(const std::string& dir, const std::string& s
 }
 
 }  // namespace
+
+RegionFraction NoEntrySignRegion() {
+  // The disc's radius is 7% of the height; a margin of a third of it around the disc.
+  constexpr double kAspect = 563.0 / 751.0;  // leuvenA.jpg
+  const double ry = 0.07 * 4 / 3, rx = ry * kAspect;
+  return {kSignX - rx, kSignY - ry, 2 * rx, 2 * ry};
+}
 
 Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir) {
   std::string darknet(kDarknet);
@@ -103,6 +152,10 @@ Result<FrameRef> FrameFor(Scene scene, int i, const std::string& generated_dir) 
       break;
     case Scene::kContainer:
       if (Exists(kStreet)) return GeneratedContainer(generated_dir, kStreet);
+      break;
+    case Scene::kSignIntact:
+    case Scene::kSignDamaged:
+      if (Exists(kStreet)) return GeneratedSignSite(generated_dir, kStreet, scene == Scene::kSignDamaged);
       break;
     case Scene::kSmallPeople:
       if (Exists(darknet + "kite.jpg")) return FrameRef{darknet + "kite.jpg", -1, "darknet kite.jpg (distant people)"};

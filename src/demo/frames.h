@@ -28,7 +28,16 @@ enum class Scene {
   kEmptySite,   // a real street without people or cars (opencv-doc leuvenA.jpg): a permit site
   kContainer,   // the same street seen from a slightly different place with a skip container
                 // drawn on the cobbles (no open photo pair of a site with and without one exists)
+  kSignIntact,  // the street of kEmptySite with a drawn no-entry sign on a pole
+  kSignDamaged, // the same street from a slightly different place, the sign bent and sprayed over
 };
+
+// Where the no-entry sign of kSignIntact is, as fractions of the image (a condition task's
+// region of interest).
+struct RegionFraction {
+  double x, y, w, h;
+};
+RegionFraction NoEntrySignRegion();
 
 // The frame used for `scene`, variant `i` (for the video: frame number `i`).
 // `generated_dir` receives a synthetic image when the package photo is missing.
