@@ -13,7 +13,9 @@ build: deps
 web: deps
 	@bash scripts/web.sh || echo "web UI not built (see above); the API works without it"
 
-demo: build web
+# The demo builds only what it runs (the server/CLI and the agent); `make test` builds the rest.
+demo: deps web
+	@bash scripts/build.sh tilsyn tilsyn-agent
 	@./build/bin/tilsyn demo --data-dir demo-data
 
 test: build

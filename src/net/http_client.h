@@ -22,8 +22,8 @@ struct ClientRequest {
   // only a server whose public key has this pin ("sha256//<base64>", as curl's
   // --pinnedpubkey). A certificate that fails either check is FailedPrecondition (field "tls"):
   // not an outage, so it is not retried as one.
-  std::string ca_file;
-  std::string pinned_public_key;
+  std::string ca_file = {};
+  std::string pinned_public_key = {};
 };
 
 // How a client trusts an https server: a CA bundle and an optional public-key pin, copied into

@@ -41,10 +41,10 @@ struct RouteSpec {
   std::vector<store::Role> roles;  // empty = public
   std::string summary;
   std::string tag;
-  std::vector<std::string> query;  // documented query parameters
-  std::string request_schema;      // "" = no body
+  std::vector<std::string> query = {};  // documented query parameters
+  std::string request_schema = {};      // "" = no body
   std::string request_content_type = "application/json";
-  std::string response_schema;
+  std::string response_schema = {};
   int success_status = 200;
 };
 

@@ -19,7 +19,7 @@ Result<int> ParseHhMm(const Json& w, std::string_view key, const std::string& pa
 }
 
 std::string FormatHhMm(int minutes) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
   return buf;
 }

@@ -44,7 +44,7 @@ std::string DayToString(int64_t day) {
   int y;
   unsigned m, d;
   CivilFromDays(day, &y, &m, &d);
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }

@@ -80,7 +80,9 @@ TEST_F(ChangeTest, FindsAnObjectPastedIntoTheNewView) {
   // Nothing confident away from the pasted object.
   for (const auto& d : r->detections) {
     const cv::Rect b(d.box.x, d.box.y, d.box.w, d.box.h);
-    if ((b & where).area() == 0) EXPECT_LT(d.score, 0.5) << b;
+    if ((b & where).area() == 0) {
+      EXPECT_LT(d.score, 0.5) << b;
+    }
   }
   // before_after rule: the pasted 24000 px are about 5% of the view.
   tasks::Task task;

@@ -81,7 +81,9 @@ TEST_F(AuthApi, RoleMatrix) {
   for (const auto& c : cases) {
     Reply r = Call(c.method, c.path, c.token, c.method == "POST" ? body : "");
     EXPECT_EQ(r.status, c.want) << c.method << " " << c.path << ": " << r.raw.body;
-    if (c.want == 403) EXPECT_EQ(r.ErrorCode(), "permission_denied");
+    if (c.want == 403) {
+      EXPECT_EQ(r.ErrorCode(), "permission_denied");
+    }
   }
 }
 

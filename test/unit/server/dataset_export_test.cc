@@ -35,7 +35,9 @@ class DatasetExport : public ::testing::Test {
         ::tilsyn::testing::InsertObservation(store_.get(), task_, vehicle_, kNow);
     const std::string jpeg = imaging::EncodeJpeg(cv::Mat(200, 400, CV_8UC3, cv::Scalar(1, 2, 3))).value();
     EXPECT_TRUE(blobs_.Put(obs.blob_key, jpeg).ok());
-    if (deleted) EXPECT_TRUE(store_->MarkBlobDeleted(obs.blob_key, kNow, "retention").ok());
+    if (deleted) {
+      EXPECT_TRUE(store_->MarkBlobDeleted(obs.blob_key, kNow, "retention").ok());
+    }
     std::vector<store::Annotation> an;
     for (const auto& [label, r] : boxes) {
       an.push_back({obs.id, label, r.x, r.y, r.width, r.height, "ivan", kNow - 1000});

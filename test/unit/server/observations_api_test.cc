@@ -163,7 +163,9 @@ TEST_F(ObservationsApi, BadUploadsAreRefusedNamingTheFieldAndWriteNothing) {
                    400, "body"});
   for (const auto& c : cases) {
     EXPECT_EQ(c.reply.status, c.status) << c.what << ": " << c.reply.raw.body;
-    if (!c.field.empty()) EXPECT_EQ(c.reply.ErrorField(), c.field) << c.what;
+    if (!c.field.empty()) {
+      EXPECT_EQ(c.reply.ErrorField(), c.field) << c.what;
+    }
   }
   EXPECT_EQ(StoredObservations(), 0);
   EXPECT_EQ(ImageFiles(), 0u);
