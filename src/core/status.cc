@@ -18,6 +18,7 @@ std::string_view CodeName(Code code) {
     case Code::kIoError: return "io_error";
     case Code::kInternal: return "internal";
     case Code::kStorageFull: return "insufficient_storage";
+    case Code::kResourceExhausted: return "too_many_requests";
   }
   return "unknown";
 }

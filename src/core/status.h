@@ -24,6 +24,7 @@ enum class Code {
   kIoError,             // local file system
   kInternal,            // a bug or corrupt state
   kStorageFull,         // transient: the disk or the database is full (or below its reserve)
+  kResourceExhausted,   // transient: a rate or concurrency limit; try again later
 };
 
 class [[nodiscard]] Status {
@@ -63,6 +64,9 @@ class [[nodiscard]] Status {
     return Status(Code::kStorageFull, std::move(msg), "", /*retryable=*/true);
   }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  static Status ResourceExhausted(std::string msg) {
+    return Status(Code::kResourceExhausted, std::move(msg), "", /*retryable=*/true);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -74,6 +74,8 @@ int HttpStatusFor(Code code) {
       return 500;
     case Code::kStorageFull:
       return 507;
+    case Code::kResourceExhausted:
+      return 429;
   }
   return 500;
 }

@@ -143,6 +143,11 @@ class AppImpl : public App {
     ctx.email_enabled = !config_.smtp.is_null();
     ctx.http_metrics = std::make_shared<HttpMetrics>();
     ctx.recognizer = recognizer_.get();
+    if (config_.rate_limit_per_minute > 0) {
+      ctx.rate_limiter = std::make_shared<RateLimiter>(
+          clock_, RateLimits{config_.rate_limit_per_minute, config_.rate_limit_burst});
+    }
+    ctx.uploads = std::make_shared<InflightLimit>(config_.max_concurrent_uploads);
     router_ = BuildApiRouter(ctx);
 
     net::HttpServerOptions hopts;

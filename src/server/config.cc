@@ -1,6 +1,7 @@
 #include "server/config.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "server/smtp_config.h"
 
@@ -78,7 +79,10 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "smtp",
                                  "web_url",
                                  "tls_cert",
-                                 "tls_key"};
+                                 "tls_key",
+                                 "rate_limit_per_minute",
+                                 "rate_limit_burst",
+                                 "max_concurrent_uploads"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
@@ -106,6 +110,16 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   }
   TILSYN_ASSIGN_OR_RETURN(auto threads, GetOptInt(j, "http_threads", "http_threads"));
   if (threads) c.http_threads = static_cast<int>(std::clamp<int64_t>(*threads, -1, 1'000'000));
+  for (auto [key, slot, lo] : {std::tuple{"rate_limit_per_minute", &c.rate_limit_per_minute, 0},
+                               {"rate_limit_burst", &c.rate_limit_burst, 1},
+                               {"max_concurrent_uploads", &c.max_concurrent_uploads, 1}}) {
+    TILSYN_ASSIGN_OR_RETURN(auto v, GetOptInt(j, key, key));
+    if (!v) continue;
+    if (*v < lo || *v > 1'000'000) {
+      return Status::InvalidArgument("must be " + std::to_string(lo) + "..1000000", key);
+    }
+    *slot = static_cast<int>(*v);
+  }
   TILSYN_ASSIGN_OR_RETURN(auto poll, GetOptInt(j, "pipeline_poll_ms", "pipeline_poll_ms"));
   if (poll) c.pipeline_poll_ms = static_cast<int>(std::clamp<int64_t>(*poll, -1, 1'000'000'000));
   TILSYN_ASSIGN_OR_RETURN(auto cascade, GetOptString(j, "cascade_dir", "cascade_dir"));

@@ -20,6 +20,11 @@ struct ServerConfig {
   // file system has less free space than this, so acknowledged work can always be finished.
   int64_t min_free_bytes = 64ll << 20;
   int http_threads = 2;
+  // Requests per minute and burst per token (429 with Retry-After beyond; 0 = no limit), and
+  // uploads ingested at once (429 beyond; the vehicle retries).
+  int rate_limit_per_minute = 1200;
+  int rate_limit_burst = 240;
+  int max_concurrent_uploads = 16;
   int pipeline_poll_ms = 500;
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";  // opencv-data
   // The server-side anonymizer (imaging::MakeAnonymizerFactory): empty = our `privacy` model

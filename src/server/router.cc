@@ -126,6 +126,10 @@ net::HttpResponse Router::Handle(const net::HttpRequest& req) const {
       if (st.code() == Code::kUnauthenticated) {
         resp.headers.emplace_back("WWW-Authenticate", "Bearer");
       }
+    } else if (std::optional<net::HttpResponse> refused =
+                   admission_ && api.principal ? admission_(*api.principal, route->spec)
+                                               : std::nullopt) {
+      resp = std::move(*refused);
     } else {
       Result<net::HttpResponse> r = route->handler(api);
       if (r.ok()) {

@@ -63,6 +63,11 @@ class Router {
   using Observer = std::function<void(const std::string& method, const std::string& route,
                                       int status, double seconds)>;
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
+  // Asked for every authenticated, authorised request before its handler: a response to answer
+  // instead (a limit reached: 429), or nullopt to go on. Set before serving.
+  using Admission =
+      std::function<std::optional<net::HttpResponse>(const Principal&, const RouteSpec&)>;
+  void SetAdmission(Admission admission) { admission_ = std::move(admission); }
 
  private:
   struct Route {
@@ -76,6 +81,7 @@ class Router {
   Authenticator authenticator_;
   std::vector<Route> routes_;
   Observer observer_;
+  Admission admission_;
 };
 
 // PermissionDenied unless `p.role` is one of `roles`.

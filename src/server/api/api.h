@@ -14,6 +14,7 @@
 #include "recognition/capabilities.h"
 #include "recognition/router.h"
 #include "server/http_metrics.h"
+#include "server/rate_limiter.h"
 #include "server/router.h"
 #include "store/blob_store.h"
 #include "store/store.h"
@@ -48,6 +49,10 @@ struct ApiContext {
   // breakers are reported (nullptr = none).
   std::shared_ptr<HttpMetrics> http_metrics;
   const recognition::RouterRecognizer* recognizer = nullptr;
+  // Per-caller request rate (429 with Retry-After beyond it; nullptr = none) and the uploads
+  // being ingested at once (429 beyond it; nullptr = no cap).
+  std::shared_ptr<RateLimiter> rate_limiter;
+  std::shared_ptr<InflightLimit> uploads;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);

@@ -35,6 +35,17 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
     router->SetObserver([m](const std::string& method, const std::string& route, int status,
                             double seconds) { m->Record(method, route, status, seconds); });
   }
+  if (ctx.rate_limiter) {
+    std::shared_ptr<RateLimiter> limiter = ctx.rate_limiter;
+    router->SetAdmission([limiter](const Principal& p, const RouteSpec&) -> std::optional<net::HttpResponse> {
+      const int wait_s = limiter->Take(std::string(store::ToString(p.role)) + ":" + p.subject);
+      if (wait_s == 0) return std::nullopt;
+      net::HttpResponse r = net::HttpResponse::Error(Status::ResourceExhausted(
+          "too many requests from " + p.subject + "; try again in " + std::to_string(wait_s) + " s"));
+      r.headers.emplace_back("Retry-After", std::to_string(wait_s));
+      return r;
+    });
+  }
   RegisterHealthRoutes(*router, ctx);
   RegisterTaskRoutes(*router, ctx);
   RegisterVehicleRoutes(*router, ctx);

@@ -22,6 +22,16 @@ const net::MultipartPart* FindPart(const std::vector<net::MultipartPart>& parts,
 
 Result<net::HttpResponse> Upload(const ApiContext& ctx, const ApiRequest& req) {
   if (!ctx.ingest) return Status::Unavailable("uploads are not accepted by this server");
+  // Decoding, anonymizing and storing an image costs about a second of CPU: beyond the cap the
+  // vehicle is asked to come back (it keeps the observation in its outbox).
+  InflightSlot slot(ctx.uploads.get());
+  if (!slot.entered()) {
+    net::HttpResponse busy = net::HttpResponse::Error(Status::ResourceExhausted(
+        "the server is busy with " + std::to_string(ctx.uploads->max()) +
+        " uploads; try again shortly"));
+    busy.headers.emplace_back("Retry-After", "1");
+    return busy;
+  }
   const std::string vehicle_id = req.principal ? req.principal->subject : "";
   Result<store::Vehicle> vehicle = ctx.store->GetVehicle(vehicle_id);
   if (!vehicle.ok()) {

@@ -232,5 +232,29 @@ TEST_F(ObservationsApi, BelowTheFreeSpaceReserveUploadsAre507AndWriteNothing) {
   EXPECT_EQ(Upload(Metadata(NewUuid()), jpeg_).status, 201);
 }
 
+// At most `max_concurrent_uploads` uploads are ingested at once; beyond that the vehicle is asked
+// to come back (429, Retry-After) and nothing is stored.
+class ObservationsApiCapped : public ObservationsApi {
+ protected:
+  void ConfigureContext(ApiContext& ctx) override {
+    ObservationsApi::ConfigureContext(ctx);
+    uploads_ = std::make_shared<InflightLimit>(1);
+    ctx.uploads = uploads_;
+  }
+  std::shared_ptr<InflightLimit> uploads_;
+};
+
+TEST_F(ObservationsApiCapped, UploadsBeyondTheCapAreAskedToComeBack) {
+  ASSERT_TRUE(uploads_->TryEnter());  // another upload is being ingested
+  const std::string id = NewUuid();
+  Reply r = Upload(Metadata(id), jpeg_);
+  ASSERT_EQ(r.status, 429) << r.raw.body;
+  EXPECT_EQ(r.ErrorCode(), "too_many_requests");
+  EXPECT_EQ(StoredObservations(), 0);
+  uploads_->Leave();
+  EXPECT_EQ(Upload(Metadata(id), jpeg_).status, 201);
+  EXPECT_EQ(Upload(Metadata(NewUuid()), jpeg_).status, 201) << "the slot was given back";
+}
+
 }  // namespace
 }  // namespace tilsyn::server::testing
