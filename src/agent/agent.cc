@@ -53,6 +53,7 @@ Json AgentSummary::ToJson() const {
               {"duplicates", duplicates},
               {"rejected", rejected},
               {"pending", pending},
+              {"dropped", dropped},
               {"bad_gps_records", bad_gps_records},
               {"stale_fixes_ignored", stale_fixes_ignored},
               {"inaccurate_fixes_ignored", inaccurate_fixes_ignored},
@@ -155,6 +156,7 @@ Status Agent::Capture(const tasks::CaptureJob& job, const GpsFix& fix) {
   if (fix.speed_kmh) meta["speed_kmh"] = *fix.speed_kmh;
   if (fix.accuracy_m) meta["accuracy_m"] = *fix.accuracy_m;
   TILSYN_RETURN_IF_ERROR(outbox_->Put(id, meta.dump(), jpeg));
+  EnforceOutboxLimits();
 
   trigger_.MarkCaptured(job.id, fix.time);
   SaveState(fix.time);
@@ -202,6 +204,12 @@ void Agent::LoadState() {
   if (j->contains("trigger")) trigger_.RestoreState((*j)["trigger"]);
 }
 
+void Agent::EnforceOutboxLimits() {
+  const OutboxLimits limits{config_.outbox_max_mb << 20, config_.outbox_max_age_days * 86'400};
+  Result<int> dropped = outbox_->EnforceLimits(limits);
+  if (!dropped.ok()) LogWarn("agent.outbox_limits_failed", {{"error", dropped.status().ToString()}});
+}
+
 void Agent::SaveState(TimeMs last_fix) {
   Json j = {{"last_fix_ms", last_fix}, {"trigger", trigger_.SaveState()}};
   Status st = WriteFileAtomic(config_.data_dir + "/state.json", j.dump());
@@ -216,7 +224,8 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
                           {"jobs", cache_.jobs().size()},
                           {"job_version", cache_.version()},
                           {"outbox", outbox_->Count()}});
-  uploader_->Start();  // crash recovery: leftovers from a previous run go first
+  EnforceOutboxLimits();  // a vehicle that stood for weeks: expired observations go first
+  uploader_->Start();     // crash recovery: leftovers from a previous run go first
   SyncJobs();
   Status failure;
   while (true) {
@@ -254,6 +263,7 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
   summary_.duplicates = us.duplicates;
   summary_.rejected = us.rejected;
   summary_.pending = static_cast<int64_t>(outbox_->Count());
+  summary_.dropped = outbox_->dropped();
   summary_.bad_gps_records = deps_.gps->bad_records();
   summary_.stale_fixes_ignored = trigger_.stale_ignored();
   summary_.inaccurate_fixes_ignored = trigger_.inaccurate_ignored();

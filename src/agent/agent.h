@@ -37,6 +37,7 @@ struct AgentSummary {
   int64_t duplicates = 0;
   int64_t rejected = 0;
   int64_t pending = 0;  // still in the outbox at the end
+  int64_t dropped = 0;  // waited beyond the outbox caps: recorded in rejected/, image deleted
   int64_t bad_gps_records = 0;
   int64_t stale_fixes_ignored = 0;       // trigger checks skipped: fix older than max_fix_age_s
   int64_t inaccurate_fixes_ignored = 0;  // … accuracy worse than max_accuracy_m
@@ -82,6 +83,8 @@ class Agent {
   // <data_dir>/state.json: the last fix handled and the trigger state, written after each capture
   // and at the end, so a restarted replay resumes instead of capturing the same passes again.
   void LoadState();
+  // Applies the outbox caps of the config (agent/outbox.h); a failure is logged, not fatal.
+  void EnforceOutboxLimits();
   void SaveState(TimeMs last_fix);
 
   AgentConfig config_;

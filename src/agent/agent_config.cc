@@ -48,6 +48,12 @@ Status AgentConfig::Validate() const {
   if (cascade_dir.empty()) {
     return Status::InvalidArgument("a cascade folder is required", "cascade_dir");
   }
+  if (outbox_max_mb < 0 || outbox_max_mb > (int64_t{1} << 30)) {
+    return Status::InvalidArgument("must be 0 (no cap) or a size in MiB", "outbox_max_mb");
+  }
+  if (outbox_max_age_days < 0 || outbox_max_age_days > 3650) {
+    return Status::InvalidArgument("must be 0 (no cap) .. 3650 days", "outbox_max_age_days");
+  }
   if (drain_timeout_s < 0) {
     return Status::InvalidArgument("drain timeout must be >= 0 s", "drain_timeout_s");
   }
@@ -62,7 +68,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "cascade_dir", "vehicle_id",      "drain_timeout_s",
                                                "anonymizer_detectors", "gpsd",
                                                "max_fix_age_s",        "max_accuracy_m",
-                                               "outbox_key_file", "ca_file", "pin_sha256"};
+                                               "outbox_key_file", "ca_file", "pin_sha256",
+                                               "outbox_max_mb", "outbox_max_age_days"};
   for (const auto& [key, _] : j.items()) {
     if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
   }
@@ -103,6 +110,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(str("cascade_dir", &cfg->cascade_dir));
   TILSYN_RETURN_IF_ERROR(str("vehicle_id", &cfg->vehicle_id));
   TILSYN_RETURN_IF_ERROR(integer("drain_timeout_s", &cfg->drain_timeout_s));
+  TILSYN_RETURN_IF_ERROR(integer("outbox_max_mb", &cfg->outbox_max_mb));
+  TILSYN_RETURN_IF_ERROR(integer("outbox_max_age_days", &cfg->outbox_max_age_days));
   if (j.contains("anonymizer_detectors") && !j["anonymizer_detectors"].is_null()) {
     const Json& d = j["anonymizer_detectors"];
     if (!d.is_array()) return Status::InvalidArgument("must be a list", "anonymizer_detectors");

@@ -46,6 +46,10 @@ struct AgentConfig {
   std::vector<std::string> anonymizer_detectors;
   std::string vehicle_id = "vehicle";  // for logs and the summary line only
   int64_t drain_timeout_s = 30;        // at the end, wait this long for the outbox to empty
+  // Outbox caps (agent/outbox.h): beyond them the oldest waiting observations are dropped, each
+  // recorded in rejected/ without its image. 0 = no cap.
+  int64_t outbox_max_mb = 1024;
+  int64_t outbox_max_age_days = 14;
 
   static constexpr double kDefaultGpsdMaxFixAgeS = 5;
   // The stale-fix limit in effect, in ms (0 = off), after applying the default above.

@@ -1,6 +1,7 @@
 #include "agent/outbox.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "core/clock.h"
@@ -142,6 +143,60 @@ Result<OutboxEntry> Outbox::Read(const std::string& id) const {
 Status Outbox::Remove(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   return RemoveFile(PathFor(id));
+}
+
+Result<int> Outbox::EnforceLimits(const OutboxLimits& limits) {
+  if (limits.max_bytes <= 0 && limits.max_age_s <= 0) return 0;
+  struct File {
+    fs::file_time_type mtime;
+    std::string id;
+    int64_t size;
+  };
+  std::vector<File> files;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::error_code ec;
+    fs::directory_iterator it(outbox_dir_, ec);
+    if (ec) return Status::IoError("list " + outbox_dir_ + ": " + ec.message());
+    for (const auto& de : it) {
+      const std::string name = de.path().filename().string();
+      if (IsTempLeftover(name) || de.path().extension() != kExt) continue;
+      std::error_code e1, e2;
+      const auto mtime = fs::last_write_time(de.path(), e1);
+      const auto size = fs::file_size(de.path(), e2);
+      if (e1 || e2) continue;  // removed meanwhile (uploaded)
+      files.push_back({mtime, de.path().stem().string(), static_cast<int64_t>(size)});
+    }
+  }
+  std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.mtime < b.mtime; });
+  int64_t total = 0;
+  for (const File& f : files) total += f.size;
+  const auto now = fs::file_time_type::clock::now();
+  int dropped = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const File& f = files[i];
+    const bool expired = limits.max_age_s > 0 && now - f.mtime > std::chrono::seconds(limits.max_age_s);
+    const bool full = limits.max_bytes > 0 && total > limits.max_bytes && i + 1 < files.size();
+    if (!expired && !full) break;  // oldest first: the rest are newer and fit
+    Result<OutboxEntry> e = Read(f.id);
+    if (!e.ok() && e.status().code() == Code::kNotFound) {  // uploaded meanwhile
+      total -= f.size;
+      continue;
+    }
+    const std::string code = expired ? "outbox_expired" : "outbox_full";
+    Json error = {{"code", code},
+                  {"message", expired ? "waited longer than " + std::to_string(limits.max_age_s) +
+                                            " s for upload"
+                                      : "the outbox holds more than " +
+                                            std::to_string(limits.max_bytes) + " bytes"}};
+    Status st = Reject(f.id, e.ok() ? std::string_view(e->metadata) : std::string_view(), error);
+    if (!st.ok() && st.code() != Code::kNotFound) return st;
+    total -= f.size;
+    ++dropped;
+    ++dropped_;
+    LogWarn("agent.outbox_dropped", {{"id", f.id}, {"reason", code}, {"bytes", f.size}});
+  }
+  return dropped;
 }
 
 Status Outbox::Reject(const std::string& id, std::string_view metadata_json, const Json& error) {

@@ -11,6 +11,8 @@
 // Open. Thread-safe (the agent thread puts, the uploader thread lists, reads and removes).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,6 +23,14 @@
 #include "core/result.h"
 
 namespace tilsyn::agent {
+
+// Caps on what may wait on the vehicle: a small PC's disk and the data's purpose are both limited.
+// Beyond them the OLDEST waiting observations are dropped, each leaving a record in rejected/
+// (metadata and reason, no image): never silently.
+struct OutboxLimits {
+  int64_t max_bytes = int64_t{1} << 30;  // all waiting files together; 0 = no cap
+  int64_t max_age_s = 14 * 86'400;       // since the file was written (the capture); 0 = no cap
+};
 
 struct OutboxEntry {
   std::string id;        // observation UUID (file name stem)
@@ -48,6 +58,12 @@ class Outbox {
   // Writes `<data_dir>/rejected/<id>.json` = {"id", "metadata", "error", "rejected_at"} and deletes
   // the outbox file with its image. `metadata` may be empty when the entry was unreadable.
   Status Reject(const std::string& id, std::string_view metadata_json, const Json& error);
+  // Drops, oldest first, every entry older than `limits.max_age_s` and then as many as needed to
+  // bring the total under `limits.max_bytes` (the newest entry is never dropped for size). Each
+  // is Reject()ed with error code "outbox_expired" or "outbox_full". Returns how many.
+  Result<int> EnforceLimits(const OutboxLimits& limits);
+  // Entries dropped by EnforceLimits since Open.
+  int64_t dropped() const { return dropped_; }
 
   // The file format (exposed for tests and tools): Seal encrypts a record for `id`, Open reads a
   // sealed or an earlier plaintext file.
@@ -73,6 +89,7 @@ class Outbox {
   std::string outbox_dir_, rejected_dir_;
   std::string key_;  // never logged, never uploaded
   int cleaned_on_open_ = 0;
+  std::atomic<int64_t> dropped_{0};
   mutable std::mutex mu_;
 };
 

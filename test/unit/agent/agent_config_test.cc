@@ -97,6 +97,21 @@ TEST(AgentConfig, JsonOverridesFieldsAndRejectsUnknownKeys) {
   EXPECT_EQ(ApplyConfigJson({{"jpeg_quality", "high"}}, &c).field(), "jpeg_quality");
 }
 
+TEST(AgentConfig, OutboxCapsAreReadAndChecked) {
+  AgentConfig c = Good();
+  EXPECT_EQ(c.outbox_max_mb, 1024);
+  EXPECT_EQ(c.outbox_max_age_days, 14);
+  ASSERT_TRUE(ApplyConfigJson({{"outbox_max_mb", 200}, {"outbox_max_age_days", 3}}, &c).ok());
+  EXPECT_EQ(c.outbox_max_mb, 200);
+  EXPECT_EQ(c.outbox_max_age_days, 3);
+  EXPECT_TRUE(c.Validate().ok());
+  c.outbox_max_age_days = -1;
+  EXPECT_EQ(c.Validate().field(), "outbox_max_age_days");
+  c.outbox_max_age_days = 0;  // no cap
+  c.outbox_max_mb = -5;
+  EXPECT_EQ(c.Validate().field(), "outbox_max_mb");
+}
+
 }  // namespace
 }  // namespace tilsyn::agent
 
