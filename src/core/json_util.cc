@@ -10,6 +10,12 @@ Result<Json> ParseJson(std::string_view text) {
   return j;
 }
 
+std::string StringOr(const Json& obj, std::string_view key, std::string_view fallback) {
+  if (!obj.is_object()) return std::string(fallback);
+  const auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
+}
+
 std::string JoinPath(std::string_view parent, std::string_view key) {
   if (parent.empty()) return std::string(key);
   return std::string(parent) + "." + std::string(key);

@@ -32,6 +32,10 @@ Result<std::optional<int64_t>> GetOptInt(const Json& obj, std::string_view key,
 Result<std::optional<bool>> GetOptBool(const Json& obj, std::string_view key,
                                        std::string_view path);
 
+// obj[key] when `obj` is an object and that member is a string, else `fallback` — never throws
+// (Json::value() throws when the member has another type: `{"type": 5}` from an import file).
+std::string StringOr(const Json& obj, std::string_view key, std::string_view fallback = "");
+
 // "a" + "b" -> "a.b"; "" + "b" -> "b".
 std::string JoinPath(std::string_view parent, std::string_view key);
 

@@ -10,7 +10,6 @@
 namespace tilsyn::geo {
 namespace {
 
-constexpr double kBoundaryEpsM = Geofence::kBoundaryEpsM;
 constexpr double kMaxRadiusM = 100'000;  // a fence is a site, not a country
 // A site needs tens of vertices, a detailed block a few thousand; 100,000 took 22 s to validate.
 constexpr size_t kMaxVertices = 10'000;

@@ -39,7 +39,7 @@ Result<Permit> FromFields(const std::map<std::string, std::string>& f, const Jso
   Json area;
   if (geometry != nullptr) {
     area = *geometry;
-    if (area.is_object() && area.value("type", "") == "Point" && !area.contains("radius_m")) {
+    if (area.is_object() && StringOr(area, "type") == "Point" && !area.contains("radius_m")) {
       const std::string r = get("radius_m");
       double radius = 10;
       if (!r.empty()) {
@@ -147,7 +147,7 @@ Result<PermitRecords> ParseCsv(std::string_view text, const std::string& file,
 
 Result<PermitRecords> ParseGeoJson(std::string_view text, const std::string& file) {
   Result<Json> doc = ParseJson(text);
-  if (!doc.ok() || !doc->is_object() || doc->value("type", "") != "FeatureCollection" ||
+  if (!doc.ok() || !doc->is_object() || StringOr(*doc, "type") != "FeatureCollection" ||
       !doc->contains("features") || !(*doc)["features"].is_array()) {
     return Status::InvalidArgument(file + ": not a GeoJSON FeatureCollection", "file");
   }

@@ -219,10 +219,10 @@ Status ImportGeoJson(std::string_view text, const std::string& file, const GpsIm
   Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Status::InvalidArgument(file + ": not valid JSON");
   std::vector<const Json*> features;
-  if (doc.is_object() && doc.value("type", "") == "FeatureCollection" && doc.contains("features") &&
+  if (doc.is_object() && StringOr(doc, "type") == "FeatureCollection" && doc.contains("features") &&
       doc["features"].is_array()) {
     for (const auto& f : doc["features"]) features.push_back(&f);
-  } else if (doc.is_object() && doc.value("type", "") == "Feature") {
+  } else if (doc.is_object() && StringOr(doc, "type") == "Feature") {
     features.push_back(&doc);
   } else {
     return Status::InvalidArgument(file + ": expected a GeoJSON FeatureCollection or Feature");
@@ -256,7 +256,7 @@ Status ImportGeoJson(std::string_view text, const std::string& file, const GpsIm
       p->lat = c[1].get<double>();
       return ValidPos(p->lat, p->lon);
     };
-    const std::string type = g.value("type", "");
+    const std::string type = StringOr(g, "type");
     if (type == "Point") {
       geo::GpsFix fix;
       if (!g.contains("coordinates") || !coord(g["coordinates"], &fix.pos)) {

@@ -186,7 +186,7 @@ Status ImportNetworkGeoJson(std::string_view text, const std::string& file,
       kind = it->second;
     }
     const Json& g = f["geometry"];
-    const std::string type = g.value("type", "");
+    const std::string type = StringOr(g, "type");
     std::vector<const Json*> lines;
     if (type == "LineString" && g.contains("coordinates")) {
       lines.push_back(&g["coordinates"]);

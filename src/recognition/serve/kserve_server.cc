@@ -170,10 +170,12 @@ class KserveHandler {
     // unless parameters.binary_data_output is true).
     std::vector<Tensor> chosen;
     std::vector<bool> binary;
-    const bool all_binary = params.value("binary_data_output", false);
+    const bool all_binary = params.is_object() && params.contains("binary_data_output") &&
+                            params["binary_data_output"].is_boolean() &&
+                            params["binary_data_output"].get<bool>();
     if (header.contains("outputs") && header["outputs"].is_array() && !header["outputs"].empty()) {
       for (const Json& o : header["outputs"]) {
-        const std::string oname = o.is_object() ? o.value("name", "") : "";
+        const std::string oname = StringOr(o, "name");
         const Tensor* found = nullptr;
         for (const Tensor& t : outs) {
           if (t.name == oname) found = &t;
@@ -182,7 +184,8 @@ class KserveHandler {
         chosen.push_back(*found);
         bool b = all_binary;
         if (o.contains("parameters") && o["parameters"].is_object()) {
-          b = o["parameters"].value("binary_data", b);
+          const Json& bd = o["parameters"].contains("binary_data") ? o["parameters"]["binary_data"] : Json();
+          if (bd.is_boolean()) b = bd.get<bool>();
         }
         binary.push_back(b);
       }

@@ -25,6 +25,7 @@ struct CaseSystem {
   std::vector<std::pair<int, std::string>> create;
   std::string case_status = "open";
   std::string notes;
+  std::string requests_body;  // when set, GET /o311/requests/SR-1.json answers this instead
   int gets = 0;
   std::unique_ptr<net::HttpServer> server;
 
@@ -50,6 +51,10 @@ struct CaseSystem {
         r.body = R"([{"service_request_id": "SR-1", "token": "T-9"}])";
       } else if (req.method == "GET" && req.path == "/o311/requests/SR-1.json") {
         ++gets;
+        if (!requests_body.empty()) {
+          r.body = requests_body;
+          return r;
+        }
         r.body = Json::array({{{"service_request_id", "SR-1"}, {"status", case_status},
                                {"status_notes", notes},
                                {"updated_datetime", "2026-12-07T09:00:00+01:00"}}})
@@ -172,6 +177,28 @@ TEST_F(Open311Test, AnUnavailableCaseSystemIsRetried) {
   ASSERT_EQ(*dispatcher_->RunDue(), 1);
   EXPECT_EQ(Run().status, ActionStatus::kSucceeded);
   EXPECT_EQ(Run().attempts, 3);
+}
+
+// Found by fuzzing the JSON readers: a member of another type than Open311 says (a number where
+// a string belongs) threw out of the action and would have ended the server. Now it is read as
+// absent.
+TEST_F(Open311Test, AnswersWithMistypedMembersAreReadAsAbsentNotThrown) {
+  cases_.create = {{400, R"([{"code": 400, "description": 17}])"}};
+  ASSERT_EQ(*dispatcher_->RunDue(), 1);
+  EXPECT_EQ(Run().status, ActionStatus::kFailed);
+  EXPECT_EQ(Run().last_error, "HTTP 400");
+}
+
+TEST_F(Open311Test, AFollowUpWithAMistypedStatusIsReadAsOpen) {
+  ASSERT_EQ(*dispatcher_->RunDue(), 1);
+  ASSERT_EQ(Run().status, ActionStatus::kSucceeded);
+  {
+    std::lock_guard<std::mutex> l(cases_.mu);
+    cases_.requests_body = R"([{"service_request_id": "SR-1", "status": 3}])";
+  }
+  clock_.Advance(61'000);
+  ASSERT_EQ(*dispatcher_->FollowUp(60'000), 1);
+  EXPECT_EQ(Run().result["status"], "open");
 }
 
 TEST_F(Open311Test, ATokenIsResolvedToTheRequestIdWhenFollowedUp) {

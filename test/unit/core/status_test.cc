@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/json_util.h"
 #include "core/result.h"
 
 namespace tilsyn {
@@ -46,4 +47,14 @@ TEST(Result, PropagatesErrorsThroughAssignOrReturn) {
 }
 
 }  // namespace
+TEST(StringOr, ReadsOnlyStringMembersAndNeverThrows) {
+  const Json j = {{"type", "Feature"}, {"n", 5}, {"a", {1}}};
+  EXPECT_EQ(StringOr(j, "type"), "Feature");
+  EXPECT_EQ(StringOr(j, "n"), "");
+  EXPECT_EQ(StringOr(j, "a", "x"), "x");
+  EXPECT_EQ(StringOr(j, "missing", "d"), "d");
+  EXPECT_EQ(StringOr(Json(3), "type"), "");
+  EXPECT_EQ(StringOr(Json::array({1}), "type", "z"), "z");
+}
+
 }  // namespace tilsyn

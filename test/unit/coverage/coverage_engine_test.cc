@@ -152,6 +152,13 @@ TEST(StreetNetwork, GeoJsonImportWithKindMapCountsUnmappedFeatures) {
   EXPECT_FALSE(ParseKindMap("novalue").ok());
   NetworkImportOptions none;
   EXPECT_EQ(ImportNetworkGeoJson(text, "n", none, &net, &r).field(), "kind");
+  // A geometry whose type is not a string is a bad feature, not an exception (found by fuzzing
+  // the other GeoJSON readers).
+  NetworkImportResult r2;
+  ASSERT_TRUE(ImportNetworkGeoJson(R"({"type":"FeatureCollection","features":[
+    {"type":"Feature","properties":{"vejklasse":"Motorvej"},"geometry":{"type":7,"coordinates":[]}}]})",
+                                   "n.geojson", *o, &net, &r2).ok());
+  EXPECT_EQ(r2.bad, 1);
 }
 
 }  // namespace

@@ -189,5 +189,19 @@ TEST(RealData, GeoLifeSemicolonCsvImportsPerTracker) {
   EXPECT_EQ(r.bad, 0);
 }
 
+// Found by fuzz_gps_import: a GeoJSON file whose "type" is not a string threw out of the import
+// (the CLI ended with std::terminate). It is refused like any other non-GeoJSON file.
+TEST(GeoJsonImport, ATypeThatIsNotAStringIsRefusedNotThrown) {
+  GpsImportOptions o;
+  o.format = GpsFormat::kGeoJson;
+  for (const char* text : {R"({"type": [{"type": "Feature"}]})", R"({"type": 5})",
+                           R"({"type": "Feature", "geometry": {"type": {"a": 1}}})"}) {
+    GpsImportResult out;
+    const Status st = ImportGpsText(text, "x.geojson", o, &out);
+    EXPECT_TRUE(!st.ok() || out.bad == 1) << text << ": " << st.ToString();
+    EXPECT_EQ(out.good, 0) << text;
+  }
+}
+
 }  // namespace
 }  // namespace tilsyn::coverage

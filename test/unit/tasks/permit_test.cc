@@ -98,6 +98,13 @@ TEST(PermitImport, GeoJsonPointsAndPolygons) {
   EXPECT_NE(r->bad[0].find("p.geojson:features[2]: valid_to is missing"), std::string::npos)
       << r->bad[0];
   EXPECT_FALSE(ParsePermits(R"({"type": "Feature"})", "x", {}).ok());
+  // Found by fuzz_permits: a "type" that is not a string threw instead of being refused.
+  EXPECT_FALSE(ParsePermits(R"({"type": 5})", "x", {}).ok());
+  auto typed = ParsePermits(R"({"type": "FeatureCollection", "features": [{"type": "Feature",
+      "geometry": {"type": ["Point"], "coordinates": [12.579, 55.679]},
+      "properties": {"id": "P9", "valid_from": "2026-12-01", "valid_to": "2026-12-31"}}]})", "x", {});
+  ASSERT_TRUE(typed.ok());
+  EXPECT_EQ(typed->bad.size(), 1u);
 }
 
 }  // namespace
