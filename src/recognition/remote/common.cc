@@ -1,6 +1,7 @@
 #include "recognition/remote/common.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 namespace tilsyn::recognition::remote {
@@ -116,6 +117,10 @@ std::optional<tasks::Box> ReadBox(const Json& j, const std::string& format, int 
       v[2] -= v[0];
       v[3] -= v[1];
     }
+  }
+  // Found by fuzz_http_json: a coordinate beyond int (or NaN) made the conversion below undefined.
+  for (double x : v) {
+    if (!std::isfinite(x) || std::abs(x) > 1e7) return std::nullopt;
   }
   if (v[2] < 0 || v[3] < 0) return std::nullopt;
   return tasks::Box{static_cast<int>(v[0]), static_cast<int>(v[1]), static_cast<int>(v[2]),

@@ -155,6 +155,9 @@ class KserveV2Recognizer : public Recognizer {
       const long cls = std::lround((*classes)[i]);
       if (cls < 0 || static_cast<size_t>(cls) >= s_.class_labels.size()) continue;
       const double* b = &(*boxes)[4 * i];
+      if (!std::all_of(b, b + 4, [&](double x) { return std::isfinite(x) && std::abs(x * std::max(sx, sy)) <= 1e7; })) {
+        return Garbage("a box coordinate out of range");
+      }
       tasks::Box box{static_cast<int>(std::lround(b[0] * sx)),
                      static_cast<int>(std::lround(b[1] * sy)),
                      static_cast<int>(std::lround((b[2] - b[0]) * sx)),
