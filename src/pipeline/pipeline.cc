@@ -273,9 +273,15 @@ Status Pipeline::ApplyRetention(store::Observation& obs) {
     const bool keep = a.outcome == tasks::ToString(tasks::Outcome::kFinding) ||
                       task.retention.keep_non_findings || task.retention.legal_hold ||
                       tasks::ComparesWithReference(task);
+    // An inconclusive image is kept for a short review (what did the detectors miss?), then goes.
+    const bool review = a.outcome == tasks::ToString(tasks::Outcome::kInconclusive) &&
+                        task.retention.inconclusive_days > 0;
     if (keep) {
       TILSYN_RETURN_IF_ERROR(store_->SetBlobDeadline(
           obs.blob_key, now + static_cast<int64_t>(task.retention.evidence_days) * kDayMs));
+    } else if (review) {
+      TILSYN_RETURN_IF_ERROR(store_->SetBlobDeadline(
+          obs.blob_key, now + static_cast<int64_t>(task.retention.inconclusive_days) * kDayMs));
     } else {
       // Bytes first: after a crash in between, the retry deletes again (a no-op) and marks.
       TILSYN_RETURN_IF_ERROR(blobs_->Delete(obs.blob_key));

@@ -39,6 +39,16 @@ const std::map<std::string, Json>& Schemas() {
                       {"id", "area", "valid_from", "valid_to"});
     Json box = Obj({{"label", Str()}, {"x", Int()}, {"y", Int()}, {"w", Int()}, {"h", Int()}},
                    {"label", "x", "y", "w", "h"});
+    s["RetentionQueue"] = Obj({{"images", ArrayOf(Obj({{"observation_id", Str()},
+                                                       {"task_id", Str()},
+                                                       {"task_title", Str()},
+                                                       {"captured_at", Str()},
+                                                       {"stored_at", Str()},
+                                                       {"delete_after", Str()},
+                                                       {"legal_hold", {{"type", "boolean"}}},
+                                                       {"reason", Enum({"finding", "reference", "marked_reference",
+                                                                        "documentation", "inconclusive_review",
+                                                                        "awaiting_assessment", "legal_hold"})}}))}});
     s["ReferencePut"] = Obj({{"observation_id", Str()}}, {"observation_id"});
     s["Reference"] = Obj({{"task_id", Str()},
                           {"observation_id", Str()},

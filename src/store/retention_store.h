@@ -27,6 +27,8 @@ class RetentionStore {
   // Blobs not deleted whose deadline <= now, whose task has no legal hold and whose observation
   // is not waiting to be assessed (state stored), earliest first.
   virtual Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) = 0;
+  // Every image not deleted, the soonest deadline first (the DPO's retention queue).
+  virtual Result<std::vector<BlobRecord>> KeptBlobs(int limit) = 0;
   // {"kept": n, "deleted": n}
   virtual Result<std::map<std::string, int64_t>> CountBlobs() = 0;
 };

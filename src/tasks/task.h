@@ -101,6 +101,9 @@ struct Retention {
   int evidence_days = 30;           // findings are kept this long
   bool keep_non_findings = false;   // keep ok/inconclusive images as documentation
   bool legal_hold = false;          // stops all deletion for this task
+  // Inconclusive images are kept this long for review (feedback on what the detectors missed),
+  // then deleted; 0 = deleted at once like other non-findings.
+  int inconclusive_days = 7;
 };
 
 // Who must put a finding right (a contractor doing road works, the firm that placed a skip):

@@ -215,6 +215,11 @@ Result<Retention> ParseRetention(const Json& j) {
   TILSYN_ASSIGN_OR_RETURN(auto h, GetOptBool(rj, "legal_hold", "retention.legal_hold"));
   r.keep_non_findings = k.value_or(false);
   r.legal_hold = h.value_or(false);
+  TILSYN_ASSIGN_OR_RETURN(auto inc, GetOptInt(rj, "inconclusive_days", "retention.inconclusive_days"));
+  if (inc) {
+    if (*inc < 0 || *inc > 90) return Status::InvalidArgument("must be 0..90", "retention.inconclusive_days");
+    r.inconclusive_days = static_cast<int>(*inc);
+  }
   return r;
 }
 
@@ -377,7 +382,8 @@ Json TaskToJson(const Task& t, bool include_secrets) {
             {"retention",
              {{"evidence_days", t.retention.evidence_days},
               {"keep_non_findings", t.retention.keep_non_findings},
-              {"legal_hold", t.retention.legal_hold}}},
+              {"legal_hold", t.retention.legal_hold},
+              {"inconclusive_days", t.retention.inconclusive_days}}},
             {"data_class", t.data_class},
             {"status", ToString(t.status)},
             {"revision", t.revision},

@@ -392,6 +392,10 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     await page.getByRole('link', { name: 'Privacy' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.locator('#retention-queue').filter({ hasText: 'Closed excavation' }).waitFor();
+    // The queue lists every kept image with its reason: the finding is kept as evidence.
+    const row = page.locator('#retention-table tr[data-reason="finding"]').first();
+    await row.waitFor();
+    assert.match(await row.innerText(), /finding \(evidence\)/);
     const verify = page.getByRole('button', { name: 'Verify the audit chain' });
     if (await verify.count()) {
       await verify.click();

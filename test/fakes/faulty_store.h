@@ -159,6 +159,9 @@ class FaultyStore : public store::Store {
   Result<std::map<std::string, int64_t>> CountObservationsByState() override {
     return Run<Result<std::map<std::string, int64_t>>>("CountObservationsByState", [&] { return inner_->CountObservationsByState(); });
   }
+  Result<std::vector<store::BlobRecord>> KeptBlobs(int limit) override {
+    return Run<Result<std::vector<store::BlobRecord>>>("KeptBlobs", [&] { return inner_->KeptBlobs(limit); });
+  }
   Status MarkReference(const store::ReferenceMark& mark) override {
     return Run<Status>("MarkReference", [&] { return inner_->MarkReference(mark); });
   }

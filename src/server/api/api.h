@@ -78,6 +78,7 @@ void RegisterExportRoutes(Router& router, const ApiContext& ctx);
 void RegisterPermitRoutes(Router& router, const ApiContext& ctx);
 void RegisterAnnotationRoutes(Router& router, const ApiContext& ctx);
 void RegisterReferenceRoutes(Router& router, const ApiContext& ctx);
+void RegisterRetentionRoutes(Router& router, const ApiContext& ctx);
 void RegisterCaseRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/capabilities: each served label with its services and data classes.
 void RegisterCapabilityRoutes(Router& router, const ApiContext& ctx);

@@ -61,6 +61,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterPermitRoutes(*router, ctx);
   RegisterAnnotationRoutes(*router, ctx);
   RegisterReferenceRoutes(*router, ctx);
+  RegisterRetentionRoutes(*router, ctx);
   RegisterCaseRoutes(*router, ctx);
   RegisterExportRoutes(*router, ctx);
   RegisterMetricsRoutes(*router, ctx);

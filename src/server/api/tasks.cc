@@ -24,7 +24,8 @@ Json TaskAuditDetails(const Task& t) {
               {"kind", std::string(tasks::ToString(t.kind))},
               {"evidence_days", t.retention.evidence_days},
               {"keep_non_findings", t.retention.keep_non_findings},
-              {"legal_hold", t.retention.legal_hold}};
+              {"legal_hold", t.retention.legal_hold},
+              {"inconclusive_days", t.retention.inconclusive_days}};
 }
 
 Result<Task> LoadTask(const ApiContext& ctx, const std::string& id) {

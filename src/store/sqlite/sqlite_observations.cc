@@ -250,6 +250,19 @@ Result<std::vector<BlobRecord>> SqliteStore::BlobsDue(TimeMs now, int limit) {
   return out;
 }
 
+Result<std::vector<BlobRecord>> SqliteStore::KeptBlobs(int limit) {
+  std::vector<BlobRecord> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare(Select(kBlobColumns, "blobs",
+                                        "WHERE deleted_ms IS NULL ORDER BY delete_after_ms IS NULL, "
+                                        "delete_after_ms, key LIMIT ?")));
+    st.Bind(1, limit > 0 ? limit : -1);
+    return CollectRows(st, out, ReadBlob);
+  }));
+  return out;
+}
+
 Result<std::map<std::string, int64_t>> SqliteStore::CountBlobs() {
   std::map<std::string, int64_t> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {

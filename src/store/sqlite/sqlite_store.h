@@ -87,6 +87,7 @@ class SqliteStore : public Store, public PermitStore, public AnnotationStore, pu
   Status SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) override;
   Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) override;
   Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) override;
+  Result<std::vector<BlobRecord>> KeptBlobs(int limit) override;
   Result<std::map<std::string, int64_t>> CountBlobs() override;
 
   Result<std::vector<ServiceStats>> ServiceStatsSummary() override;

@@ -169,6 +169,32 @@ TEST_F(PipelineTest, FindingIsKeptUntilTheDeadlineThenSwept) {
   EXPECT_EQ(*p->SweepRetention(), 0);
 }
 
+// An inconclusive image is kept for a short review (default 7 days), then swept; with 0 days it
+// goes at once like any other non-finding.
+TEST_F(PipelineTest, InconclusiveImagesAreKeptForReviewThenSwept) {
+  task_.retention.evidence_days = 30;
+  CreateTask();
+  auto p = MakePipeline();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(0.4, /*good_enough=*/false);
+  ASSERT_TRUE(p->Process(obs.id).ok());
+  ASSERT_EQ(store_->GetAssessmentForObservation(obs.id)->outcome, "inconclusive");
+  EXPECT_TRUE(blobs_->Exists(obs.blob_key));
+  EXPECT_EQ(*store_->GetBlob(obs.blob_key)->delete_after_ms, clock_.NowMs() + 7 * kDay)
+      << "the review period, not the evidence period";
+  clock_.Advance(7 * kDay);
+  EXPECT_EQ(*p->SweepRetention(), 1);
+  EXPECT_FALSE(blobs_->Exists(obs.blob_key));
+
+  task_.retention.inconclusive_days = 0;
+  ASSERT_TRUE(store_->UpdateTask(task_, std::nullopt).ok());
+  const store::Observation now = AddObservation();
+  recognizer_.ClearScript().ThenPerson(0.4, false);
+  ASSERT_TRUE(p->Process(now.id).ok());
+  EXPECT_FALSE(blobs_->Exists(now.blob_key)) << "no review: deleted at once";
+  EXPECT_EQ(store_->GetBlob(now.blob_key)->deleted_reason, "no_finding");
+}
+
 TEST_F(PipelineTest, LegalHoldStopsTheSweeperAndNoFindingDeletion) {
   task_.retention.legal_hold = true;
   task_.retention.evidence_days = 1;

@@ -2,7 +2,7 @@
 // is due for deletion), legal holds, and the audit log with a verify button. Endpoints that the
 // server does not offer are shown as "not available"; the retention queue and legal holds are
 // computed from tasks and findings (their retention settings) when no endpoint lists them.
-import { findRoute, get, has, post } from '../api.js';
+import { get, has, post } from '../api.js';
 import { clear, fmtTime, h } from '../dom.js';
 import { renderValue } from '../generic.js';
 import { t } from '../i18n.js';
@@ -38,10 +38,35 @@ export async function renderPrivacy(main) {
 
   // Retention queue: an endpoint when there is one, else findings + the task's evidence_days.
   const queue = card('retention-queue', 'privacy.retention');
-  const queueRoute = findRoute('GET', 'retention');
-  if (queueRoute && !queueRoute.includes('{')) {
+  if (has('GET', '/api/v1/retention')) {
+    // Every kept image (findings, references, documentation, inconclusive ones under review,
+    // uploads not yet assessed), the soonest deadline first, with why it is kept.
     try {
-      queue.append(renderValue(await get(queueRoute)));
+      const { images } = await get('/api/v1/retention?limit=500');
+      queue.append(h('p', { class: 'hint' }, t('privacy.retention_queue_hint')));
+      if (!images.length) queue.append(h('p', { class: 'empty' }, t('privacy.retention_none')));
+      else
+        queue.append(
+          h(
+            'table',
+            { id: 'retention-table' },
+            h('thead', {}, h('tr', {}, ['findings.task', 'finding.captured', 'privacy.reason', 'privacy.due'].map((k) => h('th', { scope: 'col' }, t(k))))),
+            h(
+              'tbody',
+              {},
+              images.map((r) =>
+                h(
+                  'tr',
+                  { 'data-observation-id': r.observation_id, 'data-reason': r.reason },
+                  h('td', {}, h('a', { href: `#/tasks/${r.task_id}` }, r.task_title)),
+                  h('td', {}, fmtTime(r.captured_at)),
+                  h('td', {}, t(`retention_reason.${r.reason}`)),
+                  h('td', {}, r.legal_hold ? t('privacy.held') : fmtTime(r.delete_after)),
+                ),
+              ),
+            ),
+          ),
+        );
     } catch (e) {
       queue.append(h('p', { class: 'error' }, e.message));
     }

@@ -252,6 +252,7 @@ export async function renderTaskEditor(main, params, ctx) {
   const evidenceDays = num({ min: 1, max: 3650, step: 1, value: ret.evidence_days ?? 30 });
   const keepNon = h('input', { type: 'checkbox', checked: !!ret.keep_non_findings });
   const legalHold = h('input', { type: 'checkbox', checked: !!ret.legal_hold });
+  const inconclusiveDays = num({ min: 0, max: 90, step: 1, value: ret.inconclusive_days ?? 7 });
 
   const formError = h('div', { class: 'form-error', role: 'alert', id: 'form-error', hidden: true });
   const saveBtn = h('button', { type: 'submit', id: 'save-task' }, t('editor.save'));
@@ -306,6 +307,7 @@ export async function renderTaskEditor(main, params, ctx) {
         'div',
         { class: 'grid' },
         field('retention.evidence_days', t('editor.evidence_days'), evidenceDays),
+        field('retention.inconclusive_days', t('editor.inconclusive_days'), inconclusiveDays, t('editor.inconclusive_days_hint')),
         h('div', { class: 'field check', 'data-field': 'retention.keep_non_findings' }, h('label', {}, keepNon, t('editor.keep_non_findings'))),
         h('div', { class: 'field check', 'data-field': 'retention.legal_hold' }, h('label', {}, legalHold, t('editor.legal_hold'))),
       ),
@@ -389,7 +391,7 @@ export async function renderTaskEditor(main, params, ctx) {
       },
       rule: rule.read(kind.value, firstLabel()),
       actions: [...actionList.children].map((r) => r._read()),
-      retention: { evidence_days: Number(evidenceDays.value), keep_non_findings: keepNon.checked, legal_hold: legalHold.checked },
+      retention: { evidence_days: Number(evidenceDays.value), keep_non_findings: keepNon.checked, legal_hold: legalHold.checked, inconclusive_days: Number(inconclusiveDays.value || 0) },
     };
     if (area) body.area = area;
     if (conName.value.trim() || conEmail.value.trim()) {
