@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)coverage::ImportGpsText(fuzz::Text(data + 1, size - 1), "fuzz", o, &out);
   for (const auto& [vehicle, fixes] : out.by_vehicle) {
     for (const geo::GpsFix& f : fixes) {
-      fuzz::Require(f.pos.lat >= -90 && f.pos.lat <= 90 && f.pos.lon >= -180 && f.pos.lon <= 180,
-                    "an imported fix lies on the globe");
+      fuzz::RequireOnGlobe(f.pos.lat, f.pos.lon, "an imported fix lies on the globe");
     }
   }
   return 0;

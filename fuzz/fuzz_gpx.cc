@@ -7,8 +7,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tilsyn;
   geo::GpxStats stats;
   for (const geo::GpsFix& f : geo::ParseGpx(fuzz::Text(data, size), &stats)) {
-    fuzz::Require(f.pos.lat >= -90 && f.pos.lat <= 90 && f.pos.lon >= -180 && f.pos.lon <= 180,
-                  "a GPX fix lies on the globe");
+    fuzz::RequireOnGlobe(f.pos.lat, f.pos.lon, "a GPX fix lies on the globe");
   }
   return 0;
 }

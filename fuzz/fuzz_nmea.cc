@@ -7,8 +7,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tilsyn;
   geo::NmeaStats stats;
   for (const geo::GpsFix& f : geo::ParseNmea(fuzz::Text(data, size), &stats)) {
-    fuzz::Require(f.pos.lat >= -90 && f.pos.lat <= 90 && f.pos.lon >= -180 && f.pos.lon <= 180,
-                  "an NMEA fix lies on the globe");
+    fuzz::RequireOnGlobe(f.pos.lat, f.pos.lon, "an NMEA fix lies on the globe");
   }
   return 0;
 }

@@ -21,4 +21,9 @@ inline void Require(bool ok, const char* what) {
   }
 }
 
+// Every GPS fix a parser emits must lie on the globe.
+inline void RequireOnGlobe(double lat, double lon, const char* what) {
+  Require(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180, what);
+}
+
 }  // namespace tilsyn::fuzz

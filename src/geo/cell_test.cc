@@ -45,9 +45,12 @@ size_t AppendCellTest(const CompiledFence& f, const std::vector<CellTestEdge>& e
   arena->resize(at + sizeof h / sizeof(double) + breaks.size() + near.size() * 4);
   unsigned char* p = reinterpret_cast<unsigned char*>(arena->data() + at);
   std::memcpy(p, &h, sizeof h);
-  std::memcpy(p + sizeof h, breaks.data(), breaks.size() * sizeof(double));
-  std::memcpy(p + sizeof h + breaks.size() * sizeof(double), near.data(),
-              near.size() * sizeof(CellTestEdge));
+  // memcpy from an empty vector's null data() is undefined even for 0 bytes (UBSan).
+  if (!breaks.empty()) std::memcpy(p + sizeof h, breaks.data(), breaks.size() * sizeof(double));
+  if (!near.empty()) {
+    std::memcpy(p + sizeof h + breaks.size() * sizeof(double), near.data(),
+                near.size() * sizeof(CellTestEdge));
+  }
   return at;
 }
 

@@ -157,8 +157,12 @@ class BeastHttpServer : public HttpServer {
     }
     for (auto& c : conns) {
       // Wakes a connection that waits for its next request; one in a handler finishes first.
-      asio::post(c->ioc, [c] {
-        if (c->reading) c->stream.cancel();
+      // A raw pointer, not a shared_ptr: a handler left queued on a connection that has already
+      // finished must not keep it (and with it its own io_context) alive — a cycle that
+      // LeakSanitizer found. The handler only runs on the connection's live thread.
+      Connection* raw = c.get();
+      asio::post(c->ioc, [raw] {
+        if (raw->reading) raw->stream.cancel();
       });
     }
     for (auto& c : conns) {
@@ -199,8 +203,9 @@ class BeastHttpServer : public HttpServer {
         return;
       }
       idlest->waiting_since_ms = 0;
-      asio::post(idlest->ioc, [idlest] {
-        if (idlest->reading) idlest->stream.cancel();
+      Connection* raw = idlest.get();  // not a shared_ptr: see Stop()
+      asio::post(idlest->ioc, [raw] {
+        if (raw->reading) raw->stream.cancel();
       });
       LogWarn("http.idle_connection_dropped", {{"reason", "connection limit reached"}});
     }
