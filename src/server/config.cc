@@ -89,15 +89,20 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
     if (!known) return Status::InvalidArgument("unknown setting", key);
   }
   ServerConfig c;
-  TILSYN_ASSIGN_OR_RETURN(auto listen, GetOptString(j, "listen", "listen"));
-  if (listen) c.listen = *listen;
+  for (auto [key, slot] : {std::pair{"listen", &c.listen}, {"data_dir", &c.data_dir},
+                           {"cascade_dir", &c.cascade_dir}, {"image_keys", &c.image_keys},
+                           {"image_key", &c.image_key}, {"image_key_id", &c.image_key_id},
+                           {"web_dir", &c.web_dir}, {"tile_url", &c.tile_url},
+                           {"web_url", &c.web_url}, {"tls_cert", &c.tls_cert},
+                           {"tls_key", &c.tls_key}}) {
+    TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(j, key, key));
+    if (v) *slot = std::move(*v);
+  }
   TILSYN_ASSIGN_OR_RETURN(auto port, GetOptInt(j, "port", "port"));
   if (port) {
     if (*port < 0 || *port > 65535) return Status::InvalidArgument("must be 0..65535", "port");
     c.port = static_cast<uint16_t>(*port);
   }
-  TILSYN_ASSIGN_OR_RETURN(auto data_dir, GetOptString(j, "data_dir", "data_dir"));
-  if (data_dir) c.data_dir = *data_dir;
   TILSYN_ASSIGN_OR_RETURN(auto max_body, GetOptInt(j, "max_body_bytes", "max_body_bytes"));
   if (max_body) {
     if (*max_body < 0) return Status::InvalidArgument("must be >= 0", "max_body_bytes");
@@ -122,8 +127,6 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   }
   TILSYN_ASSIGN_OR_RETURN(auto poll, GetOptInt(j, "pipeline_poll_ms", "pipeline_poll_ms"));
   if (poll) c.pipeline_poll_ms = static_cast<int>(std::clamp<int64_t>(*poll, -1, 1'000'000'000));
-  TILSYN_ASSIGN_OR_RETURN(auto cascade, GetOptString(j, "cascade_dir", "cascade_dir"));
-  if (cascade) c.cascade_dir = *cascade;
   TILSYN_ASSIGN_OR_RETURN(auto wh, GetOptInt(j, "webhook_timeout_ms", "webhook_timeout_ms"));
   if (wh) c.webhook_timeout_ms = static_cast<int>(std::clamp<int64_t>(*wh, -1, 1'000'000'000));
   TILSYN_ASSIGN_OR_RETURN(auto attempts,
@@ -136,18 +139,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (top_k) c.coverage_top_k = static_cast<int>(*top_k);
   TILSYN_ASSIGN_OR_RETURN(auto run_pipeline, GetOptBool(j, "run_pipeline", "run_pipeline"));
   if (run_pipeline) c.run_pipeline = *run_pipeline;
-  TILSYN_ASSIGN_OR_RETURN(auto image_keys, GetOptString(j, "image_keys", "image_keys"));
-  if (image_keys) c.image_keys = *image_keys;
-  TILSYN_ASSIGN_OR_RETURN(auto image_key, GetOptString(j, "image_key", "image_key"));
-  if (image_key) c.image_key = *image_key;
-  TILSYN_ASSIGN_OR_RETURN(auto key_id, GetOptString(j, "image_key_id", "image_key_id"));
-  if (key_id) c.image_key_id = *key_id;
   TILSYN_ASSIGN_OR_RETURN(auto dev_key, GetOptBool(j, "dev_generate_key", "dev_generate_key"));
   if (dev_key) c.dev_generate_key = *dev_key;
-  TILSYN_ASSIGN_OR_RETURN(auto web_dir, GetOptString(j, "web_dir", "web_dir"));
-  if (web_dir) c.web_dir = *web_dir;
-  TILSYN_ASSIGN_OR_RETURN(auto tile_url, GetOptString(j, "tile_url", "tile_url"));
-  if (tile_url) c.tile_url = *tile_url;
   if (j.contains("anonymizer_detectors") && !j["anonymizer_detectors"].is_null()) {
     const Json& d = j["anonymizer_detectors"];
     if (!d.is_array()) return Status::InvalidArgument("must be a list of detector names", "anonymizer_detectors");
@@ -162,12 +155,6 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (j.contains("recognizers")) c.recognizers = j["recognizers"];
   if (j.contains("routing")) c.routing = j["routing"];
   if (j.contains("smtp")) c.smtp = j["smtp"];
-  TILSYN_ASSIGN_OR_RETURN(auto web_url, GetOptString(j, "web_url", "web_url"));
-  if (web_url) c.web_url = *web_url;
-  TILSYN_ASSIGN_OR_RETURN(auto tls_cert, GetOptString(j, "tls_cert", "tls_cert"));
-  if (tls_cert) c.tls_cert = *tls_cert;
-  TILSYN_ASSIGN_OR_RETURN(auto tls_key, GetOptString(j, "tls_key", "tls_key"));
-  if (tls_key) c.tls_key = *tls_key;
   TILSYN_RETURN_IF_ERROR(c.Validate());
   return c;
 }
@@ -187,6 +174,9 @@ Json ServerConfig::ToJson() const {
          {"anonymizer_detectors", anonymizer_detectors},
          {"action_base_backoff_ms", action_base_backoff_ms},
          {"run_pipeline", run_pipeline},
+         {"rate_limit_per_minute", rate_limit_per_minute},
+         {"rate_limit_burst", rate_limit_burst},
+         {"max_concurrent_uploads", max_concurrent_uploads},
          // Secrets: ToJson() is for layering configurations, never for logging.
          {"image_keys", image_keys},
          {"image_key", image_key},

@@ -41,6 +41,10 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}, {"from", "a@b.dk"}, {"tls", "maybe"}}}}), "smtp.tls");
   EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}, {"from", "a@b.dk"}, {"pasword", "x"}}}}), "smtp.pasword");
   EXPECT_EQ(field(Json{{"web_url", "tilsyn.kk.dk"}}), "web_url");
+  EXPECT_EQ(field(Json{{"rate_limit_per_minute", -1}}), "rate_limit_per_minute");
+  EXPECT_EQ(field(Json{{"rate_limit_burst", 0}}), "rate_limit_burst");
+  EXPECT_EQ(field(Json{{"max_concurrent_uploads", 0}}), "max_concurrent_uploads");
+  EXPECT_EQ(field(Json{{"tls_cert", 5}}), "tls_cert");
 }
 
 TEST(ServerConfig, FromJsonReadsEverySetting) {
@@ -50,7 +54,8 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
             {"http_threads", 3},        {"pipeline_poll_ms", 50},
             {"cascade_dir", "/c"},      {"webhook_timeout_ms", 100},
             {"action_max_attempts", 2}, {"action_base_backoff_ms", 10},
-            {"run_pipeline", false}};
+            {"run_pipeline", false},    {"rate_limit_per_minute", 600},
+            {"rate_limit_burst", 50},   {"max_concurrent_uploads", 4}};
   j["image_keys"] = "k1:" + std::string(64, 'a');
   j["image_key"] = "";
   j["image_key_id"] = "k1";

@@ -72,7 +72,22 @@ TEST(TaskJson, NamesTheFieldOfEachMistake) {
   j = ValidTask();
   j["rule"]["max_count"] = -1;
   EXPECT_EQ(FieldOfError(j), "rule.max_count");
+  j = ValidTask();
+  j["retention"]["inconclusive_days"] = 91;
+  EXPECT_EQ(FieldOfError(j), "retention.inconclusive_days");
   EXPECT_EQ(FieldOfError(Json::array()), "body");
+}
+
+TEST(TaskJson, InconclusiveReviewDaysDefaultToSevenAndRoundTrip) {
+  Json j = ValidTask();
+  auto t = TaskFromJson(j);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->retention.inconclusive_days, 7);
+  j["retention"]["inconclusive_days"] = 0;
+  t = TaskFromJson(j);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->retention.inconclusive_days, 0);
+  EXPECT_EQ(TaskToJson(*t)["retention"]["inconclusive_days"], 0);
 }
 
 }  // namespace
