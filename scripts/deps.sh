@@ -5,7 +5,8 @@ PKGS=(
   cmake ninja-build g++ ccache pkg-config make clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev nlohmann-json3-dev libhowardhinnant-date-dev libcli11-dev
-  libcurl4-openssl-dev libsqlite3-dev libssl-dev tzdata ca-certificates zlib1g-dev
+  libcurl4-openssl-dev libsqlite3-dev libpq-dev libssl-dev tzdata ca-certificates zlib1g-dev
+  postgresql-15 postgresql-15-postgis-3
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-objdetect-dev
   libopencv-dnn-dev libopencv-videoio-dev libopencv-features2d-dev libopencv-calib3d-dev
   opencv-data darknet opencv-doc libdlib-dev

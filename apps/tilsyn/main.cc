@@ -17,13 +17,15 @@
 
 namespace {
 
-// Adds --config / --listen / --port / --data-dir; the optionals are filled after parsing.
+// Adds --config / --listen / --port / --data-dir / --database; the optionals are filled after
+// parsing.
 struct ServerOptions {
-  std::string config_file, listen, data_dir;
+  std::string config_file, listen, data_dir, database;
   int port = 0;
   CLI::Option* listen_opt = nullptr;
   CLI::Option* port_opt = nullptr;
   CLI::Option* data_dir_opt = nullptr;
+  CLI::Option* database_opt = nullptr;
 
   void Add(CLI::App* cmd, bool with_listen) {
     cmd->add_option("--config", config_file, "JSON configuration file");
@@ -33,6 +35,8 @@ struct ServerOptions {
           cmd->add_option("--port", port, "port (0 = any free port)")->check(CLI::Range(0, 65535));
     }
     data_dir_opt = cmd->add_option("--data-dir", data_dir, "data directory");
+    database_opt = cmd->add_option(
+        "--database", database, "postgresql://… (default: SQLite in the data directory)");
   }
 
   tilsyn::server::ServeFlags Flags() const {
@@ -41,6 +45,7 @@ struct ServerOptions {
     if (listen_opt && listen_opt->count()) f.listen = listen;
     if (port_opt && port_opt->count()) f.port = port;
     if (data_dir_opt && data_dir_opt->count()) f.data_dir = data_dir;
+    if (database_opt && database_opt->count()) f.database = database;
     return f;
   }
 };
@@ -109,6 +114,8 @@ int main(int argc, char** argv) {
   int demo_port = 0;
   CLI::App* demo = app.add_subcommand("demo", "run the whole value chain on embedded defaults");
   demo->add_option("--data-dir", demo_opts.data_dir, "where server, agents and logs go (default demo-data)");
+  demo->add_option("--database", demo_opts.database,
+                   "an empty PostgreSQL database (postgresql://…) instead of SQLite in the data directory");
   demo->add_flag("--json", demo_opts.json, "print the summary as one JSON object");
   demo->add_flag("--serve", demo_opts.serve, "keep the server running afterwards (port 8080)");
   demo->add_option("--port", demo_port, "server port (0 = any free port)")->check(CLI::Range(0, 65535));
@@ -280,6 +287,9 @@ int main(int argc, char** argv) {
   CLI::App* coverage_cmd = app.add_subcommand(
       "coverage", "which vehicles pass each active task's site, how often, how fast, which lane");
   coverage_cmd->add_option("--data-dir", cov_flags.data_dir, "data directory (default tilsyn-data)");
+  coverage_cmd->add_option("--database", cov_flags.database,
+                           "postgresql://… where the tasks are (default: SQLite in the data directory; "
+                           "TILSYN_DATABASE_URL)");
   coverage_cmd->add_option("--csv", cov_flags.csv, "also write one CSV row per site and vehicle");
   coverage_cmd->add_option("--geojson", cov_flags.geojson, "also write the sites as GeoJSON");
   coverage_cmd->add_option("--time-zone", cov_flags.time_zone,

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -162,12 +163,14 @@ Result<std::vector<Site>> ActiveTaskSites(store::Store& store) {
 int RunCoverage(const CoverageFlags& f) {
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = CpuSeconds();
-  if (!std::filesystem::exists(f.data_dir + "/tilsyn.db")) {
+  std::string database = f.database;
+  if (const char* env = std::getenv("TILSYN_DATABASE_URL"); database.empty() && env) database = env;
+  if (database.empty() && !std::filesystem::exists(f.data_dir + "/tilsyn.db")) {
     return Fail(Status::NotFound("no database in " + f.data_dir +
                                      " (the server's --data-dir, where the tasks are)",
                                  "data-dir"));
   }
-  auto store = store::OpenSqliteStore(f.data_dir + "/tilsyn.db");
+  auto store = store::OpenStore(database.empty() ? f.data_dir + "/tilsyn.db" : database);
   if (!store.ok()) return Fail(store.status());
   auto sites = ActiveTaskSites(**store);
   if (!sites.ok()) return Fail(sites.status());

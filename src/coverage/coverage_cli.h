@@ -33,6 +33,7 @@ int RunImportNetwork(const ImportNetworkFlags& flags);
 
 struct CoverageFlags {
   std::string data_dir = "tilsyn-data";
+  std::string database;  // "" = TILSYN_DATABASE_URL, else SQLite in data_dir
   std::string csv, geojson;
   std::string time_zone = "Europe/Copenhagen";
   int threads = 0;

@@ -95,8 +95,22 @@ int RunDemo(const DemoOptions& options) {
   cfg.pipeline_poll_ms = 200;
   cfg.action_base_backoff_ms = 300;
   cfg.dev_generate_key = true;  // the demo runs without configuration (docs/privacy.md)
+  cfg.database = o.database;
   auto app = server::StartApp(cfg, SystemClock::Get());
   if (!app.ok()) return Fail("server", app.status());
+  if (!o.database.empty()) {
+    // The demo's outcomes are checked against its own scenario: another install's tasks would
+    // change them, and the demo must never touch them.
+    store::TaskFilter any;
+    any.limit = 1;
+    auto existing = (*app)->store()->ListTasks(any);
+    if (!existing.ok()) return Fail("database", existing.status());
+    if (!existing->empty()) {
+      return Fail("database", Status::FailedPrecondition(
+                                  "the demo needs an empty database; this one already holds tasks",
+                                  "database"));
+    }
+  }
   std::string base = (*app)->base_url();
   auto admin = server::IssueToken((*app)->store(), "admin", "demo-admin", SystemClock::Get());
   if (!admin.ok()) return Fail("token", admin.status());
@@ -200,7 +214,9 @@ int RunDemo(const DemoOptions& options) {
               << "Press Ctrl-C to stop." << std::endl;
     while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   } else if (!o.json) {
-    std::cout << "Data in " << o.data_dir << "/ (server/tilsyn.db, server/images/). "
+    std::cout << "Data in " << o.data_dir << "/ ("
+              << (o.database.empty() ? "server/tilsyn.db, " : "the --database given, ")
+              << "server/images/). "
               << "To look at it in the web UI, run `./build/bin/tilsyn demo --serve` and open "
               << "http://127.0.0.1:8080/\n";
   }

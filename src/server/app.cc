@@ -58,7 +58,7 @@ class AppImpl : public App {
     TILSYN_RETURN_IF_ERROR(MakeDirs(config_.data_dir));
     // Images at rest are encrypted (invariant 6): no key, no server.
     TILSYN_ASSIGN_OR_RETURN(store::ImageKeyring keyring, ResolveImageKeyring(config_));
-    TILSYN_ASSIGN_OR_RETURN(store_, store::OpenSqliteStore(config_.data_dir + "/tilsyn.db"));
+    TILSYN_ASSIGN_OR_RETURN(store_, store::OpenStore(config_.StoreLocation()));
     TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<store::BlobStore> files,
                             store::OpenDirBlobStore(config_.data_dir + "/images"));
     blobs_ = store::NewEncryptedBlobStore(std::move(files), std::move(keyring));

@@ -30,7 +30,7 @@ Result<std::unique_ptr<store::Store>> OpenStoreFor(const ServeFlags& flags) {
   TILSYN_ASSIGN_OR_RETURN(ServerConfig config,
                           ResolveServerConfig(flags, [](const char* n) { return std::getenv(n); }));
   TILSYN_RETURN_IF_ERROR(MakeDirs(config.data_dir));
-  return store::OpenSqliteStore(config.data_dir + "/tilsyn.db");
+  return store::OpenStore(config.StoreLocation());
 }
 
 int Fail(const Status& st) {
@@ -60,6 +60,7 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   };
   if (auto v = from_env("TILSYN_LISTEN")) layered["listen"] = *v;
   if (auto v = from_env("TILSYN_DATA_DIR")) layered["data_dir"] = *v;
+  if (auto v = from_env("TILSYN_DATABASE_URL")) layered["database"] = *v;
   if (auto v = from_env("TILSYN_WEB_DIR")) layered["web_dir"] = *v;
   // Empty is meaningful here (no base map tiles), so read it directly.
   if (const char* v = env ? env("TILSYN_TILE_URL") : nullptr) layered["tile_url"] = std::string(v);
@@ -80,6 +81,7 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   if (flags.listen) layered["listen"] = *flags.listen;
   if (flags.port) layered["port"] = *flags.port;
   if (flags.data_dir) layered["data_dir"] = *flags.data_dir;
+  if (flags.database) layered["database"] = *flags.database;
   TILSYN_ASSIGN_OR_RETURN(ServerConfig config, ServerConfig::FromJson(layered));
   if (auto v = from_env("TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST")) {
     TILSYN_ASSIGN_OR_RETURN(int64_t n, ParseIntSetting(*v, "TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"));

@@ -10,6 +10,10 @@ namespace tilsyn::server {
 Status ServerConfig::Validate() const {
   if (listen.empty()) return Status::InvalidArgument("must not be empty", "listen");
   if (data_dir.empty()) return Status::InvalidArgument("must not be empty", "data_dir");
+  if (!database.empty() && database.rfind("postgresql://", 0) != 0 &&
+      database.rfind("postgres://", 0) != 0) {
+    return Status::InvalidArgument("must be a postgresql:// URL (or empty for SQLite)", "database");
+  }
   if (max_body_bytes < 1024 || max_body_bytes > (size_t{1} << 30)) {
     return Status::InvalidArgument("must be 1 KiB .. 1 GiB", "max_body_bytes");
   }
@@ -57,6 +61,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   static const char* kKnown[] = {"listen",
                                  "port",
                                  "data_dir",
+                                 "database",
                                  "max_body_bytes",
                                  "min_free_bytes",
                                  "http_threads",
@@ -94,7 +99,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                            {"image_key", &c.image_key}, {"image_key_id", &c.image_key_id},
                            {"web_dir", &c.web_dir}, {"tile_url", &c.tile_url},
                            {"web_url", &c.web_url}, {"tls_cert", &c.tls_cert},
-                           {"tls_key", &c.tls_key}}) {
+                           {"tls_key", &c.tls_key}, {"database", &c.database}}) {
     TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(j, key, key));
     if (v) *slot = std::move(*v);
   }
@@ -163,6 +168,7 @@ Json ServerConfig::ToJson() const {
   Json j{{"listen", listen},
          {"port", port},
          {"data_dir", data_dir},
+         {"database", database},
          {"max_body_bytes", max_body_bytes},
          {"min_free_bytes", min_free_bytes},
          {"http_threads", http_threads},

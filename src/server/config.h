@@ -15,6 +15,13 @@ struct ServerConfig {
   std::string listen = "127.0.0.1";      // listen address (loopback by default)
   uint16_t port = 8080;                  // 0 = any free port
   std::string data_dir = "tilsyn-data";  // SQLite database and image folder live here
+  // The system of record: "" = SQLite in <data_dir>/tilsyn.db (the single-machine default); a
+  // postgresql://… URL = PostgreSQL 15 (docs/scale.md). TILSYN_DATABASE_URL, --database.
+  std::string database;
+  // Where the store is: `database`, or the SQLite file in the data folder.
+  std::string StoreLocation() const {
+    return database.empty() ? data_dir + "/tilsyn.db" : database;
+  }
   size_t max_body_bytes = 8u << 20;      // larger uploads get 413
   // Uploads are refused with 507 (the vehicle keeps them and retries) while the data folder's
   // file system has less free space than this, so acknowledged work can always be finished.

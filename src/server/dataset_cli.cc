@@ -28,7 +28,7 @@ int RunDatasetExport(const DatasetExportFlags& flags) {
   if (!config.ok()) return fail(config.status());
   Result<store::ImageKeyring> ring = ResolveImageKeyring(*config);
   if (!ring.ok()) return fail(ring.status());
-  auto store = store::OpenSqliteStore(config->data_dir + "/tilsyn.db");
+  auto store = store::OpenStore(config->StoreLocation());
   if (!store.ok()) return fail(store.status());
   auto files = store::OpenDirBlobStore(config->data_dir + "/images");
   if (!files.ok()) return fail(files.status());

@@ -42,7 +42,7 @@ int RunExport(const ExportFindingsFlags& flags, const std::string& what,
   Result<ServerConfig> config =
       ResolveServerConfig(flags.server, [](const char* n) { return std::getenv(n); });
   if (!config.ok()) return fail(config.status());
-  auto store = store::OpenSqliteStore(config->data_dir + "/tilsyn.db");
+  auto store = store::OpenStore(config->StoreLocation());
   if (!store.ok()) return fail(store.status());
   auto e = make(**store, f);
   if (!e.ok()) return fail(e.status());

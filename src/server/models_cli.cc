@@ -25,7 +25,7 @@ int RunModelsInstall(ModelsInstallFlags flags) {
   if (flags.dry_run) return rep->passed ? 0 : 1;
 
   if (Status st = MakeDirs(config->data_dir); !st.ok()) return fail(st);
-  auto store = store::OpenSqliteStore(config->data_dir + "/tilsyn.db");
+  auto store = store::OpenStore(config->StoreLocation());
   if (!store.ok()) return fail(store.status());
   const char* user = std::getenv("USER");
   auto audit = [&](const std::string& action) {

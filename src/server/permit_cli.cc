@@ -23,7 +23,7 @@ int RunImportPermits(const ImportPermitsFlags& flags) {
       ResolveServerConfig(flags.server, [](const char* n) { return std::getenv(n); });
   if (!config.ok()) return fail(config.status());
   if (Status st = MakeDirs(config->data_dir); !st.ok()) return fail(st);
-  auto store = store::OpenSqliteStore(config->data_dir + "/tilsyn.db");
+  auto store = store::OpenStore(config->StoreLocation());
   if (!store.ok()) return fail(store.status());
 
   Json summary = {{"files", Json::array()}, {"created", 0}, {"replaced", 0}, {"bad", 0}};

@@ -27,7 +27,7 @@ Result<ServerConfig> Config(const ServeFlags& flags) {
 
 Result<std::unique_ptr<store::Store>> OpenStore(const ServerConfig& config) {
   TILSYN_RETURN_IF_ERROR(MakeDirs(config.data_dir));
-  return store::OpenSqliteStore(config.data_dir + "/tilsyn.db");
+  return store::OpenStore(config.StoreLocation());
 }
 
 std::string Counts(const std::map<std::string, int64_t>& m) {

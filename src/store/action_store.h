@@ -1,7 +1,8 @@
-// ActionRunStore: the action outbox: action runs written with their assessment, delivered by the dispatcher (actions/action.h).
-// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
-// a ActionRunStore; the SQLite backend implements every seam in one class. Thread-safe as its
-// implementation; every method is one transaction.
+// ActionRunStore: the action outbox: action runs written with their assessment, delivered by the
+// dispatcher (actions/action.h). One of the narrow seams of the store (store/store.h): code that
+// needs only this aggregate takes a ActionRunStore; the SQL store (store/sql/) implements every
+// seam in one class, on SQLite and PostgreSQL. Thread-safe as its implementation; every method is
+// one transaction.
 #pragma once
 
 #include <optional>

@@ -1,7 +1,7 @@
-// AssessmentStore: recognition runs, assessments and inspectors' feedback.
-// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
-// a AssessmentStore; the SQLite backend implements every seam in one class. Thread-safe as its
-// implementation; every method is one transaction.
+// AssessmentStore: recognition runs, assessments and inspectors' feedback. One of the narrow seams
+// of the store (store/store.h): code that needs only this aggregate takes a AssessmentStore; the
+// SQL store (store/sql/) implements every seam in one class, on SQLite and PostgreSQL. Thread-safe
+// as its implementation; every method is one transaction.
 #pragma once
 
 #include <map>

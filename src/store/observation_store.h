@@ -1,7 +1,7 @@
-// ObservationStore: the observation queue: uploaded observations with their image records, by state.
-// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
-// a ObservationStore; the SQLite backend implements every seam in one class. Thread-safe as its
-// implementation; every method is one transaction.
+// ObservationStore: the observation queue: uploaded observations with their image records, by
+// state. One of the narrow seams of the store (store/store.h): code that needs only this aggregate
+// takes a ObservationStore; the SQL store (store/sql/) implements every seam in one class, on
+// SQLite and PostgreSQL. Thread-safe as its implementation; every method is one transaction.
 #pragma once
 
 #include <map>

@@ -1,6 +1,6 @@
 // PermitStore: the street-occupation permits a permit-check task compares observations with
 // (tasks/permit.h). One narrow seam per aggregate: the first piece cut out of the wide Store
-// (the scale-out work splits the rest the same way). Implemented by the SQLite store; reached
+// (the scale-out work splits the rest the same way). Implemented by the SQL store; reached
 // through Store::permits(). Thread-safe as its implementation.
 #pragma once
 

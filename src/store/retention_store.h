@@ -1,7 +1,7 @@
-// RetentionStore: image records and their deletion deadlines (the sweeper's queue).
-// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
-// a RetentionStore; the SQLite backend implements every seam in one class. Thread-safe as its
-// implementation; every method is one transaction.
+// RetentionStore: image records and their deletion deadlines (the sweeper's queue). One of the
+// narrow seams of the store (store/store.h): code that needs only this aggregate takes a
+// RetentionStore; the SQL store (store/sql/) implements every seam in one class, on SQLite and
+// PostgreSQL. Thread-safe as its implementation; every method is one transaction.
 #pragma once
 
 #include <map>

@@ -1,7 +1,7 @@
-// StatsStore: per-service and per-task figures computed from the stored runs and feedback.
-// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
-// a StatsStore; the SQLite backend implements every seam in one class. Thread-safe as its
-// implementation; every method is one transaction.
+// StatsStore: per-service and per-task figures computed from the stored runs and feedback. One of
+// the narrow seams of the store (store/store.h): code that needs only this aggregate takes a
+// StatsStore; the SQL store (store/sql/) implements every seam in one class, on SQLite and
+// PostgreSQL. Thread-safe as its implementation; every method is one transaction.
 #pragma once
 
 #include <vector>

@@ -1,13 +1,13 @@
-// Store: the system of record, as one interface per aggregate — TaskStore (tasks and capture
-// jobs), VehicleStore (vehicles and tokens), ObservationStore (the observation queue),
-// AssessmentStore (runs, assessments, feedback), ActionRunStore (the action outbox),
-// RetentionStore (image deadlines), StatsStore, AuditStore (audit trail, refusals, processing
-// record), PermitStore and AnnotationStore — which code that needs one aggregate takes on its
-// own. Store is all of them plus the one cross-aggregate transaction, WithAudit. Every method is
-// atomic (one transaction) and thread-safe; backends are SQLite (sqlite/, the single-machine
-// default, WAL) and later PostgreSQL. Methods that insert an idempotent record return false when
-// it already existed instead of failing. Unknown ids give NotFound. Multi-row changes that must
-// not be seen half-done have a single method (RecordAssessment) rather than exposing
+// Store: the system of record, as one interface per aggregate — TaskStore (tasks and capture jobs),
+// VehicleStore (vehicles and tokens), ObservationStore (the observation queue), AssessmentStore
+// (runs, assessments, feedback), ActionRunStore (the action outbox), RetentionStore (image
+// deadlines), StatsStore, AuditStore (audit trail, refusals, processing record), PermitStore and
+// AnnotationStore — which code that needs one aggregate takes on its own. Store is all of them plus
+// the one cross-aggregate transaction, WithAudit. Every method is atomic (one transaction) and
+// thread-safe; backends (store/sql/) are SQLite (the single-machine default, WAL) and PostgreSQL
+// (many API instances and workers on one database). Methods that insert an idempotent record return
+// false when it already existed instead of failing. Unknown ids give NotFound. Multi-row changes
+// that must not be seen half-done have a single method (RecordAssessment) rather than exposing
 // transactions.
 #pragma once
 
@@ -53,5 +53,15 @@ class Store : public TaskStore,
 
 // Opens (creating if needed) the SQLite database at `path` and runs pending migrations.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+// Opens the PostgreSQL database at `url` (postgresql://user@host:port/db?…, libpq's syntax) with
+// a pool of up to `connections` connections, and runs pending migrations.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, int connections = 8);
+
+// True for a postgresql:// or postgres:// URL.
+bool IsPostgresUrl(const std::string& location);
+
+// `location` is a PostgreSQL URL or a SQLite file path.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location);
 
 }  // namespace tilsyn::store

@@ -1,6 +1,6 @@
-// TaskStore: tasks and the capture jobs planned from them.
-// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
-// a TaskStore; the SQLite backend implements every seam in one class. Thread-safe as its
+// TaskStore: tasks and the capture jobs planned from them. One of the narrow seams of the store
+// (store/store.h): code that needs only this aggregate takes a TaskStore; the SQL store
+// (store/sql/) implements every seam in one class, on SQLite and PostgreSQL. Thread-safe as its
 // implementation; every method is one transaction.
 #pragma once
 

@@ -1,7 +1,7 @@
-// VehicleStore: vehicles and the hashed bearer tokens of people and vehicles.
-// One of the narrow seams of the store (store/store.h): code that needs only this aggregate takes
-// a VehicleStore; the SQLite backend implements every seam in one class. Thread-safe as its
-// implementation; every method is one transaction.
+// VehicleStore: vehicles and the hashed bearer tokens of people and vehicles. One of the narrow
+// seams of the store (store/store.h): code that needs only this aggregate takes a VehicleStore; the
+// SQL store (store/sql/) implements every seam in one class, on SQLite and PostgreSQL. Thread-safe
+// as its implementation; every method is one transaction.
 #pragma once
 
 #include <string>

@@ -6,17 +6,19 @@
 #include "core/json_util.h"
 #include "demo/process.h"
 #include "fakes/test_paths.h"
+#include "fakes/test_store.h"
 #include "store/store.h"
 #include "tasks/task.h"
 
 namespace tilsyn::testing {
 namespace {
 
-TEST(Demo, JsonSummaryHasEveryStepAndNoCaptureOutsideAFence) {
-  TempDir dir;
+// Runs the demo in `dir` with `args` and checks its summary and stored observations; `store` is
+// where the demo's server kept them.
+void RunAndCheckDemo(const TempDir& dir, const std::string& args, const std::string& store) {
   auto child = demo::ChildProcess::Spawn(
       {"/bin/sh", "-c", "cd '" + dir.path() + "' && '" + BinDir() +
-                            "/tilsyn' demo --json --data-dir demo-data"},
+                            "/tilsyn' demo --json --data-dir demo-data " + args},
       {}, dir.Sub("out.json"), dir.Sub("err.txt"));
   ASSERT_TRUE(child.ok()) << child.status().ToString();
   ASSERT_EQ(child->Wait(), 0) << ReadFile(dir.Sub("err.txt")).value_or("");
@@ -37,7 +39,7 @@ TEST(Demo, JsonSummaryHasEveryStepAndNoCaptureOutsideAFence) {
   EXPECT_GT(j["recognition_runs"].value("street", 0), 0) << "our street model on the car photo";
 
   // Our own privacy model anonymized every image, on the vehicle and again on the server.
-  auto db = store::OpenSqliteStore(dir.Sub("demo-data/server/tilsyn.db"));
+  auto db = store::OpenStore(store);
   ASSERT_TRUE(db.ok()) << db.status().ToString();
   auto done = (*db)->ObservationsInState(store::ObservationState::kDone, 100);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
@@ -90,6 +92,26 @@ TEST(Demo, JsonSummaryHasEveryStepAndNoCaptureOutsideAFence) {
       EXPECT_NE(t["got"], t["expected"]) << t.dump();
     }
   }
+}
+
+TEST(Demo, JsonSummaryHasEveryStepAndNoCaptureOutsideAFence) {
+  TempDir dir;
+  RunAndCheckDemo(dir, "", dir.Sub("demo-data/server/tilsyn.db"));
+}
+
+// `tilsyn demo --database postgresql://…`: the whole chain on PostgreSQL, in a fresh database.
+TEST(Demo, RunsWholeOnPostgresql) {
+  auto base = TestDatabaseUrl();
+  if (!base) GTEST_SKIP() << "no TILSYN_TEST_DATABASE_URL (scripts/test.sh sets one)";
+  TempDir dir;
+  const std::string name =
+      "demo_" + std::to_string(std::hash<std::string>()(dir.path()) % 1000000007);
+  auto admin = store::sql::PgDb::Connect(*base);
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  ASSERT_TRUE((*admin)->Exec("CREATE DATABASE " + name).ok());
+  const std::string url = base->substr(0, base->rfind('/') + 1) + name;
+  RunAndCheckDemo(dir, "--database '" + url + "'", url);
+  EXPECT_TRUE((*admin)->Exec("DROP DATABASE " + name + " WITH (FORCE)").ok());
 }
 
 }  // namespace

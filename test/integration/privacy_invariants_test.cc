@@ -14,6 +14,7 @@
 #include "agent/trigger.h"
 #include "core/file_util.h"
 #include "core/time_format.h"
+#include "fakes/test_store.h"
 #include "fakes/fake_recognizer.h"
 #include "fakes/fake_world.h"
 #include "fakes/memory_blob_store.h"
@@ -28,7 +29,8 @@
 #include "server/app.h"
 #include "store/audit_chain.h"
 #include "store/encrypted_blob_store.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/pg_db.h"
+#include "store/sql/sqlite_db.h"
 
 namespace tilsyn {
 namespace {
@@ -75,7 +77,7 @@ class PrivacyWorld : public ::testing::Test {
   void SetUp() override {
     if (!fs::exists(kFaceCascade)) GTEST_SKIP() << "opencv-data cascades are not installed";
     ASSERT_TRUE(MakeDirs(dir_.Sub("data")).ok());
-    auto s = store::OpenSqliteStore(dir_.Sub("data/tilsyn.db"));
+    auto s = ::tilsyn::testing::OpenTestStore(dir_.Sub("data"));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     auto files = store::OpenDirBlobStore(dir_.Sub("data/images"));
@@ -430,22 +432,32 @@ TEST_F(PrivacyWorld, PrivacyInvariant5_AuditVerifyCommandDetectsATamperedRow) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(pipe->Process(Upload(SyntheticJpeg()).id).ok());
   ASSERT_EQ(store_->ListAudit({})->size(), 3u);
   const std::string data = dir_.Sub("data");
+  const std::string where = ::tilsyn::testing::TestStoreIsPostgres()
+                                ? "--database '" + ::tilsyn::testing::TestStoreLocation(data) + "'"
+                                : "--data-dir " + data;
 
-  CommandResult ok = RunTilsyn("audit verify --data-dir " + data);
+  CommandResult ok = RunTilsyn("audit verify " + where);
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
   EXPECT_NE(ok.out.find("ok: 3 entries"), std::string::npos) << ok.out;
 
-  {
-    auto db = store::sqlite::Db::Open(data + "/tilsyn.db");
+  // Someone with the database's owner rights edits the trail behind the server's back.
+  if (::tilsyn::testing::TestStoreIsPostgres()) {
+    auto db = store::sql::PgDb::Connect(::tilsyn::testing::TestStoreLocation(data));
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    ASSERT_TRUE((*db)->Exec("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update;"
+                            "UPDATE audit_events SET \"user\" = 'inspector-x' WHERE seq = 2")
+                    .ok());
+  } else {
+    auto db = store::sql::SqliteDb::Open(data + "/tilsyn.db");
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("DROP TRIGGER audit_events_no_update;"
                             "UPDATE audit_events SET user = 'inspector-x' WHERE seq = 2")
                     .ok());
   }
-  CommandResult broken = RunTilsyn("audit verify --data-dir " + data);
+  CommandResult broken = RunTilsyn("audit verify " + where);
   EXPECT_EQ(broken.exit_code, 1) << broken.out;
   EXPECT_NE(broken.out.find("BROKEN at seq 2"), std::string::npos) << broken.out;
-  CommandResult json = RunTilsyn("audit verify --json --data-dir " + data);
+  CommandResult json = RunTilsyn("audit verify --json " + where);
   EXPECT_EQ(Json::parse(json.out, nullptr, false).value("first_bad_seq", 0), 2) << json.out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "actions/action.h"
 #include "core/crypto.h"
+#include "fakes/test_store.h"
 #include "fakes/fake_world.h"
 #include "fakes/test_paths.h"
 #include "net/http_server.h"
@@ -49,7 +50,7 @@ struct Receiver {
 class DispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::OpenSqliteStore(dir_.Sub("tilsyn.db"));
+    auto s = ::tilsyn::testing::OpenTestStore(dir_.path());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     task_ = testing::ActiveTask(clock_.NowMs());

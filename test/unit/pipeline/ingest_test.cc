@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/file_util.h"
 #include "core/time_format.h"
+#include "fakes/test_store.h"
 #include "fakes/fake_world.h"
 #include "fakes/test_paths.h"
 #include "imaging/jpeg.h"
@@ -35,7 +36,7 @@ int FileCount(const std::string& dir) {
 class IngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::OpenSqliteStore(dir_.Sub("tilsyn.db"));
+    auto s = testing::OpenTestStore(dir_.path());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     auto b = store::OpenDirBlobStore(dir_.Sub("blobs"));

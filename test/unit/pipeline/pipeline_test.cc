@@ -3,13 +3,21 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <thread>
 
+#include "core/time_format.h"
 #include "fakes/fake_recognizer.h"
 #include "fakes/fake_world.h"
 #include "fakes/test_paths.h"
-#include "core/time_format.h"
+#include "fakes/test_store.h"
 #include "imaging/jpeg.h"
+#include "net/http_server.h"
 
 namespace tilsyn::pipeline {
 namespace {
@@ -22,7 +30,7 @@ constexpr int64_t kDay = 86'400'000;
 class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::OpenSqliteStore(dir_.Sub("tilsyn.db"));
+    auto s = testing::OpenTestStore(dir_.path());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     auto b = store::OpenDirBlobStore(dir_.Sub("blobs"));
@@ -383,10 +391,10 @@ TEST_F(PipelineTest, CrashHookExitsAfterTheConfiguredAssessments) {
   // "fast" death tests fork, so the child sees this test's TempDir; it opens its own store
   // connection like a separate server process would.
   GTEST_FLAG_SET(death_test_style, "fast");
-  const std::string db = dir_.Sub("tilsyn.db");
+  const std::string db = testing::TestStoreLocation(dir_.path());
   EXPECT_EXIT(
       {
-        auto child_store = store::OpenSqliteStore(db);
+        auto child_store = store::OpenStore(db);
         if (!child_store.ok()) std::_Exit(1);
         Pipeline p(child_store->get(), blobs_.get(), &recognizer_, nullptr, &clock_, o);
         (void)p.Process(obs.id);
@@ -635,6 +643,303 @@ TEST_F(PipelineTest, OpenCasesAreLookedUpAtMostOnceAMinute) {
   clock_.Advance(61'000);
   ASSERT_TRUE(p->RunOnce().ok());
   EXPECT_EQ(asked, 2);
+}
+
+}  // namespace
+}  // namespace tilsyn::pipeline
+
+namespace tilsyn::pipeline {
+namespace {
+
+TEST_F(PipelineTest, BeforeAfterFirstImageBecomesTheReferenceAndLaterOnesAreComparedToIt) {
+  task_.kind = tasks::TaskKind::kBeforeAfter;
+  task_.targets = {{"change", 0.5}};
+  CreateTask();
+  const store::Observation first = AddObservation();
+  auto pipeline = MakePipeline();
+  ASSERT_TRUE(pipeline->Process(first.id).ok());
+  EXPECT_EQ(recognizer_.calls(), 0) << "nothing to compare the first image with";
+  auto a1 = store_->GetAssessmentForObservation(first.id);
+  ASSERT_TRUE(a1.ok());
+  EXPECT_EQ(a1->outcome, "ok");
+  EXPECT_TRUE(blobs_->Exists(first.blob_key)) << "the reference is kept as documentation";
+  auto blob = store_->GetBlob(first.blob_key);
+  ASSERT_TRUE(blob.ok());
+  EXPECT_TRUE(blob->delete_after_ms.has_value()) << "kept, but still with a deadline";
+
+  clock_.Advance(60'000);
+  const store::Observation second = AddObservation();
+  recognizer_.ThenDetect({{"change", 0.9, {0, 0, 50, 50}}}, true);
+  ASSERT_TRUE(pipeline->Process(second.id).ok());
+  EXPECT_EQ(recognizer_.calls(), 1);
+  EXPECT_FALSE(recognizer_.last_request().reference.empty()) << "the reference went along";
+  EXPECT_EQ(recognizer_.last_request().reference.cols, 160);
+}
+
+// A condition by change: the image an inspector marked is the reference, its region of
+// interest goes along to the recognizer, and the assessment names the reference it used.
+TEST_F(PipelineTest, ConditionByChangeUsesTheMarkedReferenceAndItsRegion) {
+  task_.kind = tasks::TaskKind::kCondition;
+  task_.targets = {{"change", 0.5}};
+  task_.rule.change_threshold = 0.2;
+  task_.rule.roi = tasks::Roi{0.1, 0.2, 0.3, 0.4};
+  CreateTask();
+  auto pipeline = MakePipeline();
+  const store::Observation first = AddObservation();
+  ASSERT_TRUE(pipeline->Process(first.id).ok());
+  EXPECT_NE(store_->GetAssessmentForObservation(first.id)->reason.find("object's condition"),
+            std::string::npos);
+  clock_.Advance(60'000);
+  const store::Observation clear_day = AddObservation();
+  recognizer_.ClearScript().ThenDetect({}, true);
+  ASSERT_TRUE(pipeline->Process(clear_day.id).ok());
+  EXPECT_EQ(store_->GetAssessmentForObservation(clear_day.id)->reference_observation_id, first.id);
+  ASSERT_TRUE(store_->MarkReference({task_.id, clear_day.id, "ivan", clock_.NowMs()}).ok());
+
+  clock_.Advance(60'000);
+  const store::Observation later = AddObservation();
+  tasks::Detection d{"change", 0.9, {0, 0, 50, 50}};
+  d.area_fraction = 0.35;
+  recognizer_.ClearScript().ThenDetect({d}, true);
+  ASSERT_TRUE(pipeline->Process(later.id).ok());
+  ASSERT_TRUE(recognizer_.last_request().roi.has_value());
+  EXPECT_DOUBLE_EQ(recognizer_.last_request().roi->x, 0.1);
+  EXPECT_DOUBLE_EQ(recognizer_.last_request().roi->height, 0.4);
+  auto a = store_->GetAssessmentForObservation(later.id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->reference_observation_id, clear_day.id) << "the marked one, not the first";
+  EXPECT_EQ(a->outcome, "finding");
+  EXPECT_NE(a->reason.find("missing, obscured or damaged"), std::string::npos) << a->reason;
+}
+
+// permit_check: the first image is the empty site; a later one with a change is compared with
+// the permits near it that are valid at its capture time (tasks/rules.h).
+TEST_F(PipelineTest, PermitCheckComparesTheObjectWithThePermitsNearTheCapture) {
+  task_.kind = tasks::TaskKind::kPermitCheck;
+  task_.targets = {{"change", 0.5}};
+  task_.rule.permit_distance_m = 40;
+  CreateTask();
+  auto pipeline = MakePipeline();
+  const store::Observation empty = AddObservation();
+  ASSERT_TRUE(pipeline->Process(empty.id).ok());
+  auto a0 = store_->GetAssessmentForObservation(empty.id);
+  ASSERT_TRUE(a0.ok());
+  EXPECT_EQ(a0->outcome, "ok");
+  EXPECT_NE(a0->reason.find("empty site"), std::string::npos);
+  EXPECT_TRUE(blobs_->Exists(empty.blob_key)) << "the empty site is kept as the reference";
+
+  auto change = [](double fraction) {
+    tasks::Detection d{"change", 0.95, {20, 30, 60, 40}};
+    d.area_fraction = fraction;
+    return d;
+  };
+  // A container appears; the only permit near it expired yesterday: a finding naming it.
+  tasks::Permit expired;
+  expired.id = "TMF-OLD";
+  expired.holder = "Skips A/S";
+  expired.area = geo::Geofence::Circle(testing::kSite, 10);
+  expired.valid_from = clock_.NowMs() - 30 * kDay;
+  expired.valid_to = clock_.NowMs() - kDay;
+  ASSERT_TRUE(store_->permits().PutPermit(expired).ok());
+  clock_.Advance(60'000);
+  const store::Observation seen = AddObservation();
+  recognizer_.ThenDetect({change(0.2)}, true);
+  ASSERT_TRUE(pipeline->Process(seen.id).ok());
+  EXPECT_FALSE(recognizer_.last_request().reference.empty());
+  auto a1 = store_->GetAssessmentForObservation(seen.id);
+  ASSERT_TRUE(a1.ok());
+  EXPECT_EQ(a1->outcome, "finding");
+  EXPECT_NE(a1->reason.find("TMF-OLD"), std::string::npos) << a1->reason;
+
+  // The city issues a permit (a re-import updates it); the next pass is ok and names it.
+  tasks::Permit valid = expired;
+  valid.id = "TMF-NEW";
+  valid.valid_to = clock_.NowMs() + 30 * kDay;
+  ASSERT_TRUE(store_->permits().PutPermit(valid).ok());
+  clock_.Advance(60'000);
+  const store::Observation covered = AddObservation();
+  recognizer_.ClearScript().ThenDetect({change(0.2)}, true);
+  ASSERT_TRUE(pipeline->Process(covered.id).ok());
+  auto a2 = store_->GetAssessmentForObservation(covered.id);
+  ASSERT_TRUE(a2.ok());
+  EXPECT_EQ(a2->outcome, "ok");
+  EXPECT_NE(a2->reason.find("covered by permit TMF-NEW (Skips A/S)"), std::string::npos)
+      << a2->reason;
+}
+
+// Webhooks carry a CloudEvents 1.0 event (structured JSON mode) unless the action asks for the
+// plain body. The checks follow the CloudEvents 1.0 specification's required attributes.
+TEST_F(PipelineTest, WebhookPayloadIsACloudEventUnlessPlainIsAsked) {
+  tasks::ActionSpec ce{"webhook", {tasks::Outcome::kFinding}, "http://127.0.0.1:9/ce", "k"};
+  tasks::ActionSpec plain = ce;
+  plain.url = "http://127.0.0.1:9/plain";
+  plain.format = "plain";
+  task_.actions = {ce, plain};
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(-1);  // nobody there → finding
+  ASSERT_TRUE(MakePipeline()->Process(obs.id).ok());
+  auto a = store_->GetAssessmentForObservation(obs.id);
+  ASSERT_TRUE(a.ok());
+  auto runs = store_->ListActionRuns(a->id, 10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 2u);
+  const store::ActionRunRecord& e = (*runs)[0].target == ce.url ? (*runs)[0] : (*runs)[1];
+  const store::ActionRunRecord& p = (*runs)[0].target == ce.url ? (*runs)[1] : (*runs)[0];
+  const Json& ev = e.payload;
+  // Required context attributes.
+  EXPECT_EQ(ev["specversion"], "1.0");
+  EXPECT_EQ(ev["id"], e.idempotency_key);
+  ASSERT_TRUE(ev["source"].is_string());
+  EXPECT_EQ(ev["source"], "/tilsyn/tasks/" + task_.id);
+  EXPECT_EQ(ev["type"], "dk.tilsyn.assessment.finding");
+  // Optional ones, well formed.
+  EXPECT_TRUE(ParseIso8601(ev["time"].get<std::string>()).ok());
+  EXPECT_EQ(ev["datacontenttype"], "application/json");
+  EXPECT_EQ(ev["subject"], "observations/" + obs.id);
+  for (const auto& [name, value] : ev.items()) {
+    EXPECT_EQ(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789"), std::string::npos)
+        << "attribute names are lower-case alphanumerics: " << name;
+  }
+  EXPECT_EQ(ev["data"]["assessment_id"], a->id);
+  EXPECT_EQ(ev["data"]["outcome"], "finding");
+  // The plain body is the assessment itself.
+  EXPECT_FALSE(p.payload.contains("specversion"));
+  EXPECT_EQ(p.payload["assessment_id"], a->id);
+}
+
+}  // namespace
+}  // namespace tilsyn::pipeline
+
+namespace tilsyn::pipeline {
+namespace {
+
+TEST_F(PipelineTest, AContractorActionGoesToTheContractorWithADeadline) {
+  task_.contractor = tasks::Contractor{"Vejfirmaet A/S", "drift@vejfirmaet.dk", 7, "en"};
+  tasks::ActionSpec c;
+  c.type = "contractor";
+  c.on = {tasks::Outcome::kFinding};
+  task_.actions = {c};
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenDetect({}, true);  // presence task, nobody there: a finding
+  ASSERT_TRUE(MakePipeline()->Process(obs.id).ok());
+  auto runs = store_->ListActionRuns(std::nullopt, 10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  const store::ActionRunRecord& run = runs->front();
+  EXPECT_EQ(run.type, "contractor");
+  EXPECT_EQ(run.target, "drift@vejfirmaet.dk");
+  EXPECT_EQ(run.payload["contractor"], "Vejfirmaet A/S");
+  EXPECT_EQ(run.payload["language"], "en");
+  EXPECT_EQ(run.payload["deadline"], FormatIso8601(obs.captured_ms + 7 * kDay).substr(0, 10));
+}
+
+}  // namespace
+}  // namespace tilsyn::pipeline
+
+namespace tilsyn::pipeline {
+namespace {
+
+// Open cases are looked up at most once a minute, not on every pass of the loop.
+TEST_F(PipelineTest, OpenCasesAreLookedUpAtMostOnceAMinute) {
+  class Following : public actions::Action {
+   public:
+    explicit Following(int* asked) : asked_(asked) {}
+    actions::AttemptResult Attempt(const store::ActionRunRecord&) override {
+      actions::AttemptResult r;
+      r.result = {{"open", true}};
+      return r;
+    }
+    bool FollowsUp() const override { return true; }
+    Result<Json> FollowUp(const store::ActionRunRecord& run) override {
+      ++*asked_;
+      return run.result;
+    }
+    int* asked_;
+  };
+  int asked = 0;
+  dispatcher_->Register("open311", std::make_unique<Following>(&asked));
+  tasks::ActionSpec c;
+  c.type = "open311";
+  c.url = "http://127.0.0.1:9/open311";
+  c.service_code = "container";
+  c.on = {tasks::Outcome::kFinding};
+  task_.actions = {c};
+  CreateTask();
+  AddObservation();
+  recognizer_.ThenDetect({}, true);
+  PipelineOptions o;
+  o.follow_up_every_ms = 0;  // each open case may be asked at every look-up
+  auto p = MakePipeline(o);
+  ASSERT_TRUE(p->RunOnce().ok());  // assesses, delivers, looks up once
+  ASSERT_TRUE(p->RunOnce().ok());
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_EQ(asked, 1);
+  clock_.Advance(61'000);
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_EQ(asked, 2);
+}
+
+// Assessment, delivery and retention run on their own threads: a receiver that keeps a webhook
+// delivery waiting 30 s does not hold up the next observation's assessment.
+TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::atomic<int> deliveries{0};
+  std::atomic<bool> answered{false};
+  net::HttpServerOptions so;
+  so.address = "127.0.0.1";
+  so.port = 0;
+  auto receiver = net::StartHttpServer(so, [&](const net::HttpRequest&) {
+    ++deliveries;
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait_for(l, std::chrono::seconds(30), [&] { return release; });
+    answered = true;
+    net::HttpResponse r;
+    r.status = 200;
+    r.body = "{}";
+    return r;
+  });
+  ASSERT_TRUE(receiver.ok()) << receiver.status().ToString();
+  const std::string url = "http://127.0.0.1:" + std::to_string((*receiver)->port()) + "/hook";
+  dispatcher_->Register("webhook", actions::NewWebhookAction(
+                                       [](const store::ActionRunRecord&) { return "k"; }, 60'000));
+  task_.actions.push_back({"webhook",
+                           {tasks::Outcome::kOk, tasks::Outcome::kFinding,
+                            tasks::Outcome::kInconclusive},
+                           url,
+                           "k"});
+  CreateTask();
+  recognizer_.ThenPerson(0.9);  // repeats for every observation
+  const store::Observation first = AddObservation();
+  PipelineOptions o;
+  o.poll_ms = 50;
+  auto p = MakePipeline(o);
+  p->Start();
+  // Generous limits (a loaded 2-core machine): the receiver holds the first delivery …
+  auto until = [](const std::function<bool()>& done, int seconds) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (!done() && std::chrono::steady_clock::now() < end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return done();
+  };
+  ASSERT_TRUE(until([&] { return deliveries.load() >= 1; }, 25));
+  // … while a second observation arrives and is assessed.
+  const store::Observation second = AddObservation();
+  p->Notify();
+  EXPECT_TRUE(until([&] { return Get(second.id).state == ObservationState::kDone; }, 25));
+  EXPECT_FALSE(answered.load()) << "the second assessment waited for the receiver";
+  EXPECT_EQ(Get(first.id).state, ObservationState::kDone);
+  {
+    std::lock_guard<std::mutex> l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  p->Stop();
+  (*receiver)->Stop();
 }
 
 }  // namespace

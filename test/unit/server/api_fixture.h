@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/time_format.h"
+#include "fakes/test_store.h"
 #include "fakes/test_paths.h"
 #include "net/http.h"
 #include "server/api/api.h"
@@ -50,7 +51,7 @@ inline Json ValidTaskJson() {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto st = store::OpenSqliteStore(dir_.Sub("tilsyn.db"));
+    auto st = ::tilsyn::testing::OpenTestStore(dir_.path());
     ASSERT_TRUE(st.ok()) << st.status().ToString();
     store_ = std::move(st).value();
     auto bl = store::OpenDirBlobStore(dir_.Sub("images"));

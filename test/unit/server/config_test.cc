@@ -34,6 +34,8 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"min_free_bytes", -1}}), "min_free_bytes");
   EXPECT_EQ(field(Json{{"http_threads", 0}}), "http_threads");
   EXPECT_EQ(field(Json{{"data_dir", ""}}), "data_dir");
+  EXPECT_EQ(field(Json{{"database", "/var/lib/tilsyn.db"}}), "database");
+  EXPECT_EQ(field(Json{{"database", "mysql://db/tilsyn"}}), "database");
   EXPECT_EQ(field(Json{{"no_such_setting", 1}}), "no_such_setting");
   EXPECT_EQ(field(Json{{"action_max_attempts", -1}}), "action_max_attempts");
   EXPECT_EQ(field(Json{{"smtp", {{"url", "http://x"}, {"from", "a@b.dk"}}}}), "smtp.url");
@@ -50,6 +52,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
 TEST(ServerConfig, FromJsonReadsEverySetting) {
   Json j = {{"listen", "0.0.0.0"},      {"port", 9000},
             {"data_dir", "/tmp/x"},     {"max_body_bytes", 2048},
+            {"database", "postgresql://tilsyn@db.kk.dk/tilsyn"},
             {"min_free_bytes", 1 << 20},
             {"http_threads", 3},        {"pipeline_poll_ms", 50},
             {"cascade_dir", "/c"},      {"webhook_timeout_ms", 100},
@@ -98,6 +101,13 @@ TEST(ResolveServerConfig, PrecedenceIsDefaultsFileEnvFlags) {
 
   flags.port = 3333;
   EXPECT_EQ(ResolveServerConfig(flags, lookup)->port, 3333);
+
+  // The store: SQLite in the data folder unless a PostgreSQL URL is given (env, then flag).
+  EXPECT_EQ(c->StoreLocation(), "/from/flag/tilsyn.db");
+  env["TILSYN_DATABASE_URL"] = "postgresql://tilsyn@db-env/tilsyn";
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->StoreLocation(), "postgresql://tilsyn@db-env/tilsyn");
+  flags.database = "postgres://tilsyn@db-flag/tilsyn";
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->StoreLocation(), "postgres://tilsyn@db-flag/tilsyn");
 }
 
 TEST(ResolveServerConfig, BadEnvOrFileIsAnError) {

@@ -89,6 +89,9 @@ TEST_F(CountsExportApi, GeoJsonCarriesTheSameFieldsAndFiltersByTaskAndTime) {
 TEST_F(CountsExportApi, TheCliWritesTheSameSeries) {
   ExportFindingsFlags flags;
   flags.server.data_dir = dir_.path();
+  if (::tilsyn::testing::TestStoreIsPostgres()) {
+    flags.server.database = ::tilsyn::testing::TestStoreLocation(dir_.path());
+  }
   flags.format = "csv";
   flags.outcome = "all";
   flags.out = dir_.Sub("counts.csv");

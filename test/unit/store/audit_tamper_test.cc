@@ -5,7 +5,7 @@
 
 #include "fakes/test_paths.h"
 #include "store/audit_chain.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/sqlite_db.h"
 #include "store/store.h"
 
 namespace tilsyn::store {
@@ -32,7 +32,7 @@ class AuditTamperTest : public ::testing::Test {
 
   // Runs SQL on the database file directly, past the store.
   void RawSql(const std::string& sql) {
-    auto db = sqlite::Db::Open(Path());
+    auto db = sql::SqliteDb::Open(Path());
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
   }
@@ -55,7 +55,7 @@ TEST_F(AuditTamperTest, UntouchedChainVerifies) {
 }
 
 TEST_F(AuditTamperTest, TheTableRefusesUpdateAndDeleteThroughSql) {
-  auto db = sqlite::Db::Open(Path());
+  auto db = sql::SqliteDb::Open(Path());
   ASSERT_TRUE(db.ok());
   EXPECT_FALSE((*db)->Exec("UPDATE audit_events SET purpose = 'x' WHERE seq = 2").ok());
   EXPECT_FALSE((*db)->Exec("DELETE FROM audit_events WHERE seq = 2").ok());

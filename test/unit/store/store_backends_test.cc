@@ -1,4 +1,5 @@
 // The backends the Store suite runs against, and the builders the suite shares.
+#include "fakes/test_store.h"
 #include "store_fixture.h"
 
 namespace tilsyn::store::testing {
@@ -120,10 +121,19 @@ ActionRunRecord MakeActionRun(const std::string& id, const std::string& assessme
 
 namespace {
 
+// PostgreSQL joins when the run has a test database (scripts/test.sh starts one).
 std::vector<StoreBackend> Backends() {
-  return {
+  std::vector<StoreBackend> out = {
       {"sqlite", [](const std::string& dir) { return OpenSqliteStore(dir + "/tilsyn.db"); }},
   };
+  if (auto base = ::tilsyn::testing::TestDatabaseUrl()) {
+    out.push_back({"postgresql", [base = *base](const std::string& dir)
+                                     -> Result<std::unique_ptr<Store>> {
+                     TILSYN_ASSIGN_OR_RETURN(std::string url, ::tilsyn::testing::SchemaUrl(base, dir));
+                     return OpenPostgresStore(url, 4);
+                   }});
+  }
+  return out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(Backends()),

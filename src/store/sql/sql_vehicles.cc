@@ -1,10 +1,10 @@
 // Vehicles and bearer tokens (stored by hash only).
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 
-Status SqliteStore::CreateVehicle(const Vehicle& v) {
+Status SqlStore::CreateVehicle(const Vehicle& v) {
   if (v.id.empty()) return Status::InvalidArgument("vehicle id is empty", "id");
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -20,7 +20,7 @@ Status SqliteStore::CreateVehicle(const Vehicle& v) {
   });
 }
 
-Result<Vehicle> SqliteStore::GetVehicle(const std::string& id) {
+Result<Vehicle> SqlStore::GetVehicle(const std::string& id) {
   Vehicle out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
@@ -34,7 +34,7 @@ Result<Vehicle> SqliteStore::GetVehicle(const std::string& id) {
   return out;
 }
 
-Result<std::vector<Vehicle>> SqliteStore::ListVehicles() {
+Result<std::vector<Vehicle>> SqlStore::ListVehicles() {
   std::vector<Vehicle> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
@@ -44,7 +44,7 @@ Result<std::vector<Vehicle>> SqliteStore::ListVehicles() {
   return out;
 }
 
-Status SqliteStore::UpdateVehiclePosition(const std::string& id, double lat, double lon,
+Status SqlStore::UpdateVehiclePosition(const std::string& id, double lat, double lon,
                                           TimeMs at) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -58,7 +58,7 @@ Status SqliteStore::UpdateVehiclePosition(const std::string& id, double lat, dou
   });
 }
 
-Status SqliteStore::PutToken(const TokenRecord& token) {
+Status SqlStore::PutToken(const TokenRecord& token) {
   if (token.token_hash.empty()) return Status::InvalidArgument("token hash is empty", "token_hash");
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -72,7 +72,7 @@ Status SqliteStore::PutToken(const TokenRecord& token) {
   });
 }
 
-Result<TokenRecord> SqliteStore::GetTokenByHash(const std::string& token_hash) {
+Result<TokenRecord> SqlStore::GetTokenByHash(const std::string& token_hash) {
   TokenRecord out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -93,7 +93,7 @@ Result<TokenRecord> SqliteStore::GetTokenByHash(const std::string& token_hash) {
   return out;
 }
 
-Result<int64_t> SqliteStore::CountTokens() {
+Result<int64_t> SqlStore::CountTokens() {
   int64_t out = 0;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(out, db.QueryInt("SELECT COUNT(*) FROM tokens"));
@@ -102,4 +102,4 @@ Result<int64_t> SqliteStore::CountTokens() {
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

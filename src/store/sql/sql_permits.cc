@@ -1,10 +1,10 @@
 // Permits (store/permit_store.h): the area as GeoJSON plus its bounding box for the "near"
 // filter; replaced whole on a repeat id.
 #include "core/clock.h"
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 constexpr char kPermitColumns[] = "id, holder, kind, area, valid_from_ms, valid_to_ms, updated_ms";
@@ -24,7 +24,7 @@ Result<tasks::Permit> ReadPermit(const Statement& st) {
 
 }  // namespace
 
-Result<bool> SqliteStore::PutPermit(const tasks::Permit& p) {
+Result<bool> SqlStore::PutPermit(const tasks::Permit& p) {
   if (p.id.empty()) return Status::InvalidArgument("permit id is empty", "id");
   bool created = false;
   TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
@@ -34,9 +34,14 @@ Result<bool> SqliteStore::PutPermit(const tasks::Permit& p) {
     created = !exists;
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("INSERT OR REPLACE INTO permits (id, holder, kind, area, min_lat, min_lon, "
+        db.Prepare("INSERT INTO permits (id, holder, kind, area, min_lat, min_lon, "
                    "max_lat, max_lon, valid_from_ms, valid_to_ms, updated_ms) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                   "holder = excluded.holder, kind = excluded.kind, area = excluded.area, "
+                   "min_lat = excluded.min_lat, min_lon = excluded.min_lon, "
+                   "max_lat = excluded.max_lat, max_lon = excluded.max_lon, "
+                   "valid_from_ms = excluded.valid_from_ms, valid_to_ms = excluded.valid_to_ms, "
+                   "updated_ms = excluded.updated_ms"));
     const geo::BBox& b = p.area.bbox();
     st.Bind(1, p.id).Bind(2, p.holder).Bind(3, p.kind).Bind(4, p.area.ToGeoJson().dump());
     st.Bind(5, b.min_lat).Bind(6, b.min_lon).Bind(7, b.max_lat).Bind(8, b.max_lon);
@@ -46,7 +51,7 @@ Result<bool> SqliteStore::PutPermit(const tasks::Permit& p) {
   return created;
 }
 
-Result<tasks::Permit> SqliteStore::GetPermit(const std::string& id) {
+Result<tasks::Permit> SqlStore::GetPermit(const std::string& id) {
   tasks::Permit out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
@@ -60,7 +65,7 @@ Result<tasks::Permit> SqliteStore::GetPermit(const std::string& id) {
   return out;
 }
 
-Result<std::vector<tasks::Permit>> SqliteStore::ListPermits(const PermitFilter& f) {
+Result<std::vector<tasks::Permit>> SqlStore::ListPermits(const PermitFilter& f) {
   std::vector<tasks::Permit> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     std::string where = "WHERE 1 = 1";
@@ -81,7 +86,7 @@ Result<std::vector<tasks::Permit>> SqliteStore::ListPermits(const PermitFilter& 
       st.Bind(i++, f.near->max_lon);
     }
     if (f.kind) st.Bind(i++, *f.kind);
-    st.Bind(i, f.limit > 0 ? f.limit : -1);
+    st.Bind(i, f.limit > 0 ? static_cast<int64_t>(f.limit) : kNoLimit);
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -93,4 +98,4 @@ Result<std::vector<tasks::Permit>> SqliteStore::ListPermits(const PermitFilter& 
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

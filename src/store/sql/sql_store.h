@@ -1,7 +1,10 @@
-// SqliteStore: the Store on one SQLite connection (WAL, busy_timeout 5 s, foreign keys on),
-// guarded by a mutex so every public method is one transaction seen whole by other threads.
-// The methods are implemented per resource in sqlite_tasks.cc, sqlite_vehicles.cc,
-// sqlite_observations.cc, sqlite_assessments.cc, sqlite_stats.cc and sqlite_permits.cc.
+// SqlStore: the Store over the shared connection layer (store/sql/db.h), written once for both
+// backends: SQLite (one connection, WAL, busy_timeout 5 s, foreign keys on; calls serialised) and
+// PostgreSQL (a pool of connections; write transactions SERIALIZABLE and run again when
+// PostgreSQL reports a conflict or the connection is lost). Every public method is one
+// transaction seen whole by other threads and processes. The methods are implemented per
+// resource in sql_tasks.cc, sql_vehicles.cc, sql_observations.cc, sql_assessments.cc,
+// sql_stats.cc, sql_permits.cc, sql_privacy.cc, sql_annotations.cc and sql_cases.cc.
 // Thread-safe.
 #pragma once
 
@@ -10,14 +13,15 @@
 #include <mutex>
 #include <string>
 
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/db.h"
+#include "store/sql/pool.h"
 #include "store/store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 
-class SqliteStore : public Store, public PermitStore, public AnnotationStore, public CaseStore {
+class SqlStore : public Store, public PermitStore, public AnnotationStore, public CaseStore {
  public:
-  explicit SqliteStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+  explicit SqlStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
   PermitStore& permits() override { return *this; }
   Result<bool> PutPermit(const tasks::Permit& permit) override;
@@ -100,9 +104,10 @@ class SqliteStore : public Store, public PermitStore, public AnnotationStore, pu
   Result<std::vector<PurposeRecord>> ProcessingRecord() override;
 
  private:
-  // Runs `body` under the mutex inside one transaction; commits when it returns ok, rolls back
-  // otherwise. Read-only bodies use a deferred transaction (a consistent snapshot). A call made
-  // from inside a body (WithAudit's change) runs in the enclosing transaction.
+  // Runs `body` inside one transaction on a pooled connection; commits when it returns ok, rolls
+  // back otherwise, and runs it again (a few times, with backoff) when the backend reports a
+  // retryable conflict. Read-only bodies see one consistent snapshot. A call made from inside a
+  // body on the same thread (WithAudit's change) runs in the enclosing transaction.
   Status InTxn(Transaction::Mode mode, const std::function<Status(Db&)>& body);
   Status Read(const std::function<Status(Db&)>& body) {
     return InTxn(Transaction::Mode::kRead, body);
@@ -111,12 +116,10 @@ class SqliteStore : public Store, public PermitStore, public AnnotationStore, pu
     return InTxn(Transaction::Mode::kWrite, body);
   }
 
-  std::recursive_mutex mu_;
-  int txn_depth_ = 0;  // guarded by mu_; > 0 while a body runs
-  std::unique_ptr<Db> db_;
+  std::unique_ptr<Pool> pool_;
 };
 
 // Runs a statement counting rows into a name -> n map (columns: name, count).
 Result<std::map<std::string, int64_t>> QueryCounts(Db& db, std::string_view sql);
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

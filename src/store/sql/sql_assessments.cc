@@ -1,10 +1,10 @@
 // Recognition runs, assessments (with inspector feedback) and action runs. RecordAssessment
 // writes all of an observation's results in one transaction.
 #include "core/ids.h"
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 Status InsertRun(Db& db, const std::string& observation_id, const RecognitionRunRecord& r) {
@@ -80,7 +80,7 @@ Status ReadAssessmentWhere(Db& db, std::string_view where, const std::string& va
 
 }  // namespace
 
-Status SqliteStore::RecordAssessment(const std::string& observation_id,
+Status SqlStore::RecordAssessment(const std::string& observation_id,
                                      const std::vector<RecognitionRunRecord>& runs,
                                      const AssessmentRecord& assessment,
                                      const std::vector<ActionRunRecord>& actions) {
@@ -113,7 +113,7 @@ Status SqliteStore::RecordAssessment(const std::string& observation_id,
   });
 }
 
-Result<std::vector<RecognitionRunRecord>> SqliteStore::RunsForObservation(
+Result<std::vector<RecognitionRunRecord>> SqlStore::RunsForObservation(
     const std::string& observation_id) {
   std::vector<RecognitionRunRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
@@ -127,21 +127,21 @@ Result<std::vector<RecognitionRunRecord>> SqliteStore::RunsForObservation(
   return out;
 }
 
-Result<AssessmentRecord> SqliteStore::GetAssessment(const std::string& id) {
+Result<AssessmentRecord> SqlStore::GetAssessment(const std::string& id) {
   AssessmentRecord out;
   TILSYN_RETURN_IF_ERROR(
       Read([&](Db& db) { return ReadAssessmentWhere(db, "WHERE id = ?", id, out); }));
   return out;
 }
 
-Result<AssessmentRecord> SqliteStore::GetAssessmentForObservation(const std::string& obs_id) {
+Result<AssessmentRecord> SqlStore::GetAssessmentForObservation(const std::string& obs_id) {
   AssessmentRecord out;
   TILSYN_RETURN_IF_ERROR(Read(
       [&](Db& db) { return ReadAssessmentWhere(db, "WHERE observation_id = ?", obs_id, out); }));
   return out;
 }
 
-Result<std::vector<AssessmentRecord>> SqliteStore::ListAssessments(const AssessmentFilter& f) {
+Result<std::vector<AssessmentRecord>> SqlStore::ListAssessments(const AssessmentFilter& f) {
   std::vector<AssessmentRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     std::string where = "WHERE 1 = 1";
@@ -153,14 +153,14 @@ Result<std::vector<AssessmentRecord>> SqliteStore::ListAssessments(const Assessm
     int i = 1;
     if (f.task_id) st.Bind(i++, *f.task_id);
     if (f.outcome) st.Bind(i++, *f.outcome);
-    st.Bind(i, f.limit > 0 ? f.limit : -1);
+    st.Bind(i, f.limit > 0 ? static_cast<int64_t>(f.limit) : kNoLimit);
     st.Bind(i + 1, f.offset > 0 ? f.offset : 0);
     return CollectRows(st, out, ReadAssessment);
   }));
   return out;
 }
 
-Status SqliteStore::UpdateAssessmentFeedback(const AssessmentRecord& a) {
+Status SqlStore::UpdateAssessmentFeedback(const AssessmentRecord& a) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
@@ -174,7 +174,7 @@ Status SqliteStore::UpdateAssessmentFeedback(const AssessmentRecord& a) {
   });
 }
 
-Result<std::map<std::string, int64_t>> SqliteStore::CountAssessmentsByOutcome() {
+Result<std::map<std::string, int64_t>> SqlStore::CountAssessmentsByOutcome() {
   std::map<std::string, int64_t> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -187,20 +187,21 @@ Result<std::map<std::string, int64_t>> SqliteStore::CountAssessmentsByOutcome() 
 
 // ---- action runs
 
-Result<std::vector<ActionRunRecord>> SqliteStore::DueActionRuns(TimeMs now, int limit) {
+Result<std::vector<ActionRunRecord>> SqlStore::DueActionRuns(TimeMs now, int limit) {
   std::vector<ActionRunRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st, db.Prepare(Select(kActionRunColumns, "action_runs",
                                         "WHERE status = ? AND next_attempt_ms <= ? "
                                         "ORDER BY next_attempt_ms, created_ms, rowid LIMIT ?")));
-    st.Bind(1, ToString(ActionStatus::kPending)).Bind(2, now).Bind(3, limit > 0 ? limit : -1);
+    st.Bind(1, ToString(ActionStatus::kPending)).Bind(2, now);
+    st.Bind(3, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadActionRun);
   }));
   return out;
 }
 
-Status SqliteStore::UpdateActionRun(const ActionRunRecord& run) {
+Status SqlStore::UpdateActionRun(const ActionRunRecord& run) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
@@ -223,7 +224,7 @@ Status SqliteStore::UpdateActionRun(const ActionRunRecord& run) {
   });
 }
 
-Result<std::vector<ActionRunRecord>> SqliteStore::ActionRunsToFollow(const std::string& type,
+Result<std::vector<ActionRunRecord>> SqlStore::ActionRunsToFollow(const std::string& type,
                                                                     TimeMs checked_before,
                                                                     int limit) {
   std::vector<ActionRunRecord> out;
@@ -231,19 +232,18 @@ Result<std::vector<ActionRunRecord>> SqliteStore::ActionRunsToFollow(const std::
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
         db.Prepare(Select(kActionRunColumns, "action_runs",
-                          "WHERE type = ? AND status = ? AND "
-                          "json_extract(result, '$.open') = 1 AND "
-                          "coalesce(json_extract(result, '$.checked_ms'), 0) <= ? "
-                          "ORDER BY coalesce(json_extract(result, '$.checked_ms'), 0), rowid "
-                          "LIMIT ?")));
+                          "WHERE type = ? AND status = ? AND " + db.JsonNumber("result", "open") +
+                              " = 1 AND coalesce(" + db.JsonNumber("result", "checked_ms") +
+                              ", 0) <= ? ORDER BY coalesce(" +
+                              db.JsonNumber("result", "checked_ms") + ", 0), rowid LIMIT ?")));
     st.Bind(1, type).Bind(2, ToString(ActionStatus::kSucceeded)).Bind(3, checked_before);
-    st.Bind(4, limit > 0 ? limit : -1);
+    st.Bind(4, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadActionRun);
   }));
   return out;
 }
 
-Result<ActionRunRecord> SqliteStore::GetActionRun(const std::string& id) {
+Result<ActionRunRecord> SqlStore::GetActionRun(const std::string& id) {
   std::optional<ActionRunRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
@@ -257,7 +257,7 @@ Result<ActionRunRecord> SqliteStore::GetActionRun(const std::string& id) {
   return *out;
 }
 
-Result<std::vector<ActionRunRecord>> SqliteStore::ListActionRuns(
+Result<std::vector<ActionRunRecord>> SqlStore::ListActionRuns(
     const std::optional<std::string>& assessment_id, int limit) {
   std::vector<ActionRunRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
@@ -267,10 +267,10 @@ Result<std::vector<ActionRunRecord>> SqliteStore::ListActionRuns(
                             db.Prepare(Select(kActionRunColumns, "action_runs", where)));
     int i = 1;
     if (assessment_id) st.Bind(i++, *assessment_id);
-    st.Bind(i, limit > 0 ? limit : -1);
+    st.Bind(i, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadActionRun);
   }));
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

@@ -1,9 +1,9 @@
-#include "store/sqlite/migrations.h"
+#include "store/sql/migrations.h"
 
 #include <string>
 #include <vector>
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 // Append only: never edit a migration that has shipped; add a new one instead.
@@ -240,6 +240,7 @@ ALTER TABLE assessments ADD COLUMN reference_observation_id TEXT NOT NULL DEFAUL
 int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
 Status Migrate(Db& db) {
+  if (db.dialect() == Dialect::kPostgres) return MigratePostgres(db);
   Transaction txn(db, Transaction::Mode::kWrite);
   TILSYN_RETURN_IF_ERROR(txn.status());
   TILSYN_ASSIGN_OR_RETURN(int64_t current, db.QueryInt("PRAGMA user_version"));
@@ -257,4 +258,4 @@ Status Migrate(Db& db) {
   return txn.Commit();
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

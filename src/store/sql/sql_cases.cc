@@ -1,14 +1,14 @@
 // Case events (store/case_store.h): appended, read in order.
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 
-Status SqliteStore::AppendCaseEvent(const CaseEvent& e) {
+Status SqlStore::AppendCaseEvent(const CaseEvent& e) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("INSERT INTO case_events (assessment_id, at_ms, user, status, step, step_date, "
+        db.Prepare("INSERT INTO case_events (assessment_id, at_ms, \"user\", status, step, step_date, "
                    "note, assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     st.Bind(1, e.assessment_id).Bind(2, e.at_ms).Bind(3, e.user).Bind(4, e.status);
     st.Bind(5, e.step).Bind(6, e.step_date).Bind(7, e.note).Bind(8, e.assignee);
@@ -16,12 +16,12 @@ Status SqliteStore::AppendCaseEvent(const CaseEvent& e) {
   });
 }
 
-Result<std::vector<CaseEvent>> SqliteStore::CaseEvents(const std::string& assessment_id) {
+Result<std::vector<CaseEvent>> SqlStore::CaseEvents(const std::string& assessment_id) {
   std::vector<CaseEvent> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("SELECT assessment_id, at_ms, user, status, step, step_date, note, assignee "
+        db.Prepare("SELECT assessment_id, at_ms, \"user\", status, step, step_date, note, assignee "
                    "FROM case_events WHERE assessment_id = ? ORDER BY id"));
     st.Bind(1, assessment_id);
     while (true) {
@@ -35,7 +35,7 @@ Result<std::vector<CaseEvent>> SqliteStore::CaseEvents(const std::string& assess
   return out;
 }
 
-Result<std::map<std::string, std::string>> SqliteStore::CaseStatuses() {
+Result<std::map<std::string, std::string>> SqlStore::CaseStatuses() {
   std::map<std::string, std::string> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -51,4 +51,4 @@ Result<std::map<std::string, std::string>> SqliteStore::CaseStatuses() {
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

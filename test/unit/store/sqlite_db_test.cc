@@ -4,22 +4,22 @@
 #include <thread>
 
 #include "fakes/test_paths.h"
-#include "store/sqlite/migrations.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/migrations.h"
+#include "store/sql/sqlite_db.h"
 #include "store/store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 using ::tilsyn::testing::TempDir;
 
-std::unique_ptr<Db> OpenDb(const std::string& path) {
-  auto db = Db::Open(path);
+std::unique_ptr<SqliteDb> OpenDb(const std::string& path) {
+  auto db = SqliteDb::Open(path);
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   return std::move(db).value();
 }
 
-TEST(SqliteStore, NewDatabaseIsAtLatestSchemaInWalMode) {
+TEST(SqlStore, NewDatabaseIsAtLatestSchemaInWalMode) {
   TempDir tmp;
   const std::string path = tmp.Sub("t.db");
   ASSERT_TRUE(OpenSqliteStore(path).ok());
@@ -31,7 +31,7 @@ TEST(SqliteStore, NewDatabaseIsAtLatestSchemaInWalMode) {
   EXPECT_EQ(st->Text(0), "wal");
 }
 
-TEST(SqliteStore, ReopeningMigratedDatabaseKeepsDataAndVersion) {
+TEST(SqlStore, ReopeningMigratedDatabaseKeepsDataAndVersion) {
   TempDir tmp;
   const std::string path = tmp.Sub("t.db");
   {
@@ -47,7 +47,7 @@ TEST(SqliteStore, ReopeningMigratedDatabaseKeepsDataAndVersion) {
   EXPECT_EQ(OpenDb(path)->QueryInt("PRAGMA user_version").value(), LatestSchemaVersion());
 }
 
-TEST(SqliteStore, DatabaseFromNewerProgramIsRefused) {
+TEST(SqlStore, DatabaseFromNewerProgramIsRefused) {
   TempDir tmp;
   const std::string path = tmp.Sub("t.db");
   ASSERT_TRUE(OpenSqliteStore(path).ok());
@@ -59,7 +59,7 @@ TEST(SqliteStore, DatabaseFromNewerProgramIsRefused) {
   EXPECT_EQ(s.status().code(), Code::kFailedPrecondition);
 }
 
-TEST(SqliteStore, FailedMigrationLeavesDatabaseUntouched) {
+TEST(SqlStore, FailedMigrationLeavesDatabaseUntouched) {
   TempDir tmp;
   const std::string path = tmp.Sub("t.db");
   // A clashing table makes migration 1 fail part-way (after nothing, or after some tables).
@@ -72,20 +72,20 @@ TEST(SqliteStore, FailedMigrationLeavesDatabaseUntouched) {
   EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tasks'").value(), 0);
 }
 
-TEST(SqliteStore, InMemoryDatabaseWorks) {
+TEST(SqlStore, InMemoryDatabaseWorks) {
   auto s = OpenSqliteStore(":memory:");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   ASSERT_TRUE((*s)->PutToken({"h", Role::kAdmin, "root", 1}).ok());
   EXPECT_EQ((*s)->CountTokens().value(), 1);
 }
 
-TEST(SqliteStore, UnopenablePathIsAnError) {
+TEST(SqlStore, UnopenablePathIsAnError) {
   TempDir tmp;
   auto s = OpenSqliteStore(tmp.Sub("missing-dir/t.db"));
   EXPECT_FALSE(s.ok());
 }
 
-TEST(SqliteStore, ConcurrentWritersAllSucceed) {
+TEST(SqlStore, ConcurrentWritersAllSucceed) {
   TempDir tmp;
   auto s = OpenSqliteStore(tmp.Sub("t.db"));
   ASSERT_TRUE(s.ok());
@@ -167,4 +167,4 @@ TEST(SqliteDb, StatementBindsAndReadsNulls) {
 }
 
 }  // namespace
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

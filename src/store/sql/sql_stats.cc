@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <utility>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 // Nearest-rank percentile of sorted values: the value at rank ceil(p/100 · n); 0 when empty.
@@ -20,7 +20,7 @@ double NearestRank(const std::vector<int64_t>& sorted, int percent) {
 
 }  // namespace
 
-Result<std::vector<ServiceStats>> SqliteStore::ServiceStatsSummary() {
+Result<std::vector<ServiceStats>> SqlStore::ServiceStatsSummary() {
   std::map<std::pair<std::string, std::string>, ServiceStats> groups;
   std::map<std::pair<std::string, std::string>, std::vector<int64_t>> latencies;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
@@ -65,12 +65,13 @@ Result<std::vector<ServiceStats>> SqliteStore::ServiceStatsSummary() {
   return out;
 }
 
-Result<std::vector<TaskFeedbackStats>> SqliteStore::TaskFeedbackSummary() {
+Result<std::vector<TaskFeedbackStats>> SqlStore::TaskFeedbackSummary() {
   std::vector<TaskFeedbackStats> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("SELECT a.task_id, COALESCE(json_extract(t.json, '$.title'), ''), COUNT(*), "
+        db.Prepare("SELECT a.task_id, COALESCE(MAX(" + db.JsonText("t.json", "title") +
+                   "), ''), COUNT(*), "
                    "SUM(CASE WHEN COALESCE(a.feedback, '') <> '' THEN 1 ELSE 0 END), "
                    "SUM(CASE WHEN a.feedback = 'correct' THEN 1 ELSE 0 END), "
                    "SUM(CASE WHEN a.feedback = 'wrong' THEN 1 ELSE 0 END), "
@@ -98,4 +99,4 @@ Result<std::vector<TaskFeedbackStats>> SqliteStore::TaskFeedbackSummary() {
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

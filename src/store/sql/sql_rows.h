@@ -1,4 +1,4 @@
-// Row <-> record mapping shared by the SQLite store's per-resource files: the column lists of
+// Row <-> record mapping shared by the SQL store's per-resource files: the column lists of
 // each table (in the order the readers expect) and readers from a Statement positioned on a row.
 // JSON columns are text; they are parsed leniently (a corrupt value reads as the default).
 // Stateless; thread-compatible.
@@ -9,9 +9,9 @@
 
 #include "core/json_util.h"
 #include "store/records.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/db.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 
 // Parses a JSON column; returns `fallback` when the text is not valid JSON.
 Json ParseJsonColumn(const std::string& text, const Json& fallback);
@@ -50,4 +50,4 @@ std::string Prefixed(std::string_view columns, std::string_view alias);
 // "SELECT <columns> FROM <table> <rest>".
 std::string Select(std::string_view columns, std::string_view table, std::string_view rest);
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

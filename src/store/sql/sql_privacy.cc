@@ -1,17 +1,17 @@
-// The privacy side of the SQLite store: the hash-chained audit trail (append-only; triggers
+// The privacy side of the SQL store: the hash-chained audit trail (append-only; triggers
 // refuse UPDATE and DELETE on audit_events), refusals recorded at ingest, and the processing
 // record aggregated per task kind.
 #include <algorithm>
 
 #include "store/audit_chain.h"
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 constexpr std::string_view kAuditColumns =
-    "seq, at_ms, user, role, action, object_type, object_id, purpose, details, prev_hash, hash";
+    "seq, at_ms, \"user\", role, action, object_type, object_id, purpose, details, prev_hash, hash";
 
 AuditEvent ReadAudit(const Statement& st) {
   AuditEvent e;
@@ -61,7 +61,7 @@ void AddCounts(const Json& report, std::map<std::string, int64_t>& into) {
 
 }  // namespace
 
-Result<AuditEvent> SqliteStore::AppendAudit(const AuditEvent& e) {
+Result<AuditEvent> SqlStore::AppendAudit(const AuditEvent& e) {
   AuditEvent out;
   TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(out, AppendAuditIn(db, e));
@@ -70,19 +70,19 @@ Result<AuditEvent> SqliteStore::AppendAudit(const AuditEvent& e) {
   return out;
 }
 
-Status SqliteStore::WithAudit(const AuditEvent& e, const std::function<Status(Store&)>& change) {
+Status SqlStore::WithAudit(const AuditEvent& e, const std::function<Status(Store&)>& change) {
   return Write([&](Db& db) -> Status {
     TILSYN_RETURN_IF_ERROR(change(*this));
     return AppendAuditIn(db, e).status();
   });
 }
 
-Result<std::vector<AuditEvent>> SqliteStore::ListAudit(const AuditFilter& f) {
+Result<std::vector<AuditEvent>> SqlStore::ListAudit(const AuditFilter& f) {
   std::vector<AuditEvent> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     std::string where = "WHERE seq > ?";
     if (f.action) where += " AND action = ?";
-    if (f.user) where += " AND user = ?";
+    if (f.user) where += " AND \"user\" = ?";
     if (f.object_id) where += " AND object_id = ?";
     if (f.from_ms) where += " AND at_ms >= ?";
     if (f.to_ms) where += " AND at_ms < ?";
@@ -95,13 +95,13 @@ Result<std::vector<AuditEvent>> SqliteStore::ListAudit(const AuditFilter& f) {
     if (f.object_id) st.Bind(i++, *f.object_id);
     if (f.from_ms) st.Bind(i++, *f.from_ms);
     if (f.to_ms) st.Bind(i++, *f.to_ms);
-    st.Bind(i, f.limit > 0 ? f.limit : -1);
+    st.Bind(i, f.limit > 0 ? static_cast<int64_t>(f.limit) : kNoLimit);
     return CollectRows(st, out, ReadAudit);
   }));
   return out;
 }
 
-Status SqliteStore::RecordRefusal(const RefusalRecord& r) {
+Status SqlStore::RecordRefusal(const RefusalRecord& r) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st, db.Prepare("INSERT INTO refusals (at_ms, vehicle_id, job_id, task_id, reason, "
@@ -112,7 +112,7 @@ Status SqliteStore::RecordRefusal(const RefusalRecord& r) {
   });
 }
 
-Result<std::vector<PurposeRecord>> SqliteStore::ProcessingRecord() {
+Result<std::vector<PurposeRecord>> SqlStore::ProcessingRecord() {
   std::map<std::string, PurposeRecord> by_kind;
   auto rec = [&](const std::string& kind) -> PurposeRecord& {
     PurposeRecord& r = by_kind[kind];
@@ -193,4 +193,4 @@ Result<std::vector<PurposeRecord>> SqliteStore::ProcessingRecord() {
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

@@ -1,6 +1,6 @@
-#include "store/sqlite/sqlite_rows.h"
+#include "store/sql/sql_rows.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 
 Json ParseJsonColumn(const std::string& text, const Json& fallback) {
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -129,4 +129,4 @@ ActionRunRecord ReadActionRun(const Statement& st) {
   return r;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

@@ -1,9 +1,9 @@
 // Annotations (store/annotation_store.h): an observation's boxes replaced as one set, in the
 // order saved.
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 constexpr char kAnnotationColumns[] =
@@ -24,7 +24,7 @@ Annotation ReadAnnotation(const Statement& st) {
 
 }  // namespace
 
-Status SqliteStore::ReplaceAnnotations(const std::string& observation_id,
+Status SqlStore::ReplaceAnnotations(const std::string& observation_id,
                                        const std::vector<Annotation>& boxes) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement del,
@@ -46,7 +46,7 @@ Status SqliteStore::ReplaceAnnotations(const std::string& observation_id,
   });
 }
 
-Result<std::vector<Annotation>> SqliteStore::AnnotationsFor(const std::string& observation_id) {
+Result<std::vector<Annotation>> SqlStore::AnnotationsFor(const std::string& observation_id) {
   std::vector<Annotation> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -58,7 +58,7 @@ Result<std::vector<Annotation>> SqliteStore::AnnotationsFor(const std::string& o
   return out;
 }
 
-Result<std::vector<Annotation>> SqliteStore::ListAnnotations(
+Result<std::vector<Annotation>> SqlStore::ListAnnotations(
     const std::optional<std::string>& label) {
   std::vector<Annotation> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
@@ -72,4 +72,4 @@ Result<std::vector<Annotation>> SqliteStore::ListAnnotations(
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

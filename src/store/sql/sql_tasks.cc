@@ -2,11 +2,11 @@
 // columns; server-owned fields live only in the columns because TaskFromJson ignores them.
 #include <algorithm>
 
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
 #include "tasks/task_json.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 constexpr std::string_view kTaskColumns =
@@ -72,7 +72,7 @@ Status UpsertJob(Db& db, tasks::CaptureJob job) {
 
 }  // namespace
 
-Status SqliteStore::CreateTask(const tasks::Task& task) {
+Status SqlStore::CreateTask(const tasks::Task& task) {
   if (task.id.empty()) return Status::InvalidArgument("task id is empty", "id");
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -96,7 +96,7 @@ Status SqliteStore::CreateTask(const tasks::Task& task) {
   });
 }
 
-Result<tasks::Task> SqliteStore::GetTask(const std::string& id) {
+Result<tasks::Task> SqlStore::GetTask(const std::string& id) {
   tasks::Task out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(out, LoadTask(db, id));
@@ -105,7 +105,7 @@ Result<tasks::Task> SqliteStore::GetTask(const std::string& id) {
   return out;
 }
 
-Result<std::vector<tasks::Task>> SqliteStore::ListTasks(const TaskFilter& filter) {
+Result<std::vector<tasks::Task>> SqlStore::ListTasks(const TaskFilter& filter) {
   std::vector<tasks::Task> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     std::string where = "WHERE 1 = 1";
@@ -118,7 +118,7 @@ Result<std::vector<tasks::Task>> SqliteStore::ListTasks(const TaskFilter& filter
     if (filter.status) st.Bind(i++, tasks::ToString(*filter.status));
     if (filter.kind) st.Bind(i++, tasks::ToString(*filter.kind));
     if (filter.unit) st.Bind(i++, *filter.unit);
-    st.Bind(i, filter.limit > 0 ? filter.limit : -1);
+    st.Bind(i, filter.limit > 0 ? static_cast<int64_t>(filter.limit) : kNoLimit);
     st.Bind(i + 1, std::max(filter.offset, 0));
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -131,7 +131,7 @@ Result<std::vector<tasks::Task>> SqliteStore::ListTasks(const TaskFilter& filter
   return out;
 }
 
-Status SqliteStore::UpdateTask(const tasks::Task& task,
+Status SqlStore::UpdateTask(const tasks::Task& task,
                                const std::optional<tasks::CaptureJob>& job) {
   return Write([&](Db& db) -> Status {
     // created_ms is fixed at creation and kept.
@@ -155,7 +155,7 @@ Status SqliteStore::UpdateTask(const tasks::Task& task,
   });
 }
 
-Result<std::vector<tasks::CaptureJob>> SqliteStore::JobsSince(int64_t since) {
+Result<std::vector<tasks::CaptureJob>> SqlStore::JobsSince(int64_t since) {
   std::vector<tasks::CaptureJob> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(Select(kJobColumns, "jobs",
@@ -172,7 +172,7 @@ Result<std::vector<tasks::CaptureJob>> SqliteStore::JobsSince(int64_t since) {
   return out;
 }
 
-Result<tasks::CaptureJob> SqliteStore::GetJob(const std::string& id) {
+Result<tasks::CaptureJob> SqlStore::GetJob(const std::string& id) {
   std::optional<tasks::CaptureJob> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(Select(kJobColumns, "jobs", "WHERE id = ?")));
@@ -185,7 +185,7 @@ Result<tasks::CaptureJob> SqliteStore::GetJob(const std::string& id) {
   return std::move(*out);
 }
 
-Result<int64_t> SqliteStore::CurrentJobVersion() {
+Result<int64_t> SqlStore::CurrentJobVersion() {
   int64_t out = 0;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(out, db.QueryInt("SELECT COALESCE(MAX(version), 0) FROM jobs"));
@@ -194,4 +194,4 @@ Result<int64_t> SqliteStore::CurrentJobVersion() {
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

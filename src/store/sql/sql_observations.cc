@@ -1,8 +1,8 @@
 // Observations and the records of their images (blobs) with retention deadlines.
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_rows.h"
+#include "store/sql/sql_store.h"
 
-namespace tilsyn::store::sqlite {
+namespace tilsyn::store::sql {
 namespace {
 
 // Binds every observation column except id, in kObservationColumns order, from index `first`.
@@ -24,7 +24,7 @@ Result<bool> ObservationExists(Db& db, const std::string& id) {
 
 }  // namespace
 
-Result<bool> SqliteStore::InsertObservation(const Observation& obs, const BlobRecord& blob) {
+Result<bool> SqlStore::InsertObservation(const Observation& obs, const BlobRecord& blob) {
   if (obs.id.empty()) return Status::InvalidArgument("observation id is empty", "id");
   bool inserted = false;
   TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
@@ -57,7 +57,7 @@ Result<bool> SqliteStore::InsertObservation(const Observation& obs, const BlobRe
   return inserted;
 }
 
-Result<Observation> SqliteStore::GetObservation(const std::string& id) {
+Result<Observation> SqlStore::GetObservation(const std::string& id) {
   Observation out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -71,7 +71,7 @@ Result<Observation> SqliteStore::GetObservation(const std::string& id) {
   return out;
 }
 
-Status SqliteStore::UpdateObservation(const Observation& obs) {
+Status SqlStore::UpdateObservation(const Observation& obs) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
@@ -87,7 +87,7 @@ Status SqliteStore::UpdateObservation(const Observation& obs) {
   });
 }
 
-Result<std::map<std::string, TimeMs>> SqliteStore::LastCaptureByTask() {
+Result<std::map<std::string, TimeMs>> SqlStore::LastCaptureByTask() {
   std::map<std::string, TimeMs> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -102,7 +102,7 @@ Result<std::map<std::string, TimeMs>> SqliteStore::LastCaptureByTask() {
   return out;
 }
 
-Result<std::vector<Observation>> SqliteStore::ObservationsInState(ObservationState state,
+Result<std::vector<Observation>> SqlStore::ObservationsInState(ObservationState state,
                                                                   int limit) {
   std::vector<Observation> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
@@ -110,13 +110,13 @@ Result<std::vector<Observation>> SqliteStore::ObservationsInState(ObservationSta
         Statement st,
         db.Prepare(Select(kObservationColumns, "observations",
                           "WHERE state = ? ORDER BY received_ms, captured_ms, id LIMIT ?")));
-    st.Bind(1, ToString(state)).Bind(2, limit > 0 ? limit : -1);
+    st.Bind(1, ToString(state)).Bind(2, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadObservation);
   }));
   return out;
 }
 
-Result<std::optional<Observation>> SqliteStore::ReferenceObservation(
+Result<std::optional<Observation>> SqlStore::ReferenceObservation(
     const std::string& task_id, const std::string& exclude_id) {
   std::optional<Observation> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
@@ -135,7 +135,7 @@ Result<std::optional<Observation>> SqliteStore::ReferenceObservation(
   return out;
 }
 
-Status SqliteStore::MarkReference(const ReferenceMark& mark) {
+Status SqlStore::MarkReference(const ReferenceMark& mark) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
@@ -148,7 +148,7 @@ Status SqliteStore::MarkReference(const ReferenceMark& mark) {
   });
 }
 
-Result<std::optional<ReferenceMark>> SqliteStore::MarkedReference(const std::string& task_id) {
+Result<std::optional<ReferenceMark>> SqlStore::MarkedReference(const std::string& task_id) {
   std::optional<ReferenceMark> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -162,7 +162,7 @@ Result<std::optional<ReferenceMark>> SqliteStore::MarkedReference(const std::str
   return out;
 }
 
-Result<std::map<std::string, int64_t>> SqliteStore::CountObservationsByState() {
+Result<std::map<std::string, int64_t>> SqlStore::CountObservationsByState() {
   std::map<std::string, int64_t> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -178,7 +178,7 @@ Result<std::map<std::string, int64_t>> SqliteStore::CountObservationsByState() {
 
 // ---- blobs
 
-Result<BlobRecord> SqliteStore::GetBlob(const std::string& key) {
+Result<BlobRecord> SqlStore::GetBlob(const std::string& key) {
   BlobRecord out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
@@ -192,7 +192,7 @@ Result<BlobRecord> SqliteStore::GetBlob(const std::string& key) {
   return out;
 }
 
-Status SqliteStore::SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) {
+Status SqlStore::SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
                             db.Prepare("SELECT deleted_ms IS NOT NULL FROM blobs WHERE key = ?"));
@@ -208,7 +208,7 @@ Status SqliteStore::SetBlobDeadline(const std::string& key, TimeMs delete_after_
   });
 }
 
-Status SqliteStore::MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) {
+Status SqlStore::MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
                             db.Prepare("SELECT deleted_ms IS NOT NULL FROM blobs WHERE key = ?"));
@@ -231,7 +231,7 @@ Status SqliteStore::MarkBlobDeleted(const std::string& key, TimeMs at, const std
   });
 }
 
-Result<std::vector<BlobRecord>> SqliteStore::BlobsDue(TimeMs now, int limit) {
+Result<std::vector<BlobRecord>> SqlStore::BlobsDue(TimeMs now, int limit) {
   std::vector<BlobRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -244,26 +244,26 @@ Result<std::vector<BlobRecord>> SqliteStore::BlobsDue(TimeMs now, int limit) {
                           "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
                           "AND COALESCE(o.state, '') <> 'stored' "
                           "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
-    st.Bind(1, now).Bind(2, limit > 0 ? limit : -1);
+    st.Bind(1, now).Bind(2, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadBlob);
   }));
   return out;
 }
 
-Result<std::vector<BlobRecord>> SqliteStore::KeptBlobs(int limit) {
+Result<std::vector<BlobRecord>> SqlStore::KeptBlobs(int limit) {
   std::vector<BlobRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st, db.Prepare(Select(kBlobColumns, "blobs",
                                         "WHERE deleted_ms IS NULL ORDER BY delete_after_ms IS NULL, "
                                         "delete_after_ms, key LIMIT ?")));
-    st.Bind(1, limit > 0 ? limit : -1);
+    st.Bind(1, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadBlob);
   }));
   return out;
 }
 
-Result<std::map<std::string, int64_t>> SqliteStore::CountBlobs() {
+Result<std::map<std::string, int64_t>> SqlStore::CountBlobs() {
   std::map<std::string, int64_t> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -277,4 +277,4 @@ Result<std::map<std::string, int64_t>> SqliteStore::CountBlobs() {
   return out;
 }
 
-}  // namespace tilsyn::store::sqlite
+}  // namespace tilsyn::store::sql

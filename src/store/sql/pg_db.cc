@@ -1,0 +1,215 @@
+#include "store/sql/pg_db.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace tilsyn::store::sql {
+
+// Parameter types (pg_type OIDs): int8, float8, text.
+constexpr Oid kInt8 = 20, kFloat8 = 701, kText = 25;
+
+class PgCursor final : public Cursor {
+ public:
+  PgCursor(PgDb* db, std::string sql, int params)
+      : db_(db), sql_(std::move(sql)), values_(static_cast<size_t>(params)),
+        null_(static_cast<size_t>(params), true), types_(static_cast<size_t>(params), 0) {}
+  ~PgCursor() override {
+    if (res_) PQclear(res_);
+  }
+
+  void BindInt(int index, int64_t v) override { Set(index, std::to_string(v), kInt8); }
+  void BindDouble(int index, double v) override {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    Set(index, buf, kFloat8);
+  }
+  void BindText(int index, std::string_view v) override {
+    // PostgreSQL text cannot hold NUL; SQLite would store it. Refuse rather than truncate.
+    if (v.find('\0') != std::string_view::npos) bad_text_ = true;
+    Set(index, std::string(v), kText);
+  }
+  void BindNull(int index, Type type) override {
+    if (!InRange(index)) return;
+    null_[index - 1] = true;
+    types_[index - 1] = type == Type::kInt ? kInt8 : type == Type::kDouble ? kFloat8 : kText;
+  }
+
+  Result<bool> Step() override {
+    if (!res_) {
+      TILSYN_RETURN_IF_ERROR(Execute());
+      row_ = 0;
+    } else {
+      ++row_;
+    }
+    return row_ < PQntuples(res_);
+  }
+
+  bool IsNull(int col) const override { return PQgetisnull(res_, row_, col) != 0; }
+  int64_t Int(int col) const override {
+    const char* v = PQgetvalue(res_, row_, col);
+    if (v[0] == 't' && v[1] == '\0') return 1;  // a boolean expression: SQLite reads it as 1/0
+    return std::strtoll(v, nullptr, 10);
+  }
+  double Double(int col) const override {
+    return std::strtod(PQgetvalue(res_, row_, col), nullptr);
+  }
+  std::string Text(int col) const override {
+    return std::string(PQgetvalue(res_, row_, col),
+                       static_cast<size_t>(PQgetlength(res_, row_, col)));
+  }
+
+ private:
+  bool InRange(int index) const { return index >= 1 && index <= static_cast<int>(values_.size()); }
+  void Set(int index, std::string v, Oid type) {
+    if (!InRange(index)) return;
+    values_[index - 1] = std::move(v);
+    null_[index - 1] = false;
+    types_[index - 1] = type;
+  }
+
+  Status Execute() {
+    if (bad_text_) return Status::InvalidArgument("text contains a NUL byte");
+    std::string key = sql_;
+    for (Oid t : types_) key += "|" + std::to_string(t);
+    auto it = db_->prepared_.find(key);
+    if (it == db_->prepared_.end()) {
+      std::string name = "s" + std::to_string(db_->prepared_.size() + 1);
+      PGresult* p = PQprepare(db_->conn_, name.c_str(), sql_.c_str(),
+                              static_cast<int>(types_.size()), types_.data());
+      bool ok = p && PQresultStatus(p) == PGRES_COMMAND_OK;
+      Status st = ok ? Status::Ok() : db_->ErrorStatus(p, sql_);
+      if (p) PQclear(p);
+      TILSYN_RETURN_IF_ERROR(st);
+      it = db_->prepared_.emplace(key, name).first;
+    }
+    std::vector<const char*> values(values_.size());
+    for (size_t i = 0; i < values_.size(); ++i) values[i] = null_[i] ? nullptr : values_[i].c_str();
+    res_ = PQexecPrepared(db_->conn_, it->second.c_str(), static_cast<int>(values.size()),
+                          values.data(), nullptr, nullptr, 0);
+    ExecStatusType s = res_ ? PQresultStatus(res_) : PGRES_FATAL_ERROR;
+    if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+      Status st = db_->ErrorStatus(res_, sql_);
+      if (res_) PQclear(res_);
+      res_ = nullptr;
+      return st;
+    }
+    const char* n = PQcmdTuples(res_);
+    db_->changes_ = (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
+    return Status::Ok();
+  }
+
+  PgDb* db_;
+  std::string sql_;
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+  std::vector<Oid> types_;
+  bool bad_text_ = false;
+  PGresult* res_ = nullptr;
+  int row_ = -1;
+};
+
+Result<std::unique_ptr<PgDb>> PgDb::Connect(const std::string& url) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (!conn || PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = conn ? PQerrorMessage(conn) : "out of memory";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    if (conn) PQfinish(conn);
+    return Status::Unavailable("connect to PostgreSQL: " + msg);
+  }
+  // Notices (e.g. "relation already exists, skipping") are not errors: keep them off stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  std::unique_ptr<PgDb> db(new PgDb(conn));
+  TILSYN_RETURN_IF_ERROR(db->Exec("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"));
+  return db;
+}
+
+PgDb::~PgDb() {
+  if (conn_) PQfinish(conn_);
+}
+
+bool PgDb::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+Status PgDb::Exec(std::string_view sql) {
+  std::string text(sql);
+  PGresult* res = PQexec(conn_, text.c_str());
+  ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  Status st =
+      (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) ? Status::Ok() : ErrorStatus(res, sql);
+  if (res) PQclear(res);
+  return st;
+}
+
+Result<Statement> PgDb::Prepare(std::string_view sql) {
+  int n = 0;
+  std::string numbered = NumberPlaceholders(sql, &n);
+  return Statement(std::make_unique<PgCursor>(this, std::move(numbered), n));
+}
+
+std::string PgDb::NumberPlaceholders(std::string_view sql, int* count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  *count = 0;
+  char quote = 0;
+  int next = 0;  // the number a bare `?` takes (SQLite: one more than the largest so far)
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+      out += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (c == '?') {
+      int n = 0;
+      size_t j = i + 1;
+      while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') n = n * 10 + (sql[j++] - '0');
+      if (j == i + 1) n = next + 1;  // bare `?`
+      i = j - 1;
+      next = std::max(next, n);
+      out += "$" + std::to_string(n);
+    } else {
+      out += c;
+    }
+  }
+  *count = next;
+  return out;
+}
+
+std::string PgDb::JsonNumber(std::string_view column, std::string_view key) const {
+  // SQLite's json_extract reads true/false as 1/0: the same here.
+  std::string v = "(" + std::string(column) + "::jsonb -> '" + std::string(key) + "')";
+  return "(CASE jsonb_typeof" + v + " WHEN 'number' THEN (" + v +
+         ")::text::float8 WHEN 'boolean' THEN (CASE WHEN " + v + " = 'true'::jsonb THEN 1 ELSE 0 END) END)";
+}
+
+std::string PgDb::JsonText(std::string_view column, std::string_view key) const {
+  return "(" + std::string(column) + "::jsonb ->> '" + std::string(key) + "')";
+}
+
+Status PgDb::ErrorStatus(const pg_result* res, std::string_view what) const {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string msg = res ? PQresultErrorMessage(res) : "";
+  if (msg.empty()) msg = PQerrorMessage(conn_);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  msg += " [" + std::string(what.substr(0, 80)) + "]";
+  std::string code = state ? state : "";
+  if (PQstatus(conn_) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) {
+    return Status::Unavailable("database connection lost: " + msg);
+  }
+  if (code == "40001" || code == "40P01") return Status::Unavailable("database conflict: " + msg);
+  if (code == "23505") return Status::AlreadyExists("duplicate key: " + msg);
+  if (code == "23503") return Status::NotFound("referenced record does not exist: " + msg);
+  if (code == "53100") return Status::StorageFull("database full: " + msg);
+  if (code.rfind("23", 0) == 0) return Status::Internal("constraint failed: " + msg);
+  if (code == "22021" || code == "22P05") {
+    return Status::InvalidArgument("text not storable: " + msg);
+  }
+  return Status::Internal("postgresql: " + msg);
+}
+
+}  // namespace tilsyn::store::sql

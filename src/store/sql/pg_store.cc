@@ -1,0 +1,30 @@
+// Opening a store by location: a PostgreSQL URL or a SQLite file.
+#include "store/sql/migrations.h"
+#include "store/sql/pg_db.h"
+#include "store/sql/sql_store.h"
+
+namespace tilsyn::store {
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, int connections) {
+  using sql::PgDb;
+  auto open = [url]() -> Result<std::unique_ptr<sql::Db>> {
+    TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, PgDb::Connect(url));
+    return std::unique_ptr<sql::Db>(std::move(db));
+  };
+  TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Db> first, open());
+  Status st = sql::Migrate(*first);
+  if (!st.ok()) return st.Annotate("open PostgreSQL database");
+  auto pool = std::make_unique<sql::Pool>(std::move(first), open, connections);
+  return std::unique_ptr<Store>(new sql::SqlStore(std::move(pool)));
+}
+
+bool IsPostgresUrl(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location) {
+  if (IsPostgresUrl(location)) return OpenPostgresStore(location);
+  return OpenSqliteStore(location);
+}
+
+}  // namespace tilsyn::store

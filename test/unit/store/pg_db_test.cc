@@ -1,0 +1,138 @@
+// PostgreSQL-specific behaviour of the store: placeholder numbering, migrations (versions,
+// concurrent starts, a newer database), concurrent writers under SERIALIZABLE with retries, lost
+// connections, and text PostgreSQL cannot hold. The backend-independent suite runs over
+// PostgreSQL too (store_backends_test.cc). Needs TILSYN_TEST_DATABASE_URL (scripts/test.sh).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "fakes/test_paths.h"
+#include "fakes/test_store.h"
+#include "store/sql/migrations.h"
+#include "store/sql/pg_db.h"
+#include "store_fixture.h"
+
+namespace tilsyn::store::sql {
+namespace {
+
+using ::tilsyn::testing::TempDir;
+
+TEST(PgDb, PlaceholdersAreNumberedOutsideQuotes) {
+  int n = 0;
+  EXPECT_EQ(PgDb::NumberPlaceholders("SELECT a FROM t WHERE b = ? AND c = ?", &n),
+            "SELECT a FROM t WHERE b = $1 AND c = $2");
+  EXPECT_EQ(n, 2);
+  EXPECT_EQ(PgDb::NumberPlaceholders("SELECT '?', \"?\" FROM t WHERE x = ?", &n),
+            "SELECT '?', \"?\" FROM t WHERE x = $1");
+  EXPECT_EQ(n, 1);
+  // SQLite's numbered form keeps its numbers; a bare ? after it takes the next one.
+  EXPECT_EQ(PgDb::NumberPlaceholders("WHERE a = ?2 OR b = ?1 OR c = ?", &n),
+            "WHERE a = $2 OR b = $1 OR c = $3");
+  EXPECT_EQ(n, 3);
+}
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto base = ::tilsyn::testing::TestDatabaseUrl();
+    if (!base) GTEST_SKIP() << "no TILSYN_TEST_DATABASE_URL (scripts/test.sh sets one)";
+    auto url = ::tilsyn::testing::SchemaUrl(*base, dir_.path());
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    url_ = *url;
+  }
+  Result<std::unique_ptr<Store>> Open(int connections = 4) {
+    return OpenPostgresStore(url_, connections);
+  }
+
+  TempDir dir_;
+  std::string url_;
+};
+
+TEST_F(PgStoreTest, MigrationsReachTheLatestVersionOnceEvenWhenStartedTogether) {
+  std::vector<std::thread> starters;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i) {
+    starters.emplace_back([&] { ok += Open(1).ok() ? 1 : 0; });
+  }
+  for (auto& t : starters) t.join();
+  EXPECT_EQ(ok.load(), 4);
+  auto db = PgDb::Connect(url_);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ((*db)->QueryInt("SELECT version FROM tilsyn_schema").value(), LatestSchemaVersion());
+  EXPECT_EQ((*db)->QueryInt("SELECT COUNT(*) FROM tilsyn_schema").value(), 1);
+}
+
+TEST_F(PgStoreTest, ADatabaseNewerThanThisProgramIsRefused) {
+  ASSERT_TRUE(Open().ok());
+  auto db = PgDb::Connect(url_);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("UPDATE tilsyn_schema SET version = version + 1").ok());
+  auto s = Open();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("newer than this program"), std::string::npos);
+}
+
+TEST_F(PgStoreTest, ConcurrentWritersAllLandWithUniqueJobVersions) {
+  // Job versions are MAX(version) + 1: two writers reading the same maximum conflict under
+  // SERIALIZABLE, and the loser's transaction is run again — no call fails, no version repeats.
+  auto s = Open(4);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Store& store = **s;
+  constexpr int kThreads = 4, kEach = 10;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kThreads; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kEach; ++i) {
+        tasks::Task t = testing::MakeTask("task-" + std::to_string(w) + "-" + std::to_string(i));
+        if (!store.CreateTask(t).ok() || !store.UpdateTask(t, testing::MakeJob(t)).ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto jobs = store.JobsSince(0);
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->size(), static_cast<size_t>(kThreads * kEach));
+  std::set<int64_t> versions;
+  for (const auto& j : *jobs) versions.insert(j.version);
+  EXPECT_EQ(versions.size(), jobs->size());
+  EXPECT_EQ(*versions.rbegin(), kThreads * kEach);
+}
+
+TEST_F(PgStoreTest, ALostConnectionIsReplacedAndTheCallSucceeds) {
+  const std::string app = "tilsyn_lost_" + std::to_string(::getpid());
+  url_ += "&application_name=" + app;
+  auto s = Open(2);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_TRUE((*s)->CreateTask(testing::MakeTask("before")).ok());
+  // The database restarts, a firewall drops the link, an administrator ends the session.
+  auto admin = PgDb::Connect(*::tilsyn::testing::TestDatabaseUrl());
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE((*admin)
+                  ->Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE application_name = '" + app + "'")
+                  .ok());
+  EXPECT_TRUE((*s)->CreateTask(testing::MakeTask("after")).ok());
+  EXPECT_TRUE((*s)->GetTask("before").ok());
+  EXPECT_TRUE((*s)->GetTask("after").ok());
+}
+
+TEST_F(PgStoreTest, TextPostgresCannotHoldIsRefusedNotTruncated) {
+  auto s = Open();
+  ASSERT_TRUE(s.ok());
+  tasks::Task t = testing::MakeTask("nul");
+  t.owner = std::string("ali\0ce", 6);
+  Status st = (*s)->CreateTask(t);
+  EXPECT_EQ(st.code(), Code::kInvalidArgument) << st.ToString();
+  EXPECT_EQ((*s)->GetTask("nul").status().code(), Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace tilsyn::store::sql
