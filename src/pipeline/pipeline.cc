@@ -312,7 +312,7 @@ Result<int> Pipeline::SweepRetention() {
   return deleted;
 }
 
-Result<int> Pipeline::RunOnce() {
+Result<int> Pipeline::AssessPending() {
   int work = 0;
   for (store::ObservationState state :
        {store::ObservationState::kStored, store::ObservationState::kAssessed}) {
@@ -331,45 +331,73 @@ Result<int> Pipeline::RunOnce() {
       ++work;
     }
   }
-  if (dispatcher_ != nullptr) {
-    Result<int> n = dispatcher_->RunDue();
+  return work;
+}
+
+Result<int> Pipeline::DispatchActions() {
+  if (dispatcher_ == nullptr) return 0;
+  TILSYN_ASSIGN_OR_RETURN(int work, dispatcher_->RunDue());
+  // Open cases are looked up at most once a minute (each is asked every follow_up_every_ms),
+  // not on every pass; not counted as work, so the loop can idle.
+  const TimeMs now = clock_->NowMs();
+  if (now - last_follow_up_ms_ >= 60'000) {
+    last_follow_up_ms_ = now;
+    Result<int> followed = dispatcher_->FollowUp(options_.follow_up_every_ms);
+    if (!followed.ok()) LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
+  }
+  return work;
+}
+
+Result<int> Pipeline::RunOnce() {
+  int work = 0;
+  struct Pass {
+    const char* failure;
+    Result<int> (Pipeline::*run)();
+  };
+  for (const Pass& pass : {Pass{"pipeline_assess_failed", &Pipeline::AssessPending},
+                           Pass{"action_dispatch_failed", &Pipeline::DispatchActions},
+                           Pass{"retention_sweep_failed", &Pipeline::SweepRetention}}) {
+    if (stop_.load()) break;
+    Result<int> n = (this->*pass.run)();
     if (n.ok()) {
       work += *n;
     } else {
-      LogWarn("action_dispatch_failed", {{"error", n.status().ToString()}});
+      LogWarn(pass.failure, {{"error", n.status().ToString()}});
     }
-    // Open cases are looked up at most once a minute (each is asked every follow_up_every_ms),
-    // not on every pass; not counted as work, so the loop can idle.
-    const TimeMs now = clock_->NowMs();
-    if (now - last_follow_up_ms_ >= 60'000) {
-      last_follow_up_ms_ = now;
-      Result<int> followed = dispatcher_->FollowUp(options_.follow_up_every_ms);
-      if (!followed.ok()) LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
-    }
-  }
-  Result<int> swept = SweepRetention();
-  if (swept.ok()) {
-    work += *swept;
-  } else {
-    LogWarn("retention_sweep_failed", {{"error", swept.status().ToString()}});
   }
   return work;
 }
 
 void Pipeline::Start() {
-  if (worker_.joinable()) return;
+  if (!workers_.empty()) return;
   stop_ = false;
-  worker_ = std::thread([this] {
-    while (!stop_.load()) {
-      Result<int> n = RunOnce();
-      if (!n.ok()) LogError("pipeline_pass_failed", {{"error", n.status().ToString()}});
-      std::unique_lock<std::mutex> lock(mu_);
-      if (n.ok() && *n > 0 && !stop_.load()) continue;  // more may be waiting
-      cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
-                   [this] { return wake_ || stop_.load(); });
-      wake_ = false;
-    }
-  });
+  workers_.emplace_back([this] { RunLoop(kAssessLoop, &Pipeline::AssessPending, "assess"); });
+  workers_.emplace_back([this] { RunLoop(kActionLoop, &Pipeline::DispatchActions, "actions"); });
+  workers_.emplace_back(
+      [this] { RunLoop(kRetentionLoop, &Pipeline::SweepRetention, "retention"); });
+}
+
+void Pipeline::RunLoop(int loop, Result<int> (Pipeline::*pass)(), const char* name) {
+  while (!stop_.load()) {
+    Result<int> n = (this->*pass)();
+    if (!n.ok()) LogError("pipeline_pass_failed", {{"loop", name}, {"error", n.status().ToString()}});
+    const bool busy = n.ok() && *n > 0;
+    // Assessments make action runs and retention deadlines: the other loops look at once.
+    if (loop == kAssessLoop && busy) Wake({kActionLoop, kRetentionLoop});
+    std::unique_lock<std::mutex> lock(mu_);
+    if (busy && !stop_.load()) continue;  // more may be waiting
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                 [&] { return wake_[loop] || stop_.load(); });
+    wake_[loop] = false;
+  }
+}
+
+void Pipeline::Wake(std::initializer_list<int> loops) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int l : loops) wake_[l] = true;
+  }
+  cv_.notify_all();
 }
 
 void Pipeline::Stop() {
@@ -378,16 +406,13 @@ void Pipeline::Stop() {
     stop_ = true;
   }
   cv_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  for (std::thread& t : workers_) {
+    if (t.joinable()) t.join();
+  }
+  workers_.clear();
 }
 
-void Pipeline::Notify() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    wake_ = true;
-  }
-  cv_.notify_all();
-}
+void Pipeline::Notify() { Wake({kAssessLoop, kActionLoop, kRetentionLoop}); }
 
 Status RetryFailedObservation(store::Store* store, const std::string& observation_id,
                               Clock* clock) {

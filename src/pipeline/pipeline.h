@@ -2,21 +2,27 @@
 // action runs → image retention (delete right away when there is no finding and the task keeps
 // no documentation) — plus the background loops: action dispatch and the retention sweeper.
 // All state is in the store, so a restarted server resumes every unfinished observation
-// (ObservationsInState(kStored / kAssessed)). Start() runs one worker thread; Notify() wakes it.
+// (ObservationsInState(kStored / kAssessed)). Start() runs three worker threads — assessment,
+// action delivery, retention — so a slow receiver or a long sweep never delays an assessment;
+// Notify() wakes them.
 // Retention: without a finding the image is deleted once assessed, unless the task keeps
 // non-findings as documentation or is under legal hold; kept images get now + evidence_days.
 // A failed recognition is retried on later passes (RetryPolicy: 1 s, 2 s, 4 s … up to 30 s
 // apart). A transient failure (every service down or timing out, breakers open) never ends the
 // observation: it waits until a service answers. Other errors make it kFailed with its error
 // after retry.max_attempts; undecodable or missing images fail at once. RetryFailed() puts a
-// failed observation back in the queue (an operator's decision). Process/RunOnce/SweepRetention are meant for one thread (the worker, or a test).
+// failed observation back in the queue (an operator's decision). Process and AssessPending are
+// meant for the assessment thread (or a test), DispatchActions for the action thread,
+// SweepRetention for the retention thread; RunOnce runs one pass of each in turn (tests).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <initializer_list>
 #include <thread>
+#include <vector>
 
 #include "actions/action.h"
 #include "core/clock.h"
@@ -45,7 +51,11 @@ class Pipeline {
 
   // Takes one observation from kStored/kAssessed to kDone (or kFailed). Idempotent.
   Status Process(const std::string& observation_id);
-  // One pass: every pending observation, due actions, due deletions. Returns work done.
+  // Every pending observation (due for another try). Returns how many were processed.
+  Result<int> AssessPending();
+  // Due action runs (and, at most once a minute, open cases' status). Returns runs delivered.
+  Result<int> DispatchActions();
+  // One pass of each loop: pending observations, due actions, due deletions. Returns work done.
   Result<int> RunOnce();
   // Deletes images whose deadline passed (no legal hold); returns how many.
   Result<int> SweepRetention();
@@ -60,6 +70,10 @@ class Pipeline {
   Result<std::vector<tasks::PermitMatch>> PermitsNear(const tasks::Task& task,
                                                       const store::Observation& obs);
   Status ApplyRetention(store::Observation& obs);
+  enum { kAssessLoop = 0, kActionLoop = 1, kRetentionLoop = 2 };
+  // Runs `pass` until Stop(): again at once after work, else after poll_ms or a wake-up.
+  void RunLoop(int loop, Result<int> (Pipeline::*pass)(), const char* name);
+  void Wake(std::initializer_list<int> loops);
 
   store::Store* store_;
   store::BlobStore* blobs_;
@@ -69,11 +83,11 @@ class Pipeline {
   PipelineOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool wake_ = false;
+  bool wake_[3] = {false, false, false};  // guarded by mu_, per loop
   std::atomic<bool> stop_{false};
-  std::thread worker_;
-  int assessed_count_ = 0;
-  TimeMs last_follow_up_ms_ = INT64_MIN / 2;  // when open cases were last looked up
+  std::vector<std::thread> workers_;
+  int assessed_count_ = 0;                    // assessment thread
+  TimeMs last_follow_up_ms_ = INT64_MIN / 2;  // action thread: when open cases were last looked up
 };
 
 // An operator's decision to try a kFailed observation again: back to kStored with no attempts

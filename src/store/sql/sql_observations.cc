@@ -239,10 +239,11 @@ Result<std::vector<BlobRecord>> SqlStore::BlobsDue(TimeMs now, int limit) {
         db.Prepare(Select(Prefixed(kBlobColumns, "b"),
                           "blobs b LEFT JOIN tasks t ON t.id = b.task_id "
                           "LEFT JOIN observations o ON o.id = b.observation_id",
-                          // Never the image of an observation still waiting to be assessed.
+                          // Never the image of an observation still being assessed: its
+                          // retention is decided when the assessment is done.
                           "WHERE b.deleted_ms IS NULL AND b.delete_after_ms IS NOT NULL "
                           "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
-                          "AND COALESCE(o.state, '') <> 'stored' "
+                          "AND COALESCE(o.state, '') NOT IN ('stored', 'assessed') "
                           "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
     st.Bind(1, now).Bind(2, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadBlob);
