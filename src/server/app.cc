@@ -60,7 +60,7 @@ class AppImpl : public App {
     TILSYN_ASSIGN_OR_RETURN(store::ImageKeyring keyring, ResolveImageKeyring(config_));
     TILSYN_ASSIGN_OR_RETURN(store_, store::OpenStore(config_.StoreLocation()));
     TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<store::BlobStore> files,
-                            store::OpenDirBlobStore(config_.data_dir + "/images"));
+                            store::OpenBlobStore(config_.ImageLocation()));
     blobs_ = store::NewEncryptedBlobStore(std::move(files), std::move(keyring));
 
     // Configured services behind the router (default: the built-ins of DefaultSpecs in fixed
@@ -122,9 +122,13 @@ class AppImpl : public App {
         imaging::AnonymizerFactory anonymizers,
         imaging::MakeAnonymizerFactory(config_.cascade_dir, config_.anonymizer_detectors));
     ingest_ = std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_);
-    const std::string images_dir = config_.data_dir + "/images";
-    const int64_t reserve = config_.min_free_bytes;
-    ingest_->SetSpaceCheck([images_dir, reserve] { return CheckFreeSpace(images_dir, reserve); });
+    // Images in the folder: refuse uploads (507) before its disk is full. On PostgreSQL a full
+    // database answers StorageFull itself (SQLSTATE 53100).
+    if (config_.database.empty()) {
+      const std::string images_dir = config_.ImageLocation();
+      const int64_t reserve = config_.min_free_bytes;
+      ingest_->SetSpaceCheck([images_dir, reserve] { return CheckFreeSpace(images_dir, reserve); });
+    }
 
     ApiContext ctx;
     ctx.store = store_.get();

@@ -22,6 +22,9 @@ struct ServerConfig {
   std::string StoreLocation() const {
     return database.empty() ? data_dir + "/tilsyn.db" : database;
   }
+  // Where the (encrypted) image bytes are: the database's `images` table on PostgreSQL (API
+  // instances and workers share no disk), else <data_dir>/images.
+  std::string ImageLocation() const { return database.empty() ? data_dir + "/images" : database; }
   size_t max_body_bytes = 8u << 20;      // larger uploads get 413
   // Uploads are refused with 507 (the vehicle keeps them and retries) while the data folder's
   // file system has less free space than this, so acknowledged work can always be finished.

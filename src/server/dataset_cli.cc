@@ -30,7 +30,7 @@ int RunDatasetExport(const DatasetExportFlags& flags) {
   if (!ring.ok()) return fail(ring.status());
   auto store = store::OpenStore(config->StoreLocation());
   if (!store.ok()) return fail(store.status());
-  auto files = store::OpenDirBlobStore(config->data_dir + "/images");
+  auto files = store::OpenBlobStore(config->ImageLocation());
   if (!files.ok()) return fail(files.status());
   std::unique_ptr<store::BlobStore> blobs =
       store::NewEncryptedBlobStore(std::move(*files), std::move(*ring));

@@ -112,8 +112,7 @@ int RunAdminRotateKey(const ServeFlags& flags) {
   if (!ring.ok()) return Fail(ring.status());
   Result<std::unique_ptr<store::Store>> st = OpenStore(*config);
   if (!st.ok()) return Fail(st.status());
-  Result<std::unique_ptr<store::BlobStore>> raw =
-      store::OpenDirBlobStore(config->data_dir + "/images");
+  Result<std::unique_ptr<store::BlobStore>> raw = store::OpenBlobStore(config->ImageLocation());
   if (!raw.ok()) return Fail(raw.status());
   Result<store::RotationReport> rep = store::RotateImageKeys(**raw, *ring);
   if (!rep.ok()) return Fail(rep.status());

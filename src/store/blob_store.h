@@ -1,6 +1,6 @@
 // BlobStore: where image bytes live, by key. The default keeps one file per key in a directory
-// (written atomically); the privacy issue adds encryption at rest behind this seam, the scale-out
-// work a PostgreSQL backend. Thread-safe.
+// (written atomically); encryption at rest is a decorator (encrypted_blob_store.h); installs on
+// PostgreSQL keep the bytes in a table instead. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -28,7 +28,19 @@ class BlobStore {
   }
 };
 
+// Ok for a key of 1..200 characters in [A-Za-z0-9_.-] that cannot name a path outside a folder
+// (no "..") or clash with a temp file (no ".tmp-"); InvalidArgument (field "key") otherwise.
+Status ValidateBlobKey(const std::string& key);
+
 // Files under `dir` (created if needed).
 Result<std::unique_ptr<BlobStore>> OpenDirBlobStore(const std::string& dir);
+
+// Rows of the `images` table of the PostgreSQL database at `url` (store/sql/sql_blob_store.cc),
+// so API instances and workers on several machines need no shared disk. Runs pending migrations.
+Result<std::unique_ptr<BlobStore>> OpenPostgresBlobStore(const std::string& url,
+                                                         int connections = 4);
+
+// A PostgreSQL URL (IsPostgresUrl) opens the table, anything else the folder.
+Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& location);
 
 }  // namespace tilsyn::store

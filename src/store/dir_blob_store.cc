@@ -9,9 +9,8 @@
 #include "store/blob_store.h"
 
 namespace tilsyn::store {
-namespace {
 
-Status ValidateKey(const std::string& key) {
+Status ValidateBlobKey(const std::string& key) {
   if (key.empty() || key.size() > 200) {
     return Status::InvalidArgument("blob key must have 1 to 200 characters", "key");
   }
@@ -31,17 +30,19 @@ Status ValidateKey(const std::string& key) {
   return Status::Ok();
 }
 
+namespace {
+
 class DirBlobStore : public BlobStore {
  public:
   explicit DirBlobStore(std::string dir) : dir_(std::move(dir)) {}
 
   Status Put(const std::string& key, std::string_view data) override {
-    TILSYN_RETURN_IF_ERROR(ValidateKey(key));
+    TILSYN_RETURN_IF_ERROR(ValidateBlobKey(key));
     return WriteFileAtomic(PathOf(key), data);
   }
 
   Result<std::string> Get(const std::string& key) override {
-    TILSYN_RETURN_IF_ERROR(ValidateKey(key));
+    TILSYN_RETURN_IF_ERROR(ValidateBlobKey(key));
     std::error_code ec;
     if (!std::filesystem::is_regular_file(PathOf(key), ec)) {
       return Status::NotFound("no blob " + key, "key");
@@ -50,12 +51,12 @@ class DirBlobStore : public BlobStore {
   }
 
   Status Delete(const std::string& key) override {
-    TILSYN_RETURN_IF_ERROR(ValidateKey(key));
+    TILSYN_RETURN_IF_ERROR(ValidateBlobKey(key));
     return RemoveFile(PathOf(key));
   }
 
   bool Exists(const std::string& key) override {
-    if (!ValidateKey(key).ok()) return false;
+    if (!ValidateBlobKey(key).ok()) return false;
     std::error_code ec;
     return std::filesystem::is_regular_file(PathOf(key), ec);
   }
@@ -66,7 +67,7 @@ class DirBlobStore : public BlobStore {
     for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
       std::string name = entry.path().filename().string();
       // Leftover temp files of an interrupted write are not blobs.
-      if (entry.is_regular_file(ec) && ValidateKey(name).ok()) out.push_back(std::move(name));
+      if (entry.is_regular_file(ec) && ValidateBlobKey(name).ok()) out.push_back(std::move(name));
     }
     if (ec) return Status::IoError("cannot list " + dir_ + ": " + ec.message());
     std::sort(out.begin(), out.end());

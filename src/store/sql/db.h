@@ -28,6 +28,7 @@ class Cursor {
   virtual void BindInt(int index, int64_t v) = 0;
   virtual void BindDouble(int index, double v) = 0;
   virtual void BindText(int index, std::string_view v) = 0;
+  virtual void BindBlob(int index, std::string_view bytes) = 0;
   // A NULL of the given kind (PostgreSQL types its parameters).
   enum class Type { kInt, kDouble, kText };
   virtual void BindNull(int index, Type type) = 0;
@@ -36,6 +37,7 @@ class Cursor {
   virtual int64_t Int(int col) const = 0;
   virtual double Double(int col) const = 0;
   virtual std::string Text(int col) const = 0;
+  virtual std::string Blob(int col) const = 0;
 };
 
 // A prepared statement: binds, then Step() through the rows (or Run() to completion).
@@ -50,6 +52,10 @@ class Statement {
   Statement& Bind(int index, std::string_view v) { return c_->BindText(index, v), *this; }
   Statement& Bind(int index, const std::string& v) { return Bind(index, std::string_view(v)); }
   Statement& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
+  // Bytes (BLOB / BYTEA), not text.
+  Statement& BindBlob(int index, std::string_view bytes) {
+    return c_->BindBlob(index, bytes), *this;
+  }
   Statement& Bind(int index, const std::optional<double>& v) {
     return v ? Bind(index, *v) : BindNull(index, Cursor::Type::kDouble);
   }
@@ -72,6 +78,7 @@ class Statement {
   int64_t Int(int col) const { return c_->Int(col); }
   double Double(int col) const { return c_->Double(col); }
   std::string Text(int col) const { return c_->Text(col); }
+  std::string Blob(int col) const { return c_->Blob(col); }
   std::optional<int64_t> OptInt(int col) const {
     return IsNull(col) ? std::nullopt : std::optional<int64_t>(Int(col));
   }

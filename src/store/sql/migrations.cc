@@ -231,6 +231,15 @@ CREATE TABLE task_references (
 );
 ALTER TABLE assessments ADD COLUMN reference_observation_id TEXT NOT NULL DEFAULT '';
 )sql",
+      // 8: image bytes in the database (encrypted, as in the image folder), for installs whose
+      // API instances and workers share no disk (OpenSqlBlobStore; on SQLite unused so far).
+      R"sql(
+CREATE TABLE images (
+  key TEXT PRIMARY KEY,
+  data BLOB NOT NULL,
+  stored_ms INTEGER NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -10,14 +10,22 @@
 
 namespace tilsyn::store::sql {
 
-// Parameter types (pg_type OIDs): int8, float8, text.
-constexpr Oid kInt8 = 20, kFloat8 = 701, kText = 25;
+// Parameter types (pg_type OIDs): int8, float8, text, bytea.
+constexpr Oid kInt8 = 20, kFloat8 = 701, kText = 25, kBytea = 17;
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
 
 class PgCursor final : public Cursor {
  public:
   PgCursor(PgDb* db, std::string sql, int params)
       : db_(db), sql_(std::move(sql)), values_(static_cast<size_t>(params)),
-        null_(static_cast<size_t>(params), true), types_(static_cast<size_t>(params), 0) {}
+        null_(static_cast<size_t>(params), true), types_(static_cast<size_t>(params), 0),
+        lengths_(static_cast<size_t>(params), 0), formats_(static_cast<size_t>(params), 0) {}
   ~PgCursor() override {
     if (res_) PQclear(res_);
   }
@@ -32,6 +40,13 @@ class PgCursor final : public Cursor {
     // PostgreSQL text cannot hold NUL; SQLite would store it. Refuse rather than truncate.
     if (v.find('\0') != std::string_view::npos) bad_text_ = true;
     Set(index, std::string(v), kText);
+  }
+  // Bytes go in binary format (no escaping, NUL allowed).
+  void BindBlob(int index, std::string_view v) override {
+    Set(index, std::string(v), kBytea);
+    if (!InRange(index)) return;
+    lengths_[index - 1] = static_cast<int>(v.size());
+    formats_[index - 1] = 1;
   }
   void BindNull(int index, Type type) override {
     if (!InRange(index)) return;
@@ -62,6 +77,17 @@ class PgCursor final : public Cursor {
     return std::string(PQgetvalue(res_, row_, col),
                        static_cast<size_t>(PQgetlength(res_, row_, col)));
   }
+  // A bytea column in text results: "\x" and two hex digits a byte.
+  std::string Blob(int col) const override {
+    const char* v = PQgetvalue(res_, row_, col);
+    const size_t n = static_cast<size_t>(PQgetlength(res_, row_, col));
+    if (n < 2 || v[0] != '\\' || v[1] != 'x') return std::string(v, n);
+    std::string out((n - 2) / 2, '\0');
+    for (size_t i = 0; i < out.size(); ++i) {
+      out[i] = static_cast<char>(HexDigit(v[2 + 2 * i]) << 4 | HexDigit(v[3 + 2 * i]));
+    }
+    return out;
+  }
 
  private:
   bool InRange(int index) const { return index >= 1 && index <= static_cast<int>(values_.size()); }
@@ -70,6 +96,7 @@ class PgCursor final : public Cursor {
     values_[index - 1] = std::move(v);
     null_[index - 1] = false;
     types_[index - 1] = type;
+    formats_[index - 1] = 0;
   }
 
   Status Execute() {
@@ -90,7 +117,7 @@ class PgCursor final : public Cursor {
     std::vector<const char*> values(values_.size());
     for (size_t i = 0; i < values_.size(); ++i) values[i] = null_[i] ? nullptr : values_[i].c_str();
     res_ = PQexecPrepared(db_->conn_, it->second.c_str(), static_cast<int>(values.size()),
-                          values.data(), nullptr, nullptr, 0);
+                          values.data(), lengths_.data(), formats_.data(), 0);
     ExecStatusType s = res_ ? PQresultStatus(res_) : PGRES_FATAL_ERROR;
     if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
       Status st = db_->ErrorStatus(res_, sql_);
@@ -108,6 +135,8 @@ class PgCursor final : public Cursor {
   std::vector<std::string> values_;
   std::vector<bool> null_;
   std::vector<Oid> types_;
+  std::vector<int> lengths_;  // binary parameters only
+  std::vector<int> formats_;  // 0 text, 1 binary
   bool bad_text_ = false;
   PGresult* res_ = nullptr;
   int row_ = -1;

@@ -243,6 +243,15 @@ CREATE TABLE task_references (
 );
 ALTER TABLE assessments ADD COLUMN reference_observation_id TEXT NOT NULL DEFAULT '';
 )sql",
+      // 8: image bytes in the database (encrypted before they get here).
+      R"sql(
+CREATE TABLE images (
+  key TEXT PRIMARY KEY,
+  data BYTEA NOT NULL,
+  stored_ms BIGINT NOT NULL
+);
+ALTER TABLE images ALTER COLUMN data SET STORAGE EXTERNAL;
+)sql",
   };
   return kMigrations;
 }

@@ -1,4 +1,5 @@
-// Opening a store by location: a PostgreSQL URL or a SQLite file.
+// Opening a store (and an image store) by location: a PostgreSQL URL, or a SQLite file (a folder).
+#include "store/blob_store.h"
 #include "store/sql/migrations.h"
 #include "store/sql/pg_db.h"
 #include "store/sql/sql_store.h"
@@ -25,6 +26,11 @@ bool IsPostgresUrl(const std::string& location) {
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location) {
   if (IsPostgresUrl(location)) return OpenPostgresStore(location);
   return OpenSqliteStore(location);
+}
+
+Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& location) {
+  if (IsPostgresUrl(location)) return OpenPostgresBlobStore(location);
+  return OpenDirBlobStore(location);
 }
 
 }  // namespace tilsyn::store

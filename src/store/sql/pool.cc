@@ -1,6 +1,52 @@
 #include "store/sql/pool.h"
 
+#include <chrono>
+#include <thread>
+#include <utility>
+
 namespace tilsyn::store::sql {
+namespace {
+
+// The transactions open on this thread: (pool, connection), innermost last.
+thread_local std::vector<std::pair<const Pool*, Db*>> tl_open;
+
+Db* OpenOnThisThread(const Pool* pool) {
+  for (auto& [p, db] : tl_open) {
+    if (p == pool) return db;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Status Pool::InTransaction(Db::Mode mode, const std::function<Status(Db&)>& body) {
+  if (Db* db = OpenOnThisThread(this)) return body(*db);  // nested: the outer one decides
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    Status s;
+    Dialect dialect;
+    {
+      TILSYN_ASSIGN_OR_RETURN(Lease lease, Acquire());
+      Db& db = lease.db();
+      dialect = db.dialect();
+      Transaction txn(db, mode);
+      s = txn.status();
+      if (s.ok()) {
+        tl_open.emplace_back(this, &db);
+        s = body(db);
+        tl_open.pop_back();
+      }
+      if (s.ok()) s = txn.Commit();
+    }
+    // SQLite's busy wait happens inside the call (busy_timeout); PostgreSQL reports a
+    // serialization conflict or a lost connection as Unavailable: run the whole body again.
+    if (s.ok() || dialect != Dialect::kPostgres || s.code() != Code::kUnavailable ||
+        attempt == kAttempts) {
+      return s;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
+  }
+}
 
 Pool::Pool(std::unique_ptr<Db> first, Opener open, int max) : Pool(std::move(open), max) {
   idle_.push_back(std::move(first));

@@ -35,6 +35,13 @@ class Pool {
   };
   Result<Lease> Acquire();
 
+  // Runs `body` inside one transaction on a pooled connection; commits when it returns ok, rolls
+  // back otherwise, and runs it again (up to 8 times, with backoff) when PostgreSQL reports a
+  // serialization conflict, a deadlock or a lost connection (Unavailable). Read-only bodies see
+  // one consistent snapshot. A call made from inside a body on the same thread runs in the
+  // enclosing transaction (its connection), so a body may call other methods that use the pool.
+  Status InTransaction(Db::Mode mode, const std::function<Status(Db&)>& body);
+
  private:
   void Release(std::unique_ptr<Db> db);
 

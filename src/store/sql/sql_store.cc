@@ -1,56 +1,14 @@
 #include "store/sql/sql_store.h"
 
-#include <chrono>
-#include <thread>
 #include <utility>
-#include <vector>
 
 #include "store/sql/migrations.h"
 #include "store/sql/sqlite_db.h"
 
 namespace tilsyn::store::sql {
 
-namespace {
-
-// The transactions open on this thread: (store, connection), innermost last.
-thread_local std::vector<std::pair<const SqlStore*, Db*>> tl_open;
-
-Db* OpenOnThisThread(const SqlStore* store) {
-  for (auto& [s, db] : tl_open) {
-    if (s == store) return db;
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 Status SqlStore::InTxn(Transaction::Mode mode, const std::function<Status(Db&)>& body) {
-  if (Db* db = OpenOnThisThread(this)) return body(*db);  // nested: the outer one decides
-  constexpr int kAttempts = 8;
-  for (int attempt = 1;; ++attempt) {
-    Status s;
-    Dialect dialect;
-    {
-      TILSYN_ASSIGN_OR_RETURN(Pool::Lease lease, pool_->Acquire());
-      Db& db = lease.db();
-      dialect = db.dialect();
-      Transaction txn(db, mode);
-      s = txn.status();
-      if (s.ok()) {
-        tl_open.emplace_back(this, &db);
-        s = body(db);
-        tl_open.pop_back();
-      }
-      if (s.ok()) s = txn.Commit();
-    }
-    // SQLite's busy wait happens inside the call (busy_timeout); PostgreSQL reports a
-    // serialization conflict or a lost connection as Unavailable: run the whole body again.
-    if (s.ok() || dialect != Dialect::kPostgres || s.code() != Code::kUnavailable ||
-        attempt == kAttempts) {
-      return s;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
-  }
+  return pool_->InTransaction(mode, body);
 }
 
 Result<std::map<std::string, int64_t>> QueryCounts(Db& db, std::string_view sql) {

@@ -104,10 +104,8 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<std::vector<PurposeRecord>> ProcessingRecord() override;
 
  private:
-  // Runs `body` inside one transaction on a pooled connection; commits when it returns ok, rolls
-  // back otherwise, and runs it again (a few times, with backoff) when the backend reports a
-  // retryable conflict. Read-only bodies see one consistent snapshot. A call made from inside a
-  // body on the same thread (WithAudit's change) runs in the enclosing transaction.
+  // Pool::InTransaction: one transaction, run again on PostgreSQL conflicts; a call made from
+  // inside a body on the same thread (WithAudit's change) runs in the enclosing transaction.
   Status InTxn(Transaction::Mode mode, const std::function<Status(Db&)>& body);
   Status Read(const std::function<Status(Db&)>& body) {
     return InTxn(Transaction::Mode::kRead, body);

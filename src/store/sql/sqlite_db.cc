@@ -17,6 +17,9 @@ class SqliteCursor final : public Cursor {
   void BindText(int index, std::string_view v) override {
     sqlite3_bind_text64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   }
+  void BindBlob(int index, std::string_view v) override {
+    sqlite3_bind_blob64(stmt_, index, v.data(), v.size(), SQLITE_TRANSIENT);
+  }
   void BindNull(int index, Type) override { sqlite3_bind_null(stmt_, index); }
 
   Result<bool> Step() override {
@@ -29,6 +32,12 @@ class SqliteCursor final : public Cursor {
   bool IsNull(int col) const override { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   int64_t Int(int col) const override { return sqlite3_column_int64(stmt_, col); }
   double Double(int col) const override { return sqlite3_column_double(stmt_, col); }
+  std::string Blob(int col) const override {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    if (!p) return "";
+    return std::string(static_cast<const char*>(p),
+                       static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
   std::string Text(int col) const override {
     const unsigned char* p = sqlite3_column_text(stmt_, col);
     if (!p) return "";

@@ -11,6 +11,9 @@
 
 #include "fakes/test_paths.h"
 #include "fakes/test_store.h"
+#include "store/blob_store.h"
+#include "store/encrypted_blob_store.h"
+#include "store/image_keyring.h"
 #include "store/sql/migrations.h"
 #include "store/sql/pg_db.h"
 #include "store_fixture.h"
@@ -132,6 +135,58 @@ TEST_F(PgStoreTest, TextPostgresCannotHoldIsRefusedNotTruncated) {
   Status st = (*s)->CreateTask(t);
   EXPECT_EQ(st.code(), Code::kInvalidArgument) << st.ToString();
   EXPECT_EQ((*s)->GetTask("nul").status().code(), Code::kNotFound);
+}
+
+// Images in the database (PostgreSQL installs): the BlobStore contract, bytes exactly as given.
+TEST_F(PgStoreTest, ImagesRoundTripAsBytesAndAreListedSorted) {
+  auto blobs = OpenPostgresBlobStore(url_);
+  ASSERT_TRUE(blobs.ok()) << blobs.status().ToString();
+  BlobStore& b = **blobs;
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);  // NUL and high bytes included
+  ASSERT_TRUE(b.Put("obs-2.jpg", bytes).ok());
+  ASSERT_TRUE(b.Put("obs-1.jpg", "first").ok());
+  EXPECT_EQ(b.Get("obs-2.jpg").value(), bytes);
+  ASSERT_TRUE(b.Put("obs-1.jpg", "replaced").ok());
+  EXPECT_EQ(b.Get("obs-1.jpg").value(), "replaced");
+  EXPECT_EQ(b.Keys().value(), (std::vector<std::string>{"obs-1.jpg", "obs-2.jpg"}));
+  EXPECT_TRUE(b.Exists("obs-1.jpg"));
+  ASSERT_TRUE(b.Delete("obs-1.jpg").ok());
+  EXPECT_TRUE(b.Delete("obs-1.jpg").ok());  // already absent is fine
+  EXPECT_FALSE(b.Exists("obs-1.jpg"));
+  EXPECT_EQ(b.Get("obs-1.jpg").status().code(), Code::kNotFound);
+  EXPECT_EQ(b.Put("../etc/passwd", "x").field(), "key");
+}
+
+// Invariant 6 on PostgreSQL: the row holds ciphertext; rotation rewrites it to the current key.
+TEST_F(PgStoreTest, ImagesInTheDatabaseAreEncryptedAndRotate) {
+  auto raw = OpenPostgresBlobStore(url_);
+  ASSERT_TRUE(raw.ok()) << raw.status().ToString();
+  const std::string a(64, 'a'), b(64, 'b');
+  auto old_ring = ImageKeyring::Parse("old:" + a, "");
+  ASSERT_TRUE(old_ring.ok()) << old_ring.status().ToString();
+  auto blobs = NewEncryptedBlobStore(std::move(*raw), *old_ring);
+  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + "plaintext-marker-42";
+  ASSERT_TRUE(blobs->Put("obs-1.jpg", jpeg).ok());
+  EXPECT_EQ(blobs->Get("obs-1.jpg").value(), jpeg);
+
+  auto db = PgDb::Connect(url_);
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->Prepare("SELECT data FROM images WHERE key = 'obs-1.jpg'");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(st->Step().value());
+  const std::string stored = st->Blob(0);
+  EXPECT_EQ(stored.find("plaintext-marker-42"), std::string::npos);
+  EXPECT_EQ(EncryptedKeyId(stored).value(), "old");
+
+  auto ring = ImageKeyring::Parse("old:" + a + ",new:" + b, "new");
+  ASSERT_TRUE(ring.ok());
+  auto again = OpenPostgresBlobStore(url_);
+  ASSERT_TRUE(again.ok());
+  auto rep = RotateImageKeys(**again, *ring);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->rewritten, 1);
+  EXPECT_EQ(EncryptedKeyId((*again)->Get("obs-1.jpg").value()).value(), "new");
 }
 
 }  // namespace

@@ -121,19 +121,19 @@ ActionRunRecord MakeActionRun(const std::string& id, const std::string& assessme
 
 namespace {
 
-// PostgreSQL joins when the run has a test database (scripts/test.sh starts one).
+// PostgreSQL runs when the run has a test database (scripts/test.sh starts one), else skips.
 std::vector<StoreBackend> Backends() {
-  std::vector<StoreBackend> out = {
+  return {
       {"sqlite", [](const std::string& dir) { return OpenSqliteStore(dir + "/tilsyn.db"); }},
+      {"postgresql",
+       [](const std::string& dir) -> Result<std::unique_ptr<Store>> {
+         auto base = ::tilsyn::testing::TestDatabaseUrl();
+         if (!base) return Status::FailedPrecondition("no TILSYN_TEST_DATABASE_URL");
+         TILSYN_ASSIGN_OR_RETURN(std::string url, ::tilsyn::testing::SchemaUrl(*base, dir));
+         return OpenPostgresStore(url, 4);
+       },
+       [] { return ::tilsyn::testing::TestDatabaseUrl().has_value(); }},
   };
-  if (auto base = ::tilsyn::testing::TestDatabaseUrl()) {
-    out.push_back({"postgresql", [base = *base](const std::string& dir)
-                                     -> Result<std::unique_ptr<Store>> {
-                     TILSYN_ASSIGN_OR_RETURN(std::string url, ::tilsyn::testing::SchemaUrl(base, dir));
-                     return OpenPostgresStore(url, 4);
-                   }});
-  }
-  return out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(Backends()),

@@ -17,11 +17,17 @@ struct StoreBackend {
   std::string name;
   // Opens the store kept under `dir`; opening the same dir again reopens the same data.
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
+  // False when this run has no such backend (PostgreSQL without TILSYN_TEST_DATABASE_URL): the
+  // case is skipped, so the list of cases is the same in every run.
+  std::function<bool()> available = [] { return true; };
 };
 
 class StoreTest : public ::testing::TestWithParam<StoreBackend> {
  protected:
-  void SetUp() override { store_ = Open(); }
+  void SetUp() override {
+    if (!GetParam().available()) GTEST_SKIP() << GetParam().name << " is not available in this run";
+    store_ = Open();
+  }
   std::unique_ptr<Store> Open() {
     auto s = GetParam().open(dir_.path());
     EXPECT_TRUE(s.ok()) << s.status().ToString();
