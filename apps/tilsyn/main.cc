@@ -12,6 +12,7 @@
 #include "server/dataset_cli.h"
 #include "server/export_cli.h"
 #include "server/models_cli.h"
+#include "server/migrate_cli.h"
 #include "server/permit_cli.h"
 #include "server/privacy_cli.h"
 
@@ -102,6 +103,13 @@ int main(int argc, char** argv) {
       "verify", "check the hash chain: exit 0 intact, 1 broken (prints the first bad seq)");
   verify_opts.Add(audit_verify, /*with_listen=*/false);
   audit_verify->add_flag("--json", verify_json, "print the result as JSON");
+
+  tilsyn::server::MigrateFlags migrate_flags;
+  ServerOptions migrate_opts;
+  CLI::App* migrate = app.add_subcommand(
+      "migrate", "copy this install (SQLite + image folder) into an empty PostgreSQL database");
+  migrate_opts.Add(migrate, /*with_listen=*/false);
+  migrate->add_option("--to", migrate_flags.to, "postgresql://… (the target)")->required();
 
   ServerOptions record_opts;
   bool record_json = false;
@@ -345,6 +353,10 @@ int main(int argc, char** argv) {
     return tilsyn::server::RunServe(flags);
   }
   if (rotate_key->parsed()) return tilsyn::server::RunAdminRotateKey(rotate_opts.Flags());
+  if (migrate->parsed()) {
+    migrate_flags.server = migrate_opts.Flags();
+    return tilsyn::server::RunMigrate(migrate_flags);
+  }
   if (audit_verify->parsed()) return tilsyn::server::RunAuditVerify(verify_opts.Flags(), verify_json);
   if (processing_record->parsed()) {
     return tilsyn::server::RunProcessingRecord(record_opts.Flags(), record_json);

@@ -11,7 +11,9 @@
 
 #include "fakes/test_paths.h"
 #include "fakes/test_store.h"
+#include "store/audit_chain.h"
 #include "store/blob_store.h"
+#include "store/copy_store.h"
 #include "store/encrypted_blob_store.h"
 #include "store/image_keyring.h"
 #include "store/sql/migrations.h"
@@ -187,6 +189,72 @@ TEST_F(PgStoreTest, ImagesInTheDatabaseAreEncryptedAndRotate) {
   ASSERT_TRUE(rep.ok()) << rep.status().ToString();
   EXPECT_EQ(rep->rewritten, 1);
   EXPECT_EQ(EncryptedKeyId((*again)->Get("obs-1.jpg").value()).value(), "new");
+}
+
+// `tilsyn migrate --to`: a single-machine install moves whole — rows as stored (so the audit
+// chain still verifies), insertion order, identities that continue, image files — and only into
+// an empty database.
+TEST_F(PgStoreTest, ASqliteInstallIsCopiedWholeIntoAnEmptyDatabaseOnly) {
+  using namespace ::tilsyn::store::testing;  // record builders of the store suite
+  const std::string db_path = dir_.Sub("source.db");
+  {
+    auto src = OpenSqliteStore(db_path);
+    ASSERT_TRUE(src.ok()) << src.status().ToString();
+    Store& s = **src;
+    tasks::Task t = MakeTask("task-1");
+    ASSERT_TRUE(s.CreateTask(t).ok());
+    ASSERT_TRUE(s.UpdateTask(t, MakeJob(t)).ok());
+    ASSERT_TRUE(s.CreateVehicle(MakeVehicle("veh-1", "Sweeper 1")).ok());
+    Observation o = MakeObservation("obs-1", "task-1", kT0);
+    ASSERT_TRUE(s.InsertObservation(o, MakeBlob("img-obs-1", o, kT0 + 1000)).ok());
+    ASSERT_TRUE(s.RecordAssessment("obs-1", {MakeRun("obs-1", "svc", 0, kT0, 5, true)},
+                                   MakeAssessment("as-1", o, "finding", kT0 + 1),
+                                   {MakeActionRun("ar-1", "as-1", "key-1", kT0)})
+                    .ok());
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(s.AppendAudit(NewAuditEvent(kT0 + i, "ivan", "inspector", "image.view",
+                                              "observation", "obs-1", "review", Json::object()))
+                      .ok());
+    }
+    ASSERT_TRUE(s.RecordRefusal({kT0, "veh-1", "job", "task-1", "outside", "lat"}).ok());
+  }
+  auto files = OpenDirBlobStore(dir_.Sub("images"));
+  ASSERT_TRUE(files.ok());
+  ASSERT_TRUE((*files)->Put("img-obs-1", std::string("\0\1encrypted", 11)).ok());
+
+  std::vector<std::string> lines;
+  auto report = CopySqliteToPostgres(db_path, dir_.Sub("images"), url_,
+                                     [&](const std::string& l) { lines.push_back(l); });
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->images, 1);
+  EXPECT_FALSE(lines.empty());
+
+  auto copy = Open();
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ((*copy)->GetTask("task-1")->title, MakeTask("task-1").title);
+  EXPECT_EQ((*copy)->CurrentJobVersion().value(), 1);
+  EXPECT_EQ((*copy)->GetAssessment("as-1")->outcome, "finding");
+  EXPECT_EQ((*copy)->GetActionRun("ar-1")->idempotency_key, "key-1");
+  EXPECT_EQ((*copy)->RunsForObservation("obs-1")->size(), 1u);
+  auto audit = (*copy)->ListAudit({});
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 3u);
+  EXPECT_TRUE(VerifyAuditChain(*audit).ok);
+  // The next audit entry and refusal continue the copied sequences.
+  ASSERT_TRUE((*copy)->AppendAudit(NewAuditEvent(kT0 + 9, "dora", "dpo", "audit.view", "audit",
+                                                 "-", "oversight", Json::object()))
+                  .ok());
+  EXPECT_TRUE(VerifyAuditChain((*copy)->ListAudit({}).value()).ok);
+  EXPECT_TRUE((*copy)->RecordRefusal({kT0 + 9, "veh-1", "job", "task-1", "outside", "lon"}).ok());
+  auto images = OpenPostgresBlobStore(url_);
+  ASSERT_TRUE(images.ok());
+  EXPECT_EQ((*images)->Get("img-obs-1").value(), std::string("\0\1encrypted", 11));
+
+  // A second copy into the now non-empty database is refused and changes nothing.
+  auto again = CopySqliteToPostgres(db_path, dir_.Sub("images"), url_, nullptr);
+  EXPECT_EQ(again.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(again.status().field(), "to");
+  EXPECT_EQ((*copy)->ListAudit({})->size(), 4u);
 }
 
 }  // namespace
