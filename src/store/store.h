@@ -49,6 +49,10 @@ class Store : public TaskStore,
   // Runs `change` (calls on the same store) and appends `e` in ONE transaction: either both
   // happen or neither. `change` must only call this store.
   virtual Status WithAudit(const AuditEvent& e, const std::function<Status(Store&)>& change) = 0;
+
+  // Readiness (GET /readyz): ok when the database answers and its schema is the one this
+  // binary writes; Unavailable otherwise (unreachable, or migrations not applied).
+  virtual Status Ready() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and runs pending migrations.

@@ -88,6 +88,9 @@ class FaultyStore : public store::Store {
   store::PermitStore& permits() override { return inner_->permits(); }
   store::AnnotationStore& annotations() override { return inner_->annotations(); }
   store::CaseStore& cases() override { return inner_->cases(); }
+  Status Ready() override {
+    return Run<Status>("Ready", [&] { return inner_->Ready(); });
+  }
   Status WithAudit(const store::AuditEvent& e,
                    const std::function<Status(store::Store&)>& change) override {
     return Run<Status>("WithAudit", [&] {

@@ -11,6 +11,14 @@ void RegisterHealthRoutes(Router& router, const ApiContext& ctx) {
              [](const ApiRequest&) -> Result<net::HttpResponse> {
                return Ok(Json{{"status", "ok"}});
              });
+  // Readiness for a load balancer: this instance can serve (its database answers, at the
+  // schema this binary writes); 503 naming the reason otherwise.
+  store::Store* store = ctx.store;
+  router.Add({"GET", "/readyz", {}, "Readiness", "health", {}, "", "", "Health", 200},
+             [store](const ApiRequest&) -> Result<net::HttpResponse> {
+               TILSYN_RETURN_IF_ERROR(store->Ready());
+               return Ok(Json{{"status", "ready"}});
+             });
 }
 
 void RegisterOpenApiRoute(Router& router) {

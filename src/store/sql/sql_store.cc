@@ -11,6 +11,22 @@ Status SqlStore::InTxn(Transaction::Mode mode, const std::function<Status(Db&)>&
   return pool_->InTransaction(mode, body);
 }
 
+Status SqlStore::Ready() {
+  int64_t version = -1;
+  Status s = Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(version, db.QueryInt(db.dialect() == Dialect::kPostgres
+                                                     ? "SELECT version FROM tilsyn_schema"
+                                                     : "PRAGMA user_version"));
+    return Status::Ok();
+  });
+  if (!s.ok()) return Status::Unavailable("database not reachable: " + s.message());
+  if (version != LatestSchemaVersion()) {
+    return Status::Unavailable("database schema is version " + std::to_string(version) +
+                               ", this program needs " + std::to_string(LatestSchemaVersion()));
+  }
+  return Status::Ok();
+}
+
 Result<std::map<std::string, int64_t>> QueryCounts(Db& db, std::string_view sql) {
   std::map<std::string, int64_t> out;
   TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(sql));

@@ -99,6 +99,7 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
 
   Result<AuditEvent> AppendAudit(const AuditEvent& e) override;
   Status WithAudit(const AuditEvent& e, const std::function<Status(Store&)>& change) override;
+  Status Ready() override;
   Result<std::vector<AuditEvent>> ListAudit(const AuditFilter& f) override;
   Status RecordRefusal(const RefusalRecord& r) override;
   Result<std::vector<PurposeRecord>> ProcessingRecord() override;

@@ -166,5 +166,18 @@ TEST(SqliteDb, StatementBindsAndReadsNulls) {
   EXPECT_FALSE(sel->Step().value());
 }
 
+TEST(SqlStore, ReadyOnlyAtTheSchemaThisProgramWrites) {
+  TempDir tmp;
+  const std::string path = tmp.Sub("t.db");
+  auto store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE((*store)->Ready().ok());
+  // Another program (an older binary's restore, a manual edit) leaves another version.
+  ASSERT_TRUE(OpenDb(path)->Exec("PRAGMA user_version = 1").ok());
+  Status st = (*store)->Ready();
+  EXPECT_EQ(st.code(), Code::kUnavailable);
+  EXPECT_NE(st.message().find("schema is version 1"), std::string::npos) << st.ToString();
+}
+
 }  // namespace
 }  // namespace tilsyn::store::sql
