@@ -67,6 +67,10 @@ int main(int argc, char** argv) {
   std::optional<std::string> tls_cert, tls_key;
   serve->add_option("--tls-cert", tls_cert, "HTTPS: PEM certificate chain (with --tls-key)");
   serve->add_option("--tls-key", tls_key, "HTTPS: PEM private key (with --tls-cert)");
+  std::optional<std::string> role;
+  serve->add_option("--role", role,
+                    "all (API and pipeline, default) | api (API only) | worker (pipeline only; "
+                    "the port answers /healthz and /readyz)");
 
   CLI::App* admin = app.add_subcommand("admin", "administration (tokens, vehicles)");
   admin->require_subcommand(1);
@@ -350,6 +354,7 @@ int main(int argc, char** argv) {
     flags.dev_generate_key = dev_generate_key;
     flags.tls_cert = tls_cert;
     flags.tls_key = tls_key;
+    flags.role = role;
     return tilsyn::server::RunServe(flags);
   }
   if (rotate_key->parsed()) return tilsyn::server::RunAdminRotateKey(rotate_opts.Flags());

@@ -37,6 +37,7 @@ Result<int> Dispatcher::RunDue(int limit) {
     // visible attempt without a result, and the run is retried after its backoff (at least
     // once; receivers de-duplicate with the idempotency key).
     TimeMs now = clock_->NowMs();
+    const int claimed_at = run.attempts;
     run.attempts += 1;
     if (!run.attempt_log.is_array()) run.attempt_log = Json::array();
     run.attempt_log.push_back({{"at", FormatIso8601(now)},
@@ -44,7 +45,9 @@ Result<int> Dispatcher::RunDue(int limit) {
                                {"state", "started"}});
     run.next_attempt_ms = now + Backoff(options_, run.attempts);
     run.updated_ms = now;
-    TILSYN_RETURN_IF_ERROR(store_->UpdateActionRun(run));
+    // The claim: another worker that read the same due run makes no second attempt.
+    TILSYN_ASSIGN_OR_RETURN(bool mine, store_->ClaimActionRun(run, claimed_at));
+    if (!mine) continue;
 
     AttemptResult result;
     if (it == actions_.end()) {

@@ -259,8 +259,13 @@ static Status MarkDeletedAudited(store::Store* store, const std::string& key,
       now, "system", "system", "image.delete", "image", observation_id,
       reason == "retention" ? "retention deadline reached" : "no finding: not needed",
       {{"reason", reason}, {"task_id", task_id}, {"blob_key", key}});
-  return store->WithAudit(
-      e, [&](store::Store& s) { return s.MarkBlobDeleted(key, now, reason); });
+  // Deleted already (another worker's sweep, a retry): no second audit entry.
+  Status st = store->WithAudit(e, [&](store::Store& s) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(store::BlobRecord b, s.GetBlob(key));
+    if (b.deleted_ms) return Status::AlreadyExists("image already deleted");
+    return s.MarkBlobDeleted(key, now, reason);
+  });
+  return st.code() == Code::kAlreadyExists ? Status::Ok() : st;
 }
 
 Status Pipeline::ApplyRetention(store::Observation& obs) {
@@ -324,6 +329,15 @@ Result<int> Pipeline::AssessPending() {
           clock_->NowMs() < obs.updated_ms + options_.retry.DelayMs(obs.attempts)) {
         continue;  // failed recently: wait before asking the recognizers again
       }
+      // The lease: another worker on the same database leaves this observation alone.
+      const TimeMs now = clock_->NowMs();
+      Result<bool> mine =
+          store_->ClaimObservation(obs.id, options_.worker, now, now + options_.lease_ms);
+      if (!mine.ok()) {
+        LogWarn("pipeline_claim_failed", {{"observation_id", obs.id}, {"error", mine.status().ToString()}});
+        continue;
+      }
+      if (!*mine) continue;
       Status st = Process(obs.id);
       if (!st.ok()) {
         LogWarn("pipeline_process_failed", {{"observation_id", obs.id}, {"error", st.ToString()}});

@@ -39,6 +39,11 @@ struct PipelineOptions {
   // How often a case opened in a case system (Open311) is asked for its status.
   int64_t follow_up_every_ms = 15 * 60'000;
   RetryPolicy retry;          // when a failed recognition is tried again, and when it stops
+  // This worker's name on the database's leases (stable across restarts, distinct per worker
+  // process), and how long a lease on an observation lasts: a worker killed mid-step releases
+  // its observation when the lease runs out.
+  std::string worker = "local";
+  int64_t lease_ms = 5 * 60'000;
   // Test hook: stop after this many observations have been assessed (crash simulation). <0 = off.
   int crash_after_assessments_for_test = -1;
 };

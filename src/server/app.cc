@@ -3,6 +3,9 @@
 // pipeline so no request can reach a stopped worker.
 #include "server/app.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 
 
@@ -27,6 +30,16 @@
 
 namespace tilsyn::server {
 namespace {
+
+// <host name>:<absolute data folder>: the same after a restart (so the worker takes its own
+// leases back at once), different for two workers on one host (they have their own folders).
+std::string DefaultWorkerName(const std::string& data_dir) {
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "host");
+  std::error_code ec;
+  std::string dir = std::filesystem::absolute(data_dir, ec).lexically_normal().string();
+  return std::string(host) + ":" + (ec ? data_dir : dir);
+}
 
 // The service code, api_key and jurisdiction of the task's Open311 action whose endpoint is the
 // run's target (empty when the task no longer has it).
@@ -114,6 +127,8 @@ class AppImpl : public App {
     pipeline::PipelineOptions popts;
     popts.poll_ms = config_.pipeline_poll_ms;
     popts.crash_after_assessments_for_test = config_.crash_after_assessments_for_test;
+    popts.worker = config_.worker_name.empty() ? DefaultWorkerName(config_.data_dir)
+                                               : config_.worker_name;
     pipeline_ = std::make_unique<pipeline::Pipeline>(store_.get(), blobs_.get(), recognizer_.get(),
                                                      dispatcher_.get(), clock_, popts);
 
@@ -152,7 +167,8 @@ class AppImpl : public App {
           clock_, RateLimits{config_.rate_limit_per_minute, config_.rate_limit_burst});
     }
     ctx.uploads = std::make_shared<InflightLimit>(config_.max_concurrent_uploads);
-    router_ = BuildApiRouter(ctx);
+    // A worker's port answers only health checks (its load balancer or orchestrator).
+    router_ = config_.role == "worker" ? BuildHealthRouter(ctx) : BuildApiRouter(ctx);
 
     net::HttpServerOptions hopts;
     hopts.address = config_.listen;
@@ -172,11 +188,12 @@ class AppImpl : public App {
     TILSYN_ASSIGN_OR_RETURN(http_, net::StartHttpServer(hopts, [router](const net::HttpRequest& r) {
                               return router->Handle(r);
                             }));
-    if (config_.run_pipeline) {
+    if (config_.RunsPipeline()) {
       pipeline_->Start();
       pipeline_started_ = true;
     }
-    LogInfo("server.started", {{"url", base_url()}, {"data_dir", config_.data_dir}});
+    LogInfo("server.started", {{"url", base_url()}, {"data_dir", config_.data_dir},
+                               {"role", config_.role}, {"pipeline", config_.RunsPipeline()}});
     return Status::Ok();
   }
 

@@ -68,6 +68,8 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
     TILSYN_ASSIGN_OR_RETURN(layered["port"], ParseIntSetting(*v, "TILSYN_PORT"));
   }
   if (auto v = from_env("TILSYN_RUN_PIPELINE")) layered["run_pipeline"] = *v != "0" && *v != "false";
+  if (auto v = from_env("TILSYN_ROLE")) layered["role"] = *v;
+  if (auto v = from_env("TILSYN_WORKER_NAME")) layered["worker_name"] = *v;
   if (auto v = from_env("TILSYN_MAX_BODY_BYTES")) {
     TILSYN_ASSIGN_OR_RETURN(layered["max_body_bytes"],
                             ParseIntSetting(*v, "TILSYN_MAX_BODY_BYTES"));
@@ -82,6 +84,7 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   if (flags.port) layered["port"] = *flags.port;
   if (flags.data_dir) layered["data_dir"] = *flags.data_dir;
   if (flags.database) layered["database"] = *flags.database;
+  if (flags.role) layered["role"] = *flags.role;
   TILSYN_ASSIGN_OR_RETURN(ServerConfig config, ServerConfig::FromJson(layered));
   if (auto v = from_env("TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST")) {
     TILSYN_ASSIGN_OR_RETURN(int64_t n, ParseIntSetting(*v, "TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"));

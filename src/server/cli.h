@@ -19,6 +19,7 @@ struct ServeFlags {
   std::optional<int> port;              // --port
   std::optional<std::string> data_dir;  // --data-dir
   std::optional<std::string> database;  // --database (postgresql://…; default SQLite in data_dir)
+  std::optional<std::string> role;      // --role all|api|worker (serve)
   bool dev_generate_key = false;        // --dev-generate-key (serve)
   std::optional<std::string> tls_cert, tls_key;  // --tls-cert, --tls-key (serve)
 };

@@ -10,6 +10,9 @@ namespace tilsyn::server {
 Status ServerConfig::Validate() const {
   if (listen.empty()) return Status::InvalidArgument("must not be empty", "listen");
   if (data_dir.empty()) return Status::InvalidArgument("must not be empty", "data_dir");
+  if (role != "all" && role != "api" && role != "worker") {
+    return Status::InvalidArgument("must be all, api or worker", "role");
+  }
   if (!database.empty() && database.rfind("postgresql://", 0) != 0 &&
       database.rfind("postgres://", 0) != 0) {
     return Status::InvalidArgument("must be a postgresql:// URL (or empty for SQLite)", "database");
@@ -73,6 +76,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "anonymizer_detectors",
                                  "action_base_backoff_ms",
                                  "run_pipeline",
+                                 "role",
+                                 "worker_name",
                                  "image_keys",
                                  "image_key",
                                  "image_key_id",
@@ -99,7 +104,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                            {"image_key", &c.image_key}, {"image_key_id", &c.image_key_id},
                            {"web_dir", &c.web_dir}, {"tile_url", &c.tile_url},
                            {"web_url", &c.web_url}, {"tls_cert", &c.tls_cert},
-                           {"tls_key", &c.tls_key}, {"database", &c.database}}) {
+                           {"tls_key", &c.tls_key}, {"database", &c.database},
+                           {"role", &c.role}, {"worker_name", &c.worker_name}}) {
     TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(j, key, key));
     if (v) *slot = std::move(*v);
   }
@@ -180,6 +186,8 @@ Json ServerConfig::ToJson() const {
          {"anonymizer_detectors", anonymizer_detectors},
          {"action_base_backoff_ms", action_base_backoff_ms},
          {"run_pipeline", run_pipeline},
+         {"role", role},
+         {"worker_name", worker_name},
          {"rate_limit_per_minute", rate_limit_per_minute},
          {"rate_limit_burst", rate_limit_burst},
          {"max_concurrent_uploads", max_concurrent_uploads},

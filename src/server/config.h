@@ -52,6 +52,14 @@ struct ServerConfig {
   // false = an API-only instance: uploads are stored, another instance (or a restart) assesses
   // them. TILSYN_RUN_PIPELINE=0.
   bool run_pipeline = true;
+  // What this process does (docs/scale.md): "all" (API and pipeline, the single-machine
+  // default), "api" (the API only, as run_pipeline = false) or "worker" (the pipeline's loops;
+  // its HTTP port answers only /healthz and /readyz). --role, TILSYN_ROLE.
+  std::string role = "all";
+  // This worker's name on the database's leases: stable across restarts, distinct per worker
+  // process. "" = <host name>:<absolute data_dir>. TILSYN_WORKER_NAME.
+  std::string worker_name;
+  bool RunsPipeline() const { return run_pipeline && role != "api"; }
   // The built web UI (index.html + assets/), served at / and /assets/. "" = resolved at start-up
   // to <folder of the binary>/../../web/dist (build/bin/tilsyn → <repo>/web/dist). TILSYN_WEB_DIR.
   std::string web_dir;

@@ -24,6 +24,10 @@ class ActionRunStore {
   // Updates target, payload, status, attempts, next_attempt_ms, attempt_log, last_error and
   // updated_ms by id. NotFound when unknown.
   virtual Status UpdateActionRun(const ActionRunRecord& run) = 0;
+  // UpdateActionRun only if the stored run is still pending with `expected_attempts` attempts:
+  // the claim of one delivery attempt (its next_attempt_ms is the lease), so two workers never
+  // make the same attempt. False when another worker claimed it first. NotFound when unknown.
+  virtual Result<bool> ClaimActionRun(const ActionRunRecord& run, int expected_attempts) = 0;
   // Delivered runs of `type` whose receiver still has them open (result.open = true), last
   // checked (result.checked_ms) at or before `checked_before`, least recently checked first:
   // the case-system requests whose status is followed.

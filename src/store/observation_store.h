@@ -26,6 +26,12 @@ class ObservationStore {
   virtual Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) = 0;
   virtual Result<Observation> GetObservation(const std::string& id) = 0;
   virtual Status UpdateObservation(const Observation& obs) = 0;
+  // Leases a stored or assessed observation to `worker` until `until` (ms), unless another
+  // worker holds an unexpired lease on it; a worker may always renew its own. False when it is
+  // leased to another worker or no longer waiting. A worker killed mid-step releases its work
+  // when the lease runs out; a restarted worker with the same name takes it back at once.
+  virtual Result<bool> ClaimObservation(const std::string& id, const std::string& worker,
+                                        TimeMs now, TimeMs until) = 0;
   // Observations in `state`, oldest first (the pipeline's work queue after a restart).
   virtual Result<std::vector<Observation>> ObservationsInState(ObservationState state,
                                                                int limit) = 0;

@@ -153,6 +153,11 @@ class FaultyStore : public store::Store {
   Result<store::Observation> GetObservation(const std::string& id) override {
     return Run<Result<store::Observation>>("GetObservation", [&] { return inner_->GetObservation(id); });
   }
+  Result<bool> ClaimObservation(const std::string& id, const std::string& worker, TimeMs now,
+                                TimeMs until) override {
+    return Run<Result<bool>>("ClaimObservation",
+                             [&] { return inner_->ClaimObservation(id, worker, now, until); });
+  }
   Status UpdateObservation(const store::Observation& obs) override {
     return Run<Status>("UpdateObservation", [&] { return inner_->UpdateObservation(obs); });
   }
@@ -197,6 +202,10 @@ class FaultyStore : public store::Store {
   }
   Result<std::vector<store::ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override {
     return Run<Result<std::vector<store::ActionRunRecord>>>("DueActionRuns", [&] { return inner_->DueActionRuns(now, limit); });
+  }
+  Result<bool> ClaimActionRun(const store::ActionRunRecord& run, int expected_attempts) override {
+    return Run<Result<bool>>("ClaimActionRun",
+                             [&] { return inner_->ClaimActionRun(run, expected_attempts); });
   }
   Status UpdateActionRun(const store::ActionRunRecord& run) override {
     return Run<Status>("UpdateActionRun", [&] { return inner_->UpdateActionRun(run); });

@@ -92,5 +92,7 @@ void RegisterOpenApiRoute(Router& router);
 
 // A router with every route of the API, authenticating with bearer tokens from ctx.store.
 std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx);
+// Only GET /healthz and GET /readyz (a worker process's port).
+std::unique_ptr<Router> BuildHealthRouter(const ApiContext& ctx);
 
 }  // namespace tilsyn::server

@@ -36,6 +36,12 @@ void RegisterOpenApiRoute(Router& router) {
   });
 }
 
+std::unique_ptr<Router> BuildHealthRouter(const ApiContext& ctx) {
+  auto router = std::make_unique<Router>(MakeBearerAuthenticator(ctx.store));
+  RegisterHealthRoutes(*router, ctx);
+  return router;
+}
+
 std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   auto router = std::make_unique<Router>(MakeBearerAuthenticator(ctx.store));
   if (ctx.http_metrics) {

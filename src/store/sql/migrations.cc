@@ -240,6 +240,11 @@ CREATE TABLE images (
   stored_ms INTEGER NOT NULL
 );
 )sql",
+      // 9: the worker that holds an observation, and until when (ObservationStore::Claim…).
+      R"sql(
+ALTER TABLE observations ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE observations ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

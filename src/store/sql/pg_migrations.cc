@@ -252,6 +252,11 @@ CREATE TABLE images (
 );
 ALTER TABLE images ALTER COLUMN data SET STORAGE EXTERNAL;
 )sql",
+      // 9: the worker that holds an observation, and until when.
+      R"sql(
+ALTER TABLE observations ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE observations ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

@@ -201,6 +201,37 @@ Result<std::vector<ActionRunRecord>> SqlStore::DueActionRuns(TimeMs now, int lim
   return out;
 }
 
+Result<bool> SqlStore::ClaimActionRun(const ActionRunRecord& run, int expected_attempts) {
+  bool claimed = false;
+  TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE action_runs SET target = ?, payload = ?, status = ?, attempts = ?, "
+                   "next_attempt_ms = ?, attempt_log = ?, last_error = ?, updated_ms = ?, "
+                   "result = ? WHERE id = ? AND attempts = ? AND status = ?"));
+    st.Bind(1, run.target)
+        .Bind(2, run.payload.dump())
+        .Bind(3, ToString(run.status))
+        .Bind(4, run.attempts)
+        .Bind(5, run.next_attempt_ms)
+        .Bind(6, run.attempt_log.dump())
+        .Bind(7, run.last_error)
+        .Bind(8, run.updated_ms)
+        .Bind(9, run.result.dump())
+        .Bind(10, run.id)
+        .Bind(11, expected_attempts)
+        .Bind(12, ToString(ActionStatus::kPending));
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    claimed = db.Changes() == 1;
+    if (claimed) return Status::Ok();
+    TILSYN_ASSIGN_OR_RETURN(Statement q, db.Prepare("SELECT 1 FROM action_runs WHERE id = ?"));
+    q.Bind(1, run.id);
+    TILSYN_ASSIGN_OR_RETURN(bool exists, q.Step());
+    return exists ? Status::Ok() : Status::NotFound("no action run " + run.id, "id");
+  }));
+  return claimed;
+}
+
 Status SqlStore::UpdateActionRun(const ActionRunRecord& run) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(

@@ -87,6 +87,23 @@ Status SqlStore::UpdateObservation(const Observation& obs) {
   });
 }
 
+Result<bool> SqlStore::ClaimObservation(const std::string& id, const std::string& worker,
+                                        TimeMs now, TimeMs until) {
+  bool claimed = false;
+  TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE observations SET lease_owner = ?, lease_until_ms = ? WHERE id = ? "
+                   "AND state IN ('stored', 'assessed') "
+                   "AND (lease_until_ms <= ? OR lease_owner = ?)"));
+    st.Bind(1, worker).Bind(2, until).Bind(3, id).Bind(4, now).Bind(5, worker);
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    claimed = db.Changes() == 1;
+    return Status::Ok();
+  }));
+  return claimed;
+}
+
 Result<std::map<std::string, TimeMs>> SqlStore::LastCaptureByTask() {
   std::map<std::string, TimeMs> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {

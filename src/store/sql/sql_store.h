@@ -58,6 +58,8 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) override;
   Result<Observation> GetObservation(const std::string& id) override;
   Status UpdateObservation(const Observation& obs) override;
+  Result<bool> ClaimObservation(const std::string& id, const std::string& worker, TimeMs now,
+                                TimeMs until) override;
   Result<std::map<std::string, TimeMs>> LastCaptureByTask() override;
   Result<std::vector<Observation>> ObservationsInState(ObservationState state, int limit) override;
   Status MarkReference(const ReferenceMark& mark) override;
@@ -80,6 +82,7 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
 
   Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override;
   Status UpdateActionRun(const ActionRunRecord& run) override;
+  Result<bool> ClaimActionRun(const ActionRunRecord& run, int expected_attempts) override;
   Result<ActionRunRecord> GetActionRun(const std::string& id) override;
   Result<std::vector<ActionRunRecord>> ActionRunsToFollow(const std::string& type,
                                                           TimeMs checked_before,

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -704,6 +706,93 @@ TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
   cv.notify_all();
   p->Stop();
   (*receiver)->Stop();
+}
+
+// Two workers — each with its own connection to the database, as two processes would have —
+// share one queue: every observation is recognized once, every delivery made once, every image
+// deletion audited once.
+TEST_F(PipelineTest, TwoWorkersShareTheQueueWithoutDoingAnythingTwice) {
+  std::mutex mu;
+  std::map<std::string, int> deliveries;  // idempotency key -> deliveries
+  net::HttpServerOptions so;
+  so.address = "127.0.0.1";
+  so.port = 0;
+  auto receiver = net::StartHttpServer(so, [&](const net::HttpRequest& req) {
+    std::lock_guard<std::mutex> l(mu);
+    auto it = req.headers.find("idempotency-key");
+    ++deliveries[it == req.headers.end() ? "" : it->second];
+    net::HttpResponse r;
+    r.status = 200;
+    r.body = "{}";
+    return r;
+  });
+  ASSERT_TRUE(receiver.ok()) << receiver.status().ToString();
+  const std::string url = "http://127.0.0.1:" + std::to_string((*receiver)->port()) + "/hook";
+  task_.actions.push_back({"webhook",
+                           {tasks::Outcome::kOk, tasks::Outcome::kFinding,
+                            tasks::Outcome::kInconclusive},
+                           url,
+                           "k"});
+  CreateTask();
+  constexpr int kObservations = 16;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kObservations; ++i) ids.push_back(AddObservation().id);
+
+  auto second_store = testing::OpenTestStore(dir_.path());
+  ASSERT_TRUE(second_store.ok()) << second_store.status().ToString();
+  FakeRecognizer r1("fake-person"), r2("fake-person");
+  r1.ThenPerson(0.9);
+  r2.ThenPerson(0.9);
+  auto secret = [](const store::ActionRunRecord&) { return std::string("k"); };
+  struct Worker {
+    std::unique_ptr<actions::Dispatcher> dispatcher;
+    std::unique_ptr<Pipeline> pipeline;
+  };
+  auto make = [&](store::Store* st, FakeRecognizer* r, const std::string& name) {
+    Worker w;
+    w.dispatcher =
+        std::make_unique<actions::Dispatcher>(st, &clock_, actions::DispatcherOptions{});
+    w.dispatcher->Register("log", actions::NewLogAction());
+    w.dispatcher->Register("webhook", actions::NewWebhookAction(secret, 10'000));
+    PipelineOptions o;
+    o.poll_ms = 20;
+    o.worker = name;
+    w.pipeline = std::make_unique<Pipeline>(st, blobs_.get(), r, w.dispatcher.get(), &clock_, o);
+    return w;
+  };
+  Worker w1 = make(store_.get(), &r1, "worker-1"), w2 = make(second_store->get(), &r2, "worker-2");
+  w1.pipeline->Start();
+  w2.pipeline->Start();
+  auto finished = [&] {
+    for (const std::string& id : ids) {
+      if (Get(id).state != ObservationState::kDone) return false;
+    }
+    std::lock_guard<std::mutex> l(mu);
+    return deliveries.size() >= static_cast<size_t>(kObservations);
+  };
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!finished() && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  w1.pipeline->Stop();
+  w2.pipeline->Stop();
+  (*receiver)->Stop();
+
+  ASSERT_TRUE(finished());
+  EXPECT_EQ(r1.calls() + r2.calls(), kObservations) << "an observation was recognized twice";
+  {
+    std::lock_guard<std::mutex> l(mu);
+    EXPECT_EQ(deliveries.size(), static_cast<size_t>(kObservations));
+    for (const auto& [key, n] : deliveries) EXPECT_EQ(n, 1) << key;
+  }
+  store::AuditFilter f;
+  f.action = "image.delete";
+  auto deletions = store_->ListAudit(f);
+  ASSERT_TRUE(deletions.ok());
+  std::set<std::string> deleted;
+  for (const auto& e : *deletions) deleted.insert(e.object_id);
+  EXPECT_EQ(deletions->size(), deleted.size()) << "an image deletion was audited twice";
+  EXPECT_EQ(deleted.size(), static_cast<size_t>(kObservations));  // ok: not needed, deleted
 }
 
 }  // namespace

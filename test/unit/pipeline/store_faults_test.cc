@@ -211,7 +211,7 @@ TEST_F(StoreFaults, NoDeliveryIsMadeWhoseAttemptCouldNotBeRecorded) {
   run.idempotency_key = a.id + ":0";
   run.next_attempt_ms = clock_.NowMs();
   ASSERT_TRUE(real_->RecordAssessment(o.id, {}, a, {run}).ok());
-  plan_.Fail("UpdateActionRun", 1, Status::Unavailable("database is busy"));
+  plan_.Fail("ClaimActionRun", 1, Status::Unavailable("database is busy"));
   EXPECT_FALSE(dispatcher_->RunDue().ok());
   EXPECT_EQ(delivered, 0) << "an attempt is recorded before it is made";
   ASSERT_EQ(*dispatcher_->RunDue(), 1);

@@ -217,5 +217,50 @@ TEST(StartApp, InvalidConfigIsRefused) {
   EXPECT_EQ(app.status().field(), "http_threads");
 }
 
+// `--role worker`: the pipeline's loops; its port answers health checks and nothing else.
+TEST(AppRoles, AWorkersPortAnswersOnlyHealthChecks) {
+  ::tilsyn::testing::TempDir dir;
+  ServerConfig config;
+  config.port = 0;
+  config.data_dir = dir.Sub("data");
+  config.dev_generate_key = true;
+  config.role = "worker";
+  auto app = StartApp(config, SystemClock::Get());
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  auto admin = IssueToken((*app)->store(), "admin", "root", SystemClock::Get());
+  ASSERT_TRUE(admin.ok());
+  auto get = [&](const std::string& path) {
+    net::ClientRequest req;
+    req.method = "GET";
+    req.url = (*app)->base_url() + path;
+    req.headers.push_back({"Authorization", "Bearer " + *admin});
+    auto r = net::Fetch(req);
+    return r.ok() ? r->status : 0;
+  };
+  EXPECT_EQ(get("/healthz"), 200);
+  EXPECT_EQ(get("/readyz"), 200);
+  EXPECT_EQ(get("/api/v1/tasks"), 404);
+  EXPECT_EQ(get("/api/v1/me"), 404);
+  (*app)->Stop();
+}
+
+TEST(AppRoles, OnlyKnownRolesStart) {
+  ::tilsyn::testing::TempDir dir;
+  ServerConfig config;
+  config.port = 0;
+  config.data_dir = dir.Sub("data");
+  config.dev_generate_key = true;
+  config.role = "both";
+  auto app = StartApp(config, SystemClock::Get());
+  ASSERT_FALSE(app.ok());
+  EXPECT_EQ(app.status().field(), "role");
+  config.role = "api";
+  EXPECT_FALSE(config.RunsPipeline());
+  config.role = "all";
+  EXPECT_TRUE(config.RunsPipeline());
+  config.run_pipeline = false;
+  EXPECT_FALSE(config.RunsPipeline());
+}
+
 }  // namespace
 }  // namespace tilsyn::server

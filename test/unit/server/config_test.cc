@@ -36,6 +36,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"data_dir", ""}}), "data_dir");
   EXPECT_EQ(field(Json{{"database", "/var/lib/tilsyn.db"}}), "database");
   EXPECT_EQ(field(Json{{"database", "mysql://db/tilsyn"}}), "database");
+  EXPECT_EQ(field(Json{{"role", "both"}}), "role");
   EXPECT_EQ(field(Json{{"no_such_setting", 1}}), "no_such_setting");
   EXPECT_EQ(field(Json{{"action_max_attempts", -1}}), "action_max_attempts");
   EXPECT_EQ(field(Json{{"smtp", {{"url", "http://x"}, {"from", "a@b.dk"}}}}), "smtp.url");
@@ -53,6 +54,7 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   Json j = {{"listen", "0.0.0.0"},      {"port", 9000},
             {"data_dir", "/tmp/x"},     {"max_body_bytes", 2048},
             {"database", "postgresql://tilsyn@db.kk.dk/tilsyn"},
+            {"role", "worker"},         {"worker_name", "worker-7"},
             {"min_free_bytes", 1 << 20},
             {"http_threads", 3},        {"pipeline_poll_ms", 50},
             {"cascade_dir", "/c"},      {"webhook_timeout_ms", 100},

@@ -205,6 +205,27 @@ TEST_P(StoreTest, FeedbackIsStored) {
   EXPECT_EQ(store_->UpdateAssessmentFeedback(ghost).code(), Code::kNotFound);
 }
 
+// The claim of a delivery attempt: of two workers that read the same due run, one makes it.
+TEST_P(StoreTest, ADeliveryAttemptIsClaimedOnce) {
+  Seeded::Seed(*store_, 1);
+  Observation o = store_->GetObservation("obs-1").value();
+  ASSERT_TRUE(store_
+                  ->RecordAssessment("obs-1", {}, MakeAssessment("as-1", o, "finding", kT0),
+                                     {MakeActionRun("ar-1", "as-1", "k1", kT0)})
+                  .ok());
+  ActionRunRecord seen = store_->DueActionRuns(kT0 + 1, 10)->at(0);
+  ActionRunRecord mine = seen, theirs = seen;
+  mine.attempts = theirs.attempts = seen.attempts + 1;
+  mine.next_attempt_ms = theirs.next_attempt_ms = kT0 + 5000;
+  EXPECT_TRUE(store_->ClaimActionRun(mine, seen.attempts).value());
+  EXPECT_FALSE(store_->ClaimActionRun(theirs, seen.attempts).value());
+  EXPECT_EQ(store_->GetActionRun("ar-1")->attempts, seen.attempts + 1);
+  EXPECT_TRUE(store_->DueActionRuns(kT0 + 1, 10)->empty());  // leased until its next attempt
+  ActionRunRecord ghost = seen;
+  ghost.id = "nope";
+  EXPECT_EQ(store_->ClaimActionRun(ghost, 0).status().code(), Code::kNotFound);
+}
+
 TEST_P(StoreTest, DueActionRunsArePendingAndDueLongestWaitingFirst) {
   Seeded::Seed(*store_, 1);
   Observation o = store_->GetObservation("obs-1").value();

@@ -120,6 +120,23 @@ TEST_P(StoreTest, ObservationsInStateAreOldestFirstAndLimited) {
   EXPECT_EQ(counts->at("done"), 0);
 }
 
+// Leases: one worker at a time on an observation; its own lease it may renew (after a restart);
+// an expired lease goes to whoever asks; a finished observation is no one's work.
+TEST_P(StoreTest, AnObservationIsLeasedToOneWorkerAtATime) {
+  AddTask(*store_, "task-1");
+  Observation o = MakeObservation("obs-1", "task-1", kT0);
+  ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-1", o)).value());
+  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0, kT0 + 100).value());
+  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 50, kT0 + 150).value());
+  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0 + 60, kT0 + 160).value());  // renew
+  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 150, kT0 + 250).value());
+  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w2", kT0 + 160, kT0 + 260).value());  // expired
+  o.state = ObservationState::kDone;
+  ASSERT_TRUE(store_->UpdateObservation(o).ok());
+  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 300, kT0 + 400).value());
+  EXPECT_FALSE(store_->ClaimObservation("nope", "w2", kT0, kT0 + 1).value());
+}
+
 TEST_P(StoreTest, BlobDeadlineCanBeSetUntilDeleted) {
   AddTask(*store_, "task-1");
   Observation o = MakeObservation("obs-1", "task-1", kT0);
