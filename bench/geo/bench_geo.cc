@@ -206,8 +206,8 @@ double BoundaryDistanceM(const geo::Geofence& g, geo::LatLon p) {
 // Compares ours.csv with a PostGIS match set. A difference is explained when the point lies within
 // 1 mm of the fence's boundary (floating point), or, for circles, within `circle_tolerance` of the
 // radius (the fences-outer formulation measures circles in EPSG:25832 on the WGS 84 ellipsoid, our
-// local frame uses a spherical metre per degree: at Copenhagen the two differ by up to ~0.36 %); the
-// latter are counted apart as frame differences with their largest share of the radius.
+// local frame uses a spherical metre per degree: at Copenhagen the two differ by up to ~0.36 %);
+// the latter are counted apart as frame differences with their largest share of the radius.
 int RunCompare(const Args& a) {
   Workload w = MakeWorkload(a.fences, a.points, a.vehicles, a.seed);
   bool ok1 = false, ok2 = false;
@@ -220,8 +220,8 @@ int RunCompare(const Args& a) {
   std::vector<std::pair<uint32_t, uint32_t>> only_ours, only_pg;
   std::set_difference(ours.begin(), ours.end(), pg.begin(), pg.end(), std::back_inserter(only_ours));
   std::set_difference(pg.begin(), pg.end(), ours.begin(), ours.end(), std::back_inserter(only_pg));
-  std::printf("compare %s: ours=%zu postgis=%zu only_ours=%zu only_postgis=%zu\n", a.pg_file.c_str(),
-              ours.size(), pg.size(), only_ours.size(), only_pg.size());
+  std::printf("compare %s: ours=%zu postgis=%zu only_ours=%zu only_postgis=%zu\n",
+              a.pg_file.c_str(), ours.size(), pg.size(), only_ours.size(), only_pg.size());
   bool explained = true;
   size_t frame_diffs = 0;
   double frame_max = 0;  // share of the radius

@@ -334,7 +334,8 @@ Result<int> Pipeline::AssessPending() {
       Result<bool> mine =
           store_->ClaimObservation(obs.id, options_.worker, now, now + options_.lease_ms);
       if (!mine.ok()) {
-        LogWarn("pipeline_claim_failed", {{"observation_id", obs.id}, {"error", mine.status().ToString()}});
+        LogWarn("pipeline_claim_failed",
+                {{"observation_id", obs.id}, {"error", mine.status().ToString()}});
         continue;
       }
       if (!*mine) continue;
@@ -357,7 +358,9 @@ Result<int> Pipeline::DispatchActions() {
   if (now - last_follow_up_ms_ >= 60'000) {
     last_follow_up_ms_ = now;
     Result<int> followed = dispatcher_->FollowUp(options_.follow_up_every_ms);
-    if (!followed.ok()) LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
+    if (!followed.ok()) {
+      LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
+    }
   }
   return work;
 }
@@ -394,7 +397,9 @@ void Pipeline::Start() {
 void Pipeline::RunLoop(int loop, Result<int> (Pipeline::*pass)(), const char* name) {
   while (!stop_.load()) {
     Result<int> n = (this->*pass)();
-    if (!n.ok()) LogError("pipeline_pass_failed", {{"loop", name}, {"error", n.status().ToString()}});
+    if (!n.ok()) {
+      LogError("pipeline_pass_failed", {{"loop", name}, {"error", n.status().ToString()}});
+    }
     const bool busy = n.ok() && *n > 0;
     // Assessments make action runs and retention deadlines: the other loops look at once.
     if (loop == kAssessLoop && busy) Wake({kActionLoop, kRetentionLoop});

@@ -213,7 +213,8 @@ std::string PgDb::JsonNumber(std::string_view column, std::string_view key) cons
   // SQLite's json_extract reads true/false as 1/0: the same here.
   std::string v = "(" + std::string(column) + "::jsonb -> '" + std::string(key) + "')";
   return "(CASE jsonb_typeof" + v + " WHEN 'number' THEN (" + v +
-         ")::text::float8 WHEN 'boolean' THEN (CASE WHEN " + v + " = 'true'::jsonb THEN 1 ELSE 0 END) END)";
+         ")::text::float8 WHEN 'boolean' THEN (CASE WHEN " + v +
+         " = 'true'::jsonb THEN 1 ELSE 0 END) END)";
 }
 
 std::string PgDb::JsonText(std::string_view column, std::string_view key) const {

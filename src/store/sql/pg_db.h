@@ -50,4 +50,9 @@ class PgDb final : public Db {
   std::map<std::string, std::string> prepared_;  // text + parameter types -> statement name
 };
 
+class Pool;
+// Connects to `url`, runs pending migrations, and returns a pool of up to `connections`
+// connections to it (store/sql/pg_store.cc).
+Result<std::unique_ptr<Pool>> OpenPostgresPool(const std::string& url, int connections);
+
 }  // namespace tilsyn::store::sql

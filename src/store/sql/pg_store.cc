@@ -5,17 +5,23 @@
 #include "store/sql/sql_store.h"
 
 namespace tilsyn::store {
+namespace sql {
+
+Result<std::unique_ptr<Pool>> OpenPostgresPool(const std::string& url, int connections) {
+  auto open = [url]() -> Result<std::unique_ptr<Db>> {
+    TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, PgDb::Connect(url));
+    return std::unique_ptr<Db>(std::move(db));
+  };
+  TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<Db> first, open());
+  Status st = Migrate(*first);
+  if (!st.ok()) return st.Annotate("open PostgreSQL database");
+  return std::make_unique<Pool>(std::move(first), open, connections);
+}
+
+}  // namespace sql
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, int connections) {
-  using sql::PgDb;
-  auto open = [url]() -> Result<std::unique_ptr<sql::Db>> {
-    TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, PgDb::Connect(url));
-    return std::unique_ptr<sql::Db>(std::move(db));
-  };
-  TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Db> first, open());
-  Status st = sql::Migrate(*first);
-  if (!st.ok()) return st.Annotate("open PostgreSQL database");
-  auto pool = std::make_unique<sql::Pool>(std::move(first), open, connections);
+  TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Pool> pool, sql::OpenPostgresPool(url, connections));
   return std::unique_ptr<Store>(new sql::SqlStore(std::move(pool)));
 }
 

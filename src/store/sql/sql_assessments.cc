@@ -201,26 +201,36 @@ Result<std::vector<ActionRunRecord>> SqlStore::DueActionRuns(TimeMs now, int lim
   return out;
 }
 
+namespace {
+
+// The fields of a run that change as it is delivered (1..9), then its id (10).
+constexpr std::string_view kUpdateActionRun =
+    "UPDATE action_runs SET target = ?, payload = ?, status = ?, attempts = ?, "
+    "next_attempt_ms = ?, attempt_log = ?, last_error = ?, updated_ms = ?, result = ? WHERE id = ?";
+
+void BindActionRunUpdate(Statement& st, const ActionRunRecord& run) {
+  st.Bind(1, run.target)
+      .Bind(2, run.payload.dump())
+      .Bind(3, ToString(run.status))
+      .Bind(4, run.attempts)
+      .Bind(5, run.next_attempt_ms)
+      .Bind(6, run.attempt_log.dump())
+      .Bind(7, run.last_error)
+      .Bind(8, run.updated_ms)
+      .Bind(9, run.result.dump())
+      .Bind(10, run.id);
+}
+
+}  // namespace
+
 Result<bool> SqlStore::ClaimActionRun(const ActionRunRecord& run, int expected_attempts) {
   bool claimed = false;
   TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("UPDATE action_runs SET target = ?, payload = ?, status = ?, attempts = ?, "
-                   "next_attempt_ms = ?, attempt_log = ?, last_error = ?, updated_ms = ?, "
-                   "result = ? WHERE id = ? AND attempts = ? AND status = ?"));
-    st.Bind(1, run.target)
-        .Bind(2, run.payload.dump())
-        .Bind(3, ToString(run.status))
-        .Bind(4, run.attempts)
-        .Bind(5, run.next_attempt_ms)
-        .Bind(6, run.attempt_log.dump())
-        .Bind(7, run.last_error)
-        .Bind(8, run.updated_ms)
-        .Bind(9, run.result.dump())
-        .Bind(10, run.id)
-        .Bind(11, expected_attempts)
-        .Bind(12, ToString(ActionStatus::kPending));
+        db.Prepare(std::string(kUpdateActionRun) + " AND attempts = ? AND status = ?"));
+    BindActionRunUpdate(st, run);
+    st.Bind(11, expected_attempts).Bind(12, ToString(ActionStatus::kPending));
     TILSYN_RETURN_IF_ERROR(st.Run());
     claimed = db.Changes() == 1;
     if (claimed) return Status::Ok();
@@ -234,21 +244,8 @@ Result<bool> SqlStore::ClaimActionRun(const ActionRunRecord& run, int expected_a
 
 Status SqlStore::UpdateActionRun(const ActionRunRecord& run) {
   return Write([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st,
-        db.Prepare("UPDATE action_runs SET target = ?, payload = ?, status = ?, attempts = ?, "
-                   "next_attempt_ms = ?, attempt_log = ?, last_error = ?, updated_ms = ?, "
-                   "result = ? WHERE id = ?"));
-    st.Bind(1, run.target)
-        .Bind(2, run.payload.dump())
-        .Bind(3, ToString(run.status))
-        .Bind(4, run.attempts)
-        .Bind(5, run.next_attempt_ms)
-        .Bind(6, run.attempt_log.dump())
-        .Bind(7, run.last_error)
-        .Bind(8, run.updated_ms)
-        .Bind(9, run.result.dump())
-        .Bind(10, run.id);
+    TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(kUpdateActionRun));
+    BindActionRunUpdate(st, run);
     TILSYN_RETURN_IF_ERROR(st.Run());
     if (db.Changes() == 0) return Status::NotFound("no action run " + run.id, "id");
     return Status::Ok();

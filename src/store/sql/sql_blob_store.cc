@@ -4,7 +4,6 @@
 
 #include "core/clock.h"
 #include "store/blob_store.h"
-#include "store/sql/migrations.h"
 #include "store/sql/pg_db.h"
 #include "store/sql/pool.h"
 
@@ -81,15 +80,8 @@ class SqlBlobStore final : public BlobStore {
 }  // namespace
 
 Result<std::unique_ptr<BlobStore>> OpenPostgresBlobStore(const std::string& url, int connections) {
-  auto open = [url]() -> Result<std::unique_ptr<sql::Db>> {
-    TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<sql::PgDb> db, sql::PgDb::Connect(url));
-    return std::unique_ptr<sql::Db>(std::move(db));
-  };
-  TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Db> first, open());
-  Status st = sql::Migrate(*first);
-  if (!st.ok()) return st.Annotate("open PostgreSQL image store");
-  return std::unique_ptr<BlobStore>(
-      new SqlBlobStore(std::make_unique<sql::Pool>(std::move(first), open, connections)));
+  TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Pool> pool, sql::OpenPostgresPool(url, connections));
+  return std::unique_ptr<BlobStore>(new SqlBlobStore(std::move(pool)));
 }
 
 }  // namespace tilsyn::store

@@ -647,6 +647,31 @@ TEST_F(PipelineTest, OpenCasesAreLookedUpAtMostOnceAMinute) {
   EXPECT_EQ(asked, 2);
 }
 
+// A webhook receiver on loopback that runs `on_delivery` for each POST and answers 200 {}; the
+// task gets a webhook action to it on every outcome.
+std::unique_ptr<net::HttpServer> StartReceiver(
+    tasks::Task* task, std::function<void(const net::HttpRequest&)> on_delivery) {
+  net::HttpServerOptions so;
+  so.address = "127.0.0.1";
+  so.port = 0;
+  auto server = net::StartHttpServer(so, [on_delivery](const net::HttpRequest& req) {
+    on_delivery(req);
+    net::HttpResponse r;
+    r.status = 200;
+    r.body = "{}";
+    return r;
+  });
+  EXPECT_TRUE(server.ok()) << server.status().ToString();
+  if (!server.ok()) return nullptr;
+  const std::string url = "http://127.0.0.1:" + std::to_string((*server)->port()) + "/hook";
+  task->actions.push_back(
+      {"webhook",
+       {tasks::Outcome::kOk, tasks::Outcome::kFinding, tasks::Outcome::kInconclusive},
+       url,
+       "k"});
+  return std::move(*server);
+}
+
 // Assessment, delivery and retention run on their own threads: a receiver that keeps a webhook
 // delivery waiting 30 s does not hold up the next observation's assessment.
 TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
@@ -655,28 +680,15 @@ TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
   bool release = false;
   std::atomic<int> deliveries{0};
   std::atomic<bool> answered{false};
-  net::HttpServerOptions so;
-  so.address = "127.0.0.1";
-  so.port = 0;
-  auto receiver = net::StartHttpServer(so, [&](const net::HttpRequest&) {
+  auto receiver = StartReceiver(&task_, [&](const net::HttpRequest&) {
     ++deliveries;
     std::unique_lock<std::mutex> l(mu);
     cv.wait_for(l, std::chrono::seconds(30), [&] { return release; });
     answered = true;
-    net::HttpResponse r;
-    r.status = 200;
-    r.body = "{}";
-    return r;
   });
-  ASSERT_TRUE(receiver.ok()) << receiver.status().ToString();
-  const std::string url = "http://127.0.0.1:" + std::to_string((*receiver)->port()) + "/hook";
+  ASSERT_NE(receiver, nullptr);
   dispatcher_->Register("webhook", actions::NewWebhookAction(
                                        [](const store::ActionRunRecord&) { return "k"; }, 60'000));
-  task_.actions.push_back({"webhook",
-                           {tasks::Outcome::kOk, tasks::Outcome::kFinding,
-                            tasks::Outcome::kInconclusive},
-                           url,
-                           "k"});
   CreateTask();
   recognizer_.ThenPerson(0.9);  // repeats for every observation
   const store::Observation first = AddObservation();
@@ -705,7 +717,7 @@ TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
   }
   cv.notify_all();
   p->Stop();
-  (*receiver)->Stop();
+  receiver->Stop();
 }
 
 // Two workers — each with its own connection to the database, as two processes would have —
@@ -714,25 +726,12 @@ TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
 TEST_F(PipelineTest, TwoWorkersShareTheQueueWithoutDoingAnythingTwice) {
   std::mutex mu;
   std::map<std::string, int> deliveries;  // idempotency key -> deliveries
-  net::HttpServerOptions so;
-  so.address = "127.0.0.1";
-  so.port = 0;
-  auto receiver = net::StartHttpServer(so, [&](const net::HttpRequest& req) {
+  auto receiver = StartReceiver(&task_, [&](const net::HttpRequest& req) {
     std::lock_guard<std::mutex> l(mu);
     auto it = req.headers.find("idempotency-key");
     ++deliveries[it == req.headers.end() ? "" : it->second];
-    net::HttpResponse r;
-    r.status = 200;
-    r.body = "{}";
-    return r;
   });
-  ASSERT_TRUE(receiver.ok()) << receiver.status().ToString();
-  const std::string url = "http://127.0.0.1:" + std::to_string((*receiver)->port()) + "/hook";
-  task_.actions.push_back({"webhook",
-                           {tasks::Outcome::kOk, tasks::Outcome::kFinding,
-                            tasks::Outcome::kInconclusive},
-                           url,
-                           "k"});
+  ASSERT_NE(receiver, nullptr);
   CreateTask();
   constexpr int kObservations = 16;
   std::vector<std::string> ids;
@@ -776,7 +775,7 @@ TEST_F(PipelineTest, TwoWorkersShareTheQueueWithoutDoingAnythingTwice) {
   }
   w1.pipeline->Stop();
   w2.pipeline->Stop();
-  (*receiver)->Stop();
+  receiver->Stop();
 
   ASSERT_TRUE(finished());
   EXPECT_EQ(r1.calls() + r2.calls(), kObservations) << "an observation was recognized twice";
