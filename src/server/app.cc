@@ -5,9 +5,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
-
+#include <thread>
 
 #include "actions/action.h"
 #include "core/file_util.h"
@@ -151,7 +152,12 @@ class AppImpl : public App {
     ctx.ingest = ingest_.get();
     ctx.clock = clock_;
     pipeline::Pipeline* p = pipeline_.get();
-    ctx.notify = [p] { p->Notify(); };
+    // Wakes this process's pipeline, and the workers of other processes on the same database.
+    store::Store* s = store_.get();
+    ctx.notify = [p, s] {
+      p->Notify();
+      s->AnnounceWork();
+    };
     ctx.web_dir = config_.web_dir.empty() ? DefaultWebDir() : config_.web_dir;
     ctx.tile_url = config_.tile_url;
     ctx.coverage = std::make_shared<coverage::CoverageCache>(
@@ -191,6 +197,14 @@ class AppImpl : public App {
     if (config_.RunsPipeline()) {
       pipeline_->Start();
       pipeline_started_ = true;
+      // Uploads stored by other processes (API instances) wake this one's loops at once.
+      if ((listener_ = store_->ListenForWork())) {
+        listen_thread_ = std::thread([this] {
+          while (!stop_listening_.load()) {
+            if (listener_->Wait(500)) pipeline_->Notify();
+          }
+        });
+      }
     }
     LogInfo("server.started", {{"url", base_url()}, {"data_dir", config_.data_dir},
                                {"role", config_.role}, {"pipeline", config_.RunsPipeline()}});
@@ -221,6 +235,8 @@ class AppImpl : public App {
     if (stopped_) return;
     stopped_ = true;
     if (http_) http_->Stop();
+    stop_listening_ = true;
+    if (listen_thread_.joinable()) listen_thread_.join();
     if (pipeline_ && pipeline_started_) pipeline_->Stop();
     if (http_) LogInfo("server.stopped", {{"url", base_url()}});
   }
@@ -238,6 +254,9 @@ class AppImpl : public App {
   std::unique_ptr<Router> router_;
   std::unique_ptr<net::HttpServer> http_;
   bool pipeline_started_ = false;
+  std::unique_ptr<store::Store::WorkListener> listener_;
+  std::thread listen_thread_;
+  std::atomic<bool> stop_listening_{false};
   bool stopped_ = false;
 };
 

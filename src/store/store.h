@@ -53,6 +53,19 @@ class Store : public TaskStore,
   // Readiness (GET /readyz): ok when the database answers and its schema is the one this
   // binary writes; Unavailable otherwise (unreachable, or migrations not applied).
   virtual Status Ready() = 0;
+
+  // Work signals between processes sharing one database (PostgreSQL LISTEN/NOTIFY), so an idle
+  // worker starts on an upload another process stored at once instead of at its next poll.
+  // On SQLite (one process) there is nobody to tell: AnnounceWork does nothing and
+  // ListenForWork gives nullptr.
+  class WorkListener {
+   public:
+    virtual ~WorkListener() = default;
+    // Waits up to `timeout_ms`; true when work was announced meanwhile (or before, unread).
+    virtual bool Wait(int timeout_ms) = 0;
+  };
+  virtual void AnnounceWork() {}
+  virtual std::unique_ptr<WorkListener> ListenForWork() { return nullptr; }
 };
 
 // Opens (creating if needed) the SQLite database at `path` and runs pending migrations.

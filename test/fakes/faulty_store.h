@@ -91,6 +91,8 @@ class FaultyStore : public store::Store {
   Status Ready() override {
     return Run<Status>("Ready", [&] { return inner_->Ready(); });
   }
+  void AnnounceWork() override { inner_->AnnounceWork(); }
+  std::unique_ptr<WorkListener> ListenForWork() override { return inner_->ListenForWork(); }
   Status WithAudit(const store::AuditEvent& e,
                    const std::function<Status(store::Store&)>& change) override {
     return Run<Status>("WithAudit", [&] {

@@ -1,6 +1,7 @@
 #include "store/sql/pg_db.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -240,6 +241,78 @@ Status PgDb::ErrorStatus(const pg_result* res, std::string_view what) const {
     return Status::InvalidArgument("text not storable: " + msg);
   }
   return Status::Internal("postgresql: " + msg);
+}
+
+namespace {
+
+class PgWorkListener final : public Store::WorkListener {
+ public:
+  explicit PgWorkListener(std::string url) : url_(std::move(url)) {}
+  ~PgWorkListener() override {
+    if (conn_) PQfinish(conn_);
+  }
+
+  bool Wait(int timeout_ms) override {
+    if (!Connected()) {
+      // Down: behave like a poll interval, and try again next time.
+      ::poll(nullptr, 0, timeout_ms);
+      return false;
+    }
+    if (Drain()) return true;
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return false;
+    if (!PQconsumeInput(conn_)) {
+      Drop();
+      return false;
+    }
+    return Drain();
+  }
+
+ private:
+  bool Connected() {
+    if (conn_ && PQstatus(conn_) == CONNECTION_OK) return true;
+    Drop();
+    conn_ = PQconnectdb(url_.c_str());
+    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+      Drop();
+      return false;
+    }
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PGresult* r = PQexec(conn_, "SELECT current_schema()");
+    std::string schema = (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+                             ? PQgetvalue(r, 0, 0) : "public";
+    if (r) PQclear(r);
+    std::string channel = std::string(PgDb::kWorkChannel) + "_" + schema;
+    char* quoted = PQescapeIdentifier(conn_, channel.c_str(), channel.size());
+    r = quoted ? PQexec(conn_, ("LISTEN " + std::string(quoted)).c_str()) : nullptr;
+    if (quoted) PQfreemem(quoted);
+    const bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (r) PQclear(r);
+    if (!ok) Drop();
+    return ok;
+  }
+  // Reads every pending notification; true when there was one.
+  bool Drain() {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  }
+  void Drop() {
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+  }
+
+  std::string url_;
+  PGconn* conn_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Store::WorkListener> NewPgWorkListener(const std::string& url) {
+  return std::make_unique<PgWorkListener>(url);
 }
 
 }  // namespace tilsyn::store::sql

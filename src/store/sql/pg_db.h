@@ -10,6 +10,7 @@
 #include <string>
 
 #include "store/sql/db.h"
+#include "store/store.h"
 
 struct pg_conn;
 struct pg_result;
@@ -36,6 +37,10 @@ class PgDb final : public Db {
   std::string JsonText(std::string_view column, std::string_view key) const override;
   bool healthy() const override;
 
+  // The LISTEN/NOTIFY channel for "an upload is waiting": kWorkChannel + "_" + the schema, so
+  // installs sharing a database in separate schemas do not wake each other.
+  static constexpr const char* kWorkChannel = "tilsyn_work";
+
   // `sql` with each `?` outside quotes replaced by $1, $2, …; `*count` receives their number.
   static std::string NumberPlaceholders(std::string_view sql, int* count);
 
@@ -49,6 +54,9 @@ class PgDb final : public Db {
   int64_t changes_ = 0;
   std::map<std::string, std::string> prepared_;  // text + parameter types -> statement name
 };
+
+// A connection of its own that LISTENs on kWorkChannel (reconnecting when lost).
+std::unique_ptr<Store::WorkListener> NewPgWorkListener(const std::string& url);
 
 class Pool;
 // Connects to `url`, runs pending migrations, and returns a pool of up to `connections`

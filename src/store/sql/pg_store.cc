@@ -22,7 +22,7 @@ Result<std::unique_ptr<Pool>> OpenPostgresPool(const std::string& url, int conne
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, int connections) {
   TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<sql::Pool> pool, sql::OpenPostgresPool(url, connections));
-  return std::unique_ptr<Store>(new sql::SqlStore(std::move(pool)));
+  return std::unique_ptr<Store>(new sql::SqlStore(std::move(pool), url));
 }
 
 bool IsPostgresUrl(const std::string& location) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "store/sql/migrations.h"
+#include "store/sql/pg_db.h"
 #include "store/sql/sqlite_db.h"
 
 namespace tilsyn::store::sql {
@@ -25,6 +26,21 @@ Status SqlStore::Ready() {
                                ", this program needs " + std::to_string(LatestSchemaVersion()));
   }
   return Status::Ok();
+}
+
+void SqlStore::AnnounceWork() {
+  if (listen_url_.empty()) return;
+  // Delivered at commit to every listening connection; a lost signal only costs a poll interval.
+  Status s = Write([](Db& db) {
+    return db.Exec("SELECT pg_notify('" + std::string(PgDb::kWorkChannel) +
+                   "_' || current_schema(), '')");
+  });
+  (void)s;
+}
+
+std::unique_ptr<Store::WorkListener> SqlStore::ListenForWork() {
+  if (listen_url_.empty()) return nullptr;
+  return NewPgWorkListener(listen_url_);
 }
 
 Result<std::map<std::string, int64_t>> QueryCounts(Db& db, std::string_view sql) {

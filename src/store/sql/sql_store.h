@@ -21,7 +21,9 @@ namespace tilsyn::store::sql {
 
 class SqlStore : public Store, public PermitStore, public AnnotationStore, public CaseStore {
  public:
-  explicit SqlStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
+  // `listen_url`: the PostgreSQL URL a work listener connects to ("" = none: SQLite).
+  explicit SqlStore(std::unique_ptr<Pool> pool, std::string listen_url = "")
+      : pool_(std::move(pool)), listen_url_(std::move(listen_url)) {}
 
   PermitStore& permits() override { return *this; }
   Result<bool> PutPermit(const tasks::Permit& permit) override;
@@ -103,6 +105,8 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<AuditEvent> AppendAudit(const AuditEvent& e) override;
   Status WithAudit(const AuditEvent& e, const std::function<Status(Store&)>& change) override;
   Status Ready() override;
+  void AnnounceWork() override;
+  std::unique_ptr<WorkListener> ListenForWork() override;
   Result<std::vector<AuditEvent>> ListAudit(const AuditFilter& f) override;
   Status RecordRefusal(const RefusalRecord& r) override;
   Result<std::vector<PurposeRecord>> ProcessingRecord() override;
@@ -119,6 +123,7 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   }
 
   std::unique_ptr<Pool> pool_;
+  std::string listen_url_;
 };
 
 // Runs a statement counting rows into a name -> n map (columns: name, count).

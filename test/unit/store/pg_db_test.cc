@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 #include <vector>
@@ -255,6 +256,36 @@ TEST_F(PgStoreTest, ASqliteInstallIsCopiedWholeIntoAnEmptyDatabaseOnly) {
   EXPECT_EQ(again.status().code(), Code::kFailedPrecondition);
   EXPECT_EQ(again.status().field(), "to");
   EXPECT_EQ((*copy)->ListAudit({})->size(), 4u);
+}
+
+// LISTEN/NOTIFY: an upload stored by one process wakes the idle workers of another at once;
+// installs in other schemas of the same database are not woken.
+TEST_F(PgStoreTest, AnnouncedWorkWakesAListenerOfTheSameInstallOnly) {
+  auto api = Open(1);
+  auto worker = Open(1);
+  ASSERT_TRUE(api.ok() && worker.ok());
+  auto listener = (*worker)->ListenForWork();
+  ASSERT_NE(listener, nullptr);
+  EXPECT_FALSE(listener->Wait(50));  // connects and listens; nothing announced yet
+  auto other = OpenPostgresStore(
+      ::tilsyn::testing::SchemaUrl(*::tilsyn::testing::TestDatabaseUrl(), dir_.Sub("other"))
+          .value(),
+      1);
+  ASSERT_TRUE(other.ok());
+  (*other)->AnnounceWork();
+  EXPECT_FALSE(listener->Wait(200)) << "another schema's install woke this one";
+  (*api)->AnnounceWork();
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(listener->Wait(10'000));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
+TEST(SqliteStore, HasNoOneToTellAboutWork) {
+  TempDir dir;
+  auto s = OpenSqliteStore(dir.Sub("t.db"));
+  ASSERT_TRUE(s.ok());
+  (*s)->AnnounceWork();
+  EXPECT_EQ((*s)->ListenForWork(), nullptr);
 }
 
 }  // namespace
