@@ -36,9 +36,12 @@ inline Result<std::string> SchemaUrl(const std::string& base, const std::string&
   std::ostringstream name;
   name << "t_" << std::hex << std::hash<std::string>()(key);
   TILSYN_ASSIGN_OR_RETURN(auto db, store::sql::PgDb::Connect(base));
+  // PostGIS once per database, in public (tests started together may race: the loser's error
+  // is harmless, the extension exists either way).
+  (void)db->Exec("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public");
   TILSYN_RETURN_IF_ERROR(db->Exec("CREATE SCHEMA IF NOT EXISTS " + name.str()));
   return base + (base.find('?') == std::string::npos ? "?" : "&") +
-         "options=-csearch_path%3D" + name.str();
+         "options=-csearch_path%3D" + name.str() + "%2Cpublic";
 }
 
 // Where "the" store of the test folder `dir` is: a SQLite file in it, or a schema URL.

@@ -245,6 +245,11 @@ CREATE TABLE images (
 ALTER TABLE observations ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE observations ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 10: task and job areas as PostGIS geometry — PostgreSQL only (pg_migrations.cc); here
+      // nothing, so the numbers stay in step.
+      R"sql(
+SELECT 1;
+)sql",
   };
   return kMigrations;
 }

@@ -257,6 +257,46 @@ ALTER TABLE images ALTER COLUMN data SET STORAGE EXTERNAL;
 ALTER TABLE observations ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE observations ADD COLUMN lease_until_ms BIGINT NOT NULL DEFAULT 0;
 )sql",
+      // 10: task and job areas also as PostGIS geometry (SRID 4326, GiST-indexed), kept by
+      // triggers from the stored JSON, so a GIS user can open the tables in QGIS; circles and
+      // corridors become their buffers. Only where PostGIS can be had: otherwise (not installed,
+      // no right to create the extension) nothing changes and the server runs without them.
+      // The capture decision stays with our geofence engine.
+      R"sql(
+DO $migration$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS postgis;
+  ALTER TABLE tasks ADD COLUMN area_geom geometry(Geometry, 4326);
+  ALTER TABLE jobs ADD COLUMN area_geom geometry(Geometry, 4326);
+  CREATE INDEX tasks_area_geom ON tasks USING gist (area_geom);
+  CREATE INDEX jobs_area_geom ON jobs USING gist (area_geom);
+  CREATE FUNCTION tilsyn_area_geom(area jsonb) RETURNS geometry LANGUAGE sql IMMUTABLE AS $f$
+    SELECT CASE area ->> 'type'
+      WHEN 'Point' THEN ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(area), 4326)::geography,
+                                  (area ->> 'radius_m')::float8)::geometry
+      WHEN 'LineString' THEN ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(area), 4326)::geography,
+                                       (area ->> 'buffer_m')::float8)::geometry
+      ELSE ST_SetSRID(ST_GeomFromGeoJSON(area), 4326) END $f$;
+  -- An area PostGIS cannot read leaves the column empty; it never stops a task being saved.
+  CREATE FUNCTION tilsyn_set_area_geom() RETURNS trigger LANGUAGE plpgsql AS $f$
+  BEGIN
+    BEGIN
+      NEW.area_geom := tilsyn_area_geom(NEW.json::jsonb -> 'area');
+    EXCEPTION WHEN OTHERS THEN
+      NEW.area_geom := NULL;
+    END;
+    RETURN NEW;
+  END $f$;
+  CREATE TRIGGER tasks_area_geom BEFORE INSERT OR UPDATE OF json ON tasks
+    FOR EACH ROW EXECUTE FUNCTION tilsyn_set_area_geom();
+  CREATE TRIGGER jobs_area_geom BEFORE INSERT OR UPDATE OF json ON jobs
+    FOR EACH ROW EXECUTE FUNCTION tilsyn_set_area_geom();
+  UPDATE tasks SET area_geom = tilsyn_area_geom(json::jsonb -> 'area');
+  UPDATE jobs SET area_geom = tilsyn_area_geom(json::jsonb -> 'area');
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'task areas are not stored as PostGIS geometry: %', SQLERRM;
+END $migration$;
+)sql",
   };
   return kMigrations;
 }

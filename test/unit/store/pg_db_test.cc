@@ -280,6 +280,48 @@ TEST_F(PgStoreTest, AnnouncedWorkWakesAListenerOfTheSameInstallOnly) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
+// Task and job areas as PostGIS geometry for a GIS user (QGIS reads geometry_columns): a circle
+// becomes its buffer, a polygon itself; kept up to date when the task changes.
+TEST_F(PgStoreTest, TaskAndJobAreasAreAlsoPostgisGeometry) {
+  auto s = Open();
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto db = PgDb::Connect(url_);
+  ASSERT_TRUE(db.ok());
+  auto has_postgis = (*db)->QueryInt("SELECT COUNT(*) FROM pg_extension WHERE extname = 'postgis'");
+  if (!has_postgis.ok() || *has_postgis == 0) GTEST_SKIP() << "PostGIS is not installed here";
+  tasks::Task t = testing::MakeTask("task-geo");  // a 30 m circle
+  ASSERT_TRUE((*s)->CreateTask(t).ok());
+  ASSERT_TRUE((*s)->UpdateTask(t, testing::MakeJob(t)).ok());
+  auto number = [&](const std::string& sql) {
+    auto st = (*db)->Prepare(sql);
+    EXPECT_TRUE(st.ok()) << st.status().ToString();
+    if (!st.ok() || !st->Step().value_or(false)) return -1.0;
+    return st->Double(0);
+  };
+  // π · 30² = 2827 m²; the buffer's polygon is a little smaller than the circle.
+  EXPECT_NEAR(number("SELECT ST_Area(area_geom::geography) FROM tasks WHERE id = 'task-geo'"),
+              2827, 60);
+  EXPECT_NEAR(number("SELECT ST_Area(area_geom::geography) FROM jobs WHERE task_id = 'task-geo'"),
+              2827, 60);
+  EXPECT_EQ(number("SELECT ST_SRID(area_geom) FROM tasks WHERE id = 'task-geo'"), 4326);
+  EXPECT_EQ(number("SELECT COUNT(*) FROM geometry_columns WHERE f_table_name = 'tasks' "
+                   "AND f_geometry_column = 'area_geom' AND srid = 4326 "
+                   "AND f_table_schema = current_schema()"),
+            1);
+  // A polygon replaces the circle: the column follows the task.
+  auto square = geo::Geofence::FromGeoJson(Json::parse(
+      R"({"type": "Polygon", "coordinates": [[[12.568, 55.676], [12.569, 55.676],
+          [12.569, 55.677], [12.568, 55.677], [12.568, 55.676]]]})"),
+      "area");
+  ASSERT_TRUE(square.ok()) << square.status().ToString();
+  t.area = *square;
+  ASSERT_TRUE((*s)->UpdateTask(t, std::nullopt).ok());
+  EXPECT_EQ(number("SELECT ST_NPoints(area_geom) FROM tasks WHERE id = 'task-geo'"), 5);
+  EXPECT_EQ(number("SELECT COUNT(*) FROM tasks WHERE ST_Intersects(area_geom, "
+                   "ST_SetSRID(ST_MakePoint(12.5685, 55.6765), 4326))"),
+            1);
+}
+
 TEST(SqliteStore, HasNoOneToTellAboutWork) {
   TempDir dir;
   auto s = OpenSqliteStore(dir.Sub("t.db"));
