@@ -217,14 +217,20 @@ TEST(StartApp, InvalidConfigIsRefused) {
   EXPECT_EQ(app.status().field(), "http_threads");
 }
 
-// `--role worker`: the pipeline's loops; its port answers health checks and nothing else.
-TEST(AppRoles, AWorkersPortAnswersOnlyHealthChecks) {
-  ::tilsyn::testing::TempDir dir;
+// A server on any free port in `dir` with the given role.
+ServerConfig RoleConfig(const ::tilsyn::testing::TempDir& dir, const std::string& role) {
   ServerConfig config;
   config.port = 0;
   config.data_dir = dir.Sub("data");
   config.dev_generate_key = true;
-  config.role = "worker";
+  config.role = role;
+  return config;
+}
+
+// `--role worker`: the pipeline's loops; its port answers health checks and nothing else.
+TEST(AppRoles, AWorkersPortAnswersOnlyHealthChecks) {
+  ::tilsyn::testing::TempDir dir;
+  ServerConfig config = RoleConfig(dir, "worker");
   auto app = StartApp(config, SystemClock::Get());
   ASSERT_TRUE(app.ok()) << app.status().ToString();
   auto admin = IssueToken((*app)->store(), "admin", "root", SystemClock::Get());
@@ -246,11 +252,7 @@ TEST(AppRoles, AWorkersPortAnswersOnlyHealthChecks) {
 
 TEST(AppRoles, OnlyKnownRolesStart) {
   ::tilsyn::testing::TempDir dir;
-  ServerConfig config;
-  config.port = 0;
-  config.data_dir = dir.Sub("data");
-  config.dev_generate_key = true;
-  config.role = "both";
+  ServerConfig config = RoleConfig(dir, "both");
   auto app = StartApp(config, SystemClock::Get());
   ASSERT_FALSE(app.ok());
   EXPECT_EQ(app.status().field(), "role");
