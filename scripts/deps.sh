@@ -29,3 +29,9 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Installing postgresql-15 may create and start a system cluster ("main", port 5432). Tilsyn's
+# tests and benchmarks run their own private clusters (scripts/pg.sh), so a server this script
+# brought up is stopped again: nothing keeps running that the user did not start.
+if printf '%s\n' "${missing[@]}" | grep -qx postgresql-15 && command -v pg_ctlcluster >/dev/null; then
+  $SUDO pg_ctlcluster 15 main stop >/dev/null 2>&1 || true
+fi
