@@ -342,6 +342,12 @@ Result<int> Pipeline::AssessPending() {
       Status st = Process(obs.id);
       if (!st.ok()) {
         LogWarn("pipeline_process_failed", {{"observation_id", obs.id}, {"error", st.ToString()}});
+        // Any worker may try again after the retry delay, not only this one after the lease.
+        Status released = store_->ReleaseObservation(obs.id, options_.worker);
+        if (!released.ok()) {
+          LogWarn("pipeline_release_failed",
+                  {{"observation_id", obs.id}, {"error", released.ToString()}});
+        }
       }
       ++work;
     }

@@ -32,6 +32,9 @@ class ObservationStore {
   // when the lease runs out; a restarted worker with the same name takes it back at once.
   virtual Result<bool> ClaimObservation(const std::string& id, const std::string& worker,
                                         TimeMs now, TimeMs until) = 0;
+  // Gives `worker`'s lease on the observation up (after a failed step, so any worker may try
+  // again once the retry delay has passed). Ok when it holds none.
+  virtual Status ReleaseObservation(const std::string& id, const std::string& worker) = 0;
   // Observations in `state`, oldest first (the pipeline's work queue after a restart).
   virtual Result<std::vector<Observation>> ObservationsInState(ObservationState state,
                                                                int limit) = 0;

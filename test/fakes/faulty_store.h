@@ -160,6 +160,9 @@ class FaultyStore : public store::Store {
     return Run<Result<bool>>("ClaimObservation",
                              [&] { return inner_->ClaimObservation(id, worker, now, until); });
   }
+  Status ReleaseObservation(const std::string& id, const std::string& worker) override {
+    return Run<Status>("ReleaseObservation", [&] { return inner_->ReleaseObservation(id, worker); });
+  }
   Status UpdateObservation(const store::Observation& obs) override {
     return Run<Status>("UpdateObservation", [&] { return inner_->UpdateObservation(obs); });
   }

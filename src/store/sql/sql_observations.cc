@@ -104,6 +104,16 @@ Result<bool> SqlStore::ClaimObservation(const std::string& id, const std::string
   return claimed;
 }
 
+Status SqlStore::ReleaseObservation(const std::string& id, const std::string& worker) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE observations SET lease_until_ms = 0 WHERE id = ? AND lease_owner = ?"));
+    st.Bind(1, id).Bind(2, worker);
+    return st.Run();
+  });
+}
+
 Result<std::map<std::string, TimeMs>> SqlStore::LastCaptureByTask() {
   std::map<std::string, TimeMs> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {

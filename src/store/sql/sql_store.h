@@ -62,6 +62,7 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Status UpdateObservation(const Observation& obs) override;
   Result<bool> ClaimObservation(const std::string& id, const std::string& worker, TimeMs now,
                                 TimeMs until) override;
+  Status ReleaseObservation(const std::string& id, const std::string& worker) override;
   Result<std::map<std::string, TimeMs>> LastCaptureByTask() override;
   Result<std::vector<Observation>> ObservationsInState(ObservationState state, int limit) override;
   Status MarkReference(const ReferenceMark& mark) override;

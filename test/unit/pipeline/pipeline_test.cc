@@ -253,6 +253,21 @@ TEST_F(PipelineTest, RestartResumesStoredAndAssessedObservations) {
   EXPECT_EQ((*runs)[0].status, store::ActionStatus::kSucceeded);
 }
 
+// A worker whose step failed gives its lease up: another worker may try the observation once the
+// retry delay has passed, without waiting out the lease.
+TEST_F(PipelineTest, AFailedStepGivesTheLeaseUp) {
+  CreateTask();
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenFail(Status::Unavailable("every service is down"));
+  PipelineOptions o;
+  o.worker = "worker-a";
+  auto p = MakePipeline(o);
+  ASSERT_TRUE(p->AssessPending().ok());
+  EXPECT_EQ(Get(obs.id).state, ObservationState::kStored);
+  EXPECT_TRUE(store_->ClaimObservation(obs.id, "worker-b", clock_.NowMs(), clock_.NowMs() + 1000)
+                  .value());
+}
+
 TEST_F(PipelineTest, NonTransientFailureIsRetriedThenFailsVisibly) {
   CreateTask();
   const store::Observation obs = AddObservation();

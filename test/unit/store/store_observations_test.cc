@@ -131,6 +131,12 @@ TEST_P(StoreTest, AnObservationIsLeasedToOneWorkerAtATime) {
   EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0 + 60, kT0 + 160).value());  // renew
   EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 150, kT0 + 250).value());
   EXPECT_TRUE(store_->ClaimObservation("obs-1", "w2", kT0 + 160, kT0 + 260).value());  // expired
+  // A worker gives its lease up after a failed step: another may take it at once; a worker
+  // cannot give up another's lease.
+  ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w1").ok());
+  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w1", kT0 + 170, kT0 + 270).value());
+  ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w2").ok());
+  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0 + 171, kT0 + 271).value());
   o.state = ObservationState::kDone;
   ASSERT_TRUE(store_->UpdateObservation(o).ok());
   EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 300, kT0 + 400).value());
