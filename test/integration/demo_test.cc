@@ -111,6 +111,15 @@ TEST(Demo, RunsWholeOnPostgresql) {
   ASSERT_TRUE((*admin)->Exec("CREATE DATABASE " + name).ok());
   const std::string url = base->substr(0, base->rfind('/') + 1) + name;
   RunAndCheckDemo(dir, "--database '" + url + "'", url);
+  // A second demo on the same (now used) database refuses rather than mix with its tasks.
+  auto again = demo::ChildProcess::Spawn(
+      {"/bin/sh", "-c", "cd '" + dir.path() + "' && '" + BinDir() +
+                            "/tilsyn' demo --json --data-dir demo-again --database '" + url + "'"},
+      {}, dir.Sub("again.json"), dir.Sub("again.txt"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->Wait(), 1);
+  EXPECT_NE(ReadFile(dir.Sub("again.txt")).value_or("").find("needs an empty database"),
+            std::string::npos);
   EXPECT_TRUE((*admin)->Exec("DROP DATABASE " + name + " WITH (FORCE)").ok());
 }
 

@@ -1,5 +1,7 @@
 #include "store/sql/db.h"
 
+#include "core/log.h"
+
 namespace tilsyn::store::sql {
 
 Status Statement::Run() {
@@ -14,6 +16,13 @@ Result<int64_t> Db::QueryInt(std::string_view sql) {
   TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("no row");
   return st.Int(0);
+}
+
+Status Reported(Status answer, std::string_view detail, bool expected) {
+  (expected ? LogInfo : LogWarn)("db.error", {{"code", std::string(CodeName(answer.code()))},
+                                              {"answer", answer.message()},
+                                              {"detail", std::string(detail)}});
+  return answer;
 }
 
 Transaction::Transaction(Db& db, Mode mode) : db_(db) {

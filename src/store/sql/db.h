@@ -143,6 +143,12 @@ Status CollectRows(Statement& st, std::vector<T>& out, Read read) {
   }
 }
 
+// How a driver reports a failure whose own text (the database's message, the statement, a host
+// name) must not travel: callers — and through them API clients — get `answer`; the detail is
+// logged (as info when `expected`, e.g. a conflict that is retried, else as a warning).
+// Internal and I/O failures keep their detail in the message: the HTTP layer never answers it.
+Status Reported(Status answer, std::string_view detail, bool expected = false);
+
 // "No limit" in both dialects (SQLite's -1 is an error in PostgreSQL).
 inline constexpr int64_t kNoLimit = INT64_MAX;
 

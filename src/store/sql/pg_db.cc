@@ -149,7 +149,9 @@ Result<std::unique_ptr<PgDb>> PgDb::Connect(const std::string& url) {
     std::string msg = conn ? PQerrorMessage(conn) : "out of memory";
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     if (conn) PQfinish(conn);
-    return Status::Unavailable("connect to PostgreSQL: " + msg);
+    // The answer names no host, port or user: it may reach an API client (a pooled connection
+    // is opened on demand); the server's log has the reason.
+    return Reported(Status::Unavailable("cannot connect to the database"), msg);
   }
   // Notices (e.g. "relation already exists, skipping") are not errors: keep them off stderr.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
@@ -230,15 +232,20 @@ Status PgDb::ErrorStatus(const pg_result* res, std::string_view what) const {
   msg += " [" + std::string(what.substr(0, 80)) + "]";
   std::string code = state ? state : "";
   if (PQstatus(conn_) != CONNECTION_OK || code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0) {
-    return Status::Unavailable("database connection lost: " + msg);
+    return Reported(Status::Unavailable("the database is not reachable; try again later"), msg);
   }
-  if (code == "40001" || code == "40P01") return Status::Unavailable("database conflict: " + msg);
-  if (code == "23505") return Status::AlreadyExists("duplicate key: " + msg);
-  if (code == "23503") return Status::NotFound("referenced record does not exist: " + msg);
-  if (code == "53100") return Status::StorageFull("database full: " + msg);
+  if (code == "40001" || code == "40P01") {
+    return Reported(Status::Unavailable("a conflicting change in the database; try again"), msg,
+                    /*expected=*/true);
+  }
+  if (code == "23505") {
+    return Reported(Status::AlreadyExists("a record with this key already exists"), msg, true);
+  }
+  if (code == "23503") return Reported(Status::NotFound("a record it refers to does not exist"), msg);
+  if (code == "53100") return Reported(Status::StorageFull("the database is full"), msg);
   if (code.rfind("23", 0) == 0) return Status::Internal("constraint failed: " + msg);
   if (code == "22021" || code == "22P05") {
-    return Status::InvalidArgument("text not storable: " + msg);
+    return Reported(Status::InvalidArgument("text the database cannot store (invalid UTF-8)"), msg);
   }
   return Status::Internal("postgresql: " + msg);
 }

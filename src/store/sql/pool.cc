@@ -4,6 +4,8 @@
 #include <thread>
 #include <utility>
 
+#include "core/retry_policy.h"
+
 namespace tilsyn::store::sql {
 namespace {
 
@@ -21,7 +23,9 @@ Db* OpenOnThisThread(const Pool* pool) {
 
 Status Pool::InTransaction(Db::Mode mode, const std::function<Status(Db&)>& body) {
   if (Db* db = OpenOnThisThread(this)) return body(*db);  // nested: the outer one decides
-  constexpr int kAttempts = 8;
+  // Conflicts clear in milliseconds; a lost connection is replaced at once: short, doubling
+  // waits, 8 tries (a longer outage reaches the caller as Unavailable, which it retries).
+  static const RetryPolicy kConflicts{/*base_ms=*/4, /*cap_ms=*/500, /*max_attempts=*/8};
   for (int attempt = 1;; ++attempt) {
     Status s;
     Dialect dialect;
@@ -41,10 +45,10 @@ Status Pool::InTransaction(Db::Mode mode, const std::function<Status(Db&)>& body
     // SQLite's busy wait happens inside the call (busy_timeout); PostgreSQL reports a
     // serialization conflict or a lost connection as Unavailable: run the whole body again.
     if (s.ok() || dialect != Dialect::kPostgres || s.code() != Code::kUnavailable ||
-        attempt == kAttempts) {
+        attempt >= kConflicts.max_attempts) {
       return s;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
+    std::this_thread::sleep_for(std::chrono::milliseconds(kConflicts.DelayMs(attempt)));
   }
 }
 

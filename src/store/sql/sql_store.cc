@@ -20,7 +20,7 @@ Status SqlStore::Ready() {
                                                      : "PRAGMA user_version"));
     return Status::Ok();
   });
-  if (!s.ok()) return Status::Unavailable("database not reachable: " + s.message());
+  if (!s.ok()) return Reported(Status::Unavailable("the database does not answer"), s.ToString());
   if (version != LatestSchemaVersion()) {
     return Status::Unavailable("database schema is version " + std::to_string(version) +
                                ", this program needs " + std::to_string(LatestSchemaVersion()));
@@ -30,12 +30,12 @@ Status SqlStore::Ready() {
 
 void SqlStore::AnnounceWork() {
   if (listen_url_.empty()) return;
-  // Delivered at commit to every listening connection; a lost signal only costs a poll interval.
-  Status s = Write([](Db& db) {
-    return db.Exec("SELECT pg_notify('" + std::string(PgDb::kWorkChannel) +
-                   "_' || current_schema(), '')");
-  });
-  (void)s;
+  // One statement on its own (no transaction to open and commit): delivered to every listening
+  // connection at once; a lost signal only costs a poll interval.
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return;
+  (void)lease->db().Exec("SELECT pg_notify('" + std::string(PgDb::kWorkChannel) +
+                         "_' || current_schema(), '')");
 }
 
 std::unique_ptr<Store::WorkListener> SqlStore::ListenForWork() {

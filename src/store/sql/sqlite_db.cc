@@ -100,17 +100,17 @@ Status SqliteDb::ErrorStatus(int rc, std::string_view what) const {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return Status::Unavailable("database busy: " + msg);
+      return Reported(Status::Unavailable("the database is busy; try again"), msg);
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return Status::AlreadyExists("duplicate key: " + msg);
+        return Reported(Status::AlreadyExists("a record with this key already exists"), msg, true);
       }
       if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-        return Status::NotFound("referenced record does not exist: " + msg);
+        return Reported(Status::NotFound("a record it refers to does not exist"), msg);
       }
       return Status::Internal("constraint failed: " + msg);
     case SQLITE_FULL:
-      return Status::StorageFull("database full: " + msg);
+      return Reported(Status::StorageFull("the database is full"), msg);
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:

@@ -1,5 +1,6 @@
 // The CLI bodies end to end on a temp data dir: import a CSV with a bad row, import a network,
-// run coverage over the active tasks of a real SQLite store, read the outputs back.
+// run coverage over the active tasks of a real store (SQLite; PostgreSQL in the
+// coverage_on_postgresql entry), read the outputs back.
 #include "coverage/coverage_cli.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include "core/json_util.h"
 #include "coverage/coverage_output.h"
 #include "fakes/test_paths.h"
+#include "fakes/test_store.h"
 #include "geo/latlon.h"
 
 namespace tilsyn::coverage {
@@ -21,7 +23,8 @@ TEST(CoverageCli, ImportThenCoverageWritesJsonCsvAndGeoJson) {
   const std::string data = dir.Sub("data");
   std::filesystem::create_directories(data);
   {
-    auto store = store::OpenSqliteStore(data + "/tilsyn.db");
+    // The run's store: SQLite in the data folder, or PostgreSQL (coverage_on_postgresql).
+    auto store = testing::OpenTestStore(data);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     tasks::Task active;
     active.id = "task-a";
@@ -66,6 +69,7 @@ TEST(CoverageCli, ImportThenCoverageWritesJsonCsvAndGeoJson) {
 
   CoverageFlags c;
   c.data_dir = data;
+  if (testing::TestStoreIsPostgres()) c.database = testing::TestStoreLocation(data);
   c.csv = dir.Sub("cov.csv");
   c.geojson = dir.Sub("cov.geojson");
   c.threads = 1;

@@ -106,10 +106,22 @@ TEST(ResolveServerConfig, PrecedenceIsDefaultsFileEnvFlags) {
 
   // The store: SQLite in the data folder unless a PostgreSQL URL is given (env, then flag).
   EXPECT_EQ(c->StoreLocation(), "/from/flag/tilsyn.db");
+  EXPECT_EQ(c->ImageLocation(), "/from/flag/images");
   env["TILSYN_DATABASE_URL"] = "postgresql://tilsyn@db-env/tilsyn";
   EXPECT_EQ(ResolveServerConfig(flags, lookup)->StoreLocation(), "postgresql://tilsyn@db-env/tilsyn");
   flags.database = "postgres://tilsyn@db-flag/tilsyn";
   EXPECT_EQ(ResolveServerConfig(flags, lookup)->StoreLocation(), "postgres://tilsyn@db-flag/tilsyn");
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->ImageLocation(), "postgres://tilsyn@db-flag/tilsyn");
+
+  // The role and the worker's name: env, then the flag.
+  env["TILSYN_ROLE"] = "api";
+  env["TILSYN_WORKER_NAME"] = "worker-7";
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->role, "api");
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->worker_name, "worker-7");
+  flags.role = "worker";
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->role, "worker");
+  flags.role = "everything";
+  EXPECT_EQ(ResolveServerConfig(flags, lookup).status().field(), "role");
 }
 
 TEST(ResolveServerConfig, BadEnvOrFileIsAnError) {

@@ -71,6 +71,17 @@ TEST_F(PgStoreTest, MigrationsReachTheLatestVersionOnceEvenWhenStartedTogether) 
   EXPECT_EQ((*db)->QueryInt("SELECT COUNT(*) FROM tilsyn_schema").value(), 1);
 }
 
+// A database that cannot be reached: the answer (which may reach an API client through a pooled
+// connection opened on demand) names no host, port or user; the log has them.
+TEST(PgDb, AnUnreachableDatabaseIsUnavailableWithoutNamingTheServer) {
+  auto db = PgDb::Connect("postgresql://secret-user@127.0.0.1:1/tilsyn?connect_timeout=2");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), Code::kUnavailable);
+  for (const char* leak : {"127.0.0.1", "secret-user", "5432", ":1"}) {
+    EXPECT_EQ(db.status().message().find(leak), std::string::npos) << db.status().message();
+  }
+}
+
 TEST_F(PgStoreTest, ADatabaseNewerThanThisProgramIsRefused) {
   ASSERT_TRUE(Open().ok());
   auto db = PgDb::Connect(url_);

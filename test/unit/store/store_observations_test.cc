@@ -194,6 +194,9 @@ TEST_P(StoreTest, BlobsDueRespectsDeadlineDeletionAndLegalHold) {
   add("gone", "free", kT0 + 1);
   // Never the image of an observation still waiting to be assessed (a late upload).
   add("waiting", "free", kT0 + 3, ObservationState::kStored);
+  // … nor of one whose assessment is recorded but whose retention is not decided yet (another
+  // thread's sweep must not take the evidence of a finding being kept).
+  add("assessing", "free", kT0 + 4, ObservationState::kAssessed);
   ASSERT_TRUE(store_->MarkBlobDeleted("img-gone", kT0 + 2, "retention").ok());
 
   auto due = store_->BlobsDue(kT0 + 100, 10);
