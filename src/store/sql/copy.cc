@@ -5,7 +5,6 @@
 #include "core/clock.h"
 #include "store/blob_store.h"
 #include "store/copy_store.h"
-#include "store/sql/migrations.h"
 #include "store/sql/pg_db.h"
 #include "store/sql/sqlite_db.h"
 #include "store/store.h"
