@@ -33,7 +33,7 @@ Result<Json> BuildSummary(store::Store& store, const std::vector<Json>& agent_re
                   {"pending", pending}};
   TILSYN_ASSIGN_OR_RETURN(auto obs, store.CountObservationsByState());
   s["observations"] = Json::object();
-  for (const char* st : {"stored", "assessed", "done", "failed"}) s["observations"][st] = 0;
+  for (const char* st : {"received", "stored", "assessed", "done", "failed"}) s["observations"][st] = 0;
   for (const auto& [k, v] : obs) s["observations"][k] = v;
   TILSYN_ASSIGN_OR_RETURN(auto outcomes, store.CountAssessmentsByOutcome());
   s["assessments"] = {{"ok", 0}, {"finding", 0}, {"inconclusive", 0}};

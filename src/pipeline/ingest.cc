@@ -12,13 +12,16 @@ namespace tilsyn::pipeline {
 namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
-constexpr int kJpegQuality = 90;
 
 }  // namespace
 
 Ingest::Ingest(store::Store* store, store::BlobStore* blobs, AnonymizerFactory anonymizers,
-               Clock* clock)
-    : store_(store), blobs_(blobs), anonymizers_(std::move(anonymizers)), clock_(clock) {}
+               Clock* clock, IngestOptions options)
+    : store_(store),
+      blobs_(blobs),
+      anonymizer_(std::move(anonymizers)),
+      clock_(clock),
+      options_(options) {}
 
 Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& metadata,
                                     const std::string& jpeg) {
@@ -72,15 +75,18 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   // Refuse rather than accept what could not be finished (the vehicle keeps it and retries).
   if (space_check_) TILSYN_RETURN_IF_ERROR(space_check_());
 
-  // Decode, anonymize again and re-encode, all in memory (invariant 2); re-encoding drops EXIF.
-  TILSYN_ASSIGN_OR_RETURN(cv::Mat bgr, imaging::DecodeJpeg(jpeg));
-  TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<imaging::Anonymizer> anonymizer, anonymizers_());
-  imaging::AnonymizationReport report;
-  if (!skip_anonymization_for_test_) {
-    const std::optional<imaging::TextEvidence> evidence = imaging::EvidenceOf(*job);
-    TILSYN_ASSIGN_OR_RETURN(report, evidence_.Anonymize(*anonymizer, bgr, evidence ? &*evidence : nullptr));
+  // Either anonymize again in memory and re-encode (which drops EXIF), or check that the bytes
+  // decode and leave them, encrypted and unreadable, for the worker's pass (invariant 2).
+  std::string image;
+  Json server_report;  // null: the server's pass is still to come
+  if (options_.anonymize_in_worker) {
+    TILSYN_RETURN_IF_ERROR(imaging::DecodeJpeg(jpeg).status());
+    image = jpeg;
+  } else {
+    TILSYN_ASSIGN_OR_RETURN(ServerAnonymizer::Cleaned clean, anonymizer_.Clean(jpeg, &*job));
+    image = std::move(clean.jpeg);
+    server_report = clean.report.ToJson();
   }
-  TILSYN_ASSIGN_OR_RETURN(std::string clean, imaging::EncodeJpeg(bgr, kJpegQuality));
 
   store::Observation obs;
   obs.id = m.id;
@@ -94,16 +100,17 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   obs.speed_kmh = m.speed_kmh;
   obs.accuracy_m = m.accuracy_m;
   obs.blob_key = m.id + ".jpg";
-  obs.image_sha256 = Sha256Hex(clean);
-  obs.anonymization = {{"vehicle", m.anonymization}, {"server", report.ToJson()}};
-  obs.state = store::ObservationState::kStored;
+  obs.image_sha256 = server_report.is_null() ? "" : Sha256Hex(image);
+  obs.anonymization = {{"vehicle", m.anonymization}, {"server", server_report}};
+  obs.state = server_report.is_null() ? store::ObservationState::kReceived
+                                      : store::ObservationState::kStored;
   obs.received_ms = obs.updated_ms = now;
 
   store::BlobRecord blob;
   blob.key = obs.blob_key;
   blob.observation_id = obs.id;
   blob.task_id = task.id;
-  blob.size = static_cast<int64_t>(clean.size());
+  blob.size = static_cast<int64_t>(image.size());
   blob.created_ms = now;
   // Retention runs from receipt, not capture: an upload that arrives late (a vehicle offline for
   // months, a replay) must not expire before it is assessed. The sweeper also skips images of
@@ -111,7 +118,7 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   blob.delete_after_ms = std::max(m.captured_ms, now) +
                          static_cast<int64_t>(task.retention.evidence_days) * kDayMs;
 
-  TILSYN_RETURN_IF_ERROR(blobs_->Put(blob.key, clean));
+  TILSYN_RETURN_IF_ERROR(blobs_->Put(blob.key, image));
   Result<bool> inserted = store_->InsertObservation(obs, blob);
   if (!inserted.ok() || !*inserted) {
     // Leave nothing behind — unless a concurrent upload of the same observation won the insert:
@@ -137,7 +144,10 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   LogInfo("observation_stored", {{"observation_id", obs.id},
                                  {"task_id", obs.task_id},
                                  {"vehicle_id", vehicle_id},
-                                 {"server_counts", obs.anonymization["server"]["counts"]}});
+                                 {"state", std::string(store::ToString(obs.state))},
+                                 {"server_counts", server_report.is_null()
+                                                       ? Json()
+                                                       : server_report.value("counts", Json())}});
   return IngestResult{true, std::move(obs)};
 }
 

@@ -1,11 +1,16 @@
 // Ingest: accepts an uploaded observation (metadata JSON + JPEG) from a vehicle — the server's
 // first step. In order: validate metadata, refuse when it matches no active job (invariant 1),
-// decode the JPEG, anonymize again in memory (invariant 2), re-encode without metadata, store the
-// image with a deletion deadline (invariant 4), insert the observation. A text task's expected
-// sign text is protected evidence during anonymization (imaging/text/protected_text.h). Idempotent on the
-// observation id: a repeat returns the existing observation with created = false and writes
-// nothing. Any error leaves nothing behind. Thread-safe if the Anonymizer factory gives one
-// anonymizer per call.
+// decode the JPEG (refusing what is not one), then either
+//  - in the request (IngestOptions::anonymize_in_worker false): anonymize again in memory and
+//    re-encode without metadata (ServerAnonymizer, invariant 2) and store the result as a stored
+//    observation; or
+//  - in the worker (true; `tilsyn serve`'s default): store the upload as it came in the encrypted
+//    quarantine as a received observation, readable by no endpoint, which the pipeline's
+//    assessment loop anonymizes and replaces (Pipeline::Process) — so an API instance answers an
+//    upload in milliseconds, not after a second of CPU;
+// in both cases with a deletion deadline (invariant 4). Idempotent on the observation id: a repeat
+// returns the existing observation with created = false and writes nothing. Any error leaves
+// nothing behind. Thread-safe if the Anonymizer factory gives one anonymizer per call.
 #pragma once
 
 #include <functional>
@@ -14,8 +19,7 @@
 
 #include "core/clock.h"
 #include "core/json_util.h"
-#include "imaging/anonymizer.h"
-#include "imaging/text/protected_text.h"
+#include "pipeline/server_anonymizer.h"
 #include "store/blob_store.h"
 #include "store/store.h"
 
@@ -28,11 +32,16 @@ struct IngestResult {
   store::Observation observation;
 };
 
+struct IngestOptions {
+  // Leave the server's anonymization pass to the pipeline's worker (see the file comment).
+  bool anonymize_in_worker = false;
+};
+
 class Ingest {
  public:
-  using AnonymizerFactory = std::function<Result<std::unique_ptr<imaging::Anonymizer>>()>;
+  using AnonymizerFactory = ServerAnonymizer::Factory;
   Ingest(store::Store* store, store::BlobStore* blobs, AnonymizerFactory anonymizers,
-         Clock* clock);
+         Clock* clock, IngestOptions options = {});
 
   // `vehicle_id` is the authenticated vehicle. Errors: InvalidArgument (field named),
   // FailedPrecondition (no active job / outside geofence or window; recorded in the store's
@@ -47,15 +56,14 @@ class Ingest {
   // Test hook: when set, the server-side anonymization is skipped (the uploaded pixels are only
   // re-encoded). Exists only so a test can prove that the invariant-2 test notices; never set
   // it elsewhere.
-  void SkipServerAnonymizationForTest(bool skip) { skip_anonymization_for_test_ = skip; }
+  void SkipServerAnonymizationForTest(bool skip) { anonymizer_.SkipForTest(skip); }
 
  private:
   store::Store* store_;
   store::BlobStore* blobs_;
-  AnonymizerFactory anonymizers_;
-  imaging::EvidenceGuard evidence_;  // keeps a text task's sign readable (protected evidence)
+  ServerAnonymizer anonymizer_;
   Clock* clock_;
-  bool skip_anonymization_for_test_ = false;
+  IngestOptions options_;
   std::function<Status()> space_check_;
 };
 

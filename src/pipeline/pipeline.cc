@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <set>
 
+#include "core/crypto.h"
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/retry_policy.h"
@@ -56,34 +58,78 @@ Pipeline::Pipeline(store::Store* store, store::BlobStore* blobs,
 
 Pipeline::~Pipeline() { Stop(); }
 
+void Pipeline::UseServerAnonymizer(ServerAnonymizer::Factory anonymizers) {
+  anonymizer_ = std::make_unique<ServerAnonymizer>(std::move(anonymizers));
+}
+
 Status Pipeline::Process(const std::string& observation_id) {
   TILSYN_ASSIGN_OR_RETURN(store::Observation obs, store_->GetObservation(observation_id));
+  if (obs.state == store::ObservationState::kReceived) {
+    Status st = Reanonymize(obs);
+    if (!st.ok()) return RecordFailure(observation_id, store::ObservationState::kReceived, st);
+    TILSYN_ASSIGN_OR_RETURN(obs, store_->GetObservation(observation_id));
+  }
   if (obs.state == store::ObservationState::kStored) {
     Status st = Assess(obs);
     if (st.code() == Code::kAlreadyExists) {
       st = Status::Ok();  // another worker recorded it first
     }
-    if (!st.ok()) {
-      TILSYN_ASSIGN_OR_RETURN(obs, store_->GetObservation(observation_id));
-      if (obs.state != store::ObservationState::kStored) return st;
-      obs.attempts += 1;
-      obs.error = st.ToString();
-      obs.updated_ms = clock_->NowMs();
-      // Transient causes (an outage, a timeout, open breakers) never end in kFailed: the
-      // observation waits, retried at the capped backoff, until the service is back.
-      const bool give_up = options_.retry.GiveUp(st, obs.attempts);
-      if (give_up) obs.state = store::ObservationState::kFailed;
-      (give_up ? LogError : LogWarn)("recognition_failed", {{"observation_id", obs.id},
-                                                            {"attempts", obs.attempts},
-                                                            {"final", give_up},
-                                                            {"error", obs.error}});
-      TILSYN_RETURN_IF_ERROR(store_->UpdateObservation(obs));
-      return st;
-    }
+    if (!st.ok()) return RecordFailure(observation_id, store::ObservationState::kStored, st);
     TILSYN_ASSIGN_OR_RETURN(obs, store_->GetObservation(observation_id));
   }
   if (obs.state == store::ObservationState::kAssessed) return ApplyRetention(obs);
   return Status::Ok();  // done or failed: nothing left to do
+}
+
+Status Pipeline::RecordFailure(const std::string& observation_id, store::ObservationState state,
+                               const Status& st) {
+  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, store_->GetObservation(observation_id));
+  if (obs.state != state) return st;
+  obs.attempts += 1;
+  obs.error = st.ToString();
+  obs.updated_ms = clock_->NowMs();
+  // Transient causes (an outage, a timeout, open breakers) never end in kFailed: the
+  // observation waits, retried at the capped backoff, until the service is back.
+  const bool give_up = options_.retry.GiveUp(st, obs.attempts);
+  if (give_up) obs.state = store::ObservationState::kFailed;
+  (give_up ? LogError : LogWarn)(state == store::ObservationState::kReceived
+                                     ? "server_anonymization_failed"
+                                     : "recognition_failed",
+                                 {{"observation_id", obs.id},
+                                  {"attempts", obs.attempts},
+                                  {"final", give_up},
+                                  {"error", obs.error}});
+  TILSYN_RETURN_IF_ERROR(store_->UpdateObservation(obs));
+  return st;
+}
+
+Status Pipeline::Reanonymize(store::Observation& obs) {
+  if (!anonymizer_) {
+    return Status::Unavailable("this worker has no server anonymizer; the upload waits for one");
+  }
+  if (obs.blob_key.empty()) return Status::NotFound("the observation has no image", "image");
+  TILSYN_ASSIGN_OR_RETURN(std::string upload, blobs_->Get(obs.blob_key));
+  // The job carries a text task's expected text (protected evidence); a job removed since the
+  // upload means no protection, which is the safe side.
+  Result<tasks::CaptureJob> job = store_->GetJob(obs.job_id);
+  if (!job.ok() && job.status().code() != Code::kNotFound) return job.status();
+  TILSYN_ASSIGN_OR_RETURN(ServerAnonymizer::Cleaned clean,
+                          anonymizer_->Clean(upload, job.ok() ? &*job : nullptr));
+  // Same key: the quarantined bytes are replaced (the blob stores write a new file or row and
+  // drop the old one). A crash between Put and the record makes the next try anonymize the
+  // already anonymized image again: harmless.
+  TILSYN_RETURN_IF_ERROR(blobs_->Put(obs.blob_key, clean.jpeg));
+  obs.image_sha256 = Sha256Hex(clean.jpeg);
+  obs.anonymization["server"] = clean.report.ToJson();
+  obs.updated_ms = clock_->NowMs();
+  Status recorded =
+      store_->RecordServerAnonymization(obs, static_cast<int64_t>(clean.jpeg.size()));
+  if (recorded.code() == Code::kFailedPrecondition) return Status::Ok();  // another worker did it
+  TILSYN_RETURN_IF_ERROR(recorded);
+  obs.state = store::ObservationState::kStored;
+  LogInfo("observation_anonymized", {{"observation_id", obs.id},
+                                     {"server_counts", obs.anonymization["server"].value("counts", Json())}});
+  return Status::Ok();
 }
 
 Result<std::vector<tasks::PermitMatch>> Pipeline::PermitsNear(const tasks::Task& task,
@@ -242,9 +288,9 @@ Status Pipeline::Assess(store::Observation& obs) {
                                    {"service", rec.service},
                                    {"runs", runs.size()},
                                    {"actions", actions.size()}});
-  ++assessed_count_;
+  const int assessed = ++assessed_count_;
   if (options_.crash_after_assessments_for_test >= 0 &&
-      assessed_count_ >= options_.crash_after_assessments_for_test) {
+      assessed >= options_.crash_after_assessments_for_test) {
     std::_Exit(86);  // simulated crash: no destructors, no flushing
   }
   return Status::Ok();
@@ -317,40 +363,46 @@ Result<int> Pipeline::SweepRetention() {
   return deleted;
 }
 
-Result<int> Pipeline::AssessPending() {
-  int work = 0;
-  for (store::ObservationState state :
-       {store::ObservationState::kStored, store::ObservationState::kAssessed}) {
-    TILSYN_ASSIGN_OR_RETURN(std::vector<store::Observation> pending,
-                            store_->ObservationsInState(state, kBatch));
-    for (const store::Observation& obs : pending) {
-      if (stop_.load()) return work;
-      if (obs.attempts > 0 &&
-          clock_->NowMs() < obs.updated_ms + options_.retry.DelayMs(obs.attempts)) {
-        continue;  // failed recently: wait before asking the recognizers again
-      }
-      // The lease: another worker on the same database leaves this observation alone.
-      const TimeMs now = clock_->NowMs();
-      Result<bool> mine =
-          store_->ClaimObservation(obs.id, options_.worker, now, now + options_.lease_ms);
-      if (!mine.ok()) {
-        LogWarn("pipeline_claim_failed",
-                {{"observation_id", obs.id}, {"error", mine.status().ToString()}});
-        continue;
-      }
-      if (!*mine) continue;
-      Status st = Process(obs.id);
-      if (!st.ok()) {
-        LogWarn("pipeline_process_failed", {{"observation_id", obs.id}, {"error", st.ToString()}});
-        // Any worker may try again after the retry delay, not only this one after the lease.
-        Status released = store_->ReleaseObservation(obs.id, options_.worker);
-        if (!released.ok()) {
-          LogWarn("pipeline_release_failed",
-                  {{"observation_id", obs.id}, {"error", released.ToString()}});
-        }
-      }
-      ++work;
+Result<int> Pipeline::AssessPending() { return AssessPendingAs(options_.worker); }
+
+Result<int> Pipeline::AssessPendingAs(const std::string& lease_name) {
+  bool first_pass = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    first_pass = started_leases_.insert(lease_name).second;
+  }
+  if (first_pass) {
+    // What a previous run under this name held when it was killed is taken again at once.
+    Status released = store_->ReleaseLeasesOf(lease_name);
+    if (!released.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      started_leases_.erase(lease_name);
+      return released;
     }
+  }
+  int work = 0;
+  std::set<std::string> tried;  // this pass: a failed step is not taken again at once
+  while (work < kBatch && !stop_.load()) {
+    // The lease: other threads and workers on the same database leave this observation alone.
+    const TimeMs now = clock_->NowMs();
+    TILSYN_ASSIGN_OR_RETURN(std::optional<store::Observation> obs,
+                            store_->ClaimNextObservation(lease_name, now, now + options_.lease_ms));
+    if (!obs || !tried.insert(obs->id).second) break;
+    Status st = Process(obs->id);
+    if (!st.ok()) {
+      LogWarn("pipeline_process_failed", {{"observation_id", obs->id}, {"error", st.ToString()}});
+      // Nobody takes it again before the retry delay; then any worker may, not only this one
+      // after the lease.
+      Result<store::Observation> now_obs = store_->GetObservation(obs->id);
+      const int attempts = now_obs.ok() ? now_obs->attempts : obs->attempts + 1;
+      const TimeMs not_before = clock_->NowMs() + options_.retry.DelayMs(std::max(1, attempts));
+      Status released = store_->ReleaseObservation(obs->id, lease_name, not_before);
+      if (!released.ok()) {
+        LogWarn("pipeline_release_failed",
+                {{"observation_id", obs->id}, {"error", released.ToString()}});
+      }
+    }
+    ++work;
   }
   return work;
 }
@@ -361,8 +413,8 @@ Result<int> Pipeline::DispatchActions() {
   // Open cases are looked up at most once a minute (each is asked every follow_up_every_ms),
   // not on every pass; not counted as work, so the loop can idle.
   const TimeMs now = clock_->NowMs();
-  if (now - last_follow_up_ms_ >= 60'000) {
-    last_follow_up_ms_ = now;
+  TimeMs last = last_follow_up_ms_.load();
+  if (now - last >= 60'000 && last_follow_up_ms_.compare_exchange_strong(last, now)) {
     Result<int> followed = dispatcher_->FollowUp(options_.follow_up_every_ms);
     if (!followed.ok()) {
       LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
@@ -394,15 +446,27 @@ Result<int> Pipeline::RunOnce() {
 void Pipeline::Start() {
   if (!workers_.empty()) return;
   stop_ = false;
-  workers_.emplace_back([this] { RunLoop(kAssessLoop, &Pipeline::AssessPending, "assess"); });
-  workers_.emplace_back([this] { RunLoop(kActionLoop, &Pipeline::DispatchActions, "actions"); });
+  for (int i = 0; i < std::max(1, options_.assess_threads); ++i) {
+    const std::string lease = i == 0 ? options_.worker : options_.worker + "#" + std::to_string(i);
+    workers_.emplace_back(
+        [this, lease] { RunLoop(kAssessLoop, [this, lease] { return AssessPendingAs(lease); }, "assess"); });
+  }
+  for (int i = 0; i < std::max(1, options_.action_threads); ++i) {
+    workers_.emplace_back(
+        [this] { RunLoop(kActionLoop, [this] { return DispatchActions(); }, "actions"); });
+  }
   workers_.emplace_back(
-      [this] { RunLoop(kRetentionLoop, &Pipeline::SweepRetention, "retention"); });
+      [this] { RunLoop(kRetentionLoop, [this] { return SweepRetention(); }, "retention"); });
 }
 
-void Pipeline::RunLoop(int loop, Result<int> (Pipeline::*pass)(), const char* name) {
+void Pipeline::RunLoop(int loop, const std::function<Result<int>()>& pass, const char* name) {
+  uint64_t seen = 0;
   while (!stop_.load()) {
-    Result<int> n = (this->*pass)();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      seen = wake_gen_[loop];
+    }
+    Result<int> n = pass();
     if (!n.ok()) {
       LogError("pipeline_pass_failed", {{"loop", name}, {"error", n.status().ToString()}});
     }
@@ -411,16 +475,16 @@ void Pipeline::RunLoop(int loop, Result<int> (Pipeline::*pass)(), const char* na
     if (loop == kAssessLoop && busy) Wake({kActionLoop, kRetentionLoop});
     std::unique_lock<std::mutex> lock(mu_);
     if (busy && !stop_.load()) continue;  // more may be waiting
+    // A wake-up during the pass counts: its work may have come after the pass looked.
     cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
-                 [&] { return wake_[loop] || stop_.load(); });
-    wake_[loop] = false;
+                 [&] { return wake_gen_[loop] != seen || stop_.load(); });
   }
 }
 
 void Pipeline::Wake(std::initializer_list<int> loops) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (int l : loops) wake_[l] = true;
+    for (int l : loops) ++wake_gen_[l];
   }
   cv_.notify_all();
 }
@@ -447,7 +511,9 @@ Status RetryFailedObservation(store::Store* store, const std::string& observatio
         "only a failed observation can be retried (it is " + std::string(store::ToString(obs.state)) + ")",
         "state");
   }
-  obs.state = store::ObservationState::kStored;
+  // One that failed before the server's anonymization pass goes back to it, never past it.
+  obs.state = store::AwaitsServerAnonymization(obs) ? store::ObservationState::kReceived
+                                                    : store::ObservationState::kStored;
   obs.attempts = 0;
   obs.error.clear();
   obs.updated_ms = clock->NowMs();

@@ -1,10 +1,14 @@
 // Pipeline: one observation's way after ingest — recognize (with fallback) → rule → assessment →
 // action runs → image retention (delete right away when there is no finding and the task keeps
 // no documentation) — plus the background loops: action dispatch and the retention sweeper.
-// All state is in the store, so a restarted server resumes every unfinished observation
-// (ObservationsInState(kStored / kAssessed)). Start() runs three worker threads — assessment,
-// action delivery, retention — so a slow receiver or a long sweep never delays an assessment;
-// Notify() wakes them.
+// All state is in the store, so a restarted server resumes every unfinished observation: the
+// assessment loop takes the queue's next waiting one with a lease (ClaimNextObservation; FOR
+// UPDATE SKIP LOCKED on PostgreSQL), so any number of threads and worker processes share it
+// without doing anything twice. An upload still in the encrypted quarantine (kReceived) gets the
+// server's anonymization pass first (UseServerAnonymizer). Start() runs the loops on their own
+// threads — assessment (assess_threads), action delivery (action_threads), retention (one) — so a
+// slow receiver or a long sweep never delays an assessment; Notify() wakes them; Stop() lets
+// each finish the step in hand (an observation, a delivery) and claims nothing more.
 // Retention: without a finding the image is deleted once assessed, unless the task keeps
 // non-findings as documentation or is under legal hold; kept images get now + evidence_days.
 // A failed recognition is retried on later passes (RetryPolicy: 1 s, 2 s, 4 s … up to 30 s
@@ -18,8 +22,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <initializer_list>
 #include <thread>
 #include <vector>
@@ -27,6 +34,7 @@
 #include "actions/action.h"
 #include "core/clock.h"
 #include "core/retry_policy.h"
+#include "pipeline/server_anonymizer.h"
 #include "recognition/recognizer.h"
 #include "store/blob_store.h"
 #include "store/store.h"
@@ -42,8 +50,13 @@ struct PipelineOptions {
   // This worker's name on the database's leases (stable across restarts, distinct per worker
   // process), and how long a lease on an observation lasts: a worker killed mid-step releases
   // its observation when the lease runs out.
+  // Assessment thread i > 0 leases as "<worker>#<i>".
   std::string worker = "local";
   int64_t lease_ms = 5 * 60'000;
+  // Threads per loop (the retention loop has one): each assessment thread takes whole
+  // observations (anonymization pass, recognition, rule); each action thread whole deliveries.
+  int assess_threads = 1;
+  int action_threads = 1;
   // Test hook: stop after this many observations have been assessed (crash simulation). <0 = off.
   int crash_after_assessments_for_test = -1;
 };
@@ -54,9 +67,14 @@ class Pipeline {
            actions::Dispatcher* dispatcher, Clock* clock, PipelineOptions options);
   ~Pipeline();
 
-  // Takes one observation from kStored/kAssessed to kDone (or kFailed). Idempotent.
+  // The server's anonymization pass for uploads in the quarantine (kReceived). Without it such
+  // observations wait (a transient error), never skipping the pass. Set before Start().
+  void UseServerAnonymizer(ServerAnonymizer::Factory anonymizers);
+
+  // Takes one observation from kReceived/kStored/kAssessed to kDone (or kFailed). Idempotent.
   Status Process(const std::string& observation_id);
-  // Every pending observation (due for another try). Returns how many were processed.
+  // Claims and processes waiting observations (those due for another try) until none is left or
+  // a batch is done. Returns how many were processed.
   Result<int> AssessPending();
   // Due action runs (and, at most once a minute, open cases' status). Returns runs delivered.
   Result<int> DispatchActions();
@@ -70,14 +88,21 @@ class Pipeline {
   void Notify();
 
  private:
+  Result<int> AssessPendingAs(const std::string& lease_name);
+  // The server's anonymization pass: replaces the quarantined upload, obs becomes kStored.
+  Status Reanonymize(store::Observation& obs);
   Status Assess(store::Observation& obs);
+  // A failed step of an observation still in `state`: counts the attempt, keeps the error, and
+  // ends in kFailed only when the retry policy gives up. Returns `st`.
+  Status RecordFailure(const std::string& observation_id, store::ObservationState state,
+                       const Status& st);
   // permit_check: the permits within the rule's distance of the observation, any validity.
   Result<std::vector<tasks::PermitMatch>> PermitsNear(const tasks::Task& task,
                                                       const store::Observation& obs);
   Status ApplyRetention(store::Observation& obs);
   enum { kAssessLoop = 0, kActionLoop = 1, kRetentionLoop = 2 };
   // Runs `pass` until Stop(): again at once after work, else after poll_ms or a wake-up.
-  void RunLoop(int loop, Result<int> (Pipeline::*pass)(), const char* name);
+  void RunLoop(int loop, const std::function<Result<int>()>& pass, const char* name);
   void Wake(std::initializer_list<int> loops);
 
   store::Store* store_;
@@ -86,16 +111,19 @@ class Pipeline {
   actions::Dispatcher* dispatcher_;
   Clock* clock_;
   PipelineOptions options_;
+  std::unique_ptr<ServerAnonymizer> anonymizer_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool wake_[3] = {false, false, false};  // guarded by mu_, per loop
+  uint64_t wake_gen_[3] = {0, 0, 0};  // guarded by mu_, per loop: bumped by each wake-up
   std::atomic<bool> stop_{false};
   std::vector<std::thread> workers_;
-  int assessed_count_ = 0;                    // assessment thread
-  TimeMs last_follow_up_ms_ = INT64_MIN / 2;  // action thread: when open cases were last looked up
+  std::atomic<int> assessed_count_{0};
+  std::atomic<TimeMs> last_follow_up_ms_{INT64_MIN / 2};  // when open cases were last looked up
+  std::set<std::string> started_leases_;  // guarded by mu_: lease names whose old leases went back
 };
 
-// An operator's decision to try a kFailed observation again: back to kStored with no attempts
+// An operator's decision to try a kFailed observation again: back to kStored (kReceived when it
+// failed before the server's anonymization pass) with no attempts
 // and no error. NotFound for an unknown id, FailedPrecondition (field "state") unless it failed.
 Status RetryFailedObservation(store::Store* store, const std::string& observation_id, Clock* clock);
 

@@ -130,6 +130,8 @@ class AppImpl : public App {
     popts.crash_after_assessments_for_test = config_.crash_after_assessments_for_test;
     popts.worker = config_.worker_name.empty() ? DefaultWorkerName(config_.data_dir)
                                                : config_.worker_name;
+    popts.assess_threads = config_.assess_threads;
+    popts.action_threads = config_.action_threads;
     pipeline_ = std::make_unique<pipeline::Pipeline>(store_.get(), blobs_.get(), recognizer_.get(),
                                                      dispatcher_.get(), clock_, popts);
 
@@ -137,7 +139,11 @@ class AppImpl : public App {
     TILSYN_ASSIGN_OR_RETURN(
         imaging::AnonymizerFactory anonymizers,
         imaging::MakeAnonymizerFactory(config_.cascade_dir, config_.anonymizer_detectors));
-    ingest_ = std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_);
+    pipeline_->UseServerAnonymizer(anonymizers);
+    pipeline::IngestOptions iopts;
+    iopts.anonymize_in_worker = config_.anonymize_uploads == "worker";
+    ingest_ = std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_,
+                                                 iopts);
     // Images in the folder: refuse uploads (507) before its disk is full. On PostgreSQL a full
     // database answers StorageFull itself (SQLSTATE 53100).
     if (config_.database.empty()) {

@@ -70,6 +70,14 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   if (auto v = from_env("TILSYN_RUN_PIPELINE")) layered["run_pipeline"] = *v != "0" && *v != "false";
   if (auto v = from_env("TILSYN_ROLE")) layered["role"] = *v;
   if (auto v = from_env("TILSYN_WORKER_NAME")) layered["worker_name"] = *v;
+  if (auto v = from_env("TILSYN_ANONYMIZE_UPLOADS")) layered["anonymize_uploads"] = *v;
+  for (const char* var : {"TILSYN_ASSESS_THREADS", "TILSYN_ACTION_THREADS"}) {
+    if (auto v = from_env(var)) {
+      const std::string key = std::string(var) == "TILSYN_ASSESS_THREADS" ? "assess_threads"
+                                                                           : "action_threads";
+      TILSYN_ASSIGN_OR_RETURN(layered[key], ParseIntSetting(*v, var));
+    }
+  }
   if (auto v = from_env("TILSYN_MAX_BODY_BYTES")) {
     TILSYN_ASSIGN_OR_RETURN(layered["max_body_bytes"],
                             ParseIntSetting(*v, "TILSYN_MAX_BODY_BYTES"));

@@ -23,6 +23,15 @@ Status ServerConfig::Validate() const {
   if (http_threads < 1 || http_threads > 256) {
     return Status::InvalidArgument("must be 1..256", "http_threads");
   }
+  if (anonymize_uploads != "worker" && anonymize_uploads != "request") {
+    return Status::InvalidArgument("must be worker or request", "anonymize_uploads");
+  }
+  if (assess_threads < 1 || assess_threads > 64) {
+    return Status::InvalidArgument("must be 1..64", "assess_threads");
+  }
+  if (action_threads < 1 || action_threads > 64) {
+    return Status::InvalidArgument("must be 1..64", "action_threads");
+  }
   if (pipeline_poll_ms < 1 || pipeline_poll_ms > 600'000) {
     return Status::InvalidArgument("must be 1..600000", "pipeline_poll_ms");
   }
@@ -78,6 +87,9 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "run_pipeline",
                                  "role",
                                  "worker_name",
+                                 "anonymize_uploads",
+                                 "assess_threads",
+                                 "action_threads",
                                  "image_keys",
                                  "image_key",
                                  "image_key_id",
@@ -105,7 +117,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                            {"web_dir", &c.web_dir}, {"tile_url", &c.tile_url},
                            {"web_url", &c.web_url}, {"tls_cert", &c.tls_cert},
                            {"tls_key", &c.tls_key}, {"database", &c.database},
-                           {"role", &c.role}, {"worker_name", &c.worker_name}}) {
+                           {"role", &c.role}, {"worker_name", &c.worker_name},
+                           {"anonymize_uploads", &c.anonymize_uploads}}) {
     TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(j, key, key));
     if (v) *slot = std::move(*v);
   }
@@ -128,7 +141,9 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (threads) c.http_threads = static_cast<int>(std::clamp<int64_t>(*threads, -1, 1'000'000));
   for (auto [key, slot, lo] : {std::tuple{"rate_limit_per_minute", &c.rate_limit_per_minute, 0},
                                {"rate_limit_burst", &c.rate_limit_burst, 1},
-                               {"max_concurrent_uploads", &c.max_concurrent_uploads, 1}}) {
+                               {"max_concurrent_uploads", &c.max_concurrent_uploads, 1},
+                               {"assess_threads", &c.assess_threads, 1},
+                               {"action_threads", &c.action_threads, 1}}) {
     TILSYN_ASSIGN_OR_RETURN(auto v, GetOptInt(j, key, key));
     if (!v) continue;
     if (*v < lo || *v > 1'000'000) {
@@ -188,6 +203,9 @@ Json ServerConfig::ToJson() const {
          {"run_pipeline", run_pipeline},
          {"role", role},
          {"worker_name", worker_name},
+         {"anonymize_uploads", anonymize_uploads},
+         {"assess_threads", assess_threads},
+         {"action_threads", action_threads},
          {"rate_limit_per_minute", rate_limit_per_minute},
          {"rate_limit_burst", rate_limit_burst},
          {"max_concurrent_uploads", max_concurrent_uploads},

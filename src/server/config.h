@@ -60,6 +60,15 @@ struct ServerConfig {
   // process. "" = <host name>:<absolute data_dir>. TILSYN_WORKER_NAME.
   std::string worker_name;
   bool RunsPipeline() const { return run_pipeline && role != "api"; }
+  // Where the server's anonymization pass over an upload runs (privacy invariant 2): "worker"
+  // (the default: the upload waits encrypted in a quarantine no endpoint reads, and the
+  // pipeline's assessment loop anonymizes and replaces it, so the API answers at once) or
+  // "request" (before the upload is answered). TILSYN_ANONYMIZE_UPLOADS.
+  std::string anonymize_uploads = "worker";
+  // Pipeline threads per loop (docs/scale.md): assessment (anonymization pass, recognition,
+  // rule) and action delivery; retention has one. TILSYN_ASSESS_THREADS, TILSYN_ACTION_THREADS.
+  int assess_threads = 1;
+  int action_threads = 2;
   // The built web UI (index.html + assets/), served at / and /assets/. "" = resolved at start-up
   // to <folder of the binary>/../../web/dist (build/bin/tilsyn → <repo>/web/dist). TILSYN_WEB_DIR.
   std::string web_dir;

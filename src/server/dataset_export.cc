@@ -76,6 +76,11 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
       sum.skipped.push_back({{"observation_id", id}, {"reason", "the image was deleted"}});
       continue;
     }
+    if (store::AwaitsServerAnonymization(*obs)) {  // privacy invariant 2
+      sum.skipped.push_back(
+          {{"observation_id", id}, {"reason", "the image is waiting for anonymization"}});
+      continue;
+    }
     TILSYN_ASSIGN_OR_RETURN(std::string jpeg, blobs.Get(obs->blob_key));
     TILSYN_ASSIGN_OR_RETURN(imaging::JpegInfo info, imaging::InspectJpeg(jpeg));
     items.push_back({std::move(*obs), std::move(jpeg), info.width, info.height, HashedToVal(id)});

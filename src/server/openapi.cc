@@ -185,7 +185,7 @@ const std::map<std::string, Json>& Schemas() {
                             {"has_image", Bool()},
                             {"image_sha256", Str()},
                             {"anonymization", {{"type", "object"}}},
-                            {"state", Enum({"stored", "assessed", "done", "failed"})},
+                            {"state", Enum({"received", "stored", "assessed", "done", "failed"})},
                             {"error", Str()},
                             {"attempts", Int()},
                             {"received_at", Time()},

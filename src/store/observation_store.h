@@ -26,15 +26,30 @@ class ObservationStore {
   virtual Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) = 0;
   virtual Result<Observation> GetObservation(const std::string& id) = 0;
   virtual Status UpdateObservation(const Observation& obs) = 0;
-  // Leases a stored or assessed observation to `worker` until `until` (ms), unless another
-  // worker holds an unexpired lease on it; a worker may always renew its own. False when it is
-  // leased to another worker or no longer waiting. A worker killed mid-step releases its work
-  // when the lease runs out; a restarted worker with the same name takes it back at once.
+  // Leases a received, stored or assessed observation to `worker` until `until` (ms), unless
+  // another worker holds an unexpired lease on it; a worker may always renew its own. False when
+  // it is leased to another worker or no longer waiting. A worker killed mid-step releases its
+  // work when the lease runs out; a restarted worker with the same name takes it back at once.
   virtual Result<bool> ClaimObservation(const std::string& id, const std::string& worker,
                                         TimeMs now, TimeMs until) = 0;
-  // Gives `worker`'s lease on the observation up (after a failed step, so any worker may try
-  // again once the retry delay has passed). Ok when it holds none.
-  virtual Status ReleaseObservation(const std::string& id, const std::string& worker) = 0;
+  // The work queue's next step: leases the oldest waiting (received, stored or assessed)
+  // observation whose lease, if any, has expired, and returns it; nullopt when none waits. On
+  // PostgreSQL rows other workers are claiming at the same moment are skipped (FOR UPDATE SKIP
+  // LOCKED), so claimers neither wait for nor conflict with each other.
+  virtual Result<std::optional<Observation>> ClaimNextObservation(const std::string& worker,
+                                                                  TimeMs now, TimeMs until) = 0;
+  // A worker starting up gives back every lease its name still holds (a previous run killed
+  // mid-step), so that work is taken again at once instead of when the lease runs out.
+  virtual Status ReleaseLeasesOf(const std::string& worker) = 0;
+  // Gives `worker`'s lease on the observation up after a failed step: no worker (this one
+  // included) takes it before `not_before` (the retry delay), any worker may after. Ok when it
+  // holds none.
+  virtual Status ReleaseObservation(const std::string& id, const std::string& worker,
+                                    TimeMs not_before) = 0;
+  // The server's anonymization pass is done (privacy invariant 2): `obs` (with its new
+  // image_sha256 and anonymization report) becomes stored and its image record takes the new
+  // size, in one transaction. FailedPrecondition (field "state") when it is no longer received.
+  virtual Status RecordServerAnonymization(const Observation& obs, int64_t image_size) = 0;
   // Observations in `state`, oldest first (the pipeline's work queue after a restart).
   virtual Result<std::vector<Observation>> ObservationsInState(ObservationState state,
                                                                int limit) = 0;

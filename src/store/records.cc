@@ -28,6 +28,8 @@ std::optional<Role> ParseRole(std::string_view s) {
 
 std::string_view ToString(ObservationState s) {
   switch (s) {
+    case ObservationState::kReceived:
+      return "received";
     case ObservationState::kStored:
       return "stored";
     case ObservationState::kAssessed:
@@ -41,11 +43,19 @@ std::string_view ToString(ObservationState s) {
 }
 
 std::optional<ObservationState> ParseObservationState(std::string_view s) {
+  if (s == "received") return ObservationState::kReceived;
   if (s == "stored") return ObservationState::kStored;
   if (s == "assessed") return ObservationState::kAssessed;
   if (s == "done") return ObservationState::kDone;
   if (s == "failed") return ObservationState::kFailed;
   return std::nullopt;
+}
+
+bool AwaitsServerAnonymization(const Observation& obs) {
+  if (obs.state == ObservationState::kReceived) return true;
+  if (!obs.anonymization.is_object()) return false;
+  auto server = obs.anonymization.find("server");
+  return server != obs.anonymization.end() && server->is_null();
 }
 
 std::string_view ToString(ActionStatus s) {

@@ -34,11 +34,14 @@ struct TokenRecord {
   TimeMs created_ms = 0;
 };
 
-// An observation moves stored → assessed → done (or failed, with `error`).
+// An observation moves (received →) stored → assessed → done (or failed, with `error`).
+//   received: the upload as the vehicle sent it (anonymized there), in the encrypted blob store's
+//             quarantine: waiting for the server's own anonymization pass, readable by no
+//             endpoint (privacy invariant 2); the pass replaces the bytes and makes it stored
 //   stored:   anonymized image in the blob store, waiting for recognition
 //   assessed: recognition runs, assessment and action runs recorded; image retention pending
 //   done:     image deleted or given its deadline
-enum class ObservationState { kStored, kAssessed, kDone, kFailed };
+enum class ObservationState { kReceived, kStored, kAssessed, kDone, kFailed };
 std::string_view ToString(ObservationState s);
 std::optional<ObservationState> ParseObservationState(std::string_view s);
 
@@ -59,6 +62,11 @@ struct Observation {
   TimeMs received_ms = 0;
   TimeMs updated_ms = 0;
 };
+
+// True while the server's anonymization pass has not replaced the uploaded bytes: the observation
+// is received, or failed before the pass (its server report is still null). Its image must not be
+// served, exported, recognised or forwarded.
+bool AwaitsServerAnonymization(const Observation& obs);
 
 struct RecognitionRunRecord {
   std::string id;

@@ -160,8 +160,22 @@ class FaultyStore : public store::Store {
     return Run<Result<bool>>("ClaimObservation",
                              [&] { return inner_->ClaimObservation(id, worker, now, until); });
   }
-  Status ReleaseObservation(const std::string& id, const std::string& worker) override {
-    return Run<Status>("ReleaseObservation", [&] { return inner_->ReleaseObservation(id, worker); });
+  Result<std::optional<store::Observation>> ClaimNextObservation(const std::string& worker,
+                                                                 TimeMs now, TimeMs until) override {
+    return Run<Result<std::optional<store::Observation>>>(
+        "ClaimNextObservation", [&] { return inner_->ClaimNextObservation(worker, now, until); });
+  }
+  Status ReleaseObservation(const std::string& id, const std::string& worker,
+                            TimeMs not_before) override {
+    return Run<Status>("ReleaseObservation",
+                       [&] { return inner_->ReleaseObservation(id, worker, not_before); });
+  }
+  Status ReleaseLeasesOf(const std::string& worker) override {
+    return Run<Status>("ReleaseLeasesOf", [&] { return inner_->ReleaseLeasesOf(worker); });
+  }
+  Status RecordServerAnonymization(const store::Observation& obs, int64_t image_size) override {
+    return Run<Status>("RecordServerAnonymization",
+                       [&] { return inner_->RecordServerAnonymization(obs, image_size); });
   }
   Status UpdateObservation(const store::Observation& obs) override {
     return Run<Status>("UpdateObservation", [&] { return inner_->UpdateObservation(obs); });

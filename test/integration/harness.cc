@@ -77,7 +77,7 @@ bool ChainHarness::WaitDrained(int timeout_s) {
     auto acts = store().ListActionRuns(std::nullopt, 100000);
     if (obs.ok() && acts.ok()) {
       auto n = [&](const char* k) { return obs->count(k) ? obs->at(k) : 0; };
-      bool busy = n("stored") > 0 || n("assessed") > 0;
+      bool busy = n("received") > 0 || n("stored") > 0 || n("assessed") > 0;
       for (const auto& a : *acts) busy = busy || a.status == store::ActionStatus::kPending;
       if (!busy) return true;
     }

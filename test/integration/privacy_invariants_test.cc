@@ -12,6 +12,7 @@
 
 #include "agent/outbox.h"
 #include "agent/trigger.h"
+#include "core/crypto.h"
 #include "core/file_util.h"
 #include "core/time_format.h"
 #include "fakes/test_store.h"
@@ -201,6 +202,57 @@ TEST_F(PrivacyWorld, PrivacyInvariant2_TheTestAboveFailsWhenServerAnonymizationI
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_GE(CountFaces(*memory.Get(r->observation.blob_key)), 1u)
       << "the face check cannot see faces, so the invariant-2 test proves nothing";
+}
+
+// With the pass in the worker (the serve default) an upload waits encrypted in the quarantine:
+// nothing recognises it before the server's pass — not even a worker that cannot anonymize — and
+// once the pass has run, no stored blob holds a face or the upload's bytes. (In memory: this
+// upload keeps its face on purpose until the pass.) The endpoints' side is ObservationsApiQuarantine.
+TEST_F(PrivacyWorld, PrivacyInvariant2_AQuarantinedUploadIsReplacedByTheServersPassAndGone) {
+  if (!fs::exists(kMessi)) GTEST_SKIP() << "opencv-doc is not installed";
+  const std::string raw = *ReadFile(kMessi);
+  auto memory_owned = std::make_unique<::tilsyn::testing::MemoryBlobStore>();
+  ::tilsyn::testing::MemoryBlobStore* memory = memory_owned.get();
+  std::unique_ptr<store::BlobStore> blobs = store::NewEncryptedBlobStore(
+      std::move(memory_owned), *store::ImageKeyring::Single(kKeyHex, "k1"));
+  pipeline::IngestOptions in_worker;
+  in_worker.anonymize_in_worker = true;
+  pipeline::Ingest ingest(
+      store_.get(), blobs.get(), [] { return imaging::NewCascadeAnonymizer({}); }, &clock_,
+      in_worker);
+  auto r = ingest.Accept(vehicle_.id, Metadata(task_), raw);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string id = r->observation.id;
+  EXPECT_EQ(r->observation.state, store::ObservationState::kReceived);
+  const std::vector<std::string> quarantined = *memory->Keys();
+  for (const std::string& key : quarantined) {
+    EXPECT_EQ(memory->Get(key)->find(raw.substr(1000, 64)), std::string::npos)
+        << "the quarantine is not encrypted";
+  }
+
+  FakeRecognizer recognizer("local-fake");
+  recognizer.ThenDetect({}, true);  // nobody there: a finding, so the image is kept
+  pipeline::Pipeline without(store_.get(), blobs.get(), &recognizer, nullptr, &clock_, {});
+  ASSERT_TRUE(without.RunOnce().ok());
+  EXPECT_EQ(recognizer.calls(), 0) << "recognised before the server's anonymization pass";
+  EXPECT_EQ(store_->GetObservation(id)->state, store::ObservationState::kReceived);
+
+  clock_.Advance(60'000);  // past the retry delay
+  pipeline::Pipeline with(store_.get(), blobs.get(), &recognizer, nullptr, &clock_, {});
+  with.UseServerAnonymizer([] { return imaging::NewCascadeAnonymizer({}); });
+  ASSERT_TRUE(with.RunOnce().ok());
+  store::Observation obs = *store_->GetObservation(id);
+  EXPECT_EQ(obs.state, store::ObservationState::kDone);
+  EXPECT_EQ(recognizer.calls(), 1);
+  const std::vector<std::string> kept_keys = *memory->Keys();
+  ASSERT_FALSE(kept_keys.empty()) << "a finding keeps its image";
+  for (const std::string& key : kept_keys) {
+    Result<std::string> kept = blobs->Get(key);
+    ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+    EXPECT_NE(*kept, raw) << "the upload's bytes are still stored";
+    EXPECT_EQ(CountFaces(*kept), 0u) << "a face outlived the server's pass";
+    EXPECT_EQ(Sha256Hex(*kept), obs.image_sha256);
+  }
 }
 
 // JPEG segments before the scan: (marker, payload).
@@ -481,7 +533,7 @@ TEST(PrivacyInvariants, PrivacyInvariant6_UploadedImagesAreEncryptedOnDisk) {
   cfg.port = 0;
   cfg.data_dir = dir.Sub("data");
   cfg.image_key = kKeyHex;
-  cfg.run_pipeline = false;  // keep the image stored
+  cfg.run_pipeline = false;  // the quarantine first, then one pass by hand
   auto app = server::StartApp(cfg, SystemClock::Get());
   ASSERT_TRUE(app.ok()) << app.status().ToString();
   auto admin = server::IssueToken((*app)->store(), "admin", "root", SystemClock::Get());
@@ -520,6 +572,14 @@ TEST(PrivacyInvariants, PrivacyInvariant6_UploadedImagesAreEncryptedOnDisk) {
   // The key is not in the database.
   EXPECT_TRUE(FilesContaining(dir.Sub("data"), kKeyHex).empty());
   EXPECT_TRUE(FilesContaining(dir.Sub("data"), *store::DecodeImageKey(kKeyHex, "k")).empty());
+
+  // That was the upload in the quarantine; after the server's pass (no person on it: a
+  // finding, kept) the replaced image is encrypted too.
+  ASSERT_TRUE((*app)->RunPipelineOnceForTest().ok());
+  on_disk = ReadFile(file);
+  ASSERT_TRUE(on_disk.ok()) << on_disk.status().ToString();
+  EXPECT_EQ(on_disk->rfind("TLSYNENC", 0), 0u);
+  EXPECT_EQ(on_disk->find("\xFF\xD8\xFF"), std::string::npos) << "a JPEG lies on disk";
 
   // Through the API (audited), the decrypted image comes back.
   net::ClientRequest get;

@@ -135,6 +135,11 @@ Result<store::Observation> FindObservation(const ApiContext& ctx, const std::str
 Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id) {
   TILSYN_ASSIGN_OR_RETURN(store::Observation obs, FindObservation(ctx, id));
   if (obs.blob_key.empty()) return Status::NotFound("the image was deleted", "id");
+  // Privacy invariant 2: an upload in the quarantine is not served before the server's pass.
+  if (store::AwaitsServerAnonymization(obs)) {
+    return Status::FailedPrecondition("the image is waiting for the server's anonymization pass",
+                                      "id");
+  }
   TILSYN_ASSIGN_OR_RETURN(std::string jpeg, ctx.blobs->Get(obs.blob_key));
   return KeptImage{std::move(obs), std::move(jpeg)};
 }

@@ -48,7 +48,10 @@ Result<net::HttpResponse> RenderMetrics(const ApiContext& ctx) {
     Sample(out, "tilsyn_action_runs", {{"type", key.first}, {"status", key.second}}, n);
   }
   Family(out, "tilsyn_queue_depth", "gauge",
-         "Work waiting: observations to recognise, action runs to deliver.");
+         "Work waiting: uploads for the server's anonymization pass, observations to recognise, "
+         "action runs to deliver.");
+  Sample(out, "tilsyn_queue_depth", {{"queue", "anonymization"}},
+         obs.count("received") ? obs.at("received") : 0);
   Sample(out, "tilsyn_queue_depth", {{"queue", "recognition"}},
          obs.count("stored") ? obs.at("stored") : 0);
   Sample(out, "tilsyn_queue_depth", {{"queue", "actions"}}, pending);

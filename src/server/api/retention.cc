@@ -17,7 +17,8 @@ const std::vector<store::Role> kAdminDpo = {store::Role::kAdmin, store::Role::kD
 Result<std::string> Reason(const ApiContext& ctx, const tasks::Task& task, const store::Observation& obs,
                            const std::optional<store::ReferenceMark>& mark) {
   if (task.retention.legal_hold) return std::string("legal_hold");
-  if (obs.state == store::ObservationState::kStored || obs.state == store::ObservationState::kFailed) {
+  if (obs.state == store::ObservationState::kReceived ||
+      obs.state == store::ObservationState::kStored || obs.state == store::ObservationState::kFailed) {
     return std::string("awaiting_assessment");
   }
   if (mark && mark->observation_id == obs.id) return std::string("marked_reference");

@@ -72,7 +72,7 @@ Result<net::HttpResponse> Summary(const ApiContext& ctx, const ApiRequest&) {
     by_type[status] = by_type.value(status, int64_t{0}) + 1;
   }
   Json obs = CountsToJson(observations);
-  for (const char* s : {"stored", "assessed", "done", "failed"}) {
+  for (const char* s : {"received", "stored", "assessed", "done", "failed"}) {
     if (!obs.contains(s)) obs[s] = 0;
   }
   Json ass = CountsToJson(assessments);

@@ -103,10 +103,16 @@ class Db {
   // A single integer from a query; NotFound when no row.
   Result<int64_t> QueryInt(std::string_view sql);
 
-  enum class Mode { kRead, kWrite };
+  // kClaim: a writer that takes the next row of a work queue (SELECT … ClaimLock(), then UPDATE).
+  enum class Mode { kRead, kWrite, kClaim };
   // The statement that opens a transaction: a writer never fails upgrading its lock (SQLite
-  // BEGIN IMMEDIATE), and sees the database as if alone (PostgreSQL SERIALIZABLE).
+  // BEGIN IMMEDIATE), and sees the database as if alone (PostgreSQL SERIALIZABLE). A claim runs
+  // at READ COMMITTED on PostgreSQL: with ClaimLock() concurrent claimers skip each other's rows
+  // instead of failing to serialize.
   virtual std::string_view BeginSql(Mode mode) const = 0;
+  // Appended to a claim's SELECT: PostgreSQL " FOR UPDATE SKIP LOCKED" (a row another worker is
+  // claiming is passed over), nothing on SQLite (one writer at a time anyway).
+  virtual std::string_view ClaimLock() const { return ""; }
   // An expression reading a number (`number`) or text from a JSON text column.
   virtual std::string JsonNumber(std::string_view column, std::string_view key) const = 0;
   virtual std::string JsonText(std::string_view column, std::string_view key) const = 0;

@@ -30,9 +30,17 @@ class PgDb final : public Db {
   Result<Statement> Prepare(std::string_view sql) override;
   int64_t Changes() const override { return changes_; }
   std::string_view BeginSql(Mode mode) const override {
-    return mode == Mode::kWrite ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                                : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    switch (mode) {
+      case Mode::kWrite:
+        return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+      case Mode::kClaim:
+        return "BEGIN ISOLATION LEVEL READ COMMITTED";
+      case Mode::kRead:
+        break;
+    }
+    return "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
   }
+  std::string_view ClaimLock() const override { return " FOR UPDATE SKIP LOCKED"; }
   std::string JsonNumber(std::string_view column, std::string_view key) const override;
   std::string JsonText(std::string_view column, std::string_view key) const override;
   bool healthy() const override;

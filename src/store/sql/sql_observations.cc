@@ -87,15 +87,19 @@ Status SqlStore::UpdateObservation(const Observation& obs) {
   });
 }
 
+// The states a worker leases (received, stored, assessed) and the lease rule of a claim by id:
+// nobody else holds an unexpired lease, or the claimer holds it.
+constexpr const char* kClaimable =
+    "state IN ('received', 'stored', 'assessed') AND (lease_until_ms <= ? OR lease_owner = ?)";
+
 Result<bool> SqlStore::ClaimObservation(const std::string& id, const std::string& worker,
                                         TimeMs now, TimeMs until) {
   bool claimed = false;
   TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
-        Statement st,
-        db.Prepare("UPDATE observations SET lease_owner = ?, lease_until_ms = ? WHERE id = ? "
-                   "AND state IN ('stored', 'assessed') "
-                   "AND (lease_until_ms <= ? OR lease_owner = ?)"));
+        Statement st, db.Prepare(std::string("UPDATE observations SET lease_owner = ?, "
+                                             "lease_until_ms = ? WHERE id = ? AND ") +
+                                 kClaimable));
     st.Bind(1, worker).Bind(2, until).Bind(3, id).Bind(4, now).Bind(5, worker);
     TILSYN_RETURN_IF_ERROR(st.Run());
     claimed = db.Changes() == 1;
@@ -104,13 +108,74 @@ Result<bool> SqlStore::ClaimObservation(const std::string& id, const std::string
   return claimed;
 }
 
-Status SqlStore::ReleaseObservation(const std::string& id, const std::string& worker) {
+Result<std::optional<Observation>> SqlStore::ClaimNextObservation(const std::string& worker,
+                                                                  TimeMs now, TimeMs until) {
+  std::optional<Observation> out;
+  TILSYN_RETURN_IF_ERROR(Claim([&](Db& db) -> Status {
+    out.reset();  // a run again after a conflict starts afresh
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement pick,
+        db.Prepare(Select(kObservationColumns, "observations",
+                          "WHERE state IN ('received', 'stored', 'assessed') AND lease_until_ms <= ? "
+                          "ORDER BY received_ms, id LIMIT 1" +
+                              std::string(db.ClaimLock()))));
+    pick.Bind(1, now);
+    TILSYN_ASSIGN_OR_RETURN(bool row, pick.Step());
+    if (!row) return Status::Ok();
+    Observation obs = ReadObservation(pick);
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement take,
+        db.Prepare("UPDATE observations SET lease_owner = ?, lease_until_ms = ? WHERE id = ?"));
+    take.Bind(1, worker).Bind(2, until).Bind(3, obs.id);
+    TILSYN_RETURN_IF_ERROR(take.Run());
+    out = std::move(obs);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::ReleaseObservation(const std::string& id, const std::string& worker,
+                                    TimeMs not_before) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare("UPDATE observations SET lease_owner = '', lease_until_ms = ? "
+                                 "WHERE id = ? AND lease_owner = ?"));
+    st.Bind(1, not_before).Bind(2, id).Bind(3, worker);
+    return st.Run();
+  });
+}
+
+Status SqlStore::ReleaseLeasesOf(const std::string& worker) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare("UPDATE observations SET lease_until_ms = 0 WHERE lease_owner = ? "
+                                 "AND lease_until_ms > 0"));
+    st.Bind(1, worker);
+    return st.Run();
+  });
+}
+
+Status SqlStore::RecordServerAnonymization(const Observation& obs, int64_t image_size) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("UPDATE observations SET lease_until_ms = 0 WHERE id = ? AND lease_owner = ?"));
-    st.Bind(1, id).Bind(2, worker);
-    return st.Run();
+        db.Prepare("UPDATE observations SET image_sha256 = ?, anonymization = ?, state = ?, "
+                   "error = '', updated_ms = ? WHERE id = ? AND state = ?"));
+    st.Bind(1, obs.image_sha256)
+        .Bind(2, obs.anonymization.dump())
+        .Bind(3, ToString(ObservationState::kStored))
+        .Bind(4, obs.updated_ms)
+        .Bind(5, obs.id)
+        .Bind(6, ToString(ObservationState::kReceived));
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    if (db.Changes() == 0) {
+      return Status::FailedPrecondition("observation " + obs.id + " is not waiting for anonymization",
+                                        "state");
+    }
+    TILSYN_ASSIGN_OR_RETURN(Statement blob,
+                            db.Prepare("UPDATE blobs SET size = ? WHERE key = ?"));
+    blob.Bind(1, image_size).Bind(2, obs.blob_key);
+    return blob.Run();
   });
 }
 
@@ -196,8 +261,8 @@ Result<std::map<std::string, int64_t>> SqlStore::CountObservationsByState() {
         out, QueryCounts(db, "SELECT state, COUNT(*) FROM observations GROUP BY state"));
     return Status::Ok();
   }));
-  for (auto s : {ObservationState::kStored, ObservationState::kAssessed, ObservationState::kDone,
-                 ObservationState::kFailed}) {
+  for (auto s : {ObservationState::kReceived, ObservationState::kStored,
+                 ObservationState::kAssessed, ObservationState::kDone, ObservationState::kFailed}) {
     out.try_emplace(std::string(ToString(s)), 0);
   }
   return out;
@@ -270,7 +335,7 @@ Result<std::vector<BlobRecord>> SqlStore::BlobsDue(TimeMs now, int limit) {
                           // retention is decided when the assessment is done.
                           "WHERE b.deleted_ms IS NULL AND b.delete_after_ms IS NOT NULL "
                           "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
-                          "AND COALESCE(o.state, '') NOT IN ('stored', 'assessed') "
+                          "AND COALESCE(o.state, '') NOT IN ('received', 'stored', 'assessed') "
                           "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
     st.Bind(1, now).Bind(2, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadBlob);

@@ -62,7 +62,12 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Status UpdateObservation(const Observation& obs) override;
   Result<bool> ClaimObservation(const std::string& id, const std::string& worker, TimeMs now,
                                 TimeMs until) override;
-  Status ReleaseObservation(const std::string& id, const std::string& worker) override;
+  Result<std::optional<Observation>> ClaimNextObservation(const std::string& worker, TimeMs now,
+                                                          TimeMs until) override;
+  Status ReleaseObservation(const std::string& id, const std::string& worker,
+                            TimeMs not_before) override;
+  Status ReleaseLeasesOf(const std::string& worker) override;
+  Status RecordServerAnonymization(const Observation& obs, int64_t image_size) override;
   Result<std::map<std::string, TimeMs>> LastCaptureByTask() override;
   Result<std::vector<Observation>> ObservationsInState(ObservationState state, int limit) override;
   Status MarkReference(const ReferenceMark& mark) override;
@@ -121,6 +126,10 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   }
   Status Write(const std::function<Status(Db&)>& body) {
     return InTxn(Transaction::Mode::kWrite, body);
+  }
+  // A work-queue claim (Db::Mode::kClaim): SELECT … db.ClaimLock(), then UPDATE.
+  Status Claim(const std::function<Status(Db&)>& body) {
+    return InTxn(Transaction::Mode::kClaim, body);
   }
 
   std::unique_ptr<Pool> pool_;

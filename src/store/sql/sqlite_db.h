@@ -24,7 +24,7 @@ class SqliteDb final : public Db {
   Result<Statement> Prepare(std::string_view sql) override;
   int64_t Changes() const override;
   std::string_view BeginSql(Mode mode) const override {
-    return mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED";
+    return mode == Mode::kRead ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE";
   }
   std::string JsonNumber(std::string_view column, std::string_view key) const override;
   std::string JsonText(std::string_view column, std::string_view key) const override {

@@ -264,6 +264,10 @@ TEST_F(PipelineTest, AFailedStepGivesTheLeaseUp) {
   auto p = MakePipeline(o);
   ASSERT_TRUE(p->AssessPending().ok());
   EXPECT_EQ(Get(obs.id).state, ObservationState::kStored);
+  EXPECT_FALSE(store_->ClaimObservation(obs.id, "worker-b", clock_.NowMs(), clock_.NowMs() + 1000)
+                   .value())
+      << "taken again before the retry delay";
+  clock_.Advance(o.retry.DelayMs(1));
   EXPECT_TRUE(store_->ClaimObservation(obs.id, "worker-b", clock_.NowMs(), clock_.NowMs() + 1000)
                   .value());
 }

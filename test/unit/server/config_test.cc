@@ -71,6 +71,9 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["anonymizer_detectors"] = {"default-pack", "hog-person"};
   j["smtp"] = {{"url", "smtps://mail.kk.dk:465"}, {"from", "tilsyn@kk.dk"}, {"username", "tilsyn"}};
   j["web_url"] = "https://tilsyn.kk.dk";
+  j["anonymize_uploads"] = "request";
+  j["assess_threads"] = 3;
+  j["action_threads"] = 4;
   auto c = ServerConfig::FromJson(j);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->ToJson(), j);

@@ -8,7 +8,9 @@
 #include "imaging/anonymizer.h"
 #include "imaging/jpeg.h"
 #include "net/multipart.h"
+#include "fakes/fake_recognizer.h"
 #include "pipeline/ingest.h"
+#include "pipeline/pipeline.h"
 #include "unit/server/api_fixture.h"
 
 namespace tilsyn::server::testing {
@@ -254,6 +256,59 @@ TEST_F(ObservationsApiCapped, UploadsBeyondTheCapAreAskedToComeBack) {
   uploads_->Leave();
   EXPECT_EQ(Upload(Metadata(id), jpeg_).status, 201);
   EXPECT_EQ(Upload(Metadata(NewUuid()), jpeg_).status, 201) << "the slot was given back";
+}
+
+// Anonymization in the worker (the serve default): the upload is answered at once as received,
+// and until the server's pass has replaced it no endpoint serves its bytes — neither the image
+// nor the annotation editor (privacy invariant 2); afterwards they do, with the new image.
+class ObservationsApiQuarantine : public ObservationsApi {
+ protected:
+  void ConfigureContext(ApiContext& ctx) override {
+    pipeline::IngestOptions o;
+    o.anonymize_in_worker = true;
+    ingest_ = std::make_unique<pipeline::Ingest>(
+        store_.get(), blobs_.get(),
+        [] { return imaging::NewCascadeAnonymizer(imaging::CascadeAnonymizerOptions()); }, &clock_,
+        o);
+    ctx.ingest = ingest_.get();
+  }
+};
+
+TEST_F(ObservationsApiQuarantine, NoEndpointServesAnUploadBeforeTheServersPass) {
+  const std::string id = NewUuid();
+  Reply r = Upload(Metadata(id), jpeg_);
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  EXPECT_EQ(r.json["state"], "received");
+  EXPECT_EQ(Upload(Metadata(NewUuid()), "not a jpeg").status, 415) << "still checked at once";
+
+  const std::string image = "/api/v1/observations/" + id + "/image?purpose=review";
+  for (const std::string& token : {admin_, inspector_, dpo_}) {
+    Reply g = Call("GET", image, token);
+    EXPECT_EQ(g.status, 412) << g.raw.body;
+    EXPECT_NE(g.raw.content_type, "image/jpeg");
+  }
+  Reply a = Call("GET", "/api/v1/observations/" + id + "/annotations", inspector_);
+  EXPECT_EQ(a.status, 412) << a.raw.body;
+  Reply put = Call("PUT", "/api/v1/observations/" + id + "/annotations", inspector_,
+                   Json{{"boxes", Json::array()}});
+  EXPECT_EQ(put.status, 412) << put.raw.body;
+
+  // The worker's pass, then an assessment (nobody there: a finding, the image is kept).
+  tilsyn::testing::FakeRecognizer recognizer("local-fake");
+  recognizer.ThenDetect({}, true);
+  pipeline::Pipeline p(store_.get(), blobs_.get(), &recognizer, nullptr, &clock_, {});
+  p.UseServerAnonymizer(
+      [] { return imaging::NewCascadeAnonymizer(imaging::CascadeAnonymizerOptions()); });
+  ASSERT_TRUE(p.Process(id).ok());
+  auto obs = store_->GetObservation(id);
+  ASSERT_TRUE(obs.ok());
+  EXPECT_EQ(obs->state, store::ObservationState::kDone);
+  EXPECT_FALSE(obs->image_sha256.empty());
+  EXPECT_TRUE(obs->anonymization["server"].is_object());
+  Reply g = Call("GET", image, dpo_);
+  ASSERT_EQ(g.status, 200) << g.raw.body;
+  EXPECT_NE(g.raw.body, jpeg_) << "the upload's bytes were served, not the server's image";
+  EXPECT_EQ(Call("GET", "/api/v1/observations/" + id + "/annotations", inspector_).status, 200);
 }
 
 }  // namespace

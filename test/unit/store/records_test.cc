@@ -15,7 +15,8 @@ TEST(Records, RoleNamesRoundTrip) {
 }
 
 TEST(Records, ObservationStateNamesRoundTrip) {
-  for (ObservationState s : {ObservationState::kStored, ObservationState::kAssessed,
+  for (ObservationState s : {ObservationState::kReceived, ObservationState::kStored,
+                             ObservationState::kAssessed,
                              ObservationState::kDone, ObservationState::kFailed}) {
     EXPECT_EQ(ParseObservationState(ToString(s)), s);
   }

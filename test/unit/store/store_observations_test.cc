@@ -1,4 +1,8 @@
 // Store suite: observations, blob records and retention.
+#include <map>
+#include <mutex>
+#include <thread>
+
 #include "store_fixture.h"
 
 namespace tilsyn::store::testing {
@@ -131,16 +135,96 @@ TEST_P(StoreTest, AnObservationIsLeasedToOneWorkerAtATime) {
   EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0 + 60, kT0 + 160).value());  // renew
   EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 150, kT0 + 250).value());
   EXPECT_TRUE(store_->ClaimObservation("obs-1", "w2", kT0 + 160, kT0 + 260).value());  // expired
-  // A worker gives its lease up after a failed step: another may take it at once; a worker
-  // cannot give up another's lease.
-  ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w1").ok());
+  // A worker gives its lease up after a failed step: nobody (itself included) takes it before
+  // the retry delay, anybody after; a worker cannot give up another's lease.
+  ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w1", kT0).ok());
   EXPECT_FALSE(store_->ClaimObservation("obs-1", "w1", kT0 + 170, kT0 + 270).value());
-  ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w2").ok());
-  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0 + 171, kT0 + 271).value());
+  ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w2", kT0 + 175).ok());
+  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 171, kT0 + 271).value());
+  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w1", kT0 + 174, kT0 + 274).value());
+  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0 + 175, kT0 + 275).value());
   o.state = ObservationState::kDone;
   ASSERT_TRUE(store_->UpdateObservation(o).ok());
   EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 300, kT0 + 400).value());
   EXPECT_FALSE(store_->ClaimObservation("nope", "w2", kT0, kT0 + 1).value());
+}
+
+// The queue: the oldest waiting observation nobody holds, leased to the claimer; received ones
+// (awaiting the anonymization pass) are work too; finished ones and others' leases are not.
+TEST_P(StoreTest, ClaimNextTakesTheOldestWaitingObservationNobodyHolds) {
+  AddTask(*store_, "task-1");
+  auto add = [&](const std::string& id, TimeMs received, ObservationState state) {
+    Observation o = MakeObservation(id, "task-1", kT0);
+    o.received_ms = received;
+    o.state = state;
+    ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-" + id, o)).value());
+  };
+  add("c-done", kT0, ObservationState::kDone);
+  add("b-received", kT0 + 1, ObservationState::kReceived);
+  add("a-stored", kT0 + 2, ObservationState::kStored);
+  auto first = store_->ClaimNextObservation("w1", kT0 + 10, kT0 + 1000);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->id, "b-received");
+  auto second = store_->ClaimNextObservation("w2", kT0 + 10, kT0 + 1000);
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ((*second)->id, "a-stored");
+  EXPECT_FALSE(store_->ClaimNextObservation("w3", kT0 + 10, kT0 + 1000)->has_value());
+  EXPECT_FALSE(store_->ClaimNextObservation("w1", kT0 + 20, kT0 + 1000)->has_value())
+      << "a worker's own lease is not its next work";
+  // An expired lease anybody takes; a restarted worker gives its old leases back at once.
+  EXPECT_EQ((*store_->ClaimNextObservation("w3", kT0 + 1000, kT0 + 2000))->id, "b-received");
+  ASSERT_TRUE(store_->ReleaseLeasesOf("w3").ok());
+  EXPECT_EQ((*store_->ClaimNextObservation("w3", kT0 + 1001, kT0 + 2000))->id, "b-received");
+}
+
+// Claimers at the same moment never get the same observation (on PostgreSQL each skips the rows
+// the others are claiming).
+TEST_P(StoreTest, ConcurrentClaimersNeverShareAnObservation) {
+  AddTask(*store_, "task-1");
+  constexpr int kObservations = 40;
+  for (int i = 0; i < kObservations; ++i) {
+    Observation o = MakeObservation("obs-" + std::to_string(i), "task-1", kT0);
+    o.received_ms = kT0 + i;
+    ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-" + std::to_string(i), o)).value());
+  }
+  std::mutex mu;
+  std::map<std::string, int> taken;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&, w] {
+      while (true) {
+        auto next = store_->ClaimNextObservation("w" + std::to_string(w), kT0, kT0 + 60'000);
+        if (!next.ok() || !next->has_value()) break;
+        std::lock_guard<std::mutex> lock(mu);
+        ++taken[(*next)->id];
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  EXPECT_EQ(taken.size(), static_cast<size_t>(kObservations));
+  for (const auto& [id, n] : taken) EXPECT_EQ(n, 1) << id;
+}
+
+// The anonymization pass is recorded once: received → stored with the new hash, report and size.
+TEST_P(StoreTest, TheServerAnonymizationPassIsRecordedOnce) {
+  AddTask(*store_, "task-1");
+  Observation o = MakeObservation("obs-1", "task-1", kT0);
+  o.state = ObservationState::kReceived;
+  o.anonymization = {{"vehicle", {{"counts", {{"face", 1}}}}}, {"server", nullptr}};
+  ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-1", o)).value());
+  EXPECT_TRUE(AwaitsServerAnonymization(*store_->GetObservation("obs-1")));
+  o.image_sha256 = "abc";
+  o.anonymization["server"] = {{"counts", {{"face", 2}}}};
+  o.updated_ms = kT0 + 5;
+  ASSERT_TRUE(store_->RecordServerAnonymization(o, 1234).ok());
+  Observation got = *store_->GetObservation("obs-1");
+  EXPECT_EQ(got.state, ObservationState::kStored);
+  EXPECT_EQ(got.image_sha256, "abc");
+  EXPECT_EQ(got.anonymization["server"]["counts"]["face"], 2);
+  EXPECT_FALSE(AwaitsServerAnonymization(got));
+  EXPECT_EQ(store_->GetBlob("img-1")->size, 1234);
+  EXPECT_EQ(store_->RecordServerAnonymization(o, 1).field(), "state");
 }
 
 TEST_P(StoreTest, BlobDeadlineCanBeSetUntilDeleted) {
