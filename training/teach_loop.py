@@ -52,13 +52,14 @@ def run(*args, ok=(0,), **kw):
 
 class Server:
     """`tilsyn serve` on loopback with a temporary data dir and no pipeline (the loop is about
-    kept images and labels, not assessment)."""
+    kept images and labels, not assessment); without a pipeline the server's anonymization pass
+    runs in the upload request, so the inspector can label the image at once."""
 
     def __init__(self, tilsyn, data_dir):
         self.tilsyn, self.data_dir = tilsyn, data_dir
         self.env = dict(os.environ, TILSYN_IMAGE_KEY=os.urandom(32).hex(), TILSYN_LOG_LEVEL="warn")
         cfg = os.path.join(data_dir + ".json")
-        json.dump({"run_pipeline": False}, open(cfg, "w"))
+        json.dump({"run_pipeline": False, "anonymize_uploads": "request"}, open(cfg, "w"))
         self.token = self.cli("admin", "create-token", "--role", "admin", "--subject", "teach-admin").strip()
         self.inspector = self.cli("admin", "create-token", "--role", "inspector", "--subject", "ivan").strip()
         self.proc = subprocess.Popen([tilsyn, "serve", "--listen", "127.0.0.1", "--port", "0",

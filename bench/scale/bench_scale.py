@@ -153,15 +153,20 @@ def psql(url, sql):
     return out.stdout.strip()
 
 
+ACK_MS = []  # how long each acknowledged upload took to be answered (ms)
+
+
 def upload_batch(n, bases, token, job_id, jpegs, threads=4, pace_s=0.0):
     ids = [str(uuid.uuid4()) for _ in range(n)]
     acked, lock = [], threading.Lock()
 
     def run(part):
         for i in part:
+            t0 = time.time()
             if upload(bases, token, job_id, jpegs[i % len(jpegs)], ids[i]):
                 with lock:
                     acked.append(ids[i])
+                    ACK_MS.append((time.time() - t0) * 1000)
             if pace_s:
                 time.sleep(pace_s)
 
@@ -264,6 +269,9 @@ def main():
                                                 f"ON o.id = a.observation_id WHERE o.id IN ({ids_sql}) ORDER BY 1").split()]
         p50, p99 = lat[len(lat) // 2], lat[min(len(lat) - 1, (len(lat) * 99) // 100)]
         print(f"upload -> assessment (both phases, {len(lat)} observations): p50 {p50} ms, p99 {p99} ms", flush=True)
+        ack = sorted(ACK_MS)
+        print(f"upload answered (acknowledged uploads, both phases): p50 {ack[len(ack) // 2]:.0f} ms, "
+              f"p99 {ack[min(len(ack) - 1, (len(ack) * 99) // 100)]:.0f} ms", flush=True)
 
         # Faults: SIGKILL an API instance and a worker `kills` times each while uploads go on.
         ids, acked, ts = upload_batch(a.per_phase, bases, vtoken, job_id, jpegs, threads=2, pace_s=0.1)

@@ -6,6 +6,7 @@
 // run's idempotency key.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -101,8 +102,9 @@ class Dispatcher {
   // mid-attempt leaves it visible and retried; afterwards completes the entry (state succeeded |
   // failed, status_code, error, finished_at): success → succeeded; a permanent failure (or the
   // max_attempts-th failure when max_attempts > 0) → failed; otherwise retried after the
-  // backoff. Returns how many were attempted; store errors are returned.
-  Result<int> RunDue(int limit = 50);
+  // backoff. Returns how many were attempted; store errors are returned. Once `*stop` is set (a
+  // worker shutting down) no further attempt starts; the one in hand is finished and recorded.
+  Result<int> RunDue(int limit = 50, const std::atomic<bool>* stop = nullptr);
   // Asks the receivers of delivered runs that are still open (Action::FollowUp) for their state,
   // each run at most every `every_ms`; stores what they answer. Returns how many were asked.
   Result<int> FollowUp(TimeMs every_ms, int limit = 50);

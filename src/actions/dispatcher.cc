@@ -27,11 +27,12 @@ void Dispatcher::Register(const std::string& type, std::unique_ptr<Action> actio
   actions_[type] = std::move(action);
 }
 
-Result<int> Dispatcher::RunDue(int limit) {
+Result<int> Dispatcher::RunDue(int limit, const std::atomic<bool>* stop) {
   TILSYN_ASSIGN_OR_RETURN(std::vector<store::ActionRunRecord> due,
                           store_->DueActionRuns(clock_->NowMs(), limit));
   int attempted = 0;
   for (store::ActionRunRecord& run : due) {
+    if (stop != nullptr && stop->load()) break;
     auto it = actions_.find(run.type);
     // The attempt is recorded before it is made: a crash while the receiver answers leaves a
     // visible attempt without a result, and the run is retried after its backoff (at least

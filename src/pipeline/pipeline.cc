@@ -409,7 +409,7 @@ Result<int> Pipeline::AssessPendingAs(const std::string& lease_name) {
 
 Result<int> Pipeline::DispatchActions() {
   if (dispatcher_ == nullptr) return 0;
-  TILSYN_ASSIGN_OR_RETURN(int work, dispatcher_->RunDue());
+  TILSYN_ASSIGN_OR_RETURN(int work, dispatcher_->RunDue(50, &stop_));
   // Open cases are looked up at most once a minute (each is asked every follow_up_every_ms),
   // not on every pass; not counted as work, so the loop can idle.
   const TimeMs now = clock_->NowMs();

@@ -84,7 +84,10 @@ class Pipeline {
   Result<int> SweepRetention();
 
   void Start();
+  // A graceful stop (SIGTERM): no loop claims anything more; each finishes the step in hand (an
+  // observation, a delivery) and records it; returns when all have.
   void Stop();
+  bool stopping() const { return stop_.load(); }
   void Notify();
 
  private:

@@ -739,6 +739,60 @@ TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
   receiver->Stop();
 }
 
+// A graceful stop (SIGTERM) while a receiver holds a delivery: the delivery in hand finishes and
+// is recorded, no other due delivery starts, and the stop returns once it is done.
+TEST_F(PipelineTest, StopFinishesTheDeliveryInHandAndStartsNoOther) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::atomic<int> deliveries{0};
+  auto receiver = StartReceiver(&task_, [&](const net::HttpRequest&) {
+    ++deliveries;
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait_for(l, std::chrono::seconds(60), [&] { return release; });
+  });
+  ASSERT_NE(receiver, nullptr);
+  dispatcher_->Register("webhook", actions::NewWebhookAction(
+                                       [](const store::ActionRunRecord&) { return "k"; }, 120'000));
+  CreateTask();
+  recognizer_.ThenPerson(0.9);
+  AddObservation();
+  AddObservation();
+  PipelineOptions o;
+  o.poll_ms = 50;
+  o.action_threads = 1;
+  auto p = MakePipeline(o);
+  ASSERT_EQ(p->AssessPending().value(), 2);  // two findings, two webhook runs due
+  p->Start();
+  auto until = [](const std::function<bool()>& done, int seconds) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (!done() && std::chrono::steady_clock::now() < end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return done();
+  };
+  ASSERT_TRUE(until([&] { return deliveries.load() >= 1; }, 30));
+  std::thread stopper([&] { p->Stop(); });
+  ASSERT_TRUE(until([&] { return p->stopping(); }, 30));
+  {
+    std::lock_guard<std::mutex> l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  stopper.join();
+  EXPECT_EQ(deliveries.load(), 1) << "a delivery started after the stop";
+  int succeeded = 0, untouched = 0;
+  const std::vector<store::ActionRunRecord> runs = *store_->ListActionRuns(std::nullopt, 10);
+  for (const store::ActionRunRecord& r : runs) {
+    if (r.type != "webhook") continue;
+    succeeded += r.status == store::ActionStatus::kSucceeded ? 1 : 0;
+    untouched += r.status == store::ActionStatus::kPending && r.attempts == 0 ? 1 : 0;
+  }
+  EXPECT_EQ(succeeded, 1) << "the delivery in hand was not recorded";
+  EXPECT_EQ(untouched, 1);
+  receiver->Stop();
+}
+
 // Two workers — each with its own connection to the database, as two processes would have —
 // share one queue: every observation is recognized once, every delivery made once, every image
 // deletion audited once.
