@@ -198,6 +198,8 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--per-phase", type=int, default=40)
     ap.add_argument("--kills", type=int, default=5)
+    ap.add_argument("--assess-threads", type=int, default=os.cpu_count() or 1,
+                    help="assessment threads per worker (TILSYN_ASSESS_THREADS; default: the cores)")
     a = ap.parse_args()
 
     jpegs = [open(p, "rb").read() for p in sorted(glob.glob("/usr/share/doc/opencv-doc/examples/data/*.jpg"))
@@ -211,8 +213,9 @@ def main():
     def serve(name, role, port):
         d = os.path.join(a.work, name)
         os.makedirs(d, exist_ok=True)
+        penv = dict(env, TILSYN_ASSESS_THREADS=str(a.assess_threads)) if role == "worker" else env
         return Proc(name, [a.tilsyn, "serve", "--role", role, "--port", str(port or 0), "--data-dir", d],
-                    env, logs, port)
+                    penv, logs, port)
 
     apis = [serve("api-1", "api", free_port()), serve("api-2", "api", free_port())]
     workers = [serve("worker-1", "worker", None), serve("worker-2", "worker", None)]
@@ -297,6 +300,7 @@ def main():
         print(f"faults: {len(acked)}/{len(ids)} acknowledged during {a.kills} kills of api-2 and of worker-2; "
               f"{'all assessed' if waited is not None else 'NOT all assessed in 300 s'}", flush=True)
         print(f"acknowledged {len(all_acked)}, done {done}, webhook keys delivered {delivered}", flush=True)
+        print(f"(workers with {a.assess_threads} assessment threads each, {os.cpu_count()} cores)", flush=True)
         print(f"scale: backend=postgresql api=2 obs_per_s_1w={rates['1w']:.2f} obs_per_s_2w={rates['2w']:.2f} "
               f"p99_ms={p99} lost={lost} dup_assessments={dup_assessments} dup_deliveries={dup_deliveries}", flush=True)
     finally:

@@ -18,4 +18,4 @@ psql -X -q "$URL" -c "CREATE DATABASE tilsyn_bench"
 DB="${URL%/postgres}/tilsyn_bench"
 echo "== PostgreSQL at $DB; $(nproc) cores"
 python3 bench/scale/bench_scale.py --database "$DB" --tilsyn "$PWD/build/bin/tilsyn" --work "$WORK" \
-  --per-phase "${PER_PHASE:-40}"
+  --per-phase "${PER_PHASE:-40}" ${ASSESS_THREADS:+--assess-threads "$ASSESS_THREADS"}

@@ -28,28 +28,27 @@ void Dispatcher::Register(const std::string& type, std::unique_ptr<Action> actio
 }
 
 Result<int> Dispatcher::RunDue(int limit, const std::atomic<bool>* stop) {
-  TILSYN_ASSIGN_OR_RETURN(std::vector<store::ActionRunRecord> due,
-                          store_->DueActionRuns(clock_->NowMs(), limit));
   int attempted = 0;
-  for (store::ActionRunRecord& run : due) {
-    if (stop != nullptr && stop->load()) break;
-    auto it = actions_.find(run.type);
+  while (attempted < limit && (stop == nullptr || !stop->load())) {
     // The attempt is recorded before it is made: a crash while the receiver answers leaves a
     // visible attempt without a result, and the run is retried after its backoff (at least
-    // once; receivers de-duplicate with the idempotency key).
-    TimeMs now = clock_->NowMs();
-    const int claimed_at = run.attempts;
-    run.attempts += 1;
-    if (!run.attempt_log.is_array()) run.attempt_log = Json::array();
-    run.attempt_log.push_back({{"at", FormatIso8601(now)},
-                               {"idempotency_key", run.idempotency_key},
-                               {"state", "started"}});
-    run.next_attempt_ms = now + Backoff(options_, run.attempts);
-    run.updated_ms = now;
-    // The claim: another worker that read the same due run makes no second attempt.
-    TILSYN_ASSIGN_OR_RETURN(bool mine, store_->ClaimActionRun(run, claimed_at));
-    if (!mine) continue;
-
+    // once; receivers de-duplicate with the idempotency key). Taking it from the queue is the
+    // claim: another worker makes no second attempt.
+    const TimeMs started = clock_->NowMs();
+    TILSYN_ASSIGN_OR_RETURN(
+        std::optional<store::ActionRunRecord> claimed,
+        store_->ClaimNextActionRun(started, [&](store::ActionRunRecord& run) {
+          run.attempts += 1;
+          if (!run.attempt_log.is_array()) run.attempt_log = Json::array();
+          run.attempt_log.push_back({{"at", FormatIso8601(started)},
+                                     {"idempotency_key", run.idempotency_key},
+                                     {"state", "started"}});
+          run.next_attempt_ms = started + Backoff(options_, run.attempts);
+          run.updated_ms = started;
+        }));
+    if (!claimed) break;
+    store::ActionRunRecord& run = *claimed;
+    auto it = actions_.find(run.type);
     AttemptResult result;
     if (it == actions_.end()) {
       result.error = "no action registered for type '" + run.type + "'";
@@ -58,7 +57,7 @@ Result<int> Dispatcher::RunDue(int limit, const std::atomic<bool>* stop) {
       result = it->second->Attempt(run);
     }
     ++attempted;
-    now = clock_->NowMs();
+    const TimeMs now = clock_->NowMs();
     Json& entry = run.attempt_log.back();
     entry["state"] = result.error.empty() ? "succeeded" : "failed";
     entry["status_code"] = result.status_code;

@@ -19,6 +19,9 @@ namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int kBatch = 100;
+// How long a sweeper holds the images it claimed (a batch takes seconds): one that failed or
+// was killed mid-way leaves the rest to the next sweep after this.
+constexpr int64_t kSweepLeaseMs = 60'000;
 
 Json PayloadFor(const tasks::Task& task, const store::Observation& obs,
                 const store::AssessmentRecord& a, const std::string& key) {
@@ -350,9 +353,12 @@ Status Pipeline::ApplyRetention(store::Observation& obs) {
 
 Result<int> Pipeline::SweepRetention() {
   const TimeMs now = clock_->NowMs();
-  TILSYN_ASSIGN_OR_RETURN(std::vector<store::BlobRecord> due, store_->BlobsDue(now, kBatch));
+  // Claimed with a lease: another sweeper leaves these alone.
+  TILSYN_ASSIGN_OR_RETURN(std::vector<store::BlobRecord> due,
+                          store_->ClaimDueBlobs(now, now + kSweepLeaseMs, kBatch));
   int deleted = 0;
   for (const store::BlobRecord& b : due) {
+    if (stop_.load()) break;  // the rest go back when their lease ends
     TILSYN_RETURN_IF_ERROR(blobs_->Delete(b.key));
     TILSYN_RETURN_IF_ERROR(
         MarkDeletedAudited(store_, b.key, b.observation_id, b.task_id, now, "retention"));

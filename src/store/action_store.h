@@ -5,6 +5,7 @@
 // one transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,13 @@ class ActionRunStore {
   // the claim of one delivery attempt (its next_attempt_ms is the lease), so two workers never
   // make the same attempt. False when another worker claimed it first. NotFound when unknown.
   virtual Result<bool> ClaimActionRun(const ActionRunRecord& run, int expected_attempts) = 0;
+  // The delivery queue's next step: takes the longest-due pending run with next_attempt_ms <=
+  // now, lets `start` record the attempt on it (attempts + 1, its log entry, next_attempt_ms =
+  // the backoff, which is the attempt's lease) and stores that, in one transaction; nullopt when
+  // none is due. On PostgreSQL runs other workers are claiming at the same moment are skipped
+  // (FOR UPDATE SKIP LOCKED).
+  virtual Result<std::optional<ActionRunRecord>> ClaimNextActionRun(
+      TimeMs now, const std::function<void(ActionRunRecord&)>& start) = 0;
   // Delivered runs of `type` whose receiver still has them open (result.open = true), last
   // checked (result.checked_ms) at or before `checked_before`, least recently checked first:
   // the case-system requests whose status is followed.

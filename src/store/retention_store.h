@@ -27,6 +27,11 @@ class RetentionStore {
   // Blobs not deleted whose deadline <= now, whose task has no legal hold and whose observation
   // is not waiting to be assessed (state stored), earliest first.
   virtual Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) = 0;
+  // The sweeper's claim: BlobsDue's images that no other sweeper holds, each then held until
+  // `until` (a sweeper killed mid-deletion leaves them to the next one after that). On
+  // PostgreSQL images other sweepers are claiming at the same moment are skipped (FOR UPDATE
+  // SKIP LOCKED).
+  virtual Result<std::vector<BlobRecord>> ClaimDueBlobs(TimeMs now, TimeMs until, int limit) = 0;
   // Every image not deleted, the soonest deadline first (the DPO's retention queue).
   virtual Result<std::vector<BlobRecord>> KeptBlobs(int limit) = 0;
   // {"kept": n, "deleted": n}

@@ -222,6 +222,11 @@ class FaultyStore : public store::Store {
   Result<std::vector<store::ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override {
     return Run<Result<std::vector<store::ActionRunRecord>>>("DueActionRuns", [&] { return inner_->DueActionRuns(now, limit); });
   }
+  Result<std::optional<store::ActionRunRecord>> ClaimNextActionRun(
+      TimeMs now, const std::function<void(store::ActionRunRecord&)>& start) override {
+    return Run<Result<std::optional<store::ActionRunRecord>>>(
+        "ClaimNextActionRun", [&] { return inner_->ClaimNextActionRun(now, start); });
+  }
   Result<bool> ClaimActionRun(const store::ActionRunRecord& run, int expected_attempts) override {
     return Run<Result<bool>>("ClaimActionRun",
                              [&] { return inner_->ClaimActionRun(run, expected_attempts); });
@@ -249,6 +254,11 @@ class FaultyStore : public store::Store {
   }
   Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) override {
     return Run<Status>("MarkBlobDeleted", [&] { return inner_->MarkBlobDeleted(key, at, reason); });
+  }
+  Result<std::vector<store::BlobRecord>> ClaimDueBlobs(TimeMs now, TimeMs until,
+                                                      int limit) override {
+    return Run<Result<std::vector<store::BlobRecord>>>(
+        "ClaimDueBlobs", [&] { return inner_->ClaimDueBlobs(now, until, limit); });
   }
   Result<std::vector<store::BlobRecord>> BlobsDue(TimeMs now, int limit) override {
     return Run<Result<std::vector<store::BlobRecord>>>("BlobsDue", [&] { return inner_->BlobsDue(now, limit); });

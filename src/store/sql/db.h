@@ -110,9 +110,10 @@ class Db {
   // at READ COMMITTED on PostgreSQL: with ClaimLock() concurrent claimers skip each other's rows
   // instead of failing to serialize.
   virtual std::string_view BeginSql(Mode mode) const = 0;
-  // Appended to a claim's SELECT: PostgreSQL " FOR UPDATE SKIP LOCKED" (a row another worker is
-  // claiming is passed over), nothing on SQLite (one writer at a time anyway).
-  virtual std::string_view ClaimLock() const { return ""; }
+  // Appended to a claim's SELECT: PostgreSQL " FOR UPDATE [OF table] SKIP LOCKED" (a row another
+  // worker is claiming is passed over; `of` names the joined table whose rows are claimed),
+  // nothing on SQLite (one writer at a time anyway).
+  virtual std::string ClaimLock(std::string_view of = {}) const { return ""; }
   // An expression reading a number (`number`) or text from a JSON text column.
   virtual std::string JsonNumber(std::string_view column, std::string_view key) const = 0;
   virtual std::string JsonText(std::string_view column, std::string_view key) const = 0;

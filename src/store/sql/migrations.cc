@@ -250,6 +250,11 @@ ALTER TABLE observations ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
       R"sql(
 SELECT 1;
 )sql",
+      // 11: the retention sweeper that is deleting an image holds it until then
+      // (RetentionStore::ClaimDueBlobs).
+      R"sql(
+ALTER TABLE blobs ADD COLUMN sweep_until_ms INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

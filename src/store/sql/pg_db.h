@@ -40,7 +40,10 @@ class PgDb final : public Db {
     }
     return "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
   }
-  std::string_view ClaimLock() const override { return " FOR UPDATE SKIP LOCKED"; }
+  std::string ClaimLock(std::string_view of = {}) const override {
+    return of.empty() ? " FOR UPDATE SKIP LOCKED"
+                      : " FOR UPDATE OF " + std::string(of) + " SKIP LOCKED";
+  }
   std::string JsonNumber(std::string_view column, std::string_view key) const override;
   std::string JsonText(std::string_view column, std::string_view key) const override;
   bool healthy() const override;

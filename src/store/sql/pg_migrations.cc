@@ -297,6 +297,10 @@ EXCEPTION WHEN OTHERS THEN
   RAISE NOTICE 'task areas are not stored as PostGIS geometry: %', SQLERRM;
 END $migration$;
 )sql",
+      // 11: the retention sweeper that is deleting an image holds it until then.
+      R"sql(
+ALTER TABLE blobs ADD COLUMN sweep_until_ms BIGINT NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

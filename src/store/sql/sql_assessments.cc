@@ -242,6 +242,31 @@ Result<bool> SqlStore::ClaimActionRun(const ActionRunRecord& run, int expected_a
   return claimed;
 }
 
+Result<std::optional<ActionRunRecord>> SqlStore::ClaimNextActionRun(
+    TimeMs now, const std::function<void(ActionRunRecord&)>& start) {
+  std::optional<ActionRunRecord> out;
+  TILSYN_RETURN_IF_ERROR(Claim([&](Db& db) -> Status {
+    out.reset();  // a run again after a conflict starts afresh
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement pick,
+        db.Prepare(Select(kActionRunColumns, "action_runs",
+                          "WHERE status = ? AND next_attempt_ms <= ? "
+                          "ORDER BY next_attempt_ms, created_ms, id LIMIT 1" +
+                              db.ClaimLock())));
+    pick.Bind(1, ToString(ActionStatus::kPending)).Bind(2, now);
+    TILSYN_ASSIGN_OR_RETURN(bool row, pick.Step());
+    if (!row) return Status::Ok();
+    ActionRunRecord run = ReadActionRun(pick);
+    start(run);
+    TILSYN_ASSIGN_OR_RETURN(Statement up, db.Prepare(kUpdateActionRun));
+    BindActionRunUpdate(up, run);
+    TILSYN_RETURN_IF_ERROR(up.Run());
+    out = std::move(run);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Status SqlStore::UpdateActionRun(const ActionRunRecord& run) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(kUpdateActionRun));

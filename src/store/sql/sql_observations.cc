@@ -118,7 +118,7 @@ Result<std::optional<Observation>> SqlStore::ClaimNextObservation(const std::str
         db.Prepare(Select(kObservationColumns, "observations",
                           "WHERE state IN ('received', 'stored', 'assessed') AND lease_until_ms <= ? "
                           "ORDER BY received_ms, id LIMIT 1" +
-                              std::string(db.ClaimLock()))));
+                              db.ClaimLock())));
     pick.Bind(1, now);
     TILSYN_ASSIGN_OR_RETURN(bool row, pick.Step());
     if (!row) return Status::Ok();
@@ -323,22 +323,49 @@ Status SqlStore::MarkBlobDeleted(const std::string& key, TimeMs at, const std::s
   });
 }
 
+// Images whose deadline passed (first parameter: now), unless under legal hold or of an
+// observation still being assessed — its retention is decided when the assessment is done.
+constexpr const char* kBlobsDueFrom =
+    "blobs b LEFT JOIN tasks t ON t.id = b.task_id "
+    "LEFT JOIN observations o ON o.id = b.observation_id";
+constexpr const char* kBlobsDueWhere =
+    "WHERE b.deleted_ms IS NULL AND b.delete_after_ms IS NOT NULL "
+    "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
+    "AND COALESCE(o.state, '') NOT IN ('received', 'stored', 'assessed') ";
+
 Result<std::vector<BlobRecord>> SqlStore::BlobsDue(TimeMs now, int limit) {
   std::vector<BlobRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare(Select(Prefixed(kBlobColumns, "b"),
-                          "blobs b LEFT JOIN tasks t ON t.id = b.task_id "
-                          "LEFT JOIN observations o ON o.id = b.observation_id",
-                          // Never the image of an observation still being assessed: its
-                          // retention is decided when the assessment is done.
-                          "WHERE b.deleted_ms IS NULL AND b.delete_after_ms IS NOT NULL "
-                          "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
-                          "AND COALESCE(o.state, '') NOT IN ('received', 'stored', 'assessed') "
-                          "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
+        db.Prepare(Select(Prefixed(kBlobColumns, "b"), kBlobsDueFrom,
+                          std::string(kBlobsDueWhere) +
+                              "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
     st.Bind(1, now).Bind(2, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadBlob);
+  }));
+  return out;
+}
+
+Result<std::vector<BlobRecord>> SqlStore::ClaimDueBlobs(TimeMs now, TimeMs until, int limit) {
+  std::vector<BlobRecord> out;
+  TILSYN_RETURN_IF_ERROR(Claim([&](Db& db) -> Status {
+    out.clear();  // a run again after a conflict starts afresh
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement pick,
+        db.Prepare(Select(Prefixed(kBlobColumns, "b"), kBlobsDueFrom,
+                          std::string(kBlobsDueWhere) +
+                              "AND b.sweep_until_ms <= ? ORDER BY b.delete_after_ms, b.key LIMIT ?" +
+                              db.ClaimLock("b"))));
+    pick.Bind(1, now).Bind(2, now).Bind(3, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
+    TILSYN_RETURN_IF_ERROR(CollectRows(pick, out, ReadBlob));
+    for (const BlobRecord& b : out) {
+      TILSYN_ASSIGN_OR_RETURN(Statement hold,
+                              db.Prepare("UPDATE blobs SET sweep_until_ms = ? WHERE key = ?"));
+      hold.Bind(1, until).Bind(2, b.key);
+      TILSYN_RETURN_IF_ERROR(hold.Run());
+    }
+    return Status::Ok();
   }));
   return out;
 }

@@ -91,6 +91,8 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override;
   Status UpdateActionRun(const ActionRunRecord& run) override;
   Result<bool> ClaimActionRun(const ActionRunRecord& run, int expected_attempts) override;
+  Result<std::optional<ActionRunRecord>> ClaimNextActionRun(
+      TimeMs now, const std::function<void(ActionRunRecord&)>& start) override;
   Result<ActionRunRecord> GetActionRun(const std::string& id) override;
   Result<std::vector<ActionRunRecord>> ActionRunsToFollow(const std::string& type,
                                                           TimeMs checked_before,
@@ -102,6 +104,7 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Status SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) override;
   Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) override;
   Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) override;
+  Result<std::vector<BlobRecord>> ClaimDueBlobs(TimeMs now, TimeMs until, int limit) override;
   Result<std::vector<BlobRecord>> KeptBlobs(int limit) override;
   Result<std::map<std::string, int64_t>> CountBlobs() override;
 

@@ -168,6 +168,7 @@ TEST_F(StoreFaults, AStoreOutageOfManyAttemptsNeverFailsTheObservation) {
   EXPECT_EQ(real_->GetObservation(id)->state, ObservationState::kDone);
 }
 
+// The failed sweep's claim on the image lasts a minute; the sweep after that finishes it.
 TEST_F(StoreFaults, ADeletionWhoseRecordFailsIsFinishedByTheNextSweepAndAuditedOnce) {
   const std::string id = Upload();
   recognizer_.ThenDetect({}, true);  // presence task, nobody there: a finding, kept
@@ -178,6 +179,8 @@ TEST_F(StoreFaults, ADeletionWhoseRecordFailsIsFinishedByTheNextSweepAndAuditedO
   plan_.Fail("WithAudit", 1, Status::Unavailable("database is busy"));
   EXPECT_FALSE(pipeline_->SweepRetention().ok());
   EXPECT_FALSE(real_blobs_->Exists(obs.blob_key)) << "bytes first";
+  EXPECT_EQ(*pipeline_->SweepRetention(), 0) << "held by the failed sweep for a minute";
+  clock_.Advance(60'000);
   ASSERT_EQ(*pipeline_->SweepRetention(), 1);
   EXPECT_TRUE(real_->GetObservation(id)->blob_key.empty());
   store::AuditFilter f;
@@ -211,7 +214,7 @@ TEST_F(StoreFaults, NoDeliveryIsMadeWhoseAttemptCouldNotBeRecorded) {
   run.idempotency_key = a.id + ":0";
   run.next_attempt_ms = clock_.NowMs();
   ASSERT_TRUE(real_->RecordAssessment(o.id, {}, a, {run}).ok());
-  plan_.Fail("ClaimActionRun", 1, Status::Unavailable("database is busy"));
+  plan_.Fail("ClaimNextActionRun", 1, Status::Unavailable("database is busy"));
   EXPECT_FALSE(dispatcher_->RunDue().ok());
   EXPECT_EQ(delivered, 0) << "an attempt is recorded before it is made";
   ASSERT_EQ(*dispatcher_->RunDue(), 1);

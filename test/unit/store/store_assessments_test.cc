@@ -1,4 +1,8 @@
 // Store suite: recognition runs, assessments, feedback and action runs.
+#include <map>
+#include <mutex>
+#include <thread>
+
 #include "store_fixture.h"
 
 namespace tilsyn::store::testing {
@@ -224,6 +228,49 @@ TEST_P(StoreTest, ADeliveryAttemptIsClaimedOnce) {
   ActionRunRecord ghost = seen;
   ghost.id = "nope";
   EXPECT_EQ(store_->ClaimActionRun(ghost, 0).status().code(), Code::kNotFound);
+}
+
+// The delivery queue: the longest-due pending run, with the attempt recorded on it in the same
+// transaction (its backoff is the lease); claimers at the same moment never share a run.
+TEST_P(StoreTest, ClaimNextActionRunTakesEachDueRunOnce) {
+  Seeded::Seed(*store_, 1);
+  Observation o = store_->GetObservation("obs-1").value();
+  std::vector<ActionRunRecord> acts;
+  for (int i = 0; i < 30; ++i) {
+    acts.push_back(MakeActionRun("run-" + std::to_string(i), "as-1", "k" + std::to_string(i),
+                                 kT0 + 30 - i));
+  }
+  acts.push_back(MakeActionRun("future", "as-1", "kf", kT0 + 1000));
+  ASSERT_TRUE(
+      store_->RecordAssessment("obs-1", {}, MakeAssessment("as-1", o, "finding", kT0), acts).ok());
+  auto lease = [](ActionRunRecord& r) {
+    r.attempts += 1;
+    r.next_attempt_ms = kT0 + 500;
+  };
+  auto first = store_->ClaimNextActionRun(kT0 + 100, lease);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->id, "run-29") << "longest due first";
+  EXPECT_EQ(store_->GetActionRun("run-29")->attempts, 1) << "the attempt is recorded with the claim";
+
+  std::mutex mu;
+  std::map<std::string, int> taken;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.emplace_back([&] {
+      while (true) {
+        auto next = store_->ClaimNextActionRun(kT0 + 100, lease);
+        if (!next.ok() || !next->has_value()) break;
+        std::lock_guard<std::mutex> l(mu);
+        ++taken[(*next)->id];
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  EXPECT_EQ(taken.size(), 29u);
+  for (const auto& [id, n] : taken) EXPECT_EQ(n, 1) << id;
+  EXPECT_FALSE(taken.count("future"));
+  EXPECT_EQ((*store_->ClaimNextActionRun(kT0 + 500, lease))->attempts, 2) << "the lease ran out";
 }
 
 TEST_P(StoreTest, DueActionRunsArePendingAndDueLongestWaitingFirst) {

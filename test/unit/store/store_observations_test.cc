@@ -260,6 +260,41 @@ TEST_P(StoreTest, MarkBlobDeletedClearsObservationKeyAndKeepsFirstRecord) {
   EXPECT_EQ(counts->at("deleted"), 1);
 }
 
+// The sweeper's claim: due images nobody holds, held until the lease ends; sweepers at the same
+// moment never share one; a deleted image is no one's work any more.
+TEST_P(StoreTest, ClaimDueBlobsHoldsEachDueImageForOneSweeper) {
+  AddTask(*store_, "task-1");
+  constexpr int kImages = 24;
+  for (int i = 0; i < kImages; ++i) {
+    Observation o = MakeObservation("obs-" + std::to_string(i), "task-1", kT0);
+    o.state = ObservationState::kDone;
+    ASSERT_TRUE(
+        store_->InsertObservation(o, MakeBlob("img-" + std::to_string(i), o, kT0 + i)).value());
+  }
+  std::mutex mu;
+  std::map<std::string, int> taken;
+  std::vector<std::thread> sweepers;
+  for (int w = 0; w < 4; ++w) {
+    sweepers.emplace_back([&] {
+      while (true) {
+        auto batch = store_->ClaimDueBlobs(kT0 + 100, kT0 + 1000, 5);
+        if (!batch.ok() || batch->empty()) break;
+        std::lock_guard<std::mutex> l(mu);
+        for (const BlobRecord& b : *batch) ++taken[b.key];
+      }
+    });
+  }
+  for (std::thread& t : sweepers) t.join();
+  EXPECT_EQ(taken.size(), static_cast<size_t>(kImages));
+  for (const auto& [key, n] : taken) EXPECT_EQ(n, 1) << key;
+  EXPECT_TRUE(store_->ClaimDueBlobs(kT0 + 999, kT0 + 2000, 50)->empty()) << "still held";
+  ASSERT_TRUE(store_->MarkBlobDeleted("img-0", kT0 + 200, "retention").ok());
+  auto again = store_->ClaimDueBlobs(kT0 + 1000, kT0 + 2000, 50);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->size(), static_cast<size_t>(kImages - 1)) << "a lease that ran out";
+  EXPECT_EQ(again->front().key, "img-1");
+}
+
 TEST_P(StoreTest, BlobsDueRespectsDeadlineDeletionAndLegalHold) {
   AddTask(*store_, "free");
   AddTask(*store_, "held", /*legal_hold=*/true);
