@@ -691,6 +691,15 @@ std::unique_ptr<net::HttpServer> StartReceiver(
   return std::move(*server);
 }
 
+// Polls `done` until it holds or `seconds` pass (generous limits: a loaded 2-core machine).
+bool WaitUntil(const std::function<bool()>& done, int seconds) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!done() && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
 // Assessment, delivery and retention run on their own threads: a receiver that keeps a webhook
 // delivery waiting 30 s does not hold up the next observation's assessment.
 TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
@@ -716,18 +725,11 @@ TEST_F(PipelineTest, ASlowWebhookReceiverDoesNotDelayAssessments) {
   auto p = MakePipeline(o);
   p->Start();
   // Generous limits (a loaded 2-core machine): the receiver holds the first delivery …
-  auto until = [](const std::function<bool()>& done, int seconds) {
-    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (!done() && std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return done();
-  };
-  ASSERT_TRUE(until([&] { return deliveries.load() >= 1; }, 25));
+  ASSERT_TRUE(WaitUntil([&] { return deliveries.load() >= 1; }, 25));
   // … while a second observation arrives and is assessed.
   const store::Observation second = AddObservation();
   p->Notify();
-  EXPECT_TRUE(until([&] { return Get(second.id).state == ObservationState::kDone; }, 25));
+  EXPECT_TRUE(WaitUntil([&] { return Get(second.id).state == ObservationState::kDone; }, 25));
   EXPECT_FALSE(answered.load()) << "the second assessment waited for the receiver";
   EXPECT_EQ(Get(first.id).state, ObservationState::kDone);
   {
@@ -764,16 +766,9 @@ TEST_F(PipelineTest, StopFinishesTheDeliveryInHandAndStartsNoOther) {
   auto p = MakePipeline(o);
   ASSERT_EQ(p->AssessPending().value(), 2);  // two findings, two webhook runs due
   p->Start();
-  auto until = [](const std::function<bool()>& done, int seconds) {
-    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (!done() && std::chrono::steady_clock::now() < end) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return done();
-  };
-  ASSERT_TRUE(until([&] { return deliveries.load() >= 1; }, 30));
+  ASSERT_TRUE(WaitUntil([&] { return deliveries.load() >= 1; }, 30));
   std::thread stopper([&] { p->Stop(); });
-  ASSERT_TRUE(until([&] { return p->stopping(); }, 30));
+  ASSERT_TRUE(WaitUntil([&] { return p->stopping(); }, 30));
   {
     std::lock_guard<std::mutex> l(mu);
     release = true;
