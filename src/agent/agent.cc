@@ -3,6 +3,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "agent/camera/folder_camera.h"
+#include "agent/camera/frame_sync.h"
 #include "agent/camera/video_camera.h"
 #include "agent/outbox_key.h"
 #include "agent/gps/gpsd_source.h"
@@ -57,6 +58,7 @@ Json AgentSummary::ToJson() const {
               {"bad_gps_records", bad_gps_records},
               {"stale_fixes_ignored", stale_fixes_ignored},
               {"inaccurate_fixes_ignored", inaccurate_fixes_ignored},
+              {"frames_out_of_sync", frames_out_of_sync},
               {"sync_errors", sync_errors},
               {"resumed_skipped", resumed_skipped},
               {"stopped", stopped},
@@ -139,7 +141,21 @@ void Agent::SyncJobs() {
 }
 
 Status Agent::Capture(const tasks::CaptureJob& job, const GpsFix& fix) {
-  TILSYN_ASSIGN_OR_RETURN(cv::Mat frame, deps_.camera->Capture(fix));
+  TILSYN_ASSIGN_OR_RETURN(Frame taken, deps_.camera->Capture(fix));
+  // A frame too far from its fix would carry a wrong position: dropped (unseen: nothing was
+  // anonymized, encoded or stored), counted, and the next fix in the fence tries again.
+  const double offset_m = FrameOffsetM(taken.time, fix);
+  if (config_.max_frame_offset_m > 0 && offset_m > config_.max_frame_offset_m) {
+    ++summary_.frames_out_of_sync;
+    LogWarn("agent.frame_out_of_sync", {{"vehicle", config_.vehicle_id},
+                                        {"job_id", job.id},
+                                        {"frame_delay_ms", taken.time - fix.time},
+                                        {"offset_m", offset_m},
+                                        {"limit_m", config_.max_frame_offset_m}});
+    return Status::Ok();
+  }
+  cv::Mat frame = std::move(taken.image);
+  taken.image.release();
   TILSYN_RETURN_IF_ERROR(ToBgr8(frame));
   // Privacy invariant 2: pixels are blurred here, in memory, before anything is encoded or stored.
   // A text job's sign stays readable unless a confident face or plate covers it.
@@ -166,7 +182,8 @@ Status Agent::Capture(const tasks::CaptureJob& job, const GpsFix& fix) {
   LogInfo("agent.captured", {{"vehicle", config_.vehicle_id},
                              {"id", id},
                              {"job_id", job.id},
-                             {"captured_at", meta["captured_at"]}});
+                             {"captured_at", meta["captured_at"]},
+                             {"frame_delay_ms", taken.time - fix.time}});
   uploader_->Notify();
   return Status::Ok();
 }

@@ -41,6 +41,7 @@ struct AgentSummary {
   int64_t bad_gps_records = 0;
   int64_t stale_fixes_ignored = 0;       // trigger checks skipped: fix older than max_fix_age_s
   int64_t inaccurate_fixes_ignored = 0;  // … accuracy worse than max_accuracy_m
+  int64_t frames_out_of_sync = 0;        // frames too far from their fix (max_frame_offset_m)
   int64_t sync_errors = 0;
   int64_t resumed_skipped = 0;            // fixes already handled by a previous run
   std::map<std::string, int64_t> passes;  // job id -> passes through its fence

@@ -30,6 +30,10 @@ Status AgentConfig::Validate() const {
     return Status::InvalidArgument("max fix age must be at most 86400 s (< 0 = default, 0 = off)",
                                    "max_fix_age_s");
   }
+  if (!std::isfinite(max_frame_offset_m) || max_frame_offset_m < 0) {
+    return Status::InvalidArgument("max frame offset must be >= 0 m (0 = off)",
+                                   "max_frame_offset_m");
+  }
   if (!std::isfinite(max_accuracy_m) || max_accuracy_m < 0) {
     return Status::InvalidArgument("max accuracy must be >= 0 m (0 = off)", "max_accuracy_m");
   }
@@ -68,6 +72,7 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "cascade_dir", "vehicle_id",      "drain_timeout_s",
                                                "anonymizer_detectors", "gpsd",
                                                "max_fix_age_s",        "max_accuracy_m",
+                                               "max_frame_offset_m",
                                                "outbox_key_file", "ca_file", "pin_sha256",
                                                "outbox_max_mb", "outbox_max_age_days"};
   for (const auto& [key, _] : j.items()) {
@@ -98,6 +103,7 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(str("gpsd", &cfg->gpsd));
   TILSYN_RETURN_IF_ERROR(num("max_fix_age_s", &cfg->max_fix_age_s));
   TILSYN_RETURN_IF_ERROR(num("max_accuracy_m", &cfg->max_accuracy_m));
+  TILSYN_RETURN_IF_ERROR(num("max_frame_offset_m", &cfg->max_frame_offset_m));
   TILSYN_RETURN_IF_ERROR(num("speed_factor", &cfg->speed_factor));
   TILSYN_RETURN_IF_ERROR(str("camera_dir", &cfg->camera_dir));
   TILSYN_RETURN_IF_ERROR(str("video", &cfg->video));

@@ -35,6 +35,10 @@ struct AgentConfig {
   // historical times), 0 = off.
   double max_fix_age_s = -1;
   double max_accuracy_m = 25;  // fixes with a worse accuracy estimate are ignored; 0 = off
+  // A frame exposed further than this from its trigger's fix (metres driven between them,
+  // agent/camera/frame_sync.h) is dropped and counted, never uploaded with a wrong position; the
+  // next fix inside the fence tries again. 0 = off.
+  double max_frame_offset_m = 5;
   double speed_factor = 1.0;  // replay pace: recorded time / speed_factor; 0 = as fast as possible
   std::string camera_dir;     // replay folder with index.csv (exclusive with `video`)
   std::string video;          // replay video file (exclusive with `camera_dir`)

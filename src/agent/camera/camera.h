@@ -10,12 +10,18 @@
 
 namespace tilsyn::agent {
 
+struct Frame {
+  cv::Mat image;  // 8-bit BGR, or grayscale/BGRA the caller converts
+  TimeMs time = 0;  // when it was exposed, on the GPS fixes' clock (frame/fix sync)
+};
+
 class Camera {
  public:
   virtual ~Camera() = default;
-  // A frame taken at `at` (8-bit BGR, or grayscale/BGRA the caller converts). An error when no
-  // frame can be produced; the caller may retry at a later fix.
-  virtual Result<cv::Mat> Capture(const GpsFix& at) = 0;
+  // The frame for the trigger at fix `at`, with its own time (a replay's frame belongs to its
+  // fix; a live camera's is its newest). An error when no frame can be produced; the caller may
+  // retry at a later fix.
+  virtual Result<Frame> Capture(const GpsFix& at) = 0;
 };
 
 }  // namespace tilsyn::agent

@@ -108,7 +108,8 @@ const FolderCamera::Entry& FolderCamera::Nearest(geo::LatLon p) const {
   return entries_[best];
 }
 
-Result<cv::Mat> FolderCamera::Capture(const GpsFix& at) {
+// The replayed frame belongs to the fix that asked for it (its time is the fix's).
+Result<Frame> FolderCamera::Capture(const GpsFix& at) {
   if (entries_.empty()) return Status::FailedPrecondition("camera folder has no images");
   const Entry& e = Nearest(at.pos);
   if (e.frame >= 0) {
@@ -119,10 +120,11 @@ Result<cv::Mat> FolderCamera::Capture(const GpsFix& at) {
     if (!video.read(frame) || frame.empty()) {
       return Status::NotFound("no frame " + std::to_string(e.frame) + " in " + e.file);
     }
-    return frame;
+    return Frame{std::move(frame), at.time};
   }
   TILSYN_ASSIGN_OR_RETURN(std::string bytes, ReadFile(e.file));
-  return imaging::DecodeImage(bytes);
+  TILSYN_ASSIGN_OR_RETURN(cv::Mat image, imaging::DecodeImage(bytes));
+  return Frame{std::move(image), at.time};
 }
 
 }  // namespace tilsyn::agent

@@ -25,7 +25,7 @@ class FolderCamera : public Camera {
   static Result<std::unique_ptr<FolderCamera>> Open(const std::string& dir);
 
   explicit FolderCamera(std::vector<Entry> entries) : entries_(std::move(entries)) {}
-  Result<cv::Mat> Capture(const GpsFix& at) override;
+  Result<Frame> Capture(const GpsFix& at) override;
   // The index row nearest to `p` (entries are non-empty).
   const Entry& Nearest(geo::LatLon p) const;
   size_t size() const { return entries_.size(); }

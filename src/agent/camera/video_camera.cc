@@ -24,10 +24,11 @@ Result<std::unique_ptr<VideoCamera>> VideoCamera::Open(const std::string& path) 
   }
 }
 
-Result<cv::Mat> VideoCamera::Capture(const GpsFix&) {
+Result<Frame> VideoCamera::Capture(const GpsFix& at) {
   try {
+    // A replayed file runs in step with the replayed GPS: the frame belongs to the fix.
     cv::Mat frame;
-    if (cap_->read(frame) && !frame.empty()) return frame;
+    if (cap_->read(frame) && !frame.empty()) return Frame{std::move(frame), at.time};
     // End of the file: loop to the start (re-open when seeking is not supported).
     if (!cap_->set(cv::CAP_PROP_POS_FRAMES, 0) || !cap_->read(frame) || frame.empty()) {
       cap_ = std::make_unique<cv::VideoCapture>(path_);
@@ -35,7 +36,7 @@ Result<cv::Mat> VideoCamera::Capture(const GpsFix&) {
         return Status::Unavailable("no frame from video " + path_);
       }
     }
-    return frame;
+    return Frame{std::move(frame), at.time};
   } catch (const cv::Exception& e) {
     return Status::Unavailable(std::string("video capture failed: ") + e.what());
   }

@@ -19,7 +19,7 @@ class VideoCamera : public Camera {
   static Result<std::unique_ptr<VideoCamera>> Open(const std::string& path);
   ~VideoCamera() override;
 
-  Result<cv::Mat> Capture(const GpsFix& at) override;
+  Result<Frame> Capture(const GpsFix& at) override;
 
  private:
   explicit VideoCamera(std::unique_ptr<cv::VideoCapture> cap, std::string path);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "agent/camera/frame_sync.h"
 #include "agent/gps/replay_source.h"
 #include "agent_test_util.h"
 #include "core/file_util.h"
@@ -24,14 +25,18 @@ using testutil::FixAt;
 using testutil::kCenter;
 using testutil::T0;
 
-// A white frame: the "raw" camera image.
+// A white frame: the "raw" camera image, exposed `lag_ms` after the fix that asked for it (the
+// first `lagging` frames only; -1 = all).
 class WhiteCamera : public Camera {
  public:
-  Result<cv::Mat> Capture(const GpsFix&) override {
+  Result<Frame> Capture(const GpsFix& at) override {
     ++captures;
-    return cv::Mat(48, 64, CV_8UC3, cv::Scalar(255, 255, 255));
+    const bool lags = lagging < 0 || captures <= lagging;
+    return Frame{cv::Mat(48, 64, CV_8UC3, cv::Scalar(255, 255, 255)), at.time + (lags ? lag_ms : 0)};
   }
   int captures = 0;
+  TimeMs lag_ms = 0;
+  int lagging = -1;
 };
 
 // "Anonymizes" by blacking out the whole frame, so the test can tell raw from anonymized bytes.
@@ -321,6 +326,37 @@ TEST(Agent, AccuracyLimitFromTheConfigKeepsNoisyFixesFromTriggering) {
     EXPECT_EQ(summary->captures, limit > 0 ? 0 : 1) << limit;
     EXPECT_EQ(summary->inaccurate_fixes_ignored > 0, limit > 0) << limit;
   }
+}
+
+// A frame exposed 2 s after its fix at 18 km/h was taken 10 m further on: dropped and counted
+// (nothing stored or sent), and the next fix inside the fence captures an in-sync frame.
+TEST(Agent, AFrameTooFarFromItsFixIsDroppedAndTheNextFixTriesAgain) {
+  FakeTilsyn server({CircleJob("job-a", kCenter, 30)});
+  testing::TempDir dir;
+  FakeClock clock(T0());
+  Built b = Build(Config(server.url(), dir.path()), &clock, Drive(T0()));
+  b.camera->lag_ms = 2000;
+  b.camera->lagging = 1;
+  auto summary = b.agent->Run();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->frames_out_of_sync, 1);
+  EXPECT_EQ(summary->captures, 1) << "the next fix in the fence tried again";
+  EXPECT_EQ(b.camera->captures, 2);
+  EXPECT_EQ(summary->ToJson()["frames_out_of_sync"], 1);
+  std::lock_guard<std::mutex> l(server.mu);
+  ASSERT_EQ(server.metadata.size(), 1u);
+  EXPECT_TRUE(geo::Geofence::Circle(kCenter, 30).Contains({server.metadata[0]["lat"],
+                                                           server.metadata[0]["lon"]}));
+}
+
+TEST(Agent, FrameOffsetIsTheDistanceDrivenBetweenFixAndFrame) {
+  GpsFix fix = FixAt(kCenter, T0(), 36, 90);  // 10 m/s
+  EXPECT_DOUBLE_EQ(FrameOffsetM(T0() + 500, fix), 5.0);
+  EXPECT_DOUBLE_EQ(FrameOffsetM(T0() - 500, fix), 5.0) << "a frame from before the fix too";
+  fix.speed_kmh.reset();  // unknown: an urban upper bound, never zero
+  EXPECT_NEAR(FrameOffsetM(T0() + 360, fix), 5.0, 1e-9);
+  fix.speed_kmh = 0;  // standing still: any delay is in sync
+  EXPECT_DOUBLE_EQ(FrameOffsetM(T0() + 60'000, fix), 0.0);
 }
 
 TEST(Agent, LiveGpsdDefaultsToStaleFixRejectionAndReplayDoesNot) {

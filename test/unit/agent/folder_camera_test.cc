@@ -30,16 +30,18 @@ TEST(FolderCamera, ReturnsTheImageNearestTheFix) {
   EXPECT_EQ((*cam)->size(), 2u);
   GpsFix near_blue;
   near_blue.pos = {55.6799, 12.5795};
+  near_blue.time = 1'700'000'000'000;
   auto img = (*cam)->Capture(near_blue);
   ASSERT_TRUE(img.ok()) << img.status().ToString();
-  cv::Vec3b px = img->at<cv::Vec3b>(5, 5);
+  EXPECT_EQ(img->time, near_blue.time) << "a replayed frame belongs to its fix";
+  cv::Vec3b px = img->image.at<cv::Vec3b>(5, 5);
   EXPECT_EQ(px[0], 255);
   EXPECT_EQ(px[2], 0);
   GpsFix near_red;
   near_red.pos = {55.6762, 12.5684};
   img = (*cam)->Capture(near_red);
   ASSERT_TRUE(img.ok());
-  EXPECT_EQ(img->at<cv::Vec3b>(5, 5)[2], 255);
+  EXPECT_EQ(img->image.at<cv::Vec3b>(5, 5)[2], 255);
 }
 
 TEST(FolderCamera, MissingFolderOrIndexIsAnError) {

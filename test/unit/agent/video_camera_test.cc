@@ -23,7 +23,7 @@ TEST(VideoCamera, ReturnsFramesInOrderAndLoopsAtTheEnd) {
   for (int i = 0; i < 4; ++i) {
     auto frame = (*cam)->Capture(GpsFix{});
     ASSERT_TRUE(frame.ok()) << frame.status().ToString();
-    means.push_back(cv::mean(*frame)[0]);
+    means.push_back(cv::mean(frame->image)[0]);
   }
   EXPECT_NEAR(means[0], 0, 10);
   EXPECT_NEAR(means[1], 120, 10);
@@ -63,12 +63,12 @@ TEST(FolderCamera, IndexRowCanNameAFrameOfAVideo) {
   near_first.pos = {55.0001, 12.0};
   auto f = (*cam)->Capture(near_first);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
-  EXPECT_NEAR(cv::mean(*f)[0], 240, 10);
+  EXPECT_NEAR(cv::mean(f->image)[0], 240, 10);
   GpsFix near_second;
   near_second.pos = {56.0001, 12.0};
   auto g = (*cam)->Capture(near_second);
   ASSERT_TRUE(g.ok());
-  EXPECT_NEAR(cv::mean(*g)[0], 120, 10);
+  EXPECT_NEAR(cv::mean(g->image)[0], 120, 10);
 }
 
 TEST(FolderCamera, BadFrameColumnIsRefused) {
