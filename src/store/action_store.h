@@ -20,15 +20,9 @@ class ActionRunStore {
  public:
   virtual ~ActionRunStore() = default;
 
-  // Pending action runs with next_attempt_ms <= now, longest due first.
-  virtual Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) = 0;
   // Updates target, payload, status, attempts, next_attempt_ms, attempt_log, last_error and
   // updated_ms by id. NotFound when unknown.
   virtual Status UpdateActionRun(const ActionRunRecord& run) = 0;
-  // UpdateActionRun only if the stored run is still pending with `expected_attempts` attempts:
-  // the claim of one delivery attempt (its next_attempt_ms is the lease), so two workers never
-  // make the same attempt. False when another worker claimed it first. NotFound when unknown.
-  virtual Result<bool> ClaimActionRun(const ActionRunRecord& run, int expected_attempts) = 0;
   // The delivery queue's next step: takes the longest-due pending run with next_attempt_ms <=
   // now, lets `start` record the attempt on it (attempts + 1, its log entry, next_attempt_ms =
   // the backoff, which is the attempt's lease) and stores that, in one transaction; nullopt when

@@ -26,14 +26,10 @@ class ObservationStore {
   virtual Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) = 0;
   virtual Result<Observation> GetObservation(const std::string& id) = 0;
   virtual Status UpdateObservation(const Observation& obs) = 0;
-  // Leases a received, stored or assessed observation to `worker` until `until` (ms), unless
-  // another worker holds an unexpired lease on it; a worker may always renew its own. False when
-  // it is leased to another worker or no longer waiting. A worker killed mid-step releases its
-  // work when the lease runs out; a restarted worker with the same name takes it back at once.
-  virtual Result<bool> ClaimObservation(const std::string& id, const std::string& worker,
-                                        TimeMs now, TimeMs until) = 0;
   // The work queue's next step: leases the oldest waiting (received, stored or assessed)
-  // observation whose lease, if any, has expired, and returns it; nullopt when none waits. On
+  // observation whose lease, if any, has expired, to `worker` until `until` (ms) and returns it;
+  // nullopt when none waits. A worker killed mid-step releases its work when the lease runs
+  // out (or at once when it restarts, ReleaseLeasesOf). On
   // PostgreSQL rows other workers are claiming at the same moment are skipped (FOR UPDATE SKIP
   // LOCKED), so claimers neither wait for nor conflict with each other.
   virtual Result<std::optional<Observation>> ClaimNextObservation(const std::string& worker,

@@ -24,10 +24,9 @@ class RetentionStore {
   // Marks the blob deleted (and clears the observation's blob_key). Ok (keeping the first
   // record) when already marked; NotFound when unknown.
   virtual Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) = 0;
-  // Blobs not deleted whose deadline <= now, whose task has no legal hold and whose observation
-  // is not waiting to be assessed (state stored), earliest first.
-  virtual Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) = 0;
-  // The sweeper's claim: BlobsDue's images that no other sweeper holds, each then held until
+  // The sweeper's claim: images not deleted whose deadline <= now, whose task has no legal hold
+  // and whose observation is not waiting to be assessed (received, stored or assessed), earliest
+  // first, that no other sweeper holds — each then held until
   // `until` (a sweeper killed mid-deletion leaves them to the next one after that). On
   // PostgreSQL images other sweepers are claiming at the same moment are skipped (FOR UPDATE
   // SKIP LOCKED).

@@ -155,11 +155,6 @@ class FaultyStore : public store::Store {
   Result<store::Observation> GetObservation(const std::string& id) override {
     return Run<Result<store::Observation>>("GetObservation", [&] { return inner_->GetObservation(id); });
   }
-  Result<bool> ClaimObservation(const std::string& id, const std::string& worker, TimeMs now,
-                                TimeMs until) override {
-    return Run<Result<bool>>("ClaimObservation",
-                             [&] { return inner_->ClaimObservation(id, worker, now, until); });
-  }
   Result<std::optional<store::Observation>> ClaimNextObservation(const std::string& worker,
                                                                  TimeMs now, TimeMs until) override {
     return Run<Result<std::optional<store::Observation>>>(
@@ -219,17 +214,10 @@ class FaultyStore : public store::Store {
   Result<std::map<std::string, int64_t>> CountAssessmentsByOutcome() override {
     return Run<Result<std::map<std::string, int64_t>>>("CountAssessmentsByOutcome", [&] { return inner_->CountAssessmentsByOutcome(); });
   }
-  Result<std::vector<store::ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override {
-    return Run<Result<std::vector<store::ActionRunRecord>>>("DueActionRuns", [&] { return inner_->DueActionRuns(now, limit); });
-  }
   Result<std::optional<store::ActionRunRecord>> ClaimNextActionRun(
       TimeMs now, const std::function<void(store::ActionRunRecord&)>& start) override {
     return Run<Result<std::optional<store::ActionRunRecord>>>(
         "ClaimNextActionRun", [&] { return inner_->ClaimNextActionRun(now, start); });
-  }
-  Result<bool> ClaimActionRun(const store::ActionRunRecord& run, int expected_attempts) override {
-    return Run<Result<bool>>("ClaimActionRun",
-                             [&] { return inner_->ClaimActionRun(run, expected_attempts); });
   }
   Status UpdateActionRun(const store::ActionRunRecord& run) override {
     return Run<Status>("UpdateActionRun", [&] { return inner_->UpdateActionRun(run); });
@@ -259,9 +247,6 @@ class FaultyStore : public store::Store {
                                                       int limit) override {
     return Run<Result<std::vector<store::BlobRecord>>>(
         "ClaimDueBlobs", [&] { return inner_->ClaimDueBlobs(now, until, limit); });
-  }
-  Result<std::vector<store::BlobRecord>> BlobsDue(TimeMs now, int limit) override {
-    return Run<Result<std::vector<store::BlobRecord>>>("BlobsDue", [&] { return inner_->BlobsDue(now, limit); });
   }
   Result<std::map<std::string, int64_t>> CountBlobs() override {
     return Run<Result<std::map<std::string, int64_t>>>("CountBlobs", [&] { return inner_->CountBlobs(); });

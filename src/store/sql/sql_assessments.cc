@@ -187,20 +187,6 @@ Result<std::map<std::string, int64_t>> SqlStore::CountAssessmentsByOutcome() {
 
 // ---- action runs
 
-Result<std::vector<ActionRunRecord>> SqlStore::DueActionRuns(TimeMs now, int limit) {
-  std::vector<ActionRunRecord> out;
-  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st, db.Prepare(Select(kActionRunColumns, "action_runs",
-                                        "WHERE status = ? AND next_attempt_ms <= ? "
-                                        "ORDER BY next_attempt_ms, created_ms, rowid LIMIT ?")));
-    st.Bind(1, ToString(ActionStatus::kPending)).Bind(2, now);
-    st.Bind(3, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
-    return CollectRows(st, out, ReadActionRun);
-  }));
-  return out;
-}
-
 namespace {
 
 // The fields of a run that change as it is delivered (1..9), then its id (10).
@@ -222,25 +208,6 @@ void BindActionRunUpdate(Statement& st, const ActionRunRecord& run) {
 }
 
 }  // namespace
-
-Result<bool> SqlStore::ClaimActionRun(const ActionRunRecord& run, int expected_attempts) {
-  bool claimed = false;
-  TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st,
-        db.Prepare(std::string(kUpdateActionRun) + " AND attempts = ? AND status = ?"));
-    BindActionRunUpdate(st, run);
-    st.Bind(11, expected_attempts).Bind(12, ToString(ActionStatus::kPending));
-    TILSYN_RETURN_IF_ERROR(st.Run());
-    claimed = db.Changes() == 1;
-    if (claimed) return Status::Ok();
-    TILSYN_ASSIGN_OR_RETURN(Statement q, db.Prepare("SELECT 1 FROM action_runs WHERE id = ?"));
-    q.Bind(1, run.id);
-    TILSYN_ASSIGN_OR_RETURN(bool exists, q.Step());
-    return exists ? Status::Ok() : Status::NotFound("no action run " + run.id, "id");
-  }));
-  return claimed;
-}
 
 Result<std::optional<ActionRunRecord>> SqlStore::ClaimNextActionRun(
     TimeMs now, const std::function<void(ActionRunRecord&)>& start) {

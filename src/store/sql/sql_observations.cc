@@ -87,27 +87,6 @@ Status SqlStore::UpdateObservation(const Observation& obs) {
   });
 }
 
-// The states a worker leases (received, stored, assessed) and the lease rule of a claim by id:
-// nobody else holds an unexpired lease, or the claimer holds it.
-constexpr const char* kClaimable =
-    "state IN ('received', 'stored', 'assessed') AND (lease_until_ms <= ? OR lease_owner = ?)";
-
-Result<bool> SqlStore::ClaimObservation(const std::string& id, const std::string& worker,
-                                        TimeMs now, TimeMs until) {
-  bool claimed = false;
-  TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st, db.Prepare(std::string("UPDATE observations SET lease_owner = ?, "
-                                             "lease_until_ms = ? WHERE id = ? AND ") +
-                                 kClaimable));
-    st.Bind(1, worker).Bind(2, until).Bind(3, id).Bind(4, now).Bind(5, worker);
-    TILSYN_RETURN_IF_ERROR(st.Run());
-    claimed = db.Changes() == 1;
-    return Status::Ok();
-  }));
-  return claimed;
-}
-
 Result<std::optional<Observation>> SqlStore::ClaimNextObservation(const std::string& worker,
                                                                   TimeMs now, TimeMs until) {
   std::optional<Observation> out;
@@ -332,20 +311,6 @@ constexpr const char* kBlobsDueWhere =
     "WHERE b.deleted_ms IS NULL AND b.delete_after_ms IS NOT NULL "
     "AND b.delete_after_ms <= ? AND COALESCE(t.legal_hold, 0) = 0 "
     "AND COALESCE(o.state, '') NOT IN ('received', 'stored', 'assessed') ";
-
-Result<std::vector<BlobRecord>> SqlStore::BlobsDue(TimeMs now, int limit) {
-  std::vector<BlobRecord> out;
-  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st,
-        db.Prepare(Select(Prefixed(kBlobColumns, "b"), kBlobsDueFrom,
-                          std::string(kBlobsDueWhere) +
-                              "ORDER BY b.delete_after_ms, b.key LIMIT ?")));
-    st.Bind(1, now).Bind(2, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
-    return CollectRows(st, out, ReadBlob);
-  }));
-  return out;
-}
 
 Result<std::vector<BlobRecord>> SqlStore::ClaimDueBlobs(TimeMs now, TimeMs until, int limit) {
   std::vector<BlobRecord> out;

@@ -60,8 +60,6 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) override;
   Result<Observation> GetObservation(const std::string& id) override;
   Status UpdateObservation(const Observation& obs) override;
-  Result<bool> ClaimObservation(const std::string& id, const std::string& worker, TimeMs now,
-                                TimeMs until) override;
   Result<std::optional<Observation>> ClaimNextObservation(const std::string& worker, TimeMs now,
                                                           TimeMs until) override;
   Status ReleaseObservation(const std::string& id, const std::string& worker,
@@ -88,9 +86,7 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Status UpdateAssessmentFeedback(const AssessmentRecord& a) override;
   Result<std::map<std::string, int64_t>> CountAssessmentsByOutcome() override;
 
-  Result<std::vector<ActionRunRecord>> DueActionRuns(TimeMs now, int limit) override;
   Status UpdateActionRun(const ActionRunRecord& run) override;
-  Result<bool> ClaimActionRun(const ActionRunRecord& run, int expected_attempts) override;
   Result<std::optional<ActionRunRecord>> ClaimNextActionRun(
       TimeMs now, const std::function<void(ActionRunRecord&)>& start) override;
   Result<ActionRunRecord> GetActionRun(const std::string& id) override;
@@ -103,7 +99,6 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<BlobRecord> GetBlob(const std::string& key) override;
   Status SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) override;
   Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) override;
-  Result<std::vector<BlobRecord>> BlobsDue(TimeMs now, int limit) override;
   Result<std::vector<BlobRecord>> ClaimDueBlobs(TimeMs now, TimeMs until, int limit) override;
   Result<std::vector<BlobRecord>> KeptBlobs(int limit) override;
   Result<std::map<std::string, int64_t>> CountBlobs() override;

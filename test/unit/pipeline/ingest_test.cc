@@ -134,7 +134,8 @@ TEST_F(IngestTest, UploadArriving400DaysAfterCaptureGetsADeadlineFromReceipt) {
   auto blob = store_->GetBlob(r->observation.blob_key);
   ASSERT_TRUE(blob.ok());
   EXPECT_EQ(*blob->delete_after_ms, clock_.NowMs() + 30 * kDay);
-  auto due = store_->BlobsDue(clock_.NowMs() + 29 * kDay, 10);
+  const TimeMs later = clock_.NowMs() + 29 * kDay;
+  auto due = store_->ClaimDueBlobs(later, later, 10);
   ASSERT_TRUE(due.ok());
   EXPECT_TRUE(due->empty());
 }

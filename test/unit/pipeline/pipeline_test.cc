@@ -264,12 +264,12 @@ TEST_F(PipelineTest, AFailedStepGivesTheLeaseUp) {
   auto p = MakePipeline(o);
   ASSERT_TRUE(p->AssessPending().ok());
   EXPECT_EQ(Get(obs.id).state, ObservationState::kStored);
-  EXPECT_FALSE(store_->ClaimObservation(obs.id, "worker-b", clock_.NowMs(), clock_.NowMs() + 1000)
-                   .value())
-      << "taken again before the retry delay";
+  auto claim_b = [&] {
+    return store_->ClaimNextObservation("worker-b", clock_.NowMs(), clock_.NowMs() + 1000).value();
+  };
+  EXPECT_FALSE(claim_b().has_value()) << "taken again before the retry delay";
   clock_.Advance(o.retry.DelayMs(1));
-  EXPECT_TRUE(store_->ClaimObservation(obs.id, "worker-b", clock_.NowMs(), clock_.NowMs() + 1000)
-                  .value());
+  EXPECT_EQ(claim_b().value().id, obs.id);
 }
 
 TEST_F(PipelineTest, NonTransientFailureIsRetriedThenFailsVisibly) {

@@ -37,6 +37,9 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"database", "/var/lib/tilsyn.db"}}), "database");
   EXPECT_EQ(field(Json{{"database", "mysql://db/tilsyn"}}), "database");
   EXPECT_EQ(field(Json{{"role", "both"}}), "role");
+  EXPECT_EQ(field(Json{{"anonymize_uploads", "later"}}), "anonymize_uploads");
+  EXPECT_EQ(field(Json{{"assess_threads", 0}}), "assess_threads");
+  EXPECT_EQ(field(Json{{"action_threads", 65}}), "action_threads");
   EXPECT_EQ(field(Json{{"no_such_setting", 1}}), "no_such_setting");
   EXPECT_EQ(field(Json{{"action_max_attempts", -1}}), "action_max_attempts");
   EXPECT_EQ(field(Json{{"smtp", {{"url", "http://x"}, {"from", "a@b.dk"}}}}), "smtp.url");

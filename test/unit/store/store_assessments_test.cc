@@ -209,27 +209,6 @@ TEST_P(StoreTest, FeedbackIsStored) {
   EXPECT_EQ(store_->UpdateAssessmentFeedback(ghost).code(), Code::kNotFound);
 }
 
-// The claim of a delivery attempt: of two workers that read the same due run, one makes it.
-TEST_P(StoreTest, ADeliveryAttemptIsClaimedOnce) {
-  Seeded::Seed(*store_, 1);
-  Observation o = store_->GetObservation("obs-1").value();
-  ASSERT_TRUE(store_
-                  ->RecordAssessment("obs-1", {}, MakeAssessment("as-1", o, "finding", kT0),
-                                     {MakeActionRun("ar-1", "as-1", "k1", kT0)})
-                  .ok());
-  ActionRunRecord seen = store_->DueActionRuns(kT0 + 1, 10)->at(0);
-  ActionRunRecord mine = seen, theirs = seen;
-  mine.attempts = theirs.attempts = seen.attempts + 1;
-  mine.next_attempt_ms = theirs.next_attempt_ms = kT0 + 5000;
-  EXPECT_TRUE(store_->ClaimActionRun(mine, seen.attempts).value());
-  EXPECT_FALSE(store_->ClaimActionRun(theirs, seen.attempts).value());
-  EXPECT_EQ(store_->GetActionRun("ar-1")->attempts, seen.attempts + 1);
-  EXPECT_TRUE(store_->DueActionRuns(kT0 + 1, 10)->empty());  // leased until its next attempt
-  ActionRunRecord ghost = seen;
-  ghost.id = "nope";
-  EXPECT_EQ(store_->ClaimActionRun(ghost, 0).status().code(), Code::kNotFound);
-}
-
 // The delivery queue: the longest-due pending run, with the attempt recorded on it in the same
 // transaction (its backoff is the lease); claimers at the same moment never share a run.
 TEST_P(StoreTest, ClaimNextActionRunTakesEachDueRunOnce) {
@@ -273,7 +252,7 @@ TEST_P(StoreTest, ClaimNextActionRunTakesEachDueRunOnce) {
   EXPECT_EQ((*store_->ClaimNextActionRun(kT0 + 500, lease))->attempts, 2) << "the lease ran out";
 }
 
-TEST_P(StoreTest, DueActionRunsArePendingAndDueLongestWaitingFirst) {
+TEST_P(StoreTest, ClaimedActionRunsArePendingAndDueLongestWaitingFirst) {
   Seeded::Seed(*store_, 1);
   Observation o = store_->GetObservation("obs-1").value();
   std::vector<ActionRunRecord> acts = {
@@ -282,37 +261,32 @@ TEST_P(StoreTest, DueActionRunsArePendingAndDueLongestWaitingFirst) {
   acts[3].status = ActionStatus::kSucceeded;
   ASSERT_TRUE(
       store_->RecordAssessment("obs-1", {}, MakeAssessment("as-1", o, "finding", kT0), acts).ok());
-  auto due = store_->DueActionRuns(kT0 + 100, 10);
-  ASSERT_TRUE(due.ok());
-  ASSERT_EQ(due->size(), 2u);
-  EXPECT_EQ((*due)[0].id, "early");
-  EXPECT_EQ((*due)[1].id, "late");
-  EXPECT_EQ(store_->DueActionRuns(kT0 + 100, 1)->size(), 1u);
+  auto start = [](ActionRunRecord& r) {
+    r.attempts += 1;
+    r.next_attempt_ms = kT0 + 200;  // the attempt's lease
+  };
+  ActionRunRecord early = store_->ClaimNextActionRun(kT0 + 100, start)->value();
+  ActionRunRecord late = store_->ClaimNextActionRun(kT0 + 100, start)->value();
+  EXPECT_EQ(early.id, "early");
+  EXPECT_EQ(late.id, "late");
+  EXPECT_FALSE(store_->ClaimNextActionRun(kT0 + 100, start)->has_value())
+      << "not the future one, not the finished one, not the claimed ones";
 
   // A failed attempt reschedules; a success removes it from the queue.
-  ActionRunRecord r = (*due)[0];
-  r.attempts = 1;
-  r.next_attempt_ms = kT0 + 500;
-  r.last_error = "HTTP 503";
-  r.attempt_log.push_back({{"at", kT0 + 100}, {"status_code", 503}, {"error", "HTTP 503"}});
-  r.updated_ms = kT0 + 100;
-  ASSERT_TRUE(store_->UpdateActionRun(r).ok());
-  ActionRunRecord l = (*due)[1];
-  l.status = ActionStatus::kSucceeded;
-  l.attempts = 1;
-  ASSERT_TRUE(store_->UpdateActionRun(l).ok());
-  EXPECT_TRUE(store_->DueActionRuns(kT0 + 100, 10)->empty());
-  auto later = store_->DueActionRuns(kT0 + 500, 10);
-  ASSERT_EQ(later->size(), 1u);
-  EXPECT_EQ((*later)[0].id, "early");
-  EXPECT_EQ((*later)[0].attempts, 1);
-  EXPECT_EQ((*later)[0].last_error, "HTTP 503");
-  ASSERT_EQ((*later)[0].attempt_log.size(), 1u);
-  EXPECT_EQ((*later)[0].attempt_log[0]["status_code"], 503);
-  EXPECT_EQ((*later)[0].payload, acts[1].payload);
-
-  ActionRunRecord ghost = MakeActionRun("ghost", "as-1", "kx", kT0);
-  EXPECT_EQ(store_->UpdateActionRun(ghost).code(), Code::kNotFound);
+  early.next_attempt_ms = kT0 + 500;
+  early.last_error = "HTTP 503";
+  early.attempt_log.push_back({{"at", kT0 + 100}, {"status_code", 503}, {"error", "HTTP 503"}});
+  early.updated_ms = kT0 + 100;
+  ASSERT_TRUE(store_->UpdateActionRun(early).ok());
+  late.status = ActionStatus::kSucceeded;
+  ASSERT_TRUE(store_->UpdateActionRun(late).ok());
+  EXPECT_FALSE(store_->ClaimNextActionRun(kT0 + 499, start)->has_value());
+  ActionRunRecord again = store_->ClaimNextActionRun(kT0 + 500, start)->value();
+  EXPECT_EQ(again.id, "early");
+  EXPECT_EQ(again.attempts, 2);
+  EXPECT_EQ(again.last_error, "HTTP 503");
+  ASSERT_EQ(again.attempt_log.size(), 1u);
+  EXPECT_EQ(store_->GetActionRun("early")->attempts, 2);
 }
 
 }  // namespace

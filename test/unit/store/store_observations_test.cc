@@ -124,29 +124,33 @@ TEST_P(StoreTest, ObservationsInStateAreOldestFirstAndLimited) {
   EXPECT_EQ(counts->at("done"), 0);
 }
 
-// Leases: one worker at a time on an observation; its own lease it may renew (after a restart);
-// an expired lease goes to whoever asks; a finished observation is no one's work.
+// Leases: a claimed observation is no one else's work until its lease ends; a worker gives its
+// lease up after a failed step with the retry delay as its end (a worker cannot give up
+// another's lease); a restarted worker gives its old leases back; a finished observation is no
+// one's work.
 TEST_P(StoreTest, AnObservationIsLeasedToOneWorkerAtATime) {
   AddTask(*store_, "task-1");
   Observation o = MakeObservation("obs-1", "task-1", kT0);
   ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-1", o)).value());
-  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0, kT0 + 100).value());
-  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 50, kT0 + 150).value());
-  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0 + 60, kT0 + 160).value());  // renew
-  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 150, kT0 + 250).value());
-  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w2", kT0 + 160, kT0 + 260).value());  // expired
-  // A worker gives its lease up after a failed step: nobody (itself included) takes it before
-  // the retry delay, anybody after; a worker cannot give up another's lease.
-  ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w1", kT0).ok());
-  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w1", kT0 + 170, kT0 + 270).value());
+  auto next = [&](const std::string& worker, TimeMs now) {
+    auto r = store_->ClaimNextObservation(worker, now, now + 100);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && r->has_value();
+  };
+  EXPECT_TRUE(next("w1", kT0));
+  EXPECT_FALSE(next("w2", kT0 + 50));
+  EXPECT_FALSE(next("w1", kT0 + 60)) << "its own lease is not a worker's next work";
+  EXPECT_TRUE(next("w2", kT0 + 100)) << "expired";
+  ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w1", kT0).ok());  // not w1's any more
+  EXPECT_FALSE(next("w1", kT0 + 150));
   ASSERT_TRUE(store_->ReleaseObservation("obs-1", "w2", kT0 + 175).ok());
-  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 171, kT0 + 271).value());
-  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w1", kT0 + 174, kT0 + 274).value());
-  EXPECT_TRUE(store_->ClaimObservation("obs-1", "w1", kT0 + 175, kT0 + 275).value());
+  EXPECT_FALSE(next("w1", kT0 + 174)) << "before the retry delay";
+  EXPECT_TRUE(next("w1", kT0 + 175));
+  ASSERT_TRUE(store_->ReleaseLeasesOf("w1").ok());
+  EXPECT_TRUE(next("w1", kT0 + 176)) << "a restarted worker's old lease went back";
   o.state = ObservationState::kDone;
   ASSERT_TRUE(store_->UpdateObservation(o).ok());
-  EXPECT_FALSE(store_->ClaimObservation("obs-1", "w2", kT0 + 300, kT0 + 400).value());
-  EXPECT_FALSE(store_->ClaimObservation("nope", "w2", kT0, kT0 + 1).value());
+  EXPECT_FALSE(next("w2", kT0 + 10'000));
 }
 
 // The queue: the oldest waiting observation nobody holds, leased to the claimer; received ones
@@ -170,12 +174,8 @@ TEST_P(StoreTest, ClaimNextTakesTheOldestWaitingObservationNobodyHolds) {
   ASSERT_TRUE(second.ok() && second->has_value());
   EXPECT_EQ((*second)->id, "a-stored");
   EXPECT_FALSE(store_->ClaimNextObservation("w3", kT0 + 10, kT0 + 1000)->has_value());
-  EXPECT_FALSE(store_->ClaimNextObservation("w1", kT0 + 20, kT0 + 1000)->has_value())
-      << "a worker's own lease is not its next work";
-  // An expired lease anybody takes; a restarted worker gives its old leases back at once.
-  EXPECT_EQ((*store_->ClaimNextObservation("w3", kT0 + 1000, kT0 + 2000))->id, "b-received");
-  ASSERT_TRUE(store_->ReleaseLeasesOf("w3").ok());
-  EXPECT_EQ((*store_->ClaimNextObservation("w3", kT0 + 1001, kT0 + 2000))->id, "b-received");
+  EXPECT_EQ((*store_->ClaimNextObservation("w3", kT0 + 1000, kT0 + 2000))->id, "b-received")
+      << "an expired lease anybody takes, oldest first";
 }
 
 // Claimers at the same moment never get the same observation (on PostgreSQL each skips the rows
@@ -295,7 +295,8 @@ TEST_P(StoreTest, ClaimDueBlobsHoldsEachDueImageForOneSweeper) {
   EXPECT_EQ(again->front().key, "img-1");
 }
 
-TEST_P(StoreTest, BlobsDueRespectsDeadlineDeletionAndLegalHold) {
+// (Claims whose lease ends at once, so each call sees the same images.)
+TEST_P(StoreTest, DueBlobsRespectDeadlineDeletionAndLegalHold) {
   AddTask(*store_, "free");
   AddTask(*store_, "held", /*legal_hold=*/true);
   auto add = [&](const std::string& id, const std::string& task, std::optional<TimeMs> due,
@@ -318,26 +319,26 @@ TEST_P(StoreTest, BlobsDueRespectsDeadlineDeletionAndLegalHold) {
   add("assessing", "free", kT0 + 4, ObservationState::kAssessed);
   ASSERT_TRUE(store_->MarkBlobDeleted("img-gone", kT0 + 2, "retention").ok());
 
-  auto due = store_->BlobsDue(kT0 + 100, 10);
+  EXPECT_EQ(store_->ClaimDueBlobs(kT0 + 20, kT0 + 20, 10)->size(), 2u);  // deadline is inclusive
+  auto due = store_->ClaimDueBlobs(kT0 + 100, kT0 + 100, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 2u);
   EXPECT_EQ((*due)[0].key, "img-early");
   EXPECT_EQ((*due)[1].key, "img-late");
-  EXPECT_EQ(store_->BlobsDue(kT0 + 100, 1)->size(), 1u);
-  EXPECT_EQ(store_->BlobsDue(kT0 + 20, 10)->size(), 2u);  // deadline is inclusive
+  EXPECT_EQ(store_->ClaimDueBlobs(kT0 + 100, kT0 + 100, 1)->size(), 1u);
 
   // Lifting the legal hold (an update of the task) makes its blob due.
   tasks::Task held = store_->GetTask("held").value();
   held.retention.legal_hold = false;
   ASSERT_TRUE(store_->UpdateTask(held, std::nullopt).ok());
-  auto after = store_->BlobsDue(kT0 + 100, 10);
+  auto after = store_->ClaimDueBlobs(kT0 + 100, kT0 + 100, 10);
   ASSERT_EQ(after->size(), 3u);
   EXPECT_EQ((*after)[0].key, "img-held");
 
   // And putting it back on hold stops it again.
   held.retention.legal_hold = true;
   ASSERT_TRUE(store_->UpdateTask(held, std::nullopt).ok());
-  EXPECT_EQ(store_->BlobsDue(kT0 + 100, 10)->size(), 2u);
+  EXPECT_EQ(store_->ClaimDueBlobs(kT0 + 100, kT0 + 100, 10)->size(), 2u);
 }
 
 }  // namespace
