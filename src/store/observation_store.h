@@ -46,7 +46,7 @@ class ObservationStore {
   // image_sha256 and anonymization report) becomes stored and its image record takes the new
   // size, in one transaction. FailedPrecondition (field "state") when it is no longer received.
   virtual Status RecordServerAnonymization(const Observation& obs, int64_t image_size) = 0;
-  // Observations in `state`, oldest first (the pipeline's work queue after a restart).
+  // Observations in `state`, oldest first (a read: the work queue is ClaimNextObservation).
   virtual Result<std::vector<Observation>> ObservationsInState(ObservationState state,
                                                                int limit) = 0;
   // Every state name, with 0 for states without observations.
