@@ -25,7 +25,10 @@ SIGNS_STREET = {"speed_limit_sign": "traffic_sign", "stop_sign": "traffic_sign",
 
 MODELS = {
     "privacy": {
-        "classes": ["face", "license_plate"],
+        "classes": ["face", "license_plate", "person"],
+        # Person boxes come from a COCO teacher (training/pseudo_label.py -> <data>/persons.json)
+        # for every image of every source below; without that file the person class is ignored.
+        "persons": "persons.json",
         "sources": {
             "privacy/kaggle-face-mask-detection": {"map": FACE, "ignore": ["license_plate"]},
             # NOT used: privacy/roboflow-mask-wearing. Its stored boxes do not lie on the faces
@@ -40,10 +43,9 @@ MODELS = {
                                                                          "weight": 2.0},
             # RDD2022 Czech: faces and plates were blurred by its authors -> pure negatives.
             "road_damage/rdd2022_czech_ccbysa": {"map": RDD_PRIV, "ignore": []},
-            # Sign panels look like plates (white, black text, a border): negatives, used by the
-            # fine-tuning stage only (train.py --finetune), which starts from the first stage.
-            "traffic_signs/kaggle_road_sign_detection_cc0": {"map": SIGNS_PRIV, "ignore": [],
-                                                             "finetune": True},
+            # Sign panels look like plates (white, black text, a border): hard negatives for
+            # faces and plates (v2: in the main stage; v1 used them in a fine-tuning stage only).
+            "traffic_signs/kaggle_road_sign_detection_cc0": {"map": SIGNS_PRIV, "ignore": []},
         },
         "train_size": 512,          # square training crops
         "export_size": (960, 544),  # W, H of the exported graph (1920x1080 / 2, letterboxed)
@@ -89,6 +91,22 @@ ERRATA = {
 
 VAL_FRACTION = 0.15
 SPLIT_SALT = "tilsyn-split-v1"
+
+
+def part_of(entry):
+    """"train", or for held-out images "tune" (model and threshold choice) or "test" (reported
+    only, chosen by nothing): the half of the validation split whose image id (SHA-1 hex, see
+    prepare_data.py) is below 8000... is tune, the rest test. calibrate_thresholds.py halves a set
+    by sorted id in the same spirit."""
+    if entry["split"] != "val":
+        return "train"
+    return "tune" if int(entry["id"][:8], 16) < 0x80000000 else "test"
+
+
+def in_part(entry, part):
+    """part: train, val (tune + test), tune or test."""
+    p = part_of(entry)
+    return p == part or (part == "val" and p in ("tune", "test"))
 
 
 def kept_boxes(entry):

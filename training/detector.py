@@ -44,14 +44,28 @@ def stage(ci, co, n):
     return nn.Sequential(DWBlock(ci, co, 2), *[DWBlock(co, co) for _ in range(n - 1)])
 
 
+# Architectures (config.py "arch"): channels of stem, /4, /8, /16, /32; FPN width; depth of the
+# per-level head. "base" is the first generation (privacy v1, street). "fast" spends its compute
+# where it pays for a single pass at a high input size: a plain 3x3 stride-2 stem (no extra
+# full-resolution layers) and narrow /2 and /4 stages, wider /16 and /32 stages.
+ARCHS = {
+    "base": {"c": (24, 48, 96, 160, 256), "nk": 96, "stem_dw": True, "head_depth": 2},
+    "fast": {"c": (16, 32, 96, 192, 320), "nk": 96, "stem_dw": False, "head_depth": 2},
+}
+
+
 class TilsynDet(nn.Module):
-    def __init__(self, num_classes, width=1.0):
+    def __init__(self, num_classes, width=1.0, arch="base"):
         super().__init__()
-        c = [int(v * width) for v in (24, 48, 96, 160, 256)]
-        nk = int(96 * width)
+        a = ARCHS[arch]
+        c = [int(v * width) for v in a["c"]]
+        nk = int(a["nk"] * width)
         self.num_classes = num_classes
-        self.stem = nn.Sequential(conv_bn(3, c[0], 3, 2), conv_bn(c[0], c[0], 3, 1, groups=c[0]),
-                                  conv_bn(c[0], c[0], 1))
+        self.arch = arch
+        stem = [conv_bn(3, c[0], 3, 2)]
+        if a["stem_dw"]:
+            stem += [conv_bn(c[0], c[0], 3, 1, groups=c[0]), conv_bn(c[0], c[0], 1)]
+        self.stem = nn.Sequential(*stem)
         self.s2 = stage(c[0], c[1], 2)   # /4
         self.s3 = stage(c[1], c[2], 3)   # /8
         self.s4 = stage(c[2], c[3], 4)   # /16
@@ -61,7 +75,8 @@ class TilsynDet(nn.Module):
         self.lat5 = conv_bn(c[4], nk, 1)
         self.up = nn.Upsample(scale_factor=2, mode="nearest")
         self.smooth = nn.ModuleList([DWBlock(nk, nk) for _ in STRIDES])
-        self.head = nn.ModuleList([nn.Sequential(DWBlock(nk, nk), DWBlock(nk, nk)) for _ in STRIDES])
+        self.head = nn.ModuleList([nn.Sequential(*[DWBlock(nk, nk) for _ in range(a["head_depth"])])
+                                   for _ in STRIDES])
         self.xy = nn.ModuleList([nn.Conv2d(nk, 2, 1) for _ in STRIDES])
         self.wh = nn.ModuleList([nn.Conv2d(nk, 2, 1) for _ in STRIDES])
         self.cls = nn.ModuleList([nn.Conv2d(nk, num_classes, 1) for _ in STRIDES])

@@ -8,13 +8,17 @@
 #   bash training/device_train.sh privacy-finetune # stage 2: 400 steps from stage 1 with sign
 #                                                  #   photos as negatives (carry runs/privacy_stage1.pt
 #                                                  #   as training/runs/privacy_v2.pt)
+#   bash training/device_train.sh privacy-v2       # anonymizer v2 (issue 12): faces, plates and
+#                                                  #   the teacher's persons (persons.json), sign
+#                                                  #   photos as negatives from the start; three
+#                                                  #   architectures for one pass at 1280x736
 #   bash training/device_train.sh teach            # the teach-a-new-object experiment
 #                                                  #   (training/teach_loop.py): street without
 #                                                  #   traffic_light and street taught it from
 #                                                  #   training/.teach/export, same recipe, in parallel
 # The second copy of each run in parallel is the reproduction check (models/*.MODEL_CARD.md).
 set -u
-WHAT=${1:?usage: device_train.sh street|privacy|privacy-finetune|teach}
+WHAT=${1:?usage: device_train.sh street|privacy|privacy-finetune|privacy-v2|teach}
 OUT=${OUT:-training/runs}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
@@ -35,6 +39,14 @@ case "$WHAT" in
       python3 training/train.py --model privacy --data training/.data \
         --init training/runs/privacy_v2.pt --finetune --steps 400 --lr 5e-4 --max-seconds 105 \
         --batch 96 --seed 7 --out "$OUT/$r" > "$OUT/$r.log" 2>&1 &
+    done
+    wait ;;
+  privacy-v2)
+    test -f training/.data/persons.json || { echo "training/.data/persons.json missing (pseudo_label.py)" >&2; exit 2; }
+    for spec in "fast 1.0" "base 1.0" "fast 1.25"; do
+      set -- $spec
+      python3 training/train.py --model privacy --data training/.data --arch "$1" --width "$2" \
+        --steps 3000 --max-seconds 500 --batch 96 --seed 7 --out "$OUT/$1-$2" > "$OUT/$1-$2.log" 2>&1 &
     done
     wait ;;
   teach)

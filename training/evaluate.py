@@ -101,9 +101,10 @@ def average_precision(results, c, size=None):
     for gts, dets, ign in results:
         if c in ign:
             continue
-        g = [x[1:] for x in gts if x[0] == c]
+        g = [x[1:5] for x in gts if x[0] == c]
         area = [(b[2] - b[0]) * (b[3] - b[1]) for b in g]
-        g_ign = [not (lo <= a < hi) for a in area]
+        region = [len(x) > 5 and x[5] for x in gts if x[0] == c]  # an ignore region
+        g_ign = [not (lo <= a < hi) or r for a, r in zip(area, region)]
         npos += sum(not x for x in g_ign)
         used = [False] * len(g)
         for d in sorted([d for d in dets if d[0] == c], key=lambda d: -d[1]):
@@ -145,7 +146,8 @@ def recall_and_tba(results, c, thr, w_h, min_side=0, max_side=1e9):
     for (gts, dets, ign), (W, H) in zip(results, w_h):
         if c in ign:
             continue
-        g = [x[1:] for x in gts if x[0] == c and min_side <= min(x[3] - x[1], x[4] - x[2]) < max_side]
+        g = [x[1:5] for x in gts if x[0] == c and len(x) == 5 and
+             min_side <= min(x[3] - x[1], x[4] - x[2]) < max_side]
         if not g:
             continue
         d = [x[2:] for x in dets if x[1] >= thr and x[0] == c]
@@ -185,24 +187,32 @@ def main():
     ap.add_argument("--data", default="training/.data")
     ap.add_argument("--datasets", default=config.DATASET_ROOT_DEFAULT)
     ap.add_argument("--thresholds", default="", help="JSON {label: threshold} (default 0.3)")
+    ap.add_argument("--part", default="val", choices=["val", "tune", "test"],
+                    help="held-out images: all, the tuning half or the test half (config.part_of)")
+    ap.add_argument("--size", default="", help="WxH input (default: the model's export_size)")
     ap.add_argument("--bench", action="store_true")
     ap.add_argument("--json", default="")
     args = ap.parse_args()
     spec = config.MODELS[args.model]
     classes = spec["classes"]
     nc = len(classes)
-    W, H = spec["export_size"]
+    W, H = (int(v) for v in args.size.split("x")) if args.size else spec["export_size"]
     runner = Runner(args.backend, args.onnx if args.backend == "opencv" else args.ckpt, W, H)
     thr = {c: 0.3 for c in classes}
     if args.thresholds:
         thr.update(json.loads(args.thresholds))
     index = json.load(open(os.path.join(args.data, "index.json")))
+    persons = None
+    if "person" in classes and "persons" in spec:
+        ppath = os.path.join(args.data, spec["persons"])
+        persons = json.load(open(ppath))["images"] if os.path.exists(ppath) else {}
     results, sizes = [], []
     t0 = time.time()
     for e in index["images"]:
-        if e["split"] != "val" or e["source"] not in spec["sources"]:
+        if not config.in_part(e, args.part) or e["source"] not in spec["sources"]:
             continue
         src = spec["sources"][e["source"]]
+        ignored = {classes.index(c) for c in src["ignore"]}
         img = cv2.imread(os.path.join(args.datasets, e["orig"]))
         h, w = img.shape[:2]
         gts = []
@@ -211,12 +221,22 @@ def main():
             if m is not None:
                 gts.append((classes.index(m), (cx - bw / 2) * w, (cy - bh / 2) * h,
                             (cx + bw / 2) * w, (cy + bh / 2) * h))
+        if persons is not None:  # the teacher's persons; its unsure boxes are ignore regions
+            p = persons.get(f"{e['source']}/{e['stem']}")
+            if p is None:
+                ignored.add(classes.index("person"))
+            else:
+                for key, region in (("person", False), ("ignore", True)):
+                    for cx, cy, bw, bh, _ in p[key]:
+                        box = (classes.index("person"), (cx - bw / 2) * w, (cy - bh / 2) * h,
+                               (cx + bw / 2) * w, (cy + bh / 2) * h)
+                        gts.append(box + (True,) if region else box)
         dets = detect(runner, img, nc)
-        results.append((gts, dets, {classes.index(c) for c in src["ignore"]}))
+        results.append((gts, dets, ignored))
         sizes.append((w, h))
     out = {"model": args.model, "backend": args.backend, "input": [W, H], "images": len(results),
            "seconds": round(time.time() - t0, 1), "classes": {}}
-    print(f"{args.model} [{args.backend}] {len(results)} val images, input {W}x{H}")
+    print(f"{args.model} [{args.backend}] {len(results)} held-out images ({args.part}), input {W}x{H}")
     print(f"{'class':15s} {'AP50':>6s} {'n':>5s} | {'small':>12s} {'medium':>12s} {'large':>12s} | "
           f"{'thr':>4s} {'recall':>6s} {'TBA':>5s}")
     aps = []

@@ -5,6 +5,9 @@ boxes as training/evaluate.py (PyTorch / python3-opencv):
 
   <out>/face/    the privacy validation images whose source labels faces     (classes: face)
   <out>/plate/   the privacy validation images whose source labels plates    (classes: plate)
+  <out>/person/  the privacy validation images with the teacher's person boxes
+                 (training/pseudo_label.py; its unsure boxes cannot be written as YOLO ignore
+                 regions, so detections there count against precision)  (classes: person)
   <out>/street-<label>/  for each street label, the street sources that label it (all street
                  classes written, under the product's names: plate, not license_plate); read that
                  label's row of `tilsyn eval recognizer` on it
@@ -28,7 +31,7 @@ import config  # noqa: E402
 PRODUCT_NAME = {"license_plate": "plate"}
 
 
-def write_set(out, name, entries, spec, classes):
+def write_set(out, name, entries, spec, classes, persons=None):
     d = os.path.join(out, name)
     os.makedirs(d, exist_ok=True)
     product = [PRODUCT_NAME.get(c, c) for c in classes]
@@ -42,6 +45,9 @@ def write_set(out, name, entries, spec, classes):
             m = src["map"].get(raw)
             if m in classes:
                 lines.append(f"{classes.index(m)} {cx:.6f} {cy:.6f} {bw:.6f} {bh:.6f}")
+        if persons is not None:
+            for cx, cy, bw, bh, _ in persons[f"{e['source']}/{e['stem']}"]["person"]:
+                lines.append(f"{classes.index('person')} {cx:.6f} {cy:.6f} {bw:.6f} {bh:.6f}")
         stem = e["id"]
         link = os.path.join(d, stem + ".jpg")
         if os.path.lexists(link):
@@ -59,9 +65,11 @@ def main():
     ap.add_argument("--data", default="training/.data")
     ap.add_argument("--datasets", default=config.DATASET_ROOT_DEFAULT)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--part", default="val", choices=["val", "tune", "test"],
+                    help="held-out images: all, the tuning half or the test half (config.part_of)")
     args = ap.parse_args()
     index = json.load(open(os.path.join(args.data, "index.json")))
-    val = [e for e in index["images"] if e["split"] == "val"]
+    val = [e for e in index["images"] if config.in_part(e, args.part)]
 
     priv = config.MODELS["privacy"]
     for cls in ("face", "license_plate"):
@@ -72,6 +80,12 @@ def main():
                 continue
             chosen.append((e, args.datasets))  # the images evaluate.py scores for `cls`
         write_set(args.out, PRODUCT_NAME.get(cls, cls), chosen, priv, [cls])
+    ppath = os.path.join(args.data, priv.get("persons", ""))
+    if "person" in priv["classes"] and os.path.isfile(ppath):
+        persons = json.load(open(ppath))["images"]
+        chosen = [(e, args.datasets) for e in val if e["source"] in priv["sources"]
+                  and f"{e['source']}/{e['stem']}" in persons]
+        write_set(args.out, "person", chosen, priv, ["person"], persons)
 
     street = config.MODELS["street"]
     for cls in street["classes"]:

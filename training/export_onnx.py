@@ -45,7 +45,7 @@ def fold_bn(module):
 
 def load_model(ckpt_path):
     ck = torch.load(ckpt_path, map_location="cpu")
-    m = detector.TilsynDet(len(ck["classes"]), ck.get("width", 1.0))
+    m = detector.TilsynDet(len(ck["classes"]), ck.get("width", 1.0), ck.get("arch", "base"))
     m.load_state_dict(ck["model"])
     return m.eval(), ck
 

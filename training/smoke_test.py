@@ -77,6 +77,17 @@ def main():
             "--limit", "6", "--max-side", "160")
         assert json.load(open(os.path.join(data, "index.json")))["images"], "empty index"
         run(os.path.join(HERE, "tests", "test_augment.py"))
+        # the teacher's persons (pseudo_label.py needs ../shared/models): one label and one ignore
+        # region per image, and the face-implied regions the real run adds
+        sys.path.insert(0, HERE)
+        import pseudo_label
+        index = json.load(open(os.path.join(data, "index.json")))["images"]
+        persons = {}
+        for e in index:
+            p, ign = [[0.5, 0.6, 0.2, 0.5, 0.9]], [[0.2, 0.3, 0.1, 0.3, 0.3]]
+            pseudo_label.faces_imply_persons(e, p, ign)
+            persons[f"{e['source']}/{e['stem']}"] = {"person": p, "ignore": ign}
+        json.dump({"teacher": {}, "images": persons}, open(os.path.join(data, "persons.json"), "w"))
         for model in ("privacy", "street"):
             run(os.path.join(HERE, "train.py"), "--model", model, "--data", data, "--out", tmp,
                 "--steps", "3", "--batch", "4", "--size", "128", "--seed", "1")
@@ -86,6 +97,12 @@ def main():
             "--init", os.path.join(tmp, "privacy.pt"), "--finetune", "--steps", "2", "--batch", "4",
             "--size", "128", "--seed", "1", "--lr", "5e-4")
         assert os.path.exists(os.path.join(ft, "privacy.pt")), "fine-tuned checkpoint missing"
+        # the v2 architecture for one pass at a high input size, exported and run by OpenCV
+        fast = os.path.join(tmp, "fast")
+        run(os.path.join(HERE, "train.py"), "--model", "privacy", "--data", data, "--out", fast,
+            "--arch", "fast", "--width", "1.0", "--steps", "2", "--batch", "4", "--size", "128")
+        run(os.path.join(HERE, "export_onnx.py"), "--ckpt", os.path.join(fast, "privacy.pt"),
+            "--out", os.path.join(fast, "privacy.onnx"), "--size", "320x192")
         onnx_path = os.path.join(tmp, "street.onnx")
         run(os.path.join(HERE, "export_onnx.py"), "--ckpt", os.path.join(tmp, "street.pt"),
             "--out", onnx_path, "--size", "256x160")

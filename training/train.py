@@ -20,7 +20,6 @@ import random
 import sys
 import time
 
-import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -34,6 +33,19 @@ LEVEL_RANGES = ((0, 64), (40, 160), (112, 1e9))  # max box side (px) handled by 
 MAX_BOXES = 160
 
 
+def load_persons(data_dir, spec, classes):
+    """The teacher's person boxes (pseudo_label.py) by "<source>/<stem>", or None when the model
+    has no person class. Without the file the person class is ignored on every image."""
+    if "person" not in classes or "persons" not in spec:
+        return None
+    path = os.path.join(data_dir, spec["persons"])
+    if not os.path.exists(path):
+        print(f"warning: {path} missing (training/pseudo_label.py): the person class is not trained",
+              flush=True)
+        return {}
+    return json.load(open(path))["images"]
+
+
 def load_split(data_dir, model_name, split="train", finetune=False, drop=(), extra=(),
                extra_weight=3.0):
     """(records, class names): records have image path, boxes [[cls, x1, y1, x2, y2] px], ignore.
@@ -41,7 +53,9 @@ def load_split(data_dir, model_name, split="train", finetune=False, drop=(), ext
     the model (their boxes become background: a model that never knew them). `extra` are folders
     written by `tilsyn dataset export` (the city's own labelled images, docs/teach.md): their
     classes are appended to the model's, the configured sources ignore those new classes (they do
-    not label them), and the export's images ignore every class the inspectors did not label."""
+    not label them), and the export's images ignore every class the inspectors did not label.
+    Person labels of the teacher (load_persons) are added to every configured source's images;
+    its unsure boxes are ignore regions (boxes with class -1 - c)."""
     spec = config.MODELS[model_name]
     classes = [c for c in spec["classes"] if c not in drop]
     extra_sets = [read_export(d) for d in extra]
@@ -49,20 +63,29 @@ def load_split(data_dir, model_name, split="train", finetune=False, drop=(), ext
     for names, _ in extra_sets:
         new += [c for c in names if c not in classes and c not in new]
     classes = classes + new
+    persons = load_persons(data_dir, spec, classes)
     index = json.load(open(os.path.join(data_dir, "index.json")))
     ext = index.get("ext", "jpg")
     recs = []
     for e in index["images"]:
-        if e["split"] != split or e["source"] not in spec["sources"]:
+        if not config.in_part(e, split) or e["source"] not in spec["sources"]:
             continue
         src = spec["sources"][e["source"]]
         if src.get("finetune") and not finetune:
             continue
         cmap = {k: (None if v in drop else v) for k, v in src["map"].items()}
         ignore = [c for c in src["ignore"] if c in classes] + new
-        recs.append({"path": os.path.join(data_dir, "images", e["id"] + "." + ext), "entry": e,
-                     "ignore": [classes.index(c) for c in ignore], "map": cmap,
-                     "weight": float(src.get("weight", 1.0))})
+        rec = {"path": os.path.join(data_dir, "images", e["id"] + "." + ext), "entry": e,
+               "map": cmap, "weight": float(src.get("weight", 1.0))}
+        if persons is not None:
+            p = persons.get(f"{e['source']}/{e['stem']}")
+            if p is None:
+                ignore.append("person")
+            else:
+                rec["person"] = [b[:4] for b in p["person"]]
+                rec["person_ignore"] = [b[:4] for b in p["ignore"]]
+        rec["ignore"] = [classes.index(c) for c in ignore]
+        recs.append(rec)
     for names, items in extra_sets:
         if split != "train":
             break
@@ -94,14 +117,48 @@ def read_export(folder):
     return names, items
 
 
+def read_rgb(path, max_side):
+    """uint8 tensor [3, h, w] (RGB), shrunk so that its longer side is at most max_side: with
+    OpenCV where it is installed (INTER_AREA), else with torchvision (antialiased bilinear),
+    which is what a GPU machine without OpenCV has."""
+    try:
+        import cv2
+    except ImportError:
+        cv2 = None
+    if cv2 is not None:
+        im = cv2.imread(path)
+        if im is None:
+            raise SystemExit(f"cannot read {path}")
+        h, w = im.shape[:2]
+        s = min(1.0, max_side / max(h, w))
+        if s < 1:
+            im = cv2.resize(im, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+        return torch.from_numpy(im[:, :, ::-1].copy()).permute(2, 0, 1)
+    from torchvision.io import ImageReadMode, decode_image, read_file
+    im = decode_image(read_file(path), mode=ImageReadMode.RGB)
+    h, w = im.shape[1:]
+    s = min(1.0, max_side / max(h, w))
+    if s < 1:
+        im = F.interpolate(im[None].float(), size=(int(h * s), int(w * s)), mode="bilinear",
+                           antialias=True, align_corners=False)[0].round().clamp(0, 255).byte()
+    return im
+
+
 def to_boxes(rec, classes, w, h):
+    """[[cls, x1, y1, x2, y2]] in pixels: labels first, then the teacher's persons, then its
+    ignore regions (cls = -1 - person)."""
+    def px(c, cx, cy, bw, bh):
+        return [c, (cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h]
     out = []
     for name, cx, cy, bw, bh in config.kept_boxes(rec["entry"]):
         mapped = rec["map"].get(name)
         if mapped is None:
             continue
-        out.append([classes.index(mapped), (cx - bw / 2) * w, (cy - bh / 2) * h,
-                    (cx + bw / 2) * w, (cy + bh / 2) * h])
+        out.append(px(classes.index(mapped), cx, cy, bw, bh))
+    if "person" in classes:
+        p = classes.index("person")
+        out += [px(p, *b) for b in rec.get("person", [])]
+        out += [px(-1 - p, *b) for b in rec.get("person_ignore", [])]
     return out
 
 
@@ -120,13 +177,9 @@ class GpuData:
         self.valid = torch.zeros(n, MAX_BOXES, dtype=torch.bool)
         self.ignore = torch.zeros(n, self.nc, dtype=torch.bool)
         for i, r in enumerate(recs):
-            im = cv2.imread(r["path"])
-            h, w = im.shape[:2]
-            s = min(1.0, CANVAS / max(h, w))
-            if s < 1:
-                im = cv2.resize(im, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
-                h, w = im.shape[:2]
-            imgs[i, :, :h, :w] = torch.from_numpy(im[:, :, ::-1].copy()).permute(2, 0, 1)
+            im = read_rgb(r["path"], CANVAS)
+            h, w = im.shape[1:]
+            imgs[i, :, :h, :w] = im
             self.wh[i] = torch.tensor([w, h])
             b = to_boxes(r, classes, w, h)[:MAX_BOXES]
             if b:
@@ -269,8 +322,11 @@ def photometric(x, gen, motion=0.0):
 
 
 def assign(boxes, valid, S, nc):
-    """Per level: positive mask [B,HW], class target [B,HW], box target [B,HW,4] (x1y1x2y2)."""
+    """Per level: positive mask [B,HW], class target [B,HW], box target [B,HW,4] (x1y1x2y2),
+    ignored cells [B,HW,C] (centre inside an ignore region of that class, class -1 - c)."""
     out = []
+    region = valid & (boxes[..., 0] < 0)
+    valid = valid & (boxes[..., 0] >= 0)
     bw = boxes[..., 3] - boxes[..., 1]
     bh = boxes[..., 4] - boxes[..., 2]
     side = torch.maximum(bw, bh)
@@ -291,7 +347,15 @@ def assign(boxes, valid, S, nc):
         best = a.argmin(1)  # [B,HW]
         anypos = pos.any(1)
         tb = torch.gather(boxes, 1, best[..., None].expand(-1, -1, 5))  # [B,HW,5]
-        out.append((anypos, tb[..., 0].long(), tb[..., 1:5]))
+        cell_ign = torch.zeros(anypos.shape + (nc,), dtype=torch.bool, device=boxes.device)
+        if region.any():
+            inside = region[..., None] & (px >= boxes[..., 1:2]) & (px <= boxes[..., 3:4]) & \
+                (py >= boxes[..., 2:3]) & (py <= boxes[..., 4:5])           # [B,M,HW]
+            for c in range(nc):
+                sel = boxes[..., 0] == -1 - c
+                if sel.any():
+                    cell_ign[..., c] = (inside & sel[..., None]).any(1)
+        out.append((anypos, tb[..., 0].long(), tb[..., 1:5], cell_ign & ~anypos[..., None]))
     return out
 
 
@@ -319,7 +383,7 @@ def giou_loss(a, b):
 
 def compute_loss(outs, targets, ign, nc):
     cls_l, box_l, npos = 0.0, 0.0, 0
-    for i, ((xy, wh, cl), (pos, tc, tb)) in enumerate(zip(outs, targets)):
+    for i, ((xy, wh, cl), (pos, tc, tb, cell_ign)) in enumerate(zip(outs, targets)):
         s = detector.STRIDES[i]
         B, _, H, W = cl.shape
         grid = detector.make_grid(H, W, s, cl.device)
@@ -332,7 +396,7 @@ def compute_loss(outs, targets, ign, nc):
             gl, _ = giou_loss(pb[pos], tb[pos])
             box_l = box_l + gl.sum()
             npos += int(pos.sum())
-        fl = focal(logits, t) * (~ign)[:, None, :].float()
+        fl = focal(logits, t) * ((~ign)[:, None, :] & ~cell_ign).float()
         cls_l = cls_l + fl.sum()
     n = max(npos, 1)
     return cls_l / n, 2.0 * box_l / n, npos
@@ -369,6 +433,8 @@ def main():
     ap.add_argument("--batch", type=int, default=96)
     ap.add_argument("--size", type=int, default=0, help="square training size (default: config)")
     ap.add_argument("--width", type=float, default=0, help="channel multiplier (default: config)")
+    ap.add_argument("--arch", default="", choices=["", *detector.ARCHS],
+                    help="architecture (default: config)")
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--limit", type=int, default=0, help="use only this many images (smoke)")
@@ -400,12 +466,13 @@ def main():
     print(f"[{args.model}] {len(recs)} train images, classes {classes}, size {S}, device {dev}, "
           f"load {time.time() - t0:.1f}s", flush=True)
     width = args.width or spec["width"]
-    model = detector.TilsynDet(nc, width)
+    arch = args.arch or spec.get("arch", "base")
+    model = detector.TilsynDet(nc, width, arch)
     if args.init:
         ck = torch.load(args.init, map_location="cpu", weights_only=False)
-        if ck["classes"] != classes or ck["width"] != width:
-            raise SystemExit(f"--init {args.init}: classes/width {ck['classes']}/{ck['width']} "
-                             f"differ from {classes}/{width}")
+        if ck["classes"] != classes or ck["width"] != width or ck.get("arch", "base") != arch:
+            raise SystemExit(f"--init {args.init}: classes/width/arch {ck['classes']}/{ck['width']}/"
+                             f"{ck.get('arch', 'base')} differ from {classes}/{width}/{arch}")
         model.load_state_dict(ck["model"])
         print(f"[{args.model}] starting from {args.init} ({ck['steps']} steps)", flush=True)
     model = model.to(dev)
@@ -452,7 +519,7 @@ def main():
         ema.update(model)
         if step % 200 == 0 or step == total - 1:
             print(f"[{args.model}] step {step}/{total if total < 10 ** 9 else '?'} lr {lr:.2e} "
-                  f"cls {float(lc.detach()):.3f} box {float(lb.detach()):.3f} pos {npos} t {time.time() - t_start:.0f}s",
+                  f"cls {float(lc):.3f} box {float(lb):.3f} pos {npos} t {time.time() - t_start:.0f}s",
                   flush=True)
         if (args.minutes and time.time() - t_start > args.minutes * 60 + 40) or \
                 (args.max_seconds and time.time() - t_start > args.max_seconds):
@@ -465,7 +532,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, f"{args.model}.pt")
     sd = {k: v.float().cpu() if v.dtype.is_floating_point else v.cpu() for k, v in ema.m.state_dict().items()}
-    torch.save({"name": args.model, "classes": classes, "width": width, "model": sd,
+    torch.save({"name": args.model, "classes": classes, "width": width, "arch": arch, "model": sd,
                 "steps": step, "batch": args.batch, "size": S, "seed": args.seed, "lr": args.lr,
                 "train_seconds": time.time() - t_start, "argv": sys.argv, "init": args.init,
                 "torch": torch.__version__, "device": str(dev)}, path)

@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> anonymizer_detectors;
   app.add_option("--anonymizer-detectors", anonymizer_detectors,
                  "ensemble detectors (default: our privacy model, default-pack), e.g. default-pack hog-person");
+  std::optional<std::string> person_mode;
+  app.add_option("--anonymizer-person-mode", person_mode,
+                 "what of a detected person is blurred: head (default), full or off");
   app.add_option("--vehicle-id", vehicle_id, "vehicle name for logs and the summary");
   app.add_option("--drain-timeout", drain_timeout, "seconds to wait for the outbox at the end");
   app.add_option("--log-level", log_level, "debug|info|warn|error");
@@ -127,6 +130,7 @@ int main(int argc, char** argv) {
   if (jpeg_quality) cfg.jpeg_quality = *jpeg_quality;
   if (cascade_dir) cfg.cascade_dir = *cascade_dir;
   if (!anonymizer_detectors.empty()) cfg.anonymizer_detectors = anonymizer_detectors;
+  if (person_mode) cfg.anonymizer_person_mode = *person_mode;
   if (vehicle_id) cfg.vehicle_id = *vehicle_id;
   if (drain_timeout) cfg.drain_timeout_s = *drain_timeout;
 

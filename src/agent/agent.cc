@@ -82,7 +82,8 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* c
     TILSYN_ASSIGN_OR_RETURN(deps.camera, VideoCamera::Open(config.video));
   }
   Result<imaging::AnonymizerFactory> anonymizers =
-      imaging::MakeAnonymizerFactory(config.cascade_dir, config.anonymizer_detectors);
+      imaging::MakeAnonymizerFactory(config.cascade_dir, config.anonymizer_detectors,
+                                     config.anonymizer_person_mode);
   if (!anonymizers.ok()) {
     const Status& st = anonymizers.status();
     return st.field().empty() ? st.WithField("cascade_dir") : st;

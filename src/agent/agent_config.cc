@@ -52,6 +52,10 @@ Status AgentConfig::Validate() const {
   if (cascade_dir.empty()) {
     return Status::InvalidArgument("a cascade folder is required", "cascade_dir");
   }
+  if (anonymizer_person_mode != "head" && anonymizer_person_mode != "full" &&
+      anonymizer_person_mode != "off") {
+    return Status::InvalidArgument("must be head, full or off", "anonymizer_person_mode");
+  }
   if (outbox_max_mb < 0 || outbox_max_mb > (int64_t{1} << 30)) {
     return Status::InvalidArgument("must be 0 (no cap) or a size in MiB", "outbox_max_mb");
   }
@@ -71,6 +75,7 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "video",       "sync_interval_s", "jpeg_quality",
                                                "cascade_dir", "vehicle_id",      "drain_timeout_s",
                                                "anonymizer_detectors", "gpsd",
+                                               "anonymizer_person_mode",
                                                "max_fix_age_s",        "max_accuracy_m",
                                                "max_frame_offset_m",
                                                "outbox_key_file", "ca_file", "pin_sha256",
@@ -114,6 +119,7 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
     return Status::InvalidArgument("JPEG quality must be 1..100", "jpeg_quality");
   cfg->jpeg_quality = static_cast<int>(q);
   TILSYN_RETURN_IF_ERROR(str("cascade_dir", &cfg->cascade_dir));
+  TILSYN_RETURN_IF_ERROR(str("anonymizer_person_mode", &cfg->anonymizer_person_mode));
   TILSYN_RETURN_IF_ERROR(str("vehicle_id", &cfg->vehicle_id));
   TILSYN_RETURN_IF_ERROR(integer("drain_timeout_s", &cfg->drain_timeout_s));
   TILSYN_RETURN_IF_ERROR(integer("outbox_max_mb", &cfg->outbox_max_mb));

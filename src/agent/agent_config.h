@@ -48,6 +48,7 @@ struct AgentConfig {
   // Empty = our `privacy` model (models/); else the ensemble's detectors
   // (imaging::MakeAnonymizerFactory).
   std::vector<std::string> anonymizer_detectors;
+  std::string anonymizer_person_mode = "head";  // what of a person is blurred: head, full, off
   std::string vehicle_id = "vehicle";  // for logs and the summary line only
   int64_t drain_timeout_s = 30;        // at the end, wait this long for the outbox to empty
   // Outbox caps (agent/outbox.h): beyond them the oldest waiting observations are dropped, each

@@ -134,7 +134,9 @@ Json AnonymizerMetrics::ToJson() const {
     auto cell_json = [](const Cell& c) {
       return Json{{"recall", Ratio(c.found, c.gt)},
                   {"precision", Ratio(c.correct, c.pred)},
-                  {"tba", Ratio(c.blurred, c.area)}};
+                  {"tba", Ratio(c.blurred, c.area)},
+                  {"ground_truth", c.gt},
+                  {"detections", c.pred}};
     };
     Json j = cell_json(Get(cls));
     Json by = Json::object();

@@ -118,11 +118,14 @@ Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o);
 // `detectors` empty = the default: the project's own `privacy` model ("default-pack", models/),
 // or the Haar cascades (logged as a warning) when models/ cannot be found; otherwise the
 // ensemble with exactly these detectors (names as in AnonymizerOptions).
+// `person_mode` (head, full, off) says what of a detected person is blurred.
 // Builds one instance up front so bad settings fail at start-up: InvalidArgument naming
-// "anonymizer_detectors[i]", NotFound for missing model or cascade files.
+// "anonymizer_detectors[i]" or "anonymizer_person_mode", NotFound for missing model or cascade
+// files.
 using AnonymizerFactory = std::function<Result<std::unique_ptr<Anonymizer>>()>;
 Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
-                                                const std::vector<std::string>& detectors);
+                                                const std::vector<std::string>& detectors,
+                                                const std::string& person_mode = "head");
 
 // Where the BlazeFace ONNX files are: `npm_dir` if set, else $TILSYN_NPM_DIR, else
 // third_party/npm/node_modules under the working directory or the repository that holds the

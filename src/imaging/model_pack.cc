@@ -178,6 +178,12 @@ Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::s
   TILSYN_ASSIGN_OR_RETURN(auto grid, GetOptInt(j, "tile_grid", JoinPath(path, "tile_grid")));
   if (grid) s.tile_grid = static_cast<int>(*grid);
   if (grid && (*grid < 1 || *grid > 4)) return Bad(JoinPath(path, "tile_grid"), "must be 1..4");
+  TILSYN_ASSIGN_OR_RETURN(auto trigger,
+                          GetOptNumber(j, "tile_trigger", JoinPath(path, "tile_trigger")));
+  if (trigger) s.tile_trigger = *trigger;
+  if (s.tile_trigger < 0 || s.tile_trigger >= 1) {
+    return Bad(JoinPath(path, "tile_trigger"), "must be in [0, 1)");
+  }
   TILSYN_ASSIGN_OR_RETURN(s.purpose, StringList(j, "purpose", JoinPath(path, "purpose")));
   if (s.purpose.empty()) s.purpose = {"anonymization", "recognition"};
   TILSYN_ASSIGN_OR_RETURN(auto licence, GetOptString(j, "licence", JoinPath(path, "licence")));

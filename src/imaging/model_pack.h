@@ -39,6 +39,10 @@ struct ModelSpec {
   // As an anonymizer: 1 = the whole frame only; N > 1 = also an N x N grid of tiles overlapping
   // by 20 %, each enlarged to the input (a second, finer scale for small plates and faces).
   int tile_grid = 1;
+  // 0 = every tile, always. > 0 = tiles on demand: a tile runs only where the whole-frame pass
+  // saw an uncertain anonymizable object (a score in [tile_trigger, its threshold)) whose centre
+  // lies in it; confident detections need no second look, empty tiles cost nothing.
+  double tile_trigger = 0;
   std::vector<std::string> purpose;               // anonymization, recognition
   std::string licence;
   std::string card;                               // absolute path of the model card, or ""

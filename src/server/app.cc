@@ -138,7 +138,8 @@ class AppImpl : public App {
     // Fails at start-up, not on the first upload, when detectors are missing or misnamed.
     TILSYN_ASSIGN_OR_RETURN(
         imaging::AnonymizerFactory anonymizers,
-        imaging::MakeAnonymizerFactory(config_.cascade_dir, config_.anonymizer_detectors));
+        imaging::MakeAnonymizerFactory(config_.cascade_dir, config_.anonymizer_detectors,
+                                       config_.anonymizer_person_mode));
     pipeline_->UseServerAnonymizer(anonymizers);
     pipeline::IngestOptions iopts;
     iopts.anonymize_in_worker = config_.anonymize_uploads == "worker";

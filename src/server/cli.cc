@@ -71,6 +71,7 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   if (auto v = from_env("TILSYN_ROLE")) layered["role"] = *v;
   if (auto v = from_env("TILSYN_WORKER_NAME")) layered["worker_name"] = *v;
   if (auto v = from_env("TILSYN_ANONYMIZE_UPLOADS")) layered["anonymize_uploads"] = *v;
+  if (auto v = from_env("TILSYN_ANONYMIZER_PERSON_MODE")) layered["anonymizer_person_mode"] = *v;
   for (const char* var : {"TILSYN_ASSESS_THREADS", "TILSYN_ACTION_THREADS"}) {
     if (auto v = from_env(var)) {
       const std::string key = std::string(var) == "TILSYN_ASSESS_THREADS" ? "assess_threads"

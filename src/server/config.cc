@@ -23,6 +23,10 @@ Status ServerConfig::Validate() const {
   if (http_threads < 1 || http_threads > 256) {
     return Status::InvalidArgument("must be 1..256", "http_threads");
   }
+  if (anonymizer_person_mode != "head" && anonymizer_person_mode != "full" &&
+      anonymizer_person_mode != "off") {
+    return Status::InvalidArgument("must be head, full or off", "anonymizer_person_mode");
+  }
   if (anonymize_uploads != "worker" && anonymize_uploads != "request") {
     return Status::InvalidArgument("must be worker or request", "anonymize_uploads");
   }
@@ -83,6 +87,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "action_max_attempts",
                                  "coverage_top_k",
                                  "anonymizer_detectors",
+                                 "anonymizer_person_mode",
                                  "action_base_backoff_ms",
                                  "run_pipeline",
                                  "role",
@@ -118,7 +123,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                            {"web_url", &c.web_url}, {"tls_cert", &c.tls_cert},
                            {"tls_key", &c.tls_key}, {"database", &c.database},
                            {"role", &c.role}, {"worker_name", &c.worker_name},
-                           {"anonymize_uploads", &c.anonymize_uploads}}) {
+                           {"anonymize_uploads", &c.anonymize_uploads},
+                           {"anonymizer_person_mode", &c.anonymizer_person_mode}}) {
     TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(j, key, key));
     if (v) *slot = std::move(*v);
   }
@@ -199,6 +205,7 @@ Json ServerConfig::ToJson() const {
          {"action_max_attempts", action_max_attempts},
          {"coverage_top_k", coverage_top_k},
          {"anonymizer_detectors", anonymizer_detectors},
+         {"anonymizer_person_mode", anonymizer_person_mode},
          {"action_base_backoff_ms", action_base_backoff_ms},
          {"run_pipeline", run_pipeline},
          {"role", role},

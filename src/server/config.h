@@ -41,6 +41,8 @@ struct ServerConfig {
   // (models/); else the ensemble's detectors, e.g. ["default-pack", "hog-person"]
   // (docs/anonymization.md).
   std::vector<std::string> anonymizer_detectors;
+  // What of a detected person is blurred: head (the default), full or off.
+  std::string anonymizer_person_mode = "head";
   int webhook_timeout_ms = 5000;
   // 0: transient delivery failures are retried until they succeed (at most 60 s apart).
   int action_max_attempts = 0;

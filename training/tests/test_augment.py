@@ -69,6 +69,18 @@ def main():
     x[..., 16:] = 1.0
     y = train.motion_blur(x.clone(), g, 1.0)
     assert float(y[..., 15].mean()) > 0.05 and abs(float(y.mean()) - float(x.mean())) < 0.02
+    # an ignore region (class -1 - c, the teacher's unsure person) silences class c in the cells
+    # whose centre it covers, and nothing else: not other classes, not a labelled object's cells
+    boxes = torch.tensor([[[2, 100, 100, 140, 150], [-3, 10, 10, 70, 60], [0, 20, 20, 50, 60]]],
+                         dtype=torch.float32)
+    valid = torch.ones(1, 3, dtype=torch.bool)
+    (pos, cls, _, cell_ign) = train.assign(boxes, valid, 256, 3)[0]  # stride 8
+    grid = lambda x, y: (y // 8) * 32 + x // 8
+    assert bool(cell_ign[0, grid(60, 30), 2]) and not bool(cell_ign[0, grid(60, 30), 0])
+    assert not bool(cell_ign[0, grid(120, 125)].any()) and bool(pos[0, grid(120, 125)])
+    assert not bool(cell_ign[0, grid(200, 200)].any())
+    assert int(cls[0, grid(120, 125)]) == 2 and bool(pos[0, grid(35, 40)])  # regions are not labels
+    assert not bool(cell_ign[0, grid(35, 40)].any())  # a labelled cell is never ignored
     print(f"test_augment: OK ({checked} boxes checked)")
 
 

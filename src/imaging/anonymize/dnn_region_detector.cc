@@ -1,6 +1,10 @@
 // Model-pack / BlazeFace networks as ensemble members: the whole image, plus optional
 // overlapping tiles so that fixed-input networks also see small faces at a usable scale (a
-// manifest's N x N `tile_grid`, and/or tiles of about `tile` px on large images).
+// manifest's N x N `tile_grid`, and/or tiles of about `tile` px on large images). With a
+// `tile_trigger`, the grid's tiles run on demand: the network runs with thresholds lowered to the
+// trigger, detections at or above their label's threshold are kept, and a tile is run only when
+// an uncertain one (trigger <= score < threshold) has its centre in it.
+#include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
@@ -31,18 +35,25 @@ std::vector<cv::Rect> GridTiles(cv::Size size, int n) {
 
 class DnnRegionDetector : public RegionDetector {
  public:
-  DnnRegionDetector(std::unique_ptr<DnnDetector> d, int tile, int grid)
-      : d_(std::move(d)), tile_(tile), grid_(grid) {
+  // `thresholds`: the labels' real thresholds when the detector runs with lowered ones (tiles on
+  // demand); empty = keep everything the detector returns.
+  DnnRegionDetector(std::unique_ptr<DnnDetector> d, int tile, int grid, ModelSpec thresholds)
+      : d_(std::move(d)), tile_(tile), grid_(grid), real_(std::move(thresholds)) {
     id_ = d_->version();
   }
   const std::string& id() const override { return id_; }
 
   Result<std::vector<RegionCandidate>> Detect(const FrameView& f) override {
     std::vector<RegionCandidate> out;
-    TILSYN_RETURN_IF_ERROR(Run(f.bgr, cv::Point(0, 0), out));
+    std::vector<cv::Point> uncertain;
+    TILSYN_RETURN_IF_ERROR(Run(f.bgr, cv::Point(0, 0), out, &uncertain));
     if (grid_ > 1) {
       for (const cv::Rect& r : GridTiles(f.bgr.size(), grid_)) {
-        TILSYN_RETURN_IF_ERROR(Run(f.bgr(r), r.tl(), out));
+        if (on_demand() && std::none_of(uncertain.begin(), uncertain.end(),
+                                        [&](const cv::Point& p) { return r.contains(p); })) {
+          continue;
+        }
+        TILSYN_RETURN_IF_ERROR(Run(f.bgr(r), r.tl(), out, nullptr));
       }
     }
     const int side = std::max(f.bgr.cols, f.bgr.rows);
@@ -52,7 +63,7 @@ class DnnRegionDetector : public RegionDetector {
         for (int x = 0; x < f.bgr.cols; x += stride) {
           const cv::Rect r = cv::Rect(x, y, tile_, tile_) & cv::Rect(0, 0, f.bgr.cols, f.bgr.rows);
           if (r.width < tile_ / 2 || r.height < tile_ / 2) continue;
-          TILSYN_RETURN_IF_ERROR(Run(f.bgr(r), r.tl(), out));
+          TILSYN_RETURN_IF_ERROR(Run(f.bgr(r), r.tl(), out, nullptr));
         }
       }
     }
@@ -60,12 +71,21 @@ class DnnRegionDetector : public RegionDetector {
   }
 
  private:
-  Status Run(const cv::Mat& img, cv::Point offset, std::vector<RegionCandidate>& out) {
+  bool on_demand() const { return !real_.thresholds.empty() || real_.default_threshold > 0; }
+
+  // Adds the detections of `img` (offset into the frame) at or above their label's threshold;
+  // the centres of uncertain ones go to `uncertain` when given.
+  Status Run(const cv::Mat& img, cv::Point offset, std::vector<RegionCandidate>& out,
+             std::vector<cv::Point>* uncertain) {
     TILSYN_ASSIGN_OR_RETURN(auto dets, d_->Detect(img));
     for (const tasks::Detection& d : dets) {
       if (!Anonymizable(d.label)) continue;
-      out.push_back({d.label, cv::Rect(d.box.x + offset.x, d.box.y + offset.y, d.box.w, d.box.h),
-                     d.score});
+      const cv::Rect box(d.box.x + offset.x, d.box.y + offset.y, d.box.w, d.box.h);
+      if (on_demand() && d.score < real_.ThresholdFor(d.label)) {
+        if (uncertain != nullptr) uncertain->push_back((box.tl() + box.br()) / 2);
+        continue;
+      }
+      out.push_back({d.label, box, d.score});
     }
     return Status::Ok();
   }
@@ -73,14 +93,24 @@ class DnnRegionDetector : public RegionDetector {
   std::unique_ptr<DnnDetector> d_;
   int tile_;
   int grid_;
+  ModelSpec real_;  // thresholds only
   std::string id_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<RegionDetector>> NewDnnRegionDetector(const ModelSpec& spec, int tile) {
-  TILSYN_ASSIGN_OR_RETURN(auto d, DnnDetector::Create(spec));
-  return std::unique_ptr<RegionDetector>(new DnnRegionDetector(std::move(d), tile, spec.tile_grid));
+  ModelSpec run = spec, real;
+  real.default_threshold = 0;
+  if (spec.tile_grid > 1 && spec.tile_trigger > 0) {
+    real.thresholds = spec.thresholds;
+    real.default_threshold = spec.default_threshold;
+    for (auto& [label, t] : run.thresholds) t = std::min(t, spec.tile_trigger);
+    run.default_threshold = std::min(spec.default_threshold, spec.tile_trigger);
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto d, DnnDetector::Create(run));
+  return std::unique_ptr<RegionDetector>(
+      new DnnRegionDetector(std::move(d), tile, spec.tile_grid, std::move(real)));
 }
 
 }  // namespace tilsyn::imaging

@@ -355,8 +355,12 @@ Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o) {
 }
 
 Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
-                                                const std::vector<std::string>& detectors) {
+                                                const std::vector<std::string>& detectors,
+                                                const std::string& person_mode) {
   AnonymizerFactory factory;
+  if (person_mode != "head" && person_mode != "full" && person_mode != "off") {
+    return Status::InvalidArgument("must be head, full or off", "anonymizer_person_mode");
+  }
   const bool own_pack = !FindDefaultModelPack().empty();
   if (detectors.empty() && !own_pack) {
     LogWarn("anonymizer.default", {{"detectors", "haar cascades"},
@@ -368,6 +372,7 @@ Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
     AnonymizerOptions o;
     o.cascade_dir = cascade_dir;
     o.detectors = detectors.empty() ? std::vector<std::string>{"default-pack"} : detectors;
+    o.person_mode = person_mode;
     Status st = o.Validate();
     if (!st.ok()) return st.WithField("anonymizer_" + st.field());
     factory = [o]() { return NewAnonymizer(o); };

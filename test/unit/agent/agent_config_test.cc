@@ -118,6 +118,16 @@ TEST(AgentConfig, OutboxCapsAreReadAndChecked) {
 namespace tilsyn::agent {
 namespace {
 
+TEST(AgentConfig, PersonModeIsReadAndChecked) {
+  AgentConfig c = Good();
+  EXPECT_EQ(c.anonymizer_person_mode, "head");
+  ASSERT_TRUE(ApplyConfigJson({{"anonymizer_person_mode", "off"}}, &c).ok());
+  EXPECT_EQ(c.anonymizer_person_mode, "off");
+  EXPECT_TRUE(c.Validate().ok());
+  c.anonymizer_person_mode = "body";
+  EXPECT_EQ(c.Validate().field(), "anonymizer_person_mode");
+}
+
 TEST(AgentConfig, JsonSetsAnonymizerDetectorsAndNamesABadEntry) {
   AgentConfig c;
   ASSERT_TRUE(ApplyConfigJson({{"anonymizer_detectors", {"default-pack", "hog-person"}}}, &c).ok());

@@ -47,6 +47,13 @@ TEST(AnonymizerFactory, UnknownDetectorFailsAtStartUpNamingTheSetting) {
   EXPECT_EQ(f.status().field(), "anonymizer_detectors[1]");
 }
 
+TEST(AnonymizerFactory, UnknownPersonModeFailsAtStartUpNamingTheSetting) {
+  auto f = MakeAnonymizerFactory("/usr/share/opencv4/haarcascades", {}, "body");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(f.status().field(), "anonymizer_person_mode");
+}
+
 }  // namespace
 }  // namespace tilsyn::imaging
 

@@ -38,6 +38,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"database", "mysql://db/tilsyn"}}), "database");
   EXPECT_EQ(field(Json{{"role", "both"}}), "role");
   EXPECT_EQ(field(Json{{"anonymize_uploads", "later"}}), "anonymize_uploads");
+  EXPECT_EQ(field(Json{{"anonymizer_person_mode", "face"}}), "anonymizer_person_mode");
   EXPECT_EQ(field(Json{{"assess_threads", 0}}), "assess_threads");
   EXPECT_EQ(field(Json{{"action_threads", 65}}), "action_threads");
   EXPECT_EQ(field(Json{{"no_such_setting", 1}}), "no_such_setting");
@@ -75,6 +76,7 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["smtp"] = {{"url", "smtps://mail.kk.dk:465"}, {"from", "tilsyn@kk.dk"}, {"username", "tilsyn"}};
   j["web_url"] = "https://tilsyn.kk.dk";
   j["anonymize_uploads"] = "request";
+  j["anonymizer_person_mode"] = "full";
   j["assess_threads"] = 3;
   j["action_threads"] = 4;
   auto c = ServerConfig::FromJson(j);
