@@ -62,6 +62,12 @@ int main(int argc, char** argv) {
   app.add_option("--speed", speed, "replay speed factor (0 = as fast as possible)");
   app.add_option("--camera-dir", camera_dir, "replay camera folder with index.csv (lat,lon,file)");
   app.add_option("--video", video, "replay camera video file");
+  std::optional<std::string> camera;
+  std::optional<int64_t> max_frame_age_ms;
+  app.add_option("--camera", camera,
+                 "live camera: rtsp://… or http(s)://… (IP camera) or /dev/videoN (USB); needs --gpsd");
+  app.add_option("--max-frame-age-ms", max_frame_age_ms,
+                 "a live camera's newest frame older than this is not used (default 1000)");
   app.add_option("--sync-interval", sync_interval, "job sync interval in GPS seconds");
   app.add_option("--jpeg-quality", jpeg_quality, "JPEG quality 1..100");
   app.add_option("--cascade-dir", cascade_dir, "folder of OpenCV haarcascade_*.xml");
@@ -117,14 +123,22 @@ int main(int argc, char** argv) {
   if (max_fix_age_s) cfg.max_fix_age_s = *max_fix_age_s;
   if (max_accuracy_m) cfg.max_accuracy_m = *max_accuracy_m;
   if (speed) cfg.speed_factor = *speed;
-  // A flag picks the camera kind: it clears the other one set by the file.
+  // A flag picks the camera kind: it clears the others set by the file.
   if (camera_dir) {
     cfg.camera_dir = *camera_dir;
     if (!video) cfg.video.clear();
+    if (!camera) cfg.camera.clear();
   }
+  if (camera) {
+    cfg.camera = *camera;
+    if (!camera_dir) cfg.camera_dir.clear();
+    if (!video) cfg.video.clear();
+  }
+  if (max_frame_age_ms) cfg.max_frame_age_ms = *max_frame_age_ms;
   if (video) {
     cfg.video = *video;
     if (!camera_dir) cfg.camera_dir.clear();
+    if (!camera) cfg.camera.clear();
   }
   if (sync_interval) cfg.sync_interval_s = *sync_interval;
   if (jpeg_quality) cfg.jpeg_quality = *jpeg_quality;

@@ -4,6 +4,7 @@
 
 #include "agent/camera/folder_camera.h"
 #include "agent/camera/frame_sync.h"
+#include "agent/camera/live_camera.h"
 #include "agent/camera/video_camera.h"
 #include "agent/outbox_key.h"
 #include "agent/gps/gpsd_source.h"
@@ -76,7 +77,12 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* c
     TILSYN_ASSIGN_OR_RETURN(deps.gps,
                             ReplaySource::Open(config.gps_file, config.speed_factor, clock));
   }
-  if (!config.camera_dir.empty()) {
+  if (!config.camera.empty()) {
+    LiveCameraOptions live;
+    live.source = config.camera;
+    live.max_frame_age_ms = static_cast<int>(config.max_frame_age_ms);
+    TILSYN_ASSIGN_OR_RETURN(deps.camera, LiveCamera::Open(std::move(live)));
+  } else if (!config.camera_dir.empty()) {
     TILSYN_ASSIGN_OR_RETURN(deps.camera, FolderCamera::Open(config.camera_dir));
   } else {
     TILSYN_ASSIGN_OR_RETURN(deps.camera, VideoCamera::Open(config.video));

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "agent/camera/live_camera.h"
 #include "agent/gps/gpsd_source.h"
 
 namespace tilsyn::agent {
@@ -40,8 +41,20 @@ Status AgentConfig::Validate() const {
   if (!std::isfinite(speed_factor) || speed_factor < 0) {
     return Status::InvalidArgument("speed factor must be >= 0", "speed_factor");
   }
-  if (camera_dir.empty() == video.empty()) {
-    return Status::InvalidArgument("exactly one of camera_dir and video is required", "camera_dir");
+  if (int(!camera_dir.empty()) + int(!video.empty()) + int(!camera.empty()) != 1) {
+    return Status::InvalidArgument("exactly one of camera, camera_dir and video is required",
+                                   camera.empty() ? "camera_dir" : "camera");
+  }
+  if (!camera.empty() && !LiveCamera::IsLiveSource(camera)) {
+    return Status::InvalidArgument("must be an rtsp:// or http(s):// URL or /dev/videoN",
+                                   "camera");
+  }
+  if (!camera.empty() && gpsd.empty()) {
+    return Status::InvalidArgument(
+        "a live camera needs live positions (gpsd): a frame's time is when it arrived", "camera");
+  }
+  if (max_frame_age_ms <= 0 || max_frame_age_ms > 60'000) {
+    return Status::InvalidArgument("must be 1..60000 ms", "max_frame_age_ms");
   }
   if (sync_interval_s <= 0) {
     return Status::InvalidArgument("sync interval must be > 0 s", "sync_interval_s");
@@ -77,7 +90,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "anonymizer_detectors", "gpsd",
                                                "anonymizer_person_mode",
                                                "max_fix_age_s",        "max_accuracy_m",
-                                               "max_frame_offset_m",
+                                               "max_frame_offset_m", "camera",
+                                               "max_frame_age_ms",
                                                "outbox_key_file", "ca_file", "pin_sha256",
                                                "outbox_max_mb", "outbox_max_age_days"};
   for (const auto& [key, _] : j.items()) {
@@ -112,6 +126,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(num("speed_factor", &cfg->speed_factor));
   TILSYN_RETURN_IF_ERROR(str("camera_dir", &cfg->camera_dir));
   TILSYN_RETURN_IF_ERROR(str("video", &cfg->video));
+  TILSYN_RETURN_IF_ERROR(str("camera", &cfg->camera));
+  TILSYN_RETURN_IF_ERROR(integer("max_frame_age_ms", &cfg->max_frame_age_ms));
   TILSYN_RETURN_IF_ERROR(integer("sync_interval_s", &cfg->sync_interval_s));
   int64_t q = cfg->jpeg_quality;
   TILSYN_RETURN_IF_ERROR(integer("jpeg_quality", &q));

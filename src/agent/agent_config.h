@@ -40,8 +40,12 @@ struct AgentConfig {
   // next fix inside the fence tries again. 0 = off.
   double max_frame_offset_m = 5;
   double speed_factor = 1.0;  // replay pace: recorded time / speed_factor; 0 = as fast as possible
-  std::string camera_dir;     // replay folder with index.csv (exclusive with `video`)
-  std::string video;          // replay video file (exclusive with `camera_dir`)
+  std::string camera_dir;     // replay folder with index.csv (exclusive with `video`, `camera`)
+  std::string video;          // replay video file (exclusive with `camera_dir`, `camera`)
+  // A live camera: rtsp://…, http(s)://… or /dev/videoN (agent/camera/live_camera.h); needs
+  // live positions (`gpsd`), since a frame's time is when it arrived.
+  std::string camera;
+  int64_t max_frame_age_ms = 1000;  // a live camera's newest frame older than this is not used
   int64_t sync_interval_s = 10;                                 // job sync period, in GPS time
   int jpeg_quality = 90;                                        // 1 … 100
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";  // anonymizer cascades

@@ -118,6 +118,27 @@ TEST(AgentConfig, OutboxCapsAreReadAndChecked) {
 namespace tilsyn::agent {
 namespace {
 
+TEST(AgentConfig, ALiveCameraIsExclusiveNeedsGpsdAndIsRead) {
+  AgentConfig c = Good();
+  c.camera = "rtsp://127.0.0.1:8554/cam";  // and the replay folder of Good()
+  EXPECT_EQ(c.Validate().field(), "camera");
+  c.camera_dir.clear();
+  EXPECT_EQ(c.Validate().field(), "camera");  // replayed positions: frames would not match
+  c.gps_file.clear();
+  c.gpsd = "127.0.0.1:2947";
+  EXPECT_TRUE(c.Validate().ok()) << c.Validate().ToString();
+  c.camera = "/srv/frames";
+  EXPECT_EQ(c.Validate().field(), "camera");
+  c.camera = "/dev/video0";
+  c.max_frame_age_ms = 0;
+  EXPECT_EQ(c.Validate().field(), "max_frame_age_ms");
+  AgentConfig d = Good();
+  ASSERT_TRUE(ApplyConfigJson({{"camera", "rtsp://10.0.0.7/stream1"}, {"max_frame_age_ms", 500}},
+                              &d).ok());
+  EXPECT_EQ(d.camera, "rtsp://10.0.0.7/stream1");
+  EXPECT_EQ(d.max_frame_age_ms, 500);
+}
+
 TEST(AgentConfig, PersonModeIsReadAndChecked) {
   AgentConfig c = Good();
   EXPECT_EQ(c.anonymizer_person_mode, "head");
