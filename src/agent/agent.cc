@@ -81,6 +81,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* c
     LiveCameraOptions live;
     live.source = config.camera;
     live.max_frame_age_ms = static_cast<int>(config.max_frame_age_ms);
+    live.fixes_on_wall_clock = !config.gpsd.empty();
     TILSYN_ASSIGN_OR_RETURN(deps.camera, LiveCamera::Open(std::move(live)));
   } else if (!config.camera_dir.empty()) {
     TILSYN_ASSIGN_OR_RETURN(deps.camera, FolderCamera::Open(config.camera_dir));

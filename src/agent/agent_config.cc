@@ -49,10 +49,6 @@ Status AgentConfig::Validate() const {
     return Status::InvalidArgument("must be an rtsp:// or http(s):// URL or /dev/videoN",
                                    "camera");
   }
-  if (!camera.empty() && gpsd.empty()) {
-    return Status::InvalidArgument(
-        "a live camera needs live positions (gpsd): a frame's time is when it arrived", "camera");
-  }
   if (max_frame_age_ms <= 0 || max_frame_age_ms > 60'000) {
     return Status::InvalidArgument("must be 1..60000 ms", "max_frame_age_ms");
   }

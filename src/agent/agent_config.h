@@ -42,8 +42,7 @@ struct AgentConfig {
   double speed_factor = 1.0;  // replay pace: recorded time / speed_factor; 0 = as fast as possible
   std::string camera_dir;     // replay folder with index.csv (exclusive with `video`, `camera`)
   std::string video;          // replay video file (exclusive with `camera_dir`, `camera`)
-  // A live camera: rtsp://…, http(s)://… or /dev/videoN (agent/camera/live_camera.h); needs
-  // live positions (`gpsd`), since a frame's time is when it arrived.
+  // A live camera: rtsp://…, http(s)://… or /dev/videoN (agent/camera/live_camera.h).
   std::string camera;
   int64_t max_frame_age_ms = 1000;  // a live camera's newest frame older than this is not used
   int64_t sync_interval_s = 10;                                 // job sync period, in GPS time

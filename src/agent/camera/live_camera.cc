@@ -139,7 +139,7 @@ void LiveCamera::Grab() {
   health_.state = "stopped";
 }
 
-Result<Frame> LiveCamera::Capture(const GpsFix&) {
+Result<Frame> LiveCamera::Capture(const GpsFix& at) {
   std::lock_guard<std::mutex> lock(mu_);
   if (newest_.empty()) {
     return Status::Unavailable("no frame from the camera yet (" + health_.state + ")");
@@ -150,7 +150,7 @@ Result<Frame> LiveCamera::Capture(const GpsFix&) {
                                " ms old (" + health_.state + ")");
   }
   // A copy: the grabber keeps writing new frames while the caller anonymizes this one.
-  return Frame{newest_.clone(), newest_time_};
+  return Frame{newest_.clone(), o_.fixes_on_wall_clock ? newest_time_ : at.time - age};
 }
 
 CameraHealth LiveCamera::Health() const {

@@ -25,8 +25,12 @@ struct LiveCameraOptions {
   int open_timeout_ms = 10000;      // connecting to the stream
   int read_timeout_ms = 5000;       // a stream that stops delivering is reconnected
   int max_backoff_ms = 30000;       // reconnect backoff: 1 s doubling to this
-  // Wall clock in ms on the GPS fixes' clock (UTC); the frame's time is its arrival.
+  // Wall clock in ms (UTC); a frame's arrival is measured on it.
   std::function<TimeMs()> now;
+  // true: the fixes carry wall-clock time (gpsd), so a frame's time is its arrival. false: the
+  // fixes are replayed with historical times; the fix a trigger hands over stands for "now", and
+  // a frame's time is that fix's time less the frame's age.
+  bool fixes_on_wall_clock = true;
 };
 
 struct CameraHealth {

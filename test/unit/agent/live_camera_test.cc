@@ -125,6 +125,21 @@ TEST(LiveCamera, StreamsTheNewestFrameAndComesBackAfterTheServerDoes) {
   EXPECT_LE(now - f->time, o.max_frame_age_ms);
   EXPECT_EQ(cam.Health().state, "streaming");
 
+  // With replayed positions the fix handed over stands for "now": the frame's time is on its
+  // clock, earlier by the frame's age.
+  LiveCameraOptions replay = o;
+  replay.fixes_on_wall_clock = false;
+  auto second = LiveCamera::Open(replay);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(WaitUntil([&] { return (*second)->Health().frames >= 3; }, 90));
+  GpsFix historic;
+  historic.time = 1'600'000'000'000;
+  auto g = (*second)->Capture(historic);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_LE(g->time, historic.time);
+  EXPECT_GE(g->time, historic.time - replay.max_frame_age_ms);
+  second->reset();
+
   // The camera goes away: no stale frame is handed out, the state says so.
   server.Stop();
   ASSERT_TRUE(WaitUntil([&] { return !cam.Capture(GpsFix{}).ok(); }, 60));
