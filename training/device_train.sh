@@ -12,7 +12,7 @@
 #                                                  #   the teacher's persons (persons.json), sign
 #                                                  #   photos as negatives from the start; two
 #                                                  #   architectures for one pass at 1280x736,
-#                                                  #   6.8 minutes each, side by side
+#                                                  #   5.5 minutes each, side by side
 #   bash training/device_train.sh teach            # the teach-a-new-object experiment
 #                                                  #   (training/teach_loop.py): street without
 #                                                  #   traffic_light and street taught it from
@@ -47,7 +47,7 @@ case "$WHAT" in
     for spec in "fast 1.0" "base 1.0"; do
       set -- $spec
       python3 training/train.py --model privacy --data training/.data --arch "$1" --width "$2" \
-        --minutes 6.8 --batch 96 --seed 7 --out "$OUT/$1-$2" > "$OUT/$1-$2.log" 2>&1 &
+        --minutes 5.5 --batch 96 --seed 7 --out "$OUT/$1-$2" > "$OUT/$1-$2.log" 2>&1 &
     done
     wait ;;
   teach)
