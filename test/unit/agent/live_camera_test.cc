@@ -4,68 +4,18 @@
 #include "agent/camera/live_camera.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <thread>
 
-#include "fakes/test_paths.h"
+#include "fakes/rtsp_server.h"
 
 namespace tilsyn::agent {
 namespace {
 
-const char kVideo[] = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool HaveRtspServer() {
-  return std::filesystem::exists(kVideo) &&
-         std::system("/usr/bin/python3 -c \"import gi; gi.require_version('GstRtspServer', '1.0'); "
-                     "from gi.repository import GstRtspServer\" >/dev/null 2>&1") == 0;
-}
-
-// The RTSP server as a child process; killed (SIGKILL, like a camera losing power) on Stop.
-class RtspServer {
- public:
-  explicit RtspServer(int port) : port_(port) { Start(); }
-  ~RtspServer() { Stop(); }
-  void Start() {
-    const std::string script = testing::SourceDir() + "/test/tools/rtsp_server.py";
-    const std::string port = std::to_string(port_);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execl("/usr/bin/python3", "python3", script.c_str(), kVideo, port.c_str(), nullptr);
-      ::_exit(127);
-    }
-  }
-  void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  std::string Url() const { return "rtsp://127.0.0.1:" + std::to_string(port_) + "/cam"; }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
+using testing::FreeLoopbackPort;
+using testing::HaveRtspServer;
+using testing::RtspServer;
 
 template <typename Pred>
 bool WaitUntil(Pred pred, int seconds) {
@@ -92,7 +42,7 @@ TEST(LiveCamera, RefusesASourceThatIsNotACamera) {
 
 TEST(LiveCamera, NoCameraYetIsUnavailableNotAnError) {
   LiveCameraOptions o;
-  o.source = "rtsp://127.0.0.1:" + std::to_string(FreePort()) + "/cam";  // nobody listens
+  o.source = "rtsp://127.0.0.1:" + std::to_string(FreeLoopbackPort()) + "/cam";  // nobody listens
   o.open_timeout_ms = 500;
   auto cam = LiveCamera::Open(o);
   ASSERT_TRUE(cam.ok());
@@ -104,7 +54,7 @@ TEST(LiveCamera, NoCameraYetIsUnavailableNotAnError) {
 
 TEST(LiveCamera, StreamsTheNewestFrameAndComesBackAfterTheServerDoes) {
   if (!HaveRtspServer()) GTEST_SKIP() << "opencv-doc or GStreamer's RTSP server library missing";
-  RtspServer server(FreePort());
+  RtspServer server(FreeLoopbackPort());
   LiveCameraOptions o;
   o.source = server.Url();
   o.read_timeout_ms = 2000;
