@@ -12,7 +12,7 @@ PKGS=(
   opencv-data darknet opencv-doc libdlib-dev
   chromium
   libtesseract-dev tesseract-ocr-dan tesseract-ocr-eng
-  libgps-dev libgdal-dev gdal-bin
+  libgps-dev libgdal-dev gdal-bin libsystemd-dev
   python3-torch python3-opencv python3-numpy python3-onnx
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-libav

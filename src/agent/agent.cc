@@ -142,6 +142,7 @@ void Agent::SyncJobs() {
   if (!st.ok()) {
     ++summary_.sync_errors;
     LogWarn("agent.sync_failed", {{"vehicle", config_.vehicle_id}, {"error", st.ToString()}});
+    if (service_) service_->Status("cannot reach the server (keeps capturing known jobs): " + st.message());
     return;
   }
   trigger_.Retain(cache_.Ids());
@@ -251,14 +252,20 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
                           {"outbox", outbox_->Count()}});
   EnforceOutboxLimits();  // a vehicle that stood for weeks: expired observations go first
   uploader_->Start();     // crash recovery: leftovers from a previous run go first
+  service_ = std::make_unique<ServiceNotifier>();
+  service_->Status("waiting for a GPS fix");
   SyncJobs();
+  service_->Ready();
   Status failure;
   while (true) {
+    service_->Progress();
     if (stop && stop->load()) {
       summary_.stopped = true;
       break;
     }
+    service_->Waiting(true);  // no fix for a long time is a reason to wait, not to restart
     Result<std::optional<GpsFix>> fix = deps_.gps->Next();
+    service_->Waiting(false);
     if (!fix.ok()) {
       failure = fix.status();
       LogError("agent.gps_failed", {{"error", failure.ToString()}});
@@ -273,6 +280,7 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
       ++summary_.resumed_skipped;
       continue;
     }
+    if (!last_fix) service_->Status("running: first GPS fix received");
     HandleFix(**fix);
     last_fix = (*fix)->time;
   }
@@ -294,6 +302,7 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
   summary_.inaccurate_fixes_ignored = trigger_.inaccurate_ignored();
   summary_.passes = trigger_.passes();
   for (const auto& [id, _] : cache_.jobs()) summary_.passes.emplace(id, 0);
+  service_.reset();
   if (!failure.ok()) return failure;
   return summary_;
 }

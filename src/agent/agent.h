@@ -15,6 +15,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/camera/camera.h"
+#include "agent/service/service_notify.h"
 #include "agent/gps/gps_source.h"
 #include "agent/job_cache.h"
 #include "agent/job_source.h"
@@ -93,6 +94,7 @@ class Agent {
   JobCache cache_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Uploader> uploader_;
+  std::unique_ptr<ServiceNotifier> service_;  // systemd: ready, status, watchdog (Run only)
   Trigger trigger_;
   imaging::EvidenceGuard evidence_;  // keeps a text job's sign readable (protected evidence)
   AgentSummary summary_;
