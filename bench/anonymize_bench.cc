@@ -53,6 +53,12 @@ void Run(benchmark::State& state, Anonymizer& anon) {
     state.SkipWithError("vtest.avi missing (opencv-doc)");
     return;
   }
+  // One untimed frame first: OpenCV DNN sets a network up on its first forward pass (memory,
+  // fused layers), which a server or agent pays once per anonymizer, not per frame.
+  {
+    auto warm = tilsyn::imaging::DecodeJpeg(jpeg);
+    if (warm.ok()) (void)anon.Anonymize(*warm);
+  }
   double decode = 0, detect = 0, blur = 0, encode = 0, other = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -121,7 +127,7 @@ void BM_Default(benchmark::State& s) { RunEnsemble(s, true, false); }
 void BM_Pack(benchmark::State& s) { RunEnsemble(s, false, true); }
 void BM_DefaultPlusPack(benchmark::State& s) { RunEnsemble(s, true, true); }
 
-BENCHMARK(BM_Product)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_Product)->Unit(benchmark::kMillisecond)->Iterations(5);
 BENCHMARK(BM_Cascade)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_Default)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_Pack)->Unit(benchmark::kMillisecond)->Iterations(3);

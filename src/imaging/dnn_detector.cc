@@ -57,10 +57,31 @@ cv::Mat Fit(const cv::Mat& bgr, const ModelInput& in, Geometry& g) {
   return canvas;
 }
 
+// NCHW float blob: (pixel - mean) * scale per channel, channels optionally swapped to RGB (the
+// mean is in the network's channel order) — what cv::dnn::blobFromImage computes, in one pass
+// over the pixels: blobFromImage of OpenCV 4.6 took about 75 ms of one core for a 1280x736
+// canvas, as long as the network's forward pass itself.
 cv::Mat NchwBlob(const cv::Mat& canvas, const ModelInput& in) {
-  const cv::Scalar mean(in.mean.size() > 0 ? in.mean[0] : 0, in.mean.size() > 1 ? in.mean[1] : 0,
-                        in.mean.size() > 2 ? in.mean[2] : 0);
-  return cv::dnn::blobFromImage(canvas, in.scale, canvas.size(), mean, in.swap_rb, false);
+  const int h = canvas.rows, w = canvas.cols;
+  const int sizes[] = {1, 3, h, w};
+  cv::Mat blob(4, sizes, CV_32F);
+  const float scale = static_cast<float>(in.scale);
+  float* plane[3];
+  float offset[3];
+  int src[3];
+  for (int c = 0; c < 3; ++c) {
+    plane[c] = blob.ptr<float>() + static_cast<size_t>(c) * h * w;
+    offset[c] = -static_cast<float>(c < static_cast<int>(in.mean.size()) ? in.mean[c] : 0) * scale;
+    src[c] = in.swap_rb ? 2 - c : c;
+  }
+  for (int y = 0; y < h; ++y) {
+    const uchar* p = canvas.ptr<uchar>(y);
+    const size_t row = static_cast<size_t>(y) * w;
+    for (int x = 0; x < w; ++x, p += 3) {
+      for (int c = 0; c < 3; ++c) plane[c][row + x] = p[src[c]] * scale + offset[c];
+    }
+  }
+  return blob;
 }
 
 // NHWC float blob: (pixel - mean) * scale, channels optionally swapped to RGB.
