@@ -2,7 +2,7 @@
 # Installs the Debian packages Tilsyn needs, by name, only when missing. Root or sudo.
 set -euo pipefail
 PKGS=(
-  cmake ninja-build g++ ccache pkg-config make clang libclang-rt-14-dev
+  cmake ninja-build g++ ccache pkg-config make clang clang-format libclang-rt-14-dev git
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev nlohmann-json3-dev libhowardhinnant-date-dev libcli11-dev
   libcurl4-openssl-dev libsqlite3-dev libpq-dev libssl-dev tzdata ca-certificates zlib1g-dev

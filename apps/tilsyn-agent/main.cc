@@ -1,5 +1,5 @@
-// tilsyn-agent: the vehicle agent. Follows a GPS replay or a live gpsd, syncs capture jobs from the server,
-// captures (anonymized, in memory) inside active jobs' geofences, queues observations in a
+// tilsyn-agent: the vehicle agent. Follows a GPS replay or a live gpsd, syncs capture jobs from the
+// server, captures (anonymized, in memory) inside active jobs' geofences, queues observations in a
 // crash-safe outbox and uploads them. Prints one JSON summary line on stdout at the end; logs are
 // JSON lines on stderr. Exit codes: 0 done, 1 runtime failure, 2 bad configuration.
 //
@@ -48,9 +48,11 @@ int main(int argc, char** argv) {
   app.add_option("--outbox-key-file", outbox_key_file,
                  "file (mode 0600) with the outbox's AES-256 key; default DATA_DIR/outbox.key, "
                  "made on first start (env TILSYN_OUTBOX_KEY overrides)");
-  app.add_option("--ca-file", ca_file, "https: the server's CA bundle (PEM; default: the system's)");
-  app.add_option("--pin-sha256", pin_sha256,
-                 "https: accept only the server key with this pin (base64 SHA-256 of its public key)");
+  app.add_option("--ca-file", ca_file,
+                 "https: the server's CA bundle (PEM; default: the system's)");
+  app.add_option(
+      "--pin-sha256", pin_sha256,
+      "https: accept only the server key with this pin (base64 SHA-256 of its public key)");
   CLI::Option* gps_opt =
       app.add_option("--gps", gps, "GPS replay file: .nmea/.txt (NMEA 0183) or .gpx");
   app.add_option("--gpsd", gpsd, "live GPS from gpsd at HOST:PORT (e.g. 127.0.0.1:2947)")
@@ -64,8 +66,9 @@ int main(int argc, char** argv) {
   app.add_option("--video", video, "replay camera video file");
   std::optional<std::string> camera;
   std::optional<int64_t> max_frame_age_ms;
-  app.add_option("--camera", camera,
-                 "live camera: rtsp://… or http(s)://… (IP camera) or /dev/videoN (USB); needs --gpsd");
+  app.add_option(
+      "--camera", camera,
+      "live camera: rtsp://… or http(s)://… (IP camera) or /dev/videoN (USB); needs --gpsd");
   app.add_option("--max-frame-age-ms", max_frame_age_ms,
                  "a live camera's newest frame older than this is not used (default 1000)");
   app.add_option("--sync-interval", sync_interval, "job sync interval in GPS seconds");
@@ -73,7 +76,8 @@ int main(int argc, char** argv) {
   app.add_option("--cascade-dir", cascade_dir, "folder of OpenCV haarcascade_*.xml");
   std::vector<std::string> anonymizer_detectors;
   app.add_option("--anonymizer-detectors", anonymizer_detectors,
-                 "ensemble detectors (default: our privacy model, default-pack), e.g. default-pack hog-person");
+                 "ensemble detectors (default: our privacy model, default-pack), e.g. default-pack "
+                 "hog-person");
   std::optional<std::string> person_mode;
   app.add_option("--anonymizer-person-mode", person_mode,
                  "what of a detected person is blurred: head (default), full or off");

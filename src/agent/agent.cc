@@ -6,9 +6,9 @@
 #include "agent/camera/frame_sync.h"
 #include "agent/camera/live_camera.h"
 #include "agent/camera/video_camera.h"
-#include "agent/outbox_key.h"
 #include "agent/gps/gpsd_source.h"
 #include "agent/gps/replay_source.h"
+#include "agent/outbox_key.h"
 #include "core/file_util.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -88,9 +88,8 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* c
   } else {
     TILSYN_ASSIGN_OR_RETURN(deps.camera, VideoCamera::Open(config.video));
   }
-  Result<imaging::AnonymizerFactory> anonymizers =
-      imaging::MakeAnonymizerFactory(config.cascade_dir, config.anonymizer_detectors,
-                                     config.anonymizer_person_mode);
+  Result<imaging::AnonymizerFactory> anonymizers = imaging::MakeAnonymizerFactory(
+      config.cascade_dir, config.anonymizer_detectors, config.anonymizer_person_mode);
   if (!anonymizers.ok()) {
     const Status& st = anonymizers.status();
     return st.field().empty() ? st.WithField("cascade_dir") : st;
@@ -142,7 +141,8 @@ void Agent::SyncJobs() {
   if (!st.ok()) {
     ++summary_.sync_errors;
     LogWarn("agent.sync_failed", {{"vehicle", config_.vehicle_id}, {"error", st.ToString()}});
-    if (service_) service_->Status("cannot reach the server (keeps capturing known jobs): " + st.message());
+    if (service_)
+      service_->Status("cannot reach the server (keeps capturing known jobs): " + st.message());
     return;
   }
   trigger_.Retain(cache_.Ids());
@@ -169,8 +169,9 @@ Status Agent::Capture(const tasks::CaptureJob& job, const GpsFix& fix) {
   // Privacy invariant 2: pixels are blurred here, in memory, before anything is encoded or stored.
   // A text job's sign stays readable unless a confident face or plate covers it.
   const std::optional<imaging::TextEvidence> evidence = imaging::EvidenceOf(job);
-  TILSYN_ASSIGN_OR_RETURN(imaging::AnonymizationReport report,
-                          evidence_.Anonymize(*deps_.anonymizer, frame, evidence ? &*evidence : nullptr));
+  TILSYN_ASSIGN_OR_RETURN(
+      imaging::AnonymizationReport report,
+      evidence_.Anonymize(*deps_.anonymizer, frame, evidence ? &*evidence : nullptr));
   TILSYN_ASSIGN_OR_RETURN(std::string jpeg, imaging::EncodeJpeg(frame, config_.jpeg_quality));
   frame.release();
 
@@ -233,7 +234,8 @@ void Agent::LoadState() {
 void Agent::EnforceOutboxLimits() {
   const OutboxLimits limits{config_.outbox_max_mb << 20, config_.outbox_max_age_days * 86'400};
   Result<int> dropped = outbox_->EnforceLimits(limits);
-  if (!dropped.ok()) LogWarn("agent.outbox_limits_failed", {{"error", dropped.status().ToString()}});
+  if (!dropped.ok())
+    LogWarn("agent.outbox_limits_failed", {{"error", dropped.status().ToString()}});
 }
 
 void Agent::SaveState(TimeMs last_fix) {

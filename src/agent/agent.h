@@ -15,11 +15,11 @@
 
 #include "agent/agent_config.h"
 #include "agent/camera/camera.h"
-#include "agent/service/service_notify.h"
 #include "agent/gps/gps_source.h"
 #include "agent/job_cache.h"
 #include "agent/job_source.h"
 #include "agent/outbox.h"
+#include "agent/service/service_notify.h"
 #include "agent/trigger.h"
 #include "agent/uploader.h"
 #include "core/clock.h"

@@ -9,7 +9,8 @@
 namespace tilsyn::agent {
 
 int64_t AgentConfig::EffectiveMaxFixAgeMs() const {
-  const double s = max_fix_age_s < 0 ? (gpsd.empty() ? 0.0 : kDefaultGpsdMaxFixAgeS) : max_fix_age_s;
+  const double s =
+      max_fix_age_s < 0 ? (gpsd.empty() ? 0.0 : kDefaultGpsdMaxFixAgeS) : max_fix_age_s;
   return static_cast<int64_t>(std::llround(s * 1000));
 }
 
@@ -23,8 +24,9 @@ Status AgentConfig::Validate() const {
   if (token.empty()) return Status::InvalidArgument("a vehicle token is required", "token");
   if (data_dir.empty()) return Status::InvalidArgument("a data folder is required", "data_dir");
   if (gps_file.empty() == gpsd.empty()) {
-    return Status::InvalidArgument("exactly one of gps_file (replay) and gpsd (HOST:PORT) is required",
-                                   gps_file.empty() ? "gps_file" : "gpsd");
+    return Status::InvalidArgument(
+        "exactly one of gps_file (replay) and gpsd (HOST:PORT) is required",
+        gps_file.empty() ? "gps_file" : "gpsd");
   }
   if (!gpsd.empty()) TILSYN_RETURN_IF_ERROR(ParseGpsdAddress(gpsd).status());
   if (!std::isfinite(max_fix_age_s) || max_fix_age_s > 86'400) {
@@ -46,8 +48,7 @@ Status AgentConfig::Validate() const {
                                    camera.empty() ? "camera_dir" : "camera");
   }
   if (!camera.empty() && !LiveCamera::IsLiveSource(camera)) {
-    return Status::InvalidArgument("must be an rtsp:// or http(s):// URL or /dev/videoN",
-                                   "camera");
+    return Status::InvalidArgument("must be an rtsp:// or http(s):// URL or /dev/videoN", "camera");
   }
   if (max_frame_age_ms <= 0 || max_frame_age_ms > 60'000) {
     return Status::InvalidArgument("must be 1..60000 ms", "max_frame_age_ms");
@@ -79,17 +80,31 @@ Status AgentConfig::Validate() const {
 
 Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   if (!j.is_object()) return Status::InvalidArgument("config must be a JSON object", "config");
-  static const std::set<std::string> kKnown = {"server_url",  "token",           "data_dir",
-                                               "gps_file",    "speed_factor",    "camera_dir",
-                                               "video",       "sync_interval_s", "jpeg_quality",
-                                               "cascade_dir", "vehicle_id",      "drain_timeout_s",
-                                               "anonymizer_detectors", "gpsd",
+  static const std::set<std::string> kKnown = {"server_url",
+                                               "token",
+                                               "data_dir",
+                                               "gps_file",
+                                               "speed_factor",
+                                               "camera_dir",
+                                               "video",
+                                               "sync_interval_s",
+                                               "jpeg_quality",
+                                               "cascade_dir",
+                                               "vehicle_id",
+                                               "drain_timeout_s",
+                                               "anonymizer_detectors",
+                                               "gpsd",
                                                "anonymizer_person_mode",
-                                               "max_fix_age_s",        "max_accuracy_m",
-                                               "max_frame_offset_m", "camera",
+                                               "max_fix_age_s",
+                                               "max_accuracy_m",
+                                               "max_frame_offset_m",
+                                               "camera",
                                                "max_frame_age_ms",
-                                               "outbox_key_file", "ca_file", "pin_sha256",
-                                               "outbox_max_mb", "outbox_max_age_days"};
+                                               "outbox_key_file",
+                                               "ca_file",
+                                               "pin_sha256",
+                                               "outbox_max_mb",
+                                               "outbox_max_age_days"};
   for (const auto& [key, _] : j.items()) {
     if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
   }

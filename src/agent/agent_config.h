@@ -12,8 +12,8 @@
 namespace tilsyn::agent {
 
 struct AgentConfig {
-  std::string server_url;                 // e.g. "http://127.0.0.1:8080" (http or https)
-  std::string token;                      // vehicle token, sent as Bearer; never logged
+  std::string server_url;  // e.g. "http://127.0.0.1:8080" (http or https)
+  std::string token;       // vehicle token, sent as Bearer; never logged
   // https: the server's CA bundle ("" = the system's) and optionally the server's public-key
   // pin (base64 SHA-256 of its SubjectPublicKeyInfo, as `openssl … | openssl dgst -sha256
   // -binary | base64` prints it).
@@ -28,8 +28,8 @@ struct AgentConfig {
   // <data_dir>/outbox.key, created on first start).
   std::string outbox_key;
   std::string outbox_key_file;
-  std::string gps_file;                   // replay trace: .nmea, .txt (NMEA) or .gpx
-  std::string gpsd;  // live gpsd "HOST:PORT" (exclusive with gps_file)
+  std::string gps_file;  // replay trace: .nmea, .txt (NMEA) or .gpx
+  std::string gpsd;      // live gpsd "HOST:PORT" (exclusive with gps_file)
   // Trigger limits. Stale-fix rejection: a fix older than this (now - fix time) is ignored;
   // < 0 = the default (kDefaultGpsdMaxFixAgeS with gpsd, off for a replay file, whose fixes carry
   // historical times), 0 = off.
@@ -45,15 +45,15 @@ struct AgentConfig {
   // A live camera: rtsp://…, http(s)://… or /dev/videoN (agent/camera/live_camera.h).
   std::string camera;
   int64_t max_frame_age_ms = 1000;  // a live camera's newest frame older than this is not used
-  int64_t sync_interval_s = 10;                                 // job sync period, in GPS time
-  int jpeg_quality = 90;                                        // 1 … 100
+  int64_t sync_interval_s = 10;     // job sync period, in GPS time
+  int jpeg_quality = 90;            // 1 … 100
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";  // anonymizer cascades
   // Empty = our `privacy` model (models/); else the ensemble's detectors
   // (imaging::MakeAnonymizerFactory).
   std::vector<std::string> anonymizer_detectors;
   std::string anonymizer_person_mode = "head";  // what of a person is blurred: head, full, off
-  std::string vehicle_id = "vehicle";  // for logs and the summary line only
-  int64_t drain_timeout_s = 30;        // at the end, wait this long for the outbox to empty
+  std::string vehicle_id = "vehicle";           // for logs and the summary line only
+  int64_t drain_timeout_s = 30;  // at the end, wait this long for the outbox to empty
   // Outbox caps (agent/outbox.h): beyond them the oldest waiting observations are dropped, each
   // recorded in rejected/ without its image. 0 = no cap.
   int64_t outbox_max_mb = 1024;

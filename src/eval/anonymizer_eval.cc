@@ -157,9 +157,8 @@ std::string AnonymizerMetrics::Table() const {
     for (int b = -1; b < 3; ++b) {
       const Cell c = Get(cls, b);
       std::snprintf(line, sizeof line, "%-7s %-7s %5d %5d %8s %5d %5d %10s   tba%% %s\n", cls,
-                    b < 0 ? "all" : kBuckets[b], c.gt, c.found, Pct(c.found, c.gt).c_str(),
-                    c.pred, c.correct, Pct(c.correct, c.pred).c_str(),
-                    Pct(c.blurred, c.area).c_str());
+                    b < 0 ? "all" : kBuckets[b], c.gt, c.found, Pct(c.found, c.gt).c_str(), c.pred,
+                    c.correct, Pct(c.correct, c.pred).c_str(), Pct(c.blurred, c.area).c_str());
       o << line;
     }
   }

@@ -75,8 +75,8 @@ class Anonymizer {
 struct CascadeAnonymizerOptions {
   // Folder of haarcascade_*.xml (Debian opencv-data).
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";
-  double margin = 0.15;       // grow each box by this fraction per side before blurring
-  int min_face_px = 16;       // smallest face searched
+  double margin = 0.15;  // grow each box by this fraction per side before blurring
+  int min_face_px = 16;  // smallest face searched
 };
 
 // NotFound when a cascade file is missing.
@@ -92,16 +92,16 @@ struct AnonymizerOptions {
   // "pack" when `model_dir` is set.
   std::vector<std::string> detectors;
   bool default_pack = true;
-  std::string blur = "gaussian";   // gaussian | pixelate | fill
-  double margin = 0.15;            // grow each box by this fraction per side (0..1)
-  int tile = 512;                  // DNN tiles of about this size for small faces (0 = off)
+  std::string blur = "gaussian";     // gaussian | pixelate | fill
+  double margin = 0.15;              // grow each box by this fraction per side (0..1)
+  int tile = 512;                    // DNN tiles of about this size for small faces (0 = off)
   std::string person_mode = "head";  // head (blur the head area) | full | off
-  int max_side = 1920;             // detectors search a copy scaled down to this side
-  double haar_scale_factor = 1.1;  // face cascades' pyramid step (1.2 is ~2x faster, less recall)
-  std::string model_dir;           // model pack folder ("" = none)
-  std::string manifest;            // manifest outside model_dir ("" = model_dir/manifest.json)
+  int max_side = 1920;               // detectors search a copy scaled down to this side
+  double haar_scale_factor = 1.1;    // face cascades' pyramid step (1.2 is ~2x faster, less recall)
+  std::string model_dir;             // model pack folder ("" = none)
+  std::string manifest;              // manifest outside model_dir ("" = model_dir/manifest.json)
   std::string cascade_dir = "/usr/share/opencv4/haarcascades";
-  std::string npm_dir;             // node_modules holding the BlazeFace package ("" = search)
+  std::string npm_dir;  // node_modules holding the BlazeFace package ("" = search)
   std::vector<ProtectedRegion> protected_regions;  // applied to every image (explicit, logged)
   // A face or plate at least this confident over a protected region is blurred in full (detectors
   // without a score, such as the cascades, count as 1). Persons' protected pixels stay readable.

@@ -217,9 +217,9 @@ void DecodeFastestDet(const std::vector<cv::Mat>& outs, float min_score, const G
         const float cx = (c + std::tanh(base[plane + i])) / gw;
         const float cy = (r + std::tanh(base[2 * plane + i])) / gh;
         const float w = Sigmoid(base[3 * plane + i]), h = Sigmoid(base[4 * plane + i]);
-        cands.push_back({best, score,
-                         cv::Rect2f((cx - w / 2) * g.net_w, (cy - h / 2) * g.net_h, w * g.net_w,
-                                    h * g.net_h)});
+        cands.push_back(
+            {best, score,
+             cv::Rect2f((cx - w / 2) * g.net_w, (cy - h / 2) * g.net_h, w * g.net_w, h * g.net_h)});
       }
     }
   }
@@ -232,13 +232,28 @@ void DecodeBlazeFace(const std::vector<cv::Mat>& outs, float min_score, const Ge
   const cv::Mat* bx[2] = {nullptr, nullptr};
   for (const cv::Mat& o : outs) {
     switch (o.total()) {
-      case 512: sc[0] = &o; break;
-      case 384: sc[1] = &o; break;
-      case 512 * 16: bx[0] = &o; break;
-      case 384 * 16: bx[1] = &o; break;
-      case 896: sc[0] = &o; sc[1] = nullptr; break;  // concatenated variants
-      case 896 * 16: bx[0] = &o; bx[1] = nullptr; break;
-      default: break;
+      case 512:
+        sc[0] = &o;
+        break;
+      case 384:
+        sc[1] = &o;
+        break;
+      case 512 * 16:
+        bx[0] = &o;
+        break;
+      case 384 * 16:
+        bx[1] = &o;
+        break;
+      case 896:
+        sc[0] = &o;
+        sc[1] = nullptr;
+        break;  // concatenated variants
+      case 896 * 16:
+        bx[0] = &o;
+        bx[1] = nullptr;
+        break;
+      default:
+        break;
     }
   }
   if (!sc[0] || !bx[0]) return;
@@ -338,8 +353,8 @@ Result<std::unique_ptr<DnnDetector>> DnnDetector::Create(const ModelSpec& spec) 
   } catch (const cv::Exception& e) {
     return Status::Internal("cannot load model " + spec.file + ": " + e.what());
   }
-  static const char* kDecoders[] = {"yolo",      "yolo-noobj", "ssd", "ultraface",
-                                    "fastestdet", "blazeface", "yunet"};
+  static const char* kDecoders[] = {"yolo",       "yolo-noobj", "ssd",  "ultraface",
+                                    "fastestdet", "blazeface",  "yunet"};
   if (std::find_if(std::begin(kDecoders), std::end(kDecoders),
                    [&](const char* d) { return spec.decoder == d; }) == std::end(kDecoders)) {
     return Status::InvalidArgument("decoder " + spec.decoder + " is not run by OpenCV DNN",
@@ -349,8 +364,7 @@ Result<std::unique_ptr<DnnDetector>> DnnDetector::Create(const ModelSpec& spec) 
 }
 
 Result<std::vector<tasks::Detection>> DnnDetector::Detect(const cv::Mat& input) {
-  if (input.empty() || input.depth() != CV_8U ||
-      (input.channels() != 3 && input.channels() != 1)) {
+  if (input.empty() || input.depth() != CV_8U || (input.channels() != 3 && input.channels() != 1)) {
     return Status::InvalidArgument("detector needs an 8-bit image", "image");
   }
   cv::Mat bgr = input;
@@ -424,7 +438,8 @@ Result<std::vector<tasks::Detection>> DnnDetector::Detect(const cv::Mat& input) 
     det.box = {r.x, r.y, r.width, r.height};
     dets.push_back(std::move(det));
   }
-  return SuppressOverlaps(std::move(dets), {.iou = spec_.nms_iou, .containment = spec_.nms_containment});
+  return SuppressOverlaps(std::move(dets),
+                          {.iou = spec_.nms_iou, .containment = spec_.nms_containment});
 }
 
 }  // namespace tilsyn::imaging

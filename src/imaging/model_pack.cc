@@ -28,15 +28,16 @@ bool ModelSpec::HasPurpose(const std::string& p) const {
 namespace {
 
 const std::set<std::string> kFormats = {"onnx", "darknet", "caffe", "yunet", "dlib-mmod"};
-const std::set<std::string> kDecoders = {"yolo", "yolo-noobj", "ssd",   "ultraface",
-                                         "fastestdet", "blazeface", "yunet", "dlib-mmod"};
+const std::set<std::string> kDecoders = {"yolo",       "yolo-noobj", "ssd",   "ultraface",
+                                         "fastestdet", "blazeface",  "yunet", "dlib-mmod"};
 
 Status Bad(const std::string& path, const std::string& msg) {
   return Status::InvalidArgument(msg, path);
 }
 
 // Resolves `rel` against `dir`; InvalidArgument naming `path` when the file does not exist.
-Result<std::string> Resolve(const std::string& dir, const std::string& rel, const std::string& path) {
+Result<std::string> Resolve(const std::string& dir, const std::string& rel,
+                            const std::string& path) {
   if (rel.empty()) return Bad(path, "must not be empty");
   fs::path p(rel);
   if (p.is_relative()) p = fs::path(dir) / p;
@@ -160,8 +161,8 @@ Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::s
       s.thresholds[k] = t;
     }
   }
-  TILSYN_ASSIGN_OR_RETURN(auto dt, GetOptNumber(j, "default_threshold",
-                                                JoinPath(path, "default_threshold")));
+  TILSYN_ASSIGN_OR_RETURN(
+      auto dt, GetOptNumber(j, "default_threshold", JoinPath(path, "default_threshold")));
   if (dt) s.default_threshold = *dt;
   if (s.default_threshold < 0 || s.default_threshold > 1) {
     return Bad(JoinPath(path, "default_threshold"), "must be in [0, 1]");
@@ -206,8 +207,7 @@ Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::s
 
 }  // namespace
 
-Result<ModelPack> LoadModelPackManifest(const std::string& manifest_path,
-                                        const std::string& dir) {
+Result<ModelPack> LoadModelPackManifest(const std::string& manifest_path, const std::string& dir) {
   std::error_code ec;
   if (!fs::is_regular_file(manifest_path, ec)) {
     return Status::NotFound("no model pack manifest at " + manifest_path, "models");

@@ -17,20 +17,20 @@ struct ModelInput {
   int width = 320, height = 320;
   double scale = 1.0 / 255.0;
   std::vector<double> mean = {0, 0, 0};
-  bool swap_rb = true;    // BGR (OpenCV) -> RGB
-  bool letterbox = false; // keep aspect ratio, pad
+  bool swap_rb = true;     // BGR (OpenCV) -> RGB
+  bool letterbox = false;  // keep aspect ratio, pad
 };
 
 struct ModelSpec {
   std::string name;
-  std::string file;       // absolute path (resolved against the pack folder)
-  std::string config;     // absolute path or ""
-  std::string format;     // onnx | darknet | caffe | yunet | dlib-mmod
-  std::string decoder;    // yolo | yolo-noobj | ssd | ultraface | fastestdet | blazeface | yunet
+  std::string file;     // absolute path (resolved against the pack folder)
+  std::string config;   // absolute path or ""
+  std::string format;   // onnx | darknet | caffe | yunet | dlib-mmod
+  std::string decoder;  // yolo | yolo-noobj | ssd | ultraface | fastestdet | blazeface | yunet
   ModelInput input;
-  std::vector<std::string> labels;                // output order
-  std::map<std::string, std::string> label_map;   // raw -> mapped ("" drops the class)
-  std::map<std::string, double> thresholds;       // mapped label -> min score
+  std::vector<std::string> labels;               // output order
+  std::map<std::string, std::string> label_map;  // raw -> mapped ("" drops the class)
+  std::map<std::string, double> thresholds;      // mapped label -> min score
   double default_threshold = 0.5;
   double nms_iou = 0.45;
   // NMS also merges a box lying more than this share inside a higher-scoring one (imaging/nms.h;
@@ -43,9 +43,9 @@ struct ModelSpec {
   // saw an uncertain anonymizable object (a score in [tile_trigger, its threshold)) whose centre
   // lies in it; confident detections need no second look, empty tiles cost nothing.
   double tile_trigger = 0;
-  std::vector<std::string> purpose;               // anonymization, recognition
+  std::vector<std::string> purpose;  // anonymization, recognition
   std::string licence;
-  std::string card;                               // absolute path of the model card, or ""
+  std::string card;  // absolute path of the model card, or ""
   // Per mapped label, what the card measured (manifest "label_quality"): e.g. {"ap50": 0.566,
   // "test_set": "…", "training_data": "…", "known_failures": "…"}; shown by
   // GET /api/v1/capabilities.

@@ -48,7 +48,8 @@ actions::Open311Settings Open311For(store::Store* store, const store::ActionRunR
   Result<tasks::Task> task = store->GetTask(run.task_id);
   if (!task.ok()) return {};
   for (const auto& a : task->actions) {
-    if (a.type == "open311" && a.url == run.target) return {a.service_code, a.secret, a.jurisdiction_id};
+    if (a.type == "open311" && a.url == run.target)
+      return {a.service_code, a.secret, a.jurisdiction_id};
   }
   return {};
 }
@@ -80,9 +81,8 @@ class AppImpl : public App {
     // Configured services behind the router (default: the built-ins of DefaultSpecs in fixed
     // order); unknown types or bad settings fail here, naming the field.
     recognition::RegisterAllTypes(registry_);
-    TILSYN_ASSIGN_OR_RETURN(
-        auto rconfig,
-        recognition::ParseRecognitionConfig(config_.recognizers, config_.routing, registry_));
+    TILSYN_ASSIGN_OR_RETURN(auto rconfig, recognition::ParseRecognitionConfig(
+                                              config_.recognizers, config_.routing, registry_));
     // A pack installed by `tilsyn models install` replaces the project's; a broken one stops
     // the start rather than silently serving the old labels.
     if (std::error_code ec;
@@ -91,9 +91,9 @@ class AppImpl : public App {
       TILSYN_RETURN_IF_ERROR(
           imaging::LoadModelPack(rconfig.installed_pack).status().Annotate("installed model pack"));
     }
-    TILSYN_ASSIGN_OR_RETURN(recognizer_, recognition::BuildRecognitionRouter(
-                                             rconfig, registry_, clock_,
-                                             recognition::StoreStatsSource(store_.get())));
+    TILSYN_ASSIGN_OR_RETURN(
+        recognizer_, recognition::BuildRecognitionRouter(
+                         rconfig, registry_, clock_, recognition::StoreStatsSource(store_.get())));
 
     actions::DispatcherOptions dopts;
     dopts.max_attempts = config_.action_max_attempts;
@@ -111,9 +111,9 @@ class AppImpl : public App {
                        config_.web_url, config_.webhook_timeout_ms, clock_));
     if (!config_.smtp.is_null()) {
       actions::EmailOptions email;
-      TILSYN_ASSIGN_OR_RETURN(email.smtp, ParseSmtpConfig(config_.smtp, [](const char* n) -> const char* {
-                                return std::getenv(n);
-                              }));
+      TILSYN_ASSIGN_OR_RETURN(
+          email.smtp, ParseSmtpConfig(config_.smtp,
+                                      [](const char* n) -> const char* { return std::getenv(n); }));
       email.web_url = config_.web_url;
       dispatcher_->Register("contractor", actions::NewEmailAction(email, clock_));
       dispatcher_->Register("email", actions::NewEmailAction(std::move(email), clock_));
@@ -128,8 +128,8 @@ class AppImpl : public App {
     pipeline::PipelineOptions popts;
     popts.poll_ms = config_.pipeline_poll_ms;
     popts.crash_after_assessments_for_test = config_.crash_after_assessments_for_test;
-    popts.worker = config_.worker_name.empty() ? DefaultWorkerName(config_.data_dir)
-                                               : config_.worker_name;
+    popts.worker =
+        config_.worker_name.empty() ? DefaultWorkerName(config_.data_dir) : config_.worker_name;
     popts.assess_threads = config_.assess_threads;
     popts.action_threads = config_.action_threads;
     pipeline_ = std::make_unique<pipeline::Pipeline>(store_.get(), blobs_.get(), recognizer_.get(),
@@ -143,8 +143,8 @@ class AppImpl : public App {
     pipeline_->UseServerAnonymizer(anonymizers);
     pipeline::IngestOptions iopts;
     iopts.anonymize_in_worker = config_.anonymize_uploads == "worker";
-    ingest_ = std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_,
-                                                 iopts);
+    ingest_ =
+        std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_, iopts);
     // Images in the folder: refuse uploads (507) before its disk is full. On PostgreSQL a full
     // database answers StorageFull itself (SQLSTATE 53100).
     if (config_.database.empty()) {
@@ -167,8 +167,8 @@ class AppImpl : public App {
     };
     ctx.web_dir = config_.web_dir.empty() ? DefaultWebDir() : config_.web_dir;
     ctx.tile_url = config_.tile_url;
-    ctx.coverage = std::make_shared<coverage::CoverageCache>(
-        coverage::CoverageFilePath(config_.data_dir));
+    ctx.coverage =
+        std::make_shared<coverage::CoverageCache>(coverage::CoverageFilePath(config_.data_dir));
     ctx.coverage_top_k = config_.coverage_top_k;
     ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
     ctx.capabilities = recognition::CapabilitiesOf(recognizer_->ServiceInfos());
@@ -193,9 +193,10 @@ class AppImpl : public App {
     if (config_.tls_cert.empty() && config_.listen != "127.0.0.1" && config_.listen != "::1" &&
         config_.listen != "localhost") {
       LogWarn("server.plain_http", {{"listen", config_.listen},
-                                    {"advice", "tokens and images travel unencrypted: use "
-                                               "--tls-cert/--tls-key (or a TLS proxy) beyond "
-                                               "loopback"}});
+                                    {"advice",
+                                     "tokens and images travel unencrypted: use "
+                                     "--tls-cert/--tls-key (or a TLS proxy) beyond "
+                                     "loopback"}});
     }
     Router* router = router_.get();
     TILSYN_ASSIGN_OR_RETURN(http_, net::StartHttpServer(hopts, [router](const net::HttpRequest& r) {
@@ -213,8 +214,10 @@ class AppImpl : public App {
         });
       }
     }
-    LogInfo("server.started", {{"url", base_url()}, {"data_dir", config_.data_dir},
-                               {"role", config_.role}, {"pipeline", config_.RunsPipeline()}});
+    LogInfo("server.started", {{"url", base_url()},
+                               {"data_dir", config_.data_dir},
+                               {"role", config_.role},
+                               {"pipeline", config_.RunsPipeline()}});
     return Status::Ok();
   }
 

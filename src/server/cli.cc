@@ -67,15 +67,16 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   if (auto v = from_env("TILSYN_PORT")) {
     TILSYN_ASSIGN_OR_RETURN(layered["port"], ParseIntSetting(*v, "TILSYN_PORT"));
   }
-  if (auto v = from_env("TILSYN_RUN_PIPELINE")) layered["run_pipeline"] = *v != "0" && *v != "false";
+  if (auto v = from_env("TILSYN_RUN_PIPELINE"))
+    layered["run_pipeline"] = *v != "0" && *v != "false";
   if (auto v = from_env("TILSYN_ROLE")) layered["role"] = *v;
   if (auto v = from_env("TILSYN_WORKER_NAME")) layered["worker_name"] = *v;
   if (auto v = from_env("TILSYN_ANONYMIZE_UPLOADS")) layered["anonymize_uploads"] = *v;
   if (auto v = from_env("TILSYN_ANONYMIZER_PERSON_MODE")) layered["anonymizer_person_mode"] = *v;
   for (const char* var : {"TILSYN_ASSESS_THREADS", "TILSYN_ACTION_THREADS"}) {
     if (auto v = from_env(var)) {
-      const std::string key = std::string(var) == "TILSYN_ASSESS_THREADS" ? "assess_threads"
-                                                                           : "action_threads";
+      const std::string key =
+          std::string(var) == "TILSYN_ASSESS_THREADS" ? "assess_threads" : "action_threads";
       TILSYN_ASSIGN_OR_RETURN(layered[key], ParseIntSetting(*v, var));
     }
   }
@@ -96,7 +97,8 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   if (flags.role) layered["role"] = *flags.role;
   TILSYN_ASSIGN_OR_RETURN(ServerConfig config, ServerConfig::FromJson(layered));
   if (auto v = from_env("TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST")) {
-    TILSYN_ASSIGN_OR_RETURN(int64_t n, ParseIntSetting(*v, "TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"));
+    TILSYN_ASSIGN_OR_RETURN(int64_t n,
+                            ParseIntSetting(*v, "TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"));
     config.crash_after_assessments_for_test = static_cast<int>(n);
   }
   return config;

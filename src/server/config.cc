@@ -39,7 +39,8 @@ Status ServerConfig::Validate() const {
   if (pipeline_poll_ms < 1 || pipeline_poll_ms > 600'000) {
     return Status::InvalidArgument("must be 1..600000", "pipeline_poll_ms");
   }
-  if (!tile_url.empty() && tile_url.rfind("http://", 0) != 0 && tile_url.rfind("https://", 0) != 0) {
+  if (!tile_url.empty() && tile_url.rfind("http://", 0) != 0 &&
+      tile_url.rfind("https://", 0) != 0) {
     return Status::InvalidArgument("must be an http(s) URL template or empty", "tile_url");
   }
   if (cascade_dir.empty()) return Status::InvalidArgument("must not be empty", "cascade_dir");
@@ -116,13 +117,20 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
     if (!known) return Status::InvalidArgument("unknown setting", key);
   }
   ServerConfig c;
-  for (auto [key, slot] : {std::pair{"listen", &c.listen}, {"data_dir", &c.data_dir},
-                           {"cascade_dir", &c.cascade_dir}, {"image_keys", &c.image_keys},
-                           {"image_key", &c.image_key}, {"image_key_id", &c.image_key_id},
-                           {"web_dir", &c.web_dir}, {"tile_url", &c.tile_url},
-                           {"web_url", &c.web_url}, {"tls_cert", &c.tls_cert},
-                           {"tls_key", &c.tls_key}, {"database", &c.database},
-                           {"role", &c.role}, {"worker_name", &c.worker_name},
+  for (auto [key, slot] : {std::pair{"listen", &c.listen},
+                           {"data_dir", &c.data_dir},
+                           {"cascade_dir", &c.cascade_dir},
+                           {"image_keys", &c.image_keys},
+                           {"image_key", &c.image_key},
+                           {"image_key_id", &c.image_key_id},
+                           {"web_dir", &c.web_dir},
+                           {"tile_url", &c.tile_url},
+                           {"web_url", &c.web_url},
+                           {"tls_cert", &c.tls_cert},
+                           {"tls_key", &c.tls_key},
+                           {"database", &c.database},
+                           {"role", &c.role},
+                           {"worker_name", &c.worker_name},
                            {"anonymize_uploads", &c.anonymize_uploads},
                            {"anonymizer_person_mode", &c.anonymizer_person_mode}}) {
     TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(j, key, key));
@@ -175,7 +183,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (dev_key) c.dev_generate_key = *dev_key;
   if (j.contains("anonymizer_detectors") && !j["anonymizer_detectors"].is_null()) {
     const Json& d = j["anonymizer_detectors"];
-    if (!d.is_array()) return Status::InvalidArgument("must be a list of detector names", "anonymizer_detectors");
+    if (!d.is_array())
+      return Status::InvalidArgument("must be a list of detector names", "anonymizer_detectors");
     for (size_t i = 0; i < d.size(); ++i) {
       if (!d[i].is_string()) {
         return Status::InvalidArgument("must be a string",

@@ -25,7 +25,7 @@ struct ServerConfig {
   // Where the (encrypted) image bytes are: the database's `images` table on PostgreSQL (API
   // instances and workers share no disk), else <data_dir>/images.
   std::string ImageLocation() const { return database.empty() ? data_dir + "/images" : database; }
-  size_t max_body_bytes = 8u << 20;      // larger uploads get 413
+  size_t max_body_bytes = 8u << 20;  // larger uploads get 413
   // Uploads are refused with 507 (the vehicle keeps them and retries) while the data folder's
   // file system has less free space than this, so acknowledged work can always be finished.
   int64_t min_free_bytes = 64ll << 20;

@@ -18,8 +18,9 @@ const char kVideo[] = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
 
 bool HaveRtspServer() {
   return std::filesystem::exists(kVideo) &&
-         std::system("/usr/bin/python3 -c \"import gi; gi.require_version('GstRtspServer', '1.0'); "
-                     "from gi.repository import GstRtspServer\" >/dev/null 2>&1") == 0;
+         std::system(
+             "/usr/bin/python3 -c \"import gi; gi.require_version('GstRtspServer', '1.0'); "
+             "from gi.repository import GstRtspServer\" >/dev/null 2>&1") == 0;
 }
 
 int FreeLoopbackPort() {
@@ -56,8 +57,6 @@ void RtspServer::Stop() {
   pid_ = -1;
 }
 
-std::string RtspServer::Url() const {
-  return "rtsp://127.0.0.1:" + std::to_string(port_) + "/cam";
-}
+std::string RtspServer::Url() const { return "rtsp://127.0.0.1:" + std::to_string(port_) + "/cam"; }
 
 }  // namespace tilsyn::testing

@@ -42,8 +42,8 @@ TEST(LiveCameraChain, TheAgentRecoversFromALostCameraAndCapturesAtTheNextFences)
   // 1.2 km east at 30 km/h (144 s of fixes, 36 s replayed at 4x); fences at 150, 600, 1050 m.
   const geo::LatLon a = geo::Offset(kStart, 90, 150), b = geo::Offset(kStart, 90, 600),
                     c = geo::Offset(kStart, 90, 1050);
-  auto fixes = demo::SampleRoute({kStart, geo::Offset(kStart, 90, 1200)}, 30, now - 10 * 60'000,
-                                 1.0, 7);
+  auto fixes =
+      demo::SampleRoute({kStart, geo::Offset(kStart, 90, 1200)}, 30, now - 10 * 60'000, 1.0, 7);
   const std::string gps = h.dir().Sub("drive.nmea");
   ASSERT_TRUE(demo::WriteNmea(gps, fixes).ok());
   const std::string ta = h.CreateActiveTask(Task("fence A", a, now));
@@ -78,8 +78,8 @@ TEST(LiveCameraChain, TheAgentRecoversFromALostCameraAndCapturesAtTheNextFences)
   EXPECT_EQ(report.value("pending", -1), 0) << report.dump();
   EXPECT_GE(CountLines(log, "camera.lost"), 1) << log;
   // Every capture logged its frame delay.
-  EXPECT_EQ(CountLines(log, "agent.captured"), CountLines(log, "frame_delay_ms\":") -
-                                                   CountLines(log, "agent.frame_out_of_sync"));
+  EXPECT_EQ(CountLines(log, "agent.captured"),
+            CountLines(log, "frame_delay_ms\":") - CountLines(log, "agent.frame_out_of_sync"));
   ASSERT_TRUE(h.WaitDrained(120));
   std::map<std::string, int> per_task;
   auto assessments = h.store().ListAssessments({});

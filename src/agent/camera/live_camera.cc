@@ -98,8 +98,8 @@ void LiveCamera::Grab() {
           health_.last_error = error;
           if (health_.state != "connecting") health_.state = "reconnecting";
         }
-        LogWarn("camera.unavailable", {{"camera", o_.source}, {"error", error},
-                                       {"retry_in_ms", backoff_ms}});
+        LogWarn("camera.unavailable",
+                {{"camera", o_.source}, {"error", error}, {"retry_in_ms", backoff_ms}});
         if (!SleepFor(backoff_ms)) break;
         backoff_ms = std::min(backoff_ms * 2, o_.max_backoff_ms);
         continue;
@@ -146,8 +146,8 @@ Result<Frame> LiveCamera::Capture(const GpsFix& at) {
   }
   const TimeMs age = o_.now() - newest_time_;
   if (age > o_.max_frame_age_ms) {
-    return Status::Unavailable("the camera's newest frame is " + std::to_string(age) +
-                               " ms old (" + health_.state + ")");
+    return Status::Unavailable("the camera's newest frame is " + std::to_string(age) + " ms old (" +
+                               health_.state + ")");
   }
   // A copy: the grabber keeps writing new frames while the caller anonymizes this one.
   return Frame{newest_.clone(), o_.fixes_on_wall_clock ? newest_time_ : at.time - age};

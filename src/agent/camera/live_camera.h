@@ -20,11 +20,11 @@
 namespace tilsyn::agent {
 
 struct LiveCameraOptions {
-  std::string source;               // rtsp://…, http(s)://…, or /dev/videoN
-  int max_frame_age_ms = 1000;      // older newest frame: Unavailable ("stale")
-  int open_timeout_ms = 10000;      // connecting to the stream
-  int read_timeout_ms = 5000;       // a stream that stops delivering is reconnected
-  int max_backoff_ms = 30000;       // reconnect backoff: 1 s doubling to this
+  std::string source;           // rtsp://…, http(s)://…, or /dev/videoN
+  int max_frame_age_ms = 1000;  // older newest frame: Unavailable ("stale")
+  int open_timeout_ms = 10000;  // connecting to the stream
+  int read_timeout_ms = 5000;   // a stream that stops delivering is reconnected
+  int max_backoff_ms = 30000;   // reconnect backoff: 1 s doubling to this
   // Wall clock in ms (UTC); a frame's arrival is measured on it.
   std::function<TimeMs()> now;
   // true: the fixes carry wall-clock time (gpsd), so a frame's time is its arrival. false: the
@@ -34,11 +34,11 @@ struct LiveCameraOptions {
 };
 
 struct CameraHealth {
-  std::string state;          // connecting | streaming | stale | reconnecting | stopped
-  int64_t frames = 0;         // frames received
-  int64_t reconnects = 0;     // streams lost and retried
+  std::string state;               // connecting | streaming | stale | reconnecting | stopped
+  int64_t frames = 0;              // frames received
+  int64_t reconnects = 0;          // streams lost and retried
   int64_t last_frame_age_ms = -1;  // -1 = none yet
-  std::string last_error;     // the last failure, for logs
+  std::string last_error;          // the last failure, for logs
 };
 
 class LiveCamera : public Camera {

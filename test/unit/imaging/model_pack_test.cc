@@ -98,7 +98,7 @@ TEST_F(ModelPackTest, DarknetNeedsConfigAndThresholdsAreBounded) {
   EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].tile_trigger");
   Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
                             "labels": ["x"]}]})");
-  EXPECT_EQ(LoadModelPack(dir_.path())->models[0].tile_grid, 1);  // whole frame only
+  EXPECT_EQ(LoadModelPack(dir_.path())->models[0].tile_grid, 1);     // whole frame only
   EXPECT_EQ(LoadModelPack(dir_.path())->models[0].tile_trigger, 0);  // every tile when tiled
 }
 

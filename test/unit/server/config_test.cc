@@ -1,5 +1,4 @@
 #include "server/config.h"
-#include "server/smtp_config.h"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +7,7 @@
 #include "core/file_util.h"
 #include "fakes/test_paths.h"
 #include "server/cli.h"
+#include "server/smtp_config.h"
 
 namespace tilsyn::server {
 namespace {
@@ -45,8 +45,10 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"action_max_attempts", -1}}), "action_max_attempts");
   EXPECT_EQ(field(Json{{"smtp", {{"url", "http://x"}, {"from", "a@b.dk"}}}}), "smtp.url");
   EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}}}}), "smtp.from");
-  EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}, {"from", "a@b.dk"}, {"tls", "maybe"}}}}), "smtp.tls");
-  EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}, {"from", "a@b.dk"}, {"pasword", "x"}}}}), "smtp.pasword");
+  EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}, {"from", "a@b.dk"}, {"tls", "maybe"}}}}),
+            "smtp.tls");
+  EXPECT_EQ(field(Json{{"smtp", {{"url", "smtp://x:25"}, {"from", "a@b.dk"}, {"pasword", "x"}}}}),
+            "smtp.pasword");
   EXPECT_EQ(field(Json{{"web_url", "tilsyn.kk.dk"}}), "web_url");
   EXPECT_EQ(field(Json{{"rate_limit_per_minute", -1}}), "rate_limit_per_minute");
   EXPECT_EQ(field(Json{{"rate_limit_burst", 0}}), "rate_limit_burst");
@@ -55,16 +57,24 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
 }
 
 TEST(ServerConfig, FromJsonReadsEverySetting) {
-  Json j = {{"listen", "0.0.0.0"},      {"port", 9000},
-            {"data_dir", "/tmp/x"},     {"max_body_bytes", 2048},
+  Json j = {{"listen", "0.0.0.0"},
+            {"port", 9000},
+            {"data_dir", "/tmp/x"},
+            {"max_body_bytes", 2048},
             {"database", "postgresql://tilsyn@db.kk.dk/tilsyn"},
-            {"role", "worker"},         {"worker_name", "worker-7"},
+            {"role", "worker"},
+            {"worker_name", "worker-7"},
             {"min_free_bytes", 1 << 20},
-            {"http_threads", 3},        {"pipeline_poll_ms", 50},
-            {"cascade_dir", "/c"},      {"webhook_timeout_ms", 100},
-            {"action_max_attempts", 2}, {"action_base_backoff_ms", 10},
-            {"run_pipeline", false},    {"rate_limit_per_minute", 600},
-            {"rate_limit_burst", 50},   {"max_concurrent_uploads", 4}};
+            {"http_threads", 3},
+            {"pipeline_poll_ms", 50},
+            {"cascade_dir", "/c"},
+            {"webhook_timeout_ms", 100},
+            {"action_max_attempts", 2},
+            {"action_base_backoff_ms", 10},
+            {"run_pipeline", false},
+            {"rate_limit_per_minute", 600},
+            {"rate_limit_burst", 50},
+            {"max_concurrent_uploads", 4}};
   j["image_keys"] = "k1:" + std::string(64, 'a');
   j["image_key"] = "";
   j["image_key_id"] = "k1";
@@ -116,10 +126,13 @@ TEST(ResolveServerConfig, PrecedenceIsDefaultsFileEnvFlags) {
   EXPECT_EQ(c->StoreLocation(), "/from/flag/tilsyn.db");
   EXPECT_EQ(c->ImageLocation(), "/from/flag/images");
   env["TILSYN_DATABASE_URL"] = "postgresql://tilsyn@db-env/tilsyn";
-  EXPECT_EQ(ResolveServerConfig(flags, lookup)->StoreLocation(), "postgresql://tilsyn@db-env/tilsyn");
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->StoreLocation(),
+            "postgresql://tilsyn@db-env/tilsyn");
   flags.database = "postgres://tilsyn@db-flag/tilsyn";
-  EXPECT_EQ(ResolveServerConfig(flags, lookup)->StoreLocation(), "postgres://tilsyn@db-flag/tilsyn");
-  EXPECT_EQ(ResolveServerConfig(flags, lookup)->ImageLocation(), "postgres://tilsyn@db-flag/tilsyn");
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->StoreLocation(),
+            "postgres://tilsyn@db-flag/tilsyn");
+  EXPECT_EQ(ResolveServerConfig(flags, lookup)->ImageLocation(),
+            "postgres://tilsyn@db-flag/tilsyn");
 
   // The role and the worker's name: env, then the flag.
   env["TILSYN_ROLE"] = "api";
@@ -167,7 +180,9 @@ namespace tilsyn::server {
 namespace {
 
 TEST(SmtpConfig, ThePasswordComesFromTheEnvironmentBeforeTheFile) {
-  const Json j = {{"url", "smtp://127.0.0.1:2525"}, {"from", "tilsyn@kk.dk"}, {"username", "u"},
+  const Json j = {{"url", "smtp://127.0.0.1:2525"},
+                  {"from", "tilsyn@kk.dk"},
+                  {"username", "u"},
                   {"password", "from-file"}};
   auto plain = ParseSmtpConfig(j, nullptr);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();

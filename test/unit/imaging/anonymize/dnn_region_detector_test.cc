@@ -2,12 +2,11 @@
 // opencv-doc's messi5.jpg (a player in front of a crowd of small faces): tiles add boxes there; a
 // trigger above every unsure score runs no tile at all, and the manifest's trigger runs those the
 // whole frame is unsure about.
-#include "imaging/anonymize/region_detector.h"
-
 #include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "imaging/anonymize/region_detector.h"
 #include "imaging/anonymizer.h"
 #include "imaging/model_pack.h"
 
@@ -33,12 +32,12 @@ TEST(DnnRegionDetector, TilesRunOnlyWhereTheWholeFrameIsUnsure) {
     EXPECT_TRUE(c.ok());
     return *c;
   };
-  const auto whole = run(1, 0);      // the whole frame alone
-  const auto always = run(2, 0);     // + every tile (the previous default)
+  const auto whole = run(1, 0);   // the whole frame alone
+  const auto always = run(2, 0);  // + every tile (the previous default)
   const auto on_demand = run(2, pack->models[0].tile_trigger);  // the manifest's
-  const auto none = run(2, 0.2999);  // no score is unsure enough: no tile runs
-  EXPECT_GT(always.size(), whole.size());  // tiles add (finer) boxes here
-  EXPECT_EQ(none.size(), whole.size());    // nothing ran but the whole frame
+  const auto none = run(2, 0.2999);           // no score is unsure enough: no tile runs
+  EXPECT_GT(always.size(), whole.size());     // tiles add (finer) boxes here
+  EXPECT_EQ(none.size(), whole.size());       // nothing ran but the whole frame
   EXPECT_GT(on_demand.size(), whole.size());  // the unsure boxes called for tiles
   EXPECT_LE(on_demand.size(), always.size());
 }
