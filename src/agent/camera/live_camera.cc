@@ -12,9 +12,24 @@ namespace {
 bool StartsWith(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
 
 bool IsDevice(const std::string& s) {
-  if (!StartsWith(s, "/dev/video") || s.size() == 10) return false;
+  // /dev/video0 … /dev/video999 (so the number always fits an int).
+  if (!StartsWith(s, "/dev/video") || s.size() == 10 || s.size() > 13) return false;
   return std::all_of(s.begin() + 10, s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
+
+}  // namespace
+
+std::string RedactedCameraSource(const std::string& source) {
+  const size_t scheme = source.find("://");
+  if (scheme == std::string::npos) return source;
+  const size_t host = scheme + 3;
+  const size_t at = source.find('@', host);
+  const size_t slash = source.find('/', host);
+  if (at == std::string::npos || (slash != std::string::npos && at > slash)) return source;
+  return source.substr(0, host) + "***@" + source.substr(at + 1);
+}
+
+namespace {
 
 TimeMs SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -98,13 +113,14 @@ void LiveCamera::Grab() {
           health_.last_error = error;
           if (health_.state != "connecting") health_.state = "reconnecting";
         }
-        LogWarn("camera.unavailable",
-                {{"camera", o_.source}, {"error", error}, {"retry_in_ms", backoff_ms}});
+        LogWarn("camera.unavailable", {{"camera", RedactedCameraSource(o_.source)},
+                                       {"error", error},
+                                       {"retry_in_ms", backoff_ms}});
         if (!SleepFor(backoff_ms)) break;
         backoff_ms = std::min(backoff_ms * 2, o_.max_backoff_ms);
         continue;
       }
-      LogInfo("camera.connected", {{"camera", o_.source}});
+      LogInfo("camera.connected", {{"camera", RedactedCameraSource(o_.source)}});
     }
     cv::Mat frame;
     bool ok = false;
@@ -131,7 +147,8 @@ void LiveCamera::Grab() {
       health_.state = "reconnecting";
       if (health_.last_error.empty()) health_.last_error = "the stream stopped delivering frames";
     }
-    LogWarn("camera.lost", {{"camera", o_.source}, {"retry_in_ms", backoff_ms}});
+    LogWarn("camera.lost",
+            {{"camera", RedactedCameraSource(o_.source)}, {"retry_in_ms", backoff_ms}});
     if (!SleepFor(backoff_ms)) break;
     backoff_ms = std::min(backoff_ms * 2, o_.max_backoff_ms);
   }

@@ -41,6 +41,9 @@ struct CameraHealth {
   std::string last_error;          // the last failure, for logs
 };
 
+// The source as logs show it: an IP camera's URL often carries user:password@, which is masked.
+std::string RedactedCameraSource(const std::string& source);
+
 class LiveCamera : public Camera {
  public:
   // InvalidArgument (field "camera") for a source that is neither a stream URL nor /dev/videoN.

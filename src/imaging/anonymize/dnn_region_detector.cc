@@ -38,7 +38,12 @@ class DnnRegionDetector : public RegionDetector {
   // `thresholds`: the labels' real thresholds when the detector runs with lowered ones (tiles on
   // demand); empty = keep everything the detector returns.
   DnnRegionDetector(std::unique_ptr<DnnDetector> d, int tile, int grid, ModelSpec thresholds)
-      : d_(std::move(d)), tile_(tile), grid_(grid), real_(std::move(thresholds)) {
+      : d_(std::move(d)),
+        tile_(tile),
+        grid_(grid),
+        on_demand_(grid > 1 &&
+                   (!thresholds.thresholds.empty() || thresholds.default_threshold > 0)),
+        real_(std::move(thresholds)) {
     id_ = d_->version();
   }
   const std::string& id() const override { return id_; }
@@ -71,7 +76,7 @@ class DnnRegionDetector : public RegionDetector {
   }
 
  private:
-  bool on_demand() const { return !real_.thresholds.empty() || real_.default_threshold > 0; }
+  bool on_demand() const { return on_demand_; }
 
   // Adds the detections of `img` (offset into the frame) at or above their label's threshold;
   // the centres of uncertain ones go to `uncertain` when given.
@@ -93,6 +98,7 @@ class DnnRegionDetector : public RegionDetector {
   std::unique_ptr<DnnDetector> d_;
   int tile_;
   int grid_;
+  bool on_demand_;
   ModelSpec real_;  // thresholds only
   std::string id_;
 };

@@ -38,6 +38,14 @@ TEST(LiveCamera, RefusesASourceThatIsNotACamera) {
   EXPECT_TRUE(LiveCamera::IsLiveSource("rtsp://10.0.0.7:554/stream1"));
   EXPECT_TRUE(LiveCamera::IsLiveSource("/dev/video0"));
   EXPECT_FALSE(LiveCamera::IsLiveSource("/var/lib/tilsyn/replay.avi"));
+  EXPECT_FALSE(LiveCamera::IsLiveSource("/dev/video99999999999"));  // no number overflow later
+}
+
+TEST(LiveCamera, LogsNeverShowTheCamerasPassword) {
+  EXPECT_EQ(RedactedCameraSource("rtsp://admin:s3cret@10.0.0.7:554/stream1"),
+            "rtsp://***@10.0.0.7:554/stream1");
+  EXPECT_EQ(RedactedCameraSource("rtsp://10.0.0.7/a@b"), "rtsp://10.0.0.7/a@b");
+  EXPECT_EQ(RedactedCameraSource("/dev/video0"), "/dev/video0");
 }
 
 TEST(LiveCamera, NoCameraYetIsUnavailableNotAnError) {
