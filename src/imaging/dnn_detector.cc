@@ -10,6 +10,7 @@
 
 #include "core/crypto.h"
 #include "core/file_util.h"
+#include "imaging/input_blob.h"
 #include "imaging/nms.h"
 
 namespace tilsyn::imaging {
@@ -36,8 +37,9 @@ cv::Mat Fit(const cv::Mat& bgr, const ModelInput& in, Geometry& g) {
   g.net_h = in.height;
   cv::Mat canvas;
   if (in.letterbox) {
-    const double s = std::min(static_cast<double>(in.width) / bgr.cols,
-                              static_cast<double>(in.height) / bgr.rows);
+    const double fit = std::min(static_cast<double>(in.width) / bgr.cols,
+                                static_cast<double>(in.height) / bgr.rows);
+    const double s = in.upscale ? fit : std::min(1.0, fit);
     const int nw = std::max(1, static_cast<int>(std::round(bgr.cols * s)));
     const int nh = std::max(1, static_cast<int>(std::round(bgr.rows * s)));
     cv::Mat resized;
@@ -55,49 +57,6 @@ cv::Mat Fit(const cv::Mat& bgr, const ModelInput& in, Geometry& g) {
     g.sy = static_cast<double>(in.height) / bgr.rows;
   }
   return canvas;
-}
-
-// NCHW float blob: (pixel - mean) * scale per channel, channels optionally swapped to RGB (the
-// mean is in the network's channel order) — what cv::dnn::blobFromImage computes, in one pass
-// over the pixels: blobFromImage of OpenCV 4.6 took about 75 ms of one core for a 1280x736
-// canvas, as long as the network's forward pass itself.
-cv::Mat NchwBlob(const cv::Mat& canvas, const ModelInput& in) {
-  const int h = canvas.rows, w = canvas.cols;
-  const int sizes[] = {1, 3, h, w};
-  cv::Mat blob(4, sizes, CV_32F);
-  const float scale = static_cast<float>(in.scale);
-  float* plane[3];
-  float offset[3];
-  int src[3];
-  for (int c = 0; c < 3; ++c) {
-    plane[c] = blob.ptr<float>() + static_cast<size_t>(c) * h * w;
-    offset[c] = -static_cast<float>(c < static_cast<int>(in.mean.size()) ? in.mean[c] : 0) * scale;
-    src[c] = in.swap_rb ? 2 - c : c;
-  }
-  for (int y = 0; y < h; ++y) {
-    const uchar* p = canvas.ptr<uchar>(y);
-    const size_t row = static_cast<size_t>(y) * w;
-    for (int x = 0; x < w; ++x, p += 3) {
-      for (int c = 0; c < 3; ++c) plane[c][row + x] = p[src[c]] * scale + offset[c];
-    }
-  }
-  return blob;
-}
-
-// NHWC float blob: (pixel - mean) * scale, channels optionally swapped to RGB.
-cv::Mat NhwcBlob(const cv::Mat& canvas, const ModelInput& in) {
-  cv::Mat rgb, f;
-  if (in.swap_rb) {
-    cv::cvtColor(canvas, rgb, cv::COLOR_BGR2RGB);
-  } else {
-    rgb = canvas;
-  }
-  const double m = in.mean.empty() ? 0 : in.mean[0];
-  rgb.convertTo(f, CV_32FC3, in.scale, -m * in.scale);
-  const int sizes[] = {1, canvas.rows, canvas.cols, 3};
-  cv::Mat blob(4, sizes, CV_32F);
-  std::memcpy(blob.ptr<float>(), f.ptr<float>(), f.total() * 3 * sizeof(float));
-  return blob;
 }
 
 // A 2-D float view (rows x cols) of an output whose rows are detections.

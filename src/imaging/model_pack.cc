@@ -94,6 +94,8 @@ Status ParseInput(const Json& obj, const std::string& path, ModelInput& in) {
   if (swap) in.swap_rb = *swap;
   TILSYN_ASSIGN_OR_RETURN(auto lb, GetOptBool(j, "letterbox", JoinPath(path, "letterbox")));
   if (lb) in.letterbox = *lb;
+  TILSYN_ASSIGN_OR_RETURN(auto up, GetOptBool(j, "upscale", JoinPath(path, "upscale")));
+  if (up) in.upscale = *up;
   return Status::Ok();
 }
 
@@ -179,6 +181,10 @@ Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::s
   TILSYN_ASSIGN_OR_RETURN(auto grid, GetOptInt(j, "tile_grid", JoinPath(path, "tile_grid")));
   if (grid) s.tile_grid = static_cast<int>(*grid);
   if (grid && (*grid < 1 || *grid > 4)) return Bad(JoinPath(path, "tile_grid"), "must be 1..4");
+  if (s.tile_grid > 1 && s.input.letterbox && !s.input.upscale) {
+    return Bad(JoinPath(path, "tile_grid"),
+               "tiles are enlarged to the input: they need input.upscale true");
+  }
   TILSYN_ASSIGN_OR_RETURN(auto trigger,
                           GetOptNumber(j, "tile_trigger", JoinPath(path, "tile_trigger")));
   if (trigger) s.tile_trigger = *trigger;

@@ -19,6 +19,10 @@ struct ModelInput {
   std::vector<double> mean = {0, 0, 0};
   bool swap_rb = true;     // BGR (OpenCV) -> RGB
   bool letterbox = false;  // keep aspect ratio, pad
+  // With letterbox: enlarge images smaller than the input (true) or place them at their own
+  // size in the padded input (false: a detector trained on camera-scale objects then sees a
+  // small photograph's objects at the scale it knows, not enlarged and soft).
+  bool upscale = true;
 };
 
 struct ModelSpec {

@@ -42,6 +42,7 @@ TEST_F(ModelPackTest, ParsesEveryDocumentedField) {
   EXPECT_EQ(s.input.mean, (std::vector<double>{1, 2, 3}));
   EXPECT_FALSE(s.input.swap_rb);
   EXPECT_TRUE(s.input.letterbox);
+  EXPECT_TRUE(s.input.upscale);  // the default
   EXPECT_EQ(s.labels, (std::vector<std::string>{"person", "car", "bus"}));
   EXPECT_EQ(s.MapLabel("car"), "vehicle");
   EXPECT_EQ(s.MapLabel("bus"), "");
@@ -100,6 +101,22 @@ TEST_F(ModelPackTest, DarknetNeedsConfigAndThresholdsAreBounded) {
                             "labels": ["x"]}]})");
   EXPECT_EQ(LoadModelPack(dir_.path())->models[0].tile_grid, 1);     // whole frame only
   EXPECT_EQ(LoadModelPack(dir_.path())->models[0].tile_trigger, 0);  // every tile when tiled
+}
+
+TEST_F(ModelPackTest, UpscaleOffIsReadAndRefusedWithTiles) {
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+                            "labels": ["x"], "input": {"letterbox": true, "upscale": false}}]})");
+  auto pack = LoadModelPack(dir_.path());
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  EXPECT_FALSE(pack->models[0].input.upscale);
+  // Tiles exist to be enlarged to the input: without upscaling they would add nothing.
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+                            "labels": ["x"], "tile_grid": 2,
+                            "input": {"letterbox": true, "upscale": false}}]})");
+  EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].tile_grid");
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+                            "labels": ["x"], "input": {"upscale": "no"}}]})");
+  EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].input.upscale");
 }
 
 TEST_F(ModelPackTest, ManifestElsewhereResolvesAgainstTheGivenFolder) {

@@ -17,7 +17,7 @@ const char kCar[] = "/usr/share/doc/opencv-doc/examples/data/licenseplate_motion
 const cv::Rect kCarPlate(261, 240, 86, 66);  // hand-labelled, as in anonymizer_factory_test.cc
 
 // The demo's no-parking sign (demo/frames.cc): a white, black-lettered panel on a facade. Our
-// privacy model takes the panel for a plate and a face (scores ~0.5–0.6).
+// privacy model takes the panel for a plate (v1: a plate and a face, scores ~0.5–0.6).
 cv::Mat Sign(cv::Size size = {640, 480}, cv::Point at = {150, 90}) {
   cv::Mat img(size, CV_8UC3, cv::Scalar(150, 160, 170));
   cv::rectangle(img, {0, size.height - 100, size.width, 100}, cv::Scalar(90, 90, 90), cv::FILLED);
