@@ -10,16 +10,21 @@
 #                                                  #   as training/runs/privacy_v2.pt)
 #   bash training/device_train.sh privacy-v2       # anonymizer v2 (issue 12): faces, plates and
 #                                                  #   the teacher's persons (persons.json), sign
-#                                                  #   photos as negatives from the start; two
-#                                                  #   architectures for one pass at 1280x736,
-#                                                  #   5.5 minutes each, side by side
+#                                                  #   photos as negatives from the start; the
+#                                                  #   `fast` architecture for one pass at 1280x736:
+#                                                  #   4120 steps (~300 s on one H100); then, carrying
+#                                                  #   its checkpoint as training/runs/fast-1.0/privacy.pt:
+#   bash training/device_train.sh privacy-v2-restart # 6500 more steps from those weights, a new
+#                                                  #   cosine schedule from lr 1.5e-3 (~470 s)
+#                                                  # (train.py --resume continues one schedule over
+#                                                  #  several calls where a run is longer than one)
 #   bash training/device_train.sh teach            # the teach-a-new-object experiment
 #                                                  #   (training/teach_loop.py): street without
 #                                                  #   traffic_light and street taught it from
 #                                                  #   training/.teach/export, same recipe, in parallel
 # The second copy of each run in parallel is the reproduction check (models/*.MODEL_CARD.md).
 set -u
-WHAT=${1:?usage: device_train.sh street|privacy|privacy-finetune|privacy-v2|teach}
+WHAT=${1:?usage: device_train.sh street|privacy|privacy-finetune|privacy-v2|privacy-v2-restart|teach}
 OUT=${OUT:-training/runs}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
@@ -44,12 +49,12 @@ case "$WHAT" in
     wait ;;
   privacy-v2)
     test -f training/.data/persons.json || { echo "training/.data/persons.json missing (pseudo_label.py)" >&2; exit 2; }
-    for spec in "fast 1.0" "base 1.0"; do
-      set -- $spec
-      python3 training/train.py --model privacy --data training/.data --arch "$1" --width "$2" \
-        --minutes 5.5 --batch 96 --seed 7 --out "$OUT/$1-$2" > "$OUT/$1-$2.log" 2>&1 &
-    done
-    wait ;;
+    python3 training/train.py --model privacy --data training/.data --arch fast --width 1.0 \
+      --steps 4120 --batch 96 --seed 7 --out "$OUT/fast-1.0" > "$OUT/fast-1.0.log" 2>&1 ;;
+  privacy-v2-restart)
+    python3 training/train.py --model privacy --data training/.data --arch fast --width 1.0 \
+      --init training/runs/fast-1.0/privacy.pt --steps 6500 --lr 1.5e-3 --max-seconds 540 \
+      --batch 96 --seed 8 --out "$OUT/fast-1.0-b" > "$OUT/fast-1.0-b.log" 2>&1 ;;
   teach)
     python3 training/train.py --model street --data training/.teach/data --drop-class traffic_light \
       --steps 3600 --max-seconds 400 --batch 96 --seed 7 --out "$OUT/baseline" > "$OUT/baseline.log" 2>&1 &

@@ -101,6 +101,21 @@ def main():
         fast = os.path.join(tmp, "fast")
         run(os.path.join(HERE, "train.py"), "--model", "privacy", "--data", data, "--out", fast,
             "--arch", "fast", "--width", "1.0", "--steps", "2", "--batch", "4", "--size", "128")
+        # a run longer than one device call: stopped after its first steps, then resumed
+        import torch
+        ck = torch.load(os.path.join(fast, "privacy.pt"), map_location="cpu", weights_only=False)
+        assert (ck["steps"], ck["total"]) == (2, 2), (ck["steps"], ck["total"])
+        half = os.path.join(tmp, "half")
+        run(os.path.join(HERE, "train.py"), "--model", "privacy", "--data", data, "--out", half,
+            "--arch", "fast", "--width", "1.0", "--steps", "4", "--max-seconds", "1e-9",
+            "--batch", "4", "--size", "128")
+        ck = torch.load(os.path.join(half, "privacy.pt"), map_location="cpu", weights_only=False)
+        assert (ck["steps"], ck["total"]) == (1, 4), (ck["steps"], ck["total"])
+        run(os.path.join(HERE, "train.py"), "--model", "privacy", "--data", data, "--out", half,
+            "--arch", "fast", "--width", "1.0", "--resume", os.path.join(half, "privacy.pt"),
+            "--batch", "4", "--size", "128")
+        ck = torch.load(os.path.join(half, "privacy.pt"), map_location="cpu", weights_only=False)
+        assert (ck["steps"], ck["total"]) == (4, 4), (ck["steps"], ck["total"])
         run(os.path.join(HERE, "export_onnx.py"), "--ckpt", os.path.join(fast, "privacy.pt"),
             "--out", os.path.join(fast, "privacy.onnx"), "--size", "320x192")
         onnx_path = os.path.join(tmp, "street.onnx")

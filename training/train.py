@@ -439,6 +439,9 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--limit", type=int, default=0, help="use only this many images (smoke)")
     ap.add_argument("--init", default="", help="start from this checkpoint's weights")
+    ap.add_argument("--resume", default="",
+                    help="go on with this checkpoint's run: its weights, step and schedule (a run "
+                         "longer than one device call)")
     ap.add_argument("--finetune", action="store_true",
                     help="also use the sources marked \"finetune\" in config.py (with --init)")
     ap.add_argument("--drop-class", action="append", default=[],
@@ -468,6 +471,8 @@ def main():
     width = args.width or spec["width"]
     arch = args.arch or spec.get("arch", "base")
     model = detector.TilsynDet(nc, width, arch)
+    if args.resume:
+        args.init = args.resume
     if args.init:
         ck = torch.load(args.init, map_location="cpu", weights_only=False)
         if ck["classes"] != classes or ck["width"] != width or ck.get("arch", "base") != arch:
@@ -489,14 +494,28 @@ def main():
     total = args.steps or 10 ** 9
     warm = min(300, max(1, total // 10))
     step, t_start = 0, time.time()
+    rewarm_until = 0
+    if args.resume:
+        # The checkpoint's weights are its EMA; the optimizer's moments start afresh, so the
+        # learning rate climbs back to the schedule's value over 50 steps.
+        if not ck.get("total"):
+            raise SystemExit(f"--resume {args.resume}: the checkpoint has no schedule (use --init)")
+        step, total, args.lr, warm = ck["steps"], ck["total"], ck["lr"], ck["warm"]
+        rewarm_until = step + 50
+        if step >= total:
+            raise SystemExit(f"--resume {args.resume}: the run is complete ({step}/{total} steps)")
+        print(f"[{args.model}] resuming at step {step}/{total}", flush=True)
+    first_step = step
     amp = dev.type == "cuda"
     while step < total:
-        if step == 60 and args.minutes and not args.steps:
+        if step == 60 and args.minutes and not args.steps and not args.resume:
             per = (time.time() - t_start) / 60
             total = int(args.minutes * 60 / per)
             print(f"[{args.model}] {per * 1000:.0f} ms/step -> {total} steps", flush=True)
         lr = args.lr * (step + 1) / warm if step < warm else \
             args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warm) / max(1, total - warm)))))
+        if step < rewarm_until:
+            lr *= (step - first_step + 1) / (rewarm_until - first_step)
         for g in opt.param_groups:
             g["lr"] = lr
         idx = data.sample(args.batch, gen)
@@ -521,7 +540,7 @@ def main():
             print(f"[{args.model}] step {step}/{total if total < 10 ** 9 else '?'} lr {lr:.2e} "
                   f"cls {float(lc):.3f} box {float(lb):.3f} pos {npos} t {time.time() - t_start:.0f}s",
                   flush=True)
-        if (args.minutes and time.time() - t_start > args.minutes * 60 + 40) or \
+        if (args.minutes and not args.resume and time.time() - t_start > args.minutes * 60 + 40) or \
                 (args.max_seconds and time.time() - t_start > args.max_seconds):
             print(f"[{args.model}] wall-time guard: stopping at step {step}", flush=True)
             step += 1
@@ -533,7 +552,8 @@ def main():
     path = os.path.join(args.out, f"{args.model}.pt")
     sd = {k: v.float().cpu() if v.dtype.is_floating_point else v.cpu() for k, v in ema.m.state_dict().items()}
     torch.save({"name": args.model, "classes": classes, "width": width, "arch": arch, "model": sd,
-                "steps": step, "batch": args.batch, "size": S, "seed": args.seed, "lr": args.lr,
+                "steps": step, "total": total if total < 10 ** 9 else step, "warm": warm,
+                "batch": args.batch, "size": S, "seed": args.seed, "lr": args.lr,
                 "train_seconds": time.time() - t_start, "argv": sys.argv, "init": args.init,
                 "torch": torch.__version__, "device": str(dev)}, path)
     print(f"[{args.model}] saved {path} after {step} steps, {time.time() - t_start:.0f}s", flush=True)
