@@ -55,13 +55,13 @@ inline store::Vehicle MakeVehicle(store::Store* store, TimeMs now) {
   return v;
 }
 
-// Inserts an observation of `task` in `state` with a blob record for key `<id>.jpg`.
-inline store::Observation InsertObservation(store::Store* store, const tasks::Task& task,
-                                            const std::string& vehicle_id, TimeMs now,
-                                            store::ObservationState state =
-                                                store::ObservationState::kStored) {
+// Inserts an observation of `task` in `state` with a blob record for key `<id>.jpg` (`id`: a new
+// UUID when empty).
+inline store::Observation InsertObservation(
+    store::Store* store, const tasks::Task& task, const std::string& vehicle_id, TimeMs now,
+    store::ObservationState state = store::ObservationState::kStored, const std::string& id = "") {
   store::Observation o;
-  o.id = NewUuid();
+  o.id = id.empty() ? NewUuid() : id;
   o.task_id = task.id;
   o.job_id = task.id;
   o.vehicle_id = vehicle_id;

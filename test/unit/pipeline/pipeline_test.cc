@@ -2,15 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <opencv2/imgproc.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
-#include <set>
 #include <mutex>
+#include <opencv2/imgproc.hpp>
+#include <set>
 #include <thread>
 
 #include "core/time_format.h"
@@ -40,20 +39,21 @@ class PipelineTest : public ::testing::Test {
     blobs_ = std::move(*b);
     task_ = testing::ActiveTask(clock_.NowMs());
     vehicle_ = testing::MakeVehicle(store_.get(), clock_.NowMs());
-    dispatcher_ = std::make_unique<actions::Dispatcher>(store_.get(), &clock_,
-                                                        actions::DispatcherOptions{});
+    dispatcher_ =
+        std::make_unique<actions::Dispatcher>(store_.get(), &clock_, actions::DispatcherOptions{});
     dispatcher_->Register("log", actions::NewLogAction());
   }
 
   void CreateTask() { testing::CreateTaskWithJob(store_.get(), task_); }
 
   // An observation in `state` with a real JPEG in the blob store.
+  // The image first, then the record, as ingest does: a running pipeline may claim the
+  // observation the moment it is recorded.
   store::Observation AddObservation(ObservationState state = ObservationState::kStored) {
-    store::Observation o =
-        testing::InsertObservation(store_.get(), task_, vehicle_.id, clock_.NowMs(), state);
+    const std::string id = NewUuid();
     cv::Mat img(120, 160, CV_8UC3, cv::Scalar(30, 60, 90));
-    EXPECT_TRUE(blobs_->Put(o.blob_key, *imaging::EncodeJpeg(img)).ok());
-    return o;
+    EXPECT_TRUE(blobs_->Put(id + ".jpg", *imaging::EncodeJpeg(img)).ok());
+    return testing::InsertObservation(store_.get(), task_, vehicle_.id, clock_.NowMs(), state, id);
   }
 
   std::unique_ptr<Pipeline> MakePipeline(PipelineOptions o = {}) {
@@ -243,8 +243,8 @@ TEST_F(PipelineTest, RestartResumesStoredAndAssessedObservations) {
   EXPECT_GE(*n, 2);
   EXPECT_EQ(Get(stored.id).state, ObservationState::kDone);
   EXPECT_EQ(Get(assessed.id).state, ObservationState::kDone);
-  EXPECT_EQ(recognizer_.calls(), 1);  // the assessed one is not recognised again
-  EXPECT_TRUE(blobs_->Exists(stored.blob_key));    // finding
+  EXPECT_EQ(recognizer_.calls(), 1);                // the assessed one is not recognised again
+  EXPECT_TRUE(blobs_->Exists(stored.blob_key));     // finding
   EXPECT_FALSE(blobs_->Exists(assessed.blob_key));  // ok → deleted
   // RunOnce also dispatched the log action of the new assessment.
   auto runs = store_->ListActionRuns(std::nullopt, 10);
@@ -817,8 +817,7 @@ TEST_F(PipelineTest, TwoWorkersShareTheQueueWithoutDoingAnythingTwice) {
   };
   auto make = [&](store::Store* st, FakeRecognizer* r, const std::string& name) {
     Worker w;
-    w.dispatcher =
-        std::make_unique<actions::Dispatcher>(st, &clock_, actions::DispatcherOptions{});
+    w.dispatcher = std::make_unique<actions::Dispatcher>(st, &clock_, actions::DispatcherOptions{});
     w.dispatcher->Register("log", actions::NewLogAction());
     w.dispatcher->Register("webhook", actions::NewWebhookAction(secret, 10'000));
     PipelineOptions o;
