@@ -1,6 +1,7 @@
 // tilsyn: the server and admin command line. Only flag parsing (CLI11) and dispatch live here;
 // each subcommand is a function in its module (server/cli.h; demo/ adds `demo` the same way).
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "coverage/coverage_cli.h"
 #include "demo/demo.h"
@@ -11,8 +12,8 @@
 #include "server/cli.h"
 #include "server/dataset_cli.h"
 #include "server/export_cli.h"
-#include "server/models_cli.h"
 #include "server/migrate_cli.h"
+#include "server/models_cli.h"
 #include "server/permit_cli.h"
 #include "server/privacy_cli.h"
 
@@ -36,8 +37,8 @@ struct ServerOptions {
           cmd->add_option("--port", port, "port (0 = any free port)")->check(CLI::Range(0, 65535));
     }
     data_dir_opt = cmd->add_option("--data-dir", data_dir, "data directory");
-    database_opt = cmd->add_option(
-        "--database", database, "postgresql://… (default: SQLite in the data directory)");
+    database_opt = cmd->add_option("--database", database,
+                                   "postgresql://… (default: SQLite in the data directory)");
   }
 
   tilsyn::server::ServeFlags Flags() const {
@@ -125,23 +126,30 @@ int main(int argc, char** argv) {
   tilsyn::demo::DemoOptions demo_opts;
   int demo_port = 0;
   CLI::App* demo = app.add_subcommand("demo", "run the whole value chain on embedded defaults");
-  demo->add_option("--data-dir", demo_opts.data_dir, "where server, agents and logs go (default demo-data)");
-  demo->add_option("--database", demo_opts.database,
-                   "an empty PostgreSQL database (postgresql://…) instead of SQLite in the data directory");
+  demo->add_option("--data-dir", demo_opts.data_dir,
+                   "where server, agents and logs go (default demo-data)");
+  demo->add_option(
+      "--database", demo_opts.database,
+      "an empty PostgreSQL database (postgresql://…) instead of SQLite in the data directory");
   demo->add_flag("--json", demo_opts.json, "print the summary as one JSON object");
   demo->add_flag("--serve", demo_opts.serve, "keep the server running afterwards (port 8080)");
-  demo->add_option("--port", demo_port, "server port (0 = any free port)")->check(CLI::Range(0, 65535));
-  demo->add_option("--speed", demo_opts.speed, "GPS replay acceleration (default 20)")->check(CLI::PositiveNumber);
-  demo->add_option("--timeout", demo_opts.timeout_s, "give up after this many seconds")->check(CLI::PositiveNumber);
+  demo->add_option("--port", demo_port, "server port (0 = any free port)")
+      ->check(CLI::Range(0, 65535));
+  demo->add_option("--speed", demo_opts.speed, "GPS replay acceleration (default 20)")
+      ->check(CLI::PositiveNumber);
+  demo->add_option("--timeout", demo_opts.timeout_s, "give up after this many seconds")
+      ->check(CLI::PositiveNumber);
 
   tilsyn::imaging::AnonymizeFlags anon_flags;
   CLI::App* anonymize = app.add_subcommand(
-      "anonymize", "blur faces, plates and persons in an image file or folder (JPEG out, no metadata)");
+      "anonymize",
+      "blur faces, plates and persons in an image file or folder (JPEG out, no metadata)");
   anonymize->add_option("IN", anon_flags.in, "image file or folder")->required();
   anonymize->add_option("OUT", anon_flags.out, "output file or folder")->required();
   anonymize->add_option("--models", anon_flags.options.model_dir, "model pack folder");
-  anonymize->add_option("--manifest", anon_flags.options.manifest,
-                        "model pack manifest outside the folder (e.g. docs/dev-model-pack.manifest.json)");
+  anonymize->add_option(
+      "--manifest", anon_flags.options.manifest,
+      "model pack manifest outside the folder (e.g. docs/dev-model-pack.manifest.json)");
   anonymize->add_option("--blur", anon_flags.options.blur, "gaussian | pixelate | fill")
       ->check(CLI::IsMember({"gaussian", "pixelate", "fill"}));
   anonymize->add_option("--detectors", anon_flags.options.detectors,
@@ -157,11 +165,13 @@ int main(int argc, char** argv) {
       ->required();
   eval_anonymizer->add_option("--images", eval_anon.images, "folder for relative image names");
   eval_anonymizer->add_option("--models", eval_anon.models, "model pack folder");
-  eval_anonymizer->add_option("--manifest", eval_anon.manifest, "model pack manifest outside the folder");
+  eval_anonymizer->add_option("--manifest", eval_anon.manifest,
+                              "model pack manifest outside the folder");
   eval_anonymizer->add_option("--detectors", eval_anon.detectors, "as for anonymize");
   eval_anonymizer->add_option("--blur", eval_anon.blur, "gaussian | pixelate | fill");
-  eval_anonymizer->add_option("--tile", eval_anon.tile,
-                              "pack models also run on tiles of about this side (0 = off; default 512)");
+  eval_anonymizer->add_option(
+      "--tile", eval_anon.tile,
+      "pack models also run on tiles of about this side (0 = off; default 512)");
   eval_anonymizer->add_option("--haar-scale", eval_anon.haar_scale_factor,
                               "face cascades' pyramid step (default 1.1)");
   eval_anonymizer->add_flag("--json", eval_anon.json, "print one JSON object");
@@ -174,7 +184,8 @@ int main(int argc, char** argv) {
   eval_recognizer->add_option("--images", eval_rec.images, "folder for relative image names");
   eval_recognizer->add_option("--service", eval_rec.service,
                               "configured service name (with --config) or built-in type");
-  eval_recognizer->add_flag("--chain", eval_rec.chain, "the routed chain of the configured services");
+  eval_recognizer->add_flag("--chain", eval_rec.chain,
+                            "the routed chain of the configured services");
   eval_recognizer->add_option("--config", eval_rec.config, "server config with \"recognizers\"");
   eval_recognizer->add_option("--settings", eval_rec.settings, "JSON settings for --service TYPE");
   eval_recognizer->add_option("--min-score", eval_rec.min_score,
@@ -210,29 +221,36 @@ int main(int argc, char** argv) {
   CLI::App* models_cmd = app.add_subcommand("models", "detector model packs");
   models_cmd->require_subcommand(1);
   CLI::App* models_install = models_cmd->add_subcommand(
-      "install", "install a retrained model pack if it is not worse than the current one on "
-                 "held-out labels (an evaluation gate, printed as a table)");
-  models_install->add_option("CANDIDATE", models_flags.gate.candidate,
-                             "candidate pack folder (manifest.json + models)")
+      "install",
+      "install a retrained model pack if it is not worse than the current one on "
+      "held-out labels (an evaluation gate, printed as a table)");
+  models_install
+      ->add_option("CANDIDATE", models_flags.gate.candidate,
+                   "candidate pack folder (manifest.json + models)")
       ->required();
-  models_install->add_option("--labels", models_flags.gate.labels,
-                             "held-out labelled set: annotation file or YOLO folder, or LABEL=PATH for one label's row (repeatable)")
+  models_install
+      ->add_option("--labels", models_flags.gate.labels,
+                   "held-out labelled set: annotation file or YOLO folder, or LABEL=PATH for one "
+                   "label's row (repeatable)")
       ->required()
       ->allow_extra_args(false);
-  models_install->add_option("--images", models_flags.gate.images,
-                             "images folder of each --labels (repeatable, in the same order)")
+  models_install
+      ->add_option("--images", models_flags.gate.images,
+                   "images folder of each --labels (repeatable, in the same order)")
       ->allow_extra_args(false);
   models_install->add_option("--model", models_flags.gate.model, "model name (default street)");
   models_install->add_option("--tolerance", models_flags.gate.tolerance,
                              "AP@0.5 an existing label may lose (default 0.02)");
-  models_install->add_option("--current", models_flags.gate.current,
-                             "pack to compare with (default: the installed one, else the project's)");
+  models_install->add_option(
+      "--current", models_flags.gate.current,
+      "pack to compare with (default: the installed one, else the project's)");
   models_install->add_flag("--dry-run", models_flags.dry_run, "evaluate only, install nothing");
   models_install->add_flag("--json", models_flags.json, "print the report as JSON");
   models_opts.Add(models_install, /*with_listen=*/false);
 
   // GPS history, street network and fleet coverage (src/coverage/coverage_cli.h).
-  CLI::App* import_cmd = app.add_subcommand("import", "import GPS history, a street network or permits");
+  CLI::App* import_cmd =
+      app.add_subcommand("import", "import GPS history, a street network or permits");
   import_cmd->require_subcommand(1);
   tilsyn::coverage::ImportGpsFlags gps_flags;
   CLI::App* import_gps = import_cmd->add_subcommand(
@@ -244,8 +262,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "gpx", "nmea", "csv", "geojson"}));
   import_gps->add_option("--csv-columns", gps_flags.csv_columns,
                          "e.g. vehicle=vehicle_id,time=timestamp_iso8601,lat=lat,lon=lon");
-  import_gps->add_option("--time-format", gps_flags.time_format,
-                         "iso8601 | epoch_s | epoch_ms | a strftime pattern (e.g. %d-%b-%Y %H:%M:%S)");
+  import_gps->add_option(
+      "--time-format", gps_flags.time_format,
+      "iso8601 | epoch_s | epoch_ms | a strftime pattern (e.g. %d-%b-%Y %H:%M:%S)");
   import_gps->add_option("--data-dir", gps_flags.data_dir, "data directory (default tilsyn-data)");
   import_gps->add_flag("--json", gps_flags.json, "print the summary as one JSON object");
   tilsyn::coverage::ImportNetworkFlags net_flags;
@@ -295,13 +314,22 @@ int main(int argc, char** argv) {
   export_counts->add_option("--to", counts_flags.to, "captured before (RFC 3339)");
   export_counts->add_option("--out", counts_flags.out, "file to write (default: stdout)");
   counts_opts.Add(export_counts, /*with_listen=*/false);
+  std::string evidence_file;
+  CLI::App* evidence_cmd =
+      app.add_subcommand("evidence", "evidence packages of findings (the API's evidence.zip)");
+  evidence_cmd->require_subcommand(1);
+  CLI::App* evidence_verify = evidence_cmd->add_subcommand(
+      "verify", "check a package's files against its SHA-256 manifest");
+  evidence_verify->add_option("FILE", evidence_file, "the .zip")->required();
   tilsyn::coverage::CoverageFlags cov_flags;
   CLI::App* coverage_cmd = app.add_subcommand(
       "coverage", "which vehicles pass each active task's site, how often, how fast, which lane");
-  coverage_cmd->add_option("--data-dir", cov_flags.data_dir, "data directory (default tilsyn-data)");
-  coverage_cmd->add_option("--database", cov_flags.database,
-                           "postgresql://… where the tasks are (default: SQLite in the data directory; "
-                           "TILSYN_DATABASE_URL)");
+  coverage_cmd->add_option("--data-dir", cov_flags.data_dir,
+                           "data directory (default tilsyn-data)");
+  coverage_cmd->add_option(
+      "--database", cov_flags.database,
+      "postgresql://… where the tasks are (default: SQLite in the data directory; "
+      "TILSYN_DATABASE_URL)");
   coverage_cmd->add_option("--csv", cov_flags.csv, "also write one CSV row per site and vehicle");
   coverage_cmd->add_option("--geojson", cov_flags.geojson, "also write the sites as GeoJSON");
   coverage_cmd->add_option("--time-zone", cov_flags.time_zone,
@@ -319,6 +347,9 @@ int main(int argc, char** argv) {
     counts_flags.server = counts_opts.Flags();
     counts_flags.outcome = "all";
     return tilsyn::server::RunExportCounts(counts_flags);
+  }
+  if (evidence_verify->parsed()) {
+    return tilsyn::server::RunVerifyEvidence(evidence_file, std::cout, std::cerr);
   }
   if (export_findings->parsed()) {
     export_flags.server = export_opts.Flags();
@@ -362,7 +393,8 @@ int main(int argc, char** argv) {
     migrate_flags.server = migrate_opts.Flags();
     return tilsyn::server::RunMigrate(migrate_flags);
   }
-  if (audit_verify->parsed()) return tilsyn::server::RunAuditVerify(verify_opts.Flags(), verify_json);
+  if (audit_verify->parsed())
+    return tilsyn::server::RunAuditVerify(verify_opts.Flags(), verify_json);
   if (processing_record->parsed()) {
     return tilsyn::server::RunProcessingRecord(record_opts.Flags(), record_json);
   }

@@ -2,13 +2,14 @@
 
 #include <cstdlib>
 #include <functional>
-#include <tuple>
 #include <iostream>
+#include <tuple>
 
 #include "core/file_util.h"
 #include "core/time_format.h"
 #include "server/config.h"
 #include "server/counts_export.h"
+#include "server/evidence_package.h"
 #include "server/findings_export.h"
 #include "store/store.h"
 
@@ -67,19 +68,39 @@ int RunExport(const ExportFindingsFlags& flags, const std::string& what,
 }  // namespace
 
 int RunExportFindings(const ExportFindingsFlags& flags) {
-  return RunExport(flags, "findings", [](store::Store& s, const FindingsFilter& f)
-                                          -> Result<std::tuple<Json, std::string, int>> {
-    TILSYN_ASSIGN_OR_RETURN(FindingsExport e, ExportFindings(s, f));
-    return std::tuple{e.geojson, e.csv, e.count};
-  });
+  return RunExport(
+      flags, "findings",
+      [](store::Store& s, const FindingsFilter& f) -> Result<std::tuple<Json, std::string, int>> {
+        TILSYN_ASSIGN_OR_RETURN(FindingsExport e, ExportFindings(s, f));
+        return std::tuple{e.geojson, e.csv, e.count};
+      });
 }
 
 int RunExportCounts(const ExportFindingsFlags& flags) {
-  return RunExport(flags, "counts", [](store::Store& s, const FindingsFilter& f)
-                                        -> Result<std::tuple<Json, std::string, int>> {
-    TILSYN_ASSIGN_OR_RETURN(CountsExport e, ExportCounts(s, f));
-    return std::tuple{e.geojson, e.csv, e.count};
-  });
+  return RunExport(
+      flags, "counts",
+      [](store::Store& s, const FindingsFilter& f) -> Result<std::tuple<Json, std::string, int>> {
+        TILSYN_ASSIGN_OR_RETURN(CountsExport e, ExportCounts(s, f));
+        return std::tuple{e.geojson, e.csv, e.count};
+      });
+}
+
+int RunVerifyEvidence(const std::string& path, std::ostream& out, std::ostream& err) {
+  Result<std::string> bytes = ReadFile(path);
+  if (!bytes.ok()) {
+    err << "tilsyn evidence verify: cannot read " << path << "\n";
+    return 2;
+  }
+  Result<Json> m = VerifyEvidencePackage(*bytes);
+  if (!m.ok()) {
+    err << "tilsyn evidence verify: NOT intact: " << m.status().ToString() << "\n";
+    return 1;
+  }
+  out << "intact: " << (*m)["files"].size() << " files match the manifest\n"
+      << "assessment " << (*m).value("assessment_id", "") << ", exported by "
+      << (*m).value("exported_by", "") << " at " << (*m).value("exported_at", "")
+      << ", purpose: " << (*m).value("purpose", "") << "\n";
+  return 0;
 }
 
 }  // namespace tilsyn::server

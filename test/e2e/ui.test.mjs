@@ -5,7 +5,7 @@
 // imported GPS history (before and after `tilsyn coverage` sees the task), the privacy page, and
 // Danish. Any console error fails.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
@@ -276,6 +276,25 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     assert.ok(Math.abs(b.x - saved.width * 0.2) <= 3 && Math.abs(b.w - saved.width * 0.3) <= 3, JSON.stringify(b));
     assert.ok(Math.abs(b.y - saved.height * 0.3) <= 3 && Math.abs(b.h - saved.height * 0.3) <= 3, JSON.stringify(b));
     await browser.shot('08b-teach-boxes');
+    assertNoConsoleErrors();
+  });
+
+  it('the evidence package of the finding downloads as a zip with its manifest; the export is audited', async () => {
+    const form = page.locator('#evidence-package form');
+    await form.scrollIntoViewIfNeeded();
+    await page.getByLabel('Purpose').fill('case 2026-117');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download evidence package' }).click()]);
+    assert.equal(download.suggestedFilename(), `evidence-${assessmentId}.zip`);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'a zip archive');
+    assert.ok(bytes.includes(Buffer.from('manifest.json')) && bytes.includes(Buffer.from('image.jpg')), 'image and manifest inside');
+    const auditRoute = (await fetch(`${server.url}/api/v1/openapi.json`).then((r) => r.json())).paths['/api/v1/audit'];
+    if (auditRoute) {
+      const events = (await server.api('GET', '/api/v1/audit?action=evidence.export')).events;
+      assert.equal(events.length, 1);
+      assert.equal(events[0].object_id, assessmentId);
+      assert.equal(events[0].purpose, 'case 2026-117');
+    }
     assertNoConsoleErrors();
   });
 

@@ -61,6 +61,7 @@ void RegisterVehicleRoutes(Router& router, const ApiContext& ctx);
 void RegisterJobRoutes(Router& router, const ApiContext& ctx);
 void RegisterObservationRoutes(Router& router, const ApiContext& ctx);
 void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx);
+void RegisterEvidenceRoutes(Router& router, const ApiContext& ctx);
 void RegisterStatsRoutes(Router& router, const ApiContext& ctx);
 // Image views for a purpose (audited), the audit trail and the processing record (privacy.cc).
 void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx);

@@ -46,6 +46,12 @@ struct KeptImage {
 };
 Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id);
 
+// An assessment by id; NotFound naming `id`.
+Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const std::string& id);
+// GET /api/v1/assessments/{id}: the assessment with its recognition runs, action runs, case and
+// the reference image it was compared with.
+Result<Json> AssessmentDetailJson(const ApiContext& ctx, const store::AssessmentRecord& a);
+
 // {status, assignee, events: [{at, user, status?, step?, step_date?, note?, assignee?}]}.
 Json CaseToJson(const store::CaseState& c);
 

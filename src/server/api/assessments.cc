@@ -8,7 +8,6 @@
 #include "tasks/task.h"
 
 namespace tilsyn::server {
-namespace {
 
 Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const std::string& id) {
   Result<store::AssessmentRecord> a = ctx.store->GetAssessment(id);
@@ -17,6 +16,8 @@ Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const std:
   }
   return a;
 }
+
+namespace {
 
 Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiRequest& req) {
   store::AssessmentFilter f;
@@ -62,7 +63,8 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
       if (hay.find(lower(*q)) == std::string::npos) {
         TILSYN_ASSIGN_OR_RETURN(auto events, ctx.store->cases().CaseEvents(a.id));
         bool in_notes = false;
-        for (const auto& e : events) in_notes = in_notes || lower(e.note).find(lower(*q)) != std::string::npos;
+        for (const auto& e : events)
+          in_notes = in_notes || lower(e.note).find(lower(*q)) != std::string::npos;
         if (!in_notes) continue;
       }
     }
@@ -85,6 +87,13 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
 
 Result<net::HttpResponse> GetAssessment(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(auto a, LoadAssessment(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(Json j, AssessmentDetailJson(ctx, a));
+  return Ok(j);
+}
+
+}  // namespace
+
+Result<Json> AssessmentDetailJson(const ApiContext& ctx, const store::AssessmentRecord& a) {
   TILSYN_ASSIGN_OR_RETURN(auto runs, ctx.store->RunsForObservation(a.observation_id));
   TILSYN_ASSIGN_OR_RETURN(auto actions, ctx.store->ListActionRuns(a.id, 1000));
   Json j = AssessmentToJson(a);
@@ -101,12 +110,15 @@ Result<net::HttpResponse> GetAssessment(const ApiContext& ctx, const ApiRequest&
   } else {
     TILSYN_ASSIGN_OR_RETURN(tasks::Task task, ctx.store->GetTask(a.task_id));
     if (tasks::ComparesWithReference(task)) {
-      TILSYN_ASSIGN_OR_RETURN(auto ref, ctx.store->ReferenceObservation(a.task_id, a.observation_id));
+      TILSYN_ASSIGN_OR_RETURN(auto ref,
+                              ctx.store->ReferenceObservation(a.task_id, a.observation_id));
       if (ref) j["reference_observation_id"] = ref->id;
     }
   }
-  return Ok(j);
+  return j;
 }
+
+namespace {
 
 Result<net::HttpResponse> PostFeedback(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));

@@ -51,14 +51,16 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   }
   if (ctx.rate_limiter) {
     std::shared_ptr<RateLimiter> limiter = ctx.rate_limiter;
-    router->SetAdmission([limiter](const Principal& p, const RouteSpec&) -> std::optional<net::HttpResponse> {
-      const int wait_s = limiter->Take(std::string(store::ToString(p.role)) + ":" + p.subject);
-      if (wait_s == 0) return std::nullopt;
-      net::HttpResponse r = net::HttpResponse::Error(Status::ResourceExhausted(
-          "too many requests from " + p.subject + "; try again in " + std::to_string(wait_s) + " s"));
-      r.headers.emplace_back("Retry-After", std::to_string(wait_s));
-      return r;
-    });
+    router->SetAdmission(
+        [limiter](const Principal& p, const RouteSpec&) -> std::optional<net::HttpResponse> {
+          const int wait_s = limiter->Take(std::string(store::ToString(p.role)) + ":" + p.subject);
+          if (wait_s == 0) return std::nullopt;
+          net::HttpResponse r = net::HttpResponse::Error(
+              Status::ResourceExhausted("too many requests from " + p.subject + "; try again in " +
+                                        std::to_string(wait_s) + " s"));
+          r.headers.emplace_back("Retry-After", std::to_string(wait_s));
+          return r;
+        });
   }
   RegisterHealthRoutes(*router, ctx);
   RegisterTaskRoutes(*router, ctx);
@@ -66,6 +68,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterJobRoutes(*router, ctx);
   RegisterObservationRoutes(*router, ctx);
   RegisterAssessmentRoutes(*router, ctx);
+  RegisterEvidenceRoutes(*router, ctx);
   RegisterStatsRoutes(*router, ctx);
   RegisterPrivacyRoutes(*router, ctx);
   RegisterMeRoutes(*router, ctx);

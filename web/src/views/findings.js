@@ -280,6 +280,7 @@ export async function renderFinding(main, params, ctx) {
       ? await labelSection(a.observation_id, blobUrl, imageSize[0], imageSize[1], ctx)
       : null,
     task && comparesWithReference(task.kind, (task.targets || [])[0]?.label) && obs && obs.has_image && ctx.canEdit && has('PUT', '/api/v1/tasks/{id}/reference') ? await referenceSection(a, ctx) : null,
+    obs && obs.has_image && has('GET', '/api/v1/assessments/{id}/evidence.zip') ? evidenceSection(a) : null,
     await auditSection(a.observation_id, ctx.role),
   );
   return () => {
@@ -318,6 +319,31 @@ async function referenceSection(a, ctx) {
   show(ref);
   sec.append(h('p', { class: 'hint' }, t('reference.hint')), state, button, error);
   return sec;
+}
+
+// The evidence package (zip: image, assessment, runs, audit events, SHA-256 manifest) for a
+// stated purpose; the export is audited.
+function evidenceSection(a) {
+  const purpose = h('input', { type: 'text', id: 'evidence-purpose', minlength: 3, maxlength: 500, required: true, placeholder: t('evidence.purpose_hint') });
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const button = h('button', { type: 'submit', id: 'evidence-download' }, t('evidence.download'));
+  const form = h('form', { class: 'inline-form' }, h('label', { for: 'evidence-purpose' }, t('evidence.purpose')), purpose, button);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    error.hidden = true;
+    try {
+      const url = await getBlobUrl(`/api/v1/assessments/${a.id}/evidence.zip?purpose=${encodeURIComponent(purpose.value.trim())}`);
+      const link = h('a', { href: url, download: `evidence-${a.id}.zip` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      error.textContent = e.message;
+      error.hidden = false;
+    }
+  });
+  return h('section', { class: 'card', id: 'evidence-package' }, h('h2', {}, t('evidence.title')), h('p', { class: 'hint' }, t('evidence.hint')), form, error);
 }
 
 // Who looked at this observation's image (the audit trail), when that endpoint exists.
