@@ -19,7 +19,6 @@ import argparse
 import glob
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -27,28 +26,9 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
-SITE = (55.6761, 12.5683)
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def call(base, method, path, token, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    req.add_header("Authorization", "Bearer " + token)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read() or b"{}")
+sys.path.insert(0, os.path.join(HERE, ".."))
+from benchlib import SITE, call, free_port, iso  # noqa: E402
 
 
 def cpu_seconds(pid):

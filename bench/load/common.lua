@@ -16,6 +16,20 @@ function M.pace(rate)
   return math.floor(1000 / tonumber(rate))
 end
 
+-- The wrk hooks both scripts share: setup, delay (the pace set by init through M.pace_ms),
+-- response (counting `expect`) and done.
+function M.install(expect)
+  M.expect = expect
+  M.pace_ms = 0
+  setup = M.setup
+  done = M.done
+  delay = function() return M.pace_ms end
+  response = function(status)
+    M.response(status)
+    expected = M.expected  -- a global of this thread, read by done() through thread:get
+  end
+end
+
 function M.seed()
   -- each wrk thread has its own Lua state: mix the clock with the address of a fresh table
   math.randomseed(os.time() + math.floor(os.clock() * 1e6) + tonumber(tostring({}):match("0x(%x+)"), 16) % 1e6)

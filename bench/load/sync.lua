@@ -4,28 +4,16 @@
 -- to that many requests per second (an offered rate); without it wrk runs at saturation.
 -- done() prints one JSON line that bench_load.py reads.
 local common = dofile(os.getenv("TILSYN_LOAD_DIR") .. "/common.lua")
-local tokens, pace_ms
+local tokens
+common.install(200)
 
 function init(args)
   tokens = common.read_lines(args[1])
-  pace_ms = common.pace(args[2])
+  common.pace_ms = common.pace(args[2])
   common.seed()
-end
-
-function delay()
-  return pace_ms
 end
 
 function request()
   local t = tokens[math.random(#tokens)]
   return wrk.format("GET", "/api/v1/jobs?since=0", {["Authorization"] = "Bearer " .. t})
-end
-
-common.expect = 200
-setup = common.setup
-done = common.done
-
-function response(status)
-  common.response(status)
-  expected = common.expected  -- a global of this thread, read by done() through thread:get
 end

@@ -3,8 +3,9 @@
 -- the job's fence. Arguments: tokens file, job id, latitude, longitude, a file listing JPEG
 -- paths, and optionally the per-connection pace (requests per second). done() prints JSON.
 local common = dofile(os.getenv("TILSYN_LOAD_DIR") .. "/common.lua")
-local tokens, job, lat, lon, jpegs, pace_ms
+local tokens, job, lat, lon, jpegs
 local boundary = "----tilsynload7d1c"
+common.install(201)  -- 201 created: a 200 would be a duplicate id
 
 function init(args)
   tokens = common.read_lines(args[1])
@@ -15,12 +16,8 @@ function init(args)
     jpegs[#jpegs + 1] = f:read("*a")
     f:close()
   end
-  pace_ms = common.pace(args[6])
+  common.pace_ms = common.pace(args[6])
   common.seed()
-end
-
-function delay()
-  return pace_ms
 end
 
 function request()
@@ -38,11 +35,3 @@ function request()
   }, body)
 end
 
-common.expect = 201
-setup = common.setup
-done = common.done
-
-function response(status)
-  common.response(status)
-  expected = common.expected  -- a global of this thread, read by done() through thread:get
-end

@@ -18,7 +18,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,17 +27,8 @@ import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
 
-SITE = (55.6761, 12.5683)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchlib import SITE, call, free_port, iso  # noqa: E402
 
 
 class Receiver(http.server.ThreadingHTTPServer):
@@ -109,14 +99,6 @@ class Proc:
                 self.kill9()
 
 
-def call(base, method, path, token, body=None, timeout=30):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    req.add_header("Authorization", "Bearer " + token)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=timeout) as r:
-        return json.loads(r.read() or b"{}")
 
 
 def upload(bases, token, job_id, jpeg, obs_id, tries=20):
