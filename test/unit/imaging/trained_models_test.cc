@@ -79,6 +79,25 @@ TEST(TrainedModelsTest, PrivacyFindsFacesOfFootballPlayers) {
   EXPECT_GE(Count(d, "face"), 3);  // several more players' faces, some in profile
 }
 
+// input.upscale false: messi5.jpg (548x342) is placed at its own size in the 960x544 input
+// instead of enlarged; the centre player's face is still found where it is.
+TEST(TrainedModelsTest, WithoutUpscalingASmallImageIsDetectedInPlace) {
+  ModelSpec spec = Spec("privacy");
+  spec.tile_grid = 1;
+  spec.input.upscale = false;
+  const auto d = Detect(spec, kMessi);
+  EXPECT_GT(BestIou(d, "face", cv::Rect(223, 97, 35, 38)), 0.4);
+  // and the network did see other pixels than with the image enlarged
+  spec.input.upscale = true;
+  const auto enlarged = Detect(spec, kMessi);
+  auto scores = [](const std::vector<tasks::Detection>& v) {
+    std::vector<double> s;
+    for (const auto& x : v) s.push_back(x.score);
+    return s;
+  };
+  EXPECT_NE(scores(d), scores(enlarged));
+}
+
 TEST(TrainedModelsTest, StreetFindsTheTruckAndNoRoadDamageOrSigns) {
   const auto d = Detect(Spec("street"), kDog);
   // dog.jpg: a pickup truck at about (465,75)-(690,170); no potholes, cracks or signs.
