@@ -18,10 +18,9 @@ Result<Json> ParseObjectBody(const net::HttpRequest& req) {
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!req.body.empty() && type != "application/json" &&
       !(type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0)) {
-    return Status::UnsupportedMedia(
-        "the body must be sent as Content-Type: application/json" +
-            std::string(type.empty() ? "" : " (got " + type + ")"),
-        "content-type");
+    return Status::UnsupportedMedia("the body must be sent as Content-Type: application/json" +
+                                        std::string(type.empty() ? "" : " (got " + type + ")"),
+                                    "content-type");
   }
   TILSYN_ASSIGN_OR_RETURN(Json j, ParseJson(req.body));
   if (!j.is_object()) return Status::InvalidArgument("the body must be a JSON object", "body");
@@ -130,6 +129,16 @@ Result<store::Observation> FindObservation(const ApiContext& ctx, const std::str
     return Status::NotFound("no observation " + id, "id");
   }
   return obs;
+}
+
+Result<std::string> RequiredPurpose(const net::HttpRequest& http, const std::string& doing) {
+  std::optional<std::string> purpose = QueryString(http, "purpose");
+  if (!purpose || purpose->size() < 3) {
+    return Status::InvalidArgument("state why you " + doing + " (at least 3 characters)",
+                                   "purpose");
+  }
+  if (purpose->size() > 500) return Status::InvalidArgument("at most 500 characters", "purpose");
+  return *purpose;
 }
 
 Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id) {

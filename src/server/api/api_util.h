@@ -46,6 +46,10 @@ struct KeptImage {
 };
 Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id);
 
+// The stated purpose of opening or exporting an image (query `purpose`, 3–500 characters;
+// InvalidArgument naming `purpose`, "state why you <doing>" when missing or short).
+Result<std::string> RequiredPurpose(const net::HttpRequest& http, const std::string& doing);
+
 // An assessment by id; NotFound naming `id`.
 Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const std::string& id);
 // GET /api/v1/assessments/{id}: the assessment with its recognition runs, action runs, case and

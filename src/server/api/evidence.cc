@@ -23,12 +23,8 @@ Result<Json> AuditOf(const ApiContext& ctx, const std::string& object_id) {
 }
 
 Result<net::HttpResponse> GetEvidence(const ApiContext& ctx, const ApiRequest& req) {
-  std::optional<std::string> purpose = QueryString(req.http, "purpose");
-  if (!purpose || purpose->size() < 3) {
-    return Status::InvalidArgument("state why you export this evidence (at least 3 characters)",
-                                   "purpose");
-  }
-  if (purpose->size() > 500) return Status::InvalidArgument("at most 500 characters", "purpose");
+  TILSYN_ASSIGN_OR_RETURN(const std::string purpose,
+                          RequiredPurpose(req.http, "export this evidence"));
   TILSYN_ASSIGN_OR_RETURN(store::AssessmentRecord a, LoadAssessment(ctx, req.Param("id")));
   TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, a.observation_id));
   TILSYN_ASSIGN_OR_RETURN(Json detail, AssessmentDetailJson(ctx, a));
@@ -37,13 +33,13 @@ Result<net::HttpResponse> GetEvidence(const ApiContext& ctx, const ApiRequest& r
 
   // Audit first, then gather: the package's audit trail includes its own export.
   const store::AuditEvent audit =
-      RequestAudit(ctx, req, "evidence.export", "assessment", a.id, *purpose,
+      RequestAudit(ctx, req, "evidence.export", "assessment", a.id, purpose,
                    {{"observation_id", a.observation_id}, {"blob_key", kept.obs.blob_key}});
   TILSYN_RETURN_IF_ERROR(ctx.store->AppendAudit(audit).status());
   TILSYN_ASSIGN_OR_RETURN(Json image_events, AuditOf(ctx, a.observation_id));
   TILSYN_ASSIGN_OR_RETURN(Json assessment_events, AuditOf(ctx, a.id));
 
-  EvidenceManifest m{a.id, audit.user, FormatIso8601(ctx.clock->NowMs()), *purpose};
+  EvidenceManifest m{a.id, audit.user, FormatIso8601(ctx.clock->NowMs()), purpose};
   TILSYN_ASSIGN_OR_RETURN(
       std::string zip,
       BuildEvidencePackage(

@@ -15,12 +15,7 @@ const std::vector<store::Role> kDpoAdmin = {store::Role::kAdmin, store::Role::kD
 
 Result<net::HttpResponse> GetImage(const ApiContext& ctx, const ApiRequest& req) {
   const std::string& id = req.Param("id");
-  std::optional<std::string> purpose = QueryString(req.http, "purpose");
-  if (!purpose || purpose->size() < 3) {
-    return Status::InvalidArgument("state why you open this image (at least 3 characters)",
-                                   "purpose");
-  }
-  if (purpose->size() > 500) return Status::InvalidArgument("at most 500 characters", "purpose");
+  TILSYN_ASSIGN_OR_RETURN(const std::string purpose, RequiredPurpose(req.http, "open this image"));
   std::optional<std::string> disposition = QueryString(req.http, "disposition");
   if (disposition && *disposition != "inline" && *disposition != "attachment") {
     return Status::InvalidArgument("must be inline or attachment", "disposition");
@@ -32,11 +27,9 @@ Result<net::HttpResponse> GetImage(const ApiContext& ctx, const ApiRequest& req)
   std::string& jpeg = kept.jpeg;
   // Audit first: no record, no image.
   TILSYN_RETURN_IF_ERROR(ctx.store
-                             ->AppendAudit(RequestAudit(ctx, req,
-                                                        is_export ? "image.export" : "image.view",
-                                                        "image", id, *purpose,
-                                                        {{"task_id", obs->task_id},
-                                                         {"blob_key", obs->blob_key}}))
+                             ->AppendAudit(RequestAudit(
+                                 ctx, req, is_export ? "image.export" : "image.view", "image", id,
+                                 purpose, {{"task_id", obs->task_id}, {"blob_key", obs->blob_key}}))
                              .status());
   net::HttpResponse r;
   r.content_type = "image/jpeg";
