@@ -1,5 +1,7 @@
 #include "agent/agent.h"
 
+#include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "agent/camera/folder_camera.h"
@@ -13,8 +15,10 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/time_format.h"
+#include "core/version.h"
 #include "imaging/jpeg.h"
 #include "net/http_client.h"
+#include "tasks/agent_settings.h"
 
 namespace tilsyn::agent {
 namespace {
@@ -95,6 +99,12 @@ Result<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config, Clock* c
     return st.field().empty() ? st.WithField("cascade_dir") : st;
   }
   TILSYN_ASSIGN_OR_RETURN(deps.anonymizer, (*anonymizers)());
+  deps.make_anonymizer = [](const AgentConfig& c) -> Result<std::unique_ptr<imaging::Anonymizer>> {
+    TILSYN_ASSIGN_OR_RETURN(imaging::AnonymizerFactory f,
+                            imaging::MakeAnonymizerFactory(c.cascade_dir, c.anonymizer_detectors,
+                                                           c.anonymizer_person_mode));
+    return f();
+  };
   net::InitHttpClient();
   deps.jobs = NewHttpJobSource(config.server_url, config.token, config.Trust());
   return CreateWith(config, std::move(deps));
@@ -116,7 +126,8 @@ Result<std::unique_ptr<Agent>> Agent::CreateWith(const AgentConfig& config, Agen
 
 Agent::Agent(const AgentConfig& config, AgentDeps deps, JobCache cache,
              std::unique_ptr<Outbox> outbox)
-    : config_(config),
+    : local_config_(config),
+      config_(config),
       deps_(std::move(deps)),
       cache_(std::move(cache)),
       outbox_(std::move(outbox)),
@@ -127,17 +138,103 @@ Agent::Agent(const AgentConfig& config, AgentDeps deps, JobCache cache,
   uo.server_url = config_.server_url;
   uo.token = config_.token;
   uo.trust = config_.Trust();
+  uo.upload_windows = config_.upload_windows;
+  uo.upload_time_zone = config_.upload_time_zone;
   uploader_ = std::make_unique<Uploader>(outbox_.get(), deps_.clock, uo);
   summary_.vehicle = config_.vehicle_id;
 }
 
+int64_t Agent::settings_version() const {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  return settings_version_;
+}
+
+tasks::Heartbeat Agent::HeartbeatSnapshot() const {
+  tasks::Heartbeat h;
+  h.sent_at = deps_.clock->NowMs();
+  h.software_version = kSoftwareVersion;
+  h.camera = deps_.camera->State();
+  const OutboxStats os = outbox_->Stats();
+  h.outbox_depth = os.depth;
+  h.outbox_oldest_age_s = os.oldest_age_s;
+  std::lock_guard<std::mutex> lock(state_mu_);
+  h.config_version = settings_version_;
+  h.config_error = settings_error_;
+  if (last_fix_) {
+    h.fix = tasks::HeartbeatFix{last_fix_->pos.lat, last_fix_->pos.lon, last_fix_->accuracy_m,
+                                last_fix_->time};
+  }
+  h.clock_offset_ms = clock_offset_ms_;
+  return h;
+}
+
+void Agent::ApplySettings(const Json& doc, bool persist) {
+  if (!doc.is_object() || !doc.contains("version") || !doc["version"].is_number_integer() ||
+      !doc.contains("settings")) {
+    LogWarn("agent.settings_malformed", {{"vehicle", config_.vehicle_id}});
+    return;
+  }
+  const int64_t version = doc["version"].get<int64_t>();
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    if (version == settings_version_ || version == failed_settings_version_) return;
+  }
+  const Json& settings = doc["settings"];
+  // Over the LOCAL config: a setting the newest version no longer names goes back to its local
+  // value instead of keeping an older version's.
+  AgentConfig next = local_config_;
+  Status st = tasks::ValidateAgentSettings(settings);
+  if (st.ok()) st = ApplyConfigJson(settings, &next);
+  if (st.ok()) st = next.Validate();
+  std::unique_ptr<imaging::Anonymizer> anonymizer;
+  const bool new_anonymizer = next.anonymizer_detectors != config_.anonymizer_detectors ||
+                              next.anonymizer_person_mode != config_.anonymizer_person_mode;
+  if (st.ok() && new_anonymizer) {
+    if (!deps_.make_anonymizer) {
+      st = Status::FailedPrecondition("this agent cannot change its anonymizer remotely");
+    } else {
+      Result<std::unique_ptr<imaging::Anonymizer>> a = deps_.make_anonymizer(next);
+      if (a.ok())
+        anonymizer = std::move(a).value();
+      else
+        st = a.status();
+    }
+  }
+  if (!st.ok()) {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    failed_settings_version_ = version;
+    settings_error_ = "version " + std::to_string(version) + ": " + st.ToString();
+    LogWarn("agent.settings_refused",
+            {{"vehicle", config_.vehicle_id}, {"version", version}, {"error", st.ToString()}});
+    return;
+  }
+  if (anonymizer) deps_.anonymizer = std::move(anonymizer);
+  config_ = next;
+  trigger_.SetLimits(config_.EffectiveMaxFixAgeMs(), config_.max_accuracy_m);
+  uploader_->SetUploadWindows(config_.upload_windows, config_.upload_time_zone);
+  deps_.camera->SetMaxFrameAgeMs(config_.max_frame_age_ms);
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    settings_version_ = version;
+    settings_error_.clear();
+  }
+  if (persist) {
+    Status w = WriteFileAtomic(config_.data_dir + "/agent_settings.json", doc.dump());
+    if (!w.ok()) LogWarn("agent.settings_write_failed", {{"error", w.ToString()}});
+  }
+  LogInfo("agent.settings_applied",
+          {{"vehicle", config_.vehicle_id}, {"version", version}, {"settings", settings}});
+}
+
 Agent::~Agent() {
+  heartbeat_.reset();  // its thread reads the state below
   if (uploader_) uploader_->Stop();
 }
 
 void Agent::SyncJobs() {
-  Result<Json> body = deps_.jobs->Fetch(cache_.version());
+  Result<Json> body = deps_.jobs->Fetch(cache_.version(), settings_version());
   Status st = body.ok() ? cache_.ApplyDelta(*body) : body.status();
+  if (st.ok() && body->contains("agent_config")) ApplySettings((*body)["agent_config"], true);
   if (!st.ok()) {
     ++summary_.sync_errors;
     LogWarn("agent.sync_failed", {{"vehicle", config_.vehicle_id}, {"error", st.ToString()}});
@@ -200,6 +297,12 @@ Status Agent::Capture(const tasks::CaptureJob& job, const GpsFix& fix) {
 
 void Agent::HandleFix(const GpsFix& fix) {
   ++summary_.fixes;
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    last_fix_ = fix;
+    // Live GPS carries the true time: how far the vehicle's clock is off (replays carry history).
+    if (!config_.gpsd.empty()) clock_offset_ms_ = deps_.clock->NowMs() - fix.time;
+  }
   if (!last_sync_gps_) {
     last_sync_gps_ = fix.time;  // the start-up sync counts as this fix's
   } else if (fix.time - *last_sync_gps_ >= config_.sync_interval_s * 1000) {
@@ -218,6 +321,11 @@ void Agent::HandleFix(const GpsFix& fix) {
 }
 
 void Agent::LoadState() {
+  // The remote settings a previous run applied: in force before the first sync (or without one).
+  if (Result<std::string> s = ReadFile(config_.data_dir + "/agent_settings.json"); s.ok()) {
+    Result<Json> doc = ParseJson(*s);
+    if (doc.ok()) ApplySettings(*doc, false);
+  }
   Result<std::string> text = ReadFile(config_.data_dir + "/state.json");
   if (!text.ok()) return;
   Result<Json> j = ParseJson(*text);
@@ -257,6 +365,16 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
   service_ = std::make_unique<ServiceNotifier>();
   service_->Status("waiting for a GPS fix");
   SyncJobs();
+  if (config_.heartbeat_interval_s > 0) {
+    HeartbeatOptions ho;
+    ho.server_url = config_.server_url;
+    ho.token = config_.token;
+    ho.trust = config_.Trust();
+    ho.interval_ms = std::max<int64_t>(1, std::llround(config_.heartbeat_interval_s * 1000));
+    heartbeat_ =
+        std::make_unique<HeartbeatSender>(std::move(ho), [this] { return HeartbeatSnapshot(); });
+    heartbeat_->Start();
+  }
   service_->Ready();
   Status failure;
   while (true) {
@@ -293,6 +411,11 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
     }
   }
   uploader_->Stop();
+  if (heartbeat_) {  // the last word: what is left in the outbox as the agent stops
+    heartbeat_->Stop();
+    (void)heartbeat_->SendNow();
+    heartbeat_.reset();
+  }
   UploadStats us = uploader_->stats();
   summary_.uploaded = us.uploaded;
   summary_.duplicates = us.duplicates;

@@ -8,14 +8,17 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "agent/agent_config.h"
 #include "agent/camera/camera.h"
 #include "agent/gps/gps_source.h"
+#include "agent/heartbeat_sender.h"
 #include "agent/job_cache.h"
 #include "agent/job_source.h"
 #include "agent/outbox.h"
@@ -58,6 +61,9 @@ struct AgentDeps {
   std::unique_ptr<Camera> camera;
   std::unique_ptr<imaging::Anonymizer> anonymizer;
   std::unique_ptr<JobSource> jobs;
+  // Builds the anonymizer for changed remote settings (detectors, person mode); empty = this
+  // agent refuses settings that change its anonymizer (reported as the heartbeat's config_error).
+  std::function<Result<std::unique_ptr<imaging::Anonymizer>>(const AgentConfig&)> make_anonymizer;
 };
 
 class Agent {
@@ -76,6 +82,12 @@ class Agent {
   Result<AgentSummary> Run(const std::atomic<bool>* stop = nullptr);
 
   const JobCache& jobs() const { return cache_; }
+  // The config in effect: the local one with the remote settings applied.
+  const AgentConfig& config() const { return config_; }
+  // The remote settings version in effect (0 = none) and why the newest was not applied.
+  int64_t settings_version() const;
+  // What the heartbeat reports now. Thread-safe.
+  tasks::Heartbeat HeartbeatSnapshot() const;
 
  private:
   Agent(const AgentConfig& config, AgentDeps deps, JobCache cache, std::unique_ptr<Outbox> outbox);
@@ -88,8 +100,14 @@ class Agent {
   // Applies the outbox caps of the config (agent/outbox.h); a failure is logged, not fatal.
   void EnforceOutboxLimits();
   void SaveState(TimeMs last_fix);
+  // Applies a remote settings document {"version", "settings"} (tasks/agent_settings.h) over the
+  // local config, without a restart; on success it is kept in <data_dir>/agent_settings.json so
+  // a restart without network runs it too. A document that cannot be applied leaves everything
+  // as it was and is reported (heartbeat config_error) — tried once per version.
+  void ApplySettings(const Json& doc, bool persist);
 
-  AgentConfig config_;
+  const AgentConfig local_config_;  // as started (flags, file, environment)
+  AgentConfig config_;              // local_config_ + the remote settings in effect
   AgentDeps deps_;
   JobCache cache_;
   std::unique_ptr<Outbox> outbox_;
@@ -100,6 +118,14 @@ class Agent {
   AgentSummary summary_;
   std::optional<TimeMs> last_sync_gps_;
   std::optional<TimeMs> resume_after_;  // fixes at or before this were handled by an earlier run
+  std::unique_ptr<HeartbeatSender> heartbeat_;
+  // Shared with the heartbeat thread.
+  mutable std::mutex state_mu_;
+  int64_t settings_version_ = 0;
+  int64_t failed_settings_version_ = 0;
+  std::string settings_error_;
+  std::optional<GpsFix> last_fix_;
+  std::optional<int64_t> clock_offset_ms_;
 };
 
 }  // namespace tilsyn::agent

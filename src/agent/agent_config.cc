@@ -5,6 +5,8 @@
 
 #include "agent/camera/live_camera.h"
 #include "agent/gps/gpsd_source.h"
+#include "core/time_format.h"
+#include "tasks/agent_settings.h"
 
 namespace tilsyn::agent {
 
@@ -72,6 +74,19 @@ Status AgentConfig::Validate() const {
   if (outbox_max_age_days < 0 || outbox_max_age_days > 3650) {
     return Status::InvalidArgument("must be 0 (no cap) .. 3650 days", "outbox_max_age_days");
   }
+  for (size_t i = 0; i < upload_windows.size(); ++i) {
+    Result<tasks::UploadWindow> w = tasks::ParseUploadWindow(upload_windows[i]);
+    if (!w.ok()) {
+      return w.status().WithField("upload_windows[" + std::to_string(i) + "]");
+    }
+  }
+  if (!IsKnownTimeZone(upload_time_zone)) {
+    return Status::InvalidArgument("must name a time zone, e.g. Europe/Copenhagen",
+                                   "upload_time_zone");
+  }
+  if (!std::isfinite(heartbeat_interval_s) || heartbeat_interval_s < 0) {
+    return Status::InvalidArgument("must be >= 0 s (0 = no heartbeat)", "heartbeat_interval_s");
+  }
   if (drain_timeout_s < 0) {
     return Status::InvalidArgument("drain timeout must be >= 0 s", "drain_timeout_s");
   }
@@ -104,7 +119,10 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "ca_file",
                                                "pin_sha256",
                                                "outbox_max_mb",
-                                               "outbox_max_age_days"};
+                                               "outbox_max_age_days",
+                                               "upload_windows",
+                                               "upload_time_zone",
+                                               "heartbeat_interval_s"};
   for (const auto& [key, _] : j.items()) {
     if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
   }
@@ -151,18 +169,24 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(integer("drain_timeout_s", &cfg->drain_timeout_s));
   TILSYN_RETURN_IF_ERROR(integer("outbox_max_mb", &cfg->outbox_max_mb));
   TILSYN_RETURN_IF_ERROR(integer("outbox_max_age_days", &cfg->outbox_max_age_days));
-  if (j.contains("anonymizer_detectors") && !j["anonymizer_detectors"].is_null()) {
-    const Json& d = j["anonymizer_detectors"];
-    if (!d.is_array()) return Status::InvalidArgument("must be a list", "anonymizer_detectors");
-    cfg->anonymizer_detectors.clear();
+  TILSYN_RETURN_IF_ERROR(str("upload_time_zone", &cfg->upload_time_zone));
+  TILSYN_RETURN_IF_ERROR(num("heartbeat_interval_s", &cfg->heartbeat_interval_s));
+  auto strings = [&](const char* key, std::vector<std::string>* out) -> Status {
+    if (!j.contains(key) || j[key].is_null()) return Status::Ok();
+    const Json& d = j[key];
+    if (!d.is_array()) return Status::InvalidArgument("must be a list", key);
+    out->clear();
     for (size_t i = 0; i < d.size(); ++i) {
       if (!d[i].is_string()) {
         return Status::InvalidArgument("must be a string",
-                                       "anonymizer_detectors[" + std::to_string(i) + "]");
+                                       std::string(key) + "[" + std::to_string(i) + "]");
       }
-      cfg->anonymizer_detectors.push_back(d[i].get<std::string>());
+      out->push_back(d[i].get<std::string>());
     }
-  }
+    return Status::Ok();
+  };
+  TILSYN_RETURN_IF_ERROR(strings("anonymizer_detectors", &cfg->anonymizer_detectors));
+  TILSYN_RETURN_IF_ERROR(strings("upload_windows", &cfg->upload_windows));
   return Status::Ok();
 }
 

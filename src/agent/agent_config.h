@@ -58,6 +58,11 @@ struct AgentConfig {
   // recorded in rejected/ without its image. 0 = no cap.
   int64_t outbox_max_mb = 1024;
   int64_t outbox_max_age_days = 14;
+  // Daily periods "HH:MM-HH:MM" in upload_time_zone when the uploader may send (empty = always).
+  std::vector<std::string> upload_windows;
+  std::string upload_time_zone = "Europe/Copenhagen";
+  // The heartbeat to the fleet view (POST /api/v1/heartbeat) every this many seconds; 0 = none.
+  double heartbeat_interval_s = 60;
 
   static constexpr double kDefaultGpsdMaxFixAgeS = 5;
   // The stale-fix limit in effect, in ms (0 = off), after applying the default above.

@@ -8,13 +8,16 @@ namespace {
 class HttpJobSource : public JobSource {
  public:
   HttpJobSource(std::string server, std::string token, net::TlsTrust trust, int timeout_ms)
-      : server_(std::move(server)), token_(std::move(token)), trust_(std::move(trust)),
+      : server_(std::move(server)),
+        token_(std::move(token)),
+        trust_(std::move(trust)),
         timeout_ms_(timeout_ms) {}
 
-  Result<Json> Fetch(int64_t since) override {
+  Result<Json> Fetch(int64_t since, int64_t config_version) override {
     net::ClientRequest req;
     req.method = "GET";
-    req.url = JoinUrl(server_, "/api/v1/jobs?since=" + std::to_string(since));
+    req.url = JoinUrl(server_, "/api/v1/jobs?since=" + std::to_string(since) +
+                                   "&config_version=" + std::to_string(config_version));
     req.headers.push_back({"Authorization", "Bearer " + token_});
     req.headers.push_back({"Accept", "application/json"});
     req.timeout_ms = timeout_ms_;
@@ -45,8 +48,8 @@ std::string JoinUrl(const std::string& base, const std::string& path) {
 
 std::unique_ptr<JobSource> NewHttpJobSource(std::string server_url, std::string token,
                                             net::TlsTrust trust, int timeout_ms) {
-  return std::make_unique<HttpJobSource>(std::move(server_url), std::move(token),
-                                         std::move(trust), timeout_ms);
+  return std::make_unique<HttpJobSource>(std::move(server_url), std::move(token), std::move(trust),
+                                         timeout_ms);
 }
 
 }  // namespace tilsyn::agent

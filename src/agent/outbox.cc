@@ -36,7 +36,8 @@ int CleanTemps(const std::string& dir) {
 }  // namespace
 
 Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& data_dir, std::string key) {
-  if (key.size() != 32) return Status::InvalidArgument("the outbox key must be 32 bytes", "outbox_key");
+  if (key.size() != 32)
+    return Status::InvalidArgument("the outbox key must be 32 bytes", "outbox_key");
   std::string out = (fs::path(data_dir) / "outbox").string();
   std::string rej = (fs::path(data_dir) / "rejected").string();
   TILSYN_RETURN_IF_ERROR(MakeDirs(out));
@@ -145,13 +146,7 @@ Status Outbox::Remove(const std::string& id) {
   return RemoveFile(PathFor(id));
 }
 
-Result<int> Outbox::EnforceLimits(const OutboxLimits& limits) {
-  if (limits.max_bytes <= 0 && limits.max_age_s <= 0) return 0;
-  struct File {
-    fs::file_time_type mtime;
-    std::string id;
-    int64_t size;
-  };
+Result<std::vector<Outbox::File>> Outbox::Files() const {
   std::vector<File> files;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -168,14 +163,33 @@ Result<int> Outbox::EnforceLimits(const OutboxLimits& limits) {
       files.push_back({mtime, de.path().stem().string(), static_cast<int64_t>(size)});
     }
   }
-  std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.mtime < b.mtime; });
+  std::sort(files.begin(), files.end(),
+            [](const File& a, const File& b) { return a.mtime < b.mtime; });
+  return files;
+}
+
+OutboxStats Outbox::Stats() const {
+  OutboxStats out;
+  Result<std::vector<File>> files = Files();
+  if (!files.ok() || files->empty()) return out;
+  out.depth = static_cast<int64_t>(files->size());
+  for (const File& f : *files) out.bytes += f.size;
+  const auto age = fs::file_time_type::clock::now() - files->front().mtime;
+  out.oldest_age_s = std::max(0.0, std::chrono::duration<double>(age).count());
+  return out;
+}
+
+Result<int> Outbox::EnforceLimits(const OutboxLimits& limits) {
+  if (limits.max_bytes <= 0 && limits.max_age_s <= 0) return 0;
+  TILSYN_ASSIGN_OR_RETURN(std::vector<File> files, Files());
   int64_t total = 0;
   for (const File& f : files) total += f.size;
   const auto now = fs::file_time_type::clock::now();
   int dropped = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     const File& f = files[i];
-    const bool expired = limits.max_age_s > 0 && now - f.mtime > std::chrono::seconds(limits.max_age_s);
+    const bool expired =
+        limits.max_age_s > 0 && now - f.mtime > std::chrono::seconds(limits.max_age_s);
     const bool full = limits.max_bytes > 0 && total > limits.max_bytes && i + 1 < files.size();
     if (!expired && !full) break;  // oldest first: the rest are newer and fit
     Result<OutboxEntry> e = Read(f.id);
@@ -184,11 +198,11 @@ Result<int> Outbox::EnforceLimits(const OutboxLimits& limits) {
       continue;
     }
     const std::string code = expired ? "outbox_expired" : "outbox_full";
-    Json error = {{"code", code},
-                  {"message", expired ? "waited longer than " + std::to_string(limits.max_age_s) +
-                                            " s for upload"
-                                      : "the outbox holds more than " +
-                                            std::to_string(limits.max_bytes) + " bytes"}};
+    Json error = {
+        {"code", code},
+        {"message",
+         expired ? "waited longer than " + std::to_string(limits.max_age_s) + " s for upload"
+                 : "the outbox holds more than " + std::to_string(limits.max_bytes) + " bytes"}};
     Status st = Reject(f.id, e.ok() ? std::string_view(e->metadata) : std::string_view(), error);
     if (!st.ok() && st.code() != Code::kNotFound) return st;
     total -= f.size;

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +31,13 @@ namespace tilsyn::agent {
 struct OutboxLimits {
   int64_t max_bytes = int64_t{1} << 30;  // all waiting files together; 0 = no cap
   int64_t max_age_s = 14 * 86'400;       // since the file was written (the capture); 0 = no cap
+};
+
+// What waits, for the agent's heartbeat.
+struct OutboxStats {
+  int64_t depth = 0;        // observations waiting
+  int64_t bytes = 0;        // their files together
+  double oldest_age_s = 0;  // since the oldest was written (0 when empty)
 };
 
 struct OutboxEntry {
@@ -62,6 +70,8 @@ class Outbox {
   // bring the total under `limits.max_bytes` (the newest entry is never dropped for size). Each
   // is Reject()ed with error code "outbox_expired" or "outbox_full". Returns how many.
   Result<int> EnforceLimits(const OutboxLimits& limits);
+  // Depth, size and the oldest entry's age (an unreadable folder counts as empty).
+  OutboxStats Stats() const;
   // Entries dropped by EnforceLimits since Open.
   int64_t dropped() const { return dropped_; }
 
@@ -82,8 +92,16 @@ class Outbox {
 
  private:
   Outbox(std::string outbox_dir, std::string rejected_dir, std::string key)
-      : outbox_dir_(std::move(outbox_dir)), rejected_dir_(std::move(rejected_dir)),
+      : outbox_dir_(std::move(outbox_dir)),
+        rejected_dir_(std::move(rejected_dir)),
         key_(std::move(key)) {}
+  struct File {
+    std::filesystem::file_time_type mtime;
+    std::string id;
+    int64_t size;
+  };
+  // The outbox files, oldest first (temp leftovers excluded).
+  Result<std::vector<File>> Files() const;
   std::string PathFor(const std::string& id) const;
 
   std::string outbox_dir_, rejected_dir_;

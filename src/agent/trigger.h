@@ -44,6 +44,11 @@ class Trigger {
   // Records that a capture for `job_id` was stored at `time`: no more captures this pass, and
   // none before min_interval_s has passed.
   void MarkCaptured(const std::string& job_id, TimeMs time);
+  // New age and accuracy limits (remote settings); the per-job state stays.
+  void SetLimits(int64_t max_fix_age_ms, double max_accuracy_m) {
+    options_.max_fix_age_ms = max_fix_age_ms;
+    options_.max_accuracy_m = max_accuracy_m;
+  }
   // Drops the state of jobs not in `job_ids` (removed or deactivated jobs).
   void Retain(const std::vector<std::string>& job_ids);
 

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
+#include "tasks/agent_settings.h"
 
 namespace tilsyn::agent {
 namespace {
@@ -175,9 +176,26 @@ UploadOutcome Uploader::UploadOnce(const std::string& id) {
   return UploadOutcome::kRejected;
 }
 
+void Uploader::SetUploadWindows(std::vector<std::string> windows, std::string time_zone) {
+  std::lock_guard<std::mutex> lock(mu_);
+  options_.upload_windows = std::move(windows);
+  options_.upload_time_zone = std::move(time_zone);
+}
+
+bool Uploader::InUploadWindow() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tasks::InUploadWindow(options_.upload_windows, options_.upload_time_zone, clock_->NowMs());
+}
+
 void Uploader::Loop() {
   while (!stop_) {
     bool retry = false;
+    if (!InUploadWindow()) {  // outside the upload windows: the outbox waits
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.idle_poll_ms),
+                     [this] { return stop_.load(); });
+      continue;
+    }
     Result<std::vector<std::string>> ids = outbox_->List();
     if (!ids.ok()) {
       LogError("agent.outbox_list_failed", {{"error", ids.status().ToString()}});

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agent/backoff.h"
 #include "agent/outbox.h"
@@ -31,6 +32,10 @@ struct UploaderOptions {
   int64_t backoff_cap_ms = 30'000;
   int request_timeout_ms = 30'000;
   int64_t idle_poll_ms = 1'000;  // re-list the outbox this often even without Notify()
+  // Daily periods "HH:MM-HH:MM" in `upload_time_zone` when uploads may run (e.g. the depot's
+  // Wi-Fi at night); empty = always (tasks/agent_settings.h).
+  std::vector<std::string> upload_windows;
+  std::string upload_time_zone = "Europe/Copenhagen";
 };
 
 struct UploadStats {
@@ -62,6 +67,10 @@ class Uploader {
   UploadOutcome UploadOnce(const std::string& id);
 
   UploadStats stats() const;
+
+  // New upload windows (remote settings); the next loop turn uses them.
+  void SetUploadWindows(std::vector<std::string> windows, std::string time_zone);
+  bool InUploadWindow() const;
 
  private:
   void Loop();

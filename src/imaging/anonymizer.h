@@ -127,6 +127,11 @@ Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
                                                 const std::vector<std::string>& detectors,
                                                 const std::string& person_mode = "head");
 
+// Checks only the names of `detectors` as MakeAnonymizerFactory takes them (the package
+// detectors and "default-pack"; no files are opened), for settings that another machine will
+// apply (the server checking remote agent settings). InvalidArgument naming "<path>[i]".
+Status CheckDetectorNames(const std::vector<std::string>& detectors, const std::string& path);
+
 // Where the BlazeFace ONNX files are: `npm_dir` if set, else $TILSYN_NPM_DIR, else
 // third_party/npm/node_modules under the working directory or the repository that holds the
 // running binary. "" when absent.

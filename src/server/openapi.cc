@@ -30,25 +30,27 @@ const std::map<std::string, Json>& Schemas() {
     s["UiConfig"] = Obj({{"tile_url", Str()}});
     s["Me"] = Obj({{"subject", Str()}, {"role", Enum({"admin", "inspector", "dpo", "vehicle"})}});
     s["OpenApi"] = {{"type", "object"}};
-    s["Permit"] = Obj({{"id", Str()},
-                       {"holder", Str()},
-                       {"kind", Str()},
-                       {"area", {{"type", "object"}, {"description", "GeoJSON Point (+radius_m) or Polygon"}}},
-                       {"valid_from", Str()},
-                       {"valid_to", Str()}},
-                      {"id", "area", "valid_from", "valid_to"});
+    s["Permit"] = Obj(
+        {{"id", Str()},
+         {"holder", Str()},
+         {"kind", Str()},
+         {"area", {{"type", "object"}, {"description", "GeoJSON Point (+radius_m) or Polygon"}}},
+         {"valid_from", Str()},
+         {"valid_to", Str()}},
+        {"id", "area", "valid_from", "valid_to"});
     Json box = Obj({{"label", Str()}, {"x", Int()}, {"y", Int()}, {"w", Int()}, {"h", Int()}},
                    {"label", "x", "y", "w", "h"});
-    s["RetentionQueue"] = Obj({{"images", ArrayOf(Obj({{"observation_id", Str()},
-                                                       {"task_id", Str()},
-                                                       {"task_title", Str()},
-                                                       {"captured_at", Str()},
-                                                       {"stored_at", Str()},
-                                                       {"delete_after", Str()},
-                                                       {"legal_hold", {{"type", "boolean"}}},
-                                                       {"reason", Enum({"finding", "reference", "marked_reference",
-                                                                        "documentation", "inconclusive_review",
-                                                                        "awaiting_assessment", "legal_hold"})}}))}});
+    s["RetentionQueue"] =
+        Obj({{"images", ArrayOf(Obj({{"observation_id", Str()},
+                                     {"task_id", Str()},
+                                     {"task_title", Str()},
+                                     {"captured_at", Str()},
+                                     {"stored_at", Str()},
+                                     {"delete_after", Str()},
+                                     {"legal_hold", {{"type", "boolean"}}},
+                                     {"reason", Enum({"finding", "reference", "marked_reference",
+                                                      "documentation", "inconclusive_review",
+                                                      "awaiting_assessment", "legal_hold"})}}))}});
     s["ReferencePut"] = Obj({{"observation_id", Str()}}, {"observation_id"});
     s["Reference"] = Obj({{"task_id", Str()},
                           {"observation_id", Str()},
@@ -61,8 +63,11 @@ const std::map<std::string, Json>& Schemas() {
                             {"task_id", Str()},
                             {"width", Int()},
                             {"height", Int()},
-                            {"boxes", ArrayOf(Obj({{"label", Str()}, {"x", Int()}, {"y", Int()},
-                                                   {"w", Int()}, {"h", Int()},
+                            {"boxes", ArrayOf(Obj({{"label", Str()},
+                                                   {"x", Int()},
+                                                   {"y", Int()},
+                                                   {"w", Int()},
+                                                   {"h", Int()},
                                                    {"labelled_by", Str()},
                                                    {"labelled_at", Str()}}))}});
     s["CaseEvent"] = Obj({{"status", Enum({"open", "in_progress", "handled", "dismissed"})},
@@ -70,13 +75,16 @@ const std::map<std::string, Json>& Schemas() {
                           {"step_date", Str()},
                           {"note", Str()},
                           {"assignee", Str()}});
-    s["Case"] = Obj({{"status", Str()}, {"assignee", Str()}, {"events", ArrayOf(Obj({{"at", Str()}, {"user", Str()}}))}});
+    s["Case"] = Obj({{"status", Str()},
+                     {"assignee", Str()},
+                     {"events", ArrayOf(Obj({{"at", Str()}, {"user", Str()}}))}});
     s["PermitList"] = Obj({{"permits", {{"type", "array"}, {"items", Ref("Permit")}}}});
-    s["Capabilities"] = Obj({{"labels",
-                              {{"type", "array"},
-                               {"items", Obj({{"label", Str()},
-                                              {"services", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-                                              {"data_classes", {{"type", "array"}, {"items", Str()}}}})}}}});
+    s["Capabilities"] =
+        Obj({{"labels",
+              {{"type", "array"},
+               {"items", Obj({{"label", Str()},
+                              {"services", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                              {"data_classes", {{"type", "array"}, {"items", Str()}}}})}}}});
     Json geometry = {
         {"type", "object"},
         {"description", "GeoJSON Point (+radius_m), Polygon, or LineString (+buffer_m); WGS84"},
@@ -124,12 +132,34 @@ const std::map<std::string, Json>& Schemas() {
     s["VehicleInput"] =
         Obj({{"name", Str()}, {"kind", Str()}, {"lane", Enum({"roadway", "bike_lane", "both"})}},
             {"name"});
-    s["Vehicle"] = Obj({{"id", Str()},
-                        {"name", Str()},
-                        {"kind", Str()},
-                        {"lane", Str()},
-                        {"created_at", Time()},
-                        {"last_position", Obj({{"lat", Num()}, {"lon", Num()}, {"at", Time()}})}});
+    s["Vehicle"] =
+        Obj({{"id", Str()},
+             {"name", Str()},
+             {"kind", Str()},
+             {"lane", Str()},
+             {"created_at", Time()},
+             {"last_position", Obj({{"lat", Num()}, {"lon", Num()}, {"at", Time()}})},
+             {"fleet", Obj({{"heartbeat", Ref("Heartbeat")},
+                            {"received_at", Time()},
+                            {"warnings", ArrayOf(Enum({"silent", "no_fix", "camera",
+                                                       "outbox_growing", "config_error"}))}})}});
+    s["Heartbeat"] = Obj(
+        {{"sent_at", Time()},
+         {"software_version", Str()},
+         {"config_version", Int()},
+         {"config_error", Str()},
+         {"camera",
+          Enum({"connecting", "streaming", "stale", "reconnecting", "stopped", "replay"})},
+         {"outbox", Obj({{"depth", Int()}, {"oldest_age_s", Num()}}, {"depth", "oldest_age_s"})},
+         {"fix", Obj({{"lat", Num()}, {"lon", Num()}, {"accuracy_m", Num()}, {"time", Time()}})},
+         {"clock_offset_ms", Int()}},
+        {"sent_at", "software_version", "config_version", "camera", "outbox"});
+    s["HeartbeatReceived"] = Obj({{"received_at", Time()}, {"config_version", Int()}});
+    s["AgentConfigInput"] = Obj({{"settings", {{"type", "object"}}}}, {"settings"});
+    s["AgentConfig"] = Obj({{"version", Int()},
+                            {"settings", {{"type", "object"}}},
+                            {"created_at", Time()},
+                            {"created_by", Str()}});
     s["VehicleList"] = Obj({{"vehicles", ArrayOf(Ref("Vehicle"))}});
     s["TokenIssued"] = Obj({{"token", Str()}, {"role", Str()}, {"vehicle_id", Str()}});
     s["Job"] = Obj({{"id", Str()},
@@ -142,25 +172,26 @@ const std::map<std::string, Json>& Schemas() {
                     {"heading_tolerance_deg", Num()},
                     {"max_speed_kmh", Num()},
                     {"targets", ArrayOf(Str())}});
-    s["JobSync"] = Obj({{"version", Int()}, {"jobs", ArrayOf(Ref("Job"))}});
+    s["JobSync"] = Obj(
+        {{"version", Int()}, {"jobs", ArrayOf(Ref("Job"))}, {"agent_config", Ref("AgentConfig")}});
     s["TaskCoverage"] = Obj({{"task_id", Str()},
                              {"computed", {{"type", "boolean"}}},
                              {"report", {{"type", "object"}}},
                              {"site", {{"type", "object"}}},
                              {"planner", {{"type", "object"}}}});
-    s["NetworkFeatures"] = Obj(
-        {{"type", Enum({"FeatureCollection"})},
-         {"features",
-          ArrayOf(Obj({{"type", Enum({"Feature"})},
-                       {"geometry", Obj({{"type", Enum({"LineString"})},
-                                         {"coordinates", ArrayOf(ArrayOf(Num()))}})},
-                       {"properties", Obj({{"kind", Enum({"roadway", "cycle_track"})}})}}))},
-         {"segments", Int()},
-         {"matched", Int()},
-         {"truncated", Bool()},
-         {"limit", Int()},
-         {"network_segments", Int()}},
-        {"type", "features"});
+    s["NetworkFeatures"] =
+        Obj({{"type", Enum({"FeatureCollection"})},
+             {"features",
+              ArrayOf(Obj({{"type", Enum({"Feature"})},
+                           {"geometry", Obj({{"type", Enum({"LineString"})},
+                                             {"coordinates", ArrayOf(ArrayOf(Num()))}})},
+                           {"properties", Obj({{"kind", Enum({"roadway", "cycle_track"})}})}}))},
+             {"segments", Int()},
+             {"matched", Int()},
+             {"truncated", Bool()},
+             {"limit", Int()},
+             {"network_segments", Int()}},
+            {"type", "features"});
     s["ObservationMetadata"] = Obj({{"id", Str()},
                                     {"job_id", Str()},
                                     {"captured_at", Time()},

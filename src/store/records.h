@@ -20,6 +20,17 @@ struct Vehicle {
   TimeMs created_ms = 0;
   std::optional<double> last_lat, last_lon;
   std::optional<TimeMs> last_seen_ms;
+  // The newest heartbeat (tasks/heartbeat.h, as JSON text) and the one before it; "" = none.
+  std::string heartbeat_json, prev_heartbeat_json;
+  std::optional<TimeMs> heartbeat_ms;  // when the server received the newest
+};
+
+// A version of the agent settings the server may change (tasks/agent_settings.h).
+struct AgentSettingsRecord {
+  int64_t version = 0;  // 1, 2, … (assigned by the store)
+  std::string json;     // the settings object
+  TimeMs created_ms = 0;
+  std::string created_by;
 };
 
 enum class Role { kAdmin, kInspector, kDpo, kVehicle };
@@ -148,8 +159,8 @@ struct ServiceStats {
   std::string label;
   int64_t calls = 0;
   int64_t good_enough = 0;
-  int64_t errors = 0;      // failed runs, timeouts included
-  int64_t timeouts = 0;    // failed runs whose error starts with "timeout"
+  int64_t errors = 0;     // failed runs, timeouts included
+  int64_t timeouts = 0;   // failed runs whose error starts with "timeout"
   int64_t fallbacks = 0;  // runs at position > 0
   double p50_ms = 0, p95_ms = 0;
   int64_t feedback_correct = 0, feedback_wrong = 0;
@@ -162,7 +173,7 @@ struct TaskFeedbackStats {
   int64_t assessments = 0;
   int64_t with_feedback = 0;
   int64_t correct = 0, wrong = 0, corrected = 0;
-  int64_t rated = 0;                       // assessments with a satisfaction score
+  int64_t rated = 0;                        // assessments with a satisfaction score
   std::optional<double> satisfaction_mean;  // 1..5; empty when none rated
 };
 

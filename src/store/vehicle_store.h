@@ -4,6 +4,7 @@
 // as its implementation; every method is one transaction.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@ class VehicleStore {
   virtual Result<std::vector<Vehicle>> ListVehicles() = 0;
   virtual Status UpdateVehiclePosition(const std::string& id, double lat, double lon,
                                        TimeMs at) = 0;
+  // Keeps `heartbeat_json` as the vehicle's newest heartbeat, received at `at`, and the one it
+  // replaces as the previous. NotFound for an unknown vehicle.
+  virtual Status RecordHeartbeat(const std::string& id, const std::string& heartbeat_json,
+                                 TimeMs at) = 0;
+  // Stores a new version of the fleet's agent settings; returns its version (the last + 1).
+  virtual Result<int64_t> PutAgentSettings(const AgentSettingsRecord& settings) = 0;
+  // The newest version, or nullopt when none was ever stored.
+  virtual Result<std::optional<AgentSettingsRecord>> CurrentAgentSettings() = 0;
   // Inserts or replaces the token with this hash.
   virtual Status PutToken(const TokenRecord& token) = 0;
   virtual Result<TokenRecord> GetTokenByHash(const std::string& token_hash) = 0;

@@ -110,13 +110,15 @@ class FaultyStore : public store::Store {
     return Run<Result<tasks::Task>>("GetTask", [&] { return inner_->GetTask(id); });
   }
   Result<std::vector<tasks::Task>> ListTasks(const store::TaskFilter& filter) override {
-    return Run<Result<std::vector<tasks::Task>>>("ListTasks", [&] { return inner_->ListTasks(filter); });
+    return Run<Result<std::vector<tasks::Task>>>("ListTasks",
+                                                 [&] { return inner_->ListTasks(filter); });
   }
   Status UpdateTask(const tasks::Task& task, const std::optional<tasks::CaptureJob>& job) override {
     return Run<Status>("UpdateTask", [&] { return inner_->UpdateTask(task, job); });
   }
   Result<std::vector<tasks::CaptureJob>> JobsSince(int64_t since) override {
-    return Run<Result<std::vector<tasks::CaptureJob>>>("JobsSince", [&] { return inner_->JobsSince(since); });
+    return Run<Result<std::vector<tasks::CaptureJob>>>("JobsSince",
+                                                       [&] { return inner_->JobsSince(since); });
   }
   Result<tasks::CaptureJob> GetJob(const std::string& id) override {
     return Run<Result<tasks::CaptureJob>>("GetJob", [&] { return inner_->GetJob(id); });
@@ -131,32 +133,49 @@ class FaultyStore : public store::Store {
     return Run<Result<store::Vehicle>>("GetVehicle", [&] { return inner_->GetVehicle(id); });
   }
   Result<std::vector<store::Vehicle>> ListVehicles() override {
-    return Run<Result<std::vector<store::Vehicle>>>("ListVehicles", [&] { return inner_->ListVehicles(); });
+    return Run<Result<std::vector<store::Vehicle>>>("ListVehicles",
+                                                    [&] { return inner_->ListVehicles(); });
+  }
+  Status RecordHeartbeat(const std::string& id, const std::string& json, TimeMs at) override {
+    return Run<Status>("RecordHeartbeat", [&] { return inner_->RecordHeartbeat(id, json, at); });
+  }
+  Result<int64_t> PutAgentSettings(const store::AgentSettingsRecord& s) override {
+    return Run<Result<int64_t>>("PutAgentSettings", [&] { return inner_->PutAgentSettings(s); });
+  }
+  Result<std::optional<store::AgentSettingsRecord>> CurrentAgentSettings() override {
+    return Run<Result<std::optional<store::AgentSettingsRecord>>>(
+        "CurrentAgentSettings", [&] { return inner_->CurrentAgentSettings(); });
   }
   Status UpdateVehiclePosition(const std::string& id, double lat, double lon, TimeMs at) override {
-    return Run<Status>("UpdateVehiclePosition", [&] { return inner_->UpdateVehiclePosition(id, lat, lon, at); });
+    return Run<Status>("UpdateVehiclePosition",
+                       [&] { return inner_->UpdateVehiclePosition(id, lat, lon, at); });
   }
   Status PutToken(const store::TokenRecord& token) override {
     return Run<Status>("PutToken", [&] { return inner_->PutToken(token); });
   }
   Result<store::TokenRecord> GetTokenByHash(const std::string& token_hash) override {
-    return Run<Result<store::TokenRecord>>("GetTokenByHash", [&] { return inner_->GetTokenByHash(token_hash); });
+    return Run<Result<store::TokenRecord>>("GetTokenByHash",
+                                           [&] { return inner_->GetTokenByHash(token_hash); });
   }
   Result<int64_t> CountTokens() override {
     return Run<Result<int64_t>>("CountTokens", [&] { return inner_->CountTokens(); });
   }
-  Result<bool> InsertObservation(const store::Observation& obs, const store::BlobRecord& blob) override {
-    return Run<Result<bool>>("InsertObservation", [&] { return inner_->InsertObservation(obs, blob); });
+  Result<bool> InsertObservation(const store::Observation& obs,
+                                 const store::BlobRecord& blob) override {
+    return Run<Result<bool>>("InsertObservation",
+                             [&] { return inner_->InsertObservation(obs, blob); });
   }
   Result<std::map<std::string, TimeMs>> LastCaptureByTask() override {
     return Run<Result<std::map<std::string, TimeMs>>>("LastCaptureByTask",
                                                       [&] { return inner_->LastCaptureByTask(); });
   }
   Result<store::Observation> GetObservation(const std::string& id) override {
-    return Run<Result<store::Observation>>("GetObservation", [&] { return inner_->GetObservation(id); });
+    return Run<Result<store::Observation>>("GetObservation",
+                                           [&] { return inner_->GetObservation(id); });
   }
   Result<std::optional<store::Observation>> ClaimNextObservation(const std::string& worker,
-                                                                 TimeMs now, TimeMs until) override {
+                                                                 TimeMs now,
+                                                                 TimeMs until) override {
     return Run<Result<std::optional<store::Observation>>>(
         "ClaimNextObservation", [&] { return inner_->ClaimNextObservation(worker, now, until); });
   }
@@ -175,44 +194,64 @@ class FaultyStore : public store::Store {
   Status UpdateObservation(const store::Observation& obs) override {
     return Run<Status>("UpdateObservation", [&] { return inner_->UpdateObservation(obs); });
   }
-  Result<std::vector<store::Observation>> ObservationsInState(store::ObservationState state, int limit) override {
-    return Run<Result<std::vector<store::Observation>>>("ObservationsInState", [&] { return inner_->ObservationsInState(state, limit); });
+  Result<std::vector<store::Observation>> ObservationsInState(store::ObservationState state,
+                                                              int limit) override {
+    return Run<Result<std::vector<store::Observation>>>(
+        "ObservationsInState", [&] { return inner_->ObservationsInState(state, limit); });
   }
   Result<std::map<std::string, int64_t>> CountObservationsByState() override {
-    return Run<Result<std::map<std::string, int64_t>>>("CountObservationsByState", [&] { return inner_->CountObservationsByState(); });
+    return Run<Result<std::map<std::string, int64_t>>>(
+        "CountObservationsByState", [&] { return inner_->CountObservationsByState(); });
   }
   Result<std::vector<store::BlobRecord>> KeptBlobs(int limit) override {
-    return Run<Result<std::vector<store::BlobRecord>>>("KeptBlobs", [&] { return inner_->KeptBlobs(limit); });
+    return Run<Result<std::vector<store::BlobRecord>>>("KeptBlobs",
+                                                       [&] { return inner_->KeptBlobs(limit); });
   }
   Status MarkReference(const store::ReferenceMark& mark) override {
     return Run<Status>("MarkReference", [&] { return inner_->MarkReference(mark); });
   }
   Result<std::optional<store::ReferenceMark>> MarkedReference(const std::string& task_id) override {
-    return Run<Result<std::optional<store::ReferenceMark>>>("MarkedReference", [&] { return inner_->MarkedReference(task_id); });
+    return Run<Result<std::optional<store::ReferenceMark>>>(
+        "MarkedReference", [&] { return inner_->MarkedReference(task_id); });
   }
-  Result<std::optional<store::Observation>> ReferenceObservation(const std::string& task_id, const std::string& exclude_id) override {
-    return Run<Result<std::optional<store::Observation>>>("ReferenceObservation", [&] { return inner_->ReferenceObservation(task_id, exclude_id); });
+  Result<std::optional<store::Observation>> ReferenceObservation(
+      const std::string& task_id, const std::string& exclude_id) override {
+    return Run<Result<std::optional<store::Observation>>>(
+        "ReferenceObservation", [&] { return inner_->ReferenceObservation(task_id, exclude_id); });
   }
-  Status RecordAssessment(const std::string& observation_id, const std::vector<store::RecognitionRunRecord>& runs, const store::AssessmentRecord& assessment, const std::vector<store::ActionRunRecord>& actions) override {
-    return Run<Status>("RecordAssessment", [&] { return inner_->RecordAssessment(observation_id, runs, assessment, actions); });
+  Status RecordAssessment(const std::string& observation_id,
+                          const std::vector<store::RecognitionRunRecord>& runs,
+                          const store::AssessmentRecord& assessment,
+                          const std::vector<store::ActionRunRecord>& actions) override {
+    return Run<Status>("RecordAssessment", [&] {
+      return inner_->RecordAssessment(observation_id, runs, assessment, actions);
+    });
   }
-  Result<std::vector<store::RecognitionRunRecord>> RunsForObservation( const std::string& observation_id) override {
-    return Run<Result<std::vector<store::RecognitionRunRecord>>>("RunsForObservation", [&] { return inner_->RunsForObservation(observation_id); });
+  Result<std::vector<store::RecognitionRunRecord>> RunsForObservation(
+      const std::string& observation_id) override {
+    return Run<Result<std::vector<store::RecognitionRunRecord>>>(
+        "RunsForObservation", [&] { return inner_->RunsForObservation(observation_id); });
   }
   Result<store::AssessmentRecord> GetAssessment(const std::string& id) override {
-    return Run<Result<store::AssessmentRecord>>("GetAssessment", [&] { return inner_->GetAssessment(id); });
+    return Run<Result<store::AssessmentRecord>>("GetAssessment",
+                                                [&] { return inner_->GetAssessment(id); });
   }
   Result<store::AssessmentRecord> GetAssessmentForObservation(const std::string& obs_id) override {
-    return Run<Result<store::AssessmentRecord>>("GetAssessmentForObservation", [&] { return inner_->GetAssessmentForObservation(obs_id); });
+    return Run<Result<store::AssessmentRecord>>(
+        "GetAssessmentForObservation", [&] { return inner_->GetAssessmentForObservation(obs_id); });
   }
-  Result<std::vector<store::AssessmentRecord>> ListAssessments(const store::AssessmentFilter& f) override {
-    return Run<Result<std::vector<store::AssessmentRecord>>>("ListAssessments", [&] { return inner_->ListAssessments(f); });
+  Result<std::vector<store::AssessmentRecord>> ListAssessments(
+      const store::AssessmentFilter& f) override {
+    return Run<Result<std::vector<store::AssessmentRecord>>>(
+        "ListAssessments", [&] { return inner_->ListAssessments(f); });
   }
   Status UpdateAssessmentFeedback(const store::AssessmentRecord& a) override {
-    return Run<Status>("UpdateAssessmentFeedback", [&] { return inner_->UpdateAssessmentFeedback(a); });
+    return Run<Status>("UpdateAssessmentFeedback",
+                       [&] { return inner_->UpdateAssessmentFeedback(a); });
   }
   Result<std::map<std::string, int64_t>> CountAssessmentsByOutcome() override {
-    return Run<Result<std::map<std::string, int64_t>>>("CountAssessmentsByOutcome", [&] { return inner_->CountAssessmentsByOutcome(); });
+    return Run<Result<std::map<std::string, int64_t>>>(
+        "CountAssessmentsByOutcome", [&] { return inner_->CountAssessmentsByOutcome(); });
   }
   Result<std::optional<store::ActionRunRecord>> ClaimNextActionRun(
       TimeMs now, const std::function<void(store::ActionRunRecord&)>& start) override {
@@ -225,49 +264,59 @@ class FaultyStore : public store::Store {
   Result<std::vector<store::ActionRunRecord>> ActionRunsToFollow(const std::string& type,
                                                                  TimeMs checked_before,
                                                                  int limit) override {
-    return Run<Result<std::vector<store::ActionRunRecord>>>(
-        "ActionRunsToFollow", [&] { return inner_->ActionRunsToFollow(type, checked_before, limit); });
+    return Run<Result<std::vector<store::ActionRunRecord>>>("ActionRunsToFollow", [&] {
+      return inner_->ActionRunsToFollow(type, checked_before, limit);
+    });
   }
   Result<store::ActionRunRecord> GetActionRun(const std::string& id) override {
-    return Run<Result<store::ActionRunRecord>>("GetActionRun", [&] { return inner_->GetActionRun(id); });
+    return Run<Result<store::ActionRunRecord>>("GetActionRun",
+                                               [&] { return inner_->GetActionRun(id); });
   }
-  Result<std::vector<store::ActionRunRecord>> ListActionRuns( const std::optional<std::string>& assessment_id, int limit) override {
-    return Run<Result<std::vector<store::ActionRunRecord>>>("ListActionRuns", [&] { return inner_->ListActionRuns(assessment_id, limit); });
+  Result<std::vector<store::ActionRunRecord>> ListActionRuns(
+      const std::optional<std::string>& assessment_id, int limit) override {
+    return Run<Result<std::vector<store::ActionRunRecord>>>(
+        "ListActionRuns", [&] { return inner_->ListActionRuns(assessment_id, limit); });
   }
   Result<store::BlobRecord> GetBlob(const std::string& key) override {
     return Run<Result<store::BlobRecord>>("GetBlob", [&] { return inner_->GetBlob(key); });
   }
   Status SetBlobDeadline(const std::string& key, TimeMs delete_after_ms) override {
-    return Run<Status>("SetBlobDeadline", [&] { return inner_->SetBlobDeadline(key, delete_after_ms); });
+    return Run<Status>("SetBlobDeadline",
+                       [&] { return inner_->SetBlobDeadline(key, delete_after_ms); });
   }
   Status MarkBlobDeleted(const std::string& key, TimeMs at, const std::string& reason) override {
     return Run<Status>("MarkBlobDeleted", [&] { return inner_->MarkBlobDeleted(key, at, reason); });
   }
   Result<std::vector<store::BlobRecord>> ClaimDueBlobs(TimeMs now, TimeMs until,
-                                                      int limit) override {
+                                                       int limit) override {
     return Run<Result<std::vector<store::BlobRecord>>>(
         "ClaimDueBlobs", [&] { return inner_->ClaimDueBlobs(now, until, limit); });
   }
   Result<std::map<std::string, int64_t>> CountBlobs() override {
-    return Run<Result<std::map<std::string, int64_t>>>("CountBlobs", [&] { return inner_->CountBlobs(); });
+    return Run<Result<std::map<std::string, int64_t>>>("CountBlobs",
+                                                       [&] { return inner_->CountBlobs(); });
   }
   Result<std::vector<store::ServiceStats>> ServiceStatsSummary() override {
-    return Run<Result<std::vector<store::ServiceStats>>>("ServiceStatsSummary", [&] { return inner_->ServiceStatsSummary(); });
+    return Run<Result<std::vector<store::ServiceStats>>>(
+        "ServiceStatsSummary", [&] { return inner_->ServiceStatsSummary(); });
   }
   Result<std::vector<store::TaskFeedbackStats>> TaskFeedbackSummary() override {
-    return Run<Result<std::vector<store::TaskFeedbackStats>>>("TaskFeedbackSummary", [&] { return inner_->TaskFeedbackSummary(); });
+    return Run<Result<std::vector<store::TaskFeedbackStats>>>(
+        "TaskFeedbackSummary", [&] { return inner_->TaskFeedbackSummary(); });
   }
   Result<store::AuditEvent> AppendAudit(const store::AuditEvent& e) override {
     return Run<Result<store::AuditEvent>>("AppendAudit", [&] { return inner_->AppendAudit(e); });
   }
   Result<std::vector<store::AuditEvent>> ListAudit(const store::AuditFilter& f) override {
-    return Run<Result<std::vector<store::AuditEvent>>>("ListAudit", [&] { return inner_->ListAudit(f); });
+    return Run<Result<std::vector<store::AuditEvent>>>("ListAudit",
+                                                       [&] { return inner_->ListAudit(f); });
   }
   Status RecordRefusal(const store::RefusalRecord& r) override {
     return Run<Status>("RecordRefusal", [&] { return inner_->RecordRefusal(r); });
   }
   Result<std::vector<store::PurposeRecord>> ProcessingRecord() override {
-    return Run<Result<std::vector<store::PurposeRecord>>>("ProcessingRecord", [&] { return inner_->ProcessingRecord(); });
+    return Run<Result<std::vector<store::PurposeRecord>>>(
+        "ProcessingRecord", [&] { return inner_->ProcessingRecord(); });
   }
 
  private:

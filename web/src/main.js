@@ -15,6 +15,7 @@ import { renderFindings, renderFinding } from './views/findings.js';
 import { renderServices } from './views/services.js';
 import { renderCoverage } from './views/coverage.js';
 import { renderPrivacy } from './views/privacy.js';
+import { renderFleet } from './views/fleet.js';
 
 const ALL = ['admin', 'inspector', 'dpo'];
 const EDITORS = ['admin', 'inspector'];
@@ -25,6 +26,7 @@ const NAV = [
   ['#/findings', 'nav.findings', ALL],
   ['#/services', 'nav.services', ALL],
   ['#/coverage', 'nav.coverage', EDITORS],
+  ['#/fleet', 'nav.fleet', EDITORS],
   ['#/privacy', 'nav.privacy', ['admin', 'dpo']],
 ];
 
@@ -37,6 +39,7 @@ const ROUTES = [
   [/^#\/findings$/, () => renderFindings, ALL],
   [/^#\/services$/, () => renderServices, ALL],
   [/^#\/coverage$/, () => renderCoverage, EDITORS],
+  [/^#\/fleet$/, () => renderFleet, EDITORS],
   [/^#\/privacy$/, () => renderPrivacy, ['admin', 'dpo']],
 ];
 

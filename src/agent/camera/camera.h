@@ -4,6 +4,7 @@
 #pragma once
 
 #include <opencv2/core.hpp>
+#include <string>
 
 #include "agent/gps/gps_source.h"
 #include "core/result.h"
@@ -11,7 +12,7 @@
 namespace tilsyn::agent {
 
 struct Frame {
-  cv::Mat image;  // 8-bit BGR, or grayscale/BGRA the caller converts
+  cv::Mat image;    // 8-bit BGR, or grayscale/BGRA the caller converts
   TimeMs time = 0;  // when it was exposed, on the GPS fixes' clock (frame/fix sync)
 };
 
@@ -22,6 +23,11 @@ class Camera {
   // fix; a live camera's is its newest). An error when no frame can be produced; the caller may
   // retry at a later fix.
   virtual Result<Frame> Capture(const GpsFix& at) = 0;
+  // For the heartbeat (tasks/heartbeat.h): a live camera's health state, "replay" for a replayed
+  // source. Thread-safe (the heartbeat asks from its own thread).
+  virtual std::string State() const { return "replay"; }
+  // Remote settings: a live camera's newest frame older than this is not used. Thread-safe.
+  virtual void SetMaxFrameAgeMs(int64_t /*ms*/) {}
 };
 
 }  // namespace tilsyn::agent

@@ -170,6 +170,11 @@ Result<Frame> LiveCamera::Capture(const GpsFix& at) {
   return Frame{newest_.clone(), o_.fixes_on_wall_clock ? newest_time_ : at.time - age};
 }
 
+void LiveCamera::SetMaxFrameAgeMs(int64_t ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ms > 0) o_.max_frame_age_ms = static_cast<int>(ms);
+}
+
 CameraHealth LiveCamera::Health() const {
   std::lock_guard<std::mutex> lock(mu_);
   CameraHealth h = health_;

@@ -53,6 +53,8 @@ class LiveCamera : public Camera {
 
   Result<Frame> Capture(const GpsFix& at) override;
   CameraHealth Health() const;
+  std::string State() const override { return Health().state; }
+  void SetMaxFrameAgeMs(int64_t ms) override;
 
   // Whether `source` names a live camera (rather than a replay folder or file).
   static bool IsLiveSource(const std::string& source);

@@ -357,6 +357,17 @@ Result<std::unique_ptr<Anonymizer>> NewAnonymizer(const AnonymizerOptions& o) {
   return std::unique_ptr<Anonymizer>(new EnsembleAnonymizer(std::move(detectors), o, mode));
 }
 
+Status CheckDetectorNames(const std::vector<std::string>& detectors, const std::string& path) {
+  for (size_t i = 0; i < detectors.size(); ++i) {
+    if (detectors[i] == "default-pack" || kPackageDetectors.count(detectors[i])) continue;
+    return Status::InvalidArgument("unknown detector '" + detectors[i] +
+                                       "' (haar-face, haar-plate, hog-person, dlib-hog-face, "
+                                       "blazeface, default-pack)",
+                                   path + "[" + std::to_string(i) + "]");
+  }
+  return Status::Ok();
+}
+
 Result<AnonymizerFactory> MakeAnonymizerFactory(const std::string& cascade_dir,
                                                 const std::vector<std::string>& detectors,
                                                 const std::string& person_mode) {

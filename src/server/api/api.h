@@ -58,6 +58,8 @@ struct ApiContext {
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
 void RegisterTaskRoutes(Router& router, const ApiContext& ctx);
 void RegisterVehicleRoutes(Router& router, const ApiContext& ctx);
+// POST /api/v1/heartbeat and the agent settings, GET/PUT /api/v1/agent-config (fleet.cc).
+void RegisterFleetRoutes(Router& router, const ApiContext& ctx);
 void RegisterJobRoutes(Router& router, const ApiContext& ctx);
 void RegisterObservationRoutes(Router& router, const ApiContext& ctx);
 void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx);

@@ -65,6 +65,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterHealthRoutes(*router, ctx);
   RegisterTaskRoutes(*router, ctx);
   RegisterVehicleRoutes(*router, ctx);
+  RegisterFleetRoutes(*router, ctx);
   RegisterJobRoutes(*router, ctx);
   RegisterObservationRoutes(*router, ctx);
   RegisterAssessmentRoutes(*router, ctx);

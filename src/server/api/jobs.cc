@@ -31,7 +31,17 @@ Result<net::HttpResponse> SyncJobs(const ApiContext& ctx, const ApiRequest& req)
     }
     out.push_back(std::move(job));
   }
-  return Ok(Json{{"version", current}, {"jobs", out}});
+  Json body = {{"version", current}, {"jobs", out}};
+  // The agent settings travel with the sync whenever the agent runs another version than the
+  // newest (it says which in `config_version`; an agent that says nothing gets them every time).
+  TILSYN_ASSIGN_OR_RETURN(int64_t runs, QueryInt(req.http, "config_version", -1, -1,
+                                                 std::numeric_limits<int64_t>::max()));
+  TILSYN_ASSIGN_OR_RETURN(auto settings, ctx.store->CurrentAgentSettings());
+  if (settings && settings->version != runs) {
+    TILSYN_ASSIGN_OR_RETURN(Json doc, ParseJson(settings->json));
+    body["agent_config"] = {{"version", settings->version}, {"settings", doc}};
+  }
+  return Ok(body);
 }
 
 }  // namespace
@@ -43,7 +53,7 @@ void RegisterJobRoutes(Router& router, const ApiContext& ctx) {
               "Capture jobs changed after version `since` (inactive ones tell the agent to drop "
               "them)",
               "jobs",
-              {"since"},
+              {"since", "config_version"},
               "",
               "",
               "JobSync",

@@ -3,6 +3,7 @@
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/app.h"
+#include "server/fleet_state.h"
 
 namespace tilsyn::server {
 namespace {
@@ -47,7 +48,12 @@ Result<net::HttpResponse> CreateVehicle(const ApiContext& ctx, const ApiRequest&
 Result<net::HttpResponse> ListVehicles(const ApiContext& ctx, const ApiRequest&) {
   TILSYN_ASSIGN_OR_RETURN(auto list, ctx.store->ListVehicles());
   Json out = Json::array();
-  for (const auto& v : list) out.push_back(VehicleToJson(v));
+  const TimeMs now = ctx.clock->NowMs();
+  for (const auto& v : list) {
+    Json j = VehicleToJson(v);
+    j["fleet"] = FleetState(v, now);
+    out.push_back(std::move(j));
+  }
   return Ok(Json{{"vehicles", out}});
 }
 

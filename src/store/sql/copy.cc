@@ -18,9 +18,11 @@ using sql::Statement;
 // Every table, parents before children (foreign keys hold at every insert).
 const std::vector<std::string>& TableOrder() {
   static const std::vector<std::string> kOrder = {
-      "tasks",        "jobs",        "vehicles",    "tokens",          "observations", "blobs",
-      "recognition_runs", "assessments", "action_runs", "audit_events", "refusals",  "permits",
-      "annotations",  "case_events", "task_references", "images"};
+      "tasks",         "jobs",         "vehicles",         "tokens",
+      "observations",  "blobs",        "recognition_runs", "assessments",
+      "action_runs",   "audit_events", "refusals",         "permits",
+      "annotations",   "case_events",  "task_references",  "images",
+      "agent_settings"};
   return kOrder;
 }
 
@@ -39,9 +41,9 @@ Result<std::vector<Column>> SqliteColumns(Db& db, const std::string& table) {
 }
 
 Result<std::set<std::string>> PgColumns(Db& db, const std::string& table) {
-  TILSYN_ASSIGN_OR_RETURN(
-      Statement st, db.Prepare("SELECT column_name FROM information_schema.columns "
-                               "WHERE table_schema = current_schema() AND table_name = ?"));
+  TILSYN_ASSIGN_OR_RETURN(Statement st,
+                          db.Prepare("SELECT column_name FROM information_schema.columns "
+                                     "WHERE table_schema = current_schema() AND table_name = ?"));
   st.Bind(1, table);
   std::vector<std::string> names;
   TILSYN_RETURN_IF_ERROR(sql::CollectRows(st, names, [](const Statement& s) { return s.Text(0); }));
@@ -107,9 +109,9 @@ Status ResetIdentities(Db& to) {
   TILSYN_RETURN_IF_ERROR(sql::CollectRows(
       st, ids, [](const Statement& s) { return std::make_pair(s.Text(0), s.Text(1)); }));
   for (const auto& [table, column] : ids) {
-    TILSYN_RETURN_IF_ERROR(to.Exec(
-        "SELECT setval(pg_get_serial_sequence('" + table + "', '" + column + "'), COALESCE(MAX(" +
-        Quoted(column) + "), 0) + 1, false) FROM " + Quoted(table)));
+    TILSYN_RETURN_IF_ERROR(to.Exec("SELECT setval(pg_get_serial_sequence('" + table + "', '" +
+                                   column + "'), COALESCE(MAX(" + Quoted(column) +
+                                   "), 0) + 1, false) FROM " + Quoted(table)));
   }
   return Status::Ok();
 }
@@ -132,9 +134,9 @@ Result<CopyReport> CopySqliteToPostgres(const std::string& sqlite_path,
   TILSYN_ASSIGN_OR_RETURN(std::unique_ptr<sql::PgDb> to, sql::PgDb::Connect(pg_url));
 
   // Every table of the source must be one this binary copies.
-  TILSYN_ASSIGN_OR_RETURN(
-      Statement names, from->Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                     "AND name NOT LIKE 'sqlite_%' ORDER BY name"));
+  TILSYN_ASSIGN_OR_RETURN(Statement names,
+                          from->Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND name NOT LIKE 'sqlite_%' ORDER BY name"));
   std::vector<std::string> tables;
   TILSYN_RETURN_IF_ERROR(
       sql::CollectRows(names, tables, [](const Statement& s) { return s.Text(0); }));

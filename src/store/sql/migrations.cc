@@ -255,6 +255,19 @@ SELECT 1;
       R"sql(
 ALTER TABLE blobs ADD COLUMN sweep_until_ms INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 12: the fleet view — each vehicle's newest heartbeat and the one before — and the
+      // versioned agent settings the server sends with the job sync.
+      R"sql(
+ALTER TABLE vehicles ADD COLUMN heartbeat TEXT NOT NULL DEFAULT '';
+ALTER TABLE vehicles ADD COLUMN prev_heartbeat TEXT NOT NULL DEFAULT '';
+ALTER TABLE vehicles ADD COLUMN heartbeat_ms INTEGER;
+CREATE TABLE agent_settings (
+  version INTEGER PRIMARY KEY,
+  json TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

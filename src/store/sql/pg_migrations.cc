@@ -301,6 +301,18 @@ END $migration$;
       R"sql(
 ALTER TABLE blobs ADD COLUMN sweep_until_ms BIGINT NOT NULL DEFAULT 0;
 )sql",
+      // 12: each vehicle's newest heartbeat and the one before; versioned agent settings.
+      R"sql(
+ALTER TABLE vehicles ADD COLUMN heartbeat TEXT NOT NULL DEFAULT '';
+ALTER TABLE vehicles ADD COLUMN prev_heartbeat TEXT NOT NULL DEFAULT '';
+ALTER TABLE vehicles ADD COLUMN heartbeat_ms BIGINT;
+CREATE TABLE agent_settings (
+  version BIGINT PRIMARY KEY,
+  json TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  created_by TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }
@@ -310,9 +322,9 @@ constexpr const char* kLockKey = "7351982406";
 
 Status ApplyPending(Db& db, const std::vector<const char*>& migrations) {
   const int latest = static_cast<int>(migrations.size());
-  TILSYN_RETURN_IF_ERROR(db.Exec(
-      "CREATE TABLE IF NOT EXISTS tilsyn_schema (version BIGINT NOT NULL);"
-      "INSERT INTO tilsyn_schema SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM tilsyn_schema)"));
+  TILSYN_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS tilsyn_schema (version BIGINT NOT NULL);"
+              "INSERT INTO tilsyn_schema SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM tilsyn_schema)"));
   TILSYN_ASSIGN_OR_RETURN(int64_t current, db.QueryInt("SELECT version FROM tilsyn_schema"));
   if (current > latest) {
     return Status::FailedPrecondition("database schema version " + std::to_string(current) +

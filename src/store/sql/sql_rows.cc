@@ -37,6 +37,9 @@ Vehicle ReadVehicle(const Statement& st) {
   v.last_lat = st.OptDouble(5);
   v.last_lon = st.OptDouble(6);
   v.last_seen_ms = st.OptInt(7);
+  v.heartbeat_json = st.Text(8);
+  v.prev_heartbeat_json = st.Text(9);
+  v.heartbeat_ms = st.OptInt(10);
   return v;
 }
 

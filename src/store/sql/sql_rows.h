@@ -17,7 +17,8 @@ namespace tilsyn::store::sql {
 Json ParseJsonColumn(const std::string& text, const Json& fallback);
 
 inline constexpr std::string_view kVehicleColumns =
-    "id, name, kind, lane, created_ms, last_lat, last_lon, last_seen_ms";
+    "id, name, kind, lane, created_ms, last_lat, last_lon, last_seen_ms, heartbeat, "
+    "prev_heartbeat, heartbeat_ms";
 Vehicle ReadVehicle(const Statement& st);
 
 inline constexpr std::string_view kObservationColumns =

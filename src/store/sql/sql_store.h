@@ -53,6 +53,10 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<Vehicle> GetVehicle(const std::string& id) override;
   Result<std::vector<Vehicle>> ListVehicles() override;
   Status UpdateVehiclePosition(const std::string& id, double lat, double lon, TimeMs at) override;
+  Status RecordHeartbeat(const std::string& id, const std::string& heartbeat_json,
+                         TimeMs at) override;
+  Result<int64_t> PutAgentSettings(const AgentSettingsRecord& settings) override;
+  Result<std::optional<AgentSettingsRecord>> CurrentAgentSettings() override;
   Status PutToken(const TokenRecord& token) override;
   Result<TokenRecord> GetTokenByHash(const std::string& token_hash) override;
   Result<int64_t> CountTokens() override;

@@ -44,8 +44,7 @@ Result<std::vector<Vehicle>> SqlStore::ListVehicles() {
   return out;
 }
 
-Status SqlStore::UpdateVehiclePosition(const std::string& id, double lat, double lon,
-                                          TimeMs at) {
+Status SqlStore::UpdateVehiclePosition(const std::string& id, double lat, double lon, TimeMs at) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
@@ -56,6 +55,48 @@ Status SqlStore::UpdateVehiclePosition(const std::string& id, double lat, double
     if (db.Changes() == 0) return Status::NotFound("no vehicle " + id, "id");
     return Status::Ok();
   });
+}
+
+Status SqlStore::RecordHeartbeat(const std::string& id, const std::string& heartbeat_json,
+                                 TimeMs at) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare("UPDATE vehicles SET prev_heartbeat = heartbeat, "
+                                       "heartbeat = ?, heartbeat_ms = ? WHERE id = ?"));
+    st.Bind(1, heartbeat_json).Bind(2, at).Bind(3, id);
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    if (db.Changes() == 0) return Status::NotFound("no vehicle " + id, "id");
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> SqlStore::PutAgentSettings(const AgentSettingsRecord& settings) {
+  int64_t version = 0;
+  TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(int64_t last,
+                            db.QueryInt("SELECT COALESCE(MAX(version), 0) FROM agent_settings"));
+    version = last + 1;
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare("INSERT INTO agent_settings (version, json, created_ms, "
+                                       "created_by) VALUES (?, ?, ?, ?)"));
+    st.Bind(1, version).Bind(2, settings.json).Bind(3, settings.created_ms);
+    st.Bind(4, settings.created_by);
+    return st.Run();
+  }));
+  return version;
+}
+
+Result<std::optional<AgentSettingsRecord>> SqlStore::CurrentAgentSettings() {
+  std::optional<AgentSettingsRecord> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare("SELECT version, json, created_ms, created_by FROM "
+                                       "agent_settings ORDER BY version DESC LIMIT 1"));
+    TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) out = AgentSettingsRecord{st.Int(0), st.Text(1), st.Int(2), st.Text(3)};
+    return Status::Ok();
+  }));
+  return out;
 }
 
 Status SqlStore::PutToken(const TokenRecord& token) {

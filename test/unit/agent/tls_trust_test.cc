@@ -29,12 +29,12 @@ TEST(AgentTls, JobSyncTrustsTheConfiguredCaAndPin) {
   AgentConfig cfg;
   cfg.ca_file = certs.ca;
   cfg.pin_sha256 = certs.pin;
-  auto ok = NewHttpJobSource(url, "vehicle-token", cfg.Trust())->Fetch(0);
+  auto ok = NewHttpJobSource(url, "vehicle-token", cfg.Trust())->Fetch(0, 0);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(seen_auth, "Bearer vehicle-token");
 
   cfg.ca_file = certs.other_ca;
-  auto refused = NewHttpJobSource(url, "vehicle-token", cfg.Trust())->Fetch(0);
+  auto refused = NewHttpJobSource(url, "vehicle-token", cfg.Trust())->Fetch(0, 0);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().field(), "tls") << refused.status().ToString();
   (*server)->Stop();

@@ -43,6 +43,33 @@ TEST_P(StoreTest, VehiclePositionUpdates) {
   EXPECT_EQ(v->last_seen_ms.value(), kT0 + 7);
 }
 
+TEST_P(StoreTest, AHeartbeatKeepsTheOneBeforeIt) {
+  ASSERT_TRUE(store_->CreateVehicle(MakeVehicle("veh-1", "A")).ok());
+  EXPECT_EQ(store_->GetVehicle("veh-1")->heartbeat_json, "");
+  EXPECT_FALSE(store_->GetVehicle("veh-1")->heartbeat_ms.has_value());
+  ASSERT_TRUE(store_->RecordHeartbeat("veh-1", R"({"n":1})", kT0 + 1).ok());
+  ASSERT_TRUE(store_->RecordHeartbeat("veh-1", R"({"n":2})", kT0 + 2).ok());
+  auto v = store_->GetVehicle("veh-1");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->heartbeat_json, R"({"n":2})");
+  EXPECT_EQ(v->prev_heartbeat_json, R"({"n":1})");
+  EXPECT_EQ(v->heartbeat_ms.value(), kT0 + 2);
+  EXPECT_EQ(store_->ListVehicles()->at(0).heartbeat_json, R"({"n":2})");
+  EXPECT_EQ(store_->RecordHeartbeat("x", "{}", kT0).code(), Code::kNotFound);
+}
+
+TEST_P(StoreTest, AgentSettingsGetTheNextVersion) {
+  EXPECT_FALSE(store_->CurrentAgentSettings().value().has_value());
+  EXPECT_EQ(store_->PutAgentSettings({0, R"({"jpeg_quality":80})", kT0, "alice"}).value(), 1);
+  EXPECT_EQ(store_->PutAgentSettings({0, R"({"jpeg_quality":70})", kT0 + 5, "bob"}).value(), 2);
+  auto current = store_->CurrentAgentSettings();
+  ASSERT_TRUE(current.ok() && current->has_value());
+  EXPECT_EQ((*current)->version, 2);
+  EXPECT_EQ((*current)->json, R"({"jpeg_quality":70})");
+  EXPECT_EQ((*current)->created_ms, kT0 + 5);
+  EXPECT_EQ((*current)->created_by, "bob");
+}
+
 TEST_P(StoreTest, UnknownVehicleIsNotFound) {
   EXPECT_EQ(store_->GetVehicle("x").status().code(), Code::kNotFound);
   EXPECT_EQ(store_->UpdateVehiclePosition("x", 1, 2, 3).code(), Code::kNotFound);
