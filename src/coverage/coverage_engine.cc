@@ -6,7 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -30,7 +32,7 @@ struct PairAcc {
   int64_t last_item = -1;
   std::array<uint32_t, 24> hours{};
   std::vector<uint8_t> speeds;  // per-pass medians, km/h rounded (1 byte a pass)
-  std::vector<int32_t> weeks;  // distinct local week numbers
+  std::vector<int32_t> weeks;   // distinct local week numbers
   std::array<int64_t, kLaneKinds> lane_passes{};
   std::array<double, kLaneKinds> lane_share_sum{};
   int64_t lane_unknown = 0;
@@ -41,7 +43,11 @@ struct OpenPass {
   TimeMs start, last;
   std::vector<float> speeds;
   std::array<int64_t, kLaneKinds> votes{};
+  bool carried = false;  // alive at midnight: the day before's item counts it
 };
+
+// Reads one day of the current vehicle (an absent day is empty).
+using DayReader = std::function<Status(int64_t day, std::vector<HistoryFix>*)>;
 
 class Worker {
  public:
@@ -50,32 +56,68 @@ class Worker {
          const CoverageOptions& o, const date::time_zone* tz, uint32_t nvehicles)
       : snap_(snap), site_of_(site_of), o_(o), tz_(tz), nveh_(nvehicles) {}
 
-  void Run(const Item& item, int64_t item_no, const std::vector<HistoryFix>& fixes) {
+  // One vehicle-day (history is stored per UTC day). A pass that is alive at midnight is
+  // counted once, by the day it started: this day's item follows it into the next day's first
+  // fixes, and the next day's item recognises it from this day's last fixes and leaves it out.
+  // The neighbouring days are read only when a pass can cross (fixes within pass_gap_ms of
+  // midnight), so the usual day costs one read.
+  Status Run(const Item& item, int64_t item_no, const std::vector<HistoryFix>& fixes,
+             const DayReader& read) {
     item_no_ = item_no;
     vehicle_ = item.vehicle;
     open_.clear();
-    const HistoryFix* prev = nullptr;
-    for (const HistoryFix& f : fixes) {
-      float speed = -1;
-      if (prev && f.time > prev->time && f.time - prev->time <= o_.max_speed_gap_ms) {
-        double kx = kMPerDeg * std::cos(f.pos.lat * (M_PI / 180.0));
-        double dx = (f.pos.lon - prev->pos.lon) * kx, dy = (f.pos.lat - prev->pos.lat) * kMPerDeg;
-        speed = static_cast<float>(std::sqrt(dx * dx + dy * dy) / ((f.time - prev->time) / 1000.0) * 3.6);
+    prev_.reset();
+    const TimeMs midnight = item.day * kDayMs;
+    if (!fixes.empty() && fixes.front().time - midnight <= o_.pass_gap_ms) {
+      TILSYN_RETURN_IF_ERROR(read(item.day - 1, &neighbour_));
+      mode_ = Mode::kCarry;
+      for (const HistoryFix& f : neighbour_) {
+        if (f.time >= midnight - o_.pass_gap_ms && f.time < midnight) Feed(f);
       }
-      prev = &f;
-      if (!open_.empty()) CloseStale(f.time);
-      snap_.ForEachMatch(f.pos, [&](const geo::CompiledFence& fence) {
-        auto it = site_of_.find(&fence);
-        if (it != site_of_.end()) Inside(it->second, f, speed);
-      });
     }
+    mode_ = Mode::kCount;
+    for (const HistoryFix& f : fixes) Feed(f);
+    const TimeMs next_midnight = midnight + kDayMs;
+    const bool crossing = std::any_of(open_.begin(), open_.end(), [&](const OpenPass& p) {
+      return !p.carried && next_midnight - p.last <= o_.pass_gap_ms;
+    });
+    if (crossing) {
+      TILSYN_RETURN_IF_ERROR(read(item.day + 1, &neighbour_));
+      mode_ = Mode::kContinue;
+      for (const HistoryFix& f : neighbour_) {
+        if (open_.empty()) break;
+        if (f.time >= next_midnight) Feed(f);
+      }
+    }
+    mode_ = Mode::kCount;
     for (auto& p : open_) Close(p);
     open_.clear();
+    return Status::Ok();
   }
 
   std::vector<PairAcc>& pairs() { return pairs_; }
 
  private:
+  // kCarry: the day before's last fixes (passes opened are carried, not counted); kCount: the
+  // day itself; kContinue: the next day's first fixes (open passes go on, none opens).
+  enum class Mode { kCarry, kCount, kContinue };
+
+  void Feed(const HistoryFix& f) {
+    float speed = -1;
+    if (prev_ && f.time > prev_->time && f.time - prev_->time <= o_.max_speed_gap_ms) {
+      double kx = kMPerDeg * std::cos(f.pos.lat * (M_PI / 180.0));
+      double dx = (f.pos.lon - prev_->pos.lon) * kx, dy = (f.pos.lat - prev_->pos.lat) * kMPerDeg;
+      speed = static_cast<float>(std::sqrt(dx * dx + dy * dy) / ((f.time - prev_->time) / 1000.0) *
+                                 3.6);
+    }
+    prev_ = f;
+    if (!open_.empty()) CloseStale(f.time);
+    snap_.ForEachMatch(f.pos, [&](const geo::CompiledFence& fence) {
+      auto it = site_of_.find(&fence);
+      if (it != site_of_.end()) Inside(it->second, f, speed);
+    });
+  }
+
   void Inside(uint32_t site, const HistoryFix& f, float speed) {
     OpenPass* p = nullptr;
     for (auto& o : open_) {
@@ -85,7 +127,8 @@ class Worker {
       }
     }
     if (!p) {
-      open_.push_back(OpenPass{site, f.time, f.time, {}, {}});
+      if (mode_ == Mode::kContinue) return;
+      open_.push_back(OpenPass{site, f.time, f.time, {}, {}, mode_ == Mode::kCarry});
       p = &open_.back();
     }
     p->last = f.time;
@@ -119,6 +162,7 @@ class Worker {
   }
 
   void Close(OpenPass& p) {
+    if (p.carried) return;  // counted by the day it started in
     uint64_t key = static_cast<uint64_t>(p.site) * nveh_ + vehicle_;
     auto [it, fresh] = index_.try_emplace(key, static_cast<uint32_t>(pairs_.size()));
     if (fresh) {
@@ -135,7 +179,8 @@ class Worker {
     TimeMs local = p.start + static_cast<TimeMs>(LocalOffsetS(p.start)) * 1000;
     int64_t local_day = DayOf(local);
     ++a.hours[(local - local_day * kDayMs) / 3'600'000];
-    int32_t week = static_cast<int32_t>((local_day + 3) >= 0 ? (local_day + 3) / 7 : (local_day - 3) / 7);
+    int32_t week =
+        static_cast<int32_t>((local_day + 3) >= 0 ? (local_day + 3) / 7 : (local_day - 3) / 7);
     if (std::find(a.weeks.begin(), a.weeks.end(), week) == a.weeks.end()) a.weeks.push_back(week);
     if (!p.speeds.empty()) {
       auto mid = p.speeds.begin() + p.speeds.size() / 2;
@@ -159,6 +204,9 @@ class Worker {
   uint32_t vehicle_ = 0;
   int64_t item_no_ = 0;
   std::vector<OpenPass> open_;
+  std::optional<HistoryFix> prev_;
+  Mode mode_ = Mode::kCount;
+  std::vector<HistoryFix> neighbour_;  // the day before's or after's fixes
   std::unordered_map<uint64_t, uint32_t> index_;
   std::vector<PairAcc> pairs_;
   date::sys_info info_;
@@ -201,8 +249,8 @@ PassLane VotePass(const std::array<int64_t, kLaneKinds>& votes) {
   return {k, static_cast<double>(votes[k]) / total};
 }
 
-Result<CoverageReport> ComputeCoverage(const PositionHistory& history, const std::vector<Site>& sites,
-                                       const CoverageOptions& o) {
+Result<CoverageReport> ComputeCoverage(const PositionHistory& history,
+                                       const std::vector<Site>& sites, const CoverageOptions& o) {
   CoverageReport report;
   report.time_zone = o.time_zone;
   const date::time_zone* tz = nullptr;
@@ -258,8 +306,8 @@ Result<CoverageReport> ComputeCoverage(const PositionHistory& history, const std
   Status first_error;
   std::vector<std::unique_ptr<Worker>> workers;
   for (int t = 0; t < nthreads; ++t) {
-    workers.push_back(std::make_unique<Worker>(*snap, site_of, o, tz,
-                                               static_cast<uint32_t>(vehicles.size())));
+    workers.push_back(
+        std::make_unique<Worker>(*snap, site_of, o, tz, static_cast<uint32_t>(vehicles.size())));
   }
   auto run = [&](Worker& w) {
     std::vector<HistoryFix> buf;
@@ -274,8 +322,22 @@ Result<CoverageReport> ComputeCoverage(const PositionHistory& history, const std
         next.store(static_cast<int64_t>(items.size()));
         break;
       }
-      w.Run(it, i, buf);
-      int64_t f = fixes.fetch_add(static_cast<int64_t>(buf.size())) + static_cast<int64_t>(buf.size());
+      const std::string& vehicle = vehicles[it.vehicle];
+      s = w.Run(it, i, buf, [&](int64_t day, std::vector<HistoryFix>* out) -> Status {
+        out->clear();
+        if (day < o.from_day || day > o.to_day) return Status::Ok();  // outside the period
+        Status r = history.ReadDay(vehicle, day, out);
+        if (r.code() == Code::kNotFound) out->clear();
+        return r.code() == Code::kNotFound ? Status::Ok() : r;
+      });
+      if (!s.ok()) {
+        std::lock_guard lock(err_mu);
+        if (first_error.ok()) first_error = s;
+        next.store(static_cast<int64_t>(items.size()));
+        break;
+      }
+      int64_t f =
+          fixes.fetch_add(static_cast<int64_t>(buf.size())) + static_cast<int64_t>(buf.size());
       int64_t d = done.fetch_add(1) + 1;
       if (o.progress) o.progress(d, static_cast<int64_t>(items.size()), f);
     }

@@ -17,7 +17,8 @@ std::vector<HistoryFix> DriveThrough(TimeMs t0, double kmh, double north_m = 0) 
   std::vector<HistoryFix> out;
   geo::LatLon start = geo::Offset(geo::Offset(kSite, 270, 200), 0, north_m);
   double mps = kmh / 3.6;
-  for (int i = 0; i * mps <= 400; ++i) out.push_back({t0 + i * 1000, geo::Offset(start, 90, i * mps)});
+  for (int i = 0; i * mps <= 400; ++i)
+    out.push_back({t0 + i * 1000, geo::Offset(start, 90, i * mps)});
   return out;
 }
 
@@ -28,9 +29,9 @@ std::vector<Site> OneSite(double radius_m = 30) {
 TEST(Coverage, EachDriveThroughIsOnePassWithSpeedHourAndDay) {
   MemoryPositionHistory h;
   ASSERT_TRUE(h.Append("bus", DriveThrough(kT0, 36)).ok());
-  ASSERT_TRUE(h.Append("bus", DriveThrough(kT0 + 3'600'000, 36)).ok());      // same day, 08:00
-  ASSERT_TRUE(h.Append("bus", DriveThrough(kT0 + 2 * kDayMs, 36)).ok());     // Wednesday
-  ASSERT_TRUE(h.Append("van", DriveThrough(kT0, 36, 500)).ok());             // passes 500 m north
+  ASSERT_TRUE(h.Append("bus", DriveThrough(kT0 + 3'600'000, 36)).ok());   // same day, 08:00
+  ASSERT_TRUE(h.Append("bus", DriveThrough(kT0 + 2 * kDayMs, 36)).ok());  // Wednesday
+  ASSERT_TRUE(h.Append("van", DriveThrough(kT0, 36, 500)).ok());          // passes 500 m north
   CoverageOptions o;
   o.threads = 2;
   auto r = ComputeCoverage(h, OneSite(), o);
@@ -75,6 +76,44 @@ TEST(Coverage, StoppingInsideIsOnePassAndLeavingForLongerThanTheGapIsTwo) {
   EXPECT_EQ(passes["parked"], 1);
   EXPECT_EQ(passes["shuttle"], 2);
   EXPECT_EQ(r->sites[0].vehicles[0].vehicle, "shuttle");  // most passes first
+}
+
+TEST(Coverage, APassAcrossUtcMidnightCountsOnceOnTheDayItStarted) {
+  // Parked at the site from 23:55 to 00:05 UTC, then a drive-through the next morning; and a
+  // second vehicle that leaves at 23:59:50 and comes back at 00:00:30 (within the pass gap).
+  const TimeMs midnight = kT0 - 7 * 3'600'000 + kDayMs;  // Tuesday 00:00 UTC
+  MemoryPositionHistory h;
+  std::vector<HistoryFix> parked;
+  for (TimeMs t = midnight - 300'000; t <= midnight + 300'000; t += 1000)
+    parked.push_back({t, kSite});
+  ASSERT_TRUE(h.Append("parked", parked).ok());
+  ASSERT_TRUE(h.Append("parked", DriveThrough(midnight + 8 * 3'600'000, 36)).ok());
+  geo::LatLon far = geo::Offset(kSite, 0, 1000);
+  std::vector<HistoryFix> hop;
+  for (TimeMs t = midnight - 60'000; t < midnight - 10'000; t += 1000) hop.push_back({t, kSite});
+  for (TimeMs t = midnight - 10'000; t < midnight + 30'000; t += 1000) hop.push_back({t, far});
+  for (TimeMs t = midnight + 30'000; t < midnight + 90'000; t += 1000) hop.push_back({t, kSite});
+  ASSERT_TRUE(h.Append("hop", hop).ok());
+  for (int threads : {1, 2}) {
+    CoverageOptions o;
+    o.threads = threads;
+    auto r = ComputeCoverage(h, OneSite(), o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    std::map<std::string, const VehicleCoverage*> by;
+    for (const auto& v : r->sites[0].vehicles) by[v.vehicle] = &v;
+    ASSERT_EQ(by.size(), 2u);
+    EXPECT_EQ(by["parked"]->passes, 2) << threads << " thread(s)";
+    EXPECT_EQ(by["parked"]->hour_profile[23], 1);  // the night pass belongs to its start
+    EXPECT_EQ(by["parked"]->hour_profile[8], 1);
+    EXPECT_EQ(by["hop"]->passes, 1) << threads << " thread(s)";
+    EXPECT_EQ(r->sites[0].passes, 3);
+  }
+  // Limited to the second day, the night pass is that day's (its start lies outside the period).
+  CoverageOptions second;
+  second.from_day = DayOf(midnight);
+  auto r = ComputeCoverage(h, OneSite(), second);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sites[0].passes, 3);
 }
 
 TEST(Coverage, TimeOfDayProfileUsesTheConfiguredZone) {
@@ -157,7 +196,8 @@ TEST(StreetNetwork, GeoJsonImportWithKindMapCountsUnmappedFeatures) {
   NetworkImportResult r2;
   ASSERT_TRUE(ImportNetworkGeoJson(R"({"type":"FeatureCollection","features":[
     {"type":"Feature","properties":{"vejklasse":"Motorvej"},"geometry":{"type":7,"coordinates":[]}}]})",
-                                   "n.geojson", *o, &net, &r2).ok());
+                                   "n.geojson", *o, &net, &r2)
+                  .ok());
   EXPECT_EQ(r2.bad, 1);
 }
 
