@@ -11,6 +11,7 @@
 
 #include "core/file_util.h"
 #include "coverage/coverage_output.h"
+#include "coverage/coverage_run.h"
 #include "coverage/history/dir_position_history.h"
 #include "coverage/import/gps_import.h"
 #include "coverage/network/network_import.h"
@@ -41,7 +42,8 @@ void PrintBad(const std::vector<BadRecord>& bad, int64_t total) {
 double CpuSeconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 }  // namespace
@@ -88,9 +90,12 @@ int RunImportGps(const ImportGpsFlags& f) {
   }
   bar.Finish(good);
   PrintBad(bad_list, bad);
-  Json summary{{"files", f.files.size()},      {"records", records},
-               {"imported", good},             {"bad", bad},
-               {"vehicles", per_vehicle.size()}, {"history_bytes", history.DiskBytes()},
+  Json summary{{"files", f.files.size()},
+               {"records", records},
+               {"imported", good},
+               {"bad", bad},
+               {"vehicles", per_vehicle.size()},
+               {"history_bytes", history.DiskBytes()},
                {"history_dir", history.root()}};
   if (f.json) {
     std::cout << summary.dump() << "\n";
@@ -140,24 +145,10 @@ int RunImportNetwork(const ImportNetworkFlags& f) {
   if (!s.ok()) return Fail(s);
   std::cout << "imported " << total.segments << " segments (" << total.by_kind[0] << " roadway, "
             << total.by_kind[1] << " cycle_track) from " << total.features << " features; "
-            << total.bad << " bad feature(s) skipped; network now " << net.size()
-            << " segments (" << net.count(LaneKind::kRoadway) << " roadway, "
-            << net.count(LaneKind::kCycleTrack) << " cycle_track) in " << path << "\n";
+            << total.bad << " bad feature(s) skipped; network now " << net.size() << " segments ("
+            << net.count(LaneKind::kRoadway) << " roadway, " << net.count(LaneKind::kCycleTrack)
+            << " cycle_track) in " << path << "\n";
   return 0;
-}
-
-Result<std::vector<Site>> ActiveTaskSites(store::Store& store) {
-  std::vector<Site> sites;
-  store::TaskFilter filter;
-  filter.status = tasks::TaskStatus::kActive;
-  filter.limit = 1000;
-  for (;;) {
-    TILSYN_ASSIGN_OR_RETURN(auto page, store.ListTasks(filter));
-    for (const auto& t : page) sites.push_back({t.id, t.title, t.area});
-    if (static_cast<int>(page.size()) < filter.limit) break;
-    filter.offset += filter.limit;
-  }
-  return sites;
 }
 
 int RunCoverage(const CoverageFlags& f) {
@@ -166,22 +157,15 @@ int RunCoverage(const CoverageFlags& f) {
   std::string database = f.database;
   if (const char* env = std::getenv("TILSYN_DATABASE_URL"); database.empty() && env) database = env;
   if (database.empty() && !std::filesystem::exists(f.data_dir + "/tilsyn.db")) {
-    return Fail(Status::NotFound("no database in " + f.data_dir +
-                                     " (the server's --data-dir, where the tasks are)",
-                                 "data-dir"));
+    return Fail(Status::NotFound(
+        "no database in " + f.data_dir + " (the server's --data-dir, where the tasks are)",
+        "data-dir"));
   }
   auto store = store::OpenStore(database.empty() ? f.data_dir + "/tilsyn.db" : database);
   if (!store.ok()) return Fail(store.status());
-  auto sites = ActiveTaskSites(**store);
-  if (!sites.ok()) return Fail(sites.status());
-  StreetNetwork net;
-  Status s = LoadNetwork(NetworkFile(f.data_dir), &net);
-  if (!s.ok()) return Fail(s);
-  net.Build();
-  DirPositionHistory history(HistoryDir(f.data_dir));
-  CoverageOptions o;
+  CoverageRunOptions o;
+  o.data_dir = f.data_dir;
   o.threads = f.threads;
-  o.network = &net;
   o.time_zone = f.time_zone;
   o.lane_snap_m = f.lane_snap_m;
   std::unique_ptr<ProgressBar> bar;
@@ -193,15 +177,14 @@ int RunCoverage(const CoverageFlags& f) {
     }
     bar->Update(done, fixes);
   };
-  auto report = ComputeCoverage(history, *sites, o);
-  if (!report.ok()) return Fail(report.status());
+  Result<CoverageRunResult> run = RunCoverageOnce(**store, o);
+  if (!run.ok()) return Fail(run.status());
+  const CoverageReport* report = &run->report;
   if (bar) bar->Finish(report->fixes);
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(CoverageFilePath(f.data_dir)).parent_path(), ec);
-  s = WriteFileAtomic(CoverageFilePath(f.data_dir), ReportToJson(*report).dump());
-  if (s.ok() && !f.csv.empty()) s = WriteFileAtomic(f.csv, ReportToCsv(*report));
+  Status s;
+  if (!f.csv.empty()) s = WriteFileAtomic(f.csv, ReportToCsv(*report));
   if (s.ok() && !f.geojson.empty()) {
-    s = WriteFileAtomic(f.geojson, ReportToGeoJson(*report, *sites).dump(1));
+    s = WriteFileAtomic(f.geojson, ReportToGeoJson(*report, run->sites).dump(1));
   }
   if (!s.ok()) return Fail(s);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -211,22 +194,29 @@ int RunCoverage(const CoverageFlags& f) {
   }
   int64_t covered = 0;
   for (const auto& site : report->sites) covered += site.vehicles.empty() ? 0 : 1;
-  std::printf("coverage: %zu site(s), %lld covered; %lld vehicle(s), %lld vehicle-day(s), %lld "
-              "fixes, %lld passes; network %zu segments; wall %.1f s, cpu %.1f s\n",
-              report->sites.size(), static_cast<long long>(covered),
-              static_cast<long long>(report->vehicles), static_cast<long long>(report->vehicle_days),
-              static_cast<long long>(report->fixes), static_cast<long long>(report->passes),
-              net.size(), wall, CpuSeconds() - cpu0);
+  std::printf(
+      "coverage: %zu site(s), %lld covered; %lld vehicle(s), %lld vehicle-day(s), %lld "
+      "fixes, %lld passes; network %zu segments; wall %.1f s, cpu %.1f s\n",
+      report->sites.size(), static_cast<long long>(covered),
+      static_cast<long long>(report->vehicles), static_cast<long long>(report->vehicle_days),
+      static_cast<long long>(report->fixes), static_cast<long long>(report->passes),
+      run->network_segments, wall, CpuSeconds() - cpu0);
   for (const auto& site : report->sites) {
     std::printf("  %s %-24s passes=%lld vehicles=%zu per_week=%.1f median_kmh=%s lane=%s (%.2f)\n",
                 site.site_id.c_str(), site.name.substr(0, 24).c_str(),
                 static_cast<long long>(site.passes), site.vehicles.size(), site.passes_per_week,
-                site.median_speed_kmh < 0 ? "-" : std::to_string(static_cast<int>(site.median_speed_kmh + 0.5)).c_str(),
+                site.median_speed_kmh < 0
+                    ? "-"
+                    : std::to_string(static_cast<int>(site.median_speed_kmh + 0.5)).c_str(),
                 site.lane.lane.c_str(), site.lane.confidence);
     if (&site - report->sites.data() >= 49) {
       std::printf("  … (%zu sites in all; see --csv / --geojson)\n", report->sites.size());
       break;
     }
+  }
+  if (!run->reoffered.empty()) {
+    std::printf("re-offered %zu job(s) whose passing vehicles changed (agents sync them again)\n",
+                run->reoffered.size());
   }
   std::printf("written %s%s%s\n", CoverageFilePath(f.data_dir).c_str(),
               f.csv.empty() ? "" : (", " + f.csv).c_str(),

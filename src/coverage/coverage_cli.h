@@ -43,7 +43,6 @@ struct CoverageFlags {
 int RunCoverage(const CoverageFlags& flags);
 
 // Sites of all active tasks in `store` (their geofences).
-Result<std::vector<Site>> ActiveTaskSites(store::Store& store);
 std::string HistoryDir(const std::string& data_dir);
 std::string NetworkFile(const std::string& data_dir);
 

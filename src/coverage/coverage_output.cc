@@ -1,5 +1,6 @@
 #include "coverage/coverage_output.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -20,7 +21,6 @@ Json LaneToJson(const LaneEstimate& l) {
 
 Json Speed(double v) { return v < 0 ? Json(nullptr) : Json(std::round(v * 10) / 10); }
 double R3(double v) { return std::round(v * 1000) / 1000; }
-
 
 }  // namespace
 
@@ -158,6 +158,13 @@ std::optional<Json> CoverageCache::Site(const std::string& task_id) const {
 bool CoverageCache::HasReport() const {
   auto l = Get();
   return l && l->summary.value("vehicle_days", 0) > 0;
+}
+
+std::optional<TimeMs> CoverageCache::ComputedMs() const {
+  auto l = Get();
+  if (!l) return std::nullopt;
+  const auto sys = std::chrono::file_clock::to_sys(l->mtime);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
 }
 
 std::optional<Json> CoverageCache::Summary() const {

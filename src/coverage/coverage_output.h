@@ -35,6 +35,8 @@ class CoverageCache {
   std::optional<Json> Site(const std::string& task_id) const;
   // Whether any coverage report is loaded (history exists).
   bool HasReport() const;
+  // When the loaded report was written (its file's time), or nullopt without one.
+  std::optional<TimeMs> ComputedMs() const;
   // The report's header fields (period, counts), or nullopt.
   std::optional<Json> Summary() const;
 

@@ -1,5 +1,7 @@
 #include "coverage/vehicle_selection.h"
 
+#include <algorithm>
+
 namespace tilsyn::coverage {
 
 std::optional<std::vector<std::string>> SelectVehicles(const std::optional<Json>& site, int top_k) {
@@ -22,6 +24,16 @@ std::optional<std::vector<std::string>> SelectVehicles(const CoverageCache* cach
                                                        const std::string& task_id, int top_k) {
   if (!cache || top_k <= 0) return std::nullopt;
   return SelectVehicles(cache->Site(task_id), top_k);
+}
+
+bool OfferedAt(const CoverageCache* cache, const std::string& task_id, const std::string& vehicle,
+               int top_k, TimeMs captured_ms) {
+  auto selected = SelectVehicles(cache, task_id, top_k);
+  if (!selected || std::find(selected->begin(), selected->end(), vehicle) != selected->end()) {
+    return true;
+  }
+  std::optional<TimeMs> computed = cache->ComputedMs();
+  return computed && captured_ms < *computed;
 }
 
 }  // namespace tilsyn::coverage

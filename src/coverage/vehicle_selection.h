@@ -19,4 +19,10 @@ std::optional<std::vector<std::string>> SelectVehicles(const std::optional<Json>
 std::optional<std::vector<std::string>> SelectVehicles(const CoverageCache* cache,
                                                        const std::string& task_id, int top_k);
 
+// Whether `vehicle` may deliver a capture taken at `captured_ms` for the task: it is selected
+// now, or every vehicle is, or the capture is older than the current report (an earlier
+// selection may have offered it the job then: nothing a vehicle was entitled to is lost).
+bool OfferedAt(const CoverageCache* cache, const std::string& task_id, const std::string& vehicle,
+               int top_k, TimeMs captured_ms);
+
 }  // namespace tilsyn::coverage

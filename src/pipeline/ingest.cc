@@ -63,6 +63,12 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   if (!job->active || task.status != tasks::TaskStatus::kActive) {
     return refuse(task.id, Status::FailedPrecondition("task is not active", "job_id"));
   }
+  if (offer_check_ && !offer_check_(task.id, vehicle_id, m.captured_ms)) {
+    return refuse(task.id, Status::FailedPrecondition(
+                               "the job is not offered to this vehicle (the planner offers it to "
+                               "the vehicles that pass the site most)",
+                               "job_id"));
+  }
   tasks::CaptureFix fix;
   fix.time = m.captured_ms;
   fix.pos = {m.lat, m.lon};
@@ -115,8 +121,8 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   // Retention runs from receipt, not capture: an upload that arrives late (a vehicle offline for
   // months, a replay) must not expire before it is assessed. The sweeper also skips images of
   // observations not yet assessed; assessment sets the final deadline (pipeline.cc).
-  blob.delete_after_ms = std::max(m.captured_ms, now) +
-                         static_cast<int64_t>(task.retention.evidence_days) * kDayMs;
+  blob.delete_after_ms =
+      std::max(m.captured_ms, now) + static_cast<int64_t>(task.retention.evidence_days) * kDayMs;
 
   TILSYN_RETURN_IF_ERROR(blobs_->Put(blob.key, image));
   Result<bool> inserted = store_->InsertObservation(obs, blob);
@@ -132,7 +138,8 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
     }
     if (!winner.ok()) {
       Status del = blobs_->Delete(blob.key);
-      if (!del.ok()) LogError("ingest_cleanup_failed", {{"key", blob.key}, {"error", del.ToString()}});
+      if (!del.ok())
+        LogError("ingest_cleanup_failed", {{"key", blob.key}, {"error", del.ToString()}});
       return inserted.ok() ? Status::Internal("observation insert did not happen")
                            : inserted.status();
     }
@@ -141,13 +148,13 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
 
   Status pos = store_->UpdateVehiclePosition(vehicle_id, m.lat, m.lon, m.captured_ms);
   if (!pos.ok()) LogWarn("vehicle_position_not_updated", {{"error", pos.ToString()}});
-  LogInfo("observation_stored", {{"observation_id", obs.id},
-                                 {"task_id", obs.task_id},
-                                 {"vehicle_id", vehicle_id},
-                                 {"state", std::string(store::ToString(obs.state))},
-                                 {"server_counts", server_report.is_null()
-                                                       ? Json()
-                                                       : server_report.value("counts", Json())}});
+  LogInfo("observation_stored",
+          {{"observation_id", obs.id},
+           {"task_id", obs.task_id},
+           {"vehicle_id", vehicle_id},
+           {"state", std::string(store::ToString(obs.state))},
+           {"server_counts",
+            server_report.is_null() ? Json() : server_report.value("counts", Json())}});
   return IngestResult{true, std::move(obs)};
 }
 

@@ -40,8 +40,8 @@ struct IngestOptions {
 class Ingest {
  public:
   using AnonymizerFactory = ServerAnonymizer::Factory;
-  Ingest(store::Store* store, store::BlobStore* blobs, AnonymizerFactory anonymizers,
-         Clock* clock, IngestOptions options = {});
+  Ingest(store::Store* store, store::BlobStore* blobs, AnonymizerFactory anonymizers, Clock* clock,
+         IngestOptions options = {});
 
   // `vehicle_id` is the authenticated vehicle. Errors: InvalidArgument (field named),
   // FailedPrecondition (no active job / outside geofence or window; recorded in the store's
@@ -52,6 +52,12 @@ class Ingest {
   // Checked before an upload is decoded: a non-ok Status (e.g. StorageFull while the disk is
   // below its reserve) refuses the upload and nothing is written. Set before serving.
   void SetSpaceCheck(std::function<Status()> check) { space_check_ = std::move(check); }
+  // Whether a task's job is offered to a vehicle for a capture at `captured_ms` (the planner's
+  // selection); a capture from a vehicle it is not offered to is refused (FailedPrecondition,
+  // recorded as a refusal). Unset = every vehicle. Set before serving.
+  using OfferCheck =
+      std::function<bool(const std::string& task_id, const std::string& vehicle_id, TimeMs)>;
+  void SetOfferCheck(OfferCheck check) { offer_check_ = std::move(check); }
 
   // Test hook: when set, the server-side anonymization is skipped (the uploaded pixels are only
   // re-encoded). Exists only so a test can prove that the invariant-2 test notices; never set
@@ -64,6 +70,7 @@ class Ingest {
   ServerAnonymizer anonymizer_;
   Clock* clock_;
   IngestOptions options_;
+  OfferCheck offer_check_;
   std::function<Status()> space_check_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -13,7 +14,9 @@
 #include "actions/action.h"
 #include "core/file_util.h"
 #include "core/log.h"
+#include "core/time_format.h"
 #include "coverage/coverage_cli.h"
+#include "coverage/vehicle_selection.h"
 #include "imaging/anonymizer.h"
 #include "imaging/model_pack.h"
 #include "net/http_client.h"
@@ -24,6 +27,7 @@
 #include "recognition/service_config.h"
 #include "recognition/store_stats.h"
 #include "server/api/api.h"
+#include "server/coverage_schedule.h"
 #include "server/image_keys.h"
 #include "server/smtp_config.h"
 #include "store/blob_store.h"
@@ -145,6 +149,18 @@ class AppImpl : public App {
     iopts.anonymize_in_worker = config_.anonymize_uploads == "worker";
     ingest_ =
         std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_, iopts);
+    auto coverage_cache =
+        std::make_shared<coverage::CoverageCache>(coverage::CoverageFilePath(config_.data_dir));
+    if (config_.coverage_top_k > 0) {
+      // The planner's selection holds at upload too: a vehicle the job is not offered to may not
+      // deliver for it — unless it captured before the current report, when an earlier selection
+      // may have offered it the job (nothing it was entitled to is lost).
+      const int top_k = config_.coverage_top_k;
+      ingest_->SetOfferCheck([coverage_cache, top_k](const std::string& task_id,
+                                                     const std::string& vehicle, TimeMs captured) {
+        return coverage::OfferedAt(coverage_cache.get(), task_id, vehicle, top_k, captured);
+      });
+    }
     // Images in the folder: refuse uploads (507) before its disk is full. On PostgreSQL a full
     // database answers StorageFull itself (SQLSTATE 53100).
     if (config_.database.empty()) {
@@ -167,8 +183,7 @@ class AppImpl : public App {
     };
     ctx.web_dir = config_.web_dir.empty() ? DefaultWebDir() : config_.web_dir;
     ctx.tile_url = config_.tile_url;
-    ctx.coverage =
-        std::make_shared<coverage::CoverageCache>(coverage::CoverageFilePath(config_.data_dir));
+    ctx.coverage = coverage_cache;
     ctx.coverage_top_k = config_.coverage_top_k;
     ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
     ctx.capabilities = recognition::CapabilitiesOf(recognizer_->ServiceInfos());
@@ -214,6 +229,13 @@ class AppImpl : public App {
         });
       }
     }
+    if (config_.RunsPipeline() && !config_.coverage_schedule.empty()) {
+      coverage_schedule_ = std::make_unique<CoverageSchedule>(
+          store_.get(), clock_, config_.data_dir, ParseDailyTime(config_.coverage_schedule),
+          config_.coverage_time_zone);
+      coverage_schedule_->Start();
+      LogInfo("coverage.schedule", {{"next", FormatIso8601(coverage_schedule_->next_run())}});
+    }
     LogInfo("server.started", {{"url", base_url()},
                                {"data_dir", config_.data_dir},
                                {"role", config_.role},
@@ -247,6 +269,7 @@ class AppImpl : public App {
     if (http_) http_->Stop();
     stop_listening_ = true;
     if (listen_thread_.joinable()) listen_thread_.join();
+    coverage_schedule_.reset();
     if (pipeline_ && pipeline_started_) pipeline_->Stop();
     if (http_) LogInfo("server.stopped", {{"url", base_url()}});
   }
@@ -261,6 +284,7 @@ class AppImpl : public App {
   std::unique_ptr<actions::Dispatcher> dispatcher_;
   std::unique_ptr<pipeline::Pipeline> pipeline_;
   std::unique_ptr<pipeline::Ingest> ingest_;
+  std::unique_ptr<CoverageSchedule> coverage_schedule_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<net::HttpServer> http_;
   bool pipeline_started_ = false;

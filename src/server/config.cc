@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "core/time_format.h"
+#include "server/coverage_schedule.h"
 #include "server/smtp_config.h"
 
 namespace tilsyn::server {
@@ -56,6 +58,13 @@ Status ServerConfig::Validate() const {
   if (coverage_top_k < 0 || coverage_top_k > 100000) {
     return Status::InvalidArgument("must be 0..100000", "coverage_top_k");
   }
+  if (!coverage_schedule.empty() && ParseDailyTime(coverage_schedule) < 0) {
+    return Status::InvalidArgument("must be a daily time HH:MM, e.g. 02:30", "coverage_schedule");
+  }
+  if (!IsKnownTimeZone(coverage_time_zone)) {
+    return Status::InvalidArgument("must name a time zone, e.g. Europe/Copenhagen",
+                                   "coverage_time_zone");
+  }
   if (action_max_attempts < 0 || action_max_attempts > 1000) {
     return Status::InvalidArgument("must be 0 (no limit) .. 1000", "action_max_attempts");
   }
@@ -87,6 +96,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "webhook_timeout_ms",
                                  "action_max_attempts",
                                  "coverage_top_k",
+                                 "coverage_schedule",
+                                 "coverage_time_zone",
                                  "anonymizer_detectors",
                                  "anonymizer_person_mode",
                                  "action_base_backoff_ms",
@@ -125,6 +136,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                            {"image_key_id", &c.image_key_id},
                            {"web_dir", &c.web_dir},
                            {"tile_url", &c.tile_url},
+                           {"coverage_schedule", &c.coverage_schedule},
+                           {"coverage_time_zone", &c.coverage_time_zone},
                            {"web_url", &c.web_url},
                            {"tls_cert", &c.tls_cert},
                            {"tls_key", &c.tls_key},
@@ -213,6 +226,8 @@ Json ServerConfig::ToJson() const {
          {"webhook_timeout_ms", webhook_timeout_ms},
          {"action_max_attempts", action_max_attempts},
          {"coverage_top_k", coverage_top_k},
+         {"coverage_schedule", coverage_schedule},
+         {"coverage_time_zone", coverage_time_zone},
          {"anonymizer_detectors", anonymizer_detectors},
          {"anonymizer_person_mode", anonymizer_person_mode},
          {"action_base_backoff_ms", action_base_backoff_ms},

@@ -50,6 +50,10 @@ struct ServerConfig {
   // `tilsyn coverage` report (<data_dir>/coverage/coverage.json); all vehicles when there is no
   // history for the site. 0 = always all vehicles.
   int coverage_top_k = 10;
+  // The coverage run inside the server (server/coverage_schedule.h): "HH:MM" daily in
+  // coverage_time_zone, by processes that run the pipeline; "" = only by hand (`tilsyn coverage`).
+  std::string coverage_schedule;
+  std::string coverage_time_zone = "Europe/Copenhagen";
   int64_t action_base_backoff_ms = 500;
   // false = an API-only instance: uploads are stored, another instance (or a restart) assesses
   // them. TILSYN_RUN_PIPELINE=0.

@@ -43,6 +43,10 @@ class TaskStore {
   virtual Result<tasks::CaptureJob> GetJob(const std::string& id) = 0;
   // The highest job version (0 when none).
   virtual Result<int64_t> CurrentJobVersion() = 0;
+  // Gives the jobs of these tasks new versions (unchanged otherwise), so agents sync them again
+  // (e.g. after the planner's vehicle selection changed). Returns how many jobs; unknown task ids
+  // and tasks without a job are skipped.
+  virtual Result<int64_t> BumpJobVersions(const std::vector<std::string>& task_ids) = 0;
 };
 
 }  // namespace tilsyn::store

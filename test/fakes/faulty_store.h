@@ -136,6 +136,9 @@ class FaultyStore : public store::Store {
     return Run<Result<std::vector<store::Vehicle>>>("ListVehicles",
                                                     [&] { return inner_->ListVehicles(); });
   }
+  Result<int64_t> BumpJobVersions(const std::vector<std::string>& ids) override {
+    return Run<Result<int64_t>>("BumpJobVersions", [&] { return inner_->BumpJobVersions(ids); });
+  }
   Status RecordHeartbeat(const std::string& id, const std::string& json, TimeMs at) override {
     return Run<Status>("RecordHeartbeat", [&] { return inner_->RecordHeartbeat(id, json, at); });
   }

@@ -48,6 +48,7 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<std::vector<tasks::CaptureJob>> JobsSince(int64_t since) override;
   Result<tasks::CaptureJob> GetJob(const std::string& id) override;
   Result<int64_t> CurrentJobVersion() override;
+  Result<int64_t> BumpJobVersions(const std::vector<std::string>& task_ids) override;
 
   Status CreateVehicle(const Vehicle& v) override;
   Result<Vehicle> GetVehicle(const std::string& id) override;

@@ -131,8 +131,7 @@ Result<std::vector<tasks::Task>> SqlStore::ListTasks(const TaskFilter& filter) {
   return out;
 }
 
-Status SqlStore::UpdateTask(const tasks::Task& task,
-                               const std::optional<tasks::CaptureJob>& job) {
+Status SqlStore::UpdateTask(const tasks::Task& task, const std::optional<tasks::CaptureJob>& job) {
   return Write([&](Db& db) -> Status {
     // created_ms is fixed at creation and kept.
     TILSYN_ASSIGN_OR_RETURN(
@@ -183,6 +182,24 @@ Result<tasks::CaptureJob> SqlStore::GetJob(const std::string& id) {
     return Status::Ok();
   }));
   return std::move(*out);
+}
+
+Result<int64_t> SqlStore::BumpJobVersions(const std::vector<std::string>& task_ids) {
+  int64_t bumped = 0;
+  TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
+    bumped = 0;
+    for (const std::string& id : task_ids) {
+      TILSYN_ASSIGN_OR_RETURN(int64_t max_version,
+                              db.QueryInt("SELECT COALESCE(MAX(version), 0) FROM jobs"));
+      TILSYN_ASSIGN_OR_RETURN(Statement st,
+                              db.Prepare("UPDATE jobs SET version = ? WHERE task_id = ?"));
+      st.Bind(1, max_version + 1).Bind(2, id);
+      TILSYN_RETURN_IF_ERROR(st.Run());
+      bumped += db.Changes();
+    }
+    return Status::Ok();
+  }));
+  return bumped;
 }
 
 Result<int64_t> SqlStore::CurrentJobVersion() {

@@ -10,9 +10,9 @@
 #include "core/crypto.h"
 #include "core/file_util.h"
 #include "core/time_format.h"
-#include "fakes/test_store.h"
 #include "fakes/fake_world.h"
 #include "fakes/test_paths.h"
+#include "fakes/test_store.h"
 #include "imaging/jpeg.h"
 #include "tasks/planner.h"
 
@@ -63,7 +63,8 @@ class IngestTest : public ::testing::Test {
             {"heading_deg", 90},
             {"speed_kmh", 18},
             {"accuracy_m", 4},
-            {"anonymization", {{"counts", {{"face", 1}}}, {"detectors", {"haar-face@4.6"}}, {"ms", 12.5}}}};
+            {"anonymization",
+             {{"counts", {{"face", 1}}}, {"detectors", {"haar-face@4.6"}}, {"ms", 12.5}}}};
   }
 
   void ExpectRefused(const Json& md, const std::string& jpeg, Code code, const std::string& field) {
@@ -188,6 +189,29 @@ TEST_F(IngestTest, RefusesInactiveTask) {
   ExpectRefused(Metadata(), SyntheticJpeg(), Code::kFailedPrecondition, "job_id");
 }
 
+TEST_F(IngestTest, RefusesAVehicleTheJobIsNotOfferedToAndRecordsIt) {
+  std::vector<std::string> asked;
+  ingest_->SetOfferCheck([&](const std::string& task, const std::string& vehicle, TimeMs at) {
+    asked.push_back(task + "/" + vehicle + "/" + std::to_string(at));
+    return false;
+  });
+  const Json md = Metadata();
+  ExpectRefused(md, SyntheticJpeg(), Code::kFailedPrecondition, "job_id");
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0], task_.id + "/" + vehicle_.id + "/" + std::to_string(clock_.NowMs() - 60'000));
+  auto record = store_->ProcessingRecord();
+  ASSERT_TRUE(record.ok()) << record.status().ToString();
+  int64_t refused = 0;
+  for (const auto& purpose : *record) {
+    for (const auto& [reason, n] : purpose.refusals) {
+      if (reason.find("not offered") != std::string::npos) refused += n;
+    }
+  }
+  EXPECT_EQ(refused, 1);
+  ingest_->SetOfferCheck([](const std::string&, const std::string&, TimeMs) { return true; });
+  EXPECT_TRUE(ingest_->Accept(vehicle_.id, md, SyntheticJpeg()).ok());
+}
+
 TEST_F(IngestTest, RefusesUnknownJob) {
   Json md = Metadata();
   md["job_id"] = NewUuid();
@@ -198,10 +222,9 @@ TEST_F(IngestTest, RefusesNonJpegImage) {
   cv::Mat img(64, 64, CV_8UC3, cv::Scalar::all(128));
   std::vector<uchar> png;
   ASSERT_TRUE(cv::imencode(".png", img, png));
-  ExpectRefused(Metadata(), std::string(png.begin(), png.end()), Code::kUnsupportedMedia,
+  ExpectRefused(Metadata(), std::string(png.begin(), png.end()), Code::kUnsupportedMedia, "image");
+  ExpectRefused(Metadata(), std::string("\xFF\xD8\xFF\xE0 truncated", 15), Code::kUnsupportedMedia,
                 "image");
-  ExpectRefused(Metadata(), std::string("\xFF\xD8\xFF\xE0 truncated", 15),
-                Code::kUnsupportedMedia, "image");
 }
 
 TEST_F(IngestTest, RefusesBadMetadataNamingTheField) {
@@ -284,7 +307,8 @@ TEST_F(IngestTest, ServerBlursFacesTheVehicleMissed) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_GE(r->observation.anonymization["server"]["counts"]["face"].get<int>(), 1);
 
-  cv::CascadeClassifier faces("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml");
+  cv::CascadeClassifier faces(
+      "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml");
   auto count_faces = [&](const std::string& bytes) {
     cv::Mat bgr = *imaging::DecodeJpeg(bytes), gray;
     cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);

@@ -54,6 +54,9 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"rate_limit_burst", 0}}), "rate_limit_burst");
   EXPECT_EQ(field(Json{{"max_concurrent_uploads", 0}}), "max_concurrent_uploads");
   EXPECT_EQ(field(Json{{"tls_cert", 5}}), "tls_cert");
+  EXPECT_EQ(field(Json{{"coverage_schedule", "2:30"}}), "coverage_schedule");
+  EXPECT_EQ(field(Json{{"coverage_schedule", "25:00"}}), "coverage_schedule");
+  EXPECT_EQ(field(Json{{"coverage_time_zone", "Europe/Kbh"}}), "coverage_time_zone");
 }
 
 TEST(ServerConfig, FromJsonReadsEverySetting) {
@@ -82,6 +85,8 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["web_dir"] = "/srv/tilsyn/web";
   j["tile_url"] = "";
   j["coverage_top_k"] = 3;
+  j["coverage_schedule"] = "02:30";
+  j["coverage_time_zone"] = "UTC";
   j["anonymizer_detectors"] = {"default-pack", "hog-person"};
   j["smtp"] = {{"url", "smtps://mail.kk.dk:465"}, {"from", "tilsyn@kk.dk"}, {"username", "tilsyn"}};
   j["web_url"] = "https://tilsyn.kk.dk";
