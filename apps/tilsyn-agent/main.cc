@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tilsyn-agent: capture inside inspection geofences and upload anonymized images"};
 
   std::string config_file;
-  std::optional<std::string> outbox_key_file, ca_file, pin_sha256;
+  std::optional<std::string> outbox_key_file, ca_file, pin_sha256, tls_client_cert, tls_client_key;
   std::optional<std::string> server, token, data_dir, gps, gpsd, camera_dir, video, cascade_dir,
       vehicle_id, log_level;
   std::optional<double> speed, max_fix_age_s, max_accuracy_m;
@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   app.add_option("--outbox-key-file", outbox_key_file,
                  "file (mode 0600) with the outbox's AES-256 key; default DATA_DIR/outbox.key, "
                  "made on first start (env TILSYN_OUTBOX_KEY overrides)");
+  app.add_option("--tls-client-cert", tls_client_cert,
+                 "mTLS: the vehicle's client certificate (PEM, CN = the vehicle id)");
+  app.add_option("--tls-client-key", tls_client_key, "mTLS: its private key (PEM, mode 0600)");
   app.add_option("--ca-file", ca_file,
                  "https: the server's CA bundle (PEM; default: the system's)");
   app.add_option(
@@ -115,6 +118,8 @@ int main(int argc, char** argv) {
   if (outbox_key_file) cfg.outbox_key_file = *outbox_key_file;
   if (ca_file) cfg.ca_file = *ca_file;
   if (pin_sha256) cfg.pin_sha256 = *pin_sha256;
+  if (tls_client_cert) cfg.tls_client_cert = *tls_client_cert;
+  if (tls_client_key) cfg.tls_client_key = *tls_client_key;
   // A flag picks the GPS source: it clears the other one set by the file.
   if (gps) {
     cfg.gps_file = *gps;

@@ -68,6 +68,10 @@ int main(int argc, char** argv) {
   std::optional<std::string> tls_cert, tls_key;
   serve->add_option("--tls-cert", tls_cert, "HTTPS: PEM certificate chain (with --tls-key)");
   serve->add_option("--tls-key", tls_key, "HTTPS: PEM private key (with --tls-cert)");
+  std::optional<std::string> tls_client_ca;
+  serve->add_option("--tls-client-ca", tls_client_ca,
+                    "mTLS: PEM CA of the vehicles' client certificates (CN = vehicle id); vehicle "
+                    "tokens then need their certificate");
   std::optional<std::string> role;
   serve->add_option("--role", role,
                     "all (API and pipeline, default) | api (API only) | worker (pipeline only; "
@@ -383,6 +387,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     tilsyn::server::ServeFlags flags = serve_opts.Flags();
     flags.dev_generate_key = dev_generate_key;
+    flags.tls_client_ca = tls_client_ca;
     flags.tls_cert = tls_cert;
     flags.tls_key = tls_key;
     flags.role = role;

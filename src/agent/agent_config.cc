@@ -87,6 +87,10 @@ Status AgentConfig::Validate() const {
   if (!std::isfinite(heartbeat_interval_s) || heartbeat_interval_s < 0) {
     return Status::InvalidArgument("must be >= 0 s (0 = no heartbeat)", "heartbeat_interval_s");
   }
+  if (tls_client_cert.empty() != tls_client_key.empty()) {
+    return Status::InvalidArgument("a client certificate needs its key, and the other way round",
+                                   tls_client_cert.empty() ? "tls_client_cert" : "tls_client_key");
+  }
   if (drain_timeout_s < 0) {
     return Status::InvalidArgument("drain timeout must be >= 0 s", "drain_timeout_s");
   }
@@ -122,7 +126,9 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
                                                "outbox_max_age_days",
                                                "upload_windows",
                                                "upload_time_zone",
-                                               "heartbeat_interval_s"};
+                                               "heartbeat_interval_s",
+                                               "tls_client_cert",
+                                               "tls_client_key"};
   for (const auto& [key, _] : j.items()) {
     if (!kKnown.count(key)) return Status::InvalidArgument("unknown config key", key);
   }
@@ -147,6 +153,8 @@ Status ApplyConfigJson(const Json& j, AgentConfig* cfg) {
   TILSYN_RETURN_IF_ERROR(str("outbox_key_file", &cfg->outbox_key_file));
   TILSYN_RETURN_IF_ERROR(str("ca_file", &cfg->ca_file));
   TILSYN_RETURN_IF_ERROR(str("pin_sha256", &cfg->pin_sha256));
+  TILSYN_RETURN_IF_ERROR(str("tls_client_cert", &cfg->tls_client_cert));
+  TILSYN_RETURN_IF_ERROR(str("tls_client_key", &cfg->tls_client_key));
   TILSYN_RETURN_IF_ERROR(str("gps_file", &cfg->gps_file));
   TILSYN_RETURN_IF_ERROR(str("gpsd", &cfg->gpsd));
   TILSYN_RETURN_IF_ERROR(num("max_fix_age_s", &cfg->max_fix_age_s));

@@ -19,8 +19,12 @@ struct AgentConfig {
   // -binary | base64` prints it).
   std::string ca_file;
   std::string pin_sha256;
+  // mTLS: the vehicle's client certificate (CN = its vehicle id) and key, for a server that
+  // accepts vehicle tokens only with one (server tls_client_ca). "" = none.
+  std::string tls_client_cert, tls_client_key;
   net::TlsTrust Trust() const {
-    return {ca_file, pin_sha256.empty() ? "" : "sha256//" + pin_sha256};
+    return {ca_file, pin_sha256.empty() ? "" : "sha256//" + pin_sha256, tls_client_cert,
+            tls_client_key};
   }
   std::string data_dir = "./agent-data";  // jobs.json, outbox/, rejected/
   // The outbox's AES-256 key (agent/outbox_key.h): 64 hex digits or base64 (TILSYN_OUTBOX_KEY;

@@ -19,6 +19,7 @@ Result<Json> ApiClient::Call(const std::string& method, const std::string& path,
   req.url = base_ + path;
   req.body = body;
   req.headers = {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}};
+  trust_.ApplyTo(req);
   TILSYN_ASSIGN_OR_RETURN(net::ClientResponse resp, net::Fetch(req));
   if (resp.status < 200 || resp.status >= 300) {
     return Status::FailedPrecondition(method + " " + path + " -> " + std::to_string(resp.status) +

@@ -7,22 +7,26 @@
 
 #include "core/json_util.h"
 #include "core/result.h"
+#include "net/http_client.h"
 
 namespace tilsyn::demo {
 
 class ApiClient {
  public:
-  ApiClient(std::string base_url, std::string token)
-      : base_(std::move(base_url)), token_(std::move(token)) {}
+  // `trust`: the CA (and pin) of an https server.
+  ApiClient(std::string base_url, std::string token, net::TlsTrust trust = {})
+      : base_(std::move(base_url)), token_(std::move(token)), trust_(std::move(trust)) {}
   Result<Json> Get(const std::string& path) const;
   Result<Json> Post(const std::string& path, const Json& body) const;
   Result<Json> Put(const std::string& path, const Json& body) const;
   const std::string& base_url() const { return base_; }
 
  private:
-  Result<Json> Call(const std::string& method, const std::string& path, const std::string& body) const;
+  Result<Json> Call(const std::string& method, const std::string& path,
+                    const std::string& body) const;
   std::string base_;
   std::string token_;
+  net::TlsTrust trust_;
 };
 
 }  // namespace tilsyn::demo

@@ -21,6 +21,9 @@ struct HttpRequest {
   std::map<std::string, std::string> query;    // decoded query parameters (last one wins)
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
+  // With client certificates (HttpServerOptions::tls_client_ca_file): the common name of the
+  // certificate the client presented and the server verified; "" when none.
+  std::string client_cert_subject;
   // The header value, or "" when absent. `name` must be lowercase.
   std::string Header(const std::string& name) const;
 };

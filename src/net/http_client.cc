@@ -84,6 +84,10 @@ Result<ClientResponse> Fetch(const ClientRequest& req) {
   }
 
   if (!req.ca_file.empty()) curl_easy_setopt(c.h, CURLOPT_CAINFO, req.ca_file.c_str());
+  if (!req.client_cert_file.empty()) {
+    curl_easy_setopt(c.h, CURLOPT_SSLCERT, req.client_cert_file.c_str());
+    curl_easy_setopt(c.h, CURLOPT_SSLKEY, req.client_key_file.c_str());
+  }
   if (!req.pinned_public_key.empty()) {
     curl_easy_setopt(c.h, CURLOPT_PINNEDPUBLICKEY, req.pinned_public_key.c_str());
   }

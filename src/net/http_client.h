@@ -24,6 +24,9 @@ struct ClientRequest {
   // not an outage, so it is not retried as one.
   std::string ca_file = {};
   std::string pinned_public_key = {};
+  // A client certificate and its key (PEM) for servers that ask for one (mTLS); "" = none.
+  std::string client_cert_file = {};
+  std::string client_key_file = {};
 };
 
 // How a client trusts an https server: a CA bundle and an optional public-key pin, copied into
@@ -31,9 +34,13 @@ struct ClientRequest {
 struct TlsTrust {
   std::string ca_file;            // PEM; "" = the system's CAs
   std::string pinned_public_key;  // "sha256//<base64>" or ""
+  std::string client_cert_file;   // the vehicle's certificate for mTLS, or ""
+  std::string client_key_file;
   void ApplyTo(ClientRequest& r) const {
     r.ca_file = ca_file;
     r.pinned_public_key = pinned_public_key;
+    r.client_cert_file = client_cert_file;
+    r.client_key_file = client_key_file;
   }
 };
 

@@ -106,11 +106,26 @@ class BeastHttpServer : public HttpServer {
                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
     ErrorCode ec;
     tls_->use_certificate_chain_file(options_.tls_cert_file, ec);
-    if (ec) return Status::InvalidArgument("cannot read the TLS certificate: " + ec.message(), "tls_cert");
+    if (ec)
+      return Status::InvalidArgument("cannot read the TLS certificate: " + ec.message(),
+                                     "tls_cert");
     tls_->use_private_key_file(options_.tls_key_file, asio::ssl::context::pem, ec);
     if (ec) return Status::InvalidArgument("cannot read the TLS key: " + ec.message(), "tls_key");
     if (SSL_CTX_check_private_key(tls_->native_handle()) != 1) {
       return Status::InvalidArgument("the TLS key does not match the certificate", "tls_key");
+    }
+    if (!options_.tls_client_ca_file.empty()) {
+      tls_->load_verify_file(options_.tls_client_ca_file, ec);
+      if (ec) {
+        return Status::InvalidArgument("cannot read the client CA: " + ec.message(),
+                                       "tls_client_ca");
+      }
+      STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options_.tls_client_ca_file.c_str());
+      if (names) SSL_CTX_set_client_CA_list(tls_->native_handle(), names);
+      static const unsigned char kSessionContext[] = "tilsyn";
+      SSL_CTX_set_session_id_context(tls_->native_handle(), kSessionContext,
+                                     sizeof kSessionContext - 1);
+      tls_->set_verify_mode(asio::ssl::verify_peer);
     }
     return Status::Ok();
   }
@@ -245,7 +260,7 @@ class BeastHttpServer : public HttpServer {
       c.RunPending();
       c.reading = false;
       if (!ec) {
-        ServeOn(c, tls);
+        ServeOn(c, tls, VerifiedClientSubject(tls.native_handle()));
         c.stream.expires_after(std::chrono::seconds(2));
         tls.async_shutdown([](ErrorCode) {});
         c.RunPending();
@@ -258,8 +273,23 @@ class BeastHttpServer : public HttpServer {
 
   // Serves requests on `s` (the connection's stream, or TLS over it) until it closes, fails,
   // times out or the server stops.
+  // The common name of the client certificate the handshake verified, or "".
+  static std::string VerifiedClientSubject(SSL* ssl) {
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (!cert) return "";
+    std::string out;
+    if (SSL_get_verify_result(ssl) == X509_V_OK) {
+      char cn[256] = {0};
+      const int n =
+          X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+      if (n > 0) out.assign(cn, static_cast<size_t>(n));
+    }
+    X509_free(cert);
+    return out;
+  }
+
   template <typename Stream>
-  void ServeOn(Connection& c, Stream& s) {
+  void ServeOn(Connection& c, Stream& s, const std::string& client_subject = "") {
     beast::flat_buffer buffer;
     while (!stopping_) {
       bhttp::request_parser<bhttp::string_body> parser;
@@ -322,7 +352,9 @@ class BeastHttpServer : public HttpServer {
       }
 
       bhttp::request<bhttp::string_body> req = parser.release();
-      HttpResponse response = Call(ToHttpRequest(req));
+      HttpRequest request = ToHttpRequest(req);
+      request.client_cert_subject = client_subject;
+      HttpResponse response = Call(request);
       bool keep_alive = req.keep_alive() && !stopping_;
       if (!WriteResponse(c, s, response, req.version(), keep_alive) || !keep_alive) break;
     }

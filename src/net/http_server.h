@@ -27,6 +27,11 @@ struct HttpServerOptions {
   // TLS (HTTPS) with this PEM certificate chain and private key; both empty = plain HTTP.
   // TLS 1.2 or newer only; the handshake must finish within header_timeout_ms.
   std::string tls_cert_file, tls_key_file;
+  // Client certificates (mTLS): every TLS client is asked for one; one signed by this PEM CA is
+  // verified and its common name given to the handler (HttpRequest::client_cert_subject); one
+  // that fails verification ends the handshake. Clients without a certificate still connect
+  // (browsers), so the handler decides who must present one. "" = none asked for.
+  std::string tls_client_ca_file;
 };
 
 class HttpServer {

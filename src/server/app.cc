@@ -195,6 +195,7 @@ class AppImpl : public App {
           clock_, RateLimits{config_.rate_limit_per_minute, config_.rate_limit_burst});
     }
     ctx.uploads = std::make_shared<InflightLimit>(config_.max_concurrent_uploads);
+    ctx.vehicle_client_certs = !config_.tls_client_ca.empty();
     // A worker's port answers only health checks (its load balancer or orchestrator).
     router_ = config_.role == "worker" ? BuildHealthRouter(ctx) : BuildApiRouter(ctx);
 
@@ -205,6 +206,7 @@ class AppImpl : public App {
     hopts.threads = config_.http_threads;
     hopts.tls_cert_file = config_.tls_cert;
     hopts.tls_key_file = config_.tls_key;
+    hopts.tls_client_ca_file = config_.tls_client_ca;
     if (config_.tls_cert.empty() && config_.listen != "127.0.0.1" && config_.listen != "::1" &&
         config_.listen != "localhost") {
       LogWarn("server.plain_http", {{"listen", config_.listen},

@@ -30,8 +30,17 @@ Result<Principal> AuthenticateBearer(store::VehicleStore* store, const net::Http
   return Principal{rec->role, rec->subject};
 }
 
-Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store) {
-  return [store](const net::HttpRequest& req) { return AuthenticateBearer(store, req); };
+Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store, bool vehicle_certs) {
+  return [store, vehicle_certs](const net::HttpRequest& req) -> Result<Principal> {
+    TILSYN_ASSIGN_OR_RETURN(Principal p, AuthenticateBearer(store, req));
+    if (vehicle_certs && p.role == store::Role::kVehicle && req.client_cert_subject != p.subject) {
+      return Status::Unauthenticated(
+          req.client_cert_subject.empty()
+              ? "a vehicle token needs the vehicle's client certificate (mTLS)"
+              : "the client certificate belongs to another vehicle");
+    }
+    return p;
+  };
 }
 
 Result<std::string> IssueToken(store::VehicleStore* store, const std::string& role,

@@ -13,6 +13,9 @@ namespace tilsyn::server {
 Result<Principal> AuthenticateBearer(store::VehicleStore* store, const net::HttpRequest& req);
 
 // A Router::Authenticator backed by `store` (which must outlive it).
-Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store);
+// With `vehicle_certs`, a vehicle's token is refused (Unauthenticated) unless the request came
+// with that vehicle's verified client certificate (mTLS; net::HttpRequest::client_cert_subject).
+Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store,
+                                              bool vehicle_certs = false);
 
 }  // namespace tilsyn::server

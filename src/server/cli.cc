@@ -90,6 +90,7 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
   if (flags.dev_generate_key) layered["dev_generate_key"] = true;
   if (flags.tls_cert) layered["tls_cert"] = *flags.tls_cert;
   if (flags.tls_key) layered["tls_key"] = *flags.tls_key;
+  if (flags.tls_client_ca) layered["tls_client_ca"] = *flags.tls_client_ca;
   if (flags.listen) layered["listen"] = *flags.listen;
   if (flags.port) layered["port"] = *flags.port;
   if (flags.data_dir) layered["data_dir"] = *flags.data_dir;

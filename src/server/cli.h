@@ -22,6 +22,7 @@ struct ServeFlags {
   std::optional<std::string> role;      // --role all|api|worker (serve)
   bool dev_generate_key = false;        // --dev-generate-key (serve)
   std::optional<std::string> tls_cert, tls_key;  // --tls-cert, --tls-key (serve)
+  std::optional<std::string> tls_client_ca;      // --tls-client-ca (serve)
 };
 
 using EnvLookup = std::function<const char*(const char*)>;

@@ -72,6 +72,10 @@ Status ServerConfig::Validate() const {
     return Status::InvalidArgument("must be 1..3600000", "action_base_backoff_ms");
   }
   if (!smtp.is_null()) TILSYN_RETURN_IF_ERROR(ParseSmtpConfig(smtp, nullptr).status());
+  if (!tls_client_ca.empty() && tls_cert.empty()) {
+    return Status::InvalidArgument("client certificates need HTTPS (tls_cert and tls_key)",
+                                   "tls_client_ca");
+  }
   if (tls_cert.empty() != tls_key.empty()) {
     return Status::InvalidArgument("HTTPS needs both tls_cert and tls_key",
                                    tls_cert.empty() ? "tls_cert" : "tls_key");
@@ -119,6 +123,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "web_url",
                                  "tls_cert",
                                  "tls_key",
+                                 "tls_client_ca",
                                  "rate_limit_per_minute",
                                  "rate_limit_burst",
                                  "max_concurrent_uploads"};
@@ -141,6 +146,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                            {"web_url", &c.web_url},
                            {"tls_cert", &c.tls_cert},
                            {"tls_key", &c.tls_key},
+                           {"tls_client_ca", &c.tls_client_ca},
                            {"database", &c.database},
                            {"role", &c.role},
                            {"worker_name", &c.worker_name},
@@ -254,6 +260,7 @@ Json ServerConfig::ToJson() const {
   if (!web_url.empty()) j["web_url"] = web_url;
   if (!tls_cert.empty()) j["tls_cert"] = tls_cert;
   if (!tls_key.empty()) j["tls_key"] = tls_key;
+  if (!tls_client_ca.empty()) j["tls_client_ca"] = tls_client_ca;
   return j;
 }
 

@@ -108,6 +108,11 @@ struct ServerConfig {
   // HTTPS: PEM certificate chain and key (both, or neither for plain HTTP, which is for loopback
   // development only).
   std::string tls_cert, tls_key;
+  // mTLS for vehicles: a PEM CA that signs the vehicles' client certificates. With it, a vehicle
+  // token is accepted only over a connection whose verified client certificate names that
+  // vehicle (common name = the vehicle's id): a stolen token alone is useless. People's tokens
+  // (the web UI) need no certificate. Needs tls_cert. "" = tokens alone.
+  std::string tls_client_ca;
 
   // InvalidArgument naming the field.
   Status Validate() const;

@@ -9,7 +9,8 @@ namespace tilsyn::testing {
 bool MakeTestCerts(const std::string& dir, TestCerts* out) {
   if (std::system("command -v openssl >/dev/null 2>&1") != 0) return false;
   const std::string cmd =
-      "cd '" + dir + "' && "
+      "cd '" + dir +
+      "' && "
       "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
       "-subj '/CN=Tilsyn test CA' >/dev/null 2>&1 && "
       "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
@@ -29,6 +30,26 @@ bool MakeTestCerts(const std::string& dir, TestCerts* out) {
   out->server_key = dir + "/server.key";
   out->other_ca = dir + "/other.pem";
   return !out->pin.empty();
+}
+
+bool MakeTestClientCert(const std::string& dir, const std::string& name, const std::string& cn,
+                        bool by_other_ca) {
+  const std::string ca = by_other_ca ? "other" : "ca";
+  const std::string cmd = "cd '" + dir +
+                          "' && "
+                          "openssl req -newkey rsa:2048 -nodes -keyout '" +
+                          name + ".key' -out '" + name +
+                          ".csr' "
+                          "-subj '/CN=" +
+                          cn +
+                          "' >/dev/null 2>&1 && "
+                          "printf 'extendedKeyUsage=clientAuth\\n' > client-ext.cnf && "
+                          "openssl x509 -req -in '" +
+                          name + ".csr' -CA " + ca + ".pem -CAkey " + ca +
+                          ".key "
+                          "-CAcreateserial -out '" +
+                          name + ".pem' -days 2 -extfile client-ext.cnf >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
 }
 
 }  // namespace tilsyn::testing

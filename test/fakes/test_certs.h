@@ -13,4 +13,9 @@ struct TestCerts {
 
 bool MakeTestCerts(const std::string& dir, TestCerts* out);
 
+// A client certificate with common name `cn`, signed by the test CA of MakeTestCerts in `dir`
+// (or, with `by_other_ca`, by the unrelated one): <dir>/<name>.pem and <name>.key.
+bool MakeTestClientCert(const std::string& dir, const std::string& name, const std::string& cn,
+                        bool by_other_ca = false);
+
 }  // namespace tilsyn::testing

@@ -6,13 +6,27 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/file_util.h"
 #include "net/http_client.h"
 
 namespace tilsyn::testing {
 
-ChainHarness::ChainHarness() {
+ChainHarness::ChainHarness(ChainOptions options) : options_(options) {
   net::InitHttpClient();
   server::ServerConfig cfg;
+  net::TlsTrust trust;
+  if (options_.tls) {
+    const std::string tls_dir = dir_.Sub("tls");
+    EXPECT_TRUE(MakeDirs(tls_dir).ok());
+    if (!MakeTestCerts(tls_dir, &certs_)) {
+      certs_ = {};
+      return;  // tls_ready() is false: the test skips
+    }
+    cfg.tls_cert = certs_.server_cert;
+    cfg.tls_key = certs_.server_key;
+    if (options_.vehicle_certs) cfg.tls_client_ca = certs_.ca;
+    trust.ca_file = certs_.ca;
+  }
   cfg.listen = "127.0.0.1";
   cfg.port = 0;
   cfg.data_dir = dir_.Sub("server");
@@ -27,7 +41,7 @@ ChainHarness::ChainHarness() {
   app_ = std::move(*app);
   auto token = server::IssueToken(app_->store(), "admin", "test-admin", SystemClock::Get());
   EXPECT_TRUE(token.ok());
-  api_ = std::make_unique<demo::ApiClient>(app_->base_url(), token.value_or(""));
+  api_ = std::make_unique<demo::ApiClient>(app_->base_url(), token.value_or(""), trust);
   auto hook = demo::WebhookReceiver::Start("test-secret", /*fail_first_delivery=*/true);
   EXPECT_TRUE(hook.ok());
   if (hook.ok()) hook_ = std::move(*hook);
@@ -49,7 +63,8 @@ std::string ChainHarness::CreateActiveTask(const Json& task) {
 }
 
 VehicleCreds ChainHarness::RegisterVehicle(const std::string& name) {
-  auto v = api_->Post("/api/v1/vehicles", {{"name", name}, {"kind", "sweeper"}, {"lane", "roadway"}});
+  auto v =
+      api_->Post("/api/v1/vehicles", {{"name", name}, {"kind", "sweeper"}, {"lane", "roadway"}});
   EXPECT_TRUE(v.ok()) << v.status().ToString();
   if (!v.ok()) return {};
   std::string id = (*v)["id"];
@@ -60,12 +75,31 @@ VehicleCreds ChainHarness::RegisterVehicle(const std::string& name) {
 
 demo::ChildProcess ChainHarness::StartAgent(const VehicleCreds& v, const std::string& data_dir,
                                             const std::string& gps, const std::string& camera_dir,
-                                            const std::string& server_url) {
+                                            const std::string& server_url,
+                                            const std::string& ca_file) {
   std::string url = server_url.empty() ? app_->base_url() : server_url;
-  auto child = demo::ChildProcess::Spawn(
-      {BinDir() + "/tilsyn-agent", "--server", url, "--data-dir", data_dir, "--gps", gps,
-       "--camera-dir", camera_dir, "--speed", "0"},
-      {{"TILSYN_AGENT_TOKEN", v.token}}, data_dir + ".out", data_dir + ".log");
+  std::vector<std::string> args = {BinDir() + "/tilsyn-agent",
+                                   "--server",
+                                   url,
+                                   "--data-dir",
+                                   data_dir,
+                                   "--gps",
+                                   gps,
+                                   "--camera-dir",
+                                   camera_dir,
+                                   "--speed",
+                                   "0"};
+  if (options_.tls) {
+    args.insert(args.end(), {"--ca-file", ca_file.empty() ? certs_.ca : ca_file});
+  }
+  if (options_.vehicle_certs) {
+    const std::string tls_dir = dir_.Sub("tls");
+    EXPECT_TRUE(MakeTestClientCert(tls_dir, "vehicle-" + v.id, v.id));
+    args.insert(args.end(), {"--tls-client-cert", tls_dir + "/vehicle-" + v.id + ".pem",
+                             "--tls-client-key", tls_dir + "/vehicle-" + v.id + ".key"});
+  }
+  auto child = demo::ChildProcess::Spawn(args, {{"TILSYN_AGENT_TOKEN", v.token}}, data_dir + ".out",
+                                         data_dir + ".log");
   EXPECT_TRUE(child.ok()) << child.status().ToString();
   return child.ok() ? std::move(*child) : demo::ChildProcess();
 }

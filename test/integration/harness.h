@@ -13,6 +13,7 @@
 #include "demo/scenario.h"
 #include "demo/summary.h"
 #include "demo/webhook_receiver.h"
+#include "fakes/test_certs.h"
 #include "fakes/test_paths.h"
 #include "server/app.h"
 
@@ -23,10 +24,20 @@ struct VehicleCreds {
   std::string token;
 };
 
+// How the server is reached: plain HTTP on loopback (the default), HTTPS with a test CA made in
+// the test (test/fakes/test_certs.h), and with mTLS for vehicles on top.
+struct ChainOptions {
+  bool tls = false;
+  bool vehicle_certs = false;  // needs tls
+};
+
 class ChainHarness {
  public:
-  // Starts the server and the receiver; fails the test (via gtest) on error.
-  ChainHarness();
+  // Starts the server and the receiver; fails the test (via gtest) on error. With TLS, skips the
+  // test when Debian's openssl tool is missing (tls_ready() false).
+  explicit ChainHarness(ChainOptions options = {});
+  bool tls_ready() const { return !options_.tls || !certs_.ca.empty(); }
+  const TestCerts& certs() const { return certs_; }
   ~ChainHarness();
 
   server::App& app() { return *app_; }
@@ -38,15 +49,20 @@ class ChainHarness {
   // Creates and activates a task; returns its id.
   std::string CreateActiveTask(const Json& task);
   VehicleCreds RegisterVehicle(const std::string& name);
-  // Starts tilsyn-agent with the given GPS file and camera folder (no pacing: speed 0).
+  // Starts tilsyn-agent with the given GPS file and camera folder (no pacing: speed 0). With TLS
+  // the agent trusts `ca_file` ("" = the test CA) and, with vehicle certificates, presents a
+  // certificate made for the vehicle.
   demo::ChildProcess StartAgent(const VehicleCreds& v, const std::string& data_dir,
                                 const std::string& gps, const std::string& camera_dir,
-                                const std::string& server_url = "");
+                                const std::string& server_url = "",
+                                const std::string& ca_file = "");
   // Waits until every observation is done/failed and no action run is pending.
   bool WaitDrained(int timeout_s);
 
  private:
+  ChainOptions options_;
   TempDir dir_;
+  TestCerts certs_;
   std::unique_ptr<server::App> app_;
   std::unique_ptr<demo::ApiClient> api_;
   std::unique_ptr<demo::WebhookReceiver> hook_;

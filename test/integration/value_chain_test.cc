@@ -48,13 +48,16 @@ Json AbsenceTask(const std::string& title, geo::LatLon at, const std::string& ho
   Json t = demo::TaskJson(title, "absence",
                           {{"type", "Point"}, {"coordinates", {at.lon, at.lat}}, {"radius_m", 25}},
                           "person", 0.6, now);
-  t["actions"] = {{{"type", "webhook"}, {"on", {"finding", "inconclusive"}}, {"url", hook}, {"secret", "test-secret"}},
+  t["actions"] = {{{"type", "webhook"},
+                   {"on", {"finding", "inconclusive"}},
+                   {"url", hook},
+                   {"secret", "test-secret"}},
                   {{"type", "log"}, {"on", {"ok", "finding", "inconclusive"}}}};
   return t;
 }
 
-TEST(ValueChain, CapturesEqualPassesAndEveryObservationIsAssessed) {
-  ChainHarness h;
+// The drive through A, B and C, with every check of the chain.
+void DriveAndCheck(ChainHarness& h) {
   TimeMs now = SystemClock::Get()->NowMs();
   Drive d = WriteDrive(h.dir(), now - 10 * 60'000);
   std::string a = h.CreateActiveTask(AbsenceTask("site A", d.site_a, h.hook().url(), now));
@@ -108,6 +111,47 @@ TEST(ValueChain, CapturesEqualPassesAndEveryObservationIsAssessed) {
     ASSERT_TRUE(rr.ok());
     EXPECT_GE(rr->size(), 1u);
   }
+}
+
+TEST(ValueChain, CapturesEqualPassesAndEveryObservationIsAssessed) {
+  ChainHarness h;
+  DriveAndCheck(h);
+}
+
+// The same chain over HTTPS (a test CA made here) with vehicle client certificates: the agent
+// trusts the CA, presents its certificate, and its token counts only with it.
+TEST(ValueChain, AlsoOverHttpsWithTheVehicleClientCertificate) {
+  ChainHarness h({.tls = true, .vehicle_certs = true});
+  if (!h.tls_ready()) GTEST_SKIP() << "no openssl tool";
+  ASSERT_EQ(h.app().base_url().rfind("https://", 0), 0u);
+  DriveAndCheck(h);
+}
+
+// Fails closed: an agent that trusts another CA syncs nothing, captures nothing and sends
+// nothing — not even its heartbeat — and says why.
+TEST(ValueChain, AnAgentGivenTheWrongCaSendsNothing) {
+  ChainHarness h({.tls = true});
+  if (!h.tls_ready()) GTEST_SKIP() << "no openssl tool";
+  TimeMs now = SystemClock::Get()->NowMs();
+  Drive d = WriteDrive(h.dir(), now - 10 * 60'000);
+  h.CreateActiveTask(AbsenceTask("site A", d.site_a, h.hook().url(), now));
+  VehicleCreds v = h.RegisterVehicle("sweeper-8");
+  demo::ChildProcess agent =
+      h.StartAgent(v, h.dir().Sub("agent"), d.gps, d.camera, "", h.certs().other_ca);
+  ASSERT_EQ(agent.Wait(), 0) << *ReadFile(h.dir().Sub("agent.log"));
+  Json report = ReadAgentReport(h.dir().Sub("agent.out"));
+  EXPECT_EQ(report.value("captures", -1), 0) << report.dump();
+  EXPECT_GT(report.value("sync_errors", 0), 0) << report.dump();
+  auto states = h.store().CountObservationsByState();
+  ASSERT_TRUE(states.ok());
+  int64_t observations = 0;
+  for (const auto& [state, n] : *states) observations += n;
+  EXPECT_EQ(observations, 0);
+  auto vehicle = h.store().GetVehicle(v.id);
+  ASSERT_TRUE(vehicle.ok());
+  EXPECT_FALSE(vehicle->heartbeat_ms.has_value());
+  const std::string log = ReadFile(h.dir().Sub("agent.log")).value_or("");
+  EXPECT_NE(log.find("agent.sync_failed"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -53,6 +53,9 @@ struct ApiContext {
   // being ingested at once (429 beyond it; nullptr = no cap).
   std::shared_ptr<RateLimiter> rate_limiter;
   std::shared_ptr<InflightLimit> uploads;
+  // mTLS: a vehicle token counts only with the vehicle's verified client certificate
+  // (net::HttpRequest::client_cert_subject == the vehicle id).
+  bool vehicle_client_certs = false;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);

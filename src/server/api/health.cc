@@ -43,7 +43,8 @@ std::unique_ptr<Router> BuildHealthRouter(const ApiContext& ctx) {
 }
 
 std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
-  auto router = std::make_unique<Router>(MakeBearerAuthenticator(ctx.store));
+  auto router =
+      std::make_unique<Router>(MakeBearerAuthenticator(ctx.store, ctx.vehicle_client_certs));
   if (ctx.http_metrics) {
     std::shared_ptr<HttpMetrics> m = ctx.http_metrics;
     router->SetObserver([m](const std::string& method, const std::string& route, int status,

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/file_util.h"
+#include "core/json_util.h"
 #include "fakes/test_certs.h"
 #include "fakes/test_paths.h"
 #include "net/http_client.h"
@@ -24,7 +25,9 @@ class Tls : public ::testing::Test {
     o.tls_cert_file = d + "/server.pem";
     o.tls_key_file = d + "/server.key";
     o.header_timeout_ms = 3000;
-    auto s = StartHttpServer(o, [](const HttpRequest&) { return HttpResponse::JsonBody(200, {{"ok", true}}); });
+    auto s = StartHttpServer(o, [](const HttpRequest&) {
+      return HttpResponse::JsonBody(200, {{"ok", true}});
+    });
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = std::move(*s);
   }
@@ -79,7 +82,51 @@ TEST(TlsOptions, AMissingOrMismatchedKeyIsRefusedNamingIt) {
   EXPECT_EQ(s.status().field(), "tls_cert");
   o.tls_key_file.clear();
   o.tls_cert_file = "x";
-  EXPECT_EQ(StartHttpServer(o, [](const HttpRequest&) { return HttpResponse{}; }).status().field(), "tls_key");
+  EXPECT_EQ(StartHttpServer(o, [](const HttpRequest&) { return HttpResponse{}; }).status().field(),
+            "tls_key");
+}
+
+// mTLS: a server that asks for client certificates tells the handler whose certificate it
+// verified; clients without one still connect (people's browsers); a certificate from another CA
+// ends the handshake.
+TEST(MutualTls, TheHandlerSeesTheVerifiedClientAndAForeignCertificateGetsNothing) {
+  ::tilsyn::testing::TempDir dir;
+  ::tilsyn::testing::TestCerts certs;
+  if (!::tilsyn::testing::MakeTestCerts(dir.path(), &certs)) GTEST_SKIP() << "no openssl tool";
+  ASSERT_TRUE(::tilsyn::testing::MakeTestClientCert(dir.path(), "veh", "vehicle-1"));
+  ASSERT_TRUE(::tilsyn::testing::MakeTestClientCert(dir.path(), "forged", "vehicle-1", true));
+  HttpServerOptions o;
+  o.tls_cert_file = certs.server_cert;
+  o.tls_key_file = certs.server_key;
+  o.tls_client_ca_file = certs.ca;
+  o.header_timeout_ms = 3000;
+  auto server = StartHttpServer(o, [](const HttpRequest& r) {
+    return HttpResponse::JsonBody(200, {{"client", r.client_cert_subject}});
+  });
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  auto call = [&](const std::string& name) {
+    ClientRequest r;
+    r.url = "https://127.0.0.1:" + std::to_string((*server)->port()) + "/x";
+    r.timeout_ms = 5000;
+    r.ca_file = certs.ca;
+    if (!name.empty()) {
+      r.client_cert_file = dir.Sub(name + ".pem");
+      r.client_key_file = dir.Sub(name + ".key");
+    }
+    return Fetch(r);
+  };
+  auto with = call("veh");
+  ASSERT_TRUE(with.ok()) << with.status().ToString();
+  EXPECT_EQ(ParseJson(with->body).value()["client"], "vehicle-1");
+  auto without = call("");
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  EXPECT_EQ(ParseJson(without->body).value()["client"], "");
+  EXPECT_FALSE(call("forged").ok()) << "a certificate from another CA must end the handshake";
+  (*server)->Stop();
+
+  o.tls_client_ca_file = dir.Sub("missing.pem");
+  EXPECT_EQ(StartHttpServer(o, [](const HttpRequest&) { return HttpResponse{}; }).status().field(),
+            "tls_client_ca");
 }
 
 }  // namespace

@@ -37,6 +37,25 @@ TEST_F(AuthApi, TokensAreStoredOnlyAsHashesAndSchemeIsCaseInsensitive) {
   EXPECT_EQ(p->subject, "alice");
 }
 
+TEST_F(AuthApi, WithVehicleCertificatesAVehicleTokenNeedsItsOwnCertificate) {
+  auto [vehicle, token] = CreateVehicleWithToken();
+  Router::Authenticator auth = MakeBearerAuthenticator(store_.get(), /*vehicle_certs=*/true);
+  auto with = [&](const std::string& bearer, const std::string& cert_subject) {
+    net::HttpRequest req;
+    req.headers["authorization"] = "Bearer " + bearer;
+    req.client_cert_subject = cert_subject;
+    return auth(req);
+  };
+  EXPECT_TRUE(with(token, vehicle).ok());
+  EXPECT_EQ(with(token, "").status().code(), Code::kUnauthenticated);  // a stolen token alone
+  EXPECT_EQ(with(token, "another-vehicle").status().code(), Code::kUnauthenticated);
+  EXPECT_TRUE(with(inspector_, "").ok()) << "people's tokens need no certificate";
+  // Without the setting, tokens alone work as before.
+  net::HttpRequest plain;
+  plain.headers["authorization"] = "Bearer " + token;
+  EXPECT_TRUE(MakeBearerAuthenticator(store_.get())(plain).ok());
+}
+
 TEST_F(AuthApi, RoleMatrix) {
   auto [vehicle_id, vtoken] = CreateVehicleWithToken();
   std::string task = CreateTask();
