@@ -2,9 +2,9 @@
 // nothing after a restart; a server killed in the middle of the pipeline finishes every
 // observation after a restart.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -72,9 +72,9 @@ TEST(Crash, AgentKilledMidUploadLosesAndDuplicatesNothing) {
   TimeMs now = SystemClock::Get()->NowMs();
   geo::LatLon a = geo::Offset(kStart, 90, 100), b = geo::Offset(kStart, 90, 300);
   for (geo::LatLon at : {a, b}) {
-    h.CreateActiveTask(demo::TaskJson("site", "absence",
-                                      {{"type", "Point"}, {"coordinates", {at.lon, at.lat}}, {"radius_m", 20}},
-                                      "person", 0.6, now));
+    h.CreateActiveTask(demo::TaskJson(
+        "site", "absence", {{"type", "Point"}, {"coordinates", {at.lon, at.lat}}, {"radius_m", 20}},
+        "person", 0.6, now));
   }
   auto fixes = demo::SampleRoute({kStart, geo::Offset(kStart, 90, 400)}, 20, now - 600'000, 0.5, 3);
   std::string gps = h.dir().Sub("drive.nmea");
@@ -83,8 +83,9 @@ TEST(Crash, AgentKilledMidUploadLosesAndDuplicatesNothing) {
   ASSERT_TRUE(MakeDirs(cam).ok());
   auto frame = demo::FrameFor(demo::Scene::kNoPerson, 0, h.dir().Sub("gen"));
   ASSERT_TRUE(frame.ok());
-  ASSERT_TRUE(WriteFileAtomic(cam + "/index.csv", "lat,lon,file,frame\n" + std::to_string(a.lat) + "," +
-                                                       std::to_string(a.lon) + "," + frame->file + ",-1\n")
+  ASSERT_TRUE(WriteFileAtomic(cam + "/index.csv", "lat,lon,file,frame\n" + std::to_string(a.lat) +
+                                                      "," + std::to_string(a.lon) + "," +
+                                                      frame->file + ",-1\n")
                   .ok());
   VehicleCreds v = h.RegisterVehicle("truck-9");
   SlowProxy proxy(h.app().base_url(), 4000);
@@ -150,8 +151,8 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
   TempDir dir;
   std::string data = dir.Sub("server");
   std::string tilsyn = BinDir() + "/tilsyn";
-  std::string admin = RunCapture({tilsyn, "admin", "create-token", "--role", "admin", "--subject", "t",
-                                  "--data-dir", data});
+  std::string admin = RunCapture(
+      {tilsyn, "admin", "create-token", "--role", "admin", "--subject", "t", "--data-dir", data});
   ASSERT_EQ(admin.size(), 64u) << admin;
   uint16_t port = FreePort();
   std::string base = "http://127.0.0.1:" + std::to_string(port);
@@ -163,8 +164,9 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
     if (mode == 0) env["TILSYN_RUN_PIPELINE"] = "0";
     if (mode == 1) env["TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"] = "1";
     std::string n = std::to_string(mode);
-    auto c = demo::ChildProcess::Spawn({tilsyn, "serve", "--port", std::to_string(port), "--data-dir", data},
-                                       env, dir.Sub("s" + n + ".out"), dir.Sub("s" + n + ".log"));
+    auto c = demo::ChildProcess::Spawn(
+        {tilsyn, "serve", "--port", std::to_string(port), "--data-dir", data}, env,
+        dir.Sub("s" + n + ".out"), dir.Sub("s" + n + ".log"));
     EXPECT_TRUE(c.ok());
     return std::move(*c);
   };
@@ -172,15 +174,20 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
   ASSERT_TRUE(WaitHealthy(base));
   demo::ApiClient api(base, admin);
   TimeMs now = SystemClock::Get()->NowMs();
-  auto task = api.Post("/api/v1/tasks", demo::TaskJson("crash site", "absence",
-                                                       {{"type", "Point"}, {"coordinates", {kStart.lon, kStart.lat}}, {"radius_m", 30}},
-                                                       "person", 0.6, now));
+  auto task =
+      api.Post("/api/v1/tasks",
+               demo::TaskJson(
+                   "crash site", "absence",
+                   {{"type", "Point"}, {"coordinates", {kStart.lon, kStart.lat}}, {"radius_m", 30}},
+                   "person", 0.6, now));
   ASSERT_TRUE(task.ok()) << task.status().ToString();
   std::string task_id = (*task)["id"];
   ASSERT_TRUE(api.Post("/api/v1/tasks/" + task_id + "/activate", Json::object()).ok());
-  auto veh = api.Post("/api/v1/vehicles", {{"name", "v"}, {"kind", "sweeper"}, {"lane", "roadway"}});
+  auto veh =
+      api.Post("/api/v1/vehicles", {{"name", "v"}, {"kind", "sweeper"}, {"lane", "roadway"}});
   ASSERT_TRUE(veh.ok());
-  auto tok = api.Post("/api/v1/vehicles/" + (*veh)["id"].get<std::string>() + "/token", Json::object());
+  auto tok =
+      api.Post("/api/v1/vehicles/" + (*veh)["id"].get<std::string>() + "/token", Json::object());
   ASSERT_TRUE(tok.ok());
   // Three uploads are stored by an API-only instance; then a pipeline instance dies after the
   // first assessment; a third start must finish the other two (and not redo the first).
@@ -188,14 +195,19 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
   std::string jpeg = *imaging::EncodeJpeg(img);
   int accepted = 0;
   for (int i = 0; i < 3; ++i) {
-    Json meta = {{"id", NewUuid()}, {"job_id", task_id}, {"captured_at", FormatIso8601(now - 1000 * (10 - i))},
-                 {"lat", kStart.lat}, {"lon", kStart.lon}};
+    Json meta = {{"id", NewUuid()},
+                 {"job_id", task_id},
+                 {"captured_at", FormatIso8601(now - 1000 * (10 - i))},
+                 {"lat", kStart.lat},
+                 {"lon", kStart.lon}};
     std::string boundary = "b" + NewUuid();
-    net::ClientRequest req{"POST", base + "/api/v1/observations",
+    net::ClientRequest req{"POST",
+                           base + "/api/v1/observations",
                            {{"Authorization", "Bearer " + (*tok)["token"].get<std::string>()},
                             {"Content-Type", "multipart/form-data; boundary=" + boundary}},
                            net::BuildMultipart({{"metadata", "", "application/json", meta.dump()},
-                                                {"image", "i.jpg", "image/jpeg", jpeg}}, boundary),
+                                                {"image", "i.jpg", "image/jpeg", jpeg}},
+                                               boundary),
                            5000};
     auto r = net::Fetch(req);
     if (r.ok() && r->status == 201) ++accepted;

@@ -16,16 +16,17 @@ namespace {
 // Runs the demo in `dir` with `args` and checks its summary and stored observations; `store` is
 // where the demo's server kept them.
 void RunAndCheckDemo(const TempDir& dir, const std::string& args, const std::string& store) {
-  auto child = demo::ChildProcess::Spawn(
-      {"/bin/sh", "-c", "cd '" + dir.path() + "' && '" + BinDir() +
-                            "/tilsyn' demo --json --data-dir demo-data " + args},
-      {}, dir.Sub("out.json"), dir.Sub("err.txt"));
+  auto child = demo::ChildProcess::Spawn({"/bin/sh", "-c",
+                                          "cd '" + dir.path() + "' && '" + BinDir() +
+                                              "/tilsyn' demo --json --data-dir demo-data " + args},
+                                         {}, dir.Sub("out.json"), dir.Sub("err.txt"));
   ASSERT_TRUE(child.ok()) << child.status().ToString();
   ASSERT_EQ(child->Wait(), 0) << ReadFile(dir.Sub("err.txt")).value_or("");
   auto s = ParseJson(ReadFile(dir.Sub("out.json")).value_or(""));
   ASSERT_TRUE(s.ok()) << "stdout is one JSON object";
   const Json& j = *s;
-  for (const char* key : {"tasks", "jobs", "captures", "fallbacks", "images_deleted", "images_kept"}) {
+  for (const char* key :
+       {"tasks", "jobs", "captures", "fallbacks", "images_deleted", "images_kept"}) {
     ASSERT_TRUE(j.contains(key)) << key;
     EXPECT_GT(j[key].get<int64_t>(), 0) << key;
   }
@@ -74,8 +75,9 @@ void RunAndCheckDemo(const TempDir& dir, const std::string& args, const std::str
   ASSERT_TRUE(j.contains("metrics")) << "GET /metrics answered";
   for (const char* family :
        {"tilsyn_http_requests_total", "tilsyn_http_request_duration_seconds", "tilsyn_observations",
-        "tilsyn_action_runs", "tilsyn_recognizer_calls_total", "tilsyn_recognizer_good_enough_total",
-        "tilsyn_recognizer_fallbacks_total", "tilsyn_recognizer_breaker_state", "tilsyn_images"}) {
+        "tilsyn_action_runs", "tilsyn_recognizer_calls_total",
+        "tilsyn_recognizer_good_enough_total", "tilsyn_recognizer_fallbacks_total",
+        "tilsyn_recognizer_breaker_state", "tilsyn_images"}) {
     EXPECT_GT(j["metrics"].value(family, 0.0), 0) << family;
   }
 
@@ -113,8 +115,9 @@ TEST(Demo, RunsWholeOnPostgresql) {
   RunAndCheckDemo(dir, "--database '" + url + "'", url);
   // A second demo on the same (now used) database refuses rather than mix with its tasks.
   auto again = demo::ChildProcess::Spawn(
-      {"/bin/sh", "-c", "cd '" + dir.path() + "' && '" + BinDir() +
-                            "/tilsyn' demo --json --data-dir demo-again --database '" + url + "'"},
+      {"/bin/sh", "-c",
+       "cd '" + dir.path() + "' && '" + BinDir() +
+           "/tilsyn' demo --json --data-dir demo-again --database '" + url + "'"},
       {}, dir.Sub("again.json"), dir.Sub("again.txt"));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->Wait(), 1);

@@ -33,6 +33,10 @@ ChainHarness::ChainHarness(ChainOptions options) : options_(options) {
   cfg.pipeline_poll_ms = 100;
   cfg.action_base_backoff_ms = 100;
   cfg.dev_generate_key = true;
+  if (!options_.pipeline) {
+    cfg.run_pipeline = false;
+    cfg.anonymize_uploads = "worker";
+  }
   auto app = server::StartApp(cfg, SystemClock::Get());
   if (!app.ok()) {
     ADD_FAILURE() << "server: " << app.status().ToString();

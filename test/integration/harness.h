@@ -29,6 +29,9 @@ struct VehicleCreds {
 struct ChainOptions {
   bool tls = false;
   bool vehicle_certs = false;  // needs tls
+  // false: uploads are stored (decoded and sealed, anonymized later) and nothing is assessed —
+  // for tests about delivery alone.
+  bool pipeline = true;
 };
 
 class ChainHarness {

@@ -15,11 +15,11 @@
 #include "core/crypto.h"
 #include "core/file_util.h"
 #include "core/time_format.h"
-#include "fakes/test_store.h"
 #include "fakes/fake_recognizer.h"
 #include "fakes/fake_world.h"
 #include "fakes/memory_blob_store.h"
 #include "fakes/test_paths.h"
+#include "fakes/test_store.h"
 #include "imaging/anonymizer.h"
 #include "imaging/jpeg.h"
 #include "net/http_client.h"
@@ -207,7 +207,8 @@ TEST_F(PrivacyWorld, PrivacyInvariant2_TheTestAboveFailsWhenServerAnonymizationI
 // With the pass in the worker (the serve default) an upload waits encrypted in the quarantine:
 // nothing recognises it before the server's pass — not even a worker that cannot anonymize — and
 // once the pass has run, no stored blob holds a face or the upload's bytes. (In memory: this
-// upload keeps its face on purpose until the pass.) The endpoints' side is ObservationsApiQuarantine.
+// upload keeps its face on purpose until the pass.) The endpoints' side is
+// ObservationsApiQuarantine.
 TEST_F(PrivacyWorld, PrivacyInvariant2_AQuarantinedUploadIsReplacedByTheServersPassAndGone) {
   if (!fs::exists(kMessi)) GTEST_SKIP() << "opencv-doc is not installed";
   const std::string raw = *ReadFile(kMessi);
@@ -261,8 +262,8 @@ std::vector<std::pair<int, std::string>> Segments(const std::string& jpeg) {
   size_t p = 2;
   while (p + 4 <= jpeg.size() && static_cast<unsigned char>(jpeg[p]) == 0xFF) {
     const int marker = static_cast<unsigned char>(jpeg[p + 1]);
-    const size_t len = (static_cast<unsigned char>(jpeg[p + 2]) << 8) |
-                       static_cast<unsigned char>(jpeg[p + 3]);
+    const size_t len =
+        (static_cast<unsigned char>(jpeg[p + 2]) << 8) | static_cast<unsigned char>(jpeg[p + 3]);
     out.emplace_back(marker, jpeg.substr(p + 4, len - 2));
     if (marker == 0xDA) break;  // start of scan
     p += 2 + len;
@@ -288,11 +289,11 @@ std::string Entry(int tag, int type, uint32_t count, uint32_t value) {
 // embedded JPEG thumbnail.
 std::string ExifWithGpsAndThumbnail(const std::string& thumbnail) {
   // Offsets are from the TIFF header start.
-  const uint32_t ifd0 = 8, ifd0_size = 2 + 2 * 12 + 4;            // 2 entries
-  const uint32_t make = ifd0 + ifd0_size;                          // "SpyCam\0\0"
-  const uint32_t gps = make + 8, gps_size = 2 + 4 * 12 + 4;        // 4 entries
-  const uint32_t lat = gps + gps_size, lon = lat + 24;             // 3 rationals each
-  const uint32_t ifd1 = lon + 24, ifd1_size = 2 + 2 * 12 + 4;      // 2 entries
+  const uint32_t ifd0 = 8, ifd0_size = 2 + 2 * 12 + 4;         // 2 entries
+  const uint32_t make = ifd0 + ifd0_size;                      // "SpyCam\0\0"
+  const uint32_t gps = make + 8, gps_size = 2 + 4 * 12 + 4;    // 4 entries
+  const uint32_t lat = gps + gps_size, lon = lat + 24;         // 3 rationals each
+  const uint32_t ifd1 = lon + 24, ifd1_size = 2 + 2 * 12 + 4;  // 2 entries
   const uint32_t thumb = ifd1 + ifd1_size;
   std::string t = "II" + U16(42) + U32(ifd0);
   t += U16(2) + Entry(0x010F, 2, 7, make) + Entry(0x8825, 4, 1, gps) + U32(ifd1);
@@ -336,7 +337,8 @@ TEST_F(PrivacyWorld, PrivacyInvariant2_GpsExifXmpIptcIccAndThumbnailAreStripped)
     EXPECT_NE(marker, 0xE2) << "APP2 (ICC) survived";
     EXPECT_NE(marker, 0xED) << "APP13 (IPTC) survived";
   }
-  for (const char* needle : {"Exif", "http://ns.adobe.com/xap", "SpyCam", "Photoshop", "ICC_PROFILE"}) {
+  for (const char* needle :
+       {"Exif", "http://ns.adobe.com/xap", "SpyCam", "Photoshop", "ICC_PROFILE"}) {
     EXPECT_EQ(stored->find(needle), std::string::npos) << needle;
   }
   // One SOI only: the embedded thumbnail is gone.
@@ -449,7 +451,8 @@ TEST(PrivacyInvariants, PrivacyInvariant4_AgentOutboxKeepsNoCopyAfterTheAck) {
   const std::string jpeg = SyntheticJpeg();
   const std::string id = NewUuid();
   ASSERT_TRUE((*outbox)->Put(id, Json{{"id", id}}.dump(), jpeg).ok());
-  // Waiting, it is in the outbox (encrypted: no image bytes in any file), and readable with the key.
+  // Waiting, it is in the outbox (encrypted: no image bytes in any file), and readable with the
+  // key.
   ASSERT_EQ((*outbox)->Read(id)->jpeg, jpeg);
   EXPECT_TRUE(FilesContaining(dir.path(), jpeg.substr(jpeg.size() / 2, 64)).empty());
   const std::string sealed = ReadFile(dir.Sub("outbox/" + id + ".obs")).value_or("");
@@ -496,14 +499,16 @@ TEST_F(PrivacyWorld, PrivacyInvariant5_AuditVerifyCommandDetectsATamperedRow) {
   if (::tilsyn::testing::TestStoreIsPostgres()) {
     auto db = store::sql::PgDb::Connect(::tilsyn::testing::TestStoreLocation(data));
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    ASSERT_TRUE((*db)->Exec("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update;"
-                            "UPDATE audit_events SET \"user\" = 'inspector-x' WHERE seq = 2")
+    ASSERT_TRUE((*db)
+                    ->Exec("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update;"
+                           "UPDATE audit_events SET \"user\" = 'inspector-x' WHERE seq = 2")
                     .ok());
   } else {
     auto db = store::sql::SqliteDb::Open(data + "/tilsyn.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Exec("DROP TRIGGER audit_events_no_update;"
-                            "UPDATE audit_events SET user = 'inspector-x' WHERE seq = 2")
+    ASSERT_TRUE((*db)
+                    ->Exec("DROP TRIGGER audit_events_no_update;"
+                           "UPDATE audit_events SET user = 'inspector-x' WHERE seq = 2")
                     .ok());
   }
   CommandResult broken = RunTilsyn("audit verify " + where);
@@ -555,9 +560,9 @@ TEST(PrivacyInvariants, PrivacyInvariant6_UploadedImagesAreEncryptedOnDisk) {
   up.url = (*app)->base_url() + "/api/v1/observations";
   up.headers = {{"Authorization", "Bearer " + *vtoken},
                 {"Content-Type", "multipart/form-data; boundary=B0undary"}};
-  up.body = net::BuildMultipart({{"metadata", "", "application/json", meta.dump()},
-                                 {"image", "o.jpg", "image/jpeg", jpeg}},
-                                "B0undary");
+  up.body = net::BuildMultipart(
+      {{"metadata", "", "application/json", meta.dump()}, {"image", "o.jpg", "image/jpeg", jpeg}},
+      "B0undary");
   auto res = net::Fetch(up);
   ASSERT_TRUE(res.ok());
   ASSERT_EQ(res->status, 201) << res->body;
