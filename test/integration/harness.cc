@@ -33,6 +33,7 @@ ChainHarness::ChainHarness(ChainOptions options) : options_(options) {
   cfg.pipeline_poll_ms = 100;
   cfg.action_base_backoff_ms = 100;
   cfg.dev_generate_key = true;
+  cfg.coverage_top_k = options_.coverage_top_k;
   if (!options_.pipeline) {
     cfg.run_pipeline = false;
     cfg.anonymize_uploads = "worker";

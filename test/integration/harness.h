@@ -32,6 +32,7 @@ struct ChainOptions {
   // false: uploads are stored (decoded and sealed, anonymized later) and nothing is assessed —
   // for tests about delivery alone.
   bool pipeline = true;
+  int coverage_top_k = 10;  // the planner's top-k (server default)
 };
 
 class ChainHarness {

@@ -1,0 +1,104 @@
+// The planner keeps agents right, with a real server, real agents and a real coverage run: a job
+// is offered to the vehicle that passes its site most; when a later coverage run finds another
+// vehicle passing more, the job gets a new version, the deselected vehicle's agent receives it
+// as inactive at its next sync and captures no more for it, and the newly selected one does.
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "core/file_util.h"
+#include "coverage/coverage_cli.h"
+#include "coverage/coverage_run.h"
+#include "coverage/history/dir_position_history.h"
+#include "harness.h"
+
+namespace tilsyn::testing {
+namespace {
+
+constexpr geo::LatLon kStart{55.6650, 12.5300};
+
+struct Trace {
+  std::string gps, camera;
+};
+
+// A drive east through the site (100 m from the start) at `start`, with its camera folder.
+Trace WriteDrive(const TempDir& dir, const std::string& name, geo::LatLon site, TimeMs start) {
+  Trace t;
+  auto fixes = demo::SampleRoute({kStart, geo::Offset(kStart, 90, 200)}, 20, start, 0.5, 5);
+  t.gps = dir.Sub(name + ".nmea");
+  EXPECT_TRUE(demo::WriteNmea(t.gps, fixes).ok());
+  t.camera = dir.Sub(name + "-camera");
+  EXPECT_TRUE(MakeDirs(t.camera).ok());
+  auto frame = demo::FrameFor(demo::Scene::kNoPerson, 0, dir.Sub("gen"));
+  EXPECT_TRUE(frame.ok());
+  EXPECT_TRUE(WriteFileAtomic(t.camera + "/index.csv",
+                              "lat,lon,file,frame\n" + std::to_string(site.lat) + "," +
+                                  std::to_string(site.lon) + "," + frame->file + ",-1\n")
+                  .ok());
+  return t;
+}
+
+// `n` passes of the site by `vehicle` in the GPS history, on the UTC day before `now`.
+void History(const std::string& data_dir, const std::string& vehicle, int n, TimeMs now, int hour) {
+  coverage::DirPositionHistory history(coverage::HistoryDir(data_dir));
+  std::vector<coverage::HistoryFix> fixes;
+  const TimeMs day = (now / coverage::kDayMs - 1) * coverage::kDayMs;
+  for (int k = 0; k < n; ++k) {
+    for (int i = 0; i < 40; ++i) {
+      fixes.push_back(
+          {day + (hour + k) * 3'600'000LL + i * 1000, geo::Offset(kStart, 90, i * 5.0)});
+    }
+  }
+  ASSERT_TRUE(history.Append(vehicle, fixes).ok());
+}
+
+int Captures(ChainHarness& h, const VehicleCreds& v, const std::string& data, const Trace& t) {
+  demo::ChildProcess agent = h.StartAgent(v, data, t.gps, t.camera);
+  EXPECT_EQ(agent.Wait(), 0) << ReadFile(data + ".log").value_or("");
+  return ReadAgentReport(data + ".out").value("captures", -1);
+}
+
+TEST(CoverageChain, ADeselectedVehicleStopsCapturingAfterItsNextSync) {
+  ChainHarness h({.coverage_top_k = 1});
+  const TimeMs now = SystemClock::Get()->NowMs();
+  const geo::LatLon site = geo::Offset(kStart, 90, 100);
+  h.CreateActiveTask(
+      demo::TaskJson("site", "absence",
+                     {{"type", "Point"}, {"coordinates", {site.lon, site.lat}}, {"radius_m", 25}},
+                     "person", 0.6, now));
+  VehicleCreds a = h.RegisterVehicle("bus a");
+  VehicleCreds b = h.RegisterVehicle("bus b");
+  const std::string server_data = h.dir().Sub("server");
+  coverage::CoverageRunOptions o;
+  o.data_dir = server_data;
+  o.threads = 1;
+
+  History(server_data, a.id, 3, now, 6);
+  History(server_data, b.id, 1, now, 12);
+  ASSERT_TRUE(coverage::RunCoverageOnce(h.store(), o).ok());
+  EXPECT_EQ(
+      Captures(h, a, h.dir().Sub("agent-a"), WriteDrive(h.dir(), "a1", site, now - 3'600'000)), 1)
+      << "the top passer captures";
+  EXPECT_EQ(
+      Captures(h, b, h.dir().Sub("agent-b"), WriteDrive(h.dir(), "b1", site, now - 3'500'000)), 0)
+      << "the job is not offered to the other";
+
+  History(server_data, b.id, 5, now, 14);  // b now passes most
+  auto second = coverage::RunCoverageOnce(h.store(), o);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->reoffered.size(), 1u);
+  EXPECT_EQ(
+      Captures(h, a, h.dir().Sub("agent-a"), WriteDrive(h.dir(), "a2", site, now - 1'800'000)), 0)
+      << "deselected: its next sync brought the job back inactive";
+  EXPECT_EQ(
+      Captures(h, b, h.dir().Sub("agent-b"), WriteDrive(h.dir(), "b2", site, now - 1'700'000)), 1)
+      << "selected now";
+  ASSERT_TRUE(h.WaitDrained(60));
+  auto states = h.store().CountObservationsByState();
+  ASSERT_TRUE(states.ok());
+  int64_t observations = 0;
+  for (const auto& [state, n] : *states) observations += n;
+  EXPECT_EQ(observations, 2);
+}
+
+}  // namespace
+}  // namespace tilsyn::testing
