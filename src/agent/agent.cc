@@ -157,6 +157,7 @@ tasks::Heartbeat Agent::HeartbeatSnapshot() const {
   const OutboxStats os = outbox_->Stats();
   h.outbox_depth = os.depth;
   h.outbox_oldest_age_s = os.oldest_age_s;
+  h.outbox_dropped = outbox_->dropped();
   std::lock_guard<std::mutex> lock(state_mu_);
   h.config_version = settings_version_;
   h.config_error = settings_error_;

@@ -150,7 +150,8 @@ const std::map<std::string, Json>& Schemas() {
          {"config_error", Str()},
          {"camera",
           Enum({"connecting", "streaming", "stale", "reconnecting", "stopped", "replay"})},
-         {"outbox", Obj({{"depth", Int()}, {"oldest_age_s", Num()}}, {"depth", "oldest_age_s"})},
+         {"outbox", Obj({{"depth", Int()}, {"oldest_age_s", Num()}, {"dropped", Int()}},
+                        {"depth", "oldest_age_s"})},
          {"fix", Obj({{"lat", Num()}, {"lon", Num()}, {"accuracy_m", Num()}, {"time", Time()}})},
          {"clock_offset_ms", Int()}},
         {"sent_at", "software_version", "config_version", "camera", "outbox"});

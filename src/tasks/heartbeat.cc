@@ -16,7 +16,10 @@ Json HeartbeatToJson(const Heartbeat& h) {
             {"software_version", h.software_version},
             {"config_version", h.config_version},
             {"camera", h.camera},
-            {"outbox", {{"depth", h.outbox_depth}, {"oldest_age_s", h.outbox_oldest_age_s}}},
+            {"outbox",
+             {{"depth", h.outbox_depth},
+              {"oldest_age_s", h.outbox_oldest_age_s},
+              {"dropped", h.outbox_dropped}}},
             {"fix", nullptr},
             {"clock_offset_ms", nullptr}};
   if (!h.config_error.empty()) j["config_error"] = h.config_error;
@@ -62,7 +65,10 @@ Result<Heartbeat> HeartbeatFromJson(const Json& j) {
   TILSYN_ASSIGN_OR_RETURN(h.outbox_depth, GetInt(j["outbox"], "depth", "outbox.depth"));
   TILSYN_ASSIGN_OR_RETURN(h.outbox_oldest_age_s,
                           GetNumber(j["outbox"], "oldest_age_s", "outbox.oldest_age_s"));
+  TILSYN_ASSIGN_OR_RETURN(auto dropped, GetOptInt(j["outbox"], "dropped", "outbox.dropped"));
+  h.outbox_dropped = dropped.value_or(0);
   if (h.outbox_depth < 0) return Status::InvalidArgument("must be >= 0", "outbox.depth");
+  if (h.outbox_dropped < 0) return Status::InvalidArgument("must be >= 0", "outbox.dropped");
   if (!std::isfinite(h.outbox_oldest_age_s) || h.outbox_oldest_age_s < 0) {
     return Status::InvalidArgument("must be >= 0", "outbox.oldest_age_s");
   }

@@ -30,6 +30,7 @@ struct Heartbeat {
   std::string camera;                      // connecting|streaming|stale|reconnecting|stopped|replay
   int64_t outbox_depth = 0;                // observations waiting for upload
   double outbox_oldest_age_s = 0;          // the oldest one's age (0 when empty)
+  int64_t outbox_dropped = 0;              // dropped beyond the outbox caps since the agent started
   std::optional<int64_t> clock_offset_ms;  // system clock − GPS time at the last fix (live GPS)
 };
 

@@ -49,6 +49,7 @@ TEST(AgentRemote, AppliesSettingsFromTheSyncWithoutARestartAndReportsTheVersion)
   EXPECT_FALSE(hb.contains("config_error"));
   EXPECT_EQ(hb["camera"], "replay");
   EXPECT_EQ(hb["outbox"]["depth"], 0);
+  EXPECT_EQ(hb["outbox"]["dropped"], 0);
   EXPECT_EQ(hb["software_version"], kSoftwareVersion);
   ASSERT_TRUE(hb["fix"].is_object());
   EXPECT_EQ(hb["fix"]["time"], FormatIso8601(T0() + 40'000));  // the drive's last fix

@@ -15,6 +15,7 @@ Heartbeat Full() {
   h.camera = "streaming";
   h.outbox_depth = 4;
   h.outbox_oldest_age_s = 12.5;
+  h.outbox_dropped = 2;
   h.fix = HeartbeatFix{55.6761, 12.5683, 3.5, h.sent_at - 1000};
   h.clock_offset_ms = -40;
   return h;
@@ -51,6 +52,7 @@ TEST(Heartbeat, BadBodiesNameTheField) {
   EXPECT_EQ(field([](Json& j) { j["fix"]["time"] = "yesterday"; }), "fix.time");
   EXPECT_EQ(field([](Json& j) { j["outbox"]["depth"] = -1; }), "outbox.depth");
   EXPECT_EQ(field([](Json& j) { j.erase("outbox"); }), "outbox");
+  EXPECT_EQ(field([](Json& j) { j["outbox"]["dropped"] = -3; }), "outbox.dropped");
   EXPECT_EQ(field([](Json& j) { j["config_version"] = "3"; }), "config_version");
   EXPECT_EQ(field([](Json& j) { j["sent_at"] = 5; }), "sent_at");
   EXPECT_EQ(HeartbeatFromJson(Json::array()).status().field(), "body");

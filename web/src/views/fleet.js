@@ -38,7 +38,7 @@ function row(v) {
     h('td', { 'data-col': 'seen', title: fmtTime(f.received_at) }, ago(f.received_at)),
     h('td', { 'data-col': 'fix' }, fix),
     h('td', { 'data-col': 'camera' }, hb ? t(`fleet.camera_${hb.camera}`) : '—'),
-    h('td', { 'data-col': 'outbox' }, hb ? `${hb.outbox.depth} · ${duration(hb.outbox.oldest_age_s)}` : '—'),
+    h('td', { 'data-col': 'outbox' }, hb ? `${hb.outbox.depth} · ${duration(hb.outbox.oldest_age_s)}${hb.outbox.dropped ? ` · ${tf('fleet.dropped', { n: hb.outbox.dropped })}` : ''}` : '—'),
     h('td', { 'data-col': 'config' }, hb ? String(hb.config_version) : '—'),
     h('td', { 'data-col': 'software' }, hb ? hb.software_version : '—'),
     h('td', { 'data-col': 'clock' }, hb && hb.clock_offset_ms !== null && hb.clock_offset_ms !== undefined ? `${hb.clock_offset_ms} ms` : '—'),
