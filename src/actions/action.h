@@ -21,10 +21,10 @@
 namespace tilsyn::actions {
 
 struct AttemptResult {
-  int status_code = 0;   // HTTP status for webhooks, 0 for local actions
-  std::string error;     // empty on success
+  int status_code = 0;  // HTTP status for webhooks, 0 for local actions
+  std::string error;    // empty on success
   bool retryable = true;
-  Json result = nullptr; // stored as the run's result when not null (e.g. a case id)
+  Json result = nullptr;  // stored as the run's result when not null (e.g. a case id)
 };
 
 class Action {
@@ -88,8 +88,11 @@ struct DispatcherOptions {
   // 0: a transient failure is retried until it succeeds; N > 0: the run fails after N attempts
   // (for installations that prefer a bounded log of dead receivers to delivery).
   int max_attempts = 0;
-  int64_t base_backoff_ms = 500;   // doubles per attempt, with ±25% jitter
+  int64_t base_backoff_ms = 500;  // doubles per attempt, with ±25% jitter
   int64_t max_backoff_ms = 60'000;
+  // Test hook: the process exits abruptly after this many successful attempts, before the
+  // success is recorded (a crash between an attempt and its record). <0 = off.
+  int crash_after_successes_for_test = -1;
 };
 
 // Runs due action runs from the store. Thread-compatible; call from one worker thread.
@@ -110,6 +113,7 @@ class Dispatcher {
   Result<int> FollowUp(TimeMs every_ms, int limit = 50);
 
  private:
+  std::atomic<int> successes_{0};  // for crash_after_successes_for_test
   store::ActionRunStore* store_;
   Clock* clock_;
   DispatcherOptions options_;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 
 #include "actions/action.h"
@@ -35,17 +36,16 @@ Result<int> Dispatcher::RunDue(int limit, const std::atomic<bool>* stop) {
     // once; receivers de-duplicate with the idempotency key). Taking it from the queue is the
     // claim: another worker makes no second attempt.
     const TimeMs started = clock_->NowMs();
-    TILSYN_ASSIGN_OR_RETURN(
-        std::optional<store::ActionRunRecord> claimed,
-        store_->ClaimNextActionRun(started, [&](store::ActionRunRecord& run) {
-          run.attempts += 1;
-          if (!run.attempt_log.is_array()) run.attempt_log = Json::array();
-          run.attempt_log.push_back({{"at", FormatIso8601(started)},
-                                     {"idempotency_key", run.idempotency_key},
-                                     {"state", "started"}});
-          run.next_attempt_ms = started + Backoff(options_, run.attempts);
-          run.updated_ms = started;
-        }));
+    TILSYN_ASSIGN_OR_RETURN(std::optional<store::ActionRunRecord> claimed,
+                            store_->ClaimNextActionRun(started, [&](store::ActionRunRecord& run) {
+                              run.attempts += 1;
+                              if (!run.attempt_log.is_array()) run.attempt_log = Json::array();
+                              run.attempt_log.push_back({{"at", FormatIso8601(started)},
+                                                         {"idempotency_key", run.idempotency_key},
+                                                         {"state", "started"}});
+                              run.next_attempt_ms = started + Backoff(options_, run.attempts);
+                              run.updated_ms = started;
+                            }));
     if (!claimed) break;
     store::ActionRunRecord& run = *claimed;
     auto it = actions_.find(run.type);
@@ -57,6 +57,10 @@ Result<int> Dispatcher::RunDue(int limit, const std::atomic<bool>* stop) {
       result = it->second->Attempt(run);
     }
     ++attempted;
+    if (result.error.empty() && options_.crash_after_successes_for_test >= 0 &&
+        ++successes_ >= options_.crash_after_successes_for_test) {
+      std::_Exit(87);  // simulated crash: the receiver has it, the store does not know
+    }
     const TimeMs now = clock_->NowMs();
     Json& entry = run.attempt_log.back();
     entry["state"] = result.error.empty() ? "succeeded" : "failed";

@@ -11,7 +11,8 @@ std::vector<std::string> SplitRecipients(const std::string& target) {
   size_t start = 0;
   while (start <= target.size()) {
     const size_t comma = target.find(',', start);
-    const std::string one = target.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string one =
+        target.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!one.empty()) out.push_back(one);
     if (comma == std::string::npos) break;
     start = comma + 1;

@@ -30,20 +30,38 @@ struct Words {
 };
 
 const Words kEnglish = {
-    "Tilsyn", "Finding", "OK", "Inconclusive",
+    "Tilsyn",
+    "Finding",
+    "OK",
+    "Inconclusive",
     "Tilsyn has assessed an image taken for one of your inspection tasks.",
-    "Task", "Outcome", "Reason", "Captured", "Place", "Map", "Open the finding in Tilsyn",
+    "Task",
+    "Outcome",
+    "Reason",
+    "Captured",
+    "Place",
+    "Map",
+    "Open the finding in Tilsyn",
     "The image is not attached: open it in Tilsyn (every opening is recorded).",
     "This message is sent once per assessment; a repeat carries the same Message-ID.",
-    "To", "Please put this right by"};
-const Words kDanish = {
-    "Tilsyn", "Fund", "OK", "Uafklaret",
-    "Tilsyn har vurderet et billede taget til en af dine tilsynsopgaver.",
-    "Opgave", "Resultat", "Begrundelse", "Optaget", "Sted", "Kort", "Åbn fundet i Tilsyn",
-    "Billedet er ikke vedhæftet: åbn det i Tilsyn (hver visning registreres).",
-    "Beskeden sendes én gang pr. vurdering; en gentagelse har samme Message-ID.",
-    "Til", "Forholdet bedes bragt i orden senest"};
-
+    "To",
+    "Please put this right by"};
+const Words kDanish = {"Tilsyn",
+                       "Fund",
+                       "OK",
+                       "Uafklaret",
+                       "Tilsyn har vurderet et billede taget til en af dine tilsynsopgaver.",
+                       "Opgave",
+                       "Resultat",
+                       "Begrundelse",
+                       "Optaget",
+                       "Sted",
+                       "Kort",
+                       "Åbn fundet i Tilsyn",
+                       "Billedet er ikke vedhæftet: åbn det i Tilsyn (hver visning registreres).",
+                       "Beskeden sendes én gang pr. vurdering; en gentagelse har samme Message-ID.",
+                       "Til",
+                       "Forholdet bedes bragt i orden senest"};
 
 // RFC 2047 encoded-word for a header with non-ASCII text.
 std::string EncodeHeader(const std::string& s) {
@@ -81,16 +99,19 @@ EmailMessage FormatEmail(const Json& p, const std::string& key, const std::strin
     const std::string tz = p.value("time_zone", "Europe/Copenhagen");
     if (Result<LocalTime> local = ToLocal(*t, tz); local.ok()) {
       char hm[16];
-      std::snprintf(hm, sizeof hm, "%02d:%02d", local->minute_of_day / 60, local->minute_of_day % 60);
+      std::snprintf(hm, sizeof hm, "%02d:%02d", local->minute_of_day / 60,
+                    local->minute_of_day % 60);
       captured += std::string(" (") + hm + " " + tz + ")";
     }
   }
   const double lat = p.value("lat", 0.0), lon = p.value("lon", 0.0);
-  const std::string map = "https://www.openstreetmap.org/?mlat=" + FormatFixed(lat, 6) + "&mlon=" +
-                          FormatFixed(lon, 6) + "#map=19/" + FormatFixed(lat, 6) + "/" + FormatFixed(lon, 6);
+  const std::string map = "https://www.openstreetmap.org/?mlat=" + FormatFixed(lat, 6) +
+                          "&mlon=" + FormatFixed(lon, 6) + "#map=19/" + FormatFixed(lat, 6) + "/" +
+                          FormatFixed(lon, 6);
   std::string body;
   auto line = [&](const std::string& s) { body += s + "\r\n"; };
-  if (p.contains("contractor")) line(std::string(w.to_contractor) + ": " + p.value("contractor", ""));
+  if (p.contains("contractor"))
+    line(std::string(w.to_contractor) + ": " + p.value("contractor", ""));
   line(w.intro);
   line("");
   line(std::string(w.task) + ": " + title);
@@ -112,8 +133,8 @@ EmailMessage FormatEmail(const Json& p, const std::string& key, const std::strin
 
   std::string domain = from.substr(from.find('@') == std::string::npos ? 0 : from.find('@') + 1);
   if (domain.empty()) domain = "tilsyn.invalid";
-  m.rfc5322 = "From: " + from + "\r\n" + "To: " + to + "\r\n" + "Subject: " +
-              EncodeHeader(m.subject) + "\r\n" + "Date: " + MailDate(now) + "\r\n" +
+  m.rfc5322 = "From: " + from + "\r\n" + "To: " + to + "\r\n" +
+              "Subject: " + EncodeHeader(m.subject) + "\r\n" + "Date: " + MailDate(now) + "\r\n" +
               "Message-ID: <" + key + "@" + domain + ">\r\n" + "MIME-Version: 1.0\r\n" +
               "Content-Type: text/plain; charset=UTF-8\r\n" +
               "Content-Transfer-Encoding: 8bit\r\n" + "Auto-Submitted: auto-generated\r\n" +

@@ -22,7 +22,7 @@ struct EmailMessage {
 // `payload` is the action run's payload (assessment facts, "language", "time_zone");
 // `web_url` the web UI's base URL ("" = no link); `from`, `to` (comma-separated) for headers.
 EmailMessage FormatEmail(const Json& payload, const std::string& idempotency_key,
-                         const std::string& from, const std::string& to,
-                         const std::string& web_url, TimeMs now);
+                         const std::string& from, const std::string& to, const std::string& web_url,
+                         TimeMs now);
 
 }  // namespace tilsyn::actions

@@ -9,7 +9,6 @@
 namespace tilsyn::actions {
 namespace {
 
-
 std::string Base(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
@@ -28,8 +27,10 @@ class Open311Action : public Action {
  public:
   Open311Action(std::function<Open311Settings(const store::ActionRunRecord&)> settings,
                 std::string web_url, int timeout_ms, Clock* clock)
-      : settings_(std::move(settings)), web_url_(Base(std::move(web_url))),
-        timeout_ms_(timeout_ms), clock_(clock) {
+      : settings_(std::move(settings)),
+        web_url_(Base(std::move(web_url))),
+        timeout_ms_(timeout_ms),
+        clock_(clock) {
     net::InitHttpClient();
   }
 
@@ -44,10 +45,12 @@ class Open311Action : public Action {
     const Json& p = run.payload;
     std::string description = p.value("task_title", "") + ": " + p.value("reason", "") +
                               " (captured " + p.value("captured_at", "") + ")";
-    if (!web_url_.empty()) description += " " + web_url_ + "/#/findings/" + p.value("assessment_id", "");
+    if (!web_url_.empty())
+      description += " " + web_url_ + "/#/findings/" + p.value("assessment_id", "");
     description += " [Tilsyn ref " + run.idempotency_key + "]";
     std::string form = "service_code=" + net::UrlEncode(s.service_code) +
-                       "&lat=" + FormatFixed(p.value("lat", 0.0), 7) + "&long=" + FormatFixed(p.value("lon", 0.0), 7) +
+                       "&lat=" + FormatFixed(p.value("lat", 0.0), 7) +
+                       "&long=" + FormatFixed(p.value("lon", 0.0), 7) +
                        "&description=" + net::UrlEncode(description);
     if (!s.api_key.empty()) form += "&api_key=" + net::UrlEncode(s.api_key);
     if (!s.jurisdiction_id.empty()) form += "&jurisdiction_id=" + net::UrlEncode(s.jurisdiction_id);
@@ -85,7 +88,8 @@ class Open311Action : public Action {
                                          ? first["service_request_id"].get<std::string>()
                                          : first["service_request_id"].dump();
     } else if (first.contains("token")) {
-      result["token"] = first["token"].is_string() ? first["token"].get<std::string>() : first["token"].dump();
+      result["token"] =
+          first["token"].is_string() ? first["token"].get<std::string>() : first["token"].dump();
     } else {
       out.error = "the case system returned neither a service_request_id nor a token";
       return out;
@@ -110,9 +114,9 @@ class Open311Action : public Action {
     add("jurisdiction_id", s.jurisdiction_id);
     if (!result.contains("service_request_id") && result.contains("token")) {
       // The request is not created yet: ask what became of the token.
-      TILSYN_ASSIGN_OR_RETURN(Json list, Get(Base(run.target) + "/tokens/" +
-                                                 net::UrlEncode(result["token"].get<std::string>()) +
-                                                 ".json" + query));
+      TILSYN_ASSIGN_OR_RETURN(
+          Json list, Get(Base(run.target) + "/tokens/" +
+                         net::UrlEncode(result["token"].get<std::string>()) + ".json" + query));
       if (list.is_array() && !list.empty() && list[0].contains("service_request_id")) {
         result["service_request_id"] = list[0]["service_request_id"].is_string()
                                            ? list[0]["service_request_id"].get<std::string>()
@@ -125,15 +129,17 @@ class Open311Action : public Action {
       return result;
     }
     TILSYN_ASSIGN_OR_RETURN(
-        Json list, Get(Base(run.target) + "/requests/" +
-                       net::UrlEncode(result["service_request_id"].get<std::string>()) + ".json" + query));
+        Json list,
+        Get(Base(run.target) + "/requests/" +
+            net::UrlEncode(result["service_request_id"].get<std::string>()) + ".json" + query));
     if (!list.is_array() || list.empty() || !list[0].is_object()) {
       return Status::Unavailable("the case system's answer is not a service request list");
     }
     const Json& r = list[0];
     const std::string status = StringOr(r, "status", "open");
     result["status"] = status;
-    if (r.contains("status_notes") && r["status_notes"].is_string()) result["status_notes"] = r["status_notes"];
+    if (r.contains("status_notes") && r["status_notes"].is_string())
+      result["status_notes"] = r["status_notes"];
     if (r.contains("updated_datetime") && r["updated_datetime"].is_string()) {
       result["updated_datetime"] = r["updated_datetime"];
     }

@@ -44,6 +44,7 @@ net::HttpResponse WebhookReceiver::Handle(const net::HttpRequest& req) {
     return net::HttpResponse::JsonBody(503, {{"error", "first delivery fails on purpose"}});
   }
   ++successes_[key];
+  accepted_.push_back({{"content_type", req.Header("content-type")}, {"body", req.body}});
   return net::HttpResponse::JsonBody(200, {{"received", key}});
 }
 
@@ -56,6 +57,11 @@ Json WebhookReceiver::Tally() const {
           {"failed_on_purpose", failed_on_purpose_},
           {"bad_signature", bad_signature_},
           {"duplicates", dup}};
+}
+
+std::vector<Json> WebhookReceiver::Accepted() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return accepted_;
 }
 
 std::map<std::string, int> WebhookReceiver::SuccessesByKey() const {

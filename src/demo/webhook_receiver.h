@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/json_util.h"
 #include "core/result.h"
@@ -21,11 +22,14 @@ class WebhookReceiver {
                                                         bool fail_first_delivery);
   ~WebhookReceiver();
   std::string url() const;
-  // {"deliveries": n (all requests), "accepted": distinct keys answered 2xx, "failed_on_purpose": n,
+  // {"deliveries": n (all requests), "accepted": distinct keys answered 2xx, "failed_on_purpose":
+  // n,
   //  "bad_signature": n, "duplicates": accepted again after success}
   Json Tally() const;
   // Successful (2xx) deliveries per idempotency key.
   std::map<std::string, int> SuccessesByKey() const;
+  // Each accepted delivery as {"content_type", "body"} (a receiver's view, for checks).
+  std::vector<Json> Accepted() const;
   void Stop();
 
  private:
@@ -35,6 +39,7 @@ class WebhookReceiver {
   std::unique_ptr<net::HttpServer> server_;
   mutable std::mutex mu_;
   std::map<std::string, int> attempts_, successes_;
+  std::vector<Json> accepted_;
   int deliveries_ = 0, failed_on_purpose_ = 0, bad_signature_ = 0;
 };
 

@@ -25,11 +25,11 @@ constexpr int64_t kSweepLeaseMs = 60'000;
 
 Json PayloadFor(const tasks::Task& task, const store::Observation& obs,
                 const store::AssessmentRecord& a, const std::string& key) {
-  return {{"assessment_id", a.id},       {"observation_id", obs.id},
-          {"task_id", task.id},          {"task_title", task.title},
-          {"outcome", a.outcome},        {"reason", a.reason},
-          {"counts", a.counts},          {"captured_at", FormatIso8601(obs.captured_ms)},
-          {"lat", obs.lat},              {"lon", obs.lon},
+  return {{"assessment_id", a.id}, {"observation_id", obs.id},
+          {"task_id", task.id},    {"task_title", task.title},
+          {"outcome", a.outcome},  {"reason", a.reason},
+          {"counts", a.counts},    {"captured_at", FormatIso8601(obs.captured_ms)},
+          {"lat", obs.lat},        {"lon", obs.lon},
           {"idempotency_key", key}};
 }
 
@@ -125,13 +125,13 @@ Status Pipeline::Reanonymize(store::Observation& obs) {
   obs.image_sha256 = Sha256Hex(clean.jpeg);
   obs.anonymization["server"] = clean.report.ToJson();
   obs.updated_ms = clock_->NowMs();
-  Status recorded =
-      store_->RecordServerAnonymization(obs, static_cast<int64_t>(clean.jpeg.size()));
+  Status recorded = store_->RecordServerAnonymization(obs, static_cast<int64_t>(clean.jpeg.size()));
   if (recorded.code() == Code::kFailedPrecondition) return Status::Ok();  // another worker did it
   TILSYN_RETURN_IF_ERROR(recorded);
   obs.state = store::ObservationState::kStored;
-  LogInfo("observation_anonymized", {{"observation_id", obs.id},
-                                     {"server_counts", obs.anonymization["server"].value("counts", Json())}});
+  LogInfo("observation_anonymized",
+          {{"observation_id", obs.id},
+           {"server_counts", obs.anonymization["server"].value("counts", Json())}});
   return Status::Ok();
 }
 
@@ -339,8 +339,8 @@ Status Pipeline::ApplyRetention(store::Observation& obs) {
     } else {
       // Bytes first: after a crash in between, the retry deletes again (a no-op) and marks.
       TILSYN_RETURN_IF_ERROR(blobs_->Delete(obs.blob_key));
-      TILSYN_RETURN_IF_ERROR(MarkDeletedAudited(store_, obs.blob_key, obs.id, obs.task_id, now,
-                                                "no_finding"));
+      TILSYN_RETURN_IF_ERROR(
+          MarkDeletedAudited(store_, obs.blob_key, obs.id, obs.task_id, now, "no_finding"));
     }
     // MarkBlobDeleted cleared blob_key in the store; continue from the stored row.
     TILSYN_ASSIGN_OR_RETURN(obs, store_->GetObservation(obs.id));
@@ -362,8 +362,8 @@ Result<int> Pipeline::SweepRetention() {
     TILSYN_RETURN_IF_ERROR(blobs_->Delete(b.key));
     TILSYN_RETURN_IF_ERROR(
         MarkDeletedAudited(store_, b.key, b.observation_id, b.task_id, now, "retention"));
-    LogInfo("image_deleted", {{"key", b.key}, {"observation_id", b.observation_id},
-                              {"reason", "retention"}});
+    LogInfo("image_deleted",
+            {{"key", b.key}, {"observation_id", b.observation_id}, {"reason", "retention"}});
     ++deleted;
   }
   return deleted;
@@ -416,11 +416,13 @@ Result<int> Pipeline::AssessPendingAs(const std::string& lease_name) {
 Result<int> Pipeline::DispatchActions() {
   if (dispatcher_ == nullptr) return 0;
   TILSYN_ASSIGN_OR_RETURN(int work, dispatcher_->RunDue(50, &stop_));
-  // Open cases are looked up at most once a minute (each is asked every follow_up_every_ms),
+  // Open cases are looked up at most once a minute — or as often as each is to be asked
+  // (follow_up_every_ms) when that is shorter, but not more than once a second —
   // not on every pass; not counted as work, so the loop can idle.
   const TimeMs now = clock_->NowMs();
   TimeMs last = last_follow_up_ms_.load();
-  if (now - last >= 60'000 && last_follow_up_ms_.compare_exchange_strong(last, now)) {
+  const int64_t cadence = std::clamp<int64_t>(options_.follow_up_every_ms, 1'000, 60'000);
+  if (now - last >= cadence && last_follow_up_ms_.compare_exchange_strong(last, now)) {
     Result<int> followed = dispatcher_->FollowUp(options_.follow_up_every_ms);
     if (!followed.ok()) {
       LogWarn("action_follow_up_failed", {{"error", followed.status().ToString()}});
@@ -454,15 +456,21 @@ void Pipeline::Start() {
   stop_ = false;
   for (int i = 0; i < std::max(1, options_.assess_threads); ++i) {
     const std::string lease = i == 0 ? options_.worker : options_.worker + "#" + std::to_string(i);
-    workers_.emplace_back(
-        [this, lease] { RunLoop(kAssessLoop, [this, lease] { return AssessPendingAs(lease); }, "assess"); });
+    workers_.emplace_back([this, lease] {
+      RunLoop(
+          kAssessLoop, [this, lease] { return AssessPendingAs(lease); }, "assess");
+    });
   }
   for (int i = 0; i < std::max(1, options_.action_threads); ++i) {
-    workers_.emplace_back(
-        [this] { RunLoop(kActionLoop, [this] { return DispatchActions(); }, "actions"); });
+    workers_.emplace_back([this] {
+      RunLoop(
+          kActionLoop, [this] { return DispatchActions(); }, "actions");
+    });
   }
-  workers_.emplace_back(
-      [this] { RunLoop(kRetentionLoop, [this] { return SweepRetention(); }, "retention"); });
+  workers_.emplace_back([this] {
+    RunLoop(
+        kRetentionLoop, [this] { return SweepRetention(); }, "retention");
+  });
 }
 
 void Pipeline::RunLoop(int loop, const std::function<Result<int>()>& pass, const char* name) {
@@ -513,9 +521,9 @@ Status RetryFailedObservation(store::Store* store, const std::string& observatio
                               Clock* clock) {
   TILSYN_ASSIGN_OR_RETURN(store::Observation obs, store->GetObservation(observation_id));
   if (obs.state != store::ObservationState::kFailed) {
-    return Status::FailedPrecondition(
-        "only a failed observation can be retried (it is " + std::string(store::ToString(obs.state)) + ")",
-        "state");
+    return Status::FailedPrecondition("only a failed observation can be retried (it is " +
+                                          std::string(store::ToString(obs.state)) + ")",
+                                      "state");
   }
   // One that failed before the server's anonymization pass goes back to it, never past it.
   obs.state = store::AwaitsServerAnonymization(obs) ? store::ObservationState::kReceived

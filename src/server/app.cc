@@ -102,6 +102,7 @@ class AppImpl : public App {
     actions::DispatcherOptions dopts;
     dopts.max_attempts = config_.action_max_attempts;
     dopts.base_backoff_ms = config_.action_base_backoff_ms;
+    dopts.crash_after_successes_for_test = config_.crash_after_action_successes_for_test;
     dispatcher_ = std::make_unique<actions::Dispatcher>(store_.get(), clock_, dopts);
     dispatcher_->Register("log", actions::NewLogAction());
     store::Store* st = store_.get();
@@ -132,6 +133,7 @@ class AppImpl : public App {
     pipeline::PipelineOptions popts;
     popts.poll_ms = config_.pipeline_poll_ms;
     popts.crash_after_assessments_for_test = config_.crash_after_assessments_for_test;
+    popts.follow_up_every_ms = int64_t{config_.case_follow_up_s} * 1000;
     popts.worker =
         config_.worker_name.empty() ? DefaultWorkerName(config_.data_dir) : config_.worker_name;
     popts.assess_threads = config_.assess_threads;

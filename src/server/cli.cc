@@ -102,6 +102,11 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
                             ParseIntSetting(*v, "TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST"));
     config.crash_after_assessments_for_test = static_cast<int>(n);
   }
+  if (auto v = from_env("TILSYN_CRASH_AFTER_ACTION_SUCCESSES_FOR_TEST")) {
+    TILSYN_ASSIGN_OR_RETURN(int64_t n,
+                            ParseIntSetting(*v, "TILSYN_CRASH_AFTER_ACTION_SUCCESSES_FOR_TEST"));
+    config.crash_after_action_successes_for_test = static_cast<int>(n);
+  }
   return config;
 }
 

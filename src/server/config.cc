@@ -58,6 +58,9 @@ Status ServerConfig::Validate() const {
   if (coverage_top_k < 0 || coverage_top_k > 100000) {
     return Status::InvalidArgument("must be 0..100000", "coverage_top_k");
   }
+  if (case_follow_up_s < 1 || case_follow_up_s > 86'400) {
+    return Status::InvalidArgument("must be 1..86400 s", "case_follow_up_s");
+  }
   if (!coverage_schedule.empty() && ParseDailyTime(coverage_schedule) < 0) {
     return Status::InvalidArgument("must be a daily time HH:MM, e.g. 02:30", "coverage_schedule");
   }
@@ -101,6 +104,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "action_max_attempts",
                                  "coverage_top_k",
                                  "coverage_schedule",
+                                 "case_follow_up_s",
                                  "coverage_time_zone",
                                  "anonymizer_detectors",
                                  "anonymizer_person_mode",
@@ -196,6 +200,13 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (backoff) c.action_base_backoff_ms = *backoff;
   TILSYN_ASSIGN_OR_RETURN(auto top_k, GetOptInt(j, "coverage_top_k", "coverage_top_k"));
   if (top_k) c.coverage_top_k = static_cast<int>(*top_k);
+  TILSYN_ASSIGN_OR_RETURN(auto follow_up, GetOptInt(j, "case_follow_up_s", "case_follow_up_s"));
+  if (follow_up) {
+    if (*follow_up < 1 || *follow_up > 86'400) {
+      return Status::InvalidArgument("must be 1..86400 s", "case_follow_up_s");
+    }
+    c.case_follow_up_s = static_cast<int>(*follow_up);
+  }
   TILSYN_ASSIGN_OR_RETURN(auto run_pipeline, GetOptBool(j, "run_pipeline", "run_pipeline"));
   if (run_pipeline) c.run_pipeline = *run_pipeline;
   TILSYN_ASSIGN_OR_RETURN(auto dev_key, GetOptBool(j, "dev_generate_key", "dev_generate_key"));
@@ -233,6 +244,7 @@ Json ServerConfig::ToJson() const {
          {"action_max_attempts", action_max_attempts},
          {"coverage_top_k", coverage_top_k},
          {"coverage_schedule", coverage_schedule},
+         {"case_follow_up_s", case_follow_up_s},
          {"coverage_time_zone", coverage_time_zone},
          {"anonymizer_detectors", anonymizer_detectors},
          {"anonymizer_person_mode", anonymizer_person_mode},

@@ -94,6 +94,11 @@ struct ServerConfig {
   // Test hook (environment only, TILSYN_CRASH_AFTER_ASSESSMENTS_FOR_TEST): the process exits
   // abruptly after this many assessments, to prove that a restart finishes the work. -1 = off.
   int crash_after_assessments_for_test = -1;
+  // Test hook (environment only, TILSYN_CRASH_AFTER_ACTION_SUCCESSES_FOR_TEST): the process
+  // exits abruptly after this many delivered actions, before their success is recorded. -1 = off.
+  int crash_after_action_successes_for_test = -1;
+  // How often an open case in a case system (Open311) is asked for its status, in seconds.
+  int case_follow_up_s = 900;
   // Recognition services and routing (recognition/service_config.h, docs/recognition.md), kept
   // as JSON here and validated against the recognizer registry at start-up. null = defaults.
   Json recognizers = nullptr;

@@ -11,7 +11,6 @@
 namespace tilsyn::server {
 namespace {
 
-
 struct Row {
   const store::AssessmentRecord* a = nullptr;
   store::Observation obs;
@@ -35,25 +34,26 @@ Result<CountsExport> ExportCounts(store::Store& store, const FindingsFilter& fil
   f.outcome = "all";
   std::vector<store::AssessmentRecord> kept;
   std::vector<Row> rows;
-  TILSYN_RETURN_IF_ERROR(ForEachAssessment(store, f, [&](const store::AssessmentRecord& a,
-                                                         const store::Observation& obs,
-                                                         const tasks::Task& task) {
-    if (task.kind != tasks::TaskKind::kCount || a.outcome == "inconclusive") return;
-    Row r;
-    r.obs = obs;
-    r.title = task.title;
-    for (const auto& [label, n] : a.counts.items()) {
-      if (!n.is_number_integer()) continue;
-      r.total += n.get<int>();
-      r.labels += (r.labels.empty() ? "" : ";") + label + "=" + std::to_string(n.get<int>());
-    }
-    if (a.counts.contains("by_side") && a.counts["by_side"].is_object()) {
-      r.left = a.counts["by_side"].value("left", 0);
-      r.right = a.counts["by_side"].value("right", 0);
-    }
-    kept.push_back(a);
-    rows.push_back(std::move(r));
-  }));
+  TILSYN_RETURN_IF_ERROR(ForEachAssessment(
+      store, f,
+      [&](const store::AssessmentRecord& a, const store::Observation& obs,
+          const tasks::Task& task) {
+        if (task.kind != tasks::TaskKind::kCount || a.outcome == "inconclusive") return;
+        Row r;
+        r.obs = obs;
+        r.title = task.title;
+        for (const auto& [label, n] : a.counts.items()) {
+          if (!n.is_number_integer()) continue;
+          r.total += n.get<int>();
+          r.labels += (r.labels.empty() ? "" : ";") + label + "=" + std::to_string(n.get<int>());
+        }
+        if (a.counts.contains("by_side") && a.counts["by_side"].is_object()) {
+          r.left = a.counts["by_side"].value("left", 0);
+          r.right = a.counts["by_side"].value("right", 0);
+        }
+        kept.push_back(a);
+        rows.push_back(std::move(r));
+      }));
   for (size_t i = 0; i < rows.size(); ++i) rows[i].a = &kept[i];
   std::stable_sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) {
     return x.obs.captured_ms < y.obs.captured_ms;
@@ -67,9 +67,9 @@ Result<CountsExport> ExportCounts(store::Store& store, const FindingsFilter& fil
     const std::string left_side = r.left ? SideCompass(r.obs.heading_deg, -90) : "";
     const std::string right_side = r.right ? SideCompass(r.obs.heading_deg, 90) : "";
     const std::string captured = FormatIso8601(r.obs.captured_ms);
-    Json props = {{"task_id", r.a->task_id},   {"task_title", r.title},
-                  {"observation_id", r.obs.id}, {"vehicle_id", r.obs.vehicle_id},
-                  {"captured_at", captured},    {"count", r.total},
+    Json props = {{"task_id", r.a->task_id},     {"task_title", r.title},
+                  {"observation_id", r.obs.id},  {"vehicle_id", r.obs.vehicle_id},
+                  {"captured_at", captured},     {"count", r.total},
                   {"counts_by_label", r.labels}, {"outcome", r.a->outcome}};
     props["heading_deg"] = r.obs.heading_deg ? Json(*r.obs.heading_deg) : Json(nullptr);
     props["left"] = r.left ? Json(*r.left) : Json(nullptr);

@@ -41,10 +41,10 @@ int RunDatasetExport(const DatasetExportFlags& flags) {
   o.exported_by = user && *user ? user : "cli";
   o.now = SystemClock::Get()->NowMs();
   // Audit first: no record, no images out.
-  auto audited = (*store)->AppendAudit(store::NewAuditEvent(
-      o.now, o.exported_by, "admin", "dataset.export", "dataset", flags.out,
-      "training data for the city's own detectors",
-      {{"labels", flags.labels}, {"out", flags.out}}));
+  auto audited = (*store)->AppendAudit(
+      store::NewAuditEvent(o.now, o.exported_by, "admin", "dataset.export", "dataset", flags.out,
+                           "training data for the city's own detectors",
+                           {{"labels", flags.labels}, {"out", flags.out}}));
   if (!audited.ok()) return fail(audited.status());
   Result<DatasetExportSummary> sum = ExportDataset(**store, *blobs, o);
   if (!sum.ok()) return fail(sum.status());

@@ -15,7 +15,6 @@ namespace tilsyn::server {
 namespace fs = std::filesystem;
 namespace {
 
-
 // A stable fifth of the observations: the first hash byte modulo 5.
 bool HashedToVal(const std::string& id) {
   return std::stoi(Sha256Hex(id).substr(0, 2), nullptr, 16) % 5 == 0;
@@ -24,7 +23,7 @@ bool HashedToVal(const std::string& id) {
 }  // namespace
 
 Json DatasetExportSummary::ToJson() const {
-  return {{"images", images}, {"train", train}, {"val", val},
+  return {{"images", images}, {"train", train},     {"val", val},
           {"boxes", boxes},   {"classes", classes}, {"skipped", skipped}};
 }
 
@@ -48,10 +47,10 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
     by_obs[a.observation_id].push_back(std::move(a));
   }
   if (by_obs.empty()) {
-    return Status::FailedPrecondition(
-        o.labels.empty() ? "no image has labelled boxes yet"
-                         : "no image has boxes with the labels asked for",
-        "labels");
+    return Status::FailedPrecondition(o.labels.empty()
+                                          ? "no image has labelled boxes yet"
+                                          : "no image has boxes with the labels asked for",
+                                      "labels");
   }
   DatasetExportSummary sum;
   sum.classes.assign(classes.begin(), classes.end());
@@ -85,7 +84,8 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
     TILSYN_ASSIGN_OR_RETURN(imaging::JpegInfo info, imaging::InspectJpeg(jpeg));
     items.push_back({std::move(*obs), std::move(jpeg), info.width, info.height, HashedToVal(id)});
   }
-  if (items.size() >= 2 && std::none_of(items.begin(), items.end(), [](const Item& i) { return i.val; })) {
+  if (items.size() >= 2 &&
+      std::none_of(items.begin(), items.end(), [](const Item& i) { return i.val; })) {
     items.back().val = true;
   }
 
@@ -99,7 +99,8 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
     for (const char* split : {"train", "val"}) {
       TILSYN_RETURN_IF_ERROR(MakeDirs((tmp / "images" / split).string()));
       TILSYN_RETURN_IF_ERROR(MakeDirs((tmp / "labels" / split).string()));
-      TILSYN_RETURN_IF_ERROR(WriteFileAtomic((tmp / "labels" / split / "classes.txt").string(), names));
+      TILSYN_RETURN_IF_ERROR(
+          WriteFileAtomic((tmp / "labels" / split / "classes.txt").string(), names));
     }
     TILSYN_RETURN_IF_ERROR(WriteFileAtomic((tmp / "classes.txt").string(), names));
     for (const Item& it : items) {
@@ -110,9 +111,9 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
       TimeMs last = 0;
       for (const store::Annotation& a : boxes) {
         const double cx = (a.x + a.w / 2.0) / it.width, cy = (a.y + a.h / 2.0) / it.height;
-        txt += std::to_string(class_index[a.label]) + " " + FormatFixed(cx, 6) + " " + FormatFixed(cy, 6) + " " +
-               FormatFixed(static_cast<double>(a.w) / it.width, 6) + " " +
-               FormatFixed(static_cast<double>(a.h) / it.height, 6) + "\n";
+        txt += std::to_string(class_index[a.label]) + " " + FormatFixed(cx, 6) + " " +
+               FormatFixed(cy, 6) + " " + FormatFixed(static_cast<double>(a.w) / it.width, 6) +
+               " " + FormatFixed(static_cast<double>(a.h) / it.height, 6) + "\n";
         who.insert(a.labelled_by);
         last = std::max(last, a.labelled_ms);
       }
@@ -134,8 +135,9 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
       ++(it.val ? sum.val : sum.train);
       sum.boxes += static_cast<int>(boxes.size());
     }
-    std::string yaml = "# Written by tilsyn dataset export; see provenance.json.\npath: .\n"
-                       "train: images/train\nval: images/val\nnames:\n";
+    std::string yaml =
+        "# Written by tilsyn dataset export; see provenance.json.\npath: .\n"
+        "train: images/train\nval: images/val\nnames:\n";
     for (size_t i = 0; i < sum.classes.size(); ++i) {
       yaml += "  " + std::to_string(i) + ": " + sum.classes[i] + "\n";
     }

@@ -47,34 +47,36 @@ Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter&
   out.csv =
       "assessment_id,outcome,reason,task_id,task_title,task_kind,observation_id,vehicle_id,"
       "captured_at,assessed_at,lat,lon\r\n";
-  TILSYN_RETURN_IF_ERROR(ForEachAssessment(store, f, [&](const store::AssessmentRecord& a,
-                                                         const store::Observation& obs,
-                                                         const tasks::Task& task) {
-    const std::string kind(tasks::ToString(task.kind));
-    const std::string captured = FormatIso8601(obs.captured_ms);
-    const std::string assessed = FormatIso8601(a.created_ms);
-    out.geojson["features"].push_back(
-        {{"type", "Feature"},
-         {"id", a.id},
-         {"geometry", {{"type", "Point"}, {"coordinates", {obs.lon, obs.lat}}}},
-         {"properties",
-          {{"assessment_id", a.id},
-           {"outcome", a.outcome},
-           {"reason", a.reason},
-           {"task_id", a.task_id},
-           {"task_title", task.title},
-           {"task_kind", kind},
-           {"observation_id", obs.id},
-           {"vehicle_id", obs.vehicle_id},
-           {"captured_at", captured},
-           {"assessed_at", assessed},
-           {"counts", a.counts.dump()}}}});
-    out.csv += CsvField(a.id) + "," + CsvField(a.outcome) + "," + CsvField(a.reason) + "," +
-               CsvField(a.task_id) + "," + CsvField(task.title) + "," + CsvField(kind) + "," +
-               CsvField(obs.id) + "," + CsvField(obs.vehicle_id) + "," + captured + "," + assessed +
-               "," + FormatFixed(obs.lat, 7) + "," + FormatFixed(obs.lon, 7) + "\r\n";
-    ++out.count;
-  }));
+  TILSYN_RETURN_IF_ERROR(ForEachAssessment(
+      store, f,
+      [&](const store::AssessmentRecord& a, const store::Observation& obs,
+          const tasks::Task& task) {
+        const std::string kind(tasks::ToString(task.kind));
+        const std::string captured = FormatIso8601(obs.captured_ms);
+        const std::string assessed = FormatIso8601(a.created_ms);
+        out.geojson["features"].push_back(
+            {{"type", "Feature"},
+             {"id", a.id},
+             {"geometry", {{"type", "Point"}, {"coordinates", {obs.lon, obs.lat}}}},
+             {"properties",
+              {{"assessment_id", a.id},
+               {"outcome", a.outcome},
+               {"reason", a.reason},
+               {"task_id", a.task_id},
+               {"task_title", task.title},
+               {"task_kind", kind},
+               {"observation_id", obs.id},
+               {"vehicle_id", obs.vehicle_id},
+               {"captured_at", captured},
+               {"assessed_at", assessed},
+               {"counts", a.counts.dump()}}}});
+        out.csv += CsvField(a.id) + "," + CsvField(a.outcome) + "," + CsvField(a.reason) + "," +
+                   CsvField(a.task_id) + "," + CsvField(task.title) + "," + CsvField(kind) + "," +
+                   CsvField(obs.id) + "," + CsvField(obs.vehicle_id) + "," + captured + "," +
+                   assessed + "," + FormatFixed(obs.lat, 7) + "," + FormatFixed(obs.lon, 7) +
+                   "\r\n";
+        ++out.count;
+      }));
   return out;
 }
 

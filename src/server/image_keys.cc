@@ -37,8 +37,9 @@ Result<store::ImageKeyring> ResolveImageKeyring(const ServerConfig& config) {
     ::chmod(path.c_str(), 0600);
     LogWarn("image_key.dev_generated",
             {{"path", path},
-             {"note", "development key: images are encrypted with a key stored next to the data; "
-                      "configure TILSYN_IMAGE_KEY in production"}});
+             {"note",
+              "development key: images are encrypted with a key stored next to the data; "
+              "configure TILSYN_IMAGE_KEY in production"}});
   } else {
     LogWarn("image_key.dev_key_in_use", {{"path", path}});
   }

@@ -20,8 +20,10 @@ int RunModelsInstall(ModelsInstallFlags flags) {
   flags.gate.data_dir = config->data_dir;
   Result<eval::GateReport> rep = eval::EvaluateCandidate(flags.gate);
   if (!rep.ok()) return fail(rep.status());
-  if (flags.json) std::cout << rep->ToJson().dump(1) << "\n";
-  else std::cout << rep->ToText();
+  if (flags.json)
+    std::cout << rep->ToJson().dump(1) << "\n";
+  else
+    std::cout << rep->ToText();
   if (flags.dry_run) return rep->passed ? 0 : 1;
 
   if (Status st = MakeDirs(config->data_dir); !st.ok()) return fail(st);
@@ -39,7 +41,8 @@ int RunModelsInstall(ModelsInstallFlags flags) {
     if (Status st = audit("model.refused"); !st.ok()) return fail(st);
     return 1;
   }
-  if (Status st = eval::InstallPack(flags.gate.candidate, config->data_dir); !st.ok()) return fail(st);
+  if (Status st = eval::InstallPack(flags.gate.candidate, config->data_dir); !st.ok())
+    return fail(st);
   if (Status st = audit("model.install"); !st.ok()) return fail(st);
   if (!flags.json) {
     std::cout << "installed into " << config->data_dir

@@ -34,9 +34,9 @@ int RunImportPermits(const ImportPermitsFlags& flags) {
     if (!records.ok()) return fail(records.status());
     const TimeMs now = SystemClock::Get()->NowMs();
     int created = 0, replaced = 0;
-    const store::AuditEvent e = store::NewAuditEvent(
-        now, "cli", "admin", "permit.import", "permit", file, "",
-        {{"permits", records->permits.size()}, {"bad", records->bad.size()}});
+    const store::AuditEvent e =
+        store::NewAuditEvent(now, "cli", "admin", "permit.import", "permit", file, "",
+                             {{"permits", records->permits.size()}, {"bad", records->bad.size()}});
     Status st = (*store)->WithAudit(e, [&](store::Store& s) -> Status {
       for (tasks::Permit& p : records->permits) {
         p.updated_ms = now;

@@ -91,7 +91,8 @@ int RunProcessingRecord(const ServeFlags& flags, bool json) {
     char retention[96];
     std::snprintf(retention, sizeof retention, "mean %.2f d, max %.2f d",
                   p.retention_mean_ms / kDayMs, static_cast<double>(p.retention_max_ms) / kDayMs);
-    std::cout << "\n" << p.purpose << "\n"
+    std::cout << "\n"
+              << p.purpose << "\n"
               << "  tasks                 " << p.tasks << "\n"
               << "  observations          " << p.observations << "\n"
               << "  anonymized (vehicle)  " << Counts(p.anonymized_vehicle) << "\n"
@@ -117,13 +118,13 @@ int RunAdminRotateKey(const ServeFlags& flags) {
   Result<store::RotationReport> rep = store::RotateImageKeys(**raw, *ring);
   if (!rep.ok()) return Fail(rep.status());
   const char* user = std::getenv("USER");
-  const store::AuditEvent e = store::NewAuditEvent(
-      SystemClock::Get()->NowMs(), user && *user ? user : "admin-cli", "admin", "key.rotate", "key",
-      ring->current_id(), "key rotation",
-      {{"rewritten", rep->rewritten},
-       {"encrypted", rep->encrypted},
-       {"unchanged", rep->unchanged},
-       {"failed", rep->failed}});
+  const store::AuditEvent e =
+      store::NewAuditEvent(SystemClock::Get()->NowMs(), user && *user ? user : "admin-cli", "admin",
+                           "key.rotate", "key", ring->current_id(), "key rotation",
+                           {{"rewritten", rep->rewritten},
+                            {"encrypted", rep->encrypted},
+                            {"unchanged", rep->unchanged},
+                            {"failed", rep->failed}});
   Result<store::AuditEvent> audited = (*st)->AppendAudit(e);
   if (!audited.ok()) std::cerr << "tilsyn: not audited: " << audited.status().ToString() << "\n";
   std::cout << "rotated to key '" << ring->current_id() << "': " << rep->rewritten

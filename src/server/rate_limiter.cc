@@ -15,7 +15,8 @@ int RateLimiter::Take(const std::string& key) {
   // Keys idle long enough to be full again carry no state: forget them (bounded memory).
   if (buckets_.size() > 10'000) {
     for (auto it = buckets_.begin(); it != buckets_.end();) {
-      it = (it->second.tokens + (now - it->second.at) * per_ms >= burst) ? buckets_.erase(it) : std::next(it);
+      it = (it->second.tokens + (now - it->second.at) * per_ms >= burst) ? buckets_.erase(it)
+                                                                         : std::next(it);
     }
   }
   auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst, now});

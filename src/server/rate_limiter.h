@@ -52,8 +52,9 @@ class InflightLimit {
 
 class InflightSlot {
  public:
-  explicit InflightSlot(InflightLimit* limit) : limit_(limit && limit->TryEnter() ? limit : nullptr),
-                                               entered_(limit == nullptr || limit_ != nullptr) {}
+  explicit InflightSlot(InflightLimit* limit)
+      : limit_(limit && limit->TryEnter() ? limit : nullptr),
+        entered_(limit == nullptr || limit_ != nullptr) {}
   ~InflightSlot() {
     if (limit_) limit_->Leave();
   }

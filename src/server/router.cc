@@ -143,7 +143,8 @@ net::HttpResponse Router::Handle(const net::HttpRequest& req) const {
   }
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (observer_) observer_(req.method, route ? route->spec.pattern : "unmatched", resp.status, ms / 1000);
+  if (observer_)
+    observer_(req.method, route ? route->spec.pattern : "unmatched", resp.status, ms / 1000);
   Json fields = {{"method", req.method}, {"path", req.path}, {"status", resp.status}, {"ms", ms}};
   if (resp.status >= 500) {
     fields["error"] = error.ToString();

@@ -6,7 +6,8 @@ namespace tilsyn::server {
 
 Result<net::SmtpRequest> ParseSmtpConfig(const Json& j, const char* (*env)(const char*)) {
   if (!j.is_object()) return Status::InvalidArgument("must be an object", "smtp");
-  static const char* kKnown[] = {"url", "from", "username", "password", "tls", "ca_file", "timeout_ms"};
+  static const char* kKnown[] = {"url", "from",    "username",  "password",
+                                 "tls", "ca_file", "timeout_ms"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;

@@ -28,8 +28,9 @@ bool PassesInWindows(const tasks::Task& task, const Json& site) {
 }  // namespace
 
 Json VisitStatus::ToJson(const std::optional<TimeMs>& last_capture) const {
-  Json j = {{"overdue", overdue},
-            {"last_observation_at", last_capture ? Json(FormatIso8601(*last_capture)) : Json(nullptr)}};
+  Json j = {
+      {"overdue", overdue},
+      {"last_observation_at", last_capture ? Json(FormatIso8601(*last_capture)) : Json(nullptr)}};
   if (overdue) {
     j["due_since"] = FormatIso8601(due_since_ms);
     j["reason_code"] = reason_code;

@@ -17,9 +17,9 @@ namespace tilsyn::server {
 
 struct VisitStatus {
   bool overdue = false;
-  TimeMs due_since_ms = 0;   // when the wanted visit became due
-  std::string reason_code;   // no_coverage | no_vehicle_passes | outside_windows | not_captured
-  std::string reason;        // in words
+  TimeMs due_since_ms = 0;  // when the wanted visit became due
+  std::string reason_code;  // no_coverage | no_vehicle_passes | outside_windows | not_captured
+  std::string reason;       // in words
   Json ToJson(const std::optional<TimeMs>& last_capture) const;
 };
 

@@ -70,6 +70,11 @@ void SmtpSink::ReplyToData(int code) {
   data_code_ = code;
 }
 
+void SmtpSink::DeferFirst(int n) {
+  std::lock_guard<std::mutex> l(mu_);
+  deferrals_left_ = n;
+}
+
 std::vector<SmtpSink::Message> SmtpSink::messages() {
   std::lock_guard<std::mutex> l(mu_);
   return messages_;
@@ -157,7 +162,8 @@ void SmtpSink::Session(int fd) {
       int code;
       {
         std::lock_guard<std::mutex> l(mu_);
-        code = data_code_;
+        code = deferrals_left_ > 0 ? 451 : data_code_;
+        if (deferrals_left_ > 0) --deferrals_left_;
         if (code == 250) messages_.push_back(msg);
       }
       send(std::to_string(code) + (code == 250 ? " 2.0.0 queued\r\n" : " not now\r\n"));

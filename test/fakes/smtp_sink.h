@@ -31,6 +31,8 @@ class SmtpSink {
   void ReplyToRecipient(const std::string& address, int code);
   // The reply after the message data (default 250).
   void ReplyToData(int code);
+  // The next `n` messages are deferred (451 after their data), whatever ReplyToData says.
+  void DeferFirst(int n);
   std::vector<Message> messages();
 
  private:
@@ -43,6 +45,7 @@ class SmtpSink {
   std::mutex mu_;
   std::map<std::string, int> rcpt_codes_;
   int data_code_ = 250;
+  int deferrals_left_ = 0;
   std::vector<Message> messages_;
   std::thread thread_;
 };

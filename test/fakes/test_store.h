@@ -40,8 +40,8 @@ inline Result<std::string> SchemaUrl(const std::string& base, const std::string&
   // is harmless, the extension exists either way).
   (void)db->Exec("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public");
   TILSYN_RETURN_IF_ERROR(db->Exec("CREATE SCHEMA IF NOT EXISTS " + name.str()));
-  return base + (base.find('?') == std::string::npos ? "?" : "&") +
-         "options=-csearch_path%3D" + name.str() + "%2Cpublic";
+  return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+         name.str() + "%2Cpublic";
 }
 
 // Where "the" store of the test folder `dir` is: a SQLite file in it, or a schema URL.

@@ -7,6 +7,7 @@
 
 #include "actions/action.h"
 #include "fakes/fake_world.h"
+#include "fakes/open311_server.h"
 #include "fakes/test_paths.h"
 #include "net/http.h"
 #include "net/http_server.h"
@@ -17,62 +18,7 @@ namespace {
 using store::ActionRunRecord;
 using store::ActionStatus;
 
-// A case system: POST /o311/requests.json answers from `create` (status, body) in turn, then
-// 201 with SR-1; GET /o311/requests/SR-1.json answers with `case_status`.
-struct CaseSystem {
-  std::mutex mu;
-  std::vector<std::map<std::string, std::string>> posts;
-  std::vector<std::pair<int, std::string>> create;
-  std::string case_status = "open";
-  std::string notes;
-  std::string requests_body;  // when set, GET /o311/requests/SR-1.json answers this instead
-  int gets = 0;
-  std::unique_ptr<net::HttpServer> server;
-
-  void Start() {
-    net::HttpServerOptions o;
-    o.address = "127.0.0.1";
-    o.port = 0;
-    auto started = net::StartHttpServer(o, [this](const net::HttpRequest& req) {
-      std::lock_guard<std::mutex> l(mu);
-      net::HttpResponse r;
-      r.content_type = "application/json";
-      if (req.method == "POST" && req.path == "/o311/requests.json") {
-        posts.push_back(net::ParseQuery(req.body));
-        const size_t i = posts.size() - 1;
-        if (i < create.size()) {
-          r.status = create[i].first;
-          r.body = create[i].second;
-        } else {
-          r.status = 201;
-          r.body = R"([{"service_request_id": "SR-1", "service_notice": "Modtaget"}])";
-        }
-      } else if (req.method == "GET" && req.path == "/o311/tokens/T-9.json") {
-        r.body = R"([{"service_request_id": "SR-1", "token": "T-9"}])";
-      } else if (req.method == "GET" && req.path == "/o311/requests/SR-1.json") {
-        ++gets;
-        if (!requests_body.empty()) {
-          r.body = requests_body;
-          return r;
-        }
-        r.body = Json::array({{{"service_request_id", "SR-1"}, {"status", case_status},
-                               {"status_notes", notes},
-                               {"updated_datetime", "2026-12-07T09:00:00+01:00"}}})
-                     .dump();
-      } else {
-        r.status = 404;
-        r.body = R"([{"code": 404, "description": "not found"}])";
-      }
-      return r;
-    });
-    ASSERT_TRUE(started.ok()) << started.status().ToString();
-    server = std::move(*started);
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server->port()) + "/o311"; }
-  ~CaseSystem() {
-    if (server) server->Stop();
-  }
-};
+using ::tilsyn::testing::CaseSystem;
 
 class Open311Test : public ::testing::Test {
  protected:
@@ -101,9 +47,12 @@ class Open311Test : public ::testing::Test {
     run.target = cases_.Url();
     run.idempotency_key = "a-1:0";
     run.next_attempt_ms = clock_.NowMs();
-    run.payload = {{"assessment_id", "a-1"}, {"task_title", "Container, Jagtvej 69"},
+    run.payload = {{"assessment_id", "a-1"},
+                   {"task_title", "Container, Jagtvej 69"},
                    {"reason", "object on the site and no permit within 40 m"},
-                   {"captured_at", "2026-12-06T12:10:00.000Z"}, {"lat", 55.6961}, {"lon", 12.5432}};
+                   {"captured_at", "2026-12-06T12:10:00.000Z"},
+                   {"lat", 55.6961},
+                   {"lon", 12.5432}};
     ASSERT_TRUE(store_->RecordAssessment(o.id, {}, a, {run}).ok());
   }
   ActionRunRecord Run() { return store_->ListActionRuns(std::nullopt, 10)->front(); }
@@ -159,11 +108,13 @@ TEST_F(Open311Test, OpensACaseStoresItsIdAndFollowsItUntilClosed) {
 }
 
 TEST_F(Open311Test, ARefusedRequestFailsForGoodNamingTheServersReason) {
-  cases_.create = {{400, R"([{"code": 400, "description": "service_code container is not known"}])"}};
+  cases_.create = {
+      {400, R"([{"code": 400, "description": "service_code container is not known"}])"}};
   ASSERT_EQ(*dispatcher_->RunDue(), 1);
   const ActionRunRecord run = Run();
   EXPECT_EQ(run.status, ActionStatus::kFailed);
-  EXPECT_NE(run.last_error.find("service_code container is not known"), std::string::npos) << run.last_error;
+  EXPECT_NE(run.last_error.find("service_code container is not known"), std::string::npos)
+      << run.last_error;
 }
 
 TEST_F(Open311Test, AnUnavailableCaseSystemIsRetried) {

@@ -57,6 +57,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"coverage_schedule", "2:30"}}), "coverage_schedule");
   EXPECT_EQ(field(Json{{"coverage_schedule", "25:00"}}), "coverage_schedule");
   EXPECT_EQ(field(Json{{"coverage_time_zone", "Europe/Kbh"}}), "coverage_time_zone");
+  EXPECT_EQ(field(Json{{"case_follow_up_s", 0}}), "case_follow_up_s");
 }
 
 TEST(ServerConfig, FromJsonReadsEverySetting) {
@@ -87,6 +88,7 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["coverage_top_k"] = 3;
   j["coverage_schedule"] = "02:30";
   j["coverage_time_zone"] = "UTC";
+  j["case_follow_up_s"] = 60;
   j["anonymizer_detectors"] = {"default-pack", "hog-person"};
   j["smtp"] = {{"url", "smtps://mail.kk.dk:465"}, {"from", "tilsyn@kk.dk"}, {"username", "tilsyn"}};
   j["web_url"] = "https://tilsyn.kk.dk";
