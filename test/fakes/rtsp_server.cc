@@ -23,18 +23,6 @@ bool HaveRtspServer() {
              "from gi.repository import GstRtspServer\" >/dev/null 2>&1") == 0;
 }
 
-int FreeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 RtspServer::RtspServer(int port) : port_(port) { Start(); }
 
 RtspServer::~RtspServer() { Stop(); }

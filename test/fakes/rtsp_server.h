@@ -7,12 +7,12 @@
 
 #include <string>
 
+#include "fakes/test_paths.h"  // FreeLoopbackPort
+
 namespace tilsyn::testing {
 
 // Whether the video and the GStreamer RTSP packages are there (tests skip otherwise).
 bool HaveRtspServer();
-// A loopback TCP port that was free a moment ago.
-int FreeLoopbackPort();
 
 class RtspServer {
  public:

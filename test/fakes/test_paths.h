@@ -12,6 +12,9 @@ std::string BinDir();
 // ../shared next to the repository, or "" when absent (tests using it must GTEST_SKIP).
 std::string SharedDir();
 
+// A port on 127.0.0.1 that was free a moment ago (for a server a test starts with a fixed port).
+int FreeLoopbackPort();
+
 // A fresh folder under /tmp, removed with its contents on destruction.
 class TempDir {
  public:

@@ -6,9 +6,6 @@
 // idempotency key (Message-ID, Tilsyn reference, CloudEvent id), so each receiver sees one
 // event.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <regex>
@@ -34,18 +31,6 @@ namespace tilsyn::testing {
 namespace {
 
 constexpr geo::LatLon kSite{55.6890, 12.5520};
-
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 template <typename F>
 bool WaitFor(F done, int seconds) {
@@ -92,7 +77,7 @@ TEST(ActionsChain, EachReceiverGetsOneEventDespiteAFailedFirstAttemptAndAKilledS
   ASSERT_TRUE(hook.ok());
 
   const std::string data = dir.Sub("server"), tilsyn = BinDir() + "/tilsyn";
-  const uint16_t port = FreePort();
+  const uint16_t port = FreeLoopbackPort();
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   Json config = {{"listen", "127.0.0.1"},
                  {"port", port},

@@ -114,19 +114,6 @@ TEST(Crash, AgentKilledMidUploadLosesAndDuplicatesNothing) {
   EXPECT_EQ(states->count("done") ? states->at("done") : 0, 2);
 }
 
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 std::string RunCapture(const std::vector<std::string>& argv) {
   TempDir out;
   auto c = demo::ChildProcess::Spawn(argv, {}, out.Sub("o"), out.Sub("e"));
@@ -154,7 +141,7 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
   std::string admin = RunCapture(
       {tilsyn, "admin", "create-token", "--role", "admin", "--subject", "t", "--data-dir", data});
   ASSERT_EQ(admin.size(), 64u) << admin;
-  uint16_t port = FreePort();
+  uint16_t port = FreeLoopbackPort();
   std::string base = "http://127.0.0.1:" + std::to_string(port);
   // mode 0: API only (uploads stored, not assessed); 1: pipeline that crashes after one
   // assessment; 2: normal.
