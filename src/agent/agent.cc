@@ -276,6 +276,7 @@ Status Agent::Capture(const tasks::CaptureJob& job, const GpsFix& fix) {
   const std::string id = NewUuid();
   Json meta = {{"id", id},           {"job_id", job.id},   {"captured_at", FormatIso8601(fix.time)},
                {"lat", fix.pos.lat}, {"lon", fix.pos.lon}, {"anonymization", report.ToJson()}};
+  if (job.version > 0) meta["job_version"] = job.version;
   if (fix.heading_deg) meta["heading_deg"] = *fix.heading_deg;
   if (fix.speed_kmh) meta["speed_kmh"] = *fix.speed_kmh;
   if (fix.accuracy_m) meta["accuracy_m"] = *fix.accuracy_m;

@@ -63,7 +63,12 @@ Result<IngestResult> Ingest::Accept(const std::string& vehicle_id, const Json& m
   if (!job->active || task.status != tasks::TaskStatus::kActive) {
     return refuse(task.id, Status::FailedPrecondition("task is not active", "job_id"));
   }
-  if (offer_check_ && !offer_check_(task.id, vehicle_id, m.captured_ms)) {
+  // A capture made under an older version of the job than the current one was made while the
+  // vehicle held the job as offered to it (a vehicle only receives a job it is offered) and had
+  // not yet synced the change, e.g. offline through a coverage run: it is kept, not lost.
+  const bool made_under_earlier_offer = m.job_version && *m.job_version < job->version;
+  if (offer_check_ && !made_under_earlier_offer &&
+      !offer_check_(task.id, vehicle_id, m.captured_ms)) {
     return refuse(task.id, Status::FailedPrecondition(
                                "the job is not offered to this vehicle (the planner offers it to "
                                "the vehicles that pass the site most)",

@@ -54,7 +54,8 @@ class Ingest {
   void SetSpaceCheck(std::function<Status()> check) { space_check_ = std::move(check); }
   // Whether a task's job is offered to a vehicle for a capture at `captured_ms` (the planner's
   // selection); a capture from a vehicle it is not offered to is refused (FailedPrecondition,
-  // recorded as a refusal). Unset = every vehicle. Set before serving.
+  // recorded as a refusal) — unless it carries a `job_version` older than the job's current one
+  // (it was captured under an earlier offer). Unset = every vehicle. Set before serving.
   using OfferCheck =
       std::function<bool(const std::string& task_id, const std::string& vehicle_id, TimeMs)>;
   void SetOfferCheck(OfferCheck check) { offer_check_ = std::move(check); }

@@ -10,8 +10,8 @@ namespace {
 
 Status CheckRange(std::optional<double> v, double lo, double hi, const char* field) {
   if (v && (!std::isfinite(*v) || *v < lo || *v > hi)) {
-    return Status::InvalidArgument(std::string(field) + " must be between " +
-                                       std::to_string(lo) + " and " + std::to_string(hi),
+    return Status::InvalidArgument(std::string(field) + " must be between " + std::to_string(lo) +
+                                       " and " + std::to_string(hi),
                                    field);
   }
   return Status::Ok();
@@ -28,6 +28,12 @@ Result<ObservationMetadata> ParseObservationMetadata(const Json& j, TimeMs now,
   TILSYN_ASSIGN_OR_RETURN(m.job_id, GetString(j, "job_id", "job_id"));
   if (m.job_id.empty() || m.job_id.size() > 100) {
     return Status::InvalidArgument("job_id must be a job id", "job_id");
+  }
+  if (auto it = j.find("job_version"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1) {
+      return Status::InvalidArgument("job_version must be a positive integer", "job_version");
+    }
+    m.job_version = it->get<int64_t>();
   }
   TILSYN_ASSIGN_OR_RETURN(std::string captured_at, GetString(j, "captured_at", "captured_at"));
   Result<TimeMs> t = ParseIso8601(captured_at);

@@ -155,8 +155,9 @@ class AppImpl : public App {
         std::make_shared<coverage::CoverageCache>(coverage::CoverageFilePath(config_.data_dir));
     if (config_.coverage_top_k > 0) {
       // The planner's selection holds at upload too: a vehicle the job is not offered to may not
-      // deliver for it — unless it captured before the current report, when an earlier selection
-      // may have offered it the job (nothing it was entitled to is lost).
+      // deliver for it — unless it captured before the current report or under an older version
+      // of the job, when an earlier selection offered it the job (nothing it was entitled to is
+      // lost, even after days offline).
       const int top_k = config_.coverage_top_k;
       ingest_->SetOfferCheck([coverage_cache, top_k](const std::string& task_id,
                                                      const std::string& vehicle, TimeMs captured) {

@@ -9,6 +9,7 @@
 #include "coverage/coverage_cli.h"
 #include "coverage/coverage_run.h"
 #include "coverage/history/dir_position_history.h"
+#include "fakes/test_paths.h"
 #include "harness.h"
 
 namespace tilsyn::testing {
@@ -51,10 +52,31 @@ void History(const std::string& data_dir, const std::string& vehicle, int n, Tim
   ASSERT_TRUE(history.Append(vehicle, fixes).ok());
 }
 
-int Captures(ChainHarness& h, const VehicleCreds& v, const std::string& data, const Trace& t) {
-  demo::ChildProcess agent = h.StartAgent(v, data, t.gps, t.camera);
+// Runs the agent over the drive; returns its summary. `offline`: the server cannot be reached
+// (a closed loopback port) and the agent does not wait for its outbox at the end.
+Json Drive(ChainHarness& h, const VehicleCreds& v, const std::string& data, const Trace& t,
+           bool offline = false) {
+  demo::ChildProcess agent =
+      offline ? h.StartAgent(v, data, t.gps, t.camera,
+                             "http://127.0.0.1:" + std::to_string(FreeLoopbackPort()), "",
+                             {"--drain-timeout", "0"})
+              : h.StartAgent(v, data, t.gps, t.camera);
   EXPECT_EQ(agent.Wait(), 0) << ReadFile(data + ".log").value_or("");
-  return ReadAgentReport(data + ".out").value("captures", -1);
+  return ReadAgentReport(data + ".out");
+}
+
+int Captures(ChainHarness& h, const VehicleCreds& v, const std::string& data, const Trace& t) {
+  return Drive(h, v, data, t).value("captures", -1);
+}
+
+int64_t Observations(ChainHarness& h) {
+  auto states = h.store().CountObservationsByState();
+  EXPECT_TRUE(states.ok());
+  int64_t observations = 0;
+  if (states.ok()) {
+    for (const auto& [state, n] : *states) observations += n;
+  }
+  return observations;
 }
 
 TEST(CoverageChain, ADeselectedVehicleStopsCapturingAfterItsNextSync) {
@@ -93,11 +115,49 @@ TEST(CoverageChain, ADeselectedVehicleStopsCapturingAfterItsNextSync) {
       Captures(h, b, h.dir().Sub("agent-b"), WriteDrive(h.dir(), "b2", site, now - 1'700'000)), 1)
       << "selected now";
   ASSERT_TRUE(h.WaitDrained(60));
-  auto states = h.store().CountObservationsByState();
-  ASSERT_TRUE(states.ok());
-  int64_t observations = 0;
-  for (const auto& [state, n] : *states) observations += n;
-  EXPECT_EQ(observations, 2);
+  EXPECT_EQ(Observations(h), 2);
+}
+
+// Nothing lost to a coverage run a vehicle slept through: offline, it keeps capturing under the
+// job version it holds; when it is back, those captures are accepted although it is deselected
+// now, and its sync then stops it.
+TEST(CoverageChain, CapturesMadeOfflineThroughADeselectionAreKept) {
+  ChainHarness h({.coverage_top_k = 1});
+  const TimeMs now = SystemClock::Get()->NowMs();
+  const geo::LatLon site = geo::Offset(kStart, 90, 100);
+  h.CreateActiveTask(
+      demo::TaskJson("site", "absence",
+                     {{"type", "Point"}, {"coordinates", {site.lon, site.lat}}, {"radius_m", 25}},
+                     "person", 0.6, now));
+  VehicleCreds a = h.RegisterVehicle("bus a");
+  VehicleCreds b = h.RegisterVehicle("bus b");
+  const std::string server_data = h.dir().Sub("server");
+  coverage::CoverageRunOptions o;
+  o.data_dir = server_data;
+  o.threads = 1;
+  History(server_data, a.id, 3, now, 6);
+  History(server_data, b.id, 1, now, 12);
+  ASSERT_TRUE(coverage::RunCoverageOnce(h.store(), o).ok());
+  const std::string data_a = h.dir().Sub("agent-a");
+  EXPECT_EQ(Captures(h, a, data_a, WriteDrive(h.dir(), "a1", site, now - 3'600'000)), 1);
+
+  History(server_data, b.id, 5, now, 14);  // b passes most now; a is deselected, and offline
+  auto second = coverage::RunCoverageOnce(h.store(), o);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->reoffered.size(), 1u);
+  // Its drive comes after the new report (a minute from now), so only its job version shows
+  // that it was offered the job when it captured.
+  const TimeMs later = SystemClock::Get()->NowMs() + 60'000;
+  Json away = Drive(h, a, data_a, WriteDrive(h.dir(), "a2", site, later), true);
+  EXPECT_EQ(away.value("captures", -1), 1) << "it still holds the job as offered";
+  EXPECT_EQ(away.value("pending", -1), 1) << "kept in the outbox while offline";
+
+  Json back = Drive(h, a, data_a, WriteDrive(h.dir(), "a3", site, later + 60'000));
+  EXPECT_EQ(back.value("uploaded", -1), 1) << "the offline capture is delivered";
+  EXPECT_EQ(back.value("rejected", -1), 0);
+  EXPECT_EQ(back.value("captures", -1), 0) << "its sync brought the deselection";
+  ASSERT_TRUE(h.WaitDrained(60));
+  EXPECT_EQ(Observations(h), 2);
 }
 
 }  // namespace

@@ -81,7 +81,8 @@ VehicleCreds ChainHarness::RegisterVehicle(const std::string& name) {
 demo::ChildProcess ChainHarness::StartAgent(const VehicleCreds& v, const std::string& data_dir,
                                             const std::string& gps, const std::string& camera_dir,
                                             const std::string& server_url,
-                                            const std::string& ca_file) {
+                                            const std::string& ca_file,
+                                            const std::vector<std::string>& extra) {
   std::string url = server_url.empty() ? app_->base_url() : server_url;
   std::vector<std::string> args = {BinDir() + "/tilsyn-agent",
                                    "--server",
@@ -103,6 +104,7 @@ demo::ChildProcess ChainHarness::StartAgent(const VehicleCreds& v, const std::st
     args.insert(args.end(), {"--tls-client-cert", tls_dir + "/vehicle-" + v.id + ".pem",
                              "--tls-client-key", tls_dir + "/vehicle-" + v.id + ".key"});
   }
+  args.insert(args.end(), extra.begin(), extra.end());
   auto child = demo::ChildProcess::Spawn(args, {{"TILSYN_AGENT_TOKEN", v.token}}, data_dir + ".out",
                                          data_dir + ".log");
   EXPECT_TRUE(child.ok()) << child.status().ToString();

@@ -55,11 +55,11 @@ class ChainHarness {
   VehicleCreds RegisterVehicle(const std::string& name);
   // Starts tilsyn-agent with the given GPS file and camera folder (no pacing: speed 0). With TLS
   // the agent trusts `ca_file` ("" = the test CA) and, with vehicle certificates, presents a
-  // certificate made for the vehicle.
+  // certificate made for the vehicle. `extra` goes on the command line last.
   demo::ChildProcess StartAgent(const VehicleCreds& v, const std::string& data_dir,
                                 const std::string& gps, const std::string& camera_dir,
-                                const std::string& server_url = "",
-                                const std::string& ca_file = "");
+                                const std::string& server_url = "", const std::string& ca_file = "",
+                                const std::vector<std::string>& extra = {});
   // Waits until every observation is done/failed and no action run is pending.
   bool WaitDrained(int timeout_s);
 

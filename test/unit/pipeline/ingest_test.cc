@@ -212,6 +212,28 @@ TEST_F(IngestTest, RefusesAVehicleTheJobIsNotOfferedToAndRecordsIt) {
   EXPECT_TRUE(ingest_->Accept(vehicle_.id, md, SyntheticJpeg()).ok());
 }
 
+// A vehicle offline through a coverage run kept capturing under the job version it held: those
+// captures were made under an offer and are kept; one made under the current version is not.
+TEST_F(IngestTest, AcceptsACaptureMadeUnderAnEarlierOfferOfTheJob) {
+  ingest_->SetOfferCheck([](const std::string&, const std::string&, TimeMs) { return false; });
+  auto held = store_->GetJob(task_.id);  // the version the vehicle holds
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_TRUE(store_->BumpJobVersions({task_.id}).ok());  // the coverage run's re-offer
+  auto job = store_->GetJob(task_.id);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  ASSERT_GT(job->version, held->version);
+  Json current = Metadata();
+  current["job_version"] = job->version;
+  ExpectRefused(current, SyntheticJpeg(), Code::kFailedPrecondition, "job_id");
+  Json newer = Metadata();
+  newer["job_version"] = job->version + 5;
+  ExpectRefused(newer, SyntheticJpeg(), Code::kFailedPrecondition, "job_id");
+  Json earlier = Metadata();
+  earlier["job_version"] = held->version;
+  auto r = ingest_->Accept(vehicle_.id, earlier, SyntheticJpeg());
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+}
+
 TEST_F(IngestTest, RefusesUnknownJob) {
   Json md = Metadata();
   md["job_id"] = NewUuid();
@@ -249,6 +271,9 @@ TEST_F(IngestTest, RefusesBadMetadataNamingTheField) {
       {"speed_kmh", -1, "speed_kmh"},
       {"accuracy_m", "good", "accuracy_m"},
       {"anonymization", "none", "anonymization"},
+      {"job_version", 0, "job_version"},
+      {"job_version", "7", "job_version"},
+      {"job_version", 1.5, "job_version"},
   };
   for (const Case& c : cases) {
     Json md = Metadata();
