@@ -66,6 +66,8 @@ Json AgentSummary::ToJson() const {
               {"frames_out_of_sync", frames_out_of_sync},
               {"sync_errors", sync_errors},
               {"resumed_skipped", resumed_skipped},
+              {"heartbeats_sent", heartbeats_sent},
+              {"heartbeats_failed", heartbeats_failed},
               {"stopped", stopped},
               {"passes", p}};
 }
@@ -416,6 +418,8 @@ Result<AgentSummary> Agent::Run(const std::atomic<bool>* stop) {
   if (heartbeat_) {  // the last word: what is left in the outbox as the agent stops
     heartbeat_->Stop();
     (void)heartbeat_->SendNow();
+    summary_.heartbeats_sent = heartbeat_->sent();
+    summary_.heartbeats_failed = heartbeat_->failed();
     heartbeat_.reset();
   }
   UploadStats us = uploader_->stats();

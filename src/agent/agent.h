@@ -48,6 +48,8 @@ struct AgentSummary {
   int64_t frames_out_of_sync = 0;        // frames too far from their fix (max_frame_offset_m)
   int64_t sync_errors = 0;
   int64_t resumed_skipped = 0;            // fixes already handled by a previous run
+  int64_t heartbeats_sent = 0;            // heartbeats the server answered 200
+  int64_t heartbeats_failed = 0;          // heartbeats that did not reach it
   std::map<std::string, int64_t> passes;  // job id -> passes through its fence
   bool stopped = false;                   // ended by the stop flag, not the end of the trace
   // The one-line JSON printed at the end.

@@ -173,7 +173,6 @@ OutboxStats Outbox::Stats() const {
   Result<std::vector<File>> files = Files();
   if (!files.ok() || files->empty()) return out;
   out.depth = static_cast<int64_t>(files->size());
-  for (const File& f : *files) out.bytes += f.size;
   const auto age = fs::file_time_type::clock::now() - files->front().mtime;
   out.oldest_age_s = std::max(0.0, std::chrono::duration<double>(age).count());
   return out;

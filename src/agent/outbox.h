@@ -36,7 +36,6 @@ struct OutboxLimits {
 // What waits, for the agent's heartbeat.
 struct OutboxStats {
   int64_t depth = 0;        // observations waiting
-  int64_t bytes = 0;        // their files together
   double oldest_age_s = 0;  // since the oldest was written (0 when empty)
 };
 

@@ -21,7 +21,8 @@ bool Trigger::Update(const tasks::CaptureJob& job, const GpsFix& fix) {
     ++stale_ignored_;
     return false;
   }
-  if (options_.max_accuracy_m > 0 && fix.accuracy_m && !(*fix.accuracy_m <= options_.max_accuracy_m)) {
+  if (options_.max_accuracy_m > 0 && fix.accuracy_m &&
+      !(*fix.accuracy_m <= options_.max_accuracy_m)) {
     ++inaccurate_ignored_;
     return false;
   }

@@ -151,6 +151,7 @@ TEST(CoverageChain, CapturesMadeOfflineThroughADeselectionAreKept) {
   Json away = Drive(h, a, data_a, WriteDrive(h.dir(), "a2", site, later), true);
   EXPECT_EQ(away.value("captures", -1), 1) << "it still holds the job as offered";
   EXPECT_EQ(away.value("pending", -1), 1) << "kept in the outbox while offline";
+  EXPECT_GE(away.value("heartbeats_failed", -1), 1) << "its last word did not arrive either";
 
   Json back = Drive(h, a, data_a, WriteDrive(h.dir(), "a3", site, later + 60'000));
   EXPECT_EQ(back.value("uploaded", -1), 1) << "the offline capture is delivered";

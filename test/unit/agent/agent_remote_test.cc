@@ -44,6 +44,8 @@ TEST(AgentRemote, AppliesSettingsFromTheSyncWithoutARestartAndReportsTheVersion)
   EXPECT_EQ(server.config_version_seen.back(), "2");
   // The last heartbeat reports the version, the last fix and an empty outbox.
   ASSERT_FALSE(server.heartbeats.empty());
+  EXPECT_EQ(summary->heartbeats_sent, static_cast<int64_t>(server.heartbeats.size()));
+  EXPECT_EQ(summary->heartbeats_failed, 0);
   const Json& hb = server.heartbeats.back();
   EXPECT_EQ(hb["config_version"], 2);
   EXPECT_FALSE(hb.contains("config_error"));
