@@ -15,7 +15,7 @@ PKGS=(
   libgps-dev libgdal-dev gdal-bin libsystemd-dev
   python3-torch python3-opencv python3-numpy python3-onnx
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-libav wrk libzip-dev
+  gstreamer1.0-libav wrk libzip-dev libsodium-dev
   dpkg-dev file systemd
 )
 missing=()

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
                     "all (API and pipeline, default) | api (API only) | worker (pipeline only; "
                     "the port answers /healthz and /readyz)");
 
-  CLI::App* admin = app.add_subcommand("admin", "administration (tokens, vehicles)");
+  CLI::App* admin = app.add_subcommand("admin", "administration (tokens, accounts, vehicles)");
   admin->require_subcommand(1);
 
   tilsyn::server::CreateTokenFlags token_flags;
@@ -90,7 +90,25 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"admin", "inspector", "dpo", "vehicle"}));
   create_token->add_option("--subject", token_flags.subject, "user name, or the vehicle id")
       ->required();
+  create_token
+      ->add_option("--expires-days", token_flags.expires_days,
+                   "the token stops working after this many days (default: never)")
+      ->check(CLI::Range(1, 3650));
   token_opts.Add(create_token, /*with_listen=*/false);
+
+  tilsyn::server::CreateUserFlags user_flags;
+  ServerOptions user_opts;
+  CLI::App* create_user = admin->add_subcommand(
+      "create-user", "create a person's account for the web UI (password read from stdin)");
+  create_user->add_option("--name", user_flags.name, "login name")->required();
+  create_user->add_option("--role", user_flags.role, "admin | inspector | dpo")
+      ->required()
+      ->check(CLI::IsMember({"admin", "inspector", "dpo"}));
+  create_user
+      ->add_option("--units", user_flags.units,
+                   "units an inspector works for, comma-separated (default: all)")
+      ->delimiter(',');
+  user_opts.Add(create_user, /*with_listen=*/false);
 
   tilsyn::server::CreateVehicleFlags vehicle_flags;
   ServerOptions vehicle_opts;
@@ -408,6 +426,10 @@ int main(int argc, char** argv) {
   if (create_token->parsed()) {
     token_flags.server = token_opts.Flags();
     return tilsyn::server::RunAdminCreateToken(token_flags);
+  }
+  if (create_user->parsed()) {
+    user_flags.server = user_opts.Flags();
+    return tilsyn::server::RunAdminCreateUser(user_flags);
   }
   if (create_vehicle->parsed()) {
     vehicle_flags.server = vehicle_opts.Flags();

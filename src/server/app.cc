@@ -199,6 +199,7 @@ class AppImpl : public App {
     }
     ctx.uploads = std::make_shared<InflightLimit>(config_.max_concurrent_uploads);
     ctx.vehicle_client_certs = !config_.tls_client_ca.empty();
+    ctx.tls = !config_.tls_cert.empty();
     // A worker's port answers only health checks (its load balancer or orchestrator).
     router_ = config_.role == "worker" ? BuildHealthRouter(ctx) : BuildApiRouter(ctx);
 

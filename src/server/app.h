@@ -27,7 +27,8 @@ class App {
 Result<std::unique_ptr<App>> StartApp(const ServerConfig& config, Clock* clock);
 
 // Creates a token with `role` for `subject` and stores its hash; returns the token (shown once).
+// `lifetime_ms` > 0: the token expires that long after now.
 Result<std::string> IssueToken(store::VehicleStore* store, const std::string& role,
-                               const std::string& subject, Clock* clock);
+                               const std::string& subject, Clock* clock, int64_t lifetime_ms = 0);
 
 }  // namespace tilsyn::server

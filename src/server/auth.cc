@@ -5,10 +5,12 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "server/app.h"
+#include "server/sessions.h"
 
 namespace tilsyn::server {
 
-Result<Principal> AuthenticateBearer(store::VehicleStore* store, const net::HttpRequest& req) {
+Result<Principal> AuthenticateBearer(store::VehicleStore* store, const net::HttpRequest& req,
+                                     Clock* clock) {
   std::string header = req.Header("authorization");
   if (header.empty()) return Status::Unauthenticated("missing Authorization: Bearer token");
   const std::string kScheme = "bearer ";
@@ -27,12 +29,28 @@ Result<Principal> AuthenticateBearer(store::VehicleStore* store, const net::Http
     if (rec.status().code() == Code::kNotFound) return Status::Unauthenticated("unknown token");
     return rec.status();
   }
-  return Principal{rec->role, rec->subject};
+  if (rec->revoked_ms != 0) return Status::Unauthenticated("the token was revoked");
+  const TimeMs now = (clock ? clock : SystemClock::Get())->NowMs();
+  if (rec->expires_ms != 0 && rec->expires_ms <= now) {
+    return Status::Unauthenticated("the token has expired");
+  }
+  Principal p;
+  p.role = rec->role;
+  p.subject = rec->subject;
+  return p;
 }
 
-Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store, bool vehicle_certs) {
-  return [store, vehicle_certs](const net::HttpRequest& req) -> Result<Principal> {
-    TILSYN_ASSIGN_OR_RETURN(Principal p, AuthenticateBearer(store, req));
+std::string TokenId(const std::string& token_hash) { return token_hash.substr(0, 12); }
+
+Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store, bool vehicle_certs,
+                                              Clock* clock) {
+  return [store, vehicle_certs, clock](const net::HttpRequest& req) -> Result<Principal> {
+    if (req.Header("authorization").empty()) {
+      if (std::optional<std::string> cookie = SessionCookieOf(req)) {
+        return AuthenticateSession(store, *cookie, req, clock ? clock : SystemClock::Get());
+      }
+    }
+    TILSYN_ASSIGN_OR_RETURN(Principal p, AuthenticateBearer(store, req, clock));
     if (vehicle_certs && p.role == store::Role::kVehicle && req.client_cert_subject != p.subject) {
       return Status::Unauthenticated(
           req.client_cert_subject.empty()
@@ -44,7 +62,7 @@ Router::Authenticator MakeBearerAuthenticator(store::VehicleStore* store, bool v
 }
 
 Result<std::string> IssueToken(store::VehicleStore* store, const std::string& role,
-                               const std::string& subject, Clock* clock) {
+                               const std::string& subject, Clock* clock, int64_t lifetime_ms) {
   auto r = store::ParseRole(role);
   if (!r) return Status::InvalidArgument("role must be admin, inspector, dpo or vehicle", "role");
   if (subject.empty() || subject.size() > 200) {
@@ -56,6 +74,7 @@ Result<std::string> IssueToken(store::VehicleStore* store, const std::string& ro
   rec.role = *r;
   rec.subject = subject;
   rec.created_ms = clock->NowMs();
+  if (lifetime_ms > 0) rec.expires_ms = rec.created_ms + lifetime_ms;
   TILSYN_RETURN_IF_ERROR(store->PutToken(rec));
   return token;
 }

@@ -12,6 +12,8 @@
 #include "core/ids.h"
 #include "core/json_util.h"
 #include "server/app.h"
+#include "server/password.h"
+#include "store/privacy_records.h"
 #include "store/store.h"
 
 namespace tilsyn::server {
@@ -141,9 +143,41 @@ int RunAdminCreateToken(const CreateTokenFlags& flags) {
     Result<store::Vehicle> v = (*st)->GetVehicle(flags.subject);
     if (!v.ok()) return Fail(Status::NotFound("no vehicle " + flags.subject, "subject"));
   }
-  Result<std::string> token = IssueToken(st->get(), flags.role, flags.subject, SystemClock::Get());
+  Result<std::string> token = IssueToken(st->get(), flags.role, flags.subject, SystemClock::Get(),
+                                         flags.expires_days * int64_t{86'400'000});
   if (!token.ok()) return Fail(token.status());
   std::cout << *token << std::endl;
+  return 0;
+}
+
+int RunAdminCreateUser(const CreateUserFlags& flags) {
+  store::UserRecord u;
+  u.name = flags.name;
+  std::optional<store::Role> role = store::ParseRole(flags.role);
+  if (!role || *role == store::Role::kVehicle) {
+    return Fail(Status::InvalidArgument("role must be admin, inspector or dpo", "role"));
+  }
+  u.role = *role;
+  for (const std::string& unit : flags.units) {
+    if (!unit.empty()) u.units.push_back(unit);
+  }
+  std::string password;
+  if (!std::getline(std::cin, password)) {
+    return Fail(Status::InvalidArgument("give the password on stdin", "password"));
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  Result<std::string> hash = HashPassword(password);
+  if (!hash.ok()) return Fail(hash.status());
+  u.password_hash = *hash;
+  Result<std::unique_ptr<store::Store>> st = OpenStoreFor(flags.server);
+  if (!st.ok()) return Fail(st.status());
+  u.created_ms = u.updated_ms = SystemClock::Get()->NowMs();
+  store::AuditEvent e =
+      store::NewAuditEvent(u.created_ms, "cli", "admin", "user.create", "user", u.name, "",
+                           {{"role", flags.role}, {"units", u.units}});
+  Status s = (*st)->WithAudit(e, [&](store::Store& s) { return s.CreateUser(u); });
+  if (!s.ok()) return Fail(s);
+  std::cout << "created " << flags.role << " " << u.name << std::endl;
   return 0;
 }
 

@@ -36,12 +36,23 @@ Result<ServerConfig> ResolveServerConfig(const ServeFlags& flags, const EnvLooku
 int RunServe(const ServeFlags& flags);
 
 struct CreateTokenFlags {
-  ServeFlags server;    // for --config / --data-dir
-  std::string role;     // admin | inspector | dpo | vehicle
-  std::string subject;  // user name or vehicle id
+  ServeFlags server;     // for --config / --data-dir
+  std::string role;      // admin | inspector | dpo | vehicle
+  std::string subject;   // user name or vehicle id
+  int expires_days = 0;  // 0 = never
 };
 // `tilsyn admin create-token`: opens the store directly, prints the token once.
 int RunAdminCreateToken(const CreateTokenFlags& flags);
+
+struct CreateUserFlags {
+  ServeFlags server;
+  std::string name;
+  std::string role;  // admin | inspector | dpo
+  std::vector<std::string> units;
+};
+// `tilsyn admin create-user`: reads the password from the first line of stdin (never the
+// command line, where `ps` shows it), stores the account with its argon2id hash; audited.
+int RunAdminCreateUser(const CreateUserFlags& flags);
 
 struct CreateVehicleFlags {
   ServeFlags server;

@@ -28,7 +28,32 @@ const std::map<std::string, Json>& Schemas() {
                      {"error"});
     s["Health"] = Obj({{"status", Str()}});
     s["UiConfig"] = Obj({{"tile_url", Str()}});
-    s["Me"] = Obj({{"subject", Str()}, {"role", Enum({"admin", "inspector", "dpo", "vehicle"})}});
+    s["Me"] = Obj({{"subject", Str()},
+                   {"role", Enum({"admin", "inspector", "dpo", "vehicle"})},
+                   {"units", ArrayOf(Str())},
+                   {"csrf_token", Str()}});
+    s["Login"] = Obj({{"name", Str()}, {"password", Str()}}, {"name", "password"});
+    s["Session"] = Obj({{"name", Str()},
+                        {"role", Enum({"admin", "inspector", "dpo"})},
+                        {"units", ArrayOf(Str())},
+                        {"csrf_token", Str()},
+                        {"expires_at", Time()}});
+    s["UserCreate"] = Obj({{"name", Str()},
+                           {"role", Enum({"admin", "inspector", "dpo"})},
+                           {"password", Str()},
+                           {"units", ArrayOf(Str())}},
+                          {"name", "role", "password"});
+    s["UserChange"] = Obj({{"role", Enum({"admin", "inspector", "dpo"})},
+                           {"password", Str()},
+                           {"units", ArrayOf(Str())},
+                           {"disabled", Bool()}});
+    s["User"] = Obj({{"name", Str()},
+                     {"role", Enum({"admin", "inspector", "dpo"})},
+                     {"units", ArrayOf(Str())},
+                     {"disabled", Bool()},
+                     {"locked", Bool()},
+                     {"created_at", Time()},
+                     {"updated_at", Time()}});
     s["OpenApi"] = {{"type", "object"}};
     s["Permit"] = Obj(
         {{"id", Str()},

@@ -22,6 +22,10 @@ namespace tilsyn::server {
 struct Principal {
   store::Role role = store::Role::kInspector;
   std::string subject;  // user name, or the vehicle id for vehicle tokens
+  // The units an inspector's account works for: with any, only their tasks (and tasks of no
+  // unit) are visible. Empty for tokens and accounts without units: every task.
+  std::vector<std::string> units;
+  std::string csrf;  // the session's CSRF token when authenticated by a web session cookie
 };
 
 struct ApiRequest {

@@ -43,6 +43,33 @@ struct TokenRecord {
   Role role = Role::kInspector;
   std::string subject;  // user name, or the vehicle id for Role::kVehicle
   TimeMs created_ms = 0;
+  TimeMs expires_ms = 0;  // 0 = never
+  TimeMs revoked_ms = 0;  // 0 = not revoked
+};
+
+// A named person's account (web UI login). The password is kept only as an argon2id hash
+// (server/password.h). `units` are the ordering departments an inspector works for: with any,
+// the inspector sees and edits only tasks of those units (and tasks with none).
+struct UserRecord {
+  std::string name;
+  Role role = Role::kInspector;  // admin, inspector or dpo (never vehicle)
+  std::string password_hash;
+  std::vector<std::string> units;
+  int64_t failed_logins = 0;   // consecutive failures since the last success or lockout
+  TimeMs locked_until_ms = 0;  // logins refused until then
+  bool disabled = false;
+  TimeMs created_ms = 0;
+  TimeMs updated_ms = 0;
+};
+
+// A web session: the cookie's value is kept only as its SHA-256; `csrf` is the token the web UI
+// must echo in X-CSRF-Token on every request that changes something.
+struct SessionRecord {
+  std::string id_hash;
+  std::string user;
+  std::string csrf;
+  TimeMs created_ms = 0;
+  TimeMs expires_ms = 0;
 };
 
 // An observation moves (received →) stored → assessed → done (or failed, with `error`).

@@ -19,6 +19,8 @@ struct TaskFilter {
   std::optional<tasks::TaskStatus> status;
   std::optional<tasks::TaskKind> kind;
   std::optional<std::string> unit;
+  // Visibility of an inspector with units: only tasks of these units or of none (empty = all).
+  std::vector<std::string> visible_units;
   int limit = 100;
   int offset = 0;
 };

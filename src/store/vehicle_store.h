@@ -1,4 +1,5 @@
-// VehicleStore: vehicles and the hashed bearer tokens of people and vehicles. One of the narrow
+// VehicleStore: vehicles, the hashed bearer tokens of people and vehicles, people's accounts
+// and their web sessions. One of the narrow
 // seams of the store (store/store.h): code that needs only this aggregate takes a VehicleStore; the
 // SQL store (store/sql/) implements every seam in one class, on SQLite and PostgreSQL. Thread-safe
 // as its implementation; every method is one transaction.
@@ -34,6 +35,29 @@ class VehicleStore {
   virtual Status PutToken(const TokenRecord& token) = 0;
   virtual Result<TokenRecord> GetTokenByHash(const std::string& token_hash) = 0;
   virtual Result<int64_t> CountTokens() = 0;
+  // Every token, newest first (hashes only: the tokens themselves are never stored).
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  // Marks the token revoked at `at`; NotFound when no token has this hash.
+  virtual Status RevokeToken(const std::string& token_hash, TimeMs at) = 0;
+
+  // People's accounts. CreateUser: AlreadyExists for a taken name. UpdateUser replaces role,
+  // password hash, units, disabled and updated_ms (NotFound for an unknown name).
+  virtual Status CreateUser(const UserRecord& user) = 0;
+  virtual Status UpdateUser(const UserRecord& user) = 0;
+  virtual Result<UserRecord> GetUser(const std::string& name) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // One failed login, counted atomically: at `max_failures` consecutive ones the account is
+  // locked until `lock_until` and the count starts again. Returns the account after the update.
+  virtual Result<UserRecord> NoteLoginFailure(const std::string& name, int64_t max_failures,
+                                              TimeMs lock_until) = 0;
+  virtual Status NoteLoginSuccess(const std::string& name) = 0;
+
+  virtual Status PutSession(const SessionRecord& session) = 0;
+  virtual Result<SessionRecord> GetSession(const std::string& id_hash) = 0;  // NotFound
+  virtual Status DeleteSession(const std::string& id_hash) = 0;              // absent is fine
+  // Ends every session of `user` (password change, disabling) and those expired before `now`.
+  virtual Status DeleteSessions(const std::string& user) = 0;
+  virtual Status DeleteExpiredSessions(TimeMs now) = 0;
 };
 
 }  // namespace tilsyn::store

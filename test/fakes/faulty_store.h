@@ -163,6 +163,50 @@ class FaultyStore : public store::Store {
   Result<int64_t> CountTokens() override {
     return Run<Result<int64_t>>("CountTokens", [&] { return inner_->CountTokens(); });
   }
+  Result<std::vector<store::TokenRecord>> ListTokens() override {
+    return Run<Result<std::vector<store::TokenRecord>>>("ListTokens",
+                                                        [&] { return inner_->ListTokens(); });
+  }
+  Status RevokeToken(const std::string& hash, TimeMs at) override {
+    return Run<Status>("RevokeToken", [&] { return inner_->RevokeToken(hash, at); });
+  }
+  Status CreateUser(const store::UserRecord& u) override {
+    return Run<Status>("CreateUser", [&] { return inner_->CreateUser(u); });
+  }
+  Status UpdateUser(const store::UserRecord& u) override {
+    return Run<Status>("UpdateUser", [&] { return inner_->UpdateUser(u); });
+  }
+  Result<store::UserRecord> GetUser(const std::string& name) override {
+    return Run<Result<store::UserRecord>>("GetUser", [&] { return inner_->GetUser(name); });
+  }
+  Result<std::vector<store::UserRecord>> ListUsers() override {
+    return Run<Result<std::vector<store::UserRecord>>>("ListUsers",
+                                                       [&] { return inner_->ListUsers(); });
+  }
+  Result<store::UserRecord> NoteLoginFailure(const std::string& name, int64_t max,
+                                             TimeMs until) override {
+    return Run<Result<store::UserRecord>>(
+        "NoteLoginFailure", [&] { return inner_->NoteLoginFailure(name, max, until); });
+  }
+  Status NoteLoginSuccess(const std::string& name) override {
+    return Run<Status>("NoteLoginSuccess", [&] { return inner_->NoteLoginSuccess(name); });
+  }
+  Status PutSession(const store::SessionRecord& s) override {
+    return Run<Status>("PutSession", [&] { return inner_->PutSession(s); });
+  }
+  Result<store::SessionRecord> GetSession(const std::string& id_hash) override {
+    return Run<Result<store::SessionRecord>>("GetSession",
+                                             [&] { return inner_->GetSession(id_hash); });
+  }
+  Status DeleteSession(const std::string& id_hash) override {
+    return Run<Status>("DeleteSession", [&] { return inner_->DeleteSession(id_hash); });
+  }
+  Status DeleteSessions(const std::string& user) override {
+    return Run<Status>("DeleteSessions", [&] { return inner_->DeleteSessions(user); });
+  }
+  Status DeleteExpiredSessions(TimeMs now) override {
+    return Run<Status>("DeleteExpiredSessions", [&] { return inner_->DeleteExpiredSessions(now); });
+  }
   Result<bool> InsertObservation(const store::Observation& obs,
                                  const store::BlobRecord& blob) override {
     return Run<Result<bool>>("InsertObservation",

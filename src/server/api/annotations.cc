@@ -21,8 +21,8 @@ struct Image {
 };
 
 // The observation and its stored image's size; NotFound (field "id") when either is gone.
-Result<Image> LoadImage(const ApiContext& ctx, const std::string& id) {
-  TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, id));
+Result<Image> LoadImage(const ApiContext& ctx, const ApiRequest& req, const std::string& id) {
+  TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, req, id));
   TILSYN_ASSIGN_OR_RETURN(imaging::JpegInfo info, imaging::InspectJpeg(kept.jpeg));
   return Image{std::move(kept.obs), info.width, info.height};
 }
@@ -70,10 +70,12 @@ Result<std::vector<store::Annotation>> ParseBoxes(const Json& body, const Image&
     const char* names[] = {"x", "y", "w", "h"};
     for (int k = 0; k < 4; ++k) {
       TILSYN_ASSIGN_OR_RETURN(int64_t v, GetInt(arr[i], names[k], p + "." + names[k]));
-      if (v < 0 || v > 100000) return Status::InvalidArgument("must be 0..100000", p + "." + names[k]);
+      if (v < 0 || v > 100000)
+        return Status::InvalidArgument("must be 0..100000", p + "." + names[k]);
       *slots[k] = static_cast<int>(v);
     }
-    if (a.w < 2 || a.h < 2) return Status::InvalidArgument("a box is at least 2 x 2 pixels", p + ".w");
+    if (a.w < 2 || a.h < 2)
+      return Status::InvalidArgument("a box is at least 2 x 2 pixels", p + ".w");
     if (a.x + a.w > img.width || a.y + a.h > img.height) {
       return Status::InvalidArgument("the box leaves the " + std::to_string(img.width) + " x " +
                                          std::to_string(img.height) + " image",
@@ -87,14 +89,14 @@ Result<std::vector<store::Annotation>> ParseBoxes(const Json& body, const Image&
 }
 
 Result<net::HttpResponse> GetAnnotations(const ApiContext& ctx, const ApiRequest& req) {
-  TILSYN_ASSIGN_OR_RETURN(Image img, LoadImage(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(Image img, LoadImage(ctx, req, req.Param("id")));
   TILSYN_ASSIGN_OR_RETURN(auto boxes, ctx.store->annotations().AnnotationsFor(img.obs.id));
   return Ok(ToJson(img, boxes));
 }
 
 Result<net::HttpResponse> PutAnnotations(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
-  TILSYN_ASSIGN_OR_RETURN(Image img, LoadImage(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(Image img, LoadImage(ctx, req, req.Param("id")));
   const std::string by = req.principal ? req.principal->subject : "";
   TILSYN_ASSIGN_OR_RETURN(auto boxes, ParseBoxes(body, img, by, ctx.clock->NowMs()));
   Json labels = Json::object();

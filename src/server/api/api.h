@@ -56,6 +56,8 @@ struct ApiContext {
   // mTLS: a vehicle token counts only with the vehicle's verified client certificate
   // (net::HttpRequest::client_cert_subject == the vehicle id).
   bool vehicle_client_certs = false;
+  // Served over TLS: session cookies get the Secure attribute.
+  bool tls = false;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
@@ -72,6 +74,8 @@ void RegisterStatsRoutes(Router& router, const ApiContext& ctx);
 void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/me: the caller's subject and role (the web UI's role-aware navigation).
 void RegisterMeRoutes(Router& router, const ApiContext& ctx);
+// People's accounts: login/logout (web sessions), /api/v1/users and /api/v1/tokens (accounts.cc).
+void RegisterAccountRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/tasks/{id}/coverage: the site's coverage and the vehicles its job is offered to.
 void RegisterCoverageRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/network?bbox=…: the imported street network in a box, as GeoJSON (network.cc).

@@ -1,5 +1,6 @@
 #include "server/api/api_util.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -123,12 +124,38 @@ Json RunToJson(const store::RecognitionRunRecord& r) {
           {"error", r.error}};
 }
 
-Result<store::Observation> FindObservation(const ApiContext& ctx, const std::string& id) {
+Result<store::Observation> FindObservation(const ApiContext& ctx, const ApiRequest& req,
+                                           const std::string& id) {
   Result<store::Observation> obs = ctx.store->GetObservation(id);
   if (!obs.ok() && obs.status().code() == Code::kNotFound) {
     return Status::NotFound("no observation " + id, "id");
   }
+  TILSYN_RETURN_IF_ERROR(obs.status());
+  if (!VisibleUnits(req).empty() && !LoadVisibleTask(ctx, req, obs->task_id).ok()) {
+    return Status::NotFound("no observation " + id, "id");
+  }
   return obs;
+}
+
+const std::vector<std::string>& VisibleUnits(const ApiRequest& req) {
+  static const std::vector<std::string> kAll;
+  if (!req.principal || req.principal->role != store::Role::kInspector) return kAll;
+  return req.principal->units;
+}
+
+bool InScope(const ApiRequest& req, const std::string& unit) {
+  const std::vector<std::string>& units = VisibleUnits(req);
+  return units.empty() || unit.empty() ||
+         std::find(units.begin(), units.end(), unit) != units.end();
+}
+
+Result<tasks::Task> LoadVisibleTask(const ApiContext& ctx, const ApiRequest& req,
+                                    const std::string& id) {
+  Result<tasks::Task> t = ctx.store->GetTask(id);
+  if ((!t.ok() && t.status().code() == Code::kNotFound) || (t.ok() && !InScope(req, t->unit))) {
+    return Status::NotFound("no task " + id, "id");
+  }
+  return t;
 }
 
 Result<std::string> RequiredPurpose(const net::HttpRequest& http, const std::string& doing) {
@@ -141,8 +168,9 @@ Result<std::string> RequiredPurpose(const net::HttpRequest& http, const std::str
   return *purpose;
 }
 
-Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id) {
-  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, FindObservation(ctx, id));
+Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const ApiRequest& req,
+                                const std::string& id) {
+  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, FindObservation(ctx, req, id));
   if (obs.blob_key.empty()) return Status::NotFound("the image was deleted", "id");
   // Privacy invariant 2: an upload in the quarantine is not served before the server's pass.
   if (store::AwaitsServerAnonymization(obs)) {

@@ -11,10 +11,12 @@
 #include "net/http.h"
 #include "store/case_store.h"
 #include "store/records.h"
+#include "tasks/task.h"
 
 namespace tilsyn::server {
 
 struct ApiContext;
+struct ApiRequest;
 
 // Role sets of docs/api.md.
 inline const std::vector<store::Role> kAdminOnly = {store::Role::kAdmin};
@@ -37,21 +39,34 @@ net::HttpResponse Ok(const Json& body);
 net::HttpResponse Created(const Json& body);
 
 // The observation `id`, NotFound naming "id" when unknown.
-Result<store::Observation> FindObservation(const ApiContext& ctx, const std::string& id);
+Result<store::Observation> FindObservation(const ApiContext& ctx, const ApiRequest& req,
+                                           const std::string& id);
 // Its stored (anonymized) image: NotFound naming "id" when the observation is unknown or the
 // image was deleted. Reading bytes is not an audited view; callers that show them audit first.
 struct KeptImage {
   store::Observation obs;
   std::string jpeg;
 };
-Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const std::string& id);
+Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const ApiRequest& req,
+                                const std::string& id);
 
 // The stated purpose of opening or exporting an image (query `purpose`, 3–500 characters;
 // InvalidArgument naming `purpose`, "state why you <doing>" when missing or short).
 Result<std::string> RequiredPurpose(const net::HttpRequest& http, const std::string& doing);
 
 // An assessment by id; NotFound naming `id`.
-Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const std::string& id);
+Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const ApiRequest& req,
+                                               const std::string& id);
+
+// The units whose tasks the caller sees and edits: an inspector account's units (empty = every
+// unit: admins, DPOs, tokens, and inspectors without units).
+const std::vector<std::string>& VisibleUnits(const ApiRequest& req);
+// Whether a task of `unit` is visible to the caller (tasks of no unit are visible to all).
+bool InScope(const ApiRequest& req, const std::string& unit);
+// The task `id`, NotFound naming "id" when unknown or outside the caller's units (the same
+// answer: other units' task ids are not confirmed).
+Result<tasks::Task> LoadVisibleTask(const ApiContext& ctx, const ApiRequest& req,
+                                    const std::string& id);
 // GET /api/v1/assessments/{id}: the assessment with its recognition runs, action runs, case and
 // the reference image it was compared with.
 Result<Json> AssessmentDetailJson(const ApiContext& ctx, const store::AssessmentRecord& a);

@@ -9,9 +9,14 @@
 
 namespace tilsyn::server {
 
-Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const std::string& id) {
+Result<store::AssessmentRecord> LoadAssessment(const ApiContext& ctx, const ApiRequest& req,
+                                               const std::string& id) {
   Result<store::AssessmentRecord> a = ctx.store->GetAssessment(id);
   if (!a.ok() && a.status().code() == Code::kNotFound) {
+    return Status::NotFound("no assessment " + id, "id");
+  }
+  TILSYN_RETURN_IF_ERROR(a.status());
+  if (!VisibleUnits(req).empty() && !LoadVisibleTask(ctx, req, a->task_id).ok()) {
     return Status::NotFound("no assessment " + id, "id");
   }
   return a;
@@ -37,10 +42,14 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
       *status != "dismissed") {
     return Status::InvalidArgument("must be open, in_progress, handled or dismissed", "status");
   }
-  if (status || q) {
+  // Filters applied here, not in the store, page here too.
+  const bool scoped = !VisibleUnits(req).empty();
+  const bool filtered = status || q || scoped;
+  if (filtered) {
     f.limit = 10'000;
     f.offset = 0;
   }
+  std::map<std::string, bool> visible;  // task id -> in the caller's units
   TILSYN_ASSIGN_OR_RETURN(auto list, ctx.store->ListAssessments(f));
   TILSYN_ASSIGN_OR_RETURN(auto statuses, ctx.store->cases().CaseStatuses());
   auto lower = [](std::string s) {
@@ -54,6 +63,11 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
     auto st = statuses.find(a.id);
     const std::string case_status = st == statuses.end() ? "open" : st->second;
     if (status && case_status != *status) continue;
+    if (scoped) {
+      auto [it, fresh] = visible.try_emplace(a.task_id, false);
+      if (fresh) it->second = LoadVisibleTask(ctx, req, a.task_id).ok();
+      if (!it->second) continue;
+    }
     if (q) {
       if (!titles.count(a.task_id)) {
         Result<tasks::Task> t = ctx.store->GetTask(a.task_id);
@@ -68,11 +82,11 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
         if (!in_notes) continue;
       }
     }
-    if ((status || q) && skipped < offset) {
+    if (filtered && skipped < offset) {
       ++skipped;
       continue;
     }
-    if ((status || q) && static_cast<int64_t>(out.size()) >= limit) break;
+    if (filtered && static_cast<int64_t>(out.size()) >= limit) break;
     Json j = AssessmentToJson(a);
     j["case_status"] = case_status;
     // The capture time, which is what "when" means to an inspector (created_at is when it was
@@ -86,7 +100,7 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
 }
 
 Result<net::HttpResponse> GetAssessment(const ApiContext& ctx, const ApiRequest& req) {
-  TILSYN_ASSIGN_OR_RETURN(auto a, LoadAssessment(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(auto a, LoadAssessment(ctx, req, req.Param("id")));
   TILSYN_ASSIGN_OR_RETURN(Json j, AssessmentDetailJson(ctx, a));
   return Ok(j);
 }
@@ -142,7 +156,7 @@ Result<net::HttpResponse> PostFeedback(const ApiContext& ctx, const ApiRequest& 
   if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
     return Status::InvalidArgument("must be 1..5", "satisfaction");
   }
-  TILSYN_ASSIGN_OR_RETURN(auto a, LoadAssessment(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(auto a, LoadAssessment(ctx, req, req.Param("id")));
   a.feedback = verdict;
   a.corrected_label = verdict == "correct" ? "" : label.value_or("");
   a.satisfaction =

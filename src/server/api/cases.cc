@@ -55,23 +55,20 @@ Result<store::CaseEvent> ParseCaseEvent(const Json& body) {
 Result<net::HttpResponse> PostCaseEvent(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
   const std::string& id = req.Param("id");
-  Result<store::AssessmentRecord> a = ctx.store->GetAssessment(id);
-  if (!a.ok() && a.status().code() == Code::kNotFound) {
-    return Status::NotFound("no assessment " + id, "id");
-  }
-  TILSYN_RETURN_IF_ERROR(a.status());
+  TILSYN_RETURN_IF_ERROR(LoadAssessment(ctx, req, id).status());
   TILSYN_ASSIGN_OR_RETURN(store::CaseEvent e, ParseCaseEvent(body));
   e.assessment_id = id;
   e.at_ms = ctx.clock->NowMs();
   e.user = req.principal ? req.principal->subject : "";
   Json details = Json::object();
-  for (const auto& [k, v] : {std::pair{"status", e.status}, {"step", e.step}, {"assignee", e.assignee}}) {
+  for (const auto& [k, v] :
+       {std::pair{"status", e.status}, {"step", e.step}, {"assignee", e.assignee}}) {
     if (!v.empty()) details[k] = v;
   }
   if (!e.note.empty()) details["note"] = true;  // the note itself stays with the case
-  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
-      RequestAudit(ctx, req, "finding.case", "assessment", id, "", details),
-      [&](store::Store& s) { return s.cases().AppendCaseEvent(e); }));
+  TILSYN_RETURN_IF_ERROR(
+      ctx.store->WithAudit(RequestAudit(ctx, req, "finding.case", "assessment", id, "", details),
+                           [&](store::Store& s) { return s.cases().AppendCaseEvent(e); }));
   TILSYN_ASSIGN_OR_RETURN(auto events, ctx.store->cases().CaseEvents(id));
   return Ok(CaseToJson(store::FoldCase(std::move(events))));
 }
@@ -82,8 +79,10 @@ Json CaseToJson(const store::CaseState& c) {
   Json events = Json::array();
   for (const store::CaseEvent& e : c.events) {
     Json j = {{"at", FormatIso8601(e.at_ms)}, {"user", e.user}};
-    for (const auto& [k, v] : {std::pair{"status", e.status}, {"step", e.step},
-                               {"step_date", e.step_date}, {"note", e.note},
+    for (const auto& [k, v] : {std::pair{"status", e.status},
+                               {"step", e.step},
+                               {"step_date", e.step_date},
+                               {"note", e.note},
                                {"assignee", e.assignee}}) {
       if (!v.empty()) j[k] = v;
     }

@@ -9,17 +9,17 @@ namespace {
 
 Result<net::HttpResponse> GetCoverage(const ApiContext& ctx, const ApiRequest& req) {
   const std::string id = req.Param("id");
-  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, ctx.store->GetTask(id));
+  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, LoadVisibleTask(ctx, req, id));
   std::optional<Json> site = ctx.coverage ? ctx.coverage->Site(task.id) : std::nullopt;
   std::optional<Json> summary = ctx.coverage ? ctx.coverage->Summary() : std::nullopt;
   auto selected = coverage::SelectVehicles(site, ctx.coverage_top_k);
-  Json out{{"task_id", task.id},
-           {"computed", site.has_value()},
-           {"report", summary ? *summary : Json(nullptr)},
-           {"site", site ? *site : Json(nullptr)},
-           {"planner",
-            {{"top_k", ctx.coverage_top_k},
-             {"offered_to", selected ? Json(*selected) : Json("all")}}}};
+  Json out{
+      {"task_id", task.id},
+      {"computed", site.has_value()},
+      {"report", summary ? *summary : Json(nullptr)},
+      {"site", site ? *site : Json(nullptr)},
+      {"planner",
+       {{"top_k", ctx.coverage_top_k}, {"offered_to", selected ? Json(*selected) : Json("all")}}}};
   return Ok(out);
 }
 

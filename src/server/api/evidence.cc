@@ -25,8 +25,8 @@ Result<Json> AuditOf(const ApiContext& ctx, const std::string& object_id) {
 Result<net::HttpResponse> GetEvidence(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(const std::string purpose,
                           RequiredPurpose(req.http, "export this evidence"));
-  TILSYN_ASSIGN_OR_RETURN(store::AssessmentRecord a, LoadAssessment(ctx, req.Param("id")));
-  TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, a.observation_id));
+  TILSYN_ASSIGN_OR_RETURN(store::AssessmentRecord a, LoadAssessment(ctx, req, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, req, a.observation_id));
   TILSYN_ASSIGN_OR_RETURN(Json detail, AssessmentDetailJson(ctx, a));
   Json runs = detail["runs"];
   detail.erase("runs");

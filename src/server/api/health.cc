@@ -37,14 +37,14 @@ void RegisterOpenApiRoute(Router& router) {
 }
 
 std::unique_ptr<Router> BuildHealthRouter(const ApiContext& ctx) {
-  auto router = std::make_unique<Router>(MakeBearerAuthenticator(ctx.store));
+  auto router = std::make_unique<Router>(MakeBearerAuthenticator(ctx.store, false, ctx.clock));
   RegisterHealthRoutes(*router, ctx);
   return router;
 }
 
 std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
-  auto router =
-      std::make_unique<Router>(MakeBearerAuthenticator(ctx.store, ctx.vehicle_client_certs));
+  auto router = std::make_unique<Router>(
+      MakeBearerAuthenticator(ctx.store, ctx.vehicle_client_certs, ctx.clock));
   if (ctx.http_metrics) {
     std::shared_ptr<HttpMetrics> m = ctx.http_metrics;
     router->SetObserver([m](const std::string& method, const std::string& route, int status,
@@ -74,6 +74,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterStatsRoutes(*router, ctx);
   RegisterPrivacyRoutes(*router, ctx);
   RegisterMeRoutes(*router, ctx);
+  RegisterAccountRoutes(*router, ctx);
   RegisterCoverageRoutes(*router, ctx);
   RegisterNetworkRoutes(*router, ctx);
   RegisterCapabilityRoutes(*router, ctx);

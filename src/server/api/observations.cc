@@ -26,9 +26,9 @@ Result<net::HttpResponse> Upload(const ApiContext& ctx, const ApiRequest& req) {
   // vehicle is asked to come back (it keeps the observation in its outbox).
   InflightSlot slot(ctx.uploads.get());
   if (!slot.entered()) {
-    net::HttpResponse busy = net::HttpResponse::Error(Status::ResourceExhausted(
-        "the server is busy with " + std::to_string(ctx.uploads->max()) +
-        " uploads; try again shortly"));
+    net::HttpResponse busy = net::HttpResponse::Error(
+        Status::ResourceExhausted("the server is busy with " + std::to_string(ctx.uploads->max()) +
+                                  " uploads; try again shortly"));
     busy.headers.emplace_back("Retry-After", "1");
     return busy;
   }
@@ -73,7 +73,7 @@ Result<net::HttpResponse> Upload(const ApiContext& ctx, const ApiRequest& req) {
 
 Result<net::HttpResponse> GetObservation(const ApiContext& ctx, const ApiRequest& req) {
   const std::string& id = req.Param("id");
-  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, FindObservation(ctx, id));
+  TILSYN_ASSIGN_OR_RETURN(store::Observation obs, FindObservation(ctx, req, id));
   Json j = ObservationToJson(obs);
   Result<store::AssessmentRecord> a = ctx.store->GetAssessmentForObservation(id);
   j["assessment_id"] = a.ok() ? Json(a->id) : Json(nullptr);

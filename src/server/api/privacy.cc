@@ -22,7 +22,7 @@ Result<net::HttpResponse> GetImage(const ApiContext& ctx, const ApiRequest& req)
   }
   const bool is_export = disposition && *disposition == "attachment";
 
-  TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, id));
+  TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, req, id));
   const store::Observation* obs = &kept.obs;
   std::string& jpeg = kept.jpeg;
   // Audit first: no record, no image.

@@ -13,9 +13,9 @@
 namespace tilsyn::server {
 namespace {
 
-Result<tasks::Task> LoadComparingTask(const ApiContext& ctx, const std::string& id) {
-  Result<tasks::Task> t = ctx.store->GetTask(id);
-  if (!t.ok() && t.status().code() == Code::kNotFound) return Status::NotFound("no task " + id, "id");
+Result<tasks::Task> LoadComparingTask(const ApiContext& ctx, const ApiRequest& req,
+                                      const std::string& id) {
+  Result<tasks::Task> t = LoadVisibleTask(ctx, req, id);
   TILSYN_RETURN_IF_ERROR(t.status());
   if (!tasks::ComparesWithReference(*t)) {
     return Status::InvalidArgument(
@@ -46,14 +46,14 @@ Result<Json> ReferenceJson(const ApiContext& ctx, const std::string& task_id) {
 }
 
 Result<net::HttpResponse> GetReference(const ApiContext& ctx, const ApiRequest& req) {
-  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, LoadComparingTask(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, LoadComparingTask(ctx, req, req.Param("id")));
   TILSYN_ASSIGN_OR_RETURN(Json j, ReferenceJson(ctx, task.id));
   return Ok(j);
 }
 
 Result<net::HttpResponse> PutReference(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
-  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, LoadComparingTask(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(tasks::Task task, LoadComparingTask(ctx, req, req.Param("id")));
   TILSYN_ASSIGN_OR_RETURN(std::string obs_id, GetString(body, "observation_id", "observation_id"));
   Result<store::Observation> obs = ctx.store->GetObservation(obs_id);
   if (!obs.ok() && obs.status().code() == Code::kNotFound) {
@@ -66,7 +66,8 @@ Result<net::HttpResponse> PutReference(const ApiContext& ctx, const ApiRequest& 
   if (obs->blob_key.empty()) {
     return Status::FailedPrecondition("the observation's image was deleted", "observation_id");
   }
-  if (obs->state != store::ObservationState::kAssessed && obs->state != store::ObservationState::kDone) {
+  if (obs->state != store::ObservationState::kAssessed &&
+      obs->state != store::ObservationState::kDone) {
     return Status::FailedPrecondition("the observation is not assessed yet", "observation_id");
   }
   TILSYN_ASSIGN_OR_RETURN(store::BlobRecord blob, ctx.store->GetBlob(obs->blob_key));

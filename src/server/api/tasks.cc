@@ -28,14 +28,6 @@ Json TaskAuditDetails(const Task& t) {
               {"inconclusive_days", t.retention.inconclusive_days}};
 }
 
-Result<Task> LoadTask(const ApiContext& ctx, const std::string& id) {
-  Result<Task> t = ctx.store->GetTask(id);
-  if (!t.ok() && t.status().code() == Code::kNotFound) {
-    return Status::NotFound("no task " + id, "id");
-  }
-  return t;
-}
-
 // Keeps the stored webhook secret when an update repeats a webhook (same URL) without one —
 // the API never returns secrets, so a client cannot send them back.
 void KeepSecrets(const Task& old_task, Task& updated) {
@@ -65,10 +57,27 @@ Status CheckServed(const ApiContext& ctx, const Task& task) {
   return recognition::CheckTaskServed(*ctx.capabilities, task);
 }
 
+// An inspector with units orders tasks for them: no unit means their first, another unit is
+// refused (naming "unit").
+Status PlaceInUnit(const ApiRequest& req, Task& task) {
+  const std::vector<std::string>& units = VisibleUnits(req);
+  if (units.empty()) return Status::Ok();
+  if (task.unit.empty()) {
+    task.unit = units.front();
+    return Status::Ok();
+  }
+  if (!InScope(req, task.unit)) {
+    return Status::PermissionDenied("unit \"" + task.unit + "\" is not one of yours")
+        .WithField("unit");
+  }
+  return Status::Ok();
+}
+
 Result<net::HttpResponse> CreateTask(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
   TILSYN_ASSIGN_OR_RETURN(Task task, tasks::TaskFromJson(body));
   TILSYN_RETURN_IF_ERROR(CheckServed(ctx, task));
+  TILSYN_RETURN_IF_ERROR(PlaceInUnit(req, task));
   TimeMs now = ctx.clock->NowMs();
   task.id = NewUuid();
   task.owner = req.principal ? req.principal->subject : "";
@@ -103,6 +112,7 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
     }
   }
   f.unit = QueryString(req.http, "unit");
+  f.visible_units = VisibleUnits(req);
   TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));
   TILSYN_ASSIGN_OR_RETURN(int64_t offset, QueryInt(req.http, "offset", 0, 0, 1'000'000'000));
   f.limit = static_cast<int>(limit);
@@ -110,7 +120,8 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
   // Sites nobody visits (server/visits.h): each task's last capture and whether it is overdue.
   std::optional<bool> overdue_only;
   if (auto o = QueryString(req.http, "overdue")) {
-    if (*o != "true" && *o != "false") return Status::InvalidArgument("must be true or false", "overdue");
+    if (*o != "true" && *o != "false")
+      return Status::InvalidArgument("must be true or false", "overdue");
     overdue_only = *o == "true";
     f.limit = 1000;
     f.offset = 0;
@@ -124,8 +135,8 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
     auto it = last.find(t.id);
     const std::optional<TimeMs> last_capture =
         it == last.end() ? std::nullopt : std::optional<TimeMs>(it->second);
-    const VisitStatus v = CheckVisit(t, last_capture, now,
-                                     ctx.coverage ? ctx.coverage->Site(t.id) : std::nullopt, has_report);
+    const VisitStatus v = CheckVisit(
+        t, last_capture, now, ctx.coverage ? ctx.coverage->Site(t.id) : std::nullopt, has_report);
     if (overdue_only && v.overdue != *overdue_only) continue;
     Json j = tasks::TaskToJson(t);
     j["visit"] = v.ToJson(last_capture);
@@ -135,7 +146,7 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
 }
 
 Result<net::HttpResponse> GetTask(const ApiContext& ctx, const ApiRequest& req) {
-  TILSYN_ASSIGN_OR_RETURN(Task task, LoadTask(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(Task task, LoadVisibleTask(ctx, req, req.Param("id")));
   return Ok(tasks::TaskToJson(task));
 }
 
@@ -143,7 +154,8 @@ Result<net::HttpResponse> ReplaceTask(const ApiContext& ctx, const ApiRequest& r
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
   TILSYN_ASSIGN_OR_RETURN(Task edited, tasks::TaskFromJson(body));
   TILSYN_RETURN_IF_ERROR(CheckServed(ctx, edited));
-  TILSYN_ASSIGN_OR_RETURN(Task task, LoadTask(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(Task task, LoadVisibleTask(ctx, req, req.Param("id")));
+  TILSYN_RETURN_IF_ERROR(PlaceInUnit(req, edited));
   if (task.status == TaskStatus::kCancelled || task.status == TaskStatus::kCompleted) {
     return Status::FailedPrecondition("a " + StatusName(task.status) + " task cannot be edited",
                                       "status");
@@ -169,7 +181,7 @@ enum class Transition { kActivate, kPause, kCancel };
 // The allowed status changes. Repeating the current target status is a no-op (idempotent).
 Result<net::HttpResponse> ChangeStatus(const ApiContext& ctx, const ApiRequest& req,
                                        Transition tr) {
-  TILSYN_ASSIGN_OR_RETURN(Task task, LoadTask(ctx, req.Param("id")));
+  TILSYN_ASSIGN_OR_RETURN(Task task, LoadVisibleTask(ctx, req, req.Param("id")));
   const TaskStatus from = task.status;
   TaskStatus to = TaskStatus::kActive;
   bool allowed = false;
@@ -212,9 +224,9 @@ Result<net::HttpResponse> ChangeStatus(const ApiContext& ctx, const ApiRequest& 
                                                    : "task.cancel";
   Json details = TaskAuditDetails(task);
   details["from"] = StatusName(from);
-  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
-      RequestAudit(ctx, req, action, "task", task.id, "", details),
-      [&](store::Store& s) { return s.UpdateTask(task, job); }));
+  TILSYN_RETURN_IF_ERROR(
+      ctx.store->WithAudit(RequestAudit(ctx, req, action, "task", task.id, "", details),
+                           [&](store::Store& s) { return s.UpdateTask(task, job); }));
   return Ok(tasks::TaskToJson(task));
 }
 

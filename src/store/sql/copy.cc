@@ -18,11 +18,11 @@ using sql::Statement;
 // Every table, parents before children (foreign keys hold at every insert).
 const std::vector<std::string>& TableOrder() {
   static const std::vector<std::string> kOrder = {
-      "tasks",         "jobs",         "vehicles",         "tokens",
-      "observations",  "blobs",        "recognition_runs", "assessments",
-      "action_runs",   "audit_events", "refusals",         "permits",
-      "annotations",   "case_events",  "task_references",  "images",
-      "agent_settings"};
+      "tasks",          "jobs",         "vehicles",         "tokens",
+      "observations",   "blobs",        "recognition_runs", "assessments",
+      "action_runs",    "audit_events", "refusals",         "permits",
+      "annotations",    "case_events",  "task_references",  "images",
+      "agent_settings", "users",        "sessions"};
   return kOrder;
 }
 

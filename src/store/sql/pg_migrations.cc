@@ -313,6 +313,31 @@ CREATE TABLE agent_settings (
   created_by TEXT NOT NULL
 );
 )sql",
+      // 13: people's accounts (argon2id hashes, lockout, units), web sessions, and tokens
+      // that expire and can be revoked.
+      R"sql(
+ALTER TABLE tokens ADD COLUMN expires_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN revoked_ms BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  units TEXT NOT NULL DEFAULT '[]',
+  failed_logins BIGINT NOT NULL DEFAULT 0,
+  locked_until_ms BIGINT NOT NULL DEFAULT 0,
+  disabled BIGINT NOT NULL DEFAULT 0,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users(name),
+  csrf TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_name);
+)sql",
   };
   return kMigrations;
 }

@@ -61,6 +61,20 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Status PutToken(const TokenRecord& token) override;
   Result<TokenRecord> GetTokenByHash(const std::string& token_hash) override;
   Result<int64_t> CountTokens() override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Status RevokeToken(const std::string& token_hash, TimeMs at) override;
+  Status CreateUser(const UserRecord& user) override;
+  Status UpdateUser(const UserRecord& user) override;
+  Result<UserRecord> GetUser(const std::string& name) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Result<UserRecord> NoteLoginFailure(const std::string& name, int64_t max_failures,
+                                      TimeMs lock_until) override;
+  Status NoteLoginSuccess(const std::string& name) override;
+  Status PutSession(const SessionRecord& session) override;
+  Result<SessionRecord> GetSession(const std::string& id_hash) override;
+  Status DeleteSession(const std::string& id_hash) override;
+  Status DeleteSessions(const std::string& user) override;
+  Status DeleteExpiredSessions(TimeMs now) override;
 
   Result<bool> InsertObservation(const Observation& obs, const BlobRecord& blob) override;
   Result<Observation> GetObservation(const std::string& id) override;

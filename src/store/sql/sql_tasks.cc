@@ -112,12 +112,18 @@ Result<std::vector<tasks::Task>> SqlStore::ListTasks(const TaskFilter& filter) {
     if (filter.status) where += " AND status = ?";
     if (filter.kind) where += " AND kind = ?";
     if (filter.unit) where += " AND unit = ?";
+    if (!filter.visible_units.empty()) {
+      where += " AND (unit = ''";
+      for (size_t k = 0; k < filter.visible_units.size(); ++k) where += " OR unit = ?";
+      where += ")";
+    }
     where += " ORDER BY created_ms DESC, id LIMIT ? OFFSET ?";
     TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(Select(kTaskColumns, "tasks", where)));
     int i = 1;
     if (filter.status) st.Bind(i++, tasks::ToString(*filter.status));
     if (filter.kind) st.Bind(i++, tasks::ToString(*filter.kind));
     if (filter.unit) st.Bind(i++, *filter.unit);
+    for (const std::string& u : filter.visible_units) st.Bind(i++, u);
     st.Bind(i, filter.limit > 0 ? static_cast<int64_t>(filter.limit) : kNoLimit);
     st.Bind(i + 1, std::max(filter.offset, 0));
     while (true) {

@@ -1,4 +1,4 @@
-// Vehicles and bearer tokens (stored by hash only).
+// Vehicles and bearer tokens (stored by hash only; they expire and can be revoked).
 #include "store/sql/sql_rows.h"
 #include "store/sql/sql_store.h"
 
@@ -104,34 +104,83 @@ Status SqlStore::PutToken(const TokenRecord& token) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare("INSERT INTO tokens (token_hash, role, subject, created_ms) VALUES (?, ?, ?, ?) "
+        db.Prepare("INSERT INTO tokens (token_hash, role, subject, created_ms, expires_ms, "
+                   "revoked_ms) VALUES (?, ?, ?, ?, ?, ?) "
                    "ON CONFLICT(token_hash) DO UPDATE SET role = excluded.role, "
-                   "subject = excluded.subject, created_ms = excluded.created_ms"));
+                   "subject = excluded.subject, created_ms = excluded.created_ms, "
+                   "expires_ms = excluded.expires_ms, revoked_ms = excluded.revoked_ms"));
     st.Bind(1, token.token_hash).Bind(2, ToString(token.role)).Bind(3, token.subject);
-    st.Bind(4, token.created_ms);
+    st.Bind(4, token.created_ms).Bind(5, token.expires_ms).Bind(6, token.revoked_ms);
     return st.Run();
   });
 }
 
+namespace {
+
+constexpr const char* kTokenColumns =
+    "token_hash, role, subject, created_ms, expires_ms, revoked_ms";
+
+Result<TokenRecord> ReadToken(Statement& st) {
+  auto role = ParseRole(st.Text(1));
+  if (!role) return Status::Internal("stored token has an unknown role");
+  TokenRecord out;
+  out.token_hash = st.Text(0);
+  out.role = *role;
+  out.subject = st.Text(2);
+  out.created_ms = st.Int(3);
+  out.expires_ms = st.Int(4);
+  out.revoked_ms = st.Int(5);
+  return out;
+}
+
+}  // namespace
+
 Result<TokenRecord> SqlStore::GetTokenByHash(const std::string& token_hash) {
   TokenRecord out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st,
-        db.Prepare(
-            "SELECT token_hash, role, subject, created_ms FROM tokens WHERE token_hash = ?"));
+    TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(std::string("SELECT ") + kTokenColumns +
+                                                     " FROM tokens WHERE token_hash = ?"));
     st.Bind(1, token_hash);
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::NotFound("no such token");
-    auto role = ParseRole(st.Text(1));
-    if (!role) return Status::Internal("stored token has an unknown role");
-    out.token_hash = st.Text(0);
-    out.role = *role;
-    out.subject = st.Text(2);
-    out.created_ms = st.Int(3);
+    TILSYN_ASSIGN_OR_RETURN(out, ReadToken(st));
     return Status::Ok();
   }));
   return out;
+}
+
+Result<std::vector<TokenRecord>> SqlStore::ListTokens() {
+  std::vector<TokenRecord> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare(std::string("SELECT ") + kTokenColumns +
+                                       " FROM tokens ORDER BY created_ms DESC, token_hash"));
+    while (true) {
+      TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      TILSYN_ASSIGN_OR_RETURN(TokenRecord t, ReadToken(st));
+      out.push_back(std::move(t));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::RevokeToken(const std::string& token_hash, TimeMs at) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare("UPDATE tokens SET revoked_ms = ? WHERE token_hash = ? AND "
+                                       "revoked_ms = 0"));
+    st.Bind(1, at).Bind(2, token_hash);
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    if (db.Changes() == 0) {
+      TILSYN_ASSIGN_OR_RETURN(Statement q, db.Prepare("SELECT 1 FROM tokens WHERE token_hash = ?"));
+      q.Bind(1, token_hash);
+      TILSYN_ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) return Status::NotFound("no such token", "id");
+    }
+    return Status::Ok();
+  });
 }
 
 Result<int64_t> SqlStore::CountTokens() {
