@@ -57,7 +57,7 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
     page = browser.page;
     await page.goto('/');
     await page.getByLabel('Access token').fill(server.token);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Use the token' }).click();
     await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
   });
 

@@ -50,7 +50,7 @@ describe('fleet page', { timeout: 110_000 }, () => {
 
     await page.goto('/');
     await page.getByLabel('Access token').fill(server.token);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Use the token' }).click();
     await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
     await page.goto('/#/fleet');
     await page.waitForSelector('#fleet tbody tr');

@@ -63,7 +63,7 @@ describe('reference image of a before/after task', { timeout: 110_000 }, () => {
 
     await page.goto('/');
     await page.getByLabel('Access token').fill(server.token);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Use the token' }).click();
     await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
     await page.goto(`/#/findings/${later.id}`);
     await page.locator('#reference-state').filter({ hasText: "The reference is the task's first kept image." }).waitFor();

@@ -88,7 +88,7 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     assert.deepEqual(browser.errors.splice(0).map((e) => e.replace(/ @ .*/, '')), ['console: e2e probe']);
     await browser.shot('01-login');
     await page.getByLabel('Access token').fill(server.token);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Use the token' }).click();
     await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
     await page.waitForTimeout(300);
     assert.equal(await page.locator('#main h1').count(), 1, 'the page is rendered once');
@@ -457,7 +457,7 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     await page.getByRole('button', { name: 'Log ud' }).click();
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByLabel('Access token').fill(dpo);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Use the token' }).click();
     await page.getByRole('heading', { name: 'Privacy', exact: true }).waitFor();
     await page.waitForTimeout(300);
     assert.equal(await page.locator('#main h1').count(), 1, 'the page is rendered once');

@@ -1,6 +1,9 @@
-// The API client: bearer token from the session, JSON in and out, errors as ApiError carrying
-// the server's {code, message, field}. Which optional endpoints exist is learned once from
-// /api/v1/openapi.json, so the UI never probes a missing route (and never logs a 404).
+// The API client: JSON in and out, errors as ApiError carrying the server's {code, message,
+// field}. Two kinds of session: a bearer token (pasted at login, kept in sessionStorage) or a
+// person's password login, whose HttpOnly cookie the browser sends by itself; a cookie session's
+// changes (any method but GET/HEAD) carry its CSRF token, which comes with the login answer and
+// again from GET /api/v1/me (kept in memory only). Which optional endpoints exist is learned
+// once from /api/v1/openapi.json, so the UI never probes a missing route (and never logs a 404).
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
@@ -12,6 +15,10 @@ export class ApiError extends Error {
 }
 
 const TOKEN_KEY = 'tilsyn.token';
+// Set at a password login and cleared at logout or when /me refuses: it only says that a cookie
+// may be worth checking at start-up (so a visitor without one never gets a 401 logged). In
+// localStorage because the cookie outlives the tab (Max-Age), not the credential itself.
+const COOKIE_FLAG_KEY = 'tilsyn.session';
 export const session = {
   get token() {
     return sessionStorage.getItem(TOKEN_KEY) || '';
@@ -20,14 +27,28 @@ export const session = {
     if (v) sessionStorage.setItem(TOKEN_KEY, v);
     else sessionStorage.removeItem(TOKEN_KEY);
   },
+  get cookie() {
+    return localStorage.getItem(COOKIE_FLAG_KEY) === 'cookie';
+  },
+  set cookie(v) {
+    if (v) localStorage.setItem(COOKIE_FLAG_KEY, 'cookie');
+    else localStorage.removeItem(COOKIE_FLAG_KEY);
+  },
+  csrf: '',
   me: null,
 };
 
-export async function api(method, path, body, { token } = {}) {
-  const headers = { Accept: 'application/json' };
+// Authorization for a token session, else the CSRF token of a cookie session on changes.
+function authHeaders(method, token) {
   const t = token ?? session.token;
-  if (t) headers.Authorization = `Bearer ${t}`;
-  const init = { method, headers };
+  if (t) return { Authorization: `Bearer ${t}` };
+  if (method !== 'GET' && method !== 'HEAD' && session.csrf) return { 'X-CSRF-Token': session.csrf };
+  return {};
+}
+
+export async function api(method, path, body, { token } = {}) {
+  const headers = { Accept: 'application/json', ...authHeaders(method, token) };
+  const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -50,7 +71,7 @@ export const put = (p, b) => api('PUT', p, b);
 
 // Binary GET (an image) → object URL.
 export async function getBlobUrl(path) {
-  const res = await fetch(path, { headers: { Authorization: `Bearer ${session.token}` } });
+  const res = await fetch(path, { headers: authHeaders('GET'), credentials: 'same-origin' });
   if (!res.ok) {
     let json = null;
     try {

@@ -103,7 +103,7 @@ async function route() {
   clear(document.getElementById('main')).append(main);
   if (!session.me) {
     renderChrome();
-    renderLogin(main, { onLogin });
+    renderLogin(main, { onLogin, onPasswordLogin });
     return;
   }
   let hash = location.hash || '';
@@ -126,13 +126,48 @@ async function route() {
   main.append(h('h1', {}, t('app.not_found')));
 }
 
-async function onLogin(token) {
-  const me = await api('GET', '/api/v1/me', undefined, { token });
-  session.token = token;
+async function enter(me) {
   session.me = me;
   const home = homeFor(me.role);
   if (location.hash === home) await route();
   else location.hash = home; // hashchange renders it
+}
+
+// A bearer token: checked with /me before it is kept.
+async function onLogin(token) {
+  const me = await api('GET', '/api/v1/me', undefined, { token });
+  session.token = token;
+  await enter(me);
+}
+
+// A person's name and password: the server sets the session cookie (HttpOnly) and answers with
+// the CSRF token that the session's changes carry.
+async function onPasswordLogin(name, password) {
+  const login = await api('POST', '/api/v1/login', { name, password }, { token: '' });
+  session.token = '';
+  session.csrf = login.csrf_token || '';
+  const me = await api('GET', '/api/v1/me');
+  session.csrf = me.csrf_token || session.csrf;
+  session.cookie = true;
+  await enter(me);
+}
+
+// Ends this tab's session: a cookie session on the server too (the token of a token session
+// stays valid until it expires or is revoked; the tab just forgets it).
+async function logout() {
+  if (session.token) {
+    session.token = '';
+  } else if (session.cookie) {
+    try {
+      await api('POST', '/api/v1/logout');
+    } catch {
+      // Already ended (expired or logged out elsewhere): nothing left to end.
+    }
+    session.cookie = false;
+    session.csrf = '';
+  }
+  session.me = null;
+  location.hash = '#/login';
 }
 
 async function start() {
@@ -141,11 +176,7 @@ async function start() {
     document.getElementById('toast').className = '';
     route();
   });
-  document.getElementById('logout').addEventListener('click', () => {
-    session.token = '';
-    session.me = null;
-    location.hash = '#/login';
-  });
+  document.getElementById('logout').addEventListener('click', logout);
   window.addEventListener('hashchange', route);
   await Promise.all([loadCapabilities(), loadUiConfig()]);
   if (session.token) {
@@ -153,6 +184,16 @@ async function start() {
       session.me = await api('GET', '/api/v1/me');
     } catch {
       session.token = '';
+    }
+  } else if (session.cookie) {
+    // A password login of this browser: its cookie may still be valid (a reload, a new tab).
+    // Only then is /me asked, so a first visit never has a refused request in its console.
+    try {
+      const me = await api('GET', '/api/v1/me');
+      session.csrf = me.csrf_token || '';
+      session.me = me;
+    } catch {
+      session.cookie = false;
     }
   }
   await route();

@@ -24,7 +24,9 @@ void RegisterMeRoutes(Router& router, const ApiContext&) {
                   {"units", r.principal->units}};
         // A web session's UI needs its CSRF token again after a reload.
         if (!r.principal->csrf.empty()) j["csrf_token"] = r.principal->csrf;
-        return Ok(j);
+        net::HttpResponse resp = Ok(j);
+        resp.headers.emplace_back("Cache-Control", "no-store");  // it may carry the CSRF token
+        return resp;
       });
 }
 
