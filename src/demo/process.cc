@@ -32,11 +32,17 @@ Result<ChildProcess> ChildProcess::Spawn(const std::vector<std::string>& argv,
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   if (!stdout_path.empty()) {
-    posix_spawn_file_actions_addopen(&fa, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
   }
   if (!stderr_path.empty()) {
-    posix_spawn_file_actions_addopen(&fa, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
   }
+  // The child gets stdin/stdout/stderr only: an inherited listening socket (the demo's server,
+  // a test's fake service) would keep its port bound, and its connections unanswered, for as
+  // long as the child lives.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) {
     std::string s(*e);

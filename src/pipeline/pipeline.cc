@@ -393,7 +393,17 @@ Result<int> Pipeline::AssessPendingAs(const std::string& lease_name) {
     const TimeMs now = clock_->NowMs();
     TILSYN_ASSIGN_OR_RETURN(std::optional<store::Observation> obs,
                             store_->ClaimNextObservation(lease_name, now, now + options_.lease_ms));
-    if (!obs || !tried.insert(obs->id).second) break;
+    if (!obs) break;
+    if (!tried.insert(obs->id).second) {
+      // Failed earlier in this pass and due again already (a long pass): back to the queue for
+      // the next pass, not left under this pass's lease until it runs out.
+      Status released = store_->ReleaseObservation(obs->id, lease_name, now);
+      if (!released.ok()) {
+        LogWarn("pipeline_release_failed",
+                {{"observation_id", obs->id}, {"error", released.ToString()}});
+      }
+      break;
+    }
     Status st = Process(obs->id);
     if (!st.ok()) {
       LogWarn("pipeline_process_failed", {{"observation_id", obs->id}, {"error", st.ToString()}});

@@ -114,25 +114,6 @@ TEST(Crash, AgentKilledMidUploadLosesAndDuplicatesNothing) {
   EXPECT_EQ(states->count("done") ? states->at("done") : 0, 2);
 }
 
-std::string RunCapture(const std::vector<std::string>& argv) {
-  TempDir out;
-  auto c = demo::ChildProcess::Spawn(argv, {}, out.Sub("o"), out.Sub("e"));
-  EXPECT_TRUE(c.ok());
-  EXPECT_EQ(c->Wait(), 0) << *ReadFile(out.Sub("e"));
-  std::string s = ReadFile(out.Sub("o")).value_or("");
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
-bool WaitHealthy(const std::string& base) {
-  for (int i = 0; i < 200; ++i) {
-    auto r = net::Fetch({"GET", base + "/healthz", {}, "", 500});
-    if (r.ok() && r->status == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
   net::InitHttpClient();
   TempDir dir;
@@ -187,17 +168,8 @@ TEST(Crash, ServerKilledMidPipelineFinishesEveryObservationAfterRestart) {
                  {"captured_at", FormatIso8601(now - 1000 * (10 - i))},
                  {"lat", kStart.lat},
                  {"lon", kStart.lon}};
-    std::string boundary = "b" + NewUuid();
-    net::ClientRequest req{"POST",
-                           base + "/api/v1/observations",
-                           {{"Authorization", "Bearer " + (*tok)["token"].get<std::string>()},
-                            {"Content-Type", "multipart/form-data; boundary=" + boundary}},
-                           net::BuildMultipart({{"metadata", "", "application/json", meta.dump()},
-                                                {"image", "i.jpg", "image/jpeg", jpeg}},
-                                               boundary),
-                           5000};
-    auto r = net::Fetch(req);
-    if (r.ok() && r->status == 201) ++accepted;
+    auto r = UploadObservation(base, (*tok)["token"].get<std::string>(), meta, jpeg);
+    if (r.ok() && *r == 201) ++accepted;
   }
   ASSERT_EQ(accepted, 3);
   server.Signal(SIGTERM);

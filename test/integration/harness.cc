@@ -7,9 +7,46 @@
 
 #include "core/clock.h"
 #include "core/file_util.h"
+#include "core/ids.h"
 #include "net/http_client.h"
+#include "net/multipart.h"
 
 namespace tilsyn::testing {
+
+std::string RunCapture(const std::vector<std::string>& argv) {
+  TempDir out;
+  auto c = demo::ChildProcess::Spawn(argv, {}, out.Sub("o"), out.Sub("e"));
+  EXPECT_TRUE(c.ok());
+  if (!c.ok()) return "";
+  EXPECT_EQ(c->Wait(), 0) << ReadFile(out.Sub("e")).value_or("");
+  std::string s = ReadFile(out.Sub("o")).value_or("");
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+bool WaitHealthy(const std::string& base, int timeout_s) {
+  for (int i = 0; i < timeout_s * 20; ++i) {
+    auto r = net::Fetch({"GET", base + "/healthz", {}, "", 500});
+    if (r.ok() && r->status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+Result<int> UploadObservation(const std::string& base, const std::string& token,
+                              const Json& metadata, const std::string& jpeg, int timeout_ms) {
+  const std::string boundary = "b" + NewUuid();
+  net::ClientRequest req{"POST",
+                         base + "/api/v1/observations",
+                         {{"Authorization", "Bearer " + token},
+                          {"Content-Type", "multipart/form-data; boundary=" + boundary}},
+                         net::BuildMultipart({{"metadata", "", "application/json", metadata.dump()},
+                                              {"image", "i.jpg", "image/jpeg", jpeg}},
+                                             boundary),
+                         timeout_ms};
+  TILSYN_ASSIGN_OR_RETURN(net::ClientResponse r, net::Fetch(req));
+  return r.status;
+}
 
 ChainHarness::ChainHarness(ChainOptions options) : options_(options) {
   net::InitHttpClient();

@@ -19,6 +19,16 @@
 
 namespace tilsyn::testing {
 
+// Runs a command to its end; its stdout without the trailing newline (a non-zero exit fails the
+// test).
+std::string RunCapture(const std::vector<std::string>& argv);
+// Waits up to `timeout_s` for GET `base`/healthz to answer 200.
+bool WaitHealthy(const std::string& base, int timeout_s = 10);
+// POSTs one observation (multipart: metadata + JPEG) with a vehicle token, as the agent does;
+// the HTTP status, or the transport error.
+Result<int> UploadObservation(const std::string& base, const std::string& token,
+                              const Json& metadata, const std::string& jpeg, int timeout_ms = 5000);
+
 struct VehicleCreds {
   std::string id;
   std::string token;

@@ -344,6 +344,33 @@ TEST_F(PipelineTest, TransientOutageNeverFailsAndIsAssessedSoonAfterRecovery) {
   EXPECT_LE(waited_s, 30);
 }
 
+// Found by `make faults` (slow remote recognizer): when a pass takes long enough for a failed
+// observation to be due again, the claim hands it back within the same pass; it must go back
+// unleased, not stay leased (5 min) by a pass that does not process it.
+TEST_F(PipelineTest, AnObservationDueAgainWithinAPassIsNotLeftLeased) {
+  CreateTask();
+  const store::Observation first = AddObservation();
+  const store::Observation second = AddObservation();
+  // Each call times out after 1.5 s: longer than the first retry delay (1 s).
+  recognizer_.WithLatency(&clock_, 1500).ThenFail(Status::DeadlineExceeded("timeout"));
+  auto p = MakePipeline();
+  ASSERT_TRUE(p->RunOnce().ok());
+  EXPECT_GE(Get(first.id).attempts, 1);
+  EXPECT_GE(Get(second.id).attempts, 1);
+  recognizer_.ClearScript().ThenPerson(0.9).ThenPerson(0.9);  // the service is back
+  int waited_s = 0;
+  while ((Get(first.id).state == ObservationState::kStored ||
+          Get(second.id).state == ObservationState::kStored) &&
+         waited_s <= 120) {
+    clock_.Advance(1000);
+    ++waited_s;
+    ASSERT_TRUE(p->RunOnce().ok());
+  }
+  EXPECT_EQ(Get(first.id).state, ObservationState::kDone);
+  EXPECT_EQ(Get(second.id).state, ObservationState::kDone);
+  EXPECT_LE(waited_s, 30) << "within the retry cap, not the 5-minute lease";
+}
+
 // An upload that reaches the server long after its capture (a vehicle offline for months) keeps
 // its image until it is assessed: retention starts at receipt, and the sweeper skips images of
 // observations not yet assessed.
