@@ -1,5 +1,6 @@
 #include "server/findings_export.h"
 
+#include <algorithm>
 #include <map>
 
 #include "core/csv.h"
@@ -35,6 +36,11 @@ Status ForEachAssessment(store::Store& store, const FindingsFilter& f,
     if (t == tasks.end()) {
       TILSYN_ASSIGN_OR_RETURN(tasks::Task task, store.GetTask(a.task_id));
       t = tasks.emplace(a.task_id, std::move(task)).first;
+    }
+    const std::string& unit = t->second.unit;
+    if (!f.visible_units.empty() && !unit.empty() &&
+        std::find(f.visible_units.begin(), f.visible_units.end(), unit) == f.visible_units.end()) {
+      continue;
     }
     visit(a, obs, t->second);
   }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/json_util.h"
 #include "core/result.h"
@@ -20,6 +21,8 @@ struct FindingsFilter {
   std::string outcome = "finding";  // ok | finding | inconclusive | all
   std::optional<TimeMs> from_ms;    // capture time >= from
   std::optional<TimeMs> to_ms;      // capture time < to
+  // Only tasks of these units and of none (an inspector's units; empty = every unit).
+  std::vector<std::string> visible_units;
   int limit = 100'000;
 };
 

@@ -51,12 +51,14 @@ Result<net::HttpResponse> Download(const ApiContext& ctx, const ApiRequest& req,
 
 Result<net::HttpResponse> Export(const ApiContext& ctx, const ApiRequest& req, bool geojson) {
   TILSYN_ASSIGN_OR_RETURN(FindingsFilter f, ParseFilter(req.http));
+  f.visible_units = VisibleUnits(req);
   TILSYN_ASSIGN_OR_RETURN(FindingsExport e, ExportFindings(*ctx.store, f));
   return Download(ctx, req, "findings", f, geojson, e.geojson, e.csv, e.count);
 }
 
 Result<net::HttpResponse> Counts(const ApiContext& ctx, const ApiRequest& req, bool geojson) {
   TILSYN_ASSIGN_OR_RETURN(FindingsFilter f, ParseFilter(req.http));
+  f.visible_units = VisibleUnits(req);
   TILSYN_ASSIGN_OR_RETURN(CountsExport e, ExportCounts(*ctx.store, f));
   return Download(ctx, req, "counts", f, geojson, e.geojson, e.csv, e.count);
 }
@@ -82,10 +84,10 @@ void RegisterExportRoutes(Router& router, const ApiContext& ctx) {
               "with the count per label and per street side); audited",
               "exports", series, "", "", "", 200},
              [ctx](const ApiRequest& r) { return Counts(ctx, r, true); });
-  router.Add({"GET", "/api/v1/exports/counts.csv", readers,
-              "The count series of count tasks as CSV; audited", "exports", series, "", "", "",
-              200},
-             [ctx](const ApiRequest& r) { return Counts(ctx, r, false); });
+  router.Add(
+      {"GET", "/api/v1/exports/counts.csv", readers,
+       "The count series of count tasks as CSV; audited", "exports", series, "", "", "", 200},
+      [ctx](const ApiRequest& r) { return Counts(ctx, r, false); });
 }
 
 }  // namespace tilsyn::server

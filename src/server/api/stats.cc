@@ -31,23 +31,24 @@ Result<net::HttpResponse> ServiceStats(const ApiContext& ctx, const ApiRequest&)
   return Ok(Json{{"services", out}});
 }
 
-Result<net::HttpResponse> TaskStats(const ApiContext& ctx, const ApiRequest&) {
+Result<net::HttpResponse> TaskStats(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(auto stats, ctx.store->TaskFeedbackSummary());
   Json out = Json::array();
+  const bool scoped = !VisibleUnits(req).empty();
   for (const auto& s : stats) {
+    if (scoped && !LoadVisibleTask(ctx, req, s.task_id).ok()) continue;
     const int64_t judged = s.correct + s.wrong + s.corrected;
-    out.push_back({{"task_id", s.task_id},
-                   {"title", s.title},
-                   {"assessments", s.assessments},
-                   {"with_feedback", s.with_feedback},
-                   {"correct", s.correct},
-                   {"wrong", s.wrong},
-                   {"corrected", s.corrected},
-                   {"precision", judged > 0 ? Json(static_cast<double>(s.correct) / judged)
-                                            : Json(nullptr)},
-                   {"rated", s.rated},
-                   {"satisfaction_mean",
-                    s.satisfaction_mean ? Json(*s.satisfaction_mean) : Json(nullptr)}});
+    out.push_back(
+        {{"task_id", s.task_id},
+         {"title", s.title},
+         {"assessments", s.assessments},
+         {"with_feedback", s.with_feedback},
+         {"correct", s.correct},
+         {"wrong", s.wrong},
+         {"corrected", s.corrected},
+         {"precision", judged > 0 ? Json(static_cast<double>(s.correct) / judged) : Json(nullptr)},
+         {"rated", s.rated},
+         {"satisfaction_mean", s.satisfaction_mean ? Json(*s.satisfaction_mean) : Json(nullptr)}});
   }
   return Ok(Json{{"tasks", out}});
 }

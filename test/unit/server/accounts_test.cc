@@ -2,9 +2,12 @@
 // CSRF token; a change without the token is refused; failed logins lock the account; logout,
 // disabling and a new password end sessions; tokens expire and are revoked; an inspector with
 // units sees and edits only their units' tasks; every login and permission change is audited.
+#include <map>
 #include <regex>
 
 #include "api_fixture.h"
+#include "core/ids.h"
+#include "fakes/fake_world.h"
 #include "server/password.h"
 
 namespace tilsyn::server::testing {
@@ -289,6 +292,46 @@ TEST_F(AccountsTest, AnInspectorWithUnitsSeesAndEditsOnlyTheirUnitsTasks) {
   EXPECT_EQ(defaulted.json["unit"], "TMF") << "an inspector's task belongs to their unit";
   // Admins and DPOs see every unit.
   EXPECT_EQ(Call("GET", "/api/v1/tasks", dpo_).json["tasks"].size(), 4u);
+
+  // What was found at another unit's site stays with that unit: assessments, their cases,
+  // observations, exports.
+  const std::string vehicle = CreateVehicleWithToken().first;
+  std::map<std::string, std::string> observation_of, assessment_of;
+  for (const std::string& task : {bif, tmf}) {
+    const store::Observation o =
+        ::tilsyn::testing::InsertObservation(store_.get(), store_->GetTask(task).value(), vehicle,
+                                             kNow - 60'000, store::ObservationState::kDone);
+    store::AssessmentRecord a;
+    a.id = NewUuid();
+    a.observation_id = o.id;
+    a.task_id = task;
+    a.outcome = "finding";
+    a.reason = "1 person present, expected none";
+    a.created_ms = kNow;
+    ASSERT_TRUE(store_->RecordAssessment(o.id, {}, a, {}).ok());
+    observation_of[task] = o.id;
+    assessment_of[task] = a.id;
+  }
+  Reply assessments = AsBrowser("GET", "/api/v1/assessments", s.cookie, "");
+  ASSERT_EQ(assessments.status, 200) << assessments.raw.body;
+  ASSERT_EQ(assessments.json["assessments"].size(), 1u);
+  EXPECT_EQ(assessments.json["assessments"][0]["task_id"], tmf);
+  EXPECT_EQ(AsBrowser("GET", "/api/v1/assessments/" + assessment_of[bif], s.cookie, "").status,
+            404);
+  EXPECT_EQ(AsBrowser("GET", "/api/v1/assessments/" + assessment_of[tmf], s.cookie, "").status,
+            200);
+  EXPECT_EQ(AsBrowser("POST", "/api/v1/assessments/" + assessment_of[bif] + "/case", s.cookie,
+                      s.csrf, Json{{"status", "in_progress"}})
+                .status,
+            404);
+  EXPECT_EQ(AsBrowser("GET", "/api/v1/observations/" + observation_of[bif], s.cookie, "").status,
+            404);
+  Reply geojson = AsBrowser("GET", "/api/v1/exports/findings.geojson", s.cookie, "");
+  ASSERT_EQ(geojson.status, 200);
+  ASSERT_EQ(geojson.json["features"].size(), 1u);
+  EXPECT_EQ(geojson.json["features"][0]["properties"]["task_id"], tmf);
+  const Json all = Json::parse(Call("GET", "/api/v1/exports/findings.geojson", dpo_).raw.body);
+  EXPECT_EQ(all["features"].size(), 2u);
 }
 
 }  // namespace
