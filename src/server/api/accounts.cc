@@ -77,7 +77,8 @@ Result<std::vector<std::string>> Units(const Json& body) {
 }
 
 Status OnlyMembers(const Json& body, std::initializer_list<const char*> allowed) {
-  for (const auto& [key, _] : body.items()) {
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    const std::string& key = it.key();
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
       return Status::InvalidArgument("unknown member", key);
     }

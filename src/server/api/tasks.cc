@@ -176,7 +176,7 @@ Result<net::HttpResponse> ReplaceTask(const ApiContext& ctx, const ApiRequest& r
   return Ok(tasks::TaskToJson(edited));
 }
 
-enum class Transition { kActivate, kPause, kCancel };
+enum class Transition { kActivate, kPause, kComplete, kCancel };
 
 // The allowed status changes. Repeating the current target status is a no-op (idempotent).
 Result<net::HttpResponse> ChangeStatus(const ApiContext& ctx, const ApiRequest& req,
@@ -195,6 +195,12 @@ Result<net::HttpResponse> ChangeStatus(const ApiContext& ctx, const ApiRequest& 
     case Transition::kPause:
       to = TaskStatus::kPaused;
       allowed = from == TaskStatus::kActive;
+      publish_job = true;
+      break;
+    case Transition::kComplete:
+      // The inspection is done: vehicles stop capturing for it; its findings and cases stay.
+      to = TaskStatus::kCompleted;
+      allowed = from == TaskStatus::kActive || from == TaskStatus::kPaused;
       publish_job = true;
       break;
     case Transition::kCancel:
@@ -219,9 +225,10 @@ Result<net::HttpResponse> ChangeStatus(const ApiContext& ctx, const ApiRequest& 
   task.updated_ms = now;
   std::optional<tasks::CaptureJob> job;
   if (publish_job) job = tasks::PlanJob(task);
-  const char* action = tr == Transition::kActivate ? "task.activate"
-                       : tr == Transition::kPause  ? "task.pause"
-                                                   : "task.cancel";
+  const char* action = tr == Transition::kActivate   ? "task.activate"
+                       : tr == Transition::kPause    ? "task.pause"
+                       : tr == Transition::kComplete ? "task.complete"
+                                                     : "task.cancel";
   Json details = TaskAuditDetails(task);
   details["from"] = StatusName(from);
   TILSYN_RETURN_IF_ERROR(
@@ -291,6 +298,18 @@ void RegisterTaskRoutes(Router& router, const ApiContext& ctx) {
               "Task",
               200},
              [ctx](const ApiRequest& r) { return ChangeStatus(ctx, r, Transition::kPause); });
+  router.Add({"POST",
+              "/api/v1/tasks/{id}/complete",
+              kAdminInspector,
+              "Complete an active or paused task: vehicles stop capturing for it, its findings "
+              "and cases stay",
+              "tasks",
+              {},
+              "",
+              "",
+              "Task",
+              200},
+             [ctx](const ApiRequest& r) { return ChangeStatus(ctx, r, Transition::kComplete); });
   router.Add({"POST",
               "/api/v1/tasks/{id}/cancel",
               kAdminInspector,

@@ -89,13 +89,16 @@ TEST_F(TasksApi, MalformedJsonIs400NamingBody) {
 // without a preflight).
 TEST_F(TasksApi, JsonBodiesMustSayTheyAreJson) {
   const std::string body = ValidTaskJson().dump();
-  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+  for (const char* type :
+       {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
     Reply r = Call("POST", "/api/v1/tasks", inspector_, body, type);
     EXPECT_EQ(r.status, 415) << type;
     EXPECT_EQ(r.ErrorField(), "content-type") << type;
   }
   EXPECT_EQ(Call("GET", "/api/v1/tasks", inspector_).json["tasks"].size(), 0u);
-  EXPECT_EQ(Call("POST", "/api/v1/tasks", inspector_, body, "application/json; charset=utf-8").status, 201);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/tasks", inspector_, body, "application/json; charset=utf-8").status,
+      201);
   EXPECT_EQ(Call("POST", "/api/v1/tasks", inspector_, body, "Application/JSON").status, 201);
 }
 
@@ -196,6 +199,28 @@ TEST_F(TasksApi, ActivatePauseCancelFollowTheStateMachine) {
   EXPECT_EQ(store_->GetTask(id)->status, tasks::TaskStatus::kCancelled);
 }
 
+TEST_F(TasksApi, ACompletedTaskIsWithdrawnFromVehiclesAndStaysCompleted) {
+  std::string id = CreateTask();
+  auto post = [&](const std::string& what) {
+    return Call("POST", "/api/v1/tasks/" + id + "/" + what, inspector_, "");
+  };
+  EXPECT_EQ(post("complete").status, 412) << "a draft was never carried out";
+  ASSERT_EQ(post("activate").status, 200);
+  const int64_t before = store_->GetJob(id)->version;
+  Reply r = post("complete");
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.json["status"], "completed");
+  auto job = store_->GetJob(id);
+  ASSERT_TRUE(job.ok());
+  EXPECT_FALSE(job->active) << "vehicles drop it at their next sync";
+  EXPECT_GT(job->version, before);
+  EXPECT_EQ(post("complete").status, 200);  // idempotent
+  EXPECT_EQ(post("activate").status, 412);
+  EXPECT_EQ(post("cancel").status, 412);
+  EXPECT_EQ(Call("PUT", "/api/v1/tasks/" + id, inspector_, ValidTaskJson()).status, 412);
+  EXPECT_EQ(Call("GET", "/api/v1/tasks?status=completed", inspector_).json["tasks"].size(), 1u);
+}
+
 TEST_F(TasksApi, ActivatingAnExpiredTaskIs412) {
   std::string id = CreateTask();
   clock_.Set(*ParseIso8601("2031-01-01T00:00:00Z"));
@@ -212,7 +237,8 @@ namespace {
 
 Json WithEmailAction() {
   Json body = ValidTaskJson();
-  body["actions"] = Json::array({{{"type", "email"}, {"on", {"finding"}}, {"to", {"tilsyn@kk.dk"}}}});
+  body["actions"] =
+      Json::array({{{"type", "email"}, {"on", {"finding"}}, {"to", {"tilsyn@kk.dk"}}}});
   return body;
 }
 

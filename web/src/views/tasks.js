@@ -124,6 +124,7 @@ export async function renderTasks(main, _params, ctx) {
     const out = [];
     if (task.status === 'draft' || task.status === 'paused') out.push(btn('activate'));
     if (task.status === 'active') out.push(btn('pause'));
+    if (task.status === 'active' || task.status === 'paused') out.push(btn('complete'));
     if (['draft', 'active', 'paused'].includes(task.status)) out.push(btn('cancel'));
     return out;
   }
