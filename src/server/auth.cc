@@ -37,6 +37,17 @@ Result<Principal> AuthenticateBearer(store::VehicleStore* store, const net::Http
   Principal p;
   p.role = rec->role;
   p.subject = rec->subject;
+  // A person's token answers to their account where there is one: not while it is disabled,
+  // and only for the units it works for.
+  if (rec->role != store::Role::kVehicle) {
+    Result<store::UserRecord> user = store->GetUser(rec->subject);
+    if (user.ok()) {
+      if (user->disabled) return Status::Unauthenticated("the account is disabled");
+      p.units = user->units;
+    } else if (user.status().code() != Code::kNotFound) {
+      return user.status();
+    }
+  }
   return p;
 }
 

@@ -13,6 +13,7 @@
 #include "core/json_util.h"
 #include "server/app.h"
 #include "server/password.h"
+#include "server/sessions.h"
 #include "store/privacy_records.h"
 #include "store/store.h"
 
@@ -146,6 +147,12 @@ int RunAdminCreateToken(const CreateTokenFlags& flags) {
   Result<std::string> token = IssueToken(st->get(), flags.role, flags.subject, SystemClock::Get(),
                                          flags.expires_days * int64_t{86'400'000});
   if (!token.ok()) return Fail(token.status());
+  Json details = {{"role", flags.role}};
+  if (flags.expires_days > 0) details["expires_days"] = flags.expires_days;
+  Result<store::AuditEvent> audited =
+      (*st)->AppendAudit(store::NewAuditEvent(SystemClock::Get()->NowMs(), "cli", "admin",
+                                              "token.issue", "token", flags.subject, "", details));
+  if (!audited.ok()) return Fail(audited.status());
   std::cout << *token << std::endl;
   return 0;
 }
@@ -153,6 +160,7 @@ int RunAdminCreateToken(const CreateTokenFlags& flags) {
 int RunAdminCreateUser(const CreateUserFlags& flags) {
   store::UserRecord u;
   u.name = flags.name;
+  if (Status st = CheckAccountName(u.name); !st.ok()) return Fail(st);
   std::optional<store::Role> role = store::ParseRole(flags.role);
   if (!role || *role == store::Role::kVehicle) {
     return Fail(Status::InvalidArgument("role must be admin, inspector or dpo", "role"));

@@ -1,6 +1,7 @@
 #include "server/sessions.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/crypto.h"
 #include "server/password.h"
@@ -20,6 +21,18 @@ std::string Trim(std::string s) {
 }
 
 }  // namespace
+
+Status CheckAccountName(const std::string& name) {
+  if (name.empty() || name.size() > 100) {
+    return Status::InvalidArgument("name must be 1..100 characters", "name");
+  }
+  for (unsigned char c : name) {
+    if (!std::isalnum(c) && c != '.' && c != '_' && c != '@' && c != '-') {
+      return Status::InvalidArgument("name may hold only letters, digits and . _ @ -", "name");
+    }
+  }
+  return Status::Ok();
+}
 
 std::optional<std::string> SessionCookieOf(const net::HttpRequest& req) {
   const std::string header = req.Header("cookie");
@@ -58,6 +71,9 @@ Result<Principal> AuthenticateSession(store::VehicleStore* store, const std::str
     return user.status();
   }
   if (user->disabled) return Status::Unauthenticated("the account is disabled");
+  if (user->role == store::Role::kVehicle) {
+    return Status::Unauthenticated("a vehicle has no web session");
+  }
   if (ChangesState(req.method) && !ConstantTimeEquals(req.Header("x-csrf-token"), session->csrf)) {
     return Status::PermissionDenied(
                "missing or wrong X-CSRF-Token: a session's changes must carry its CSRF token")
@@ -78,28 +94,35 @@ Result<LoginResult> Login(store::VehicleStore* store, const std::string& name,
   const TimeMs now = clock->NowMs();
   Result<store::UserRecord> user = store->GetUser(name);
   if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
-  if (!user.ok()) {
-    (void)VerifyPassword("", password);  // the time a real check takes
+  if (!user.ok() || user->disabled || user->role == store::Role::kVehicle) {
+    TILSYN_RETURN_IF_ERROR(VerifyPassword("", password).status());  // the time a check takes
     return wrong;
   }
-  if (user->locked_until_ms > now) {
-    const int64_t minutes = (user->locked_until_ms - now + 59'999) / 60'000;
+  // The attempt is counted before the (slow) check, so parallel guesses count as well and none
+  // gets through once the account is locked.
+  Result<std::optional<store::UserRecord>> reserved =
+      store->NoteLoginAttempt(name, now, kMaxFailedLogins, now + kLockoutMs);
+  if (!reserved.ok()) {
+    return reserved.status().code() == Code::kNotFound ? wrong : reserved.status();
+  }
+  if (!reserved->has_value()) {
+    Result<store::UserRecord> locked = store->GetUser(name);
+    const TimeMs until = locked.ok() ? locked->locked_until_ms : now + kLockoutMs;
+    const int64_t minutes = std::max<int64_t>(1, (until - now + 59'999) / 60'000);
     return Status::ResourceExhausted("too many failed logins: the account is locked for " +
                                      std::to_string(minutes) + " more minute(s)");
   }
-  if (!VerifyPassword(user->password_hash, password) || user->disabled) {
-    if (!user->disabled) {
-      TILSYN_ASSIGN_OR_RETURN(store::UserRecord after,
-                              store->NoteLoginFailure(name, kMaxFailedLogins, now + kLockoutMs));
-      if (locked_now) *locked_now = after.locked_until_ms > now;
-    }
+  TILSYN_ASSIGN_OR_RETURN(bool match, VerifyPassword(user->password_hash, password));
+  if (!match) {
+    if (locked_now) *locked_now = (*reserved)->locked_until_ms > now;
     return wrong;
   }
-  if (user->failed_logins > 0) TILSYN_RETURN_IF_ERROR(store->NoteLoginSuccess(name));
+  TILSYN_RETURN_IF_ERROR(store->NoteLoginSuccess(name));
   (void)store->DeleteExpiredSessions(now);
   LoginResult out;
-  out.user = *user;
+  out.user = **reserved;
   out.user.failed_logins = 0;
+  out.user.locked_until_ms = 0;
   out.cookie = RandomHex(32);
   out.csrf = RandomHex(32);
   out.expires_ms = now + kSessionLifetimeMs;

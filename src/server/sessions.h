@@ -19,6 +19,10 @@ inline constexpr int64_t kSessionLifetimeMs = 12LL * 3'600'000;  // a working da
 inline constexpr int64_t kMaxFailedLogins = 5;                   // then locked …
 inline constexpr int64_t kLockoutMs = 15LL * 60'000;             // … for 15 minutes
 
+// InvalidArgument (field "name") unless a login name is 1..100 letters, digits and . _ @ -
+// (no spaces or slashes: it is a path segment of /api/v1/users/{name}).
+Status CheckAccountName(const std::string& name);
+
 // The session cookie's value, if the request carries one.
 std::optional<std::string> SessionCookieOf(const net::HttpRequest& req);
 
@@ -37,8 +41,9 @@ struct LoginResult {
 // Checks the password and opens a session. Unauthenticated "wrong name or password" for an
 // unknown name, a wrong password or a disabled account (the same answer, and about the same
 // time, for each); ResourceExhausted with the minutes left while the account is locked (also
-// for the right password). Failed attempts are counted; the fifth in a row locks the account.
-// `locked_now` is set when this attempt locked it.
+// for the right password); Unavailable when too many logins run at once. Each attempt is
+// counted before the check (parallel guesses too); the fifth failure in a row locks the
+// account. `locked_now` is set when this attempt locked it.
 Result<LoginResult> Login(store::VehicleStore* store, const std::string& name,
                           const std::string& password, Clock* clock, bool* locked_now = nullptr);
 

@@ -41,15 +41,21 @@ class VehicleStore {
   virtual Status RevokeToken(const std::string& token_hash, TimeMs at) = 0;
 
   // People's accounts. CreateUser: AlreadyExists for a taken name. UpdateUser replaces role,
-  // password hash, units, disabled and updated_ms (NotFound for an unknown name).
+  // password hash, units, disabled, the lockout fields and updated_ms (NotFound for an unknown
+  // name).
   virtual Status CreateUser(const UserRecord& user) = 0;
   virtual Status UpdateUser(const UserRecord& user) = 0;
   virtual Result<UserRecord> GetUser(const std::string& name) = 0;
   virtual Result<std::vector<UserRecord>> ListUsers() = 0;
-  // One failed login, counted atomically: at `max_failures` consecutive ones the account is
-  // locked until `lock_until` and the count starts again. Returns the account after the update.
-  virtual Result<UserRecord> NoteLoginFailure(const std::string& name, int64_t max_failures,
-                                              TimeMs lock_until) = 0;
+  // Reserves one login attempt before the password is checked, atomically, so parallel guesses
+  // are counted too: counted as a failure until NoteLoginSuccess; at `max_failures` consecutive
+  // ones the account is locked until `lock_until` and the count starts again. nullopt (nothing
+  // counted) while the account is locked at `now`; NotFound for an unknown name. Returns the
+  // account after the update.
+  virtual Result<std::optional<UserRecord>> NoteLoginAttempt(const std::string& name, TimeMs now,
+                                                             int64_t max_failures,
+                                                             TimeMs lock_until) = 0;
+  // The attempt succeeded: the count and any lock its reservation set are cleared.
   virtual Status NoteLoginSuccess(const std::string& name) = 0;
 
   virtual Status PutSession(const SessionRecord& session) = 0;

@@ -183,10 +183,10 @@ class FaultyStore : public store::Store {
     return Run<Result<std::vector<store::UserRecord>>>("ListUsers",
                                                        [&] { return inner_->ListUsers(); });
   }
-  Result<store::UserRecord> NoteLoginFailure(const std::string& name, int64_t max,
-                                             TimeMs until) override {
-    return Run<Result<store::UserRecord>>(
-        "NoteLoginFailure", [&] { return inner_->NoteLoginFailure(name, max, until); });
+  Result<std::optional<store::UserRecord>> NoteLoginAttempt(const std::string& name, TimeMs now,
+                                                            int64_t max, TimeMs until) override {
+    return Run<Result<std::optional<store::UserRecord>>>(
+        "NoteLoginAttempt", [&] { return inner_->NoteLoginAttempt(name, now, max, until); });
   }
   Status NoteLoginSuccess(const std::string& name) override {
     return Run<Status>("NoteLoginSuccess", [&] { return inner_->NoteLoginSuccess(name); });

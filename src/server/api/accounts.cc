@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/crypto.h"
+#include "core/log.h"
 #include "core/time_format.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
@@ -36,18 +37,6 @@ store::AuditEvent LoginAudit(const ApiContext& ctx, const std::string& name,
                              Json details = Json::object()) {
   return store::NewAuditEvent(ctx.clock->NowMs(), name, role, action, "user", name, "",
                               std::move(details));
-}
-
-Status CheckName(const std::string& name) {
-  if (name.empty() || name.size() > 100) {
-    return Status::InvalidArgument("name must be 1..100 characters", "name");
-  }
-  for (char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return Status::InvalidArgument("name must not contain control characters", "name");
-    }
-  }
-  return Status::Ok();
 }
 
 Result<store::Role> PersonRole(const Json& body) {
@@ -91,25 +80,38 @@ Result<net::HttpResponse> PostLogin(const ApiContext& ctx, const ApiRequest& req
   TILSYN_RETURN_IF_ERROR(OnlyMembers(body, {"name", "password"}));
   TILSYN_ASSIGN_OR_RETURN(std::string name, GetString(body, "name", "name"));
   TILSYN_ASSIGN_OR_RETURN(std::string password, GetString(body, "password", "password"));
-  TILSYN_RETURN_IF_ERROR(CheckName(name));
+  TILSYN_RETURN_IF_ERROR(CheckAccountName(name));
   bool locked_now = false;
   Result<LoginResult> login = Login(ctx.store, name, password, ctx.clock, &locked_now);
   if (!login.ok()) {
     const Code code = login.status().code();
     if (code == Code::kUnauthenticated || code == Code::kResourceExhausted) {
-      (void)ctx.store->AppendAudit(LoginAudit(
-          ctx, name, "", locked_now ? "user.locked" : "user.login_failed",
-          {{"reason", code == Code::kResourceExhausted ? "locked" : "wrong name or password"}}));
+      // A name that is no account is not kept: it may be a password typed into the wrong field,
+      // and the audit trail is kept for years.
+      const bool known = ctx.store->GetUser(name).ok();
+      Status audited =
+          ctx.store
+              ->AppendAudit(store::NewAuditEvent(
+                  ctx.clock->NowMs(), known ? name : "", "",
+                  locked_now ? "user.locked" : "user.login_failed", "user", known ? name : "", "",
+                  {{"reason",
+                    code == Code::kResourceExhausted ? "locked" : "wrong name or password"},
+                   {"known_name", known}}))
+              .status();
+      if (!audited.ok()) LogWarn("login_audit_failed", {{"error", audited.ToString()}});
     }
-    if (code == Code::kResourceExhausted) {
+    if (code == Code::kResourceExhausted || code == Code::kUnavailable) {
       net::HttpResponse r = net::HttpResponse::Error(login.status());
-      r.headers.emplace_back("Retry-After", std::to_string(kLockoutMs / 1000));
+      r.headers.emplace_back("Retry-After",
+                             code == Code::kUnavailable ? "1" : std::to_string(kLockoutMs / 1000));
       return r;
     }
     return login.status();
   }
   const std::string role(store::ToString(login->user.role));
-  (void)ctx.store->AppendAudit(LoginAudit(ctx, name, role, "user.login"));
+  // No record, no access: the cookie is handed out only once the login is in the audit trail.
+  TILSYN_RETURN_IF_ERROR(
+      ctx.store->AppendAudit(LoginAudit(ctx, name, role, "user.login")).status());
   net::HttpResponse r = Ok(Json{{"name", login->user.name},
                                 {"role", role},
                                 {"units", login->user.units},
@@ -144,7 +146,7 @@ Result<net::HttpResponse> CreateUser(const ApiContext& ctx, const ApiRequest& re
   TILSYN_RETURN_IF_ERROR(OnlyMembers(body, {"name", "role", "password", "units"}));
   store::UserRecord u;
   TILSYN_ASSIGN_OR_RETURN(u.name, GetString(body, "name", "name"));
-  TILSYN_RETURN_IF_ERROR(CheckName(u.name));
+  TILSYN_RETURN_IF_ERROR(CheckAccountName(u.name));
   TILSYN_ASSIGN_OR_RETURN(u.role, PersonRole(body));
   if (body.contains("units")) {
     TILSYN_ASSIGN_OR_RETURN(u.units, Units(body));
@@ -161,9 +163,10 @@ Result<net::HttpResponse> CreateUser(const ApiContext& ctx, const ApiRequest& re
 
 Result<net::HttpResponse> ChangeUser(const ApiContext& ctx, const ApiRequest& req) {
   TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
-  TILSYN_RETURN_IF_ERROR(OnlyMembers(body, {"role", "password", "units", "disabled"}));
-  if (body.empty())
-    return Status::InvalidArgument("give role, units, password or disabled", "body");
+  TILSYN_RETURN_IF_ERROR(OnlyMembers(body, {"role", "password", "units", "disabled", "unlock"}));
+  if (body.empty()) {
+    return Status::InvalidArgument("give role, units, password, disabled or unlock", "body");
+  }
   const std::string& name = req.Param("name");
   Result<store::UserRecord> found = ctx.store->GetUser(name);
   if (!found.ok() && found.status().code() == Code::kNotFound) {
@@ -187,6 +190,18 @@ Result<net::HttpResponse> ChangeUser(const ApiContext& ctx, const ApiRequest& re
     TILSYN_ASSIGN_OR_RETURN(u.password_hash, HashPassword(password));
     details["password"] = "changed";
     end_sessions = true;
+    u.failed_logins = 0;  // a new password starts without the old one's failures
+    u.locked_until_ms = 0;
+  }
+  if (body.contains("unlock")) {
+    if (!body["unlock"].is_boolean()) {
+      return Status::InvalidArgument("unlock must be true or false", "unlock");
+    }
+    if (body["unlock"].get<bool>()) {
+      u.failed_logins = 0;
+      u.locked_until_ms = 0;
+      details["unlock"] = true;
+    }
   }
   if (body.contains("disabled")) {
     if (!body["disabled"].is_boolean()) {

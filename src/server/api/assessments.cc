@@ -175,7 +175,16 @@ Result<net::HttpResponse> ListActionRuns(const ApiContext& ctx, const ApiRequest
       auto runs,
       ctx.store->ListActionRuns(QueryString(req.http, "assessment_id"), static_cast<int>(limit)));
   Json out = Json::array();
-  for (const auto& r : runs) out.push_back(ActionRunToJson(r));
+  const bool scoped = !VisibleUnits(req).empty();
+  std::map<std::string, bool> visible;  // task id -> in the caller's units
+  for (const auto& r : runs) {
+    if (scoped) {
+      auto [it, fresh] = visible.try_emplace(r.task_id, false);
+      if (fresh) it->second = LoadVisibleTask(ctx, req, r.task_id).ok();
+      if (!it->second) continue;
+    }
+    out.push_back(ActionRunToJson(r));
+  }
   return Ok(Json{{"action_runs", out}});
 }
 

@@ -57,14 +57,17 @@ Status CheckServed(const ApiContext& ctx, const Task& task) {
   return recognition::CheckTaskServed(*ctx.capabilities, task);
 }
 
-// An inspector with units orders tasks for them: no unit means their first, another unit is
-// refused (naming "unit").
-Status PlaceInUnit(const ApiRequest& req, Task& task) {
+// An inspector with units orders tasks for them: a new task without a unit gets their first;
+// an edit without a unit keeps the task's (a shared task stays shared); another unit is refused
+// (naming "unit").
+Status PlaceInUnit(const ApiRequest& req, Task& task, const Task* before = nullptr) {
   const std::vector<std::string>& units = VisibleUnits(req);
-  if (units.empty()) return Status::Ok();
   if (task.unit.empty()) {
-    task.unit = units.front();
-    return Status::Ok();
+    if (before) {
+      task.unit = before->unit;
+    } else if (!units.empty()) {
+      task.unit = units.front();
+    }
   }
   if (!InScope(req, task.unit)) {
     return Status::PermissionDenied("unit \"" + task.unit + "\" is not one of yours")
@@ -155,7 +158,7 @@ Result<net::HttpResponse> ReplaceTask(const ApiContext& ctx, const ApiRequest& r
   TILSYN_ASSIGN_OR_RETURN(Task edited, tasks::TaskFromJson(body));
   TILSYN_RETURN_IF_ERROR(CheckServed(ctx, edited));
   TILSYN_ASSIGN_OR_RETURN(Task task, LoadVisibleTask(ctx, req, req.Param("id")));
-  TILSYN_RETURN_IF_ERROR(PlaceInUnit(req, edited));
+  TILSYN_RETURN_IF_ERROR(PlaceInUnit(req, edited, &task));
   if (task.status == TaskStatus::kCancelled || task.status == TaskStatus::kCompleted) {
     return Status::FailedPrecondition("a " + StatusName(task.status) + " task cannot be edited",
                                       "status");

@@ -2,6 +2,7 @@
 #include "core/ids.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
+#include "server/api/audit_util.h"
 #include "server/app.h"
 #include "server/fleet_state.h"
 
@@ -65,6 +66,10 @@ Result<net::HttpResponse> IssueVehicleToken(const ApiContext& ctx, const ApiRequ
     return v.status();
   }
   TILSYN_ASSIGN_OR_RETURN(std::string token, IssueToken(ctx.store, "vehicle", v->id, ctx.clock));
+  TILSYN_RETURN_IF_ERROR(ctx.store
+                             ->AppendAudit(RequestAudit(ctx, req, "token.issue", "vehicle", v->id,
+                                                        "", {{"role", "vehicle"}}))
+                             .status());
   return Created(Json{{"token", token}, {"role", "vehicle"}, {"vehicle_id", v->id}});
 }
 

@@ -63,9 +63,10 @@ Status SqlStore::UpdateUser(const UserRecord& u) {
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
         db.Prepare("UPDATE users SET role = ?, password_hash = ?, units = ?, disabled = ?, "
-                   "updated_ms = ? WHERE name = ?"));
+                   "failed_logins = ?, locked_until_ms = ?, updated_ms = ? WHERE name = ?"));
     st.Bind(1, ToString(u.role)).Bind(2, u.password_hash).Bind(3, Json(u.units).dump());
-    st.Bind(4, int64_t{u.disabled ? 1 : 0}).Bind(5, u.updated_ms).Bind(6, u.name);
+    st.Bind(4, int64_t{u.disabled ? 1 : 0}).Bind(5, u.failed_logins).Bind(6, u.locked_until_ms);
+    st.Bind(7, u.updated_ms).Bind(8, u.name);
     TILSYN_RETURN_IF_ERROR(st.Run());
     if (db.Changes() == 0) return Status::NotFound("no such user", "name");
     return Status::Ok();
@@ -97,20 +98,26 @@ Result<std::vector<UserRecord>> SqlStore::ListUsers() {
   return out;
 }
 
-Result<UserRecord> SqlStore::NoteLoginFailure(const std::string& name, int64_t max_failures,
-                                              TimeMs lock_until) {
-  UserRecord out;
+Result<std::optional<UserRecord>> SqlStore::NoteLoginAttempt(const std::string& name, TimeMs now,
+                                                             int64_t max_failures,
+                                                             TimeMs lock_until) {
+  std::optional<UserRecord> out;
   TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
-    // One statement: concurrent failures cannot overwrite each other's count.
-    TILSYN_ASSIGN_OR_RETURN(Statement st,
-                            db.Prepare("UPDATE users SET "
-                                       "failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 "
-                                       "ELSE failed_logins + 1 END, "
-                                       "locked_until_ms = CASE WHEN failed_logins + 1 >= ? THEN ? "
-                                       "ELSE locked_until_ms END WHERE name = ?"));
-    st.Bind(1, max_failures).Bind(2, max_failures).Bind(3, lock_until).Bind(4, name);
+    out.reset();
+    // One statement: parallel attempts cannot overwrite each other's count, and none is let
+    // through while the account is locked.
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE users SET "
+                   "failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 "
+                   "ELSE failed_logins + 1 END, "
+                   "locked_until_ms = CASE WHEN failed_logins + 1 >= ? THEN ? "
+                   "ELSE locked_until_ms END WHERE name = ? AND locked_until_ms <= ?"));
+    st.Bind(1, max_failures).Bind(2, max_failures).Bind(3, lock_until).Bind(4, name).Bind(5, now);
     TILSYN_RETURN_IF_ERROR(st.Run());
-    TILSYN_ASSIGN_OR_RETURN(out, SelectUser(db, name));
+    const bool counted = db.Changes() > 0;
+    TILSYN_ASSIGN_OR_RETURN(UserRecord u, SelectUser(db, name));
+    if (counted) out = std::move(u);
     return Status::Ok();
   }));
   return out;
@@ -118,8 +125,9 @@ Result<UserRecord> SqlStore::NoteLoginFailure(const std::string& name, int64_t m
 
 Status SqlStore::NoteLoginSuccess(const std::string& name) {
   return Write([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(Statement st,
-                            db.Prepare("UPDATE users SET failed_logins = 0 WHERE name = ?"));
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE users SET failed_logins = 0, locked_until_ms = 0 WHERE name = ?"));
     st.Bind(1, name);
     return st.Run();
   });

@@ -67,8 +67,9 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Status UpdateUser(const UserRecord& user) override;
   Result<UserRecord> GetUser(const std::string& name) override;
   Result<std::vector<UserRecord>> ListUsers() override;
-  Result<UserRecord> NoteLoginFailure(const std::string& name, int64_t max_failures,
-                                      TimeMs lock_until) override;
+  Result<std::optional<UserRecord>> NoteLoginAttempt(const std::string& name, TimeMs now,
+                                                     int64_t max_failures,
+                                                     TimeMs lock_until) override;
   Status NoteLoginSuccess(const std::string& name) override;
   Status PutSession(const SessionRecord& session) override;
   Result<SessionRecord> GetSession(const std::string& id_hash) override;

@@ -2,8 +2,10 @@
 // CSRF token; a change without the token is refused; failed logins lock the account; logout,
 // disabling and a new password end sessions; tokens expire and are revoked; an inspector with
 // units sees and edits only their units' tasks; every login and permission change is audited.
+#include <algorithm>
 #include <map>
 #include <regex>
+#include <thread>
 
 #include "api_fixture.h"
 #include "core/ids.h"
@@ -81,9 +83,9 @@ TEST(Password, IsHashedWithArgon2idAndVerified) {
   auto h = HashPassword(kPassword);
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   EXPECT_EQ(h->rfind("$argon2id$", 0), 0u) << *h;
-  EXPECT_TRUE(VerifyPassword(*h, kPassword));
-  EXPECT_FALSE(VerifyPassword(*h, "correct horse battery!"));
-  EXPECT_FALSE(VerifyPassword("", kPassword));  // an unknown user never matches
+  EXPECT_TRUE(VerifyPassword(*h, kPassword).value());
+  EXPECT_FALSE(VerifyPassword(*h, "correct horse battery!").value());
+  EXPECT_FALSE(VerifyPassword("", kPassword).value());  // an unknown user never matches
   EXPECT_NE(*HashPassword(kPassword), *h) << "salted";
   EXPECT_EQ(HashPassword("short").status().field(), "password");
 }
@@ -156,6 +158,44 @@ TEST_F(AccountsTest, FiveFailedLoginsLockTheAccountForAQuarterOfAnHour) {
   EXPECT_EQ(count("user.locked"), 1);
   EXPECT_EQ(count("user.login"), 1);
   EXPECT_EQ(count("user.create"), 1);
+}
+
+TEST_F(AccountsTest, ParallelGuessesAreCountedSoOnlyFiveAreChecked) {
+  CreateUser("anna", "inspector");
+  constexpr int kGuesses = 12;
+  std::vector<int> statuses(kGuesses);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kGuesses; ++i) {
+    threads.emplace_back(
+        [&, i] { statuses[i] = Login("anna", "guess " + std::to_string(i)).status; });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 401), 5);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), kGuesses - 5);
+  EXPECT_EQ(Login("anna", kPassword).status, 429);
+  // An admin lifts the lock.
+  ASSERT_EQ(Call("PATCH", "/api/v1/users/anna", admin_, Json{{"unlock", true}}).status, 200);
+  EXPECT_EQ(Login("anna", kPassword).status, 200);
+}
+
+TEST_F(AccountsTest, AnAccountGovernsItsOwnersTokensAndUnknownNamesAreNotKept) {
+  CreateUser("ivan", "inspector", {"BIF"});  // the fixture's inspector token is ivan's
+  Reply tmf = Call("POST", "/api/v1/tasks", inspector_, ValidTaskJson());  // unit TMF
+  EXPECT_EQ(tmf.status, 403) << "a token of an account with units orders only for them";
+  EXPECT_EQ(tmf.ErrorField(), "unit");
+  ASSERT_EQ(Call("PATCH", "/api/v1/users/ivan", admin_, Json{{"disabled", true}}).status, 200);
+  Reply refused = Call("GET", "/api/v1/me", inspector_);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.raw.body.find("disabled"), std::string::npos);
+
+  EXPECT_EQ(Login("correct-horse-typed-as-name", "x").status, 401);
+  Reply audit = Call("GET", "/api/v1/audit?limit=1000", admin_);
+  EXPECT_EQ(audit.raw.body.find("correct-horse-typed-as-name"), std::string::npos)
+      << "an unknown name (maybe a password) is not kept in the audit trail";
+  EXPECT_EQ(Call("POST", "/api/v1/users", admin_,
+                 Json{{"name", "a/b"}, {"role", "dpo"}, {"password", kPassword}})
+                .ErrorField(),
+            "name");
 }
 
 TEST_F(AccountsTest, LogoutDisablingAndANewPasswordEndSessions) {
@@ -284,6 +324,11 @@ TEST_F(AccountsTest, AnInspectorWithUnitsSeesAndEditsOnlyTheirUnitsTasks) {
   EXPECT_EQ(AsBrowser("POST", "/api/v1/tasks/" + bif + "/activate", s.cookie, s.csrf).status, 404);
   EXPECT_EQ(AsBrowser("GET", "/api/v1/tasks/" + bif + "/coverage", s.cookie, "").status, 404);
 
+  Json no_unit = ValidTaskJson();
+  no_unit.erase("unit");
+  Reply kept = AsBrowser("PUT", "/api/v1/tasks/" + none, s.cookie, s.csrf, no_unit);
+  ASSERT_EQ(kept.status, 200) << kept.raw.body;
+  EXPECT_EQ(kept.json.value("unit", ""), "") << "an edit without a unit keeps the task's (none)";
   Reply foreign = AsBrowser("POST", "/api/v1/tasks", s.cookie, s.csrf, other);
   EXPECT_EQ(foreign.status, 403) << foreign.raw.body;
   EXPECT_EQ(foreign.ErrorField(), "unit");
@@ -308,7 +353,14 @@ TEST_F(AccountsTest, AnInspectorWithUnitsSeesAndEditsOnlyTheirUnitsTasks) {
     a.outcome = "finding";
     a.reason = "1 person present, expected none";
     a.created_ms = kNow;
-    ASSERT_TRUE(store_->RecordAssessment(o.id, {}, a, {}).ok());
+    store::ActionRunRecord run;
+    run.id = NewUuid();
+    run.assessment_id = a.id;
+    run.task_id = task;
+    run.type = "log";
+    run.idempotency_key = NewUuid();
+    run.created_ms = run.updated_ms = kNow;
+    ASSERT_TRUE(store_->RecordAssessment(o.id, {}, a, {run}).ok());
     observation_of[task] = o.id;
     assessment_of[task] = a.id;
   }
@@ -326,6 +378,10 @@ TEST_F(AccountsTest, AnInspectorWithUnitsSeesAndEditsOnlyTheirUnitsTasks) {
             404);
   EXPECT_EQ(AsBrowser("GET", "/api/v1/observations/" + observation_of[bif], s.cookie, "").status,
             404);
+  Reply runs = AsBrowser("GET", "/api/v1/action-runs", s.cookie, "");
+  ASSERT_EQ(runs.status, 200) << runs.raw.body;
+  ASSERT_EQ(runs.json["action_runs"].size(), 1u);
+  EXPECT_EQ(runs.json["action_runs"][0]["task_id"], tmf);
   Reply geojson = AsBrowser("GET", "/api/v1/exports/findings.geojson", s.cookie, "");
   ASSERT_EQ(geojson.status, 200);
   ASSERT_EQ(geojson.json["features"].size(), 1u);

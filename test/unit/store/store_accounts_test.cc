@@ -40,21 +40,29 @@ TEST_P(StoreTest, UsersRoundTripAndNamesAreUnique) {
   EXPECT_EQ(store_->UpdateUser(bob).code(), Code::kNotFound);
 }
 
-TEST_P(StoreTest, TheFifthFailedLoginLocksAndRestartsTheCount) {
+TEST_P(StoreTest, TheFifthLoginAttemptLocksAndNoneIsCountedWhileLocked) {
   ASSERT_TRUE(store_->CreateUser(Anna()).ok());
   for (int i = 1; i <= 4; ++i) {
-    auto u = store_->NoteLoginFailure("anna", 5, kT0 + 1000);
+    auto u = store_->NoteLoginAttempt("anna", kT0, 5, kT0 + 1000);
     ASSERT_TRUE(u.ok()) << u.status().ToString();
-    EXPECT_EQ(u->failed_logins, i);
-    EXPECT_EQ(u->locked_until_ms, 0);
+    ASSERT_TRUE(u->has_value());
+    EXPECT_EQ((*u)->failed_logins, i);
+    EXPECT_EQ((*u)->locked_until_ms, 0);
   }
-  auto locked = store_->NoteLoginFailure("anna", 5, kT0 + 1000);
-  ASSERT_TRUE(locked.ok());
-  EXPECT_EQ(locked->failed_logins, 0);
-  EXPECT_EQ(locked->locked_until_ms, kT0 + 1000);
-  ASSERT_TRUE(store_->NoteLoginFailure("anna", 5, kT0 + 5000).ok());
+  auto locked = store_->NoteLoginAttempt("anna", kT0, 5, kT0 + 1000);
+  ASSERT_TRUE(locked.ok() && locked->has_value());
+  EXPECT_EQ((*locked)->failed_logins, 0);
+  EXPECT_EQ((*locked)->locked_until_ms, kT0 + 1000);
+  auto refused = store_->NoteLoginAttempt("anna", kT0 + 999, 5, kT0 + 5000);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_FALSE(refused->has_value()) << "no attempt while locked";
+  EXPECT_EQ(store_->GetUser("anna")->locked_until_ms, kT0 + 1000) << "the lock is not extended";
+  auto after = store_->NoteLoginAttempt("anna", kT0 + 1000, 5, kT0 + 5000);
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_EQ((*after)->failed_logins, 1);
   ASSERT_TRUE(store_->NoteLoginSuccess("anna").ok());
   EXPECT_EQ(store_->GetUser("anna")->failed_logins, 0);
+  EXPECT_EQ(store_->NoteLoginAttempt("bob", kT0, 5, kT0).status().code(), Code::kNotFound);
 }
 
 TEST_P(StoreTest, SessionsAreFoundByHashAndEnd) {
