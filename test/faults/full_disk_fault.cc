@@ -55,27 +55,11 @@ void Fill(const std::string& path, uintmax_t leave) {
   if (rest > leave) out.write(block.data(), static_cast<std::streamsize>(rest - leave));
 }
 
-struct Drive {
-  std::string gps, camera;
-};
+using Drive = DriveFiles;
 
 // A drive east past the site (100 m from the start) at GPS time `start`.
 Drive WriteDrive(const TempDir& dir, const std::string& name, TimeMs start) {
-  const geo::LatLon from = geo::Offset(kFaultSite, 270, 100);
-  Drive d;
-  d.gps = dir.Sub(name + ".nmea");
-  EXPECT_TRUE(demo::WriteNmea(
-                  d.gps, demo::SampleRoute({from, geo::Offset(from, 90, 200)}, 20, start, 0.5, 5))
-                  .ok());
-  d.camera = dir.Sub(name + "-camera");
-  EXPECT_TRUE(MakeDirs(d.camera).ok());
-  auto frame = demo::FrameFor(demo::Scene::kNoPerson, 0, dir.Sub("gen"));
-  EXPECT_TRUE(frame.ok());
-  EXPECT_TRUE(WriteFileAtomic(d.camera + "/index.csv",
-                              "lat,lon,file,frame\n" + std::to_string(kFaultSite.lat) + "," +
-                                  std::to_string(kFaultSite.lon) + "," + frame->file + ",-1\n")
-                  .ok());
-  return d;
+  return WriteDrivePast(dir, name, geo::Offset(kFaultSite, 270, 100), kFaultSite, start);
 }
 
 demo::ChildProcess Agent(const TempDir& dir, const std::string& base, const std::string& token,

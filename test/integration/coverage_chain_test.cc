@@ -17,25 +17,11 @@ namespace {
 
 constexpr geo::LatLon kStart{55.6650, 12.5300};
 
-struct Trace {
-  std::string gps, camera;
-};
+using Trace = DriveFiles;
 
 // A drive east through the site (100 m from the start) at `start`, with its camera folder.
 Trace WriteDrive(const TempDir& dir, const std::string& name, geo::LatLon site, TimeMs start) {
-  Trace t;
-  auto fixes = demo::SampleRoute({kStart, geo::Offset(kStart, 90, 200)}, 20, start, 0.5, 5);
-  t.gps = dir.Sub(name + ".nmea");
-  EXPECT_TRUE(demo::WriteNmea(t.gps, fixes).ok());
-  t.camera = dir.Sub(name + "-camera");
-  EXPECT_TRUE(MakeDirs(t.camera).ok());
-  auto frame = demo::FrameFor(demo::Scene::kNoPerson, 0, dir.Sub("gen"));
-  EXPECT_TRUE(frame.ok());
-  EXPECT_TRUE(WriteFileAtomic(t.camera + "/index.csv",
-                              "lat,lon,file,frame\n" + std::to_string(site.lat) + "," +
-                                  std::to_string(site.lon) + "," + frame->file + ",-1\n")
-                  .ok());
-  return t;
+  return WriteDrivePast(dir, name, kStart, site, start);
 }
 
 // `n` passes of the site by `vehicle` in the GPS history, on the UTC day before `now`.
@@ -79,21 +65,34 @@ int64_t Observations(ChainHarness& h) {
   return observations;
 }
 
-TEST(CoverageChain, ADeselectedVehicleStopsCapturingAfterItsNextSync) {
-  ChainHarness h({.coverage_top_k = 1});
-  const TimeMs now = SystemClock::Get()->NowMs();
-  const geo::LatLon site = geo::Offset(kStart, 90, 100);
-  h.CreateActiveTask(
-      demo::TaskJson("site", "absence",
-                     {{"type", "Point"}, {"coordinates", {site.lon, site.lat}}, {"radius_m", 25}},
-                     "person", 0.6, now));
-  VehicleCreds a = h.RegisterVehicle("bus a");
-  VehicleCreds b = h.RegisterVehicle("bus b");
-  const std::string server_data = h.dir().Sub("server");
-  coverage::CoverageRunOptions o;
-  o.data_dir = server_data;
-  o.threads = 1;
+// A site, two buses and the coverage run's options on a real server that offers a job to the
+// vehicle passing its site most (top-1).
+class CoverageChain : public ::testing::Test {
+ protected:
+  CoverageChain()
+      : h({.coverage_top_k = 1}),
+        now(SystemClock::Get()->NowMs()),
+        site(geo::Offset(kStart, 90, 100)),
+        server_data(h.dir().Sub("server")) {
+    h.CreateActiveTask(
+        demo::TaskJson("site", "absence",
+                       {{"type", "Point"}, {"coordinates", {site.lon, site.lat}}, {"radius_m", 25}},
+                       "person", 0.6, now));
+    a = h.RegisterVehicle("bus a");
+    b = h.RegisterVehicle("bus b");
+    o.data_dir = server_data;
+    o.threads = 1;
+  }
 
+  ChainHarness h;
+  const TimeMs now;
+  const geo::LatLon site;
+  const std::string server_data;
+  VehicleCreds a, b;
+  coverage::CoverageRunOptions o;
+};
+
+TEST_F(CoverageChain, ADeselectedVehicleStopsCapturingAfterItsNextSync) {
   History(server_data, a.id, 3, now, 6);
   History(server_data, b.id, 1, now, 12);
   ASSERT_TRUE(coverage::RunCoverageOnce(h.store(), o).ok());
@@ -121,20 +120,7 @@ TEST(CoverageChain, ADeselectedVehicleStopsCapturingAfterItsNextSync) {
 // Nothing lost to a coverage run a vehicle slept through: offline, it keeps capturing under the
 // job version it holds; when it is back, those captures are accepted although it is deselected
 // now, and its sync then stops it.
-TEST(CoverageChain, CapturesMadeOfflineThroughADeselectionAreKept) {
-  ChainHarness h({.coverage_top_k = 1});
-  const TimeMs now = SystemClock::Get()->NowMs();
-  const geo::LatLon site = geo::Offset(kStart, 90, 100);
-  h.CreateActiveTask(
-      demo::TaskJson("site", "absence",
-                     {{"type", "Point"}, {"coordinates", {site.lon, site.lat}}, {"radius_m", 25}},
-                     "person", 0.6, now));
-  VehicleCreds a = h.RegisterVehicle("bus a");
-  VehicleCreds b = h.RegisterVehicle("bus b");
-  const std::string server_data = h.dir().Sub("server");
-  coverage::CoverageRunOptions o;
-  o.data_dir = server_data;
-  o.threads = 1;
+TEST_F(CoverageChain, CapturesMadeOfflineThroughADeselectionAreKept) {
   History(server_data, a.id, 3, now, 6);
   History(server_data, b.id, 1, now, 12);
   ASSERT_TRUE(coverage::RunCoverageOnce(h.store(), o).ok());

@@ -8,6 +8,8 @@
 #include "core/clock.h"
 #include "core/file_util.h"
 #include "core/ids.h"
+#include "demo/frames.h"
+#include "demo/route.h"
 #include "net/http_client.h"
 #include "net/multipart.h"
 
@@ -31,6 +33,26 @@ bool WaitHealthy(const std::string& base, int timeout_s) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+DriveFiles WriteDrivePast(const TempDir& dir, const std::string& name, geo::LatLon from,
+                          geo::LatLon site, TimeMs start) {
+  DriveFiles d;
+  d.gps = dir.Sub(name + ".nmea");
+  EXPECT_TRUE(demo::WriteNmea(
+                  d.gps, demo::SampleRoute({from, geo::Offset(from, 90, 200)}, 20, start, 0.5, 5))
+                  .ok());
+  d.camera = dir.Sub(name + "-camera");
+  EXPECT_TRUE(MakeDirs(d.camera).ok());
+  auto frame = demo::FrameFor(demo::Scene::kNoPerson, 0, dir.Sub("gen"));
+  EXPECT_TRUE(frame.ok());
+  if (frame.ok()) {
+    EXPECT_TRUE(WriteFileAtomic(d.camera + "/index.csv",
+                                "lat,lon,file,frame\n" + std::to_string(site.lat) + "," +
+                                    std::to_string(site.lon) + "," + frame->file + ",-1\n")
+                    .ok());
+  }
+  return d;
 }
 
 Result<int> UploadObservation(const std::string& base, const std::string& token,

@@ -29,6 +29,14 @@ bool WaitHealthy(const std::string& base, int timeout_s = 10);
 Result<int> UploadObservation(const std::string& base, const std::string& token,
                               const Json& metadata, const std::string& jpeg, int timeout_ms = 5000);
 
+// A GPS replay and its camera folder: a drive 200 m east from `from` at GPS time `start`
+// (20 km/h), whose camera shows a street without people at `site`.
+struct DriveFiles {
+  std::string gps, camera;
+};
+DriveFiles WriteDrivePast(const TempDir& dir, const std::string& name, geo::LatLon from,
+                          geo::LatLon site, TimeMs start);
+
 struct VehicleCreds {
   std::string id;
   std::string token;
