@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include "net/ows.h"
+
 namespace tilsyn::net {
 namespace {
 
@@ -12,12 +14,6 @@ std::string Lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Parses `value; k1=v1; k2="v 2"` into the value and lowercase-named parameters.
@@ -36,7 +32,7 @@ struct HeaderValue {
 std::optional<HeaderValue> ParseHeaderValue(std::string_view s) {
   HeaderValue out;
   size_t semi = s.find(';');
-  out.value = Lower(Trim(s.substr(0, semi)));
+  out.value = Lower(TrimOws(s.substr(0, semi)));
   size_t i = semi == std::string_view::npos ? s.size() : semi + 1;
   while (i < s.size()) {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == ';')) ++i;
@@ -48,7 +44,7 @@ std::optional<HeaderValue> ParseHeaderValue(std::string_view s) {
       i = next_semi == std::string_view::npos ? s.size() : next_semi + 1;
       continue;
     }
-    std::string key = Lower(Trim(s.substr(i, eq - i)));
+    std::string key = Lower(TrimOws(s.substr(i, eq - i)));
     i = eq + 1;
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
     std::string value;
@@ -71,7 +67,7 @@ std::optional<HeaderValue> ParseHeaderValue(std::string_view s) {
     } else {
       size_t end = s.find(';', i);
       if (end == std::string_view::npos) end = s.size();
-      value = std::string(Trim(s.substr(i, end - i)));
+      value = std::string(TrimOws(s.substr(i, end - i)));
       i = end;
     }
     out.params.emplace_back(std::move(key), std::move(value));
@@ -106,8 +102,8 @@ Status ParsePartHeaders(std::string_view block, MultipartPart& part) {
     if (line.empty()) continue;
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) return Malformed("header line without ':'");
-    std::string name = Lower(Trim(line.substr(0, colon)));
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string name = Lower(TrimOws(line.substr(0, colon)));
+    std::string_view value = TrimOws(line.substr(colon + 1));
     if (name == "content-disposition") {
       auto hv = ParseHeaderValue(value);
       if (!hv || hv->value != "form-data") return Malformed("Content-Disposition is not form-data");

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/crypto.h"
+#include "net/ows.h"
 #include "server/password.h"
 
 namespace tilsyn::server {
@@ -11,13 +12,6 @@ namespace {
 
 bool ChangesState(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  return s.substr(i);
 }
 
 }  // namespace
@@ -41,9 +35,9 @@ std::optional<std::string> SessionCookieOf(const net::HttpRequest& req) {
   while (start < header.size()) {
     size_t end = header.find(';', start);
     if (end == std::string::npos) end = header.size();
-    std::string pair = Trim(header.substr(start, end - start));
-    if (pair.rfind(key, 0) == 0) {
-      std::string value = pair.substr(key.size());
+    const std::string_view pair = net::TrimOws(std::string_view(header).substr(start, end - start));
+    if (pair.substr(0, key.size()) == key) {
+      std::string value(pair.substr(key.size()));
       if (!value.empty() && value.size() <= 128) return value;
     }
     start = end + 1;
