@@ -54,12 +54,24 @@ class ObservationStore {
   // The reference image of a task that compares with one (tasks::ComparesWithReference): the
   // observation an inspector marked, else its earliest-captured one — in both cases other than
   // `exclude_id`, assessed or done, and still with its image. nullopt when there is none.
-  virtual Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
-                                                                  const std::string& exclude_id) = 0;
+  virtual Result<std::optional<Observation>> ReferenceObservation(
+      const std::string& task_id, const std::string& exclude_id) = 0;
   // Marks an observation of the task as its reference (replacing an earlier mark). NotFound for
   // an unknown task or observation.
   virtual Status MarkReference(const ReferenceMark& mark) = 0;
   virtual Result<std::optional<ReferenceMark>> MarkedReference(const std::string& task_id) = 0;
+  // The data-subject search: observations captured in the query's window whose position lies in
+  // its box (callers test the exact area), by capture time. Erased locations are not found.
+  virtual Result<std::vector<Observation>> ObservationsCapturedIn(const CaptureQuery& q) = 0;
+  // Erases what the observation says of where a vehicle was — position, heading, speed,
+  // accuracy and the vehicle — and records when (location_erased_ms); its capture time, task,
+  // assessment and image record stay. Ok when erased already; NotFound when unknown;
+  // FailedPrecondition (field "state") while the pipeline still works on it.
+  virtual Status EraseObservationLocation(const std::string& id, TimeMs at) = 0;
+  // The location sweeper's work: ids of observations captured before `captured_before` whose
+  // location is not erased, whose image is gone, that the pipeline is done with and whose task
+  // has no legal hold; oldest first, at most `limit`.
+  virtual Result<std::vector<std::string>> LocationsDue(TimeMs captured_before, int limit) = 0;
   // The latest capture time of each task that has observations.
   virtual Result<std::map<std::string, TimeMs>> LastCaptureByTask() = 0;
 };

@@ -99,6 +99,17 @@ struct Observation {
   int attempts = 0;  // pipeline attempts
   TimeMs received_ms = 0;
   TimeMs updated_ms = 0;
+  // When what it says of where a vehicle was (position, heading, speed, accuracy, vehicle) was
+  // erased (location retention or a data subject's request); lat/lon are then 0.
+  std::optional<TimeMs> location_erased_ms;
+};
+
+// The data-subject search (ObservationStore::ObservationsCapturedIn): captured in
+// [from_ms, to_ms] with a position inside the box, at most `limit`.
+struct CaptureQuery {
+  TimeMs from_ms = 0, to_ms = 0;
+  double min_lat = 0, min_lon = 0, max_lat = 0, max_lon = 0;
+  int limit = 0;
 };
 
 // True while the server's anonymization pass has not replaced the uploaded bytes: the observation

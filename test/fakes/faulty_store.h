@@ -250,6 +250,19 @@ class FaultyStore : public store::Store {
     return Run<Result<std::map<std::string, int64_t>>>(
         "CountObservationsByState", [&] { return inner_->CountObservationsByState(); });
   }
+  Result<std::vector<store::Observation>> ObservationsCapturedIn(
+      const store::CaptureQuery& q) override {
+    return Run<Result<std::vector<store::Observation>>>(
+        "ObservationsCapturedIn", [&] { return inner_->ObservationsCapturedIn(q); });
+  }
+  Status EraseObservationLocation(const std::string& id, TimeMs at) override {
+    return Run<Status>("EraseObservationLocation",
+                       [&] { return inner_->EraseObservationLocation(id, at); });
+  }
+  Result<std::vector<std::string>> LocationsDue(TimeMs captured_before, int limit) override {
+    return Run<Result<std::vector<std::string>>>(
+        "LocationsDue", [&] { return inner_->LocationsDue(captured_before, limit); });
+  }
   Result<std::vector<store::BlobRecord>> KeptBlobs(int limit) override {
     return Run<Result<std::vector<store::BlobRecord>>>("KeptBlobs",
                                                        [&] { return inner_->KeptBlobs(limit); });

@@ -293,6 +293,12 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions(user_name);
 )sql",
+      // 14: location retention and data subjects' requests: when an observation's position and
+      // vehicle were erased, and its capture time as an index (the search by place and time).
+      R"sql(
+ALTER TABLE observations ADD COLUMN location_erased_ms INTEGER;
+CREATE INDEX observations_by_capture ON observations(captured_ms);
+)sql",
   };
   return kMigrations;
 }

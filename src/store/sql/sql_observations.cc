@@ -33,9 +33,10 @@ Result<bool> SqlStore::InsertObservation(const Observation& obs, const BlobRecor
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
         db.Prepare("INSERT INTO observations (" + std::string(kObservationColumns) +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st.Bind(1, obs.id);
     BindObservationFields(st, 2, obs);
+    st.Bind(19, obs.location_erased_ms);
     TILSYN_RETURN_IF_ERROR(st.Run());
     if (!blob.key.empty()) {
       TILSYN_ASSIGN_OR_RETURN(Statement bst,
@@ -94,10 +95,11 @@ Result<std::optional<Observation>> SqlStore::ClaimNextObservation(const std::str
     out.reset();  // a run again after a conflict starts afresh
     TILSYN_ASSIGN_OR_RETURN(
         Statement pick,
-        db.Prepare(Select(kObservationColumns, "observations",
-                          "WHERE state IN ('received', 'stored', 'assessed') AND lease_until_ms <= ? "
-                          "ORDER BY received_ms, id LIMIT 1" +
-                              db.ClaimLock())));
+        db.Prepare(
+            Select(kObservationColumns, "observations",
+                   "WHERE state IN ('received', 'stored', 'assessed') AND lease_until_ms <= ? "
+                   "ORDER BY received_ms, id LIMIT 1" +
+                       db.ClaimLock())));
     pick.Bind(1, now);
     TILSYN_ASSIGN_OR_RETURN(bool row, pick.Step());
     if (!row) return Status::Ok();
@@ -148,11 +150,10 @@ Status SqlStore::RecordServerAnonymization(const Observation& obs, int64_t image
         .Bind(6, ToString(ObservationState::kReceived));
     TILSYN_RETURN_IF_ERROR(st.Run());
     if (db.Changes() == 0) {
-      return Status::FailedPrecondition("observation " + obs.id + " is not waiting for anonymization",
-                                        "state");
+      return Status::FailedPrecondition(
+          "observation " + obs.id + " is not waiting for anonymization", "state");
     }
-    TILSYN_ASSIGN_OR_RETURN(Statement blob,
-                            db.Prepare("UPDATE blobs SET size = ? WHERE key = ?"));
+    TILSYN_ASSIGN_OR_RETURN(Statement blob, db.Prepare("UPDATE blobs SET size = ? WHERE key = ?"));
     blob.Bind(1, image_size).Bind(2, obs.blob_key);
     return blob.Run();
   });
@@ -162,7 +163,8 @@ Result<std::map<std::string, TimeMs>> SqlStore::LastCaptureByTask() {
   std::map<std::string, TimeMs> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
-        Statement st, db.Prepare("SELECT task_id, MAX(captured_ms) FROM observations GROUP BY task_id"));
+        Statement st,
+        db.Prepare("SELECT task_id, MAX(captured_ms) FROM observations GROUP BY task_id"));
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -173,8 +175,7 @@ Result<std::map<std::string, TimeMs>> SqlStore::LastCaptureByTask() {
   return out;
 }
 
-Result<std::vector<Observation>> SqlStore::ObservationsInState(ObservationState state,
-                                                                  int limit) {
+Result<std::vector<Observation>> SqlStore::ObservationsInState(ObservationState state, int limit) {
   std::vector<Observation> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
@@ -187,17 +188,18 @@ Result<std::vector<Observation>> SqlStore::ObservationsInState(ObservationState 
   return out;
 }
 
-Result<std::optional<Observation>> SqlStore::ReferenceObservation(
-    const std::string& task_id, const std::string& exclude_id) {
+Result<std::optional<Observation>> SqlStore::ReferenceObservation(const std::string& task_id,
+                                                                  const std::string& exclude_id) {
   std::optional<Observation> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     // The marked one first (if it still qualifies), then the earliest captured.
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
-        db.Prepare(Select(kObservationColumns, "observations",
-                          "WHERE task_id = ?1 AND id != ?2 AND blob_key != '' AND state IN "
-                          "('assessed', 'done') ORDER BY id != COALESCE((SELECT observation_id "
-                          "FROM task_references WHERE task_id = ?1), ''), captured_ms, id LIMIT 1")));
+        db.Prepare(
+            Select(kObservationColumns, "observations",
+                   "WHERE task_id = ?1 AND id != ?2 AND blob_key != '' AND state IN "
+                   "('assessed', 'done') ORDER BY id != COALESCE((SELECT observation_id "
+                   "FROM task_references WHERE task_id = ?1), ''), captured_ms, id LIMIT 1")));
     st.Bind(1, task_id).Bind(2, exclude_id);
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) out = ReadObservation(st);
@@ -214,7 +216,10 @@ Status SqlStore::MarkReference(const ReferenceMark& mark) {
                    "VALUES (?, ?, ?, ?) ON CONFLICT(task_id) DO UPDATE SET "
                    "observation_id = excluded.observation_id, marked_by = excluded.marked_by, "
                    "marked_ms = excluded.marked_ms"));
-    st.Bind(1, mark.task_id).Bind(2, mark.observation_id).Bind(3, mark.marked_by).Bind(4, mark.marked_ms);
+    st.Bind(1, mark.task_id)
+        .Bind(2, mark.observation_id)
+        .Bind(3, mark.marked_by)
+        .Bind(4, mark.marked_ms);
     return st.Run();
   });
 }
@@ -222,9 +227,9 @@ Status SqlStore::MarkReference(const ReferenceMark& mark) {
 Result<std::optional<ReferenceMark>> SqlStore::MarkedReference(const std::string& task_id) {
   std::optional<ReferenceMark> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st, db.Prepare("SELECT task_id, observation_id, marked_by, marked_ms FROM "
-                                 "task_references WHERE task_id = ?"));
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare("SELECT task_id, observation_id, marked_by, marked_ms FROM "
+                                       "task_references WHERE task_id = ?"));
     st.Bind(1, task_id);
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) out = ReferenceMark{st.Text(0), st.Text(1), st.Text(2), st.Int(3)};
@@ -244,6 +249,62 @@ Result<std::map<std::string, int64_t>> SqlStore::CountObservationsByState() {
                  ObservationState::kAssessed, ObservationState::kDone, ObservationState::kFailed}) {
     out.try_emplace(std::string(ToString(s)), 0);
   }
+  return out;
+}
+
+Result<std::vector<Observation>> SqlStore::ObservationsCapturedIn(const CaptureQuery& q) {
+  std::vector<Observation> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare(Select(kObservationColumns, "observations",
+                          "WHERE captured_ms >= ? AND captured_ms <= ? AND lat >= ? AND "
+                          "lat <= ? AND lon >= ? AND lon <= ? AND location_erased_ms IS NULL "
+                          "ORDER BY captured_ms, id LIMIT ?")));
+    st.Bind(1, q.from_ms).Bind(2, q.to_ms).Bind(3, q.min_lat).Bind(4, q.max_lat);
+    st.Bind(5, q.min_lon).Bind(6, q.max_lon);
+    st.Bind(7, q.limit > 0 ? static_cast<int64_t>(q.limit) : kNoLimit);
+    return CollectRows(st, out, ReadObservation);
+  }));
+  return out;
+}
+
+Status SqlStore::EraseObservationLocation(const std::string& id, TimeMs at) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("UPDATE observations SET lat = 0, lon = 0, heading_deg = NULL, "
+                   "speed_kmh = NULL, accuracy_m = NULL, vehicle_id = '', location_erased_ms = ?, "
+                   "updated_ms = ? WHERE id = ? AND location_erased_ms IS NULL AND state NOT IN "
+                   "('received', 'stored', 'assessed')"));
+    st.Bind(1, at).Bind(2, at).Bind(3, id);
+    TILSYN_RETURN_IF_ERROR(st.Run());
+    if (db.Changes() > 0) return Status::Ok();
+    TILSYN_ASSIGN_OR_RETURN(Statement check,
+                            db.Prepare("SELECT state, location_erased_ms FROM observations "
+                                       "WHERE id = ?"));
+    check.Bind(1, id);
+    TILSYN_ASSIGN_OR_RETURN(bool row, check.Step());
+    if (!row) return Status::NotFound("no observation " + id, "id");
+    if (check.OptInt(1)) return Status::Ok();  // erased already
+    return Status::FailedPrecondition(
+        "the observation is still being processed (" + check.Text(0) + "); ask again later",
+        "state");
+  });
+}
+
+Result<std::vector<std::string>> SqlStore::LocationsDue(TimeMs captured_before, int limit) {
+  std::vector<std::string> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("SELECT o.id FROM observations o LEFT JOIN tasks t ON t.id = o.task_id "
+                   "WHERE o.captured_ms < ? AND o.location_erased_ms IS NULL AND o.blob_key = '' "
+                   "AND o.state NOT IN ('received', 'stored', 'assessed') "
+                   "AND COALESCE(t.legal_hold, 0) = 0 ORDER BY o.captured_ms, o.id LIMIT ?"));
+    st.Bind(1, captured_before).Bind(2, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
+    return CollectRows(st, out, [](const Statement& s) { return s.Text(0); });
+  }));
   return out;
 }
 
@@ -318,10 +379,11 @@ Result<std::vector<BlobRecord>> SqlStore::ClaimDueBlobs(TimeMs now, TimeMs until
     out.clear();  // a run again after a conflict starts afresh
     TILSYN_ASSIGN_OR_RETURN(
         Statement pick,
-        db.Prepare(Select(Prefixed(kBlobColumns, "b"), kBlobsDueFrom,
-                          std::string(kBlobsDueWhere) +
-                              "AND b.sweep_until_ms <= ? ORDER BY b.delete_after_ms, b.key LIMIT ?" +
-                              db.ClaimLock("b"))));
+        db.Prepare(
+            Select(Prefixed(kBlobColumns, "b"), kBlobsDueFrom,
+                   std::string(kBlobsDueWhere) +
+                       "AND b.sweep_until_ms <= ? ORDER BY b.delete_after_ms, b.key LIMIT ?" +
+                       db.ClaimLock("b"))));
     pick.Bind(1, now).Bind(2, now).Bind(3, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     TILSYN_RETURN_IF_ERROR(CollectRows(pick, out, ReadBlob));
     for (const BlobRecord& b : out) {
@@ -339,9 +401,10 @@ Result<std::vector<BlobRecord>> SqlStore::KeptBlobs(int limit) {
   std::vector<BlobRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
-        Statement st, db.Prepare(Select(kBlobColumns, "blobs",
-                                        "WHERE deleted_ms IS NULL ORDER BY delete_after_ms IS NULL, "
-                                        "delete_after_ms, key LIMIT ?")));
+        Statement st,
+        db.Prepare(Select(kBlobColumns, "blobs",
+                          "WHERE deleted_ms IS NULL ORDER BY delete_after_ms IS NULL, "
+                          "delete_after_ms, key LIMIT ?")));
     st.Bind(1, limit > 0 ? static_cast<int64_t>(limit) : kNoLimit);
     return CollectRows(st, out, ReadBlob);
   }));

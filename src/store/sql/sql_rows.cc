@@ -64,6 +64,7 @@ Observation ReadObservation(const Statement& st) {
   o.attempts = static_cast<int>(st.Int(15));
   o.received_ms = st.Int(16);
   o.updated_ms = st.Int(17);
+  o.location_erased_ms = st.OptInt(18);
   return o;
 }
 

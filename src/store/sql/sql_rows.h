@@ -23,7 +23,8 @@ Vehicle ReadVehicle(const Statement& st);
 
 inline constexpr std::string_view kObservationColumns =
     "id, task_id, job_id, vehicle_id, captured_ms, lat, lon, heading_deg, speed_kmh, accuracy_m, "
-    "blob_key, image_sha256, anonymization, state, error, attempts, received_ms, updated_ms";
+    "blob_key, image_sha256, anonymization, state, error, attempts, received_ms, updated_ms, "
+    "location_erased_ms";
 Observation ReadObservation(const Statement& st);
 
 inline constexpr std::string_view kBlobColumns =

@@ -93,6 +93,9 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<std::optional<Observation>> ReferenceObservation(const std::string& task_id,
                                                           const std::string& exclude_id) override;
   Result<std::map<std::string, int64_t>> CountObservationsByState() override;
+  Result<std::vector<Observation>> ObservationsCapturedIn(const CaptureQuery& q) override;
+  Status EraseObservationLocation(const std::string& id, TimeMs at) override;
+  Result<std::vector<std::string>> LocationsDue(TimeMs captured_before, int limit) override;
 
   Status RecordAssessment(const std::string& observation_id,
                           const std::vector<RecognitionRunRecord>& runs,
