@@ -54,6 +54,19 @@ const std::map<std::string, Json>& Schemas() {
                      {"locked", Bool()},
                      {"created_at", Time()},
                      {"updated_at", Time()}});
+    s["SubjectRequest"] = Obj(
+        {{"reference", Str()},
+         {"area", {{"type", "object"}, {"description", "GeoJSON Point (+radius_m) or Polygon"}}},
+         {"from", Time()},
+         {"to", Time()}},
+        {"reference", "area", "from", "to"});
+    s["SubjectMatches"] = Obj({{"reference", Str()},
+                               {"request", {{"type", "object"}}},
+                               {"observations", ArrayOf({{"type", "object"}})}});
+    s["SubjectErasure"] = Obj({{"reference", Str()},
+                               {"erased", ArrayOf(Str())},
+                               {"kept_legal_hold", ArrayOf(Str())},
+                               {"still_processing", ArrayOf(Str())}});
     s["OpenApi"] = {{"type", "object"}};
     s["Permit"] = Obj(
         {{"id", Str()},
@@ -246,6 +259,7 @@ const std::map<std::string, Json>& Schemas() {
                             {"error", Str()},
                             {"attempts", Int()},
                             {"received_at", Time()},
+                            {"location_erased_at", Time()},
                             {"assessment_id", Str()}});
     s["Assessment"] = Obj({{"id", Str()},
                            {"observation_id", Str()},

@@ -72,6 +72,8 @@ void RegisterEvidenceRoutes(Router& router, const ApiContext& ctx);
 void RegisterStatsRoutes(Router& router, const ApiContext& ctx);
 // Image views for a purpose (audited), the audit trail and the processing record (privacy.cc).
 void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx);
+// A data subject's request: search, export and erase observations by place and time.
+void RegisterSubjectRequestRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/me: the caller's subject and role (the web UI's role-aware navigation).
 void RegisterMeRoutes(Router& router, const ApiContext& ctx);
 // People's accounts: login/logout (web sessions), /api/v1/users and /api/v1/tokens (accounts.cc).

@@ -73,24 +73,32 @@ Json VehicleToJson(const store::Vehicle& v) {
 }
 
 Json ObservationToJson(const store::Observation& o) {
-  return {{"id", o.id},
-          {"task_id", o.task_id},
-          {"job_id", o.job_id},
-          {"vehicle_id", o.vehicle_id},
-          {"captured_at", FormatIso8601(o.captured_ms)},
-          {"lat", o.lat},
-          {"lon", o.lon},
-          {"heading_deg", OptNumber(o.heading_deg)},
-          {"speed_kmh", OptNumber(o.speed_kmh)},
-          {"accuracy_m", OptNumber(o.accuracy_m)},
-          {"has_image", !o.blob_key.empty()},
-          {"image_sha256", o.image_sha256},
-          {"anonymization", o.anonymization},
-          {"state", std::string(store::ToString(o.state))},
-          {"error", o.error},
-          {"attempts", o.attempts},
-          {"received_at", FormatIso8601(o.received_ms)},
-          {"updated_at", FormatIso8601(o.updated_ms)}};
+  Json out = {{"id", o.id},
+              {"task_id", o.task_id},
+              {"job_id", o.job_id},
+              {"vehicle_id", o.vehicle_id},
+              {"captured_at", FormatIso8601(o.captured_ms)},
+              {"lat", o.lat},
+              {"lon", o.lon},
+              {"heading_deg", OptNumber(o.heading_deg)},
+              {"speed_kmh", OptNumber(o.speed_kmh)},
+              {"accuracy_m", OptNumber(o.accuracy_m)},
+              {"has_image", !o.blob_key.empty()},
+              {"image_sha256", o.image_sha256},
+              {"anonymization", o.anonymization},
+              {"state", std::string(store::ToString(o.state))},
+              {"error", o.error},
+              {"attempts", o.attempts},
+              {"received_at", FormatIso8601(o.received_ms)},
+              {"updated_at", FormatIso8601(o.updated_ms)},
+              {"location_erased_at", nullptr}};
+  if (o.location_erased_ms) {
+    // Erased (location retention or a data subject's request): no position, no vehicle.
+    out["lat"] = nullptr;
+    out["lon"] = nullptr;
+    out["location_erased_at"] = FormatIso8601(*o.location_erased_ms);
+  }
+  return out;
 }
 
 Json AssessmentToJson(const store::AssessmentRecord& a) {

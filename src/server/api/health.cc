@@ -73,6 +73,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterEvidenceRoutes(*router, ctx);
   RegisterStatsRoutes(*router, ctx);
   RegisterPrivacyRoutes(*router, ctx);
+  RegisterSubjectRequestRoutes(*router, ctx);
   RegisterMeRoutes(*router, ctx);
   RegisterAccountRoutes(*router, ctx);
   RegisterCoverageRoutes(*router, ctx);
