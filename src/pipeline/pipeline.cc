@@ -366,7 +366,37 @@ Result<int> Pipeline::SweepRetention() {
             {{"key", b.key}, {"observation_id", b.observation_id}, {"reason", "retention"}});
     ++deleted;
   }
-  return deleted;
+  TILSYN_ASSIGN_OR_RETURN(int erased, SweepLocations());
+  return deleted + erased;
+}
+
+Result<int> Pipeline::SweepLocations() {
+  const TimeMs now = clock_->NowMs();
+  if (now < next_location_sweep_ms_.load()) return 0;
+  next_location_sweep_ms_ = now + 10 * 60'000;
+  int more = 0;
+  if (options_.sweep_more_locations) {
+    TILSYN_ASSIGN_OR_RETURN(more, options_.sweep_more_locations(now));
+  }
+  if (options_.location_retention_days <= 0) return more;
+  TILSYN_ASSIGN_OR_RETURN(
+      std::vector<std::string> due,
+      store_->LocationsDue(now - options_.location_retention_days * kDayMs, kBatch));
+  if (due.empty()) return more;
+  const store::AuditEvent e = store::NewAuditEvent(
+      now, "system", "system", "observation.erase", "observation", "", "location retention",
+      {{"reason", "location_retention"}, {"observations", due}});
+  TILSYN_RETURN_IF_ERROR(store_->WithAudit(e, [&](store::Store& s) -> Status {
+    for (const std::string& id : due) {
+      Status st = s.EraseObservationLocation(id, now);
+      // Taken up again by the pipeline since the list was made: erased on a later sweep.
+      if (!st.ok() && st.code() != Code::kFailedPrecondition) return st;
+    }
+    return Status::Ok();
+  }));
+  LogInfo("locations_erased", {{"observations", due.size()}, {"reason", "location_retention"}});
+  if (static_cast<int>(due.size()) == kBatch) next_location_sweep_ms_ = 0;  // more are waiting
+  return more + static_cast<int>(due.size());
 }
 
 Result<int> Pipeline::AssessPending() { return AssessPendingAs(options_.worker); }

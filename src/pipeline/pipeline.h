@@ -57,6 +57,12 @@ struct PipelineOptions {
   // observations (anonymization pass, recognition, rule); each action thread whole deliveries.
   int assess_threads = 1;
   int action_threads = 1;
+  // Location data (docs/privacy.md): an observation's position, heading, speed and vehicle are
+  // erased this many days after capture once its image is gone (no legal hold); 0 = kept.
+  int location_retention_days = 0;
+  // More location data to sweep on the same schedule (the server deletes GPS history days past
+  // their retention); returns how many items went. May be empty.
+  std::function<Result<int>(TimeMs now)> sweep_more_locations;
   // Test hook: stop after this many observations have been assessed (crash simulation). <0 = off.
   int crash_after_assessments_for_test = -1;
 };
@@ -80,8 +86,12 @@ class Pipeline {
   Result<int> DispatchActions();
   // One pass of each loop: pending observations, due actions, due deletions. Returns work done.
   Result<int> RunOnce();
-  // Deletes images whose deadline passed (no legal hold); returns how many.
+  // Deletes images whose deadline passed (no legal hold), then erases locations past their
+  // retention (SweepLocations); returns how many of both.
   Result<int> SweepRetention();
+  // Erases the locations of observations captured more than location_retention_days ago, at
+  // most one batch every ten minutes (sooner while batches come full); returns how many.
+  Result<int> SweepLocations();
 
   void Start();
   // A graceful stop (SIGTERM): no loop claims anything more; each finishes the step in hand (an
@@ -122,6 +132,7 @@ class Pipeline {
   std::vector<std::thread> workers_;
   std::atomic<int> assessed_count_{0};
   std::atomic<TimeMs> last_follow_up_ms_{INT64_MIN / 2};  // when open cases were last looked up
+  std::atomic<TimeMs> next_location_sweep_ms_{0};
   std::set<std::string> started_leases_;  // guarded by mu_: lease names whose old leases went back
 };
 

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/time_format.h"
 #include "coverage/coverage_cli.h"
+#include "coverage/history/dir_position_history.h"
 #include "coverage/vehicle_selection.h"
 #include "imaging/anonymizer.h"
 #include "imaging/model_pack.h"
@@ -134,6 +135,19 @@ class AppImpl : public App {
     popts.poll_ms = config_.pipeline_poll_ms;
     popts.crash_after_assessments_for_test = config_.crash_after_assessments_for_test;
     popts.follow_up_every_ms = int64_t{config_.case_follow_up_s} * 1000;
+    popts.location_retention_days = config_.location_retention_days;
+    if (config_.gps_history_days > 0) {
+      // GPS history (the drivers' routes) goes day by day once past its retention.
+      const std::string dir = coverage::HistoryDir(config_.data_dir);
+      const int64_t keep_days = config_.gps_history_days;
+      popts.sweep_more_locations = [dir, keep_days](TimeMs now) -> Result<int> {
+        coverage::DirPositionHistory history(dir);
+        TILSYN_ASSIGN_OR_RETURN(int64_t n, coverage::DeleteHistoryBefore(
+                                               history, coverage::DayOf(now) - keep_days));
+        if (n > 0) LogInfo("gps_history_deleted", {{"vehicle_days", n}, {"keep_days", keep_days}});
+        return static_cast<int>(n);
+      };
+    }
     popts.worker =
         config_.worker_name.empty() ? DefaultWorkerName(config_.data_dir) : config_.worker_name;
     popts.assess_threads = config_.assess_threads;
@@ -188,6 +202,8 @@ class AppImpl : public App {
     ctx.tile_url = config_.tile_url;
     ctx.coverage = coverage_cache;
     ctx.coverage_top_k = config_.coverage_top_k;
+    ctx.location_retention_days = config_.location_retention_days;
+    ctx.gps_history_days = config_.gps_history_days;
     ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
     ctx.capabilities = recognition::CapabilitiesOf(recognizer_->ServiceInfos());
     ctx.email_enabled = !config_.smtp.is_null();

@@ -61,6 +61,12 @@ Status ServerConfig::Validate() const {
   if (case_follow_up_s < 1 || case_follow_up_s > 86'400) {
     return Status::InvalidArgument("must be 1..86400 s", "case_follow_up_s");
   }
+  if (location_retention_days < 0 || location_retention_days > 36'500) {
+    return Status::InvalidArgument("must be 0 (keep) .. 36500 days", "location_retention_days");
+  }
+  if (gps_history_days < 0 || gps_history_days > 36'500) {
+    return Status::InvalidArgument("must be 0 (keep) .. 36500 days", "gps_history_days");
+  }
   if (!coverage_schedule.empty() && ParseDailyTime(coverage_schedule) < 0) {
     return Status::InvalidArgument("must be a daily time HH:MM, e.g. 02:30", "coverage_schedule");
   }
@@ -129,6 +135,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "tls_key",
                                  "tls_client_ca",
                                  "rate_limit_per_minute",
+                                 "location_retention_days",
+                                 "gps_history_days",
                                  "rate_limit_burst",
                                  "max_concurrent_uploads"};
   for (const auto& [key, value] : j.items()) {
@@ -180,7 +188,9 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                {"rate_limit_burst", &c.rate_limit_burst, 1},
                                {"max_concurrent_uploads", &c.max_concurrent_uploads, 1},
                                {"assess_threads", &c.assess_threads, 1},
-                               {"action_threads", &c.action_threads, 1}}) {
+                               {"action_threads", &c.action_threads, 1},
+                               {"location_retention_days", &c.location_retention_days, 0},
+                               {"gps_history_days", &c.gps_history_days, 0}}) {
     TILSYN_ASSIGN_OR_RETURN(auto v, GetOptInt(j, key, key));
     if (!v) continue;
     if (*v < lo || *v > 1'000'000) {
@@ -256,6 +266,8 @@ Json ServerConfig::ToJson() const {
          {"assess_threads", assess_threads},
          {"action_threads", action_threads},
          {"rate_limit_per_minute", rate_limit_per_minute},
+         {"location_retention_days", location_retention_days},
+         {"gps_history_days", gps_history_days},
          {"rate_limit_burst", rate_limit_burst},
          {"max_concurrent_uploads", max_concurrent_uploads},
          // Secrets: ToJson() is for layering configurations, never for logging.

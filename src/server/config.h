@@ -97,6 +97,12 @@ struct ServerConfig {
   // Test hook (environment only, TILSYN_CRASH_AFTER_ACTION_SUCCESSES_FOR_TEST): the process
   // exits abruptly after this many delivered actions, before their success is recorded. -1 = off.
   int crash_after_action_successes_for_test = -1;
+  // Location data are the drivers' personal data (docs/privacy.md): an observation's position,
+  // heading, speed and vehicle are erased this many days after capture once its image is gone
+  // (never while the task is on legal hold), and GPS history days older than gps_history_days
+  // are deleted at each import and coverage run. 0 = kept.
+  int location_retention_days = 90;
+  int gps_history_days = 180;
   // How often an open case in a case system (Open311) is asked for its status, in seconds.
   int case_follow_up_s = 900;
   // Recognition services and routing (recognition/service_config.h, docs/recognition.md), kept

@@ -154,6 +154,30 @@ Status DirPositionHistory::ReadDay(const std::string& vehicle, int64_t day,
   return DecodeFixes(*bytes, out).Annotate(path);
 }
 
+Status DirPositionHistory::DeleteDay(const std::string& vehicle, int64_t day) {
+  const std::string path = DayPath(vehicle, day);
+  std::error_code ec;
+  fs::remove(path, ec);
+  if (ec) return Status::IoError("cannot delete " + path + ": " + ec.message());
+  // The vehicle's folder goes with its last day (its name is the vehicle's, too).
+  fs::remove(root_ + "/" + EscapeVehicle(vehicle), ec);  // fails, harmlessly, unless empty
+  return Status::Ok();
+}
+
+Result<int64_t> DeleteHistoryBefore(PositionHistory& history, int64_t first_kept_day) {
+  int64_t deleted = 0;
+  TILSYN_ASSIGN_OR_RETURN(std::vector<std::string> vehicles, history.Vehicles());
+  for (const std::string& v : vehicles) {
+    TILSYN_ASSIGN_OR_RETURN(std::vector<int64_t> days, history.Days(v));
+    for (int64_t d : days) {
+      if (d >= first_kept_day) break;  // ascending
+      TILSYN_RETURN_IF_ERROR(history.DeleteDay(v, d));
+      ++deleted;
+    }
+  }
+  return deleted;
+}
+
 int64_t DirPositionHistory::DiskBytes() const {
   int64_t total = 0;
   std::error_code ec;

@@ -19,6 +19,7 @@ class DirPositionHistory : public PositionHistory {
   Result<std::vector<int64_t>> Days(const std::string& vehicle) const override;
   Status ReadDay(const std::string& vehicle, int64_t day,
                  std::vector<HistoryFix>* out) const override;
+  Status DeleteDay(const std::string& vehicle, int64_t day) override;
 
   // Bytes on disk (all day files), for reports.
   int64_t DiskBytes() const;

@@ -48,6 +48,15 @@ class MemoryPositionHistory : public PositionHistory {
     return Status::Ok();
   }
 
+  Status DeleteDay(const std::string& vehicle, int64_t day) override {
+    std::lock_guard lock(mu_);
+    auto it = data_.find(vehicle);
+    if (it == data_.end()) return Status::Ok();
+    it->second.erase(day);
+    if (it->second.empty()) data_.erase(it);
+    return Status::Ok();
+  }
+
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::map<int64_t, std::vector<HistoryFix>>> data_;

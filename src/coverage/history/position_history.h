@@ -40,6 +40,12 @@ class PositionHistory {
   // The fixes of one vehicle-day in time order, replacing `out`'s content (reuses its capacity).
   virtual Status ReadDay(const std::string& vehicle, int64_t day,
                          std::vector<HistoryFix>* out) const = 0;
+  // Removes one vehicle-day (Ok when there is none): retention of location data.
+  virtual Status DeleteDay(const std::string& vehicle, int64_t day) = 0;
 };
+
+// Location retention (docs/privacy.md): deletes every vehicle-day before `first_kept_day`;
+// returns how many went.
+Result<int64_t> DeleteHistoryBefore(PositionHistory& history, int64_t first_kept_day);
 
 }  // namespace tilsyn::coverage

@@ -58,6 +58,9 @@ struct ApiContext {
   bool vehicle_client_certs = false;
   // Served over TLS: session cookies get the Secure attribute.
   bool tls = false;
+  // Location retention (ServerConfig), shown in the processing record; 0 = kept.
+  int location_retention_days = 0;
+  int gps_history_days = 0;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);

@@ -72,7 +72,11 @@ Result<net::HttpResponse> VerifyAudit(const ApiContext& ctx, const ApiRequest&) 
 
 Result<net::HttpResponse> GetProcessingRecord(const ApiContext& ctx, const ApiRequest&) {
   TILSYN_ASSIGN_OR_RETURN(auto rec, ctx.store->ProcessingRecord());
-  return Ok(ProcessingRecordToJson(rec));
+  Json out = ProcessingRecordToJson(rec);
+  // The drivers' location data (docs/privacy.md): how long it is kept; 0 = not erased.
+  out["location_data"] = {{"observation_location_days", ctx.location_retention_days},
+                          {"gps_history_days", ctx.gps_history_days}};
+  return Ok(out);
 }
 
 }  // namespace

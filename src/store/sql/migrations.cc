@@ -294,10 +294,12 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_user ON sessions(user_name);
 )sql",
       // 14: location retention and data subjects' requests: when an observation's position and
-      // vehicle were erased, and its capture time as an index (the search by place and time).
+      // vehicle were erased, and the capture time of those not erased as an index (the search
+      // by place and time, the location sweeper).
       R"sql(
 ALTER TABLE observations ADD COLUMN location_erased_ms INTEGER;
-CREATE INDEX observations_by_capture ON observations(captured_ms);
+CREATE INDEX observations_location_kept ON observations(captured_ms)
+  WHERE location_erased_ms IS NULL;
 )sql",
   };
   return kMigrations;

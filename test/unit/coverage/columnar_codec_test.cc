@@ -6,6 +6,7 @@
 #include <random>
 
 #include "coverage/history/dir_position_history.h"
+#include "coverage/history/memory_position_history.h"
 #include "fakes/test_paths.h"
 
 namespace tilsyn::coverage {
@@ -100,6 +101,34 @@ TEST(DirPositionHistory, AppendSplitsByUtcDayMergesAndReads) {
   EXPECT_NEAR(got[1].pos.lat, 55.4, 1e-7);  // the newer import wins at the same time
   EXPECT_FALSE(h.ReadDay("bus 7/ø", 1, &got).ok());
   EXPECT_GT(h.DiskBytes(), 0);
+}
+
+// Location retention: days before the first kept one go, vehicle by vehicle; a vehicle whose
+// days all went is gone too.
+void ExpectRetentionDeletesOldDays(PositionHistory& h) {
+  const TimeMs day = kDayMs;
+  ASSERT_TRUE(h.Append("a", std::vector<HistoryFix>{{100 * day, {55.1, 12.1}},
+                                                    {101 * day, {55.1, 12.1}},
+                                                    {103 * day + 5, {55.1, 12.1}}})
+                  .ok());
+  ASSERT_TRUE(h.Append("b", std::vector<HistoryFix>{{99 * day, {55.2, 12.2}}}).ok());
+  auto n = DeleteHistoryBefore(h, 102);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 3);
+  EXPECT_EQ(*h.Vehicles(), std::vector<std::string>{"a"});
+  EXPECT_EQ(*h.Days("a"), std::vector<int64_t>{103});
+  EXPECT_EQ(*DeleteHistoryBefore(h, 102), 0);
+}
+
+TEST(DirPositionHistory, RetentionDeletesDaysBeforeTheFirstKept) {
+  testing::TempDir dir;
+  DirPositionHistory h(dir.Sub("history"));
+  ExpectRetentionDeletesOldDays(h);
+}
+
+TEST(MemoryPositionHistory, RetentionDeletesDaysBeforeTheFirstKept) {
+  MemoryPositionHistory h;
+  ExpectRetentionDeletesOldDays(h);
 }
 
 TEST(DirPositionHistory, DayNamesRoundTrip) {

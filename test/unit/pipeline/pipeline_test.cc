@@ -222,6 +222,54 @@ TEST_F(PipelineTest, LegalHoldStopsTheSweeperAndNoFindingDeletion) {
   EXPECT_TRUE(blobs_->Exists(ok.blob_key));
 }
 
+TEST_F(PipelineTest, LocationsAreErasedAfterTheirRetentionOnceTheImageIsGone) {
+  task_.retention.evidence_days = 30;
+  CreateTask();
+  PipelineOptions o;
+  o.location_retention_days = 90;
+  auto p = MakePipeline(o);
+  const store::Observation ok = AddObservation();       // no finding: image deleted at once
+  const store::Observation finding = AddObservation();  // kept 30 days as evidence
+  recognizer_.ThenPerson(0.9).ThenPerson(-1);
+  ASSERT_TRUE(p->Process(ok.id).ok());
+  ASSERT_TRUE(p->Process(finding.id).ok());
+  clock_.Advance(89 * kDay);
+  EXPECT_EQ(*p->SweepLocations(), 0);
+  EXPECT_FALSE(store_->GetObservation(ok.id)->location_erased_ms.has_value());
+  clock_.Advance(kDay + 11 * 60'000);
+  EXPECT_EQ(*p->SweepRetention(), 3) << "the finding's image, then both locations";
+  for (const auto& id : {ok.id, finding.id}) {
+    store::Observation after = store_->GetObservation(id).value();
+    EXPECT_TRUE(after.location_erased_ms.has_value()) << id;
+    EXPECT_EQ(after.vehicle_id, "") << id;
+  }
+  store::AuditFilter f;
+  f.action = "observation.erase";
+  auto audit = store_->ListAudit(f).value();
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].user, "system");
+  EXPECT_EQ(audit[0].details["observations"].size(), 2u);
+}
+
+TEST_F(PipelineTest, LegalHoldKeepsLocationsAndZeroKeepsThemForever) {
+  task_.retention.legal_hold = true;
+  CreateTask();
+  PipelineOptions o;
+  o.location_retention_days = 1;
+  auto held = MakePipeline(o);
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(0.9);
+  ASSERT_TRUE(held->Process(obs.id).ok());
+  ASSERT_TRUE(store_->MarkBlobDeleted(obs.blob_key, clock_.NowMs(), "retention").ok());
+  clock_.Advance(400 * kDay);
+  EXPECT_EQ(*held->SweepLocations(), 0);
+  task_.retention.legal_hold = false;
+  ASSERT_TRUE(store_->UpdateTask(task_, std::nullopt).ok());
+  EXPECT_EQ(*MakePipeline()->SweepLocations(), 0) << "0 days: kept";
+  EXPECT_FALSE(store_->GetObservation(obs.id)->location_erased_ms.has_value());
+  EXPECT_EQ(*MakePipeline(o)->SweepLocations(), 1);
+}
+
 TEST_F(PipelineTest, RestartResumesStoredAndAssessedObservations) {
   CreateTask();
   const store::Observation stored = AddObservation();

@@ -14,6 +14,8 @@
 
 #include "core/ids.h"
 #include "core/time_format.h"
+#include "coverage/coverage_cli.h"
+#include "coverage/history/dir_position_history.h"
 #include "fakes/test_paths.h"
 #include "imaging/anonymizer.h"
 #include "imaging/jpeg.h"
@@ -253,6 +255,43 @@ TEST(AppRoles, AWorkersPortAnswersOnlyHealthChecks) {
   EXPECT_EQ(get("/readyz"), 200);
   EXPECT_EQ(get("/api/v1/tasks"), 404);
   EXPECT_EQ(get("/api/v1/me"), 404);
+  (*app)->Stop();
+}
+
+// Location retention in the running server: GPS history days older than gps_history_days go
+// (today's stays), and the processing record says how long location data is kept.
+TEST(AppRetention, GpsHistoryPastItsRetentionIsDeleted) {
+  if (!std::filesystem::exists(imaging::CascadeAnonymizerOptions().cascade_dir)) {
+    GTEST_SKIP() << "opencv-data cascades are not installed";
+  }
+  ::tilsyn::testing::TempDir dir;
+  ServerConfig config = RoleConfig(dir, "all");
+  config.gps_history_days = 30;
+  config.pipeline_poll_ms = 20;
+  const TimeMs now = SystemClock::Get()->NowMs();
+  coverage::DirPositionHistory history(coverage::HistoryDir(config.data_dir));
+  ASSERT_TRUE(history.Append("bus-7", std::vector<coverage::HistoryFix>{
+                                          {now - 31 * coverage::kDayMs, {55.67, 12.56}},
+                                          {now, {55.67, 12.56}}})
+                  .ok());
+  ASSERT_EQ(history.Days("bus-7")->size(), 2u);
+  auto app = StartApp(config, SystemClock::Get());
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  for (int i = 0; i < 600 && history.Days("bus-7")->size() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the first sweep is at start
+  }
+  EXPECT_EQ(*history.Days("bus-7"), std::vector<int64_t>{coverage::DayOf(now)});
+  auto dpo = IssueToken((*app)->store(), "dpo", "dora", SystemClock::Get());
+  ASSERT_TRUE(dpo.ok());
+  net::ClientRequest req;
+  req.method = "GET";
+  req.url = (*app)->base_url() + "/api/v1/processing-record";
+  req.headers.push_back({"Authorization", "Bearer " + *dpo});
+  auto r = net::Fetch(req);
+  ASSERT_TRUE(r.ok());
+  Json rec = Json::parse(r->body, nullptr, false);
+  EXPECT_EQ(rec["location_data"]["gps_history_days"], 30) << r->body;
+  EXPECT_EQ(rec["location_data"]["observation_location_days"], 90) << r->body;
   (*app)->Stop();
 }
 

@@ -58,6 +58,9 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"coverage_schedule", "25:00"}}), "coverage_schedule");
   EXPECT_EQ(field(Json{{"coverage_time_zone", "Europe/Kbh"}}), "coverage_time_zone");
   EXPECT_EQ(field(Json{{"case_follow_up_s", 0}}), "case_follow_up_s");
+  EXPECT_EQ(field(Json{{"location_retention_days", -1}}), "location_retention_days");
+  EXPECT_EQ(field(Json{{"gps_history_days", 40'000}}), "gps_history_days");
+  EXPECT_EQ(field(Json{{"gps_history_days", "180"}}), "gps_history_days");
 }
 
 TEST(ServerConfig, FromJsonReadsEverySetting) {
@@ -96,6 +99,8 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["anonymizer_person_mode"] = "full";
   j["assess_threads"] = 3;
   j["action_threads"] = 4;
+  j["location_retention_days"] = 30;
+  j["gps_history_days"] = 0;
   auto c = ServerConfig::FromJson(j);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->ToJson(), j);

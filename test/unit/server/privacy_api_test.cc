@@ -138,5 +138,19 @@ TEST_F(PrivacyApiTest, ProcessingRecordIsForDpoAndAdmin) {
   EXPECT_DOUBLE_EQ(r.json["purposes"][0]["retention"]["max_days"].get<double>(), 30.0);
 }
 
+class PrivacyApiLocationTest : public PrivacyApiTest {
+  void ConfigureContext(ApiContext& c) override {
+    c.location_retention_days = 90;
+    c.gps_history_days = 180;
+  }
+};
+
+TEST_F(PrivacyApiLocationTest, TheProcessingRecordStatesHowLongLocationDataIsKept) {
+  Reply r = Call("GET", "/api/v1/processing-record", dpo_);
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.json["location_data"]["observation_location_days"], 90);
+  EXPECT_EQ(r.json["location_data"]["gps_history_days"], 180);
+}
+
 }  // namespace
 }  // namespace tilsyn::server::testing
