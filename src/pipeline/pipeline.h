@@ -23,11 +23,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-#include <initializer_list>
 #include <thread>
 #include <vector>
 
@@ -43,10 +43,10 @@
 namespace tilsyn::pipeline {
 
 struct PipelineOptions {
-  int poll_ms = 500;          // idle wait between passes
+  int poll_ms = 500;  // idle wait between passes
   // How often a case opened in a case system (Open311) is asked for its status.
   int64_t follow_up_every_ms = 15 * 60'000;
-  RetryPolicy retry;          // when a failed recognition is tried again, and when it stops
+  RetryPolicy retry;  // when a failed recognition is tried again, and when it stops
   // This worker's name on the database's leases (stable across restarts, distinct per worker
   // process), and how long a lease on an observation lasts: a worker killed mid-step releases
   // its observation when the lease runs out.

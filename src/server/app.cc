@@ -142,8 +142,8 @@ class AppImpl : public App {
       const int64_t keep_days = config_.gps_history_days;
       popts.sweep_more_locations = [dir, keep_days](TimeMs now) -> Result<int> {
         coverage::DirPositionHistory history(dir);
-        TILSYN_ASSIGN_OR_RETURN(int64_t n, coverage::DeleteHistoryBefore(
-                                               history, coverage::DayOf(now) - keep_days));
+        TILSYN_ASSIGN_OR_RETURN(
+            int64_t n, coverage::DeleteHistoryBefore(history, coverage::DayOf(now) - keep_days));
         if (n > 0) LogInfo("gps_history_deleted", {{"vehicle_days", n}, {"keep_days", keep_days}});
         return static_cast<int>(n);
       };

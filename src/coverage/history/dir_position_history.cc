@@ -110,9 +110,10 @@ Status DirPositionHistory::Append(const std::string& vehicle, std::span<const Hi
     }
     std::stable_sort(add.begin(), add.end(),
                      [](const HistoryFix& a, const HistoryFix& b) { return a.time < b.time; });
-    add.erase(std::unique(add.begin(), add.end(),
-                          [](const HistoryFix& a, const HistoryFix& b) { return a.time == b.time; }),
-              add.end());
+    add.erase(
+        std::unique(add.begin(), add.end(),
+                    [](const HistoryFix& a, const HistoryFix& b) { return a.time == b.time; }),
+        add.end());
     TILSYN_RETURN_IF_ERROR(WriteFileAtomic(path, EncodeFixes(add)));
   }
   return Status::Ok();

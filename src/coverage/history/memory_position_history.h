@@ -39,7 +39,8 @@ class MemoryPositionHistory : public PositionHistory {
       for (const auto& [d, f] : it->second) out.push_back(d);
     return out;
   }
-  Status ReadDay(const std::string& vehicle, int64_t day, std::vector<HistoryFix>* out) const override {
+  Status ReadDay(const std::string& vehicle, int64_t day,
+                 std::vector<HistoryFix>* out) const override {
     std::lock_guard lock(mu_);
     out->clear();
     auto it = data_.find(vehicle);

@@ -9,8 +9,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <thread>
 #include <opencv2/core.hpp>
+#include <thread>
 
 #include "core/ids.h"
 #include "core/time_format.h"
@@ -168,7 +168,8 @@ TEST(AppLimits, AHugePolygonIsRefusedWhileOtherCallersAreServed) {
   config.rate_limit_per_minute = 0;  // the other caller asks as fast as it can: no rate limit here
   auto app = StartApp(config, SystemClock::Get());
   ASSERT_TRUE(app.ok()) << app.status().ToString();
-  const std::string inspector = IssueToken((*app)->store(), "inspector", "ivan", SystemClock::Get()).value();
+  const std::string inspector =
+      IssueToken((*app)->store(), "inspector", "ivan", SystemClock::Get()).value();
   const std::string other = IssueToken((*app)->store(), "dpo", "dora", SystemClock::Get()).value();
   Json ring = Json::array();
   for (int i = 0; i < 100'000; ++i) {
@@ -176,9 +177,12 @@ TEST(AppLimits, AHugePolygonIsRefusedWhileOtherCallersAreServed) {
     ring.push_back({12.5683 + 0.01 * std::cos(a), 55.6761 + 0.006 * std::sin(a)});
   }
   ring.push_back(ring[0]);
-  Json task = {{"title", "Huge"}, {"kind", "presence"}, {"targets", {{{"label", "person"}}}},
-               {"area", {{"type", "Polygon"}, {"coordinates", {ring}}}},
-               {"schedule", {{"valid_from", "2026-01-01T00:00:00Z"}, {"valid_to", "2030-01-01T00:00:00Z"}}}};
+  Json task = {
+      {"title", "Huge"},
+      {"kind", "presence"},
+      {"targets", {{{"label", "person"}}}},
+      {"area", {{"type", "Polygon"}, {"coordinates", {ring}}}},
+      {"schedule", {{"valid_from", "2026-01-01T00:00:00Z"}, {"valid_to", "2030-01-01T00:00:00Z"}}}};
   const std::string body = task.dump();
   auto send = [&](const std::string& method, const std::string& path, const std::string& token,
                   const std::string& b) {
@@ -202,7 +206,8 @@ TEST(AppLimits, AHugePolygonIsRefusedWhileOtherCallersAreServed) {
   while (!done || ms.empty()) {
     const auto t0 = std::chrono::steady_clock::now();
     auto me = send("GET", "/api/v1/me", other, "");
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     all_ok = all_ok && me.ok() && me->status == 200;
   }
   poster.join();
@@ -270,9 +275,10 @@ TEST(AppRetention, GpsHistoryPastItsRetentionIsDeleted) {
   config.pipeline_poll_ms = 20;
   const TimeMs now = SystemClock::Get()->NowMs();
   coverage::DirPositionHistory history(coverage::HistoryDir(config.data_dir));
-  ASSERT_TRUE(history.Append("bus-7", std::vector<coverage::HistoryFix>{
-                                          {now - 31 * coverage::kDayMs, {55.67, 12.56}},
-                                          {now, {55.67, 12.56}}})
+  ASSERT_TRUE(history
+                  .Append("bus-7",
+                          std::vector<coverage::HistoryFix>{
+                              {now - 31 * coverage::kDayMs, {55.67, 12.56}}, {now, {55.67, 12.56}}})
                   .ok());
   ASSERT_EQ(history.Days("bus-7")->size(), 2u);
   auto app = StartApp(config, SystemClock::Get());

@@ -51,9 +51,9 @@ TEST_F(PrivacyApiTest, PrivacyInvariant5_ImageViewNeedsAPurposeAndIsAudited) {
 
 TEST_F(PrivacyApiTest, PrivacyInvariant5_ImageExportIsAuditedAsExport) {
   store::Observation o = ObservationWithImage();
-  Reply r = Call("GET",
-                 "/api/v1/observations/" + o.id + "/image?purpose=case%20file&disposition=attachment",
-                 dpo_);
+  Reply r = Call(
+      "GET", "/api/v1/observations/" + o.id + "/image?purpose=case%20file&disposition=attachment",
+      dpo_);
   ASSERT_EQ(r.status, 200);
   bool attachment = false;
   for (const auto& [k, v] : r.raw.headers) attachment |= k == "Content-Disposition";
