@@ -24,8 +24,8 @@ struct AuditEvent {
   std::string action;       // image.view, image.export, image.delete, task.create, …
   std::string object_type;  // image | task | assessment | key
   std::string object_id;
-  std::string purpose;               // why (required for image views and exports)
-  Json details = Json::object();     // small, non-personal context
+  std::string purpose;            // why (required for image views and exports)
+  Json details = Json::object();  // small, non-personal context
   std::string prev_hash;
   std::string hash;
 };
@@ -43,6 +43,7 @@ struct AuditFilter {
   std::optional<TimeMs> from_ms, to_ms;  // at in [from, to)
   int64_t after_seq = 0;                 // seq > after_seq (paging)
   int limit = 0;
+  bool newest_first = false;  // seq order by default; the newest `limit` entries when set
 };
 
 // An upload the server refused because it lay outside what a job allows (invariant 1).

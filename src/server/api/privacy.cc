@@ -59,6 +59,11 @@ Result<net::HttpResponse> ListAudit(const ApiContext& ctx, const ApiRequest& req
   TILSYN_ASSIGN_OR_RETURN(f.after_seq, QueryInt(req.http, "after_seq", 0, 0, INT64_MAX));
   TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));
   f.limit = static_cast<int>(limit);
+  std::optional<std::string> order = QueryString(req.http, "order");
+  if (order && *order != "oldest" && *order != "newest") {
+    return Status::InvalidArgument("must be oldest or newest", "order");
+  }
+  f.newest_first = order && *order == "newest";
   TILSYN_ASSIGN_OR_RETURN(auto events, ctx.store->ListAudit(f));
   Json out = Json::array();
   for (const auto& e : events) out.push_back(store::AuditEventToJson(e));
@@ -97,9 +102,9 @@ void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx) {
   router.Add({"GET",
               "/api/v1/audit",
               kDpoAdmin,
-              "The audit trail in seq order",
+              "The audit trail in seq order (order=newest: the newest first)",
               "privacy",
-              {"action", "user", "object_id", "from", "to", "after_seq", "limit"},
+              {"action", "user", "object_id", "from", "to", "after_seq", "limit", "order"},
               "",
               "",
               "",

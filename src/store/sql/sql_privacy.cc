@@ -36,8 +36,8 @@ AuditEvent ReadAudit(const Statement& st) {
 Result<AuditEvent> AppendAuditIn(Db& db, AuditEvent e) {
   if (e.action.empty()) return Status::InvalidArgument("audit action is empty", "action");
   if (e.details.is_null()) e.details = Json::object();
-  TILSYN_ASSIGN_OR_RETURN(Statement last,
-                          db.Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
+  TILSYN_ASSIGN_OR_RETURN(
+      Statement last, db.Prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
   TILSYN_ASSIGN_OR_RETURN(bool row, last.Step());
   e.seq = row ? last.Int(0) + 1 : 1;
   e.prev_hash = row ? last.Text(1) : kAuditGenesisHash;
@@ -86,8 +86,10 @@ Result<std::vector<AuditEvent>> SqlStore::ListAudit(const AuditFilter& f) {
     if (f.object_id) where += " AND object_id = ?";
     if (f.from_ms) where += " AND at_ms >= ?";
     if (f.to_ms) where += " AND at_ms < ?";
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement st, db.Prepare(Select(kAuditColumns, "audit_events", where + " ORDER BY seq LIMIT ?")));
+    TILSYN_ASSIGN_OR_RETURN(Statement st,
+                            db.Prepare(Select(kAuditColumns, "audit_events",
+                                              where + (f.newest_first ? " ORDER BY seq DESC LIMIT ?"
+                                                                      : " ORDER BY seq LIMIT ?"))));
     int i = 1;
     st.Bind(i++, f.after_seq);
     if (f.action) st.Bind(i++, *f.action);
@@ -104,8 +106,9 @@ Result<std::vector<AuditEvent>> SqlStore::ListAudit(const AuditFilter& f) {
 Status SqlStore::RecordRefusal(const RefusalRecord& r) {
   return Write([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(
-        Statement st, db.Prepare("INSERT INTO refusals (at_ms, vehicle_id, job_id, task_id, reason, "
-                                 "field) VALUES (?, ?, ?, ?, ?, ?)"));
+        Statement st,
+        db.Prepare("INSERT INTO refusals (at_ms, vehicle_id, job_id, task_id, reason, "
+                   "field) VALUES (?, ?, ?, ?, ?, ?)"));
     st.Bind(1, r.at).Bind(2, r.vehicle_id).Bind(3, r.job_id).Bind(4, r.task_id);
     st.Bind(5, r.reason).Bind(6, r.field);
     return st.Run();
@@ -126,9 +129,10 @@ Result<std::vector<PurposeRecord>> SqlStore::ProcessingRecord() {
 
     TILSYN_ASSIGN_OR_RETURN(
         Statement obs,
-        db.Prepare("SELECT t.kind, o.captured_ms, o.anonymization, b.key IS NOT NULL, "
-                   "b.deleted_ms, b.delete_after_ms FROM observations o "
-                   "JOIN tasks t ON t.id = o.task_id LEFT JOIN blobs b ON b.observation_id = o.id"));
+        db.Prepare(
+            "SELECT t.kind, o.captured_ms, o.anonymization, b.key IS NOT NULL, "
+            "b.deleted_ms, b.delete_after_ms FROM observations o "
+            "JOIN tasks t ON t.id = o.task_id LEFT JOIN blobs b ON b.observation_id = o.id"));
     std::map<std::string, int64_t> retention_sum, retention_n;
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, obs.Step());
@@ -182,8 +186,8 @@ Result<std::vector<PurposeRecord>> SqlStore::ProcessingRecord() {
     while (true) {
       TILSYN_ASSIGN_OR_RETURN(bool row, refusals.Step());
       if (!row) break;
-      std::string what = refusals.Text(1).empty() ? refusals.Text(2)
-                                                  : refusals.Text(1) + ": " + refusals.Text(2);
+      std::string what =
+          refusals.Text(1).empty() ? refusals.Text(2) : refusals.Text(1) + ": " + refusals.Text(2);
       rec(refusals.Text(0)).refusals[what] += refusals.Int(3);
     }
     return Status::Ok();

@@ -114,6 +114,11 @@ TEST_F(PrivacyApiTest, AuditListIsForDpoAndAdminWithFilters) {
   EXPECT_EQ(views.json["events"][0]["object_id"], o.id);
   EXPECT_EQ(Call("GET", "/api/v1/audit?from=yesterday", dpo_).ErrorField(), "from");
   EXPECT_EQ(Call("GET", "/api/v1/audit?limit=0", dpo_).ErrorField(), "limit");
+  // The newest first: the log's page in the web UI.
+  Reply newest = Call("GET", "/api/v1/audit?order=newest&limit=1", dpo_);
+  ASSERT_EQ(newest.json["events"].size(), 1u);
+  EXPECT_EQ(newest.json["events"][0]["seq"], 2);
+  EXPECT_EQ(Call("GET", "/api/v1/audit?order=up", dpo_).ErrorField(), "order");
 }
 
 TEST_F(PrivacyApiTest, AuditVerifyReportsAnIntactChain) {
