@@ -237,7 +237,7 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     const auditRoute = (await fetch(`${server.url}/api/v1/openapi.json`).then((r) => r.json())).paths['/api/v1/audit'];
     if (auditRoute) {
       assert.ok((await page.locator('#evidence svg.boxes image').count()) === 1, 'the anonymized image is shown');
-      const entry = page.locator('#finding-audit .audit-entry').filter({ hasText: 'image.view' });
+      const entry = page.locator('#finding-audit .audit-entry').filter({ hasText: 'viewed the image' });
       assert.ok((await entry.count()) >= 1, `view audited: ${audited}`);
       assert.match(await entry.first().innerText(), /e2e-admin/);
       assert.match(await entry.first().innerText(), /finding review/);

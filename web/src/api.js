@@ -84,6 +84,18 @@ export async function getBlobUrl(path) {
   return URL.createObjectURL(await res.blob());
 }
 
+// Binary POST (a zip answer) → Blob; errors as ApiError.
+export async function postForBlob(path, body) {
+  const res = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', ...authHeaders('POST') },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  return res.blob();
+}
+
 let routes = null;
 // Set of "METHOD /pattern" from the OpenAPI document.
 export async function loadCapabilities() {

@@ -15,6 +15,7 @@ import { renderFindings, renderFinding } from './views/findings.js';
 import { renderServices } from './views/services.js';
 import { renderCoverage } from './views/coverage.js';
 import { renderPrivacy } from './views/privacy.js';
+import { renderSubjectRequests } from './views/subject_requests.js';
 import { renderFleet } from './views/fleet.js';
 
 const ALL = ['admin', 'inspector', 'dpo'];
@@ -28,6 +29,7 @@ const NAV = [
   ['#/coverage', 'nav.coverage', EDITORS],
   ['#/fleet', 'nav.fleet', EDITORS],
   ['#/privacy', 'nav.privacy', ['admin', 'dpo']],
+  ['#/subject-requests', 'nav.subject_requests', ['admin', 'dpo']],
 ];
 
 const ROUTES = [
@@ -41,6 +43,7 @@ const ROUTES = [
   [/^#\/coverage$/, () => renderCoverage, EDITORS],
   [/^#\/fleet$/, () => renderFleet, EDITORS],
   [/^#\/privacy$/, () => renderPrivacy, ['admin', 'dpo']],
+  [/^#\/subject-requests$/, () => renderSubjectRequests, ['admin', 'dpo']],
 ];
 
 let cleanup = null;

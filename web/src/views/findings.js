@@ -3,6 +3,7 @@
 // the assessment, action runs, and the inspector's feedback (verdict + satisfaction 1–5).
 import { ApiError, get, getBlobUrl, has, post, put } from '../api.js';
 import { clear, field, fmtTime, h, svg, uid } from '../dom.js';
+import { imageAuditList } from './image_audit.js';
 import { t, tf } from '../i18n.js';
 import { labelSection } from './label_boxes.js';
 import { comparesWithReference } from './rule_fields.js';
@@ -358,17 +359,7 @@ async function auditSection(observationId, role) {
     sec.append(h('p', { class: 'hint' }, t('finding.audit_dpo_only')));
     return sec;
   }
-  try {
-    const res = await get(`/api/v1/audit?object_id=${encodeURIComponent(observationId)}&limit=1000`);
-    const events = firstArray(res).filter((e) => !e.object_id || e.object_id === observationId);
-    if (!events.length) {
-      sec.append(h('p', { class: 'empty' }, t('finding.audit_none')));
-    } else {
-      sec.append(h('ul', { class: 'plain' }, events.map((e) => h('li', { class: 'audit-entry' }, `${fmtTime(e.at)} · ${e.user} (${e.role}) · ${e.action}${e.purpose ? ` · ${e.purpose}` : ''}`))));
-    }
-  } catch (e) {
-    sec.append(h('p', { class: 'error' }, e.message));
-  }
+  sec.append(await imageAuditList(observationId));
   return sec;
 }
 

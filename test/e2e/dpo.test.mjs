@@ -1,0 +1,148 @@
+// The data protection officer's daily work in a real browser, against a real server and vehicle
+// agent: who opened an image (from the retention queue), the audit log filtered and exported as
+// CSV, and a data subject's request — search one place and time, export, erase — after which the
+// audit chain still verifies and the observation has no image and no position.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { requirements, runAgent, startBrowser, startServer, writeDrive } from './harness.mjs';
+
+const PERSON = '/usr/share/darknet/data/person.jpg';
+const SITE = [55.6761, 12.5683];
+
+function localInput(ms) {
+  const d = new Date(ms);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+describe('the DPO: image views, audit log, data subjects', { timeout: 110_000 }, () => {
+  let server;
+  let browser;
+  let page;
+  let scratch;
+  let observationId;
+
+  before(async () => {
+    const missing = requirements();
+    assert.deepEqual(missing, [], `missing: ${missing.join(', ')} (run scripts/e2e.sh)`);
+    scratch = mkdtempSync(join(tmpdir(), 'tilsyn-e2e-dpo-'));
+    server = await startServer();
+    const now = Date.now();
+    const task = await server.api('POST', '/api/v1/tasks', {
+      title: 'Nobody in the closed square',
+      kind: 'absence',
+      targets: [{ label: 'person', min_confidence: 0.5 }],
+      area: { type: 'Point', coordinates: [SITE[1], SITE[0]], radius_m: 60 },
+      schedule: { valid_from: new Date(now - 86400e3).toISOString(), valid_to: new Date(now + 30 * 86400e3).toISOString(), time_zone: 'Europe/Copenhagen' },
+      actions: [{ type: 'log', on: ['finding'] }],
+      retention: { evidence_days: 30 },
+    });
+    await server.api('POST', `/api/v1/tasks/${task.id}/activate`);
+    const vehicle = await server.api('POST', '/api/v1/vehicles', { name: 'e2e-sweeper', kind: 'sweeper', lane: 'roadway' });
+    const { token } = await server.api('POST', `/api/v1/vehicles/${vehicle.id}/token`, {});
+    await runAgent(server.url, token, writeDrive(scratch, SITE, PERSON), join(scratch, 'agent'));
+    for (let i = 0; i < 300 && !observationId; i++) {
+      const { images } = await server.api('GET', '/api/v1/retention?limit=10');
+      const kept = images.find((x) => x.reason === 'finding');
+      if (kept) observationId = kept.observation_id;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(observationId, 'a finding keeps its image');
+    // An inspector opens the image for a stated purpose: the DPO must see it.
+    const inspector = server.createToken('inspector', 'ivan');
+    const view = await fetch(`${server.url}/api/v1/observations/${observationId}/image?purpose=checking%20the%20square`, { headers: { Authorization: `Bearer ${inspector}` } });
+    assert.equal(view.status, 200);
+    browser = await startBrowser(server.url);
+    page = browser.page;
+    await page.goto('/');
+    await page.getByLabel('Access token').fill(server.createToken('dpo', 'dora'));
+    await page.getByRole('button', { name: 'Use the token' }).click();
+    await page.getByRole('heading', { name: 'Privacy', exact: true }).waitFor();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  function assertNoConsoleErrors() {
+    assert.deepEqual(browser.errors.splice(0), [], 'console errors');
+    assert.deepEqual(browser.offsite, [], 'requests that left the test server');
+  }
+
+  it('sees who opened an image, from the retention queue', async () => {
+    const row = page.locator(`#retention-table tr[data-observation-id="${observationId}"]`);
+    await row.locator('button[data-views]').click();
+    const entry = row.locator('.audit-entry').filter({ hasText: 'viewed the image' });
+    await entry.waitFor();
+    assert.match(await entry.innerText(), /ivan \(inspector\) · viewed the image · checking the square/);
+    assert.match(await page.locator('#location-retention').innerText(), /90/);
+    await browser.shot('dpo-01-privacy');
+    assertNoConsoleErrors();
+  });
+
+  it('filters the audit log and exports what it shows as CSV', async () => {
+    await page.locator('#audit-action').fill('image.view');
+    await page.locator('#audit-filters button[type=submit]').click();
+    await page.locator('#audit-entries').getByText('1 entries, the newest first').waitFor();
+    assert.deepEqual(await page.locator('#audit-entries tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.action)), ['image.view']);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#audit-csv').click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.match(csv, /^seq,at,user,role,action,object_type,object_id,purpose,details,hash\r\n/);
+    assert.match(csv, new RegExp(`ivan,inspector,image\\.view,image,${observationId},checking the square`));
+    assert.equal(csv.trim().split('\r\n').length, 2);
+    assertNoConsoleErrors();
+  });
+
+  it('answers a data subject: search one place and time, export, erase; the chain still verifies', async () => {
+    await page.getByRole('link', { name: 'Data subjects' }).click();
+    await page.getByRole('heading', { name: "A data subject's request" }).waitFor();
+    await page.getByLabel('Reference (case number)').fill('DSR-2026-0042');
+    await page.getByLabel('Latitude').fill(String(SITE[0]));
+    await page.getByLabel('Longitude').fill(String(SITE[1]));
+    await page.getByLabel('Radius (m)').fill('150');
+    await page.getByLabel('From', { exact: true }).fill(localInput(Date.now() - 3600e3));
+    await page.getByLabel('To', { exact: true }).fill(localInput(Date.now() + 3600e3));
+    await page.getByRole('button', { name: 'Search' }).click();
+    const row = page.locator(`#subject-table tr[data-observation-id="${observationId}"]`);
+    await row.waitFor();
+    const found = await page.locator('#subject-table tbody tr').count();
+    assert.ok(found >= 1);
+    await browser.shot('dpo-02-subject-search');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export (zip)' }).click()]);
+    assert.equal(download.suggestedFilename(), 'subject-request-DSR-2026-0042.zip');
+    assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), 'PK');
+
+    assert.equal(await page.locator('#subject-erase').isDisabled(), true, 'erasing needs the confirmation');
+    await page.getByLabel('I have checked the request: erase these observations').check();
+    await page.locator('#subject-erase').click();
+    await page.locator('#subject-erased').waitFor();
+    assert.match(await page.locator('#subject-erased').innerText(), new RegExp(`Erased: ${found}\\. Kept \\(legal hold\\): 0`));
+    await page.getByText('No observation was taken there in that time.').waitFor();
+    await browser.shot('dpo-03-subject-erased');
+
+    const obs = await server.api('GET', `/api/v1/observations/${observationId}`);
+    assert.equal(obs.has_image, false);
+    assert.equal(obs.lat, null);
+    assert.ok(obs.location_erased_at);
+    const verify = await server.api('POST', '/api/v1/audit/verify');
+    assert.equal(verify.ok, true);
+    const { events } = await server.api('GET', '/api/v1/audit?object_id=DSR-2026-0042');
+    assert.deepEqual(events.map((e) => e.action), ['subject.search', 'subject.export', 'subject.erase', 'subject.search']);
+    assertNoConsoleErrors();
+  });
+
+  it('shows the request page in Danish', async () => {
+    await page.locator('#lang').click();
+    await page.getByRole('heading', { name: 'Anmodning fra en registreret' }).waitFor();
+    assert.ok(await page.getByLabel('Reference (sagsnummer)').isVisible());
+    await page.locator('#lang').click();
+    await page.getByRole('heading', { name: "A data subject's request" }).waitFor();
+    assertNoConsoleErrors();
+  });
+});
