@@ -54,6 +54,12 @@ const std::map<std::string, Json>& Schemas() {
                      {"locked", Bool()},
                      {"created_at", Time()},
                      {"updated_at", Time()}});
+    s["RecordFacts"] = Obj({{"controller", Str()},
+                            {"controller_contact", Str()},
+                            {"dpo_contact", Str()},
+                            {"transfers", Str()},
+                            {"security_measures", Str()},
+                            {"purposes", {{"type", "object"}}}});
     s["SubjectRequest"] = Obj(
         {{"reference", Str()},
          {"area", {{"type", "object"}, {"description", "GeoJSON Point (+radius_m) or Polygon"}}},

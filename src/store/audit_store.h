@@ -4,10 +4,12 @@
 // Store::WithAudit. Thread-safe as its implementation; every method is one transaction.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/result.h"
 #include "store/privacy_records.h"
+#include "store/records.h"
 
 namespace tilsyn::store {
 
@@ -25,6 +27,10 @@ class AuditStore {
   // One record per task kind that has tasks, observations or refusals (plus "unknown" for
   // refusals of unknown jobs), ordered by purpose.
   virtual Result<std::vector<PurposeRecord>> ProcessingRecord() = 0;
+  // The processing record's facts the system cannot know (controller, legal basis, recipients,
+  // …; server/record_facts.h), kept in versions: stores a new one and returns its number.
+  virtual Result<int64_t> PutRecordFacts(const VersionedDocument& facts) = 0;
+  virtual Result<std::optional<VersionedDocument>> CurrentRecordFacts() = 0;
 };
 
 }  // namespace tilsyn::store

@@ -26,12 +26,15 @@ struct Vehicle {
 };
 
 // A version of the agent settings the server may change (tasks/agent_settings.h).
-struct AgentSettingsRecord {
+// A JSON document kept in versions (each change a new one): the agent settings, the processing
+// record's facts.
+struct VersionedDocument {
   int64_t version = 0;  // 1, 2, … (assigned by the store)
-  std::string json;     // the settings object
+  std::string json;     // the document (an object)
   TimeMs created_ms = 0;
   std::string created_by;
 };
+using AgentSettingsRecord = VersionedDocument;
 
 enum class Role { kAdmin, kInspector, kDpo, kVehicle };
 std::string_view ToString(Role r);

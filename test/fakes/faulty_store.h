@@ -374,6 +374,13 @@ class FaultyStore : public store::Store {
   Status RecordRefusal(const store::RefusalRecord& r) override {
     return Run<Status>("RecordRefusal", [&] { return inner_->RecordRefusal(r); });
   }
+  Result<int64_t> PutRecordFacts(const store::VersionedDocument& facts) override {
+    return Run<Result<int64_t>>("PutRecordFacts", [&] { return inner_->PutRecordFacts(facts); });
+  }
+  Result<std::optional<store::VersionedDocument>> CurrentRecordFacts() override {
+    return Run<Result<std::optional<store::VersionedDocument>>>(
+        "CurrentRecordFacts", [&] { return inner_->CurrentRecordFacts(); });
+  }
   Result<std::vector<store::PurposeRecord>> ProcessingRecord() override {
     return Run<Result<std::vector<store::PurposeRecord>>>(
         "ProcessingRecord", [&] { return inner_->ProcessingRecord(); });

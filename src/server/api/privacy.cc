@@ -6,6 +6,7 @@
 #include "server/api/api_util.h"
 #include "server/api/audit_util.h"
 #include "server/privacy_cli.h"
+#include "server/record_facts.h"
 #include "store/audit_chain.h"
 
 namespace tilsyn::server {
@@ -81,7 +82,30 @@ Result<net::HttpResponse> GetProcessingRecord(const ApiContext& ctx, const ApiRe
   // The drivers' location data (docs/privacy.md): how long it is kept; 0 = not erased.
   out["location_data"] = {{"observation_location_days", ctx.location_retention_days},
                           {"gps_history_days", ctx.gps_history_days}};
+  TILSYN_ASSIGN_OR_RETURN(std::optional<store::VersionedDocument> facts,
+                          ctx.store->CurrentRecordFacts());
+  out["facts"] = RecordFactsWithDefaults(
+      facts ? Json::parse(facts->json, nullptr, /*allow_exceptions=*/false) : Json(nullptr));
+  out["facts_version"] = facts ? facts->version : 0;
+  out["facts_updated_by"] = facts ? Json(facts->created_by) : Json(nullptr);
+  out["facts_updated_at"] = facts ? Json(FormatIso8601(facts->created_ms)) : Json(nullptr);
   return Ok(out);
+}
+
+// PUT /api/v1/processing-record/facts: a new version of what the DPO states, audited with it.
+Result<net::HttpResponse> PutRecordFacts(const ApiContext& ctx, const ApiRequest& req) {
+  TILSYN_ASSIGN_OR_RETURN(Json body, ParseObjectBody(req.http));
+  TILSYN_ASSIGN_OR_RETURN(Json facts, ValidateRecordFacts(body));
+  store::VersionedDocument doc{0, facts.dump(), ctx.clock->NowMs(),
+                               req.principal ? req.principal->subject : ""};
+  int64_t version = 0;
+  TILSYN_RETURN_IF_ERROR(ctx.store->WithAudit(
+      RequestAudit(ctx, req, "record.change", "processing_record", "facts", "", {{"facts", facts}}),
+      [&](store::Store& s) -> Status {
+        TILSYN_ASSIGN_OR_RETURN(version, s.PutRecordFacts(doc));
+        return Status::Ok();
+      }));
+  return Ok({{"facts", RecordFactsWithDefaults(facts)}, {"facts_version", version}});
 }
 
 }  // namespace
@@ -132,6 +156,18 @@ void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx) {
               "",
               200},
              [ctx](const ApiRequest& r) { return GetProcessingRecord(ctx, r); });
+  router.Add({"PUT",
+              "/api/v1/processing-record/facts",
+              kDpoAdmin,
+              "State the processing record's facts the system cannot know (controller, legal "
+              "basis, recipients, processors, transfers); a new version, audited",
+              "privacy",
+              {},
+              "RecordFacts",
+              "application/json",
+              "",
+              200},
+             [ctx](const ApiRequest& r) { return PutRecordFacts(ctx, r); });
 }
 
 }  // namespace tilsyn::server

@@ -346,6 +346,16 @@ ALTER TABLE observations ADD COLUMN location_erased_ms BIGINT;
 CREATE INDEX observations_location_kept ON observations(captured_ms)
   WHERE location_erased_ms IS NULL;
 )sql",
+      // 15: the processing record's facts a DPO states (controller, legal basis, recipients, …),
+      // kept in versions.
+      R"sql(
+CREATE TABLE record_facts (
+  version BIGINT PRIMARY KEY,
+  json TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  created_by TEXT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -197,4 +197,12 @@ Result<std::vector<PurposeRecord>> SqlStore::ProcessingRecord() {
   return out;
 }
 
+Result<int64_t> SqlStore::PutRecordFacts(const VersionedDocument& facts) {
+  return PutVersioned("record_facts", facts);
+}
+
+Result<std::optional<VersionedDocument>> SqlStore::CurrentRecordFacts() {
+  return LatestVersioned("record_facts");
+}
+
 }  // namespace tilsyn::store::sql

@@ -137,6 +137,8 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<std::vector<AuditEvent>> ListAudit(const AuditFilter& f) override;
   Status RecordRefusal(const RefusalRecord& r) override;
   Result<std::vector<PurposeRecord>> ProcessingRecord() override;
+  Result<int64_t> PutRecordFacts(const VersionedDocument& facts) override;
+  Result<std::optional<VersionedDocument>> CurrentRecordFacts() override;
 
  private:
   // Pool::InTransaction: one transaction, run again on PostgreSQL conflicts; a call made from
@@ -152,6 +154,9 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Status Claim(const std::function<Status(Db&)>& body) {
     return InTxn(Transaction::Mode::kClaim, body);
   }
+  // A versioned JSON document table (version, json, created_ms, created_by).
+  Result<int64_t> PutVersioned(const char* table, const VersionedDocument& doc);
+  Result<std::optional<VersionedDocument>> LatestVersioned(const char* table);
 
   std::unique_ptr<Pool> pool_;
   std::string listen_url_;

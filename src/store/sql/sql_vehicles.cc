@@ -71,29 +71,38 @@ Status SqlStore::RecordHeartbeat(const std::string& id, const std::string& heart
 }
 
 Result<int64_t> SqlStore::PutAgentSettings(const AgentSettingsRecord& settings) {
+  return PutVersioned("agent_settings", settings);
+}
+
+Result<std::optional<AgentSettingsRecord>> SqlStore::CurrentAgentSettings() {
+  return LatestVersioned("agent_settings");
+}
+
+Result<int64_t> SqlStore::PutVersioned(const char* table, const VersionedDocument& doc) {
   int64_t version = 0;
   TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
-    TILSYN_ASSIGN_OR_RETURN(int64_t last,
-                            db.QueryInt("SELECT COALESCE(MAX(version), 0) FROM agent_settings"));
+    TILSYN_ASSIGN_OR_RETURN(
+        int64_t last, db.QueryInt(std::string("SELECT COALESCE(MAX(version), 0) FROM ") + table));
     version = last + 1;
     TILSYN_ASSIGN_OR_RETURN(Statement st,
-                            db.Prepare("INSERT INTO agent_settings (version, json, created_ms, "
-                                       "created_by) VALUES (?, ?, ?, ?)"));
-    st.Bind(1, version).Bind(2, settings.json).Bind(3, settings.created_ms);
-    st.Bind(4, settings.created_by);
+                            db.Prepare(std::string("INSERT INTO ") + table +
+                                       " (version, json, created_ms, created_by) VALUES (?, ?, "
+                                       "?, ?)"));
+    st.Bind(1, version).Bind(2, doc.json).Bind(3, doc.created_ms).Bind(4, doc.created_by);
     return st.Run();
   }));
   return version;
 }
 
-Result<std::optional<AgentSettingsRecord>> SqlStore::CurrentAgentSettings() {
-  std::optional<AgentSettingsRecord> out;
+Result<std::optional<VersionedDocument>> SqlStore::LatestVersioned(const char* table) {
+  std::optional<VersionedDocument> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(Statement st,
-                            db.Prepare("SELECT version, json, created_ms, created_by FROM "
-                                       "agent_settings ORDER BY version DESC LIMIT 1"));
+                            db.Prepare(std::string("SELECT version, json, created_ms, created_by "
+                                                   "FROM ") +
+                                       table + " ORDER BY version DESC LIMIT 1"));
     TILSYN_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) out = AgentSettingsRecord{st.Int(0), st.Text(1), st.Int(2), st.Text(3)};
+    if (row) out = VersionedDocument{st.Int(0), st.Text(1), st.Int(2), st.Text(3)};
     return Status::Ok();
   }));
   return out;

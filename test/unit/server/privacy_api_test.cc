@@ -143,6 +143,45 @@ TEST_F(PrivacyApiTest, ProcessingRecordIsForDpoAndAdmin) {
   EXPECT_DOUBLE_EQ(r.json["purposes"][0]["retention"]["max_days"].get<double>(), 30.0);
 }
 
+TEST_F(PrivacyApiTest, TheDpoStatesTheRecordsFactsInAuditedVersions) {
+  Reply before = Call("GET", "/api/v1/processing-record", dpo_);
+  ASSERT_EQ(before.status, 200);
+  EXPECT_EQ(before.json["facts_version"], 0);
+  EXPECT_EQ(before.json["facts"]["controller"], "") << "not stated yet";
+  EXPECT_NE(before.json["facts"]["security_measures"], "") << "what the design states";
+  EXPECT_EQ(before.json["facts"]["purposes"]["permit_check"]["legal_basis"], "");
+
+  Json facts = {{"controller", "Københavns Kommune, Teknik- og Miljøforvaltningen"},
+                {"purposes", {{"presence", {{"legal_basis", "GDPR art. 6(1)(e); vejloven"}}}}}};
+  EXPECT_EQ(Call("PUT", "/api/v1/processing-record/facts", inspector_, facts).status, 403);
+  Reply put = Call("PUT", "/api/v1/processing-record/facts", dpo_, facts);
+  ASSERT_EQ(put.status, 200) << put.raw.body;
+  EXPECT_EQ(put.json["facts_version"], 1);
+  Reply after = Call("GET", "/api/v1/processing-record", admin_);
+  EXPECT_EQ(after.json["facts"]["controller"], facts["controller"]);
+  EXPECT_EQ(after.json["facts"]["purposes"]["presence"]["legal_basis"],
+            "GDPR art. 6(1)(e); vejloven");
+  EXPECT_NE(after.json["facts"]["purposes"]["presence"]["data_subjects"], "") << "defaults kept";
+  EXPECT_EQ(after.json["facts_updated_by"], "dora");
+  store::AuditFilter f;
+  f.action = "record.change";
+  ASSERT_EQ(store_->ListAudit(f)->size(), 1u);
+
+  auto field = [&](const Json& body) {
+    Reply r = Call("PUT", "/api/v1/processing-record/facts", dpo_, body);
+    EXPECT_EQ(r.status, 400) << r.raw.body;
+    return r.ErrorField();
+  };
+  EXPECT_EQ(field(Json{{"controler", "x"}}), "controler");
+  EXPECT_EQ(field(Json{{"controller", 5}}), "controller");
+  EXPECT_EQ(field(Json{{"purposes", {{"spying", {{"legal_basis", "x"}}}}}}), "purposes.spying");
+  EXPECT_EQ(field(Json{{"purposes", {{"count", {{"legal_basis", std::string(4001, 'x')}}}}}}),
+            "purposes.count.legal_basis");
+  EXPECT_EQ(field(Json::array()), "body");
+  EXPECT_EQ(Call("GET", "/api/v1/processing-record", dpo_).json["facts_version"], 1)
+      << "nothing written by a refused change";
+}
+
 class PrivacyApiLocationTest : public PrivacyApiTest {
   void ConfigureContext(ApiContext& c) override {
     c.location_retention_days = 90;

@@ -107,8 +107,8 @@ TEST_P(StoreTest, ProcessingRecordAggregatesPerPurpose) {
   ASSERT_TRUE(store_->InsertObservation(o2, MakeBlob("o2.jpg", o2, kT0 + 30 * kDay)).ok());
   ASSERT_TRUE(store_->MarkBlobDeleted("o2.jpg", kT0 + 1000, "no_finding").ok());
   AssessmentRecord a = MakeAssessment("a1", o1, "finding", kT0 + 10);
-  ASSERT_TRUE(store_->RecordAssessment("o1", {MakeRun("o1", "hog_person", 0, kT0, 5, true)}, a, {})
-                  .ok());
+  ASSERT_TRUE(
+      store_->RecordAssessment("o1", {MakeRun("o1", "hog_person", 0, kT0, 5, true)}, a, {}).ok());
   RefusalRecord r;
   r.at = kT0;
   r.vehicle_id = "v1";
@@ -139,6 +139,19 @@ TEST_P(StoreTest, ProcessingRecordAggregatesPerPurpose) {
   EXPECT_EQ(p.refusals.at("lat: outside the geofence"), 1);
   EXPECT_EQ((*rec)[1].purpose, "unknown");
   EXPECT_EQ((*rec)[1].refusals.at("job_id: no such capture job"), 1);
+}
+
+TEST_P(StoreTest, RecordFactsAreKeptInVersions) {
+  EXPECT_FALSE(store_->CurrentRecordFacts()->has_value());
+  ASSERT_EQ(store_->PutRecordFacts({0, R"({"controller":"A"})", kT0, "dora"}).value(), 1);
+  ASSERT_EQ(store_->PutRecordFacts({0, R"({"controller":"B"})", kT0 + 1, "dora"}).value(), 2);
+  auto now = store_->CurrentRecordFacts();
+  ASSERT_TRUE(now.ok() && now->has_value());
+  EXPECT_EQ((*now)->version, 2);
+  EXPECT_EQ((*now)->json, R"({"controller":"B"})");
+  EXPECT_EQ((*now)->created_by, "dora");
+  // The agent settings are a separate series.
+  EXPECT_FALSE(store_->CurrentAgentSettings()->has_value());
 }
 
 }  // namespace
