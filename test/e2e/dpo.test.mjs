@@ -85,6 +85,29 @@ describe('the DPO: image views, audit log, data subjects', { timeout: 110_000 },
     assertNoConsoleErrors();
   });
 
+  it('states the processing record\'s facts, which survive a reload and go into the document', async () => {
+    const absence = page.locator('#processing-record section.purpose[data-purpose="absence"]');
+    assert.match(await absence.innerText(), /Legal basis\s+not stated yet/);
+    assert.match(await absence.innerText(), /1 tasks, \d+ observations/);
+    await page.locator('#record-edit').click();
+    await page.getByLabel('Controller', { exact: true }).fill('Københavns Kommune, Teknik- og Miljøforvaltningen');
+    await page.locator('[data-field="absence.legal_basis"] textarea').fill('GDPR art. 6(1)(e): vejloven § 80');
+    await page.locator('#record-save').click();
+    await page.locator('#record-saved').waitFor();
+    await page.reload();
+    await absence.filter({ hasText: 'vejloven § 80' }).waitFor();
+    assert.match(await page.locator('#record-version').innerText(), /Stated by dora, .* \(version 1\)/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#record-download').click()]);
+    const doc = readFileSync(await download.path(), 'utf8');
+    assert.match(doc, /^<!doctype html>/);
+    assert.match(doc, /Københavns Kommune, Teknik- og Miljøforvaltningen/);
+    assert.match(doc, /vejloven § 80/);
+    assert.doesNotMatch(doc, /<button|<script/);
+    const { events } = await server.api('GET', '/api/v1/audit?action=record.change');
+    assert.equal(events.length, 1);
+    assertNoConsoleErrors();
+  });
+
   it('filters the audit log and exports what it shows as CSV', async () => {
     await page.locator('#audit-action').fill('image.view');
     await page.locator('#audit-filters button[type=submit]').click();

@@ -4,9 +4,9 @@
 // computed from tasks and findings (their retention settings) when no endpoint lists them.
 import { get, has, post } from '../api.js';
 import { clear, field, fmtTime, h } from '../dom.js';
-import { renderValue } from '../generic.js';
-import { AUDIT_ACTIONS, auditAction, t, tf } from '../i18n.js';
+import { AUDIT_ACTIONS, auditAction, objectType, t, tf } from '../i18n.js';
 import { imageAuditList } from './image_audit.js';
+import { renderRecordInto } from './processing_record.js';
 
 function card(id, titleKey, ...kids) {
   return h('section', { class: 'card', id, 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, t(titleKey)), ...kids);
@@ -21,27 +21,10 @@ export async function renderPrivacy(main) {
     get('/api/v1/summary').catch(() => null),
   ]);
 
-  // Processing record.
+  // Processing record (Art. 30): the system's figures and the DPO's stated facts.
   const record = card('processing-record', 'privacy.record');
-  if (has('GET', '/api/v1/processing-record')) {
-    try {
-      const rec = await get('/api/v1/processing-record');
-      if (rec.location_data) {
-        const loc = rec.location_data;
-        const days = (n) => (n ? String(n) : `0 (${t('common.no')})`);
-        record.append(
-          h('h3', {}, t('privacy.location')),
-          h('dl', { class: 'facts', id: 'location-retention' }, h('dt', {}, t('privacy.location_obs')), h('dd', {}, days(loc.observation_location_days)), h('dt', {}, t('privacy.location_gps')), h('dd', {}, days(loc.gps_history_days))),
-        );
-        delete rec.location_data;
-      }
-      record.append(renderValue(rec));
-    } catch (e) {
-      record.append(h('p', { class: 'error' }, e.message));
-    }
-  } else {
-    record.append(unavailable());
-  }
+  if (has('GET', '/api/v1/processing-record')) await renderRecordInto(record);
+  else record.append(unavailable());
   if (summary && summary.images) {
     record.append(h('p', { id: 'images-summary' }, `${t('services.images_kept')}: ${summary.images.kept} · ${t('services.images_deleted')}: ${summary.images.deleted}`));
   }
@@ -221,7 +204,7 @@ async function auditLog() {
             'table',
             {},
             h('thead', {}, h('tr', {}, ['seq', 'at', 'user', 'role', 'action', 'object_type', 'object_id', 'purpose'].map((k) => h('th', { scope: 'col' }, t(`audit.${k}`))))),
-            h('tbody', {}, shown.map((e) => h('tr', { 'data-action': e.action }, h('td', {}, String(e.seq ?? '')), h('td', {}, fmtTime(e.at)), h('td', {}, e.user || ''), h('td', {}, e.role ? t(`role.${e.role}`) : ''), h('td', { title: e.action }, auditAction(e.action || '')), h('td', {}, e.object_type || ''), h('td', { class: 'mono' }, objectLink(e)), h('td', {}, e.purpose || '')))),
+            h('tbody', {}, shown.map((e) => h('tr', { 'data-action': e.action }, h('td', {}, String(e.seq ?? '')), h('td', {}, fmtTime(e.at)), h('td', {}, e.user || ''), h('td', {}, e.role ? t(`role.${e.role}`) : ''), h('td', { title: e.action }, auditAction(e.action || '')), h('td', {}, objectType(e.object_type || '')), h('td', { class: 'mono' }, objectLink(e)), h('td', {}, e.purpose || '')))),
           ),
         ),
       );
