@@ -88,7 +88,7 @@ describe('the DPO: image views, audit log, data subjects', { timeout: 110_000 },
   it('states the processing record\'s facts, which survive a reload and go into the document', async () => {
     const absence = page.locator('#processing-record section.purpose[data-purpose="absence"]');
     assert.match(await absence.innerText(), /Legal basis\s+not stated yet/);
-    assert.match(await absence.innerText(), /1 tasks, \d+ observations/);
+    assert.match(await absence.innerText(), /tasks: 1; observations: \d+/);
     await page.locator('#record-edit').click();
     await page.getByLabel('Controller', { exact: true }).fill('Københavns Kommune, Teknik- og Miljøforvaltningen');
     await page.locator('[data-field="absence.legal_basis"] textarea').fill('GDPR art. 6(1)(e): vejloven § 80');
