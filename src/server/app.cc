@@ -29,6 +29,7 @@
 #include "recognition/store_stats.h"
 #include "server/api/api.h"
 #include "server/coverage_schedule.h"
+#include "server/evaluation.h"
 #include "server/image_keys.h"
 #include "server/smtp_config.h"
 #include "store/blob_store.h"
@@ -204,6 +205,9 @@ class AppImpl : public App {
     ctx.coverage_top_k = config_.coverage_top_k;
     ctx.location_retention_days = config_.location_retention_days;
     ctx.gps_history_days = config_.gps_history_days;
+    if (!config_.pilot_depot.empty()) {
+      ctx.pilot_depot = ParseLatLonText(config_.pilot_depot, "pilot_depot").value();  // validated
+    }
     ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
     ctx.capabilities = recognition::CapabilitiesOf(recognizer_->ServiceInfos());
     ctx.email_enabled = !config_.smtp.is_null();

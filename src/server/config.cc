@@ -5,6 +5,7 @@
 
 #include "core/time_format.h"
 #include "server/coverage_schedule.h"
+#include "server/evaluation.h"
 #include "server/smtp_config.h"
 
 namespace tilsyn::server {
@@ -67,6 +68,8 @@ Status ServerConfig::Validate() const {
   if (gps_history_days < 0 || gps_history_days > 36'500) {
     return Status::InvalidArgument("must be 0 (keep) .. 36500 days", "gps_history_days");
   }
+  if (!pilot_depot.empty())
+    TILSYN_RETURN_IF_ERROR(ParseLatLonText(pilot_depot, "pilot_depot").status());
   if (!coverage_schedule.empty() && ParseDailyTime(coverage_schedule) < 0) {
     return Status::InvalidArgument("must be a daily time HH:MM, e.g. 02:30", "coverage_schedule");
   }
@@ -137,6 +140,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "rate_limit_per_minute",
                                  "location_retention_days",
                                  "gps_history_days",
+                                 "pilot_depot",
                                  "rate_limit_burst",
                                  "max_concurrent_uploads"};
   for (const auto& [key, value] : j.items()) {
@@ -163,7 +167,8 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                            {"role", &c.role},
                            {"worker_name", &c.worker_name},
                            {"anonymize_uploads", &c.anonymize_uploads},
-                           {"anonymizer_person_mode", &c.anonymizer_person_mode}}) {
+                           {"anonymizer_person_mode", &c.anonymizer_person_mode},
+                           {"pilot_depot", &c.pilot_depot}}) {
     TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(j, key, key));
     if (v) *slot = std::move(*v);
   }
@@ -268,6 +273,7 @@ Json ServerConfig::ToJson() const {
          {"rate_limit_per_minute", rate_limit_per_minute},
          {"location_retention_days", location_retention_days},
          {"gps_history_days", gps_history_days},
+         {"pilot_depot", pilot_depot},
          {"rate_limit_burst", rate_limit_burst},
          {"max_concurrent_uploads", max_concurrent_uploads},
          // Secrets: ToJson() is for layering configurations, never for logging.

@@ -103,6 +103,9 @@ struct ServerConfig {
   // are deleted at each import and coverage run. 0 = kept.
   int location_retention_days = 90;
   int gps_history_days = 180;
+  // The pilot's evaluation (GET /api/v1/evaluation): where inspectors would drive from, "lat,lon";
+  // "" = the "driving saved" figure is not computed.
+  std::string pilot_depot;
   // How often an open case in a case system (Open311) is asked for its status, in seconds.
   int case_follow_up_s = 900;
   // Recognition services and routing (recognition/service_config.h, docs/recognition.md), kept

@@ -218,4 +218,22 @@ struct TaskFeedbackStats {
   std::optional<double> satisfaction_mean;  // 1..5; empty when none rated
 };
 
+// The pilot's evaluation (server/evaluation.h): one assessment made in the period, with its
+// observation's capture time, the inspector's verdict and whether the first service asked was
+// good enough (empty when no run was recorded).
+struct EvaluationAssessment {
+  std::string task_id;
+  TimeMs assessed_ms = 0, captured_ms = 0;
+  std::string outcome;   // ok | finding | inconclusive
+  std::string feedback;  // "" | correct | wrong | corrected
+  std::optional<bool> first_good_enough;
+};
+
+// One image of an observation captured in the period, and what became of it.
+struct EvaluationImage {
+  std::string task_id;
+  TimeMs captured_ms = 0;
+  std::optional<TimeMs> delete_after_ms, deleted_ms;
+};
+
 }  // namespace tilsyn::store

@@ -22,6 +22,11 @@ class StatsStore {
   // Per task (ordered by task id) with at least one assessment: feedback verdicts and the mean
   // satisfaction (1..5) inspectors gave.
   virtual Result<std::vector<TaskFeedbackStats>> TaskFeedbackSummary() = 0;
+  // The pilot's evaluation: every assessment made in [from_ms, to_ms), and every image of an
+  // observation captured in it, oldest first.
+  virtual Result<std::vector<EvaluationAssessment>> EvaluationAssessments(TimeMs from_ms,
+                                                                          TimeMs to_ms) = 0;
+  virtual Result<std::vector<EvaluationImage>> EvaluationImages(TimeMs from_ms, TimeMs to_ms) = 0;
 };
 
 }  // namespace tilsyn::store

@@ -374,6 +374,16 @@ class FaultyStore : public store::Store {
   Status RecordRefusal(const store::RefusalRecord& r) override {
     return Run<Status>("RecordRefusal", [&] { return inner_->RecordRefusal(r); });
   }
+  Result<std::vector<store::EvaluationAssessment>> EvaluationAssessments(TimeMs from_ms,
+                                                                         TimeMs to_ms) override {
+    return Run<Result<std::vector<store::EvaluationAssessment>>>(
+        "EvaluationAssessments", [&] { return inner_->EvaluationAssessments(from_ms, to_ms); });
+  }
+  Result<std::vector<store::EvaluationImage>> EvaluationImages(TimeMs from_ms,
+                                                               TimeMs to_ms) override {
+    return Run<Result<std::vector<store::EvaluationImage>>>(
+        "EvaluationImages", [&] { return inner_->EvaluationImages(from_ms, to_ms); });
+  }
   Result<int64_t> PutRecordFacts(const store::VersionedDocument& facts) override {
     return Run<Result<int64_t>>("PutRecordFacts", [&] { return inner_->PutRecordFacts(facts); });
   }

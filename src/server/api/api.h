@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "coverage/coverage_output.h"
 #include "coverage/network/network_cache.h"
+#include "geo/latlon.h"
 #include "recognition/capabilities.h"
 #include "recognition/router.h"
 #include "server/http_metrics.h"
@@ -61,6 +62,8 @@ struct ApiContext {
   // Location retention (ServerConfig), shown in the processing record; 0 = kept.
   int location_retention_days = 0;
   int gps_history_days = 0;
+  // Where inspectors would drive from, for the pilot's "driving saved" (none = not computed).
+  std::optional<geo::LatLon> pilot_depot;
 };
 
 void RegisterHealthRoutes(Router& router, const ApiContext& ctx);
@@ -77,6 +80,8 @@ void RegisterStatsRoutes(Router& router, const ApiContext& ctx);
 void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx);
 // A data subject's request: search, export and erase observations by place and time.
 void RegisterSubjectRequestRoutes(Router& router, const ApiContext& ctx);
+// GET /api/v1/evaluation(.csv): the pilot's figures per period and department.
+void RegisterEvaluationRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/me: the caller's subject and role (the web UI's role-aware navigation).
 void RegisterMeRoutes(Router& router, const ApiContext& ctx);
 // People's accounts: login/logout (web sessions), /api/v1/users and /api/v1/tokens (accounts.cc).

@@ -74,6 +74,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterStatsRoutes(*router, ctx);
   RegisterPrivacyRoutes(*router, ctx);
   RegisterSubjectRequestRoutes(*router, ctx);
+  RegisterEvaluationRoutes(*router, ctx);
   RegisterMeRoutes(*router, ctx);
   RegisterAccountRoutes(*router, ctx);
   RegisterCoverageRoutes(*router, ctx);

@@ -99,4 +99,46 @@ Result<std::vector<TaskFeedbackStats>> SqlStore::TaskFeedbackSummary() {
   return out;
 }
 
+Result<std::vector<EvaluationAssessment>> SqlStore::EvaluationAssessments(TimeMs from_ms,
+                                                                          TimeMs to_ms) {
+  std::vector<EvaluationAssessment> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("SELECT a.task_id, a.created_ms, o.captured_ms, a.outcome, a.feedback, "
+                   "(SELECT MAX(r.good_enough) FROM recognition_runs r WHERE r.observation_id = "
+                   "a.observation_id AND r.position = 0) "
+                   "FROM assessments a JOIN observations o ON o.id = a.observation_id "
+                   "WHERE a.created_ms >= ? AND a.created_ms < ? ORDER BY a.created_ms, a.id"));
+    st.Bind(1, from_ms).Bind(2, to_ms);
+    return CollectRows(st, out, [](const Statement& s) {
+      EvaluationAssessment e;
+      e.task_id = s.Text(0);
+      e.assessed_ms = s.Int(1);
+      e.captured_ms = s.Int(2);
+      e.outcome = s.Text(3);
+      e.feedback = s.Text(4);
+      if (std::optional<int64_t> g = s.OptInt(5)) e.first_good_enough = *g != 0;
+      return e;
+    });
+  }));
+  return out;
+}
+
+Result<std::vector<EvaluationImage>> SqlStore::EvaluationImages(TimeMs from_ms, TimeMs to_ms) {
+  std::vector<EvaluationImage> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Prepare("SELECT o.task_id, o.captured_ms, b.delete_after_ms, b.deleted_ms "
+                   "FROM observations o JOIN blobs b ON b.observation_id = o.id "
+                   "WHERE o.captured_ms >= ? AND o.captured_ms < ? ORDER BY o.captured_ms, o.id"));
+    st.Bind(1, from_ms).Bind(2, to_ms);
+    return CollectRows(st, out, [](const Statement& s) {
+      return EvaluationImage{s.Text(0), s.Int(1), s.OptInt(2), s.OptInt(3)};
+    });
+  }));
+  return out;
+}
+
 }  // namespace tilsyn::store::sql

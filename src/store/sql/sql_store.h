@@ -128,6 +128,9 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
 
   Result<std::vector<ServiceStats>> ServiceStatsSummary() override;
   Result<std::vector<TaskFeedbackStats>> TaskFeedbackSummary() override;
+  Result<std::vector<EvaluationAssessment>> EvaluationAssessments(TimeMs from_ms,
+                                                                  TimeMs to_ms) override;
+  Result<std::vector<EvaluationImage>> EvaluationImages(TimeMs from_ms, TimeMs to_ms) override;
 
   Result<AuditEvent> AppendAudit(const AuditEvent& e) override;
   Status WithAudit(const AuditEvent& e, const std::function<Status(Store&)>& change) override;

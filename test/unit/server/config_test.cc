@@ -61,6 +61,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"location_retention_days", -1}}), "location_retention_days");
   EXPECT_EQ(field(Json{{"gps_history_days", 40'000}}), "gps_history_days");
   EXPECT_EQ(field(Json{{"gps_history_days", "180"}}), "gps_history_days");
+  EXPECT_EQ(field(Json{{"pilot_depot", "Islands Brygge"}}), "pilot_depot");
 }
 
 TEST(ServerConfig, FromJsonReadsEverySetting) {
@@ -101,6 +102,7 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["action_threads"] = 4;
   j["location_retention_days"] = 30;
   j["gps_history_days"] = 0;
+  j["pilot_depot"] = "55.6644,12.5783";
   auto c = ServerConfig::FromJson(j);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->ToJson(), j);

@@ -17,9 +17,10 @@ net::HttpRequest Req(const std::string& method, const std::string& path,
 // Authenticates "Bearer admin" / "Bearer vehicle"; anything else is unknown.
 Router MakeRouter() {
   Router router([](const net::HttpRequest& req) -> Result<Principal> {
-    if (req.Header("authorization") == "Bearer admin") return Principal{store::Role::kAdmin, "a"};
+    if (req.Header("authorization") == "Bearer admin")
+      return Principal{store::Role::kAdmin, "a", {}, ""};
     if (req.Header("authorization") == "Bearer vehicle") {
-      return Principal{store::Role::kVehicle, "v1"};
+      return Principal{store::Role::kVehicle, "v1", {}, ""};
     }
     return Status::Unauthenticated("unknown token");
   });
@@ -97,7 +98,7 @@ TEST(Router, SpecsListEveryRouteInOrder) {
 }
 
 TEST(Authorize, OnlyListedRolesPass) {
-  Principal p{store::Role::kDpo, "d"};
+  Principal p{store::Role::kDpo, "d", {}, ""};
   EXPECT_TRUE(Authorize(p, {store::Role::kAdmin, store::Role::kDpo}).ok());
   EXPECT_EQ(Authorize(p, {store::Role::kAdmin}).code(), Code::kPermissionDenied);
 }

@@ -72,6 +72,43 @@ TEST_P(StoreTest, StatsAggregateRunsPercentilesAndFeedback) {
   EXPECT_EQ(b.feedback_wrong, 1);
 }
 
+TEST_P(StoreTest, EvaluationRowsAreThePeriodsAssessmentsAndImages) {
+  ASSERT_TRUE(store_->CreateTask(MakeTask("task-1")).ok());
+  for (int i = 1; i <= 3; ++i) {
+    const std::string id = "obs-" + std::to_string(i);
+    Observation o = MakeObservation(id, "task-1", kT0 + i * 1000);  // captured kT0 + i·1000 − 1000
+    ASSERT_TRUE(store_->InsertObservation(o, MakeBlob("img-" + id, o, kT0 + 99'000)).value());
+    std::vector<RecognitionRunRecord> runs;
+    if (i != 3) runs.push_back(MakeRun(id, "a", 0, kT0, 5, /*good_enough=*/i == 1));
+    if (i == 2) runs.push_back(MakeRun(id, "b", 1, kT0, 5, true));
+    ASSERT_TRUE(store_
+                    ->RecordAssessment(
+                        id, runs,
+                        MakeAssessment("as-" + id, o, i == 1 ? "finding" : "ok", kT0 + i * 10'000),
+                        {})
+                    .ok());
+  }
+  ASSERT_TRUE(store_->MarkBlobDeleted("img-obs-2", kT0 + 50'000, "no_finding").ok());
+  auto a = store_->EvaluationAssessments(kT0 + 10'000, kT0 + 30'000);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_EQ(a->size(), 2u) << "assessments made in [from, to)";
+  EXPECT_EQ((*a)[0].outcome, "finding");
+  EXPECT_EQ((*a)[0].assessed_ms, kT0 + 10'000);
+  EXPECT_EQ((*a)[0].captured_ms, kT0);
+  EXPECT_EQ((*a)[0].first_good_enough, true);
+  EXPECT_EQ((*a)[1].first_good_enough, false) << "the first service, not the fallback";
+  EXPECT_FALSE(store_->EvaluationAssessments(kT0 + 30'000, kT0 + 40'000)
+                   ->at(0)
+                   .first_good_enough.has_value())
+      << "no run recorded";
+  auto img = store_->EvaluationImages(kT0, kT0 + 2000);
+  ASSERT_TRUE(img.ok()) << img.status().ToString();
+  ASSERT_EQ(img->size(), 2u);
+  EXPECT_FALSE((*img)[0].deleted_ms.has_value());
+  EXPECT_EQ((*img)[1].deleted_ms, kT0 + 50'000);
+  EXPECT_EQ((*img)[1].delete_after_ms, kT0 + 99'000);
+}
+
 TEST_P(StoreTest, StatsPercentilesUseNearestRank) {
   ASSERT_TRUE(store_->CreateTask(MakeTask("task-1")).ok());
   Observation o = MakeObservation("obs-1", "task-1", kT0);
