@@ -160,7 +160,28 @@ describe('the DPO: image views, audit log, data subjects', { timeout: 110_000 },
     assertNoConsoleErrors();
   });
 
+  it('reads the pilot evaluation, each figure with how it is computed, and downloads it as CSV', async () => {
+    await page.getByRole('link', { name: 'Evaluation' }).click();
+    await page.getByRole('heading', { name: 'Pilot evaluation' }).waitFor();
+    const all = page.locator('#evaluation section[data-unit="*"]');
+    const taken = all.locator('tr[data-figure="images_taken"]');
+    await taken.waitFor();
+    assert.match(await taken.innerText(), /Images taken\s+[1-9]\d*\s+Observations captured in the period/);
+    assert.match(await all.locator('tr[data-figure="driving_saved_km"] td.num').innerText(), /—/);
+    await page.getByLabel('Depot for driving estimates (lat,lon)').fill('55.6644,12.5783');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await all.locator('tr[data-figure="driving_saved_km"] td.num').filter({ hasText: /km/ }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#eval-csv').click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.match(csv, /^unit,figure,value,measure,how\r\n/);
+    assert.match(csv, /\*,images_taken,[1-9]/);
+    await browser.shot('dpo-04-evaluation');
+    assertNoConsoleErrors();
+  });
+
   it('shows the request page in Danish', async () => {
+    await page.getByRole('link', { name: 'Data subjects' }).click();
+    await page.getByRole('heading', { name: "A data subject's request" }).waitFor();
     await page.locator('#lang').click();
     await page.getByRole('heading', { name: 'Anmodning fra en registreret' }).waitFor();
     assert.ok(await page.getByLabel('Reference (sagsnummer)').isVisible());

@@ -98,6 +98,7 @@ describe('every page at phone and desktop width, in English and Danish', { timeo
       ['findings', '#/findings'],
       ['finding', `#/findings/${finding}`],
       ['services', '#/services'],
+      ['evaluation', '#/evaluation'],
       ['coverage', '#/coverage'],
       ['fleet', '#/fleet'],
       ['privacy', '#/privacy'],

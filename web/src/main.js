@@ -16,6 +16,7 @@ import { renderServices } from './views/services.js';
 import { renderCoverage } from './views/coverage.js';
 import { renderPrivacy } from './views/privacy.js';
 import { renderSubjectRequests } from './views/subject_requests.js';
+import { renderEvaluation } from './views/evaluation.js';
 import { renderFleet } from './views/fleet.js';
 
 const ALL = ['admin', 'inspector', 'dpo'];
@@ -26,6 +27,7 @@ const NAV = [
   ['#/map', 'nav.map', EDITORS],
   ['#/findings', 'nav.findings', ALL],
   ['#/services', 'nav.services', ALL],
+  ['#/evaluation', 'nav.evaluation', ALL],
   ['#/coverage', 'nav.coverage', EDITORS],
   ['#/fleet', 'nav.fleet', EDITORS],
   ['#/privacy', 'nav.privacy', ['admin', 'dpo']],
@@ -40,6 +42,7 @@ const ROUTES = [
   [/^#\/findings\/([\w-]+)$/, () => renderFinding, EDITORS],
   [/^#\/findings$/, () => renderFindings, ALL],
   [/^#\/services$/, () => renderServices, ALL],
+  [/^#\/evaluation$/, () => renderEvaluation, ALL],
   [/^#\/coverage$/, () => renderCoverage, EDITORS],
   [/^#\/fleet$/, () => renderFleet, EDITORS],
   [/^#\/privacy$/, () => renderPrivacy, ['admin', 'dpo']],
