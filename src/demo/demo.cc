@@ -96,6 +96,10 @@ int RunDemo(const DemoOptions& options) {
   cfg.action_base_backoff_ms = 300;
   cfg.dev_generate_key = true;  // the demo runs without configuration (docs/privacy.md)
   cfg.database = o.database;
+  // The web UI's base map and files as `tilsyn serve` takes them (empty tile URL = offline: the
+  // imported street network is the map).
+  if (const char* v = ::getenv("TILSYN_TILE_URL")) cfg.tile_url = v;
+  if (const char* v = ::getenv("TILSYN_WEB_DIR")) cfg.web_dir = v;
   auto app = server::StartApp(cfg, SystemClock::Get());
   if (!app.ok()) return Fail("server", app.status());
   if (!o.database.empty()) {
@@ -130,10 +134,12 @@ int RunDemo(const DemoOptions& options) {
   for (const Site& site : sc.sites) {
     auto t = api.Post("/api/v1/tasks", site.task);
     if (!t.ok()) return Fail("create task", t.status());
-    auto a = api.Post("/api/v1/tasks/" + (*t)["id"].get<std::string>() + "/activate", Json::object());
+    auto a =
+        api.Post("/api/v1/tasks/" + (*t)["id"].get<std::string>() + "/activate", Json::object());
     if (!a.ok()) return Fail("activate task", a.status());
   }
-  if (Status st = WriteScenarioFiles(sc, o.data_dir + "/scenario"); !st.ok()) return Fail("scenario", st);
+  if (Status st = WriteScenarioFiles(sc, o.data_dir + "/scenario"); !st.ok())
+    return Fail("scenario", st);
 
   std::vector<ChildProcess> agents;
   std::vector<std::string> outs;
@@ -167,12 +173,14 @@ int RunDemo(const DemoOptions& options) {
     bool drained = Drained(*(*app)->store(), &done, &total);
     progress.Show("demo: " + std::to_string(agents.size() - running) + "/" +
                   std::to_string(agents.size()) + " vehicles finished their route · " +
-                  std::to_string(total) + " observations · " + std::to_string(done) + " through the pipeline");
+                  std::to_string(total) + " observations · " + std::to_string(done) +
+                  " through the pipeline");
     agents_done = running == 0;
     if (agents_done && drained) break;
     if (SystemClock::Get()->NowMs() > deadline) {
       progress.Done();
-      std::fprintf(stderr, "demo: timed out after %d s (logs in %s/logs)\n", o.timeout_s, o.data_dir.c_str());
+      std::fprintf(stderr, "demo: timed out after %d s (logs in %s/logs)\n", o.timeout_s,
+                   o.data_dir.c_str());
       return 1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -184,8 +192,8 @@ int RunDemo(const DemoOptions& options) {
     int rc = agents[i].Wait();
     if (rc != 0) {
       agents_ok = false;
-      std::fprintf(stderr, "demo: agent %s exited with %d (see %s/logs)\n", sc.vehicles[i].name.c_str(), rc,
-                   o.data_dir.c_str());
+      std::fprintf(stderr, "demo: agent %s exited with %d (see %s/logs)\n",
+                   sc.vehicles[i].name.c_str(), rc, o.data_dir.c_str());
     }
     reports.push_back(ReadAgentReport(outs[i]));
   }
@@ -195,8 +203,10 @@ int RunDemo(const DemoOptions& options) {
   if (!outcomes.ok()) return Fail("task outcomes", outcomes.status());
   (*summary)["task_outcomes"] = std::move(*outcomes);
   // What an operator's Prometheus would scrape now: the sum of each family's samples.
-  auto metrics = net::Fetch({"GET", base + "/metrics", {{"Authorization", "Bearer " + *admin}}, "", 5000});
-  if (metrics.ok() && metrics->status == 200) (*summary)["metrics"] = SumMetricFamilies(metrics->body);
+  auto metrics =
+      net::Fetch({"GET", base + "/metrics", {{"Authorization", "Bearer " + *admin}}, "", 5000});
+  if (metrics.ok() && metrics->status == 200)
+    (*summary)["metrics"] = SumMetricFamilies(metrics->body);
   if (o.json) {
     std::cout << summary->dump(2) << std::endl;
   } else {
@@ -209,7 +219,8 @@ int RunDemo(const DemoOptions& options) {
     } else {
       std::cout << "Web UI: not built (run `make web` or scripts/web.sh)\n";
     }
-    std::cout << "API: " << base << "/api/v1  (OpenAPI document: " << base << "/api/v1/openapi.json)\n"
+    std::cout << "API: " << base << "/api/v1  (OpenAPI document: " << base
+              << "/api/v1/openapi.json)\n"
               << "Admin token (shown once): " << *admin << "\n"
               << "Press Ctrl-C to stop." << std::endl;
     while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));

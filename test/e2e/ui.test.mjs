@@ -177,6 +177,27 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     assert.equal(saved.area.type, 'Polygon');
     assert.equal(saved.kind, 'absence');
     assert.deepEqual(saved.targets.map((x) => x.label), ['person']);
+    // Offline, the imported street network is the base map; the saved shape stays editable:
+    // drag a corner, save, and the stored polygon has moved that corner only.
+    await page.locator('#editor-map .leaflet-network-pane path.network-roadway').first().waitFor({ state: 'attached' });
+    const corner = page.locator('#editor-map .marker-icon:not(.marker-icon-middle)').first();
+    const cb = await corner.boundingBox();
+    await page.mouse.move(cb.x + cb.width / 2, cb.y + cb.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(cb.x + cb.width / 2 + 30, cb.y + cb.height / 2 + 20, { steps: 6 });
+    await page.mouse.up();
+    await page.getByText('Area changed. Save to keep it.').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    let moved = saved;
+    for (let i = 0; i < 50 && JSON.stringify(moved.area) === JSON.stringify(saved.area); i++) {
+      await page.waitForTimeout(100);
+      moved = await server.api('GET', `/api/v1/tasks/${taskId}`);
+    }
+    const before = saved.area.coordinates[0];
+    const after = moved.area.coordinates[0];
+    assert.equal(after.length, before.length);
+    assert.equal(after.filter((p, i) => p[0] !== before[i][0] || p[1] !== before[i][1]).length >= 1, true, 'a corner moved');
+    await page.locator('#task-status').filter({ hasText: 'draft' }).waitFor();
     await page.getByRole('button', { name: 'Activate' }).click();
     await page.locator('#task-status').filter({ hasText: 'active' }).waitFor();
     await browser.shot('05-editor-saved-active');

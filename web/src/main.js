@@ -161,6 +161,15 @@ async function onPasswordLogin(name, password) {
 // Ends this tab's session: a cookie session on the server too (the token of a token session
 // stays valid until it expires or is revoked; the tab just forgets it).
 async function logout() {
+  // The view stops first (maps, timers): nothing it still asks for goes out without a session.
+  if (cleanup) {
+    try {
+      cleanup();
+    } catch {
+      /* a view's cleanup must not block logging out */
+    }
+    cleanup = null;
+  }
   if (session.token) {
     session.token = '';
   } else if (session.cookie) {

@@ -4,7 +4,7 @@
 // LineString+buffer) are drawn as Leaflet layers.
 import L from './leaflet_global.js';
 import '@geoman-io/leaflet-geoman-free';
-import { loadUiConfig } from './api.js';
+import { get, has, loadUiConfig } from './api.js';
 
 export const COPENHAGEN = [55.6761, 12.5683];
 
@@ -96,3 +96,45 @@ export const STATUS_COLOURS = {
   cancelled: '#a32020',
 };
 export { L };
+
+export const NETWORK_COLOURS = { roadway: '#8a8f96', cycle_track: '#1e6fd9' };
+
+// The imported street network (GET /api/v1/network for the visible box, reloaded when the map
+// moves) drawn beneath everything else and not clickable: without tiles (offline) it is the
+// base map. `onStatus(fc)` gets each answer (truncated, network_segments). Returns a function
+// that stops it.
+export function attachNetwork(map, { onStatus } = {}) {
+  if (!has('GET', '/api/v1/network')) return () => {};
+  map.createPane('network').style.zIndex = 350;
+  const network = L.featureGroup().addTo(map);
+  let stopped = false;
+  let seq = 0;
+  async function load() {
+    if (stopped || !map.getContainer().isConnected) return;
+    const mine = ++seq;
+    const b = map.getBounds();
+    const clamp = (v, lim) => Math.max(-lim, Math.min(lim, v)).toFixed(6);
+    const bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(',');
+    let fc;
+    try {
+      fc = await get(`/api/v1/network?bbox=${bbox}`);
+    } catch {
+      return;
+    }
+    if (stopped || mine !== seq) return;
+    network.clearLayers();
+    for (const f of fc.features || []) {
+      const kind = f.properties && f.properties.kind === 'cycle_track' ? 'cycle_track' : 'roadway';
+      const ll = ((f.geometry && f.geometry.coordinates) || []).map(([lon, lat]) => [lat, lon]);
+      if (ll.length < 2) continue;
+      network.addLayer(L.polyline(ll, { pane: 'network', interactive: false, color: NETWORK_COLOURS[kind], weight: kind === 'cycle_track' ? 3 : 4, opacity: 0.85, className: `network network-${kind}` }));
+    }
+    if (onStatus) onStatus(fc);
+  }
+  map.on('moveend', load);
+  load();
+  return () => {
+    stopped = true;
+    map.off('moveend', load);
+  };
+}

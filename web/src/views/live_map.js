@@ -5,9 +5,7 @@
 import { get, has } from '../api.js';
 import { fmtTime, h } from '../dom.js';
 import { t, tf } from '../i18n.js';
-import { L, STATUS_COLOURS, areaLayer, createMap, disposeMap } from '../map.js';
-
-const NETWORK_COLOURS = { roadway: '#8a8f96', cycle_track: '#1e6fd9' };
+import { L, NETWORK_COLOURS, STATUS_COLOURS, areaLayer, attachNetwork, createMap, disposeMap } from '../map.js';
 
 export async function renderLiveMap(main) {
   const mapEl = h('div', { class: 'map live-map', id: 'live-map', role: 'region', 'aria-label': t('map.title') });
@@ -28,9 +26,6 @@ export async function renderLiveMap(main) {
   const vehicleList = h('ul', { class: 'vehicles', id: 'vehicle-list' });
   main.append(h('h1', {}, t('map.title')), h('div', { class: 'map-layout' }, mapEl, h('aside', {}, legend, networkStatus, h('h2', {}, t('map.vehicles')), vehicleList)));
   const map = await createMap(mapEl, { zoom: 14 });
-  // The network in its own pane beneath the areas (overlayPane is at z-index 400).
-  map.createPane('network').style.zIndex = 350;
-  const network = L.featureGroup().addTo(map);
   const areas = L.featureGroup().addTo(map);
   const vehicles = L.featureGroup().addTo(map);
   let fitted = false;
@@ -72,49 +67,16 @@ export async function renderLiveMap(main) {
       }
     }
   }
-  let disposed = false;
-  let netSeq = 0;
-  async function loadNetwork() {
-    if (!withNetwork || disposed) return;
-    const mine = ++netSeq;
-    const b = map.getBounds();
-    const clamp = (v, lim) => Math.max(-lim, Math.min(lim, v)).toFixed(6);
-    const bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(',');
-    let fc;
-    try {
-      fc = await get(`/api/v1/network?bbox=${bbox}`);
-    } catch {
-      return;
-    }
-    if (disposed || mine !== netSeq) return;
-    network.clearLayers();
-    for (const f of fc.features || []) {
-      const kind = f.properties && f.properties.kind === 'cycle_track' ? 'cycle_track' : 'roadway';
-      const ll = ((f.geometry && f.geometry.coordinates) || []).map(([lon, lat]) => [lat, lon]);
-      if (ll.length < 2) continue;
-      network.addLayer(
-        L.polyline(ll, {
-          pane: 'network',
-          interactive: false,
-          color: NETWORK_COLOURS[kind],
-          weight: kind === 'cycle_track' ? 3 : 4,
-          opacity: 0.85,
-          className: `network network-${kind}`,
-        }),
-      );
-    }
-    networkStatus.textContent = fc.truncated
-      ? tf('map.network_truncated', { n: fc.segments })
-      : fc.network_segments === 0
-        ? t('map.network_none')
-        : '';
-  }
   await refresh();
-  map.on('moveend', loadNetwork);
-  await loadNetwork();
+  // The network in its own pane beneath the areas (overlayPane is at z-index 400).
+  const stopNetwork = attachNetwork(map, {
+    onStatus(fc) {
+      networkStatus.textContent = fc.truncated ? tf('map.network_truncated', { n: fc.segments }) : fc.network_segments === 0 ? t('map.network_none') : '';
+    },
+  });
   const timer = setInterval(refresh, 3000);
   return () => {
-    disposed = true;
+    stopNetwork();
     clearInterval(timer);
     disposeMap(map);
   };

@@ -4,7 +4,7 @@
 import { ApiError, post, postForBlob } from '../api.js';
 import { clear, field, fmtTime, h } from '../dom.js';
 import { t, tf } from '../i18n.js';
-import { COPENHAGEN, L, createMap, disposeMap } from '../map.js';
+import { COPENHAGEN, L, attachNetwork, createMap, disposeMap } from '../map.js';
 
 // "2026-12-07T10:00" (datetime-local, the browser's time zone) ↔ RFC 3339.
 function localInput(date) {
@@ -62,6 +62,7 @@ export async function renderSubjectRequests(main) {
 
   // The map: a click moves the point; the circle follows the radius.
   let map = null;
+  let stopNetwork = () => {};
   let circle = null;
   const drawCircle = () => {
     if (!map) return;
@@ -73,6 +74,7 @@ export async function renderSubjectRequests(main) {
   };
   try {
     map = await createMap(mapEl, { zoom: 16 });
+    stopNetwork = attachNetwork(map);
     map.on('click', (ev) => {
       inputs.lat.value = ev.latlng.lat.toFixed(6);
       inputs.lon.value = ev.latlng.lng.toFixed(6);
@@ -156,6 +158,7 @@ export async function renderSubjectRequests(main) {
     }
   });
   return () => {
+    stopNetwork();
     if (map) disposeMap(map);
   };
 }

@@ -5,7 +5,7 @@
 import { get, post, put } from '../api.js';
 import { clear, field, fmtTime, h, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { COPENHAGEN, L, STATUS_COLOURS, areaLayer, createMap, disposeMap } from '../map.js';
+import { COPENHAGEN, L, STATUS_COLOURS, areaLayer, attachNetwork, createMap, disposeMap } from '../map.js';
 import { IMPLIED_TARGET, KINDS, ruleFields } from './rule_fields.js';
 
 const OUTCOMES = ['ok', 'finding', 'inconclusive'];
@@ -319,7 +319,39 @@ export async function renderTaskEditor(main, params, ctx) {
 
   // ---- map and drawing
   const map = await createMap(mapEl, { center: COPENHAGEN, zoom: 16 });
+  // Offline the imported street network is the base map; the other tasks and the vehicles are
+  // drawn for context (not editable, not snapped to).
+  const stopNetwork = attachNetwork(map);
+  const context = L.featureGroup().addTo(map);
+  Promise.all([get('/api/v1/tasks?limit=1000').then((r) => r.tasks), get('/api/v1/vehicles').then((r) => r.vehicles).catch(() => [])])
+    .then(([others, vehicles]) => {
+      for (const other of others) {
+        if (other.id === task.id) continue;
+        const layer = areaLayer(other.area, { color: '#6b7480', weight: 1, dashArray: '4 4', fillOpacity: 0.06, pmIgnore: true, className: 'context-task' });
+        if (layer) context.addLayer(layer.bindTooltip(other.title));
+      }
+      for (const v of vehicles) {
+        const p = v.last_position;
+        if (p) context.addLayer(L.circleMarker([p.lat, p.lon], { radius: 6, color: '#fff', weight: 2, fillColor: '#6a1b9a', fillOpacity: 1, pmIgnore: true, className: 'context-vehicle' }).bindTooltip(v.name));
+      }
+    })
+    .catch(() => {});
   let shape = null;
+  // A drawn circle or polygon stays editable: drag its vertices, centre or radius handle; a
+  // polygon may not cross itself.
+  function areaFromShape() {
+    if (area.type === 'Point') {
+      const c = shape.getLatLng();
+      area = { ...area, coordinates: [round(c.lng), round(c.lat)], radius_m: Math.max(1, Math.round(shape.getRadius())) };
+      radius.value = area.radius_m;
+    } else if (area.type === 'Polygon') {
+      const ring = shape.getLatLngs()[0].map((p) => [round(p.lng), round(p.lat)]);
+      ring.push(ring[0]);
+      area = { ...area, coordinates: [ring] };
+    }
+    areaText.value = JSON.stringify(area);
+    drawStatus.textContent = t('editor.edited');
+  }
   function showArea(fit) {
     if (shape) map.removeLayer(shape);
     shape = areaLayer(area, { color: STATUS_COLOURS[task.status] || '#2b5fa8' });
@@ -327,10 +359,19 @@ export async function renderTaskEditor(main, params, ctx) {
     if (shape) {
       shape.addTo(map);
       if (fit) map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [20, 20] });
+      if (!readOnly && (area.type === 'Point' || area.type === 'Polygon') && shape.pm) {
+        shape.pm.enable({ allowSelfIntersection: false, snappable: false });
+        shape.on('pm:edit', areaFromShape);
+        shape.on('pm:intersect', () => {
+          drawStatus.textContent = t('editor.self_intersection');
+        });
+      }
     }
   }
   showArea(true);
   function startDraw(mode) {
+    // The old shape's handles would take the new shape's clicks.
+    if (shape && shape.pm) shape.pm.disable();
     map.pm.disableDraw();
     map.pm.enableDraw(mode, { allowSelfIntersection: true, snappable: false, continueDrawing: false });
     drawStatus.textContent = t(`editor.drawing_${mode}`);
@@ -441,7 +482,10 @@ export async function renderTaskEditor(main, params, ctx) {
   if (id) {
     form.append(h('p', { class: 'hint' }, `${t('editor.revision')} ${task.revision} · ${t('editor.updated')} ${fmtTime(task.updated_at)}`));
   }
-  return () => disposeMap(map);
+  return () => {
+    stopNetwork();
+    disposeMap(map);
+  };
 }
 
 // The rows of a list (server error messages are appended to the list itself, so its children
