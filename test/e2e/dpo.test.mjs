@@ -7,9 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { requirements, runAgent, startBrowser, startServer, writeDrive } from './harness.mjs';
+import { requirements, seedFinding, startBrowser, startServer } from './harness.mjs';
 
-const PERSON = '/usr/share/darknet/data/person.jpg';
 const SITE = [55.6761, 12.5683];
 
 function localInput(ms) {
@@ -30,20 +29,7 @@ describe('the DPO: image views, audit log, data subjects', { timeout: 110_000 },
     assert.deepEqual(missing, [], `missing: ${missing.join(', ')} (run scripts/e2e.sh)`);
     scratch = mkdtempSync(join(tmpdir(), 'tilsyn-e2e-dpo-'));
     server = await startServer();
-    const now = Date.now();
-    const task = await server.api('POST', '/api/v1/tasks', {
-      title: 'Nobody in the closed square',
-      kind: 'absence',
-      targets: [{ label: 'person', min_confidence: 0.5 }],
-      area: { type: 'Point', coordinates: [SITE[1], SITE[0]], radius_m: 60 },
-      schedule: { valid_from: new Date(now - 86400e3).toISOString(), valid_to: new Date(now + 30 * 86400e3).toISOString(), time_zone: 'Europe/Copenhagen' },
-      actions: [{ type: 'log', on: ['finding'] }],
-      retention: { evidence_days: 30 },
-    });
-    await server.api('POST', `/api/v1/tasks/${task.id}/activate`);
-    const vehicle = await server.api('POST', '/api/v1/vehicles', { name: 'e2e-sweeper', kind: 'sweeper', lane: 'roadway' });
-    const { token } = await server.api('POST', `/api/v1/vehicles/${vehicle.id}/token`, {});
-    await runAgent(server.url, token, writeDrive(scratch, SITE, PERSON), join(scratch, 'agent'));
+    await seedFinding(server, scratch, SITE);
     for (let i = 0; i < 300 && !observationId; i++) {
       const { images } = await server.api('GET', '/api/v1/retention?limit=10');
       const kept = images.find((x) => x.reason === 'finding');

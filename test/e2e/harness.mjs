@@ -176,6 +176,27 @@ export function writeDrive(dir, centre, imagePath) {
   return { gps: join(dir, 'track.gpx'), camera: join(dir, 'camera') };
 }
 
+// An active absence task (nobody within 60 m of `site`, [lat, lon]) and a real agent's drive past
+// it with a photograph of a person: a finding whose image is kept. Returns the task.
+export async function seedFinding(server, scratch, site, { title = 'Nobody in the closed square', unit } = {}) {
+  const now = Date.now();
+  const task = await server.api('POST', '/api/v1/tasks', {
+    title,
+    unit,
+    kind: 'absence',
+    targets: [{ label: 'person', min_confidence: 0.5 }],
+    area: { type: 'Point', coordinates: [site[1], site[0]], radius_m: 60 },
+    schedule: { valid_from: new Date(now - 86400e3).toISOString(), valid_to: new Date(now + 30 * 86400e3).toISOString(), time_zone: 'Europe/Copenhagen' },
+    actions: [{ type: 'log', on: ['finding'] }],
+    retention: { evidence_days: 30 },
+  });
+  await server.api('POST', `/api/v1/tasks/${task.id}/activate`);
+  const vehicle = await server.api('POST', '/api/v1/vehicles', { name: 'Sweeper 12 (Indre By)', kind: 'sweeper', lane: 'roadway' });
+  const { token } = await server.api('POST', `/api/v1/vehicles/${vehicle.id}/token`, {});
+  await runAgent(server.url, token, writeDrive(scratch, site, '/usr/share/darknet/data/person.jpg'), join(scratch, 'agent'));
+  return task;
+}
+
 export function runAgent(serverUrl, vehicleToken, drive, dataDir) {
   return new Promise((res, rej) => {
     const p = spawn(join(BIN, 'tilsyn-agent'), ['--server', serverUrl, '--data-dir', dataDir, '--gps', drive.gps, '--camera-dir', drive.camera, '--speed', '0', '--vehicle-id', 'e2e-sweeper', '--log-level', 'warn'], {

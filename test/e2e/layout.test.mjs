@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { STRINGS } from '../../web/src/i18n.js';
-import { requirements, runAgent, startBrowser, startServer, writeDrive } from './harness.mjs';
+import { requirements, seedFinding, startBrowser, startServer } from './harness.mjs';
 
-const PERSON = '/usr/share/darknet/data/person.jpg';
 const SITE = [55.6761, 12.5683];
 const WIDTHS = [390, 1440];
 
@@ -68,21 +67,7 @@ describe('every page at phone and desktop width, in English and Danish', { timeo
     assert.deepEqual(missing, [], `missing: ${missing.join(', ')} (run scripts/e2e.sh)`);
     scratch = mkdtempSync(join(tmpdir(), 'tilsyn-e2e-layout-'));
     server = await startServer();
-    const now = Date.now();
-    const task = await server.api('POST', '/api/v1/tasks', {
-      title: 'Nobody in the closed square at Rådhuspladsen',
-      unit: 'TMF',
-      kind: 'absence',
-      targets: [{ label: 'person', min_confidence: 0.5 }],
-      area: { type: 'Point', coordinates: [SITE[1], SITE[0]], radius_m: 60 },
-      schedule: { valid_from: new Date(now - 86400e3).toISOString(), valid_to: new Date(now + 30 * 86400e3).toISOString(), time_zone: 'Europe/Copenhagen' },
-      actions: [{ type: 'log', on: ['finding'] }],
-      retention: { evidence_days: 30 },
-    });
-    await server.api('POST', `/api/v1/tasks/${task.id}/activate`);
-    const vehicle = await server.api('POST', '/api/v1/vehicles', { name: 'Sweeper 12 (Indre By)', kind: 'sweeper', lane: 'roadway' });
-    const { token } = await server.api('POST', `/api/v1/vehicles/${vehicle.id}/token`, {});
-    await runAgent(server.url, token, writeDrive(scratch, SITE, PERSON), join(scratch, 'agent'));
+    const task = await seedFinding(server, scratch, SITE, { title: 'Nobody in the closed square at Rådhuspladsen', unit: 'TMF' });
     let finding = null;
     for (let i = 0; i < 300 && !finding; i++) {
       const { assessments } = await server.api('GET', '/api/v1/assessments?outcome=finding&limit=1');
