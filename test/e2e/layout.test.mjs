@@ -1,7 +1,8 @@
 // Every page at phone width (390 px) and desktop width (1440 px), in English and Danish: no
-// element reaches past the viewport (only content inside a horizontally scrolling box may), and
-// no text, label or placeholder on a Danish page is a catalogue key or an English catalogue
-// string with a different Danish one (an untranslated text). A screenshot of each page at each
+// element reaches past the viewport (only content inside a horizontally scrolling box may), no
+// stray "null" or "undefined" is shown, and no text, label or placeholder on a Danish page is a
+// catalogue key or an English catalogue string with a different Danish one (an untranslated
+// text). A screenshot of each page at each
 // width and language goes to the test artefacts (build/e2e-artifacts/layout-*.png).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -110,8 +111,10 @@ describe('every page at phone and desktop width, in English and Danish', { timeo
     await page.waitForTimeout(150);
     const over = await page.evaluate(overflowing);
     const problems = over.map((o) => `${name} ${width}px ${lang}: ${o}`);
+    const texts = await page.evaluate(visibleTexts);
+    for (const text of texts) if (/^(null|undefined|NaN|\[object Object\])$/.test(text)) problems.push(`${name} ${width}px ${lang}: a stray "${text}"`);
     if (lang === 'da') {
-      for (const text of await page.evaluate(visibleTexts)) {
+      for (const text of texts) {
         if (keys.has(text)) problems.push(`${name} ${width}px da: untranslated key "${text}"`);
         else if (english.has(text)) problems.push(`${name} ${width}px da: English text "${text}"`);
       }

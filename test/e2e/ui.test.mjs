@@ -265,6 +265,19 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     } else {
       assert.match(audited, /Not available/);
     }
+    // Where it was taken (the task's area and the capture point), and the image at full size.
+    await page.locator('#finding-map path.capture-point').waitFor({ state: 'attached' });
+    await page.locator('#zoom-open').click();
+    await page.locator('#zoom-dialog svg.boxes image').waitFor();
+    assert.equal(await page.locator('#zoom-level').innerText(), '100 %');
+    const w0 = (await page.locator('#zoom-dialog svg.boxes').boundingBox()).width;
+    await page.locator('#zoom-in').click();
+    assert.equal(await page.locator('#zoom-level').innerText(), '150 %');
+    const w1 = (await page.locator('#zoom-dialog svg.boxes').boundingBox()).width;
+    assert.ok(Math.abs(w1 / w0 - 1.5) < 0.02, `zoomed ${w0} → ${w1}`);
+    await browser.shot('08b-finding-full-size');
+    await page.locator('#zoom-close').click();
+    assert.equal(await page.locator('#zoom-dialog').count(), 0);
     await browser.shot('08-finding-review');
     assertNoConsoleErrors();
   });

@@ -5,6 +5,7 @@
 import L from './leaflet_global.js';
 import '@geoman-io/leaflet-geoman-free';
 import { get, has, loadUiConfig } from './api.js';
+import { t } from './i18n.js';
 
 export const COPENHAGEN = [55.6761, 12.5683];
 
@@ -12,7 +13,8 @@ export async function createMap(container, { center = COPENHAGEN, zoom = 15 } = 
   const cfg = await loadUiConfig();
   // No zoom/fade animations: a view may be left (and its map removed) at any moment, and
   // removing a map mid-animation throws inside Leaflet.
-  const map = L.map(container, { center, zoom, zoomControl: true, keyboard: true, zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false });
+  const map = L.map(container, { center, zoom, zoomControl: false, keyboard: true, zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false });
+  L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
   if (cfg.tile_url) {
     L.tileLayer(cfg.tile_url, {
       maxZoom: 19,

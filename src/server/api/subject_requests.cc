@@ -140,21 +140,34 @@ Status AuditStep(const ApiContext& ctx, const ApiRequest& req, const SubjectQuer
       .status();
 }
 
+struct Found {
+  SubjectQuery q;
+  std::vector<Match> matches;
+};
+
+// The request's observations, recorded in the audit trail as `action` with their ids before
+// anything is shown, exported or erased.
+Result<Found> FindAudited(const ApiContext& ctx, const ApiRequest& req, const std::string& action) {
+  Found f;
+  TILSYN_ASSIGN_OR_RETURN(f.q, ParseQuery(req));
+  TILSYN_ASSIGN_OR_RETURN(f.matches, FindMatches(ctx, f.q));
+  Json ids = Json::array();
+  for (const Match& m : f.matches) ids.push_back(m.obs.id);
+  TILSYN_RETURN_IF_ERROR(AuditStep(ctx, req, f.q, action, {{"observations", ids}}));
+  return f;
+}
+
 Result<net::HttpResponse> Search(const ApiContext& ctx, const ApiRequest& req) {
-  TILSYN_ASSIGN_OR_RETURN(SubjectQuery q, ParseQuery(req));
-  TILSYN_RETURN_IF_ERROR(AuditStep(ctx, req, q, "subject.search", Json::object()));
-  TILSYN_ASSIGN_OR_RETURN(std::vector<Match> matches, FindMatches(ctx, q));
-  return Ok(
-      {{"reference", q.reference}, {"request", q.echo}, {"observations", MatchesJson(matches)}});
+  TILSYN_ASSIGN_OR_RETURN(Found f, FindAudited(ctx, req, "subject.search"));
+  return Ok({{"reference", f.q.reference},
+             {"request", f.q.echo},
+             {"observations", MatchesJson(f.matches)}});
 }
 
 Result<net::HttpResponse> Export(const ApiContext& ctx, const ApiRequest& req) {
-  TILSYN_ASSIGN_OR_RETURN(SubjectQuery q, ParseQuery(req));
-  TILSYN_ASSIGN_OR_RETURN(std::vector<Match> matches, FindMatches(ctx, q));
-  Json ids = Json::array();
-  for (const Match& m : matches) ids.push_back(m.obs.id);
-  // Audit first: no record, no export.
-  TILSYN_RETURN_IF_ERROR(AuditStep(ctx, req, q, "subject.export", {{"observations", ids}}));
+  TILSYN_ASSIGN_OR_RETURN(Found f, FindAudited(ctx, req, "subject.export"));
+  const SubjectQuery& q = f.q;
+  const std::vector<Match>& matches = f.matches;
   std::vector<ZipEntry> entries;
   Json listed = Json::array();
   for (const Match& m : matches) {
@@ -203,11 +216,9 @@ Status EraseOne(const ApiContext& ctx, const ApiRequest& req, const SubjectQuery
 }
 
 Result<net::HttpResponse> Erase(const ApiContext& ctx, const ApiRequest& req) {
-  TILSYN_ASSIGN_OR_RETURN(SubjectQuery q, ParseQuery(req));
-  TILSYN_ASSIGN_OR_RETURN(std::vector<Match> matches, FindMatches(ctx, q));
-  Json ids = Json::array();
-  for (const Match& m : matches) ids.push_back(m.obs.id);
-  TILSYN_RETURN_IF_ERROR(AuditStep(ctx, req, q, "subject.erase", {{"observations", ids}}));
+  TILSYN_ASSIGN_OR_RETURN(Found f, FindAudited(ctx, req, "subject.erase"));
+  const SubjectQuery& q = f.q;
+  const std::vector<Match>& matches = f.matches;
   Json erased = Json::array(), held = Json::array(), busy = Json::array();
   for (const Match& m : matches) {
     if (m.legal_hold) {

@@ -6,6 +6,7 @@ import { clear, field, fmtTime, h, svg, uid } from '../dom.js';
 import { imageAuditList } from './image_audit.js';
 import { t, tf } from '../i18n.js';
 import { labelSection } from './label_boxes.js';
+import { L, areaLayer, attachNetwork, createMap, disposeMap } from '../map.js';
 import { comparesWithReference } from './rule_fields.js';
 
 const OUTCOMES = ['finding', 'inconclusive', 'ok'];
@@ -203,6 +204,7 @@ export async function renderFinding(main, params, ctx) {
     }
     evidence.append(evidenceFigure(null, w, hgt, detections, imageNote));
   }
+  if (blobUrl && imageSize) evidence.append(zoomButton(blobUrl, imageSize, detections));
   if (belowCount) {
     const toggle = h('input', { type: 'checkbox', id: 'show-below' });
     toggle.addEventListener('change', () => {
@@ -249,10 +251,12 @@ export async function renderFinding(main, params, ctx) {
     h('dt', {}, t('findings.task')),
     h('dd', {}, task ? h('a', { href: `#/tasks/${task.id}` }, task.title) : a.task_id),
     h('dt', {}, t('finding.captured')),
-    h('dd', {}, obs ? `${fmtTime(obs.captured_at)} · ${obs.lat.toFixed(5)}, ${obs.lon.toFixed(5)}` : '—'),
+    h('dd', {}, obs ? `${fmtTime(obs.captured_at)} · ${obs.lat === null ? t('finding.location_erased') : `${obs.lat.toFixed(5)}, ${obs.lon.toFixed(5)}`}` : '—'),
     h('dt', {}, t('finding.anonymization')),
     h('dd', {}, anonymizationText(obs && obs.anonymization)),
   );
+  // Where it was taken: the task's area and the capture point on a small map.
+  const miniMapEl = obs && obs.lat !== null && task ? h('div', { class: 'map mini-map', id: 'finding-map', role: 'img', 'aria-label': t('finding.where') }) : null;
 
   const actions = h(
     'ul',
@@ -272,9 +276,10 @@ export async function renderFinding(main, params, ctx) {
     ),
   );
 
-  main.append(
+  // (Element.append would write a null out as the text "null".)
+  const parts = [
     h('div', { class: 'title-row' }, h('h1', {}, t('finding.title')), h('a', { href: '#/findings', class: 'button secondary' }, t('common.back'))),
-    h('div', { class: 'finding-layout' }, h('section', { class: 'card', 'aria-label': t('finding.evidence') }, evidence), h('section', { class: 'card' }, h('h2', {}, t('finding.assessment')), assessment, h('h3', {}, t('finding.actions')), actions, caseSection(a, ctx), feedbackForm(a, ctx))),
+    h('div', { class: 'finding-layout' }, h('section', { class: 'card', 'aria-label': t('finding.evidence') }, evidence), h('section', { class: 'card' }, h('h2', {}, t('finding.assessment')), assessment, miniMapEl, h('h3', {}, t('finding.actions')), actions, caseSection(a, ctx), feedbackForm(a, ctx))),
     h('section', { class: 'card' }, runsTable),
     // Teaching a new object: labelled boxes on this kept image.
     imageSize && ctx.canEdit && has('PUT', '/api/v1/observations/{id}/annotations')
@@ -283,10 +288,66 @@ export async function renderFinding(main, params, ctx) {
     task && comparesWithReference(task.kind, (task.targets || [])[0]?.label) && obs && obs.has_image && ctx.canEdit && has('PUT', '/api/v1/tasks/{id}/reference') ? await referenceSection(a, ctx) : null,
     obs && obs.has_image && has('GET', '/api/v1/assessments/{id}/evidence.zip') ? evidenceSection(a) : null,
     await auditSection(a.observation_id, ctx.role),
-  );
+  ];
+  main.append(...parts.filter((p) => p));
+  let miniMap = null;
+  let stopNetwork = () => {};
+  if (miniMapEl) {
+    try {
+      miniMap = await createMap(miniMapEl, { center: [obs.lat, obs.lon], zoom: 17 });
+      stopNetwork = attachNetwork(miniMap);
+      const area = areaLayer(task.area, { color: '#2b5fa8', weight: 2, fillOpacity: 0.1, interactive: false });
+      if (area) area.addTo(miniMap);
+      L.circleMarker([obs.lat, obs.lon], { radius: 7, color: '#fff', weight: 2, fillColor: '#a32020', fillOpacity: 1, className: 'capture-point' }).bindTooltip(t('finding.captured_here')).addTo(miniMap);
+      if (area) miniMap.fitBounds(L.featureGroup([area]).getBounds().extend([obs.lat, obs.lon]), { maxZoom: 18, padding: [15, 15] });
+    } catch {
+      miniMapEl.remove();
+    }
+  }
   return () => {
+    stopNetwork();
+    if (miniMap) disposeMap(miniMap);
     if (blobUrl) URL.revokeObjectURL(blobUrl);
   };
+}
+
+// The image at full size in a dialog, zoomable (buttons, 25 % … 400 %) and scrollable, with the
+// same boxes; the view was audited when the image was fetched.
+function zoomButton(src, [w, hgt], detections) {
+  const button = h('button', { type: 'button', class: 'small secondary', id: 'zoom-open' }, t('finding.full_size'));
+  button.addEventListener('click', () => {
+    let zoom = 1;
+    const fig = evidenceFigure(src, w, hgt, detections, '', 'evidence-full');
+    const pic = fig.querySelector('svg');
+    const label = h('span', { id: 'zoom-level', 'aria-live': 'polite' });
+    const apply = () => {
+      pic.style.width = `${Math.round(w * zoom)}px`;
+      pic.style.maxWidth = 'none';
+      label.textContent = `${Math.round(zoom * 100)} %`;
+    };
+    const step = (f) => () => {
+      zoom = Math.min(4, Math.max(0.25, zoom * f));
+      apply();
+    };
+    const dialog = h(
+      'dialog',
+      { class: 'zoom', id: 'zoom-dialog', 'aria-label': t('finding.full_size') },
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { type: 'button', id: 'zoom-out', class: 'small secondary', 'aria-label': t('map.zoom_out'), onclick: step(1 / 1.5) }, '−'),
+        label,
+        h('button', { type: 'button', id: 'zoom-in', class: 'small secondary', 'aria-label': t('map.zoom_in'), onclick: step(1.5) }, '+'),
+        h('button', { type: 'button', id: 'zoom-close', class: 'small', onclick: () => dialog.close() }, t('finding.close')),
+      ),
+      h('div', { class: 'zoom-scroll' }, fig),
+    );
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    apply();
+    dialog.showModal();
+  });
+  return button;
 }
 
 // Tasks that compare with a reference image: which image is the reference, and a button to
