@@ -410,7 +410,7 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     await none.waitFor();
     assert.match(await none.innerText(), /not part of the last coverage run/);
     assert.match(await none.innerText(), /offered to all vehicles/);
-    assert.match(await page.locator('#coverage-period').innerText(), /3 days .*; vehicles: 1; GPS fixes: 726/);
+    assert.match(await page.locator('#coverage-period').innerText(), /days: 3 .*; vehicles: 1; GPS fixes: 726/);
     await browser.shot('11-coverage-not-analysed');
 
     // `tilsyn coverage` while the server runs: the server picks the new report up.

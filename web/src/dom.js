@@ -67,6 +67,9 @@ export function fmtTime(iso) {
   });
 }
 
+// A share as a percentage in the page's language: "83.3 %", Danish "83,3 %".
 export function pct(x) {
-  return x === null || x === undefined ? '—' : `${Math.round(x * 1000) / 10} %`;
+  if (x === null || x === undefined) return '—';
+  const loc = document.documentElement.lang === 'da' ? 'da-DK' : 'en-GB';
+  return `${(Math.round(x * 1000) / 10).toLocaleString(loc, { maximumFractionDigits: 1 })} %`;
 }
