@@ -7,6 +7,7 @@
 #include "core/csv.h"
 #include "core/number_format.h"
 #include "core/time_format.h"
+#include "server/findings_export.h"
 
 namespace tilsyn::server {
 namespace {
@@ -76,15 +77,13 @@ Result<CountsExport> ExportCounts(store::Store& store, const FindingsFilter& fil
     props["right"] = r.right ? Json(*r.right) : Json(nullptr);
     props["left_side"] = left_side;
     props["right_side"] = right_side;
-    out.geojson["features"].push_back(
-        {{"type", "Feature"},
-         {"id", r.a->id},
-         {"geometry", {{"type", "Point"}, {"coordinates", {r.obs.lon, r.obs.lat}}}},
-         {"properties", props}});
+    out.geojson["features"].push_back({{"type", "Feature"},
+                                       {"id", r.a->id},
+                                       {"geometry", ObservationPoint(r.obs)},
+                                       {"properties", props}});
     out.csv += CsvField(r.a->task_id) + "," + CsvField(r.title) + "," + CsvField(r.obs.id) + "," +
-               CsvField(r.obs.vehicle_id) + "," + captured + "," + FormatFixed(r.obs.lat, 7) + "," +
-               FormatFixed(r.obs.lon, 7) + "," +
-               (r.obs.heading_deg ? FormatFixed(*r.obs.heading_deg, 1) : "") + "," +
+               CsvField(r.obs.vehicle_id) + "," + captured + "," + ObservationLatLonCsv(r.obs) +
+               "," + (r.obs.heading_deg ? FormatFixed(*r.obs.heading_deg, 1) : "") + "," +
                std::to_string(r.total) + "," + CsvField(r.labels) + "," +
                (r.left ? std::to_string(*r.left) : "") + "," +
                (r.right ? std::to_string(*r.right) : "") + "," + left_side + "," + right_side +

@@ -47,6 +47,16 @@ Status ForEachAssessment(store::Store& store, const FindingsFilter& f,
   return Status::Ok();
 }
 
+Json ObservationPoint(const store::Observation& obs) {
+  if (obs.location_erased_ms) return nullptr;
+  return {{"type", "Point"}, {"coordinates", {obs.lon, obs.lat}}};
+}
+
+std::string ObservationLatLonCsv(const store::Observation& obs) {
+  if (obs.location_erased_ms) return ",";
+  return FormatFixed(obs.lat, 7) + "," + FormatFixed(obs.lon, 7);
+}
+
 Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter& f) {
   FindingsExport out;
   out.geojson = {{"type", "FeatureCollection"}, {"features", Json::array()}};
@@ -60,27 +70,25 @@ Result<FindingsExport> ExportFindings(store::Store& store, const FindingsFilter&
         const std::string kind(tasks::ToString(task.kind));
         const std::string captured = FormatIso8601(obs.captured_ms);
         const std::string assessed = FormatIso8601(a.created_ms);
-        out.geojson["features"].push_back(
-            {{"type", "Feature"},
-             {"id", a.id},
-             {"geometry", {{"type", "Point"}, {"coordinates", {obs.lon, obs.lat}}}},
-             {"properties",
-              {{"assessment_id", a.id},
-               {"outcome", a.outcome},
-               {"reason", a.reason},
-               {"task_id", a.task_id},
-               {"task_title", task.title},
-               {"task_kind", kind},
-               {"observation_id", obs.id},
-               {"vehicle_id", obs.vehicle_id},
-               {"captured_at", captured},
-               {"assessed_at", assessed},
-               {"counts", a.counts.dump()}}}});
+        out.geojson["features"].push_back({{"type", "Feature"},
+                                           {"id", a.id},
+                                           {"geometry", ObservationPoint(obs)},
+                                           {"properties",
+                                            {{"assessment_id", a.id},
+                                             {"outcome", a.outcome},
+                                             {"reason", a.reason},
+                                             {"task_id", a.task_id},
+                                             {"task_title", task.title},
+                                             {"task_kind", kind},
+                                             {"observation_id", obs.id},
+                                             {"vehicle_id", obs.vehicle_id},
+                                             {"captured_at", captured},
+                                             {"assessed_at", assessed},
+                                             {"counts", a.counts.dump()}}}});
         out.csv += CsvField(a.id) + "," + CsvField(a.outcome) + "," + CsvField(a.reason) + "," +
                    CsvField(a.task_id) + "," + CsvField(task.title) + "," + CsvField(kind) + "," +
                    CsvField(obs.id) + "," + CsvField(obs.vehicle_id) + "," + captured + "," +
-                   assessed + "," + FormatFixed(obs.lat, 7) + "," + FormatFixed(obs.lon, 7) +
-                   "\r\n";
+                   assessed + "," + ObservationLatLonCsv(obs) + "\r\n";
         ++out.count;
       }));
   return out;

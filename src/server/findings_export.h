@@ -44,4 +44,10 @@ using AssessmentVisitor = std::function<void(const store::AssessmentRecord&,
 Status ForEachAssessment(store::Store& store, const FindingsFilter& filter,
                          const AssessmentVisitor& visit);
 
+// Where an observation was taken, for the exports: a GeoJSON Point, or null (RFC 7946 allows a
+// Feature without geometry) once its location was erased (retention, a data subject's request).
+Json ObservationPoint(const store::Observation& obs);
+// "lat,lon" (7 decimals) for a CSV row, or "," once the location was erased.
+std::string ObservationLatLonCsv(const store::Observation& obs);
+
 }  // namespace tilsyn::server

@@ -188,5 +188,33 @@ TEST_F(SubjectRequestsApiTest, EraseTakesImageAndLocationKeepsHoldsAndTheChainVe
   EXPECT_EQ(again.json["erased"].size(), 0u);
 }
 
+TEST_F(SubjectRequestsApiTest, ExportsNoLongerPlaceAnErasedFinding) {
+  tasks::Task t = Task();
+  store::Observation o = Put(t, kNow + 1000, 0, store::ObservationState::kAssessed);
+  store::AssessmentRecord a;
+  a.id = "as-1";
+  a.observation_id = o.id;
+  a.task_id = t.id;
+  a.outcome = "finding";
+  a.created_ms = kNow + 2000;
+  ASSERT_TRUE(store_->RecordAssessment(o.id, {}, a, {}).ok());
+  o = store_->GetObservation(o.id).value();
+  o.state = store::ObservationState::kDone;
+  ASSERT_TRUE(store_->UpdateObservation(o).ok());
+  Reply before = Call("GET", "/api/v1/exports/findings.geojson", inspector_);
+  ASSERT_EQ(before.status, 200) << before.raw.body;
+  Json fc = Json::parse(before.raw.body);
+  EXPECT_EQ(fc["features"][0]["geometry"]["type"], "Point");
+
+  ASSERT_EQ(Call("POST", "/api/v1/subject-requests/erase", dpo_, Request()).status, 200);
+  fc = Json::parse(Call("GET", "/api/v1/exports/findings.geojson", inspector_).raw.body);
+  ASSERT_EQ(fc["features"].size(), 1u) << "the finding stays, without a place";
+  EXPECT_TRUE(fc["features"][0]["geometry"].is_null());
+  EXPECT_EQ(fc["features"][0]["properties"]["vehicle_id"], "");
+  const std::string csv = Call("GET", "/api/v1/exports/findings.csv", inspector_).raw.body;
+  EXPECT_NE(csv.find(",,\r\n"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find(std::to_string(kSite.lat).substr(0, 6)), std::string::npos) << csv;
+}
+
 }  // namespace
 }  // namespace tilsyn::server::testing
