@@ -108,9 +108,11 @@ struct Observation {
 };
 
 // The data-subject search (ObservationStore::ObservationsCapturedIn): captured in
-// [from_ms, to_ms] with a position inside the box, at most `limit`.
+// [from_ms, to_ms] with a position inside the box, at most `limit`. Paging: with `after_id`, only
+// observations after (from_ms, after_id) in (capture time, id) order.
 struct CaptureQuery {
   TimeMs from_ms = 0, to_ms = 0;
+  std::string after_id;
   double min_lat = 0, min_lon = 0, max_lat = 0, max_lon = 0;
   int limit = 0;
 };

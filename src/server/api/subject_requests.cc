@@ -77,27 +77,20 @@ Result<std::vector<Match>> FindMatches(const ApiContext& ctx, const SubjectQuery
   cq.max_lon = box.max_lon;
   std::vector<Match> out;
   std::map<std::string, tasks::Task> tasks;
-  // The box holds more than the area: page through it, keeping those truly inside.
-  TimeMs from = q.from_ms;
-  std::string last_id;
+  // The box holds more than the area: page through it by (capture time, id), keeping those
+  // truly inside.
+  cq.limit = 500;
   for (;;) {
-    cq.from_ms = from;
-    cq.limit = 500;
     TILSYN_ASSIGN_OR_RETURN(std::vector<store::Observation> page,
                             ctx.store->ObservationsCapturedIn(cq));
-    bool past_last = last_id.empty();
     for (store::Observation& o : page) {
-      if (!past_last) {  // the page starts at `from` again: skip what was seen
-        if (o.captured_ms == from && o.id <= last_id) continue;
-        past_last = true;
-      }
       if (!q.area.Contains({o.lat, o.lon})) continue;
       auto it = tasks.find(o.task_id);
       if (it == tasks.end()) {
         TILSYN_ASSIGN_OR_RETURN(tasks::Task t, ctx.store->GetTask(o.task_id));
         it = tasks.emplace(o.task_id, std::move(t)).first;
       }
-      out.push_back({std::move(o), it->second.title, it->second.retention.legal_hold});
+      out.push_back({o, it->second.title, it->second.retention.legal_hold});
       if (static_cast<int>(out.size()) > kMaxMatches) {
         return Status::InvalidArgument("more than " + std::to_string(kMaxMatches) +
                                            " observations match; narrow the place or the time",
@@ -105,8 +98,8 @@ Result<std::vector<Match>> FindMatches(const ApiContext& ctx, const SubjectQuery
       }
     }
     if (static_cast<int>(page.size()) < cq.limit) break;
-    from = page.back().captured_ms;
-    last_id = page.back().id;
+    cq.from_ms = page.back().captured_ms;
+    cq.after_id = page.back().id;
   }
   return out;
 }

@@ -258,12 +258,12 @@ Result<std::vector<Observation>> SqlStore::ObservationsCapturedIn(const CaptureQ
     TILSYN_ASSIGN_OR_RETURN(
         Statement st,
         db.Prepare(Select(kObservationColumns, "observations",
-                          "WHERE captured_ms >= ? AND captured_ms <= ? AND lat >= ? AND "
-                          "lat <= ? AND lon >= ? AND lon <= ? AND location_erased_ms IS NULL "
-                          "ORDER BY captured_ms, id LIMIT ?")));
-    st.Bind(1, q.from_ms).Bind(2, q.to_ms).Bind(3, q.min_lat).Bind(4, q.max_lat);
-    st.Bind(5, q.min_lon).Bind(6, q.max_lon);
-    st.Bind(7, q.limit > 0 ? static_cast<int64_t>(q.limit) : kNoLimit);
+                          "WHERE (captured_ms > ? OR (captured_ms = ? AND id > ?)) AND "
+                          "captured_ms <= ? AND lat >= ? AND lat <= ? AND lon >= ? AND lon <= ? "
+                          "AND location_erased_ms IS NULL ORDER BY captured_ms, id LIMIT ?")));
+    st.Bind(1, q.from_ms).Bind(2, q.from_ms).Bind(3, q.after_id).Bind(4, q.to_ms);
+    st.Bind(5, q.min_lat).Bind(6, q.max_lat).Bind(7, q.min_lon).Bind(8, q.max_lon);
+    st.Bind(9, q.limit > 0 ? static_cast<int64_t>(q.limit) : kNoLimit);
     return CollectRows(st, out, ReadObservation);
   }));
   return out;

@@ -50,6 +50,23 @@ TEST_P(StoreTest, CaptureSearchFindsOnlyThePlaceAndTheWindow) {
   EXPECT_EQ(Ids(*store_->ObservationsCapturedIn(one)), (std::vector<std::string>{"in-1"}));
 }
 
+TEST_P(StoreTest, CaptureSearchPagesByTimeAndIdEvenWhenTimesAreEqual) {
+  ASSERT_TRUE(store_->CreateTask(MakeTask("t")).ok());
+  for (const char* id : {"c", "a", "d", "b"}) Put(*store_, id, "t", kT0, 55.675, 12.565);
+  CaptureQuery q = Box(kT0, kT0 + 1);
+  q.limit = 2;
+  std::vector<std::string> seen;
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = store_->ObservationsCapturedIn(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& o : *page) seen.push_back(o.id);
+    if (static_cast<int>(page->size()) < q.limit) break;
+    q.from_ms = page->back().captured_ms;
+    q.after_id = page->back().id;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
 TEST_P(StoreTest, ErasingALocationForgetsPositionAndVehicleAndKeepsTheRest) {
   ASSERT_TRUE(store_->CreateTask(MakeTask("t")).ok());
   Observation o = Put(*store_, "o", "t", kT0, 55.675, 12.565);
