@@ -366,8 +366,13 @@ Result<int> Pipeline::SweepRetention() {
             {{"key", b.key}, {"observation_id", b.observation_id}, {"reason", "retention"}});
     ++deleted;
   }
-  TILSYN_ASSIGN_OR_RETURN(int erased, SweepLocations());
-  return deleted + erased;
+  // Location retention has its own schedule; its failure does not hide the images deleted.
+  Result<int> erased = SweepLocations();
+  if (!erased.ok()) {
+    LogWarn("location_sweep_failed", {{"error", erased.status().ToString()}});
+    return deleted;
+  }
+  return deleted + *erased;
 }
 
 Result<int> Pipeline::SweepLocations() {
@@ -376,7 +381,14 @@ Result<int> Pipeline::SweepLocations() {
   next_location_sweep_ms_ = now + 10 * 60'000;
   int more = 0;
   if (options_.sweep_more_locations) {
-    TILSYN_ASSIGN_OR_RETURN(more, options_.sweep_more_locations(now));
+    // GPS history on disk: a failure there (a full or read-only disk) leaves the observations'
+    // locations to be erased all the same; both are tried again at the next window.
+    Result<int> r = options_.sweep_more_locations(now);
+    if (r.ok()) {
+      more = *r;
+    } else {
+      LogWarn("location_sweep_more_failed", {{"error", r.status().ToString()}});
+    }
   }
   if (options_.location_retention_days <= 0) return more;
   TILSYN_ASSIGN_OR_RETURN(

@@ -251,6 +251,27 @@ TEST_F(PipelineTest, LocationsAreErasedAfterTheirRetentionOnceTheImageIsGone) {
   EXPECT_EQ(audit[0].details["observations"].size(), 2u);
 }
 
+TEST_F(PipelineTest, AFailingHistorySweepDoesNotStopObservationLocationsOrImageDeletion) {
+  CreateTask();
+  PipelineOptions o;
+  o.location_retention_days = 1;
+  int calls = 0;
+  o.sweep_more_locations = [&](TimeMs) -> Result<int> {
+    ++calls;
+    return Status::IoError("history folder is read-only");
+  };
+  auto p = MakePipeline(o);
+  const store::Observation obs = AddObservation();
+  recognizer_.ThenPerson(0.9);
+  ASSERT_TRUE(p->Process(obs.id).ok());  // no finding: the image goes at once
+  clock_.Advance(2 * kDay);
+  auto n = p->SweepRetention();
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(store_->GetObservation(obs.id)->location_erased_ms.has_value());
+}
+
 TEST_F(PipelineTest, LegalHoldKeepsLocationsAndZeroKeepsThemForever) {
   task_.retention.legal_hold = true;
   CreateTask();

@@ -424,12 +424,6 @@ async function auditSection(observationId, role) {
   return sec;
 }
 
-export function firstArray(obj) {
-  if (Array.isArray(obj)) return obj;
-  if (obj && typeof obj === 'object') for (const v of Object.values(obj)) if (Array.isArray(v)) return v;
-  return [];
-}
-
 // The finding's life: status, escalation steps with their dates, notes, assignee, and the
 // history (POST /api/v1/assessments/{id}/case).
 function caseSection(a, ctx) {
