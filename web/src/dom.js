@@ -67,9 +67,14 @@ export function fmtTime(iso) {
   });
 }
 
+// A number in the page's language: "1,234.5", Danish "1.234,5".
+export function fmtNumber(x, digits = 1) {
+  const loc = document.documentElement.lang === 'da' ? 'da-DK' : 'en-GB';
+  return Number(x || 0).toLocaleString(loc, { maximumFractionDigits: digits });
+}
+
 // A share as a percentage in the page's language: "83.3 %", Danish "83,3 %".
 export function pct(x) {
   if (x === null || x === undefined) return '—';
-  const loc = document.documentElement.lang === 'da' ? 'da-DK' : 'en-GB';
-  return `${(Math.round(x * 1000) / 10).toLocaleString(loc, { maximumFractionDigits: 1 })} %`;
+  return `${fmtNumber(Math.round(x * 1000) / 10)} %`;
 }

@@ -1,18 +1,17 @@
 // The pilot's evaluation (GET /api/v1/evaluation): per period and department, each figure with
 // how it is computed; the same as CSV or JSON for the pilot's report.
 import { ApiError, get, getBlobUrl } from '../api.js';
-import { field, h } from '../dom.js';
-import { getLang, t, tf } from '../i18n.js';
+import { field, fmtNumber, h, pct } from '../dom.js';
+import { t, tf } from '../i18n.js';
 
 const day = (d) => d.toISOString().slice(0, 10);
 
 function fmtValue(f) {
   if (f.value === null || f.value === undefined) return '—';
-  const loc = getLang() === 'da' ? 'da-DK' : 'en-GB';
-  if (f.unit === 'ratio') return `${(f.value * 100).toLocaleString(loc, { maximumFractionDigits: 1 })} %`;
-  if (f.unit === 'hours') return tf('eval.hours', { n: f.value.toLocaleString(loc, { maximumFractionDigits: 1 }) });
-  if (f.unit === 'km') return `${f.value.toLocaleString(loc, { maximumFractionDigits: 1 })} km`;
-  return f.value.toLocaleString(loc, { maximumFractionDigits: 0 });
+  if (f.unit === 'ratio') return pct(f.value);
+  if (f.unit === 'hours') return tf('eval.hours', { n: fmtNumber(f.value) });
+  if (f.unit === 'km') return `${fmtNumber(f.value)} km`;
+  return fmtNumber(f.value, 0);
 }
 
 function unitCard(u) {

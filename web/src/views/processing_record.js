@@ -4,17 +4,16 @@
 // basis, recipients, processors, transfers), which are edited here and kept in versions by the
 // server. "Download as a document" saves the record as one self-contained HTML file.
 import { get, has, put } from '../api.js';
-import { clear, field, fmtTime, h } from '../dom.js';
+import { clear, field, fmtNumber, fmtTime, h } from '../dom.js';
 import { getLang, t, tf } from '../i18n.js';
 
 const TOP = ['controller', 'controller_contact', 'dpo_contact', 'transfers', 'security_measures'];
 const PER_PURPOSE = ['legal_basis', 'data_subjects', 'data_categories', 'recipients', 'processors'];
 
-const num = (x, digits = 1) => Number(x || 0).toLocaleString(getLang() === 'da' ? 'da-DK' : 'en-GB', { maximumFractionDigits: digits });
 const stated = (v) => (v ? h('span', { class: 'stated' }, v) : h('em', { class: 'not-stated' }, t('record.not_stated')));
 const counts = (m) => {
   const entries = Object.entries(m || {});
-  return entries.length ? entries.map(([k, n]) => `${k}: ${num(n, 0)}`).join(', ') : t('record.none');
+  return entries.length ? entries.map(([k, n]) => `${k}: ${fmtNumber(n, 0)}`).join(', ') : t('record.none');
 };
 const facts = (pairs) => h('dl', { class: 'facts' }, pairs.map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
 
@@ -31,10 +30,10 @@ function purposeSection(p, f) {
       ['record.recipients', stated(pf.recipients)],
       ['record.processors', stated(pf.processors)],
       ['record.services', counts(p.services)],
-      ['record.retention', `${tf('record.images', { kept: num(p.images.kept, 0), deleted: num(p.images.deleted, 0) })}; ${tf('record.retention_days', { mean: num(p.retention.mean_days), max: num(p.retention.max_days) })}`],
+      ['record.retention', `${tf('record.images', { kept: fmtNumber(p.images.kept, 0), deleted: fmtNumber(p.images.deleted, 0) })}; ${tf('record.retention_days', { mean: fmtNumber(p.retention.mean_days), max: fmtNumber(p.retention.max_days) })}`],
       ['record.anonymized', `${counts(p.anonymized.vehicle)} / ${counts(p.anonymized.server)}`],
       ['record.refusals', counts(p.refusals)],
-      ['record.system', tf('record.activity', { tasks: num(p.tasks, 0), observations: num(p.observations, 0) })],
+      ['record.system', tf('record.activity', { tasks: fmtNumber(p.tasks, 0), observations: fmtNumber(p.observations, 0) })],
     ]),
   );
 }
