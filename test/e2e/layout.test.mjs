@@ -82,8 +82,11 @@ describe('every page at phone and desktop width, in English and Danish', { timeo
       ['task', `#/tasks/${task.id}`],
       ['map', '#/map'],
       ['findings', '#/findings'],
-      ['finding', `#/findings/${finding}`],
+      // First the question of purpose, then (another page between: a new hash) the review
+      // with its image.
+      ['finding-purpose', `#/findings/${finding}`, () => page.evaluate(() => sessionStorage.removeItem('tilsyn.purpose'))],
       ['services', '#/services'],
+      ['finding', `#/findings/${finding}`, () => page.evaluate(() => sessionStorage.setItem('tilsyn.purpose', 'layout check'))],
       ['evaluation', '#/evaluation'],
       ['coverage', '#/coverage'],
       ['fleet', '#/fleet'],
@@ -103,8 +106,9 @@ describe('every page at phone and desktop width, in English and Danish', { timeo
   const keys = new Set(Object.keys(STRINGS.en));
   const english = new Set(Object.keys(STRINGS.en).filter((k) => STRINGS.en[k] !== STRINGS.da[k] && STRINGS.en[k].length > 3).map((k) => STRINGS.en[k]));
 
-  async function visit(lang, width, name, hash) {
+  async function visit(lang, width, name, hash, before) {
     await page.setViewportSize({ width, height: 900 });
+    if (before) await before();
     await page.goto(`/${hash}`);
     await page.locator('#main h1').first().waitFor();
     await page.waitForLoadState('networkidle');
@@ -133,7 +137,7 @@ describe('every page at phone and desktop width, in English and Danish', { timeo
       await page.locator('form.login-token button[type=submit]').click();
       await page.locator('#who').filter({ hasText: 'e2e-admin' }).waitFor();
       for (const width of WIDTHS) {
-        for (const [name, hash] of pages) problems.push(...(await visit(lang, width, name, hash)));
+        for (const [name, hash, before] of pages) problems.push(...(await visit(lang, width, name, hash, before)));
       }
       await page.locator('#logout').click();
       await page.locator('form.login-token').waitFor();

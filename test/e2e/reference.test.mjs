@@ -66,6 +66,8 @@ describe('reference image of a before/after task', { timeout: 110_000 }, () => {
     await page.getByRole('button', { name: 'Use the token' }).click();
     await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
     await page.goto(`/#/findings/${later.id}`);
+    await page.getByRole('radio', { name: 'finding review' }).check();
+    await page.getByRole('button', { name: 'Open the images' }).click();
     await page.locator('#reference-state').filter({ hasText: "The reference is the task's first kept image." }).waitFor();
     // The reference is shown beside the image with the task's region of interest on it.
     const roi = page.locator('#evidence-reference rect.roi');

@@ -7,6 +7,7 @@ import './style.css';
 import { api, loadCapabilities, loadUiConfig, session } from './api.js';
 import { clear, h } from './dom.js';
 import { getLang, setLang, t } from './i18n.js';
+import { forgetPurpose } from './purpose.js';
 import { renderLogin } from './views/login.js';
 import { renderTasks } from './views/tasks.js';
 import { renderTaskEditor } from './views/task_editor.js';
@@ -182,6 +183,8 @@ async function logout() {
     session.csrf = '';
   }
   session.me = null;
+  // The next person in this tab states their own purpose.
+  forgetPurpose();
   location.hash = '#/login';
 }
 

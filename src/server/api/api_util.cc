@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 #include "core/time_format.h"
 #include "server/api/api.h"
@@ -49,6 +50,44 @@ std::optional<std::string> QueryString(const net::HttpRequest& req, const std::s
   auto it = req.query.find(name);
   if (it == req.query.end() || it->second.empty()) return std::nullopt;
   return it->second;
+}
+
+Result<std::optional<TimeMs>> QueryTime(const net::HttpRequest& req, const std::string& name) {
+  std::optional<std::string> v = QueryString(req, name);
+  if (!v) return std::optional<TimeMs>();
+  Result<TimeMs> t = ParseIso8601(v->size() == 10 ? *v + "T00:00:00Z" : *v);
+  if (!t.ok())
+    return Status::InvalidArgument("must be a day (YYYY-MM-DD) or an RFC 3339 time", name);
+  return std::optional<TimeMs>(*t);
+}
+
+Result<std::optional<geo::BBox>> QueryBbox(const net::HttpRequest& req) {
+  std::optional<std::string> text = QueryString(req, "bbox");
+  if (!text) return std::optional<geo::BBox>();
+  const Status bad = Status::InvalidArgument(
+      "bbox must be minLon,minLat,maxLon,maxLat: 4 numbers in degrees, min <= max", "bbox");
+  double v[4];
+  size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    size_t end = text->find(',', pos);
+    if ((i < 3) != (end != std::string::npos)) return bad;
+    if (end == std::string::npos) end = text->size();
+    const char* first = text->data() + pos;
+    const char* last = text->data() + end;
+    auto [ptr, ec] = std::from_chars(first, last, v[i]);
+    if (ec != std::errc() || ptr != last || !std::isfinite(v[i])) return bad;
+    pos = end + 1;
+  }
+  geo::BBox b;
+  b.min_lon = v[0];
+  b.min_lat = v[1];
+  b.max_lon = v[2];
+  b.max_lat = v[3];
+  if (b.min_lon > b.max_lon || b.min_lat > b.max_lat || b.min_lon < -180 || b.max_lon > 180 ||
+      b.min_lat < -90 || b.max_lat > 90) {
+    return bad;
+  }
+  return std::optional<geo::BBox>(b);
 }
 
 net::HttpResponse Ok(const Json& body) { return net::HttpResponse::JsonBody(200, body); }

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/json_util.h"
 #include "core/result.h"
+#include "geo/geofence.h"
 #include "net/http.h"
 #include "store/case_store.h"
 #include "store/records.h"
@@ -34,6 +36,12 @@ Result<int64_t> QueryInt(const net::HttpRequest& req, const std::string& name, i
                          int64_t min, int64_t max);
 // A query parameter, nullopt when absent or empty.
 std::optional<std::string> QueryString(const net::HttpRequest& req, const std::string& name);
+// A time query parameter: a day (YYYY-MM-DD, its start in UTC) or an RFC 3339 time; nullopt
+// when absent, InvalidArgument naming it when malformed.
+Result<std::optional<TimeMs>> QueryTime(const net::HttpRequest& req, const std::string& name);
+// Query `bbox`=minLon,minLat,maxLon,maxLat in degrees with min <= max; nullopt when absent,
+// InvalidArgument naming "bbox" when malformed.
+Result<std::optional<geo::BBox>> QueryBbox(const net::HttpRequest& req);
 
 net::HttpResponse Ok(const Json& body);
 net::HttpResponse Created(const Json& body);

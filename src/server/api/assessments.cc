@@ -35,19 +35,25 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
   TILSYN_ASSIGN_OR_RETURN(int64_t offset, QueryInt(req.http, "offset", 0, 0, 1'000'000'000));
   f.limit = static_cast<int>(limit);
   f.offset = static_cast<int>(offset);
-  // Case status and text search narrow the newest 10,000 in memory, then page.
+  // Case status, text, capture time and place narrow the newest 10,000 in memory, then page.
   const auto status = QueryString(req.http, "status");
   const auto q = QueryString(req.http, "q");
   if (status && *status != "open" && *status != "in_progress" && *status != "handled" &&
       *status != "dismissed") {
     return Status::InvalidArgument("must be open, in_progress, handled or dismissed", "status");
   }
+  TILSYN_ASSIGN_OR_RETURN(std::optional<TimeMs> from, QueryTime(req.http, "from"));
+  TILSYN_ASSIGN_OR_RETURN(std::optional<TimeMs> to, QueryTime(req.http, "to"));
+  if (from && to && *to <= *from) return Status::InvalidArgument("must be after `from`", "to");
+  TILSYN_ASSIGN_OR_RETURN(std::optional<geo::BBox> bbox, QueryBbox(req.http));
   // Filters applied here, not in the store, page here too.
   const bool scoped = !VisibleUnits(req).empty();
-  const bool filtered = status || q || scoped;
+  const bool filtered = status || q || scoped || from || to || bbox;
   if (filtered) {
     f.limit = 10'000;
     f.offset = 0;
+  } else {
+    f.limit += 1;  // one more says whether a next page exists
   }
   std::map<std::string, bool> visible;  // task id -> in the caller's units
   TILSYN_ASSIGN_OR_RETURN(auto list, ctx.store->ListAssessments(f));
@@ -59,6 +65,7 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
   std::map<std::string, std::string> titles;
   Json out = Json::array();
   int skipped = 0;
+  bool more = false;
   for (const auto& a : list) {
     auto st = statuses.find(a.id);
     const std::string case_status = st == statuses.end() ? "open" : st->second;
@@ -82,21 +89,37 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
         if (!in_notes) continue;
       }
     }
+    Result<store::Observation> obs = ctx.store->GetObservation(a.observation_id);
+    if (from || to || bbox) {
+      if (!obs.ok()) continue;
+      if ((from && obs->captured_ms < *from) || (to && obs->captured_ms >= *to)) continue;
+      // An erased position is in no area.
+      if (bbox && (obs->location_erased_ms || !bbox->Contains({obs->lat, obs->lon}))) continue;
+    }
     if (filtered && skipped < offset) {
       ++skipped;
       continue;
     }
-    if (filtered && static_cast<int64_t>(out.size()) >= limit) break;
+    if (static_cast<int64_t>(out.size()) >= limit) {
+      more = true;
+      break;
+    }
     Json j = AssessmentToJson(a);
     j["case_status"] = case_status;
     // The capture time, which is what "when" means to an inspector (created_at is when it was
-    // processed).
-    if (Result<store::Observation> obs = ctx.store->GetObservation(a.observation_id); obs.ok()) {
+    // processed), and the place.
+    if (obs.ok()) {
       j["captured_at"] = FormatIso8601(obs->captured_ms);
+      const bool placed = !obs->location_erased_ms;
+      j["lat"] = placed ? Json(obs->lat) : Json(nullptr);
+      j["lon"] = placed ? Json(obs->lon) : Json(nullptr);
+      j["has_image"] = !obs->blob_key.empty();
     }
     out.push_back(j);
   }
-  return Ok(Json{{"assessments", out}});
+  Json body{{"assessments", out}};
+  body["next_offset"] = more ? Json(offset + limit) : Json(nullptr);
+  return Ok(body);
 }
 
 Result<net::HttpResponse> GetAssessment(const ApiContext& ctx, const ApiRequest& req) {
@@ -205,9 +228,10 @@ void RegisterAssessmentRoutes(Router& router, const ApiContext& ctx) {
   router.Add({"GET",
               "/api/v1/assessments",
               kReaders,
-              "List assessments",
+              "List assessments, the newest first, with capture time and place; filters: task_id, "
+              "outcome, status (case), q (text), from/to (capture time), bbox; next_offset pages",
               "assessments",
-              {"task_id", "outcome", "status", "q", "limit", "offset"},
+              {"task_id", "outcome", "status", "q", "from", "to", "bbox", "limit", "offset"},
               "",
               "",
               "AssessmentList",

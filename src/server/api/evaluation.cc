@@ -13,12 +13,8 @@ namespace {
 constexpr int64_t kDayMs = 86'400'000;
 
 Result<TimeMs> TimeParam(const ApiRequest& req, const std::string& name, TimeMs fallback) {
-  std::optional<std::string> v = QueryString(req.http, name);
-  if (!v) return fallback;
-  // A day (YYYY-MM-DD) means its start, UTC; else an RFC 3339 time.
-  Result<TimeMs> t = ParseIso8601(v->size() == 10 ? *v + "T00:00:00Z" : *v);
-  if (!t.ok()) return Status::InvalidArgument("must be a day (YYYY-MM-DD) or RFC 3339 time", name);
-  return *t;
+  TILSYN_ASSIGN_OR_RETURN(std::optional<TimeMs> t, QueryTime(req.http, name));
+  return t.value_or(fallback);
 }
 
 Result<EvaluationInput> Gather(const ApiContext& ctx, const ApiRequest& req) {

@@ -17,14 +17,8 @@ Result<FindingsFilter> ParseFilter(const net::HttpRequest& req) {
   FindingsFilter f;
   f.task_id = QueryString(req, "task_id");
   if (auto o = QueryString(req, "outcome")) f.outcome = *o;
-  for (const char* name : {"from", "to"}) {
-    if (auto v = QueryString(req, name)) {
-      Result<TimeMs> t = ParseIso8601(*v);
-      if (!t.ok())
-        return Status::InvalidArgument(std::string(name) + " must be an RFC 3339 time", name);
-      (std::string(name) == "from" ? f.from_ms : f.to_ms) = *t;
-    }
-  }
+  TILSYN_ASSIGN_OR_RETURN(f.from_ms, QueryTime(req, "from"));
+  TILSYN_ASSIGN_OR_RETURN(f.to_ms, QueryTime(req, "to"));
   TILSYN_RETURN_IF_ERROR(ValidateFindingsFilter(f));
   return f;
 }

@@ -2,9 +2,6 @@
 // (`tilsyn import network`) inside a box as a GeoJSON FeatureCollection of LineStrings with
 // properties.kind roadway|cycle_track, for the live map. Capped at `limit` segments (default
 // 5000); `truncated` says when the box held more. Empty collection when nothing is imported.
-#include <charconv>
-#include <cmath>
-
 #include "coverage/network/network_cache.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
@@ -16,28 +13,9 @@ constexpr int64_t kDefaultLimit = 5000;
 constexpr int64_t kMaxLimit = 50000;
 
 Result<coverage::LonLatBox> ParseBbox(const net::HttpRequest& req) {
-  const Status bad = Status::InvalidArgument(
-      "bbox must be minLon,minLat,maxLon,maxLat: 4 numbers in degrees, min <= max", "bbox");
-  auto text = QueryString(req, "bbox");
-  if (!text) return Status::InvalidArgument("bbox is required (minLon,minLat,maxLon,maxLat)", "bbox");
-  double v[4];
-  size_t pos = 0;
-  for (int i = 0; i < 4; ++i) {
-    size_t end = text->find(',', pos);
-    if ((i < 3) != (end != std::string::npos)) return bad;
-    if (end == std::string::npos) end = text->size();
-    const char* first = text->data() + pos;
-    const char* last = text->data() + end;
-    auto [ptr, ec] = std::from_chars(first, last, v[i]);
-    if (ec != std::errc() || ptr != last || !std::isfinite(v[i])) return bad;
-    pos = end + 1;
-  }
-  coverage::LonLatBox b{v[0], v[1], v[2], v[3]};
-  if (b.min_lon > b.max_lon || b.min_lat > b.max_lat || b.min_lon < -180 || b.max_lon > 180 ||
-      b.min_lat < -90 || b.max_lat > 90) {
-    return bad;
-  }
-  return b;
+  TILSYN_ASSIGN_OR_RETURN(std::optional<geo::BBox> b, QueryBbox(req));
+  if (!b) return Status::InvalidArgument("bbox is required (minLon,minLat,maxLon,maxLat)", "bbox");
+  return coverage::LonLatBox{b->min_lon, b->min_lat, b->max_lon, b->max_lat};
 }
 
 Result<net::HttpResponse> GetNetwork(const ApiContext& ctx, const ApiRequest& req) {
@@ -51,9 +29,10 @@ Result<net::HttpResponse> GetNetwork(const ApiContext& ctx, const ApiRequest& re
   for (const auto& line : slice.lines) {
     Json coords = Json::array();
     for (const auto& p : line.points) coords.push_back(Json::array({p.lon, p.lat}));
-    features.push_back(Json{{"type", "Feature"},
-                            {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
-                            {"properties", {{"kind", std::string(coverage::ToString(line.kind))}}}});
+    features.push_back(
+        Json{{"type", "Feature"},
+             {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
+             {"properties", {{"kind", std::string(coverage::ToString(line.kind))}}}});
   }
   return Ok(Json{{"type", "FeatureCollection"},
                  {"features", features},

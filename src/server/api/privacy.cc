@@ -2,6 +2,7 @@
 // purpose (audited as image.view or image.export, invariant 5), the audit trail and its
 // verification, and the processing record.
 #include "core/time_format.h"
+#include "imaging/thumbnail.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/api/audit_util.h"
@@ -22,19 +23,30 @@ Result<net::HttpResponse> GetImage(const ApiContext& ctx, const ApiRequest& req)
     return Status::InvalidArgument("must be inline or attachment", "disposition");
   }
   const bool is_export = disposition && *disposition == "attachment";
+  // A thumbnail for a list is still a view of the image: the same purpose and audit.
+  std::optional<int64_t> width;
+  if (QueryString(req.http, "width")) {
+    TILSYN_ASSIGN_OR_RETURN(width, QueryInt(req.http, "width", 0, 16, 1600));
+  }
 
   TILSYN_ASSIGN_OR_RETURN(KeptImage kept, LoadKeptImage(ctx, req, id));
   const store::Observation* obs = &kept.obs;
   std::string& jpeg = kept.jpeg;
   // Audit first: no record, no image.
-  TILSYN_RETURN_IF_ERROR(ctx.store
-                             ->AppendAudit(RequestAudit(
-                                 ctx, req, is_export ? "image.export" : "image.view", "image", id,
-                                 purpose, {{"task_id", obs->task_id}, {"blob_key", obs->blob_key}}))
-                             .status());
+  Json details = {{"task_id", obs->task_id}, {"blob_key", obs->blob_key}};
+  if (width) details["width"] = *width;
+  TILSYN_RETURN_IF_ERROR(
+      ctx.store
+          ->AppendAudit(RequestAudit(ctx, req, is_export ? "image.export" : "image.view", "image",
+                                     id, purpose, details))
+          .status());
   net::HttpResponse r;
   r.content_type = "image/jpeg";
-  r.body = std::move(jpeg);
+  if (width) {
+    TILSYN_ASSIGN_OR_RETURN(r.body, imaging::Thumbnail(jpeg, static_cast<int>(*width)));
+  } else {
+    r.body = std::move(jpeg);
+  }
   r.headers.emplace_back("Cache-Control", "no-store");
   if (is_export) {
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + id + ".jpg\"");
@@ -42,21 +54,13 @@ Result<net::HttpResponse> GetImage(const ApiContext& ctx, const ApiRequest& req)
   return r;
 }
 
-Result<std::optional<TimeMs>> QueryTime(const ApiRequest& req, const std::string& name) {
-  std::optional<std::string> v = QueryString(req.http, name);
-  if (!v) return std::optional<TimeMs>();
-  Result<TimeMs> t = ParseIso8601(*v);
-  if (!t.ok()) return Status::InvalidArgument("must be an RFC 3339 time", name);
-  return std::optional<TimeMs>(*t);
-}
-
 Result<net::HttpResponse> ListAudit(const ApiContext& ctx, const ApiRequest& req) {
   store::AuditFilter f;
   f.action = QueryString(req.http, "action");
   f.user = QueryString(req.http, "user");
   f.object_id = QueryString(req.http, "object_id");
-  TILSYN_ASSIGN_OR_RETURN(f.from_ms, QueryTime(req, "from"));
-  TILSYN_ASSIGN_OR_RETURN(f.to_ms, QueryTime(req, "to"));
+  TILSYN_ASSIGN_OR_RETURN(f.from_ms, QueryTime(req.http, "from"));
+  TILSYN_ASSIGN_OR_RETURN(f.to_ms, QueryTime(req.http, "to"));
   TILSYN_ASSIGN_OR_RETURN(f.after_seq, QueryInt(req.http, "after_seq", 0, 0, INT64_MAX));
   TILSYN_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req.http, "limit", 100, 1, 1000));
   f.limit = static_cast<int>(limit);
@@ -114,10 +118,11 @@ void RegisterPrivacyRoutes(Router& router, const ApiContext& ctx) {
   router.Add({"GET",
               "/api/v1/observations/{id}/image",
               {store::Role::kAdmin, store::Role::kInspector, store::Role::kDpo},
-              "The observation's (anonymized) image as JPEG; `purpose` is required and the view "
-              "is audited (image.view, or image.export with disposition=attachment)",
+              "The observation's (anonymized) image as JPEG (width=16..1600: scaled down for a "
+              "list); `purpose` is required and the view is audited (image.view, or "
+              "image.export with disposition=attachment)",
               "privacy",
-              {"purpose", "disposition"},
+              {"purpose", "disposition", "width"},
               "",
               "",
               "",

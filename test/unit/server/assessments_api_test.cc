@@ -12,15 +12,16 @@ class AssessmentsApi : public ApiTest {
  protected:
   // Stores an observation with one fallback run pair, an assessment and two action runs.
   std::string Seed(const std::string& task_id, const std::string& vehicle_id,
-                   const std::string& outcome) {
+                   const std::string& outcome, TimeMs captured_ms = kNow, double lat = 55.6761,
+                   double lon = 12.5683) {
     store::Observation obs;
     obs.id = NewUuid();
     obs.task_id = task_id;
     obs.job_id = task_id;
     obs.vehicle_id = vehicle_id;
-    obs.captured_ms = kNow;
-    obs.lat = 55.6761;
-    obs.lon = 12.5683;
+    obs.captured_ms = captured_ms;
+    obs.lat = lat;
+    obs.lon = lon;
     obs.blob_key = obs.id + ".jpg";
     obs.image_sha256 = "00";
     obs.received_ms = obs.updated_ms = kNow;
@@ -103,6 +104,53 @@ TEST_F(AssessmentsApi, ListFiltersAndGetIncludesRunsAndActions) {
   EXPECT_TRUE(g.json["feedback"].is_null());
   EXPECT_EQ(Call("GET", "/api/v1/assessments/nope", inspector_).status, 404);
   (void)ok;
+}
+
+TEST_F(AssessmentsApi, ListFiltersByCaptureTimeAndPlaceAndPages) {
+  constexpr TimeMs kHour = 3'600'000;
+  const std::string early = Seed(task_, vehicle_, "finding", kNow - 48 * kHour, 55.70, 12.60);
+  const std::string late = Seed(task_, vehicle_, "finding", kNow - kHour, 55.60, 12.50);
+  auto ids = [&](const std::string& query) {
+    Reply r = Call("GET", "/api/v1/assessments?" + query, inspector_);
+    EXPECT_EQ(r.status, 200) << r.raw.body;
+    std::vector<std::string> out;
+    for (const auto& a : r.json["assessments"]) out.push_back(a["id"]);
+    return out;
+  };
+  // Capture time: a day or an RFC 3339 time; `to` is exclusive.
+  EXPECT_EQ(ids("from=" + FormatIso8601(kNow - 24 * kHour)), std::vector<std::string>{late});
+  EXPECT_EQ(ids("to=" + FormatIso8601(kNow - 24 * kHour)), std::vector<std::string>{early});
+  EXPECT_EQ(ids("from=" + FormatIso8601(kNow - 24 * kHour).substr(0, 10)).size() +
+                ids("to=" + FormatIso8601(kNow - 24 * kHour).substr(0, 10)).size(),
+            2u);
+  // Place: minLon,minLat,maxLon,maxLat.
+  EXPECT_EQ(ids("bbox=12.55,55.65,12.65,55.75"), std::vector<std::string>{early});
+  EXPECT_EQ(ids("bbox=12.45,55.55,12.55,55.65&from=" + FormatIso8601(kNow - 24 * kHour)),
+            std::vector<std::string>{late});
+  EXPECT_TRUE(ids("bbox=0,0,1,1").empty());
+  // Each item says where and when, and whether its image is kept.
+  Reply all = Call("GET", "/api/v1/assessments", inspector_);
+  ASSERT_EQ(all.json["assessments"].size(), 2u);
+  EXPECT_NEAR(all.json["assessments"][0]["lat"].get<double>(), 55.6, 0.11);
+  EXPECT_TRUE(all.json["assessments"][0]["has_image"].get<bool>());
+  EXPECT_TRUE(all.json["next_offset"].is_null());
+  // Pages: next_offset until the last, with and without filters applied in memory.
+  for (const std::string extra : {"", "&from=2000-01-01"}) {
+    Reply p1 = Call("GET", "/api/v1/assessments?limit=1" + extra, inspector_);
+    ASSERT_EQ(p1.json["assessments"].size(), 1u) << extra;
+    ASSERT_EQ(p1.json["next_offset"], 1) << extra;
+    Reply p2 = Call("GET", "/api/v1/assessments?limit=1&offset=1" + extra, inspector_);
+    ASSERT_EQ(p2.json["assessments"].size(), 1u) << extra;
+    EXPECT_NE(p2.json["assessments"][0]["id"], p1.json["assessments"][0]["id"]);
+    EXPECT_TRUE(p2.json["next_offset"].is_null()) << extra;
+  }
+  // Bad input names the parameter.
+  EXPECT_EQ(Call("GET", "/api/v1/assessments?from=yesterday", inspector_).ErrorField(), "from");
+  EXPECT_EQ(
+      Call("GET", "/api/v1/assessments?from=2026-01-02&to=2026-01-01", inspector_).ErrorField(),
+      "to");
+  EXPECT_EQ(Call("GET", "/api/v1/assessments?bbox=1,2,3", inspector_).ErrorField(), "bbox");
+  EXPECT_EQ(Call("GET", "/api/v1/assessments?bbox=13,55,12,56", inspector_).ErrorField(), "bbox");
 }
 
 TEST_F(AssessmentsApi, FeedbackIsValidatedAndStored) {
@@ -248,7 +296,8 @@ TEST_F(AssessmentsApi, BeforeAfterAssessmentNamesItsReferenceImage) {
   EXPECT_EQ(g1.json["reference_observation_id"], g2.json["observation_id"]);
   // Other kinds carry no reference.
   std::string plain = Seed(task_, vehicle_, "ok");
-  EXPECT_FALSE(Call("GET", "/api/v1/assessments/" + plain, inspector_).json.contains("reference_observation_id"));
+  EXPECT_FALSE(Call("GET", "/api/v1/assessments/" + plain, inspector_)
+                   .json.contains("reference_observation_id"));
 }
 
 }  // namespace
@@ -262,8 +311,9 @@ class FeedbackLabels : public ApiTest {};
 TEST_F(FeedbackLabels, ALabelWithWrongIsKeptAndWithCorrectRefusedAndTheListShowsTheCaptureTime) {
   const std::string task = CreateActiveTask();
   const std::string vehicle = CreateVehicleWithToken().first;
-  const store::Observation o = ::tilsyn::testing::InsertObservation(
-      store_.get(), store_->GetTask(task).value(), vehicle, kNow - 3'600'000, store::ObservationState::kDone);
+  const store::Observation o =
+      ::tilsyn::testing::InsertObservation(store_.get(), store_->GetTask(task).value(), vehicle,
+                                           kNow - 3'600'000, store::ObservationState::kDone);
   store::AssessmentRecord a;
   a.id = NewUuid();
   a.observation_id = o.id;
@@ -272,10 +322,12 @@ TEST_F(FeedbackLabels, ALabelWithWrongIsKeptAndWithCorrectRefusedAndTheListShows
   a.created_ms = kNow;
   ASSERT_TRUE(store_->RecordAssessment(o.id, {}, a, {}).ok());
   const std::string path = "/api/v1/assessments/" + a.id + "/feedback";
-  Reply wrong = Call("POST", path, inspector_, Json{{"verdict", "wrong"}, {"corrected_label", "bicycle"}});
+  Reply wrong =
+      Call("POST", path, inspector_, Json{{"verdict", "wrong"}, {"corrected_label", "bicycle"}});
   ASSERT_EQ(wrong.status, 200) << wrong.raw.body;
   EXPECT_EQ(store_->GetAssessment(a.id)->corrected_label, "bicycle");
-  EXPECT_EQ(Call("POST", path, inspector_, Json{{"verdict", "correct"}, {"corrected_label", "x"}}).ErrorField(),
+  EXPECT_EQ(Call("POST", path, inspector_, Json{{"verdict", "correct"}, {"corrected_label", "x"}})
+                .ErrorField(),
             "corrected_label");
   Reply list = Call("GET", "/api/v1/assessments", inspector_);
   ASSERT_EQ(list.json["assessments"].size(), 1u);

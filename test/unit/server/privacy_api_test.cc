@@ -4,6 +4,7 @@
 
 #include "api_fixture.h"
 #include "fakes/fake_world.h"
+#include "imaging/jpeg.h"
 #include "store/audit_chain.h"
 
 namespace tilsyn::server::testing {
@@ -62,6 +63,27 @@ TEST_F(PrivacyApiTest, PrivacyInvariant5_ImageExportIsAuditedAsExport) {
   ASSERT_EQ(exports.size(), 1u);
   EXPECT_EQ(exports[0].user, "dora");
   EXPECT_EQ(exports[0].role, "dpo");
+}
+
+TEST_F(PrivacyApiTest, PrivacyInvariant5_AThumbnailIsAnAuditedViewForAPurpose) {
+  store::Observation o = ObservationWithImage();
+  cv::Mat img(480, 640, CV_8UC3, cv::Scalar(30, 60, 90));
+  ASSERT_TRUE(blobs_->Put(o.blob_key, imaging::EncodeJpeg(img).value()).ok());
+  const std::string path = "/api/v1/observations/" + o.id + "/image?width=160";
+  EXPECT_EQ(Call("GET", path, inspector_).ErrorField(), "purpose");
+  EXPECT_EQ(Call("GET", path + "&purpose=list&width=8", inspector_).ErrorField(), "width");
+  EXPECT_TRUE(Audit("image.view").empty());
+
+  Reply ok = Call("GET", path + "&purpose=findings%20list", inspector_);
+  ASSERT_EQ(ok.status, 200) << ok.raw.body;
+  auto small = imaging::DecodeJpeg(ok.raw.body);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->cols, 160);
+  EXPECT_EQ(small->rows, 120);
+  auto views = Audit("image.view");
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views[0].purpose, "findings list");
+  EXPECT_EQ(views[0].details.value("width", 0), 160);
 }
 
 TEST_F(PrivacyApiTest, ImageRouteChecksRolesInputAndDeletedImages) {

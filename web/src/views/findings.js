@@ -8,19 +8,41 @@ import { t, tf } from '../i18n.js';
 import { labelSection } from './label_boxes.js';
 import { L, areaLayer, attachNetwork, createMap, disposeMap } from '../map.js';
 import { comparesWithReference } from './rule_fields.js';
+import { askPurpose, purposeLine, statedPurpose } from '../purpose.js';
 
 const OUTCOMES = ['finding', 'inconclusive', 'ok'];
 const CASE_STATUSES = ['open', 'in_progress', 'handled', 'dismissed'];
 const CASE_STEPS = ['advice', 'follow_up', 'order', 'police_report'];
+
+const PAGE = 50;
 
 export async function renderFindings(main, _params, ctx) {
   const outcome = h('select', { id: 'filter-outcome' }, h('option', { value: '' }, t('common.all')), OUTCOMES.map((o) => h('option', { value: o, selected: o === 'finding' ? true : null }, t(`outcome.${o}`))));
   const taskSel = h('select', { id: 'filter-task' }, h('option', { value: '' }, t('common.all')));
   const caseSel = h('select', { id: 'filter-case' }, h('option', { value: '' }, t('common.all')), CASE_STATUSES.map((s) => h('option', { value: s }, t(`case.${s}`))));
   const search = h('input', { type: 'search', id: 'filter-q', placeholder: t('findings.search_hint') });
+  const from = h('input', { type: 'date', id: 'filter-from' });
+  const to = h('input', { type: 'date', id: 'filter-to' });
+  const inArea = h('input', { type: 'checkbox', id: 'filter-area' });
+  const thumbs = h('input', { type: 'checkbox', id: 'show-thumbs' });
   const list = h('div', { id: 'findings-list', 'aria-live': 'polite' });
-  const filters = h('form', { class: 'filters', 'aria-label': t('findings.filters') }, field('outcome', t('findings.outcome'), outcome), field('task_id', t('findings.task'), taskSel), field('status', t('findings.case_status'), caseSel), field('q', t('findings.search'), search), h('button', { type: 'submit', class: 'small' }, t('common.filter')));
-  main.append(h('h1', {}, t('findings.title')), filters, list);
+  const asking = h('div', {});
+  const pager = h('nav', { class: 'pager', id: 'findings-pager', 'aria-label': t('findings.pages') });
+  const mapEl = h('div', { class: 'map mini-map', id: 'findings-map', role: 'img', 'aria-label': t('findings.map') });
+  const filters = h(
+    'form',
+    { class: 'filters', 'aria-label': t('findings.filters') },
+    field('outcome', t('findings.outcome'), outcome),
+    field('task_id', t('findings.task'), taskSel),
+    field('status', t('findings.case_status'), caseSel),
+    field('from', t('findings.from'), from),
+    field('to', t('findings.to'), to),
+    field('q', t('findings.search'), search),
+    h('button', { type: 'submit', class: 'small' }, t('common.filter')),
+    h('label', { class: 'check', for: 'filter-area' }, inArea, t('findings.in_map_area')),
+    h('label', { class: 'check', for: 'show-thumbs' }, thumbs, t('findings.thumbnails')),
+  );
+  main.append(h('h1', {}, t('findings.title')), filters, mapEl, asking, list, pager);
   let titles = {};
   try {
     const tasks = (await get('/api/v1/tasks?limit=1000')).tasks;
@@ -29,62 +51,139 @@ export async function renderFindings(main, _params, ctx) {
   } catch {
     /* titles are a nicety */
   }
+  let map = null;
+  let markers = null;
+  let stopNetwork = () => {};
+  try {
+    map = await createMap(mapEl, { center: [55.6761, 12.5683], zoom: 12 });
+    stopNetwork = attachNetwork(map);
+    markers = L.layerGroup().addTo(map);
+  } catch {
+    mapEl.remove();
+  }
+  // Thumbnails are image views: fetched once per observation for the stated purpose.
+  const thumbUrls = new Map();
+  async function thumbnail(a) {
+    if (!thumbUrls.has(a.observation_id)) {
+      thumbUrls.set(a.observation_id, getBlobUrl(`/api/v1/observations/${a.observation_id}/image?width=160&purpose=${encodeURIComponent(statedPurpose())}`).catch(() => null));
+    }
+    const url = await thumbUrls.get(a.observation_id);
+    return url ? h('img', { src: url, alt: t('findings.thumbnail_alt'), class: 'thumb', width: 160 }) : '—';
+  }
+  const when = (a) => a.captured_at || a.created_at;
+  const place = (a) => (typeof a.lat === 'number' ? `${a.lat.toFixed(5)}, ${a.lon.toFixed(5)}` : t('finding.location_erased'));
+  async function row(a, showThumbs) {
+    return h(
+      'tr',
+      { 'data-assessment-id': a.id },
+      showThumbs ? h('td', { 'data-col': 'thumb' }, a.has_image ? await thumbnail(a) : '—') : null,
+      h('td', { 'data-col': 'captured' }, ctx.canEdit ? h('a', { href: `#/findings/${a.id}` }, fmtTime(when(a))) : fmtTime(when(a))),
+      h('td', { 'data-col': 'place', class: 'mono' }, place(a)),
+      h('td', {}, titles[a.task_id] || a.task_id),
+      h('td', {}, h('span', { class: `badge outcome-${a.outcome}` }, t(`outcome.${a.outcome}`))),
+      h('td', {}, a.reason),
+      h('td', { 'data-col': 'case' }, a.case_status ? t(`case.${a.case_status}`) : '—'),
+      h('td', {}, a.feedback ? t(`verdict.${a.feedback.verdict}`) : '—'),
+    );
+  }
+  let offset = 0;
   let lastKey = '';
+  let fitted = false;
+  let loads = 0;
   async function load() {
-    const p = new URLSearchParams({ limit: '200' });
+    const mine = ++loads;
+    const p = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
     if (outcome.value) p.set('outcome', outcome.value);
     if (taskSel.value) p.set('task_id', taskSel.value);
     if (caseSel.value) p.set('status', caseSel.value);
     if (search.value.trim()) p.set('q', search.value.trim());
-    let items;
+    if (from.value) p.set('from', from.value);
+    // The day `to` names is included.
+    if (to.value) p.set('to', new Date(Date.parse(`${to.value}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+    if (inArea.checked && map) {
+      const b = map.getBounds();
+      p.set('bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(6)).join(','));
+    }
+    const showThumbs = thumbs.checked && !!statedPurpose();
+    let page;
     try {
-      items = (await get(`/api/v1/assessments?${p}`)).assessments;
+      page = await get(`/api/v1/assessments?${p}`);
     } catch (e) {
       clear(list).append(h('p', { class: 'error', role: 'alert' }, e.message));
       return;
     }
-    const key = JSON.stringify([p.toString(), items.map((a) => [a.id, a.feedback && a.feedback.verdict, a.case_status])]);
-    if (key === lastKey) return;
+    const items = page.assessments;
+    const key = JSON.stringify([p.toString(), showThumbs, items.map((a) => [a.id, a.feedback && a.feedback.verdict, a.case_status])]);
+    if (key === lastKey || mine !== loads) return;
     lastKey = key;
-    clear(list);
-    if (!items.length) {
-      list.append(h('p', { class: 'empty' }, t('findings.none')));
+    const rows = await Promise.all(items.map((a) => row(a, showThumbs)));
+    // A newer load started while the thumbnails came: it draws the page.
+    if (mine !== loads) {
+      lastKey = '';
       return;
     }
-    const when = (a) => a.captured_at || a.created_at;
-    items.sort((a, b) => (when(a) < when(b) ? 1 : -1));
-    list.append(
-      h(
-        'table',
-        {},
-        h('thead', {}, h('tr', {}, ['findings.when', 'findings.task', 'findings.outcome', 'findings.reason', 'findings.case_status', 'findings.feedback'].map((k) => h('th', { scope: 'col' }, t(k))))),
-        h(
-          'tbody',
-          {},
-          items.map((a) =>
-            h(
-              'tr',
-              { 'data-assessment-id': a.id },
-              h('td', { 'data-col': 'captured' }, ctx.canEdit ? h('a', { href: `#/findings/${a.id}` }, fmtTime(when(a))) : fmtTime(when(a))),
-              h('td', {}, titles[a.task_id] || a.task_id),
-              h('td', {}, h('span', { class: `badge outcome-${a.outcome}` }, t(`outcome.${a.outcome}`))),
-              h('td', {}, a.reason),
-              h('td', { 'data-col': 'case' }, a.case_status ? t(`case.${a.case_status}`) : '—'),
-              h('td', {}, a.feedback ? t(`verdict.${a.feedback.verdict}`) : '—'),
-            ),
-          ),
-        ),
-      ),
-    );
+    clear(list);
+    clear(pager);
+    if (markers) markers.clearLayers();
+    if (!items.length) {
+      list.append(h('p', { class: 'empty' }, t('findings.none')));
+    } else {
+      const cols = ['findings.when', 'findings.place', 'findings.task', 'findings.outcome', 'findings.reason', 'findings.case_status', 'findings.feedback'];
+      list.append(h('table', {}, h('thead', {}, h('tr', {}, showThumbs ? h('th', { scope: 'col' }, t('findings.image')) : null, cols.map((k) => h('th', { scope: 'col' }, t(k))))), h('tbody', {}, rows)));
+      if (markers) {
+        const placed = items.filter((a) => typeof a.lat === 'number');
+        for (const a of placed) {
+          const m = L.circleMarker([a.lat, a.lon], { radius: 6, color: '#fff', weight: 2, fillColor: a.outcome === 'finding' ? '#a32020' : '#555', fillOpacity: 1, className: 'finding-point' });
+          m.bindTooltip(`${titles[a.task_id] || ''} · ${fmtTime(when(a))}`);
+          if (ctx.canEdit) m.on('click', () => (location.hash = `#/findings/${a.id}`));
+          markers.addLayer(m);
+        }
+        // The first page shown places the map; after that the map is the user's.
+        if (!fitted && placed.length && !inArea.checked) {
+          fitted = true;
+          map.fitBounds(L.latLngBounds(placed.map((a) => [a.lat, a.lon])), { maxZoom: 16, padding: [20, 20] });
+        }
+      }
+    }
+    const prev = h('button', { type: 'button', class: 'small secondary', id: 'page-prev', disabled: offset === 0 ? true : null }, t('findings.prev'));
+    const next = h('button', { type: 'button', class: 'small secondary', id: 'page-next', disabled: page.next_offset === null || page.next_offset === undefined ? true : null }, t('findings.next'));
+    prev.addEventListener('click', () => {
+      offset = Math.max(0, offset - PAGE);
+      load();
+    });
+    next.addEventListener('click', () => {
+      offset = page.next_offset;
+      load();
+    });
+    pager.append(prev, h('span', { id: 'page-range' }, items.length ? tf('findings.range', { first: offset + 1, last: offset + items.length }) : ''), next);
   }
-  for (const el of [outcome, taskSel, caseSel]) el.addEventListener('change', load);
+  const reload = () => {
+    offset = 0;
+    load();
+  };
+  for (const el of [outcome, taskSel, caseSel, from, to, inArea]) el.addEventListener('change', reload);
+  thumbs.addEventListener('change', async () => {
+    // Thumbnails are views of the images: the purpose is asked first.
+    if (thumbs.checked) await askPurpose(asking);
+    load();
+  });
+  if (map) {
+    map.on('moveend', () => {
+      if (inArea.checked) reload();
+    });
+  }
   filters.addEventListener('submit', (e) => {
     e.preventDefault();
-    load();
+    reload();
   });
   await load();
   const timer = setInterval(load, 2000);
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    stopNetwork();
+    if (map) disposeMap(map);
+    for (const u of thumbUrls.values()) u.then((x) => x && URL.revokeObjectURL(x));
+  };
 }
 
 // "vehicle: face 1 (3 detectors) · server: nothing found (3 detectors)".
@@ -165,9 +264,18 @@ export async function renderFinding(main, params, ctx) {
   const imageRoute = has('GET', '/api/v1/observations/{id}/image');
   let imageNote = '';
   let imageSize = null;
+  let purpose = '';
   if (imageRoute && obs && obs.has_image) {
+    // Nothing opens before the inspector has said why (the view is audited with it).
+    if (!statedPurpose()) {
+      const head = h('h1', {}, t('finding.title'));
+      main.append(head);
+      purpose = await askPurpose(main);
+      head.remove();
+    }
+    purpose = statedPurpose();
     try {
-      blobUrl = await getBlobUrl(`/api/v1/observations/${a.observation_id}/image?purpose=${encodeURIComponent('finding review')}`);
+      blobUrl = await getBlobUrl(`/api/v1/observations/${a.observation_id}/image?purpose=${encodeURIComponent(purpose)}`);
       const img = await loadImage(blobUrl);
       imageSize = [img.naturalWidth, img.naturalHeight];
       evidence.append(evidenceFigure(blobUrl, img.naturalWidth, img.naturalHeight, detections, t('finding.anonymized')));
@@ -180,7 +288,7 @@ export async function renderFinding(main, params, ctx) {
   // Before/after tasks: the reference image next to this one.
   if (imageRoute && a.reference_observation_id && evidence.firstChild) {
     try {
-      const refUrl = await getBlobUrl(`/api/v1/observations/${a.reference_observation_id}/image?purpose=${encodeURIComponent('before/after review')}`);
+      const refUrl = await getBlobUrl(`/api/v1/observations/${a.reference_observation_id}/image?purpose=${encodeURIComponent(purpose)}`);
       const refImg = await loadImage(refUrl);
       const refFig = evidenceFigure(refUrl, refImg.naturalWidth, refImg.naturalHeight, [], t('finding.before'), 'evidence-reference');
       // The task's region of interest, where change is measured.
@@ -205,6 +313,7 @@ export async function renderFinding(main, params, ctx) {
     evidence.append(evidenceFigure(null, w, hgt, detections, imageNote));
   }
   if (blobUrl && imageSize) evidence.append(zoomButton(blobUrl, imageSize, detections));
+  if (purpose) evidence.append(purposeLine(() => window.dispatchEvent(new HashChangeEvent('hashchange'))));
   if (belowCount) {
     const toggle = h('input', { type: 'checkbox', id: 'show-below' });
     toggle.addEventListener('change', () => {
@@ -386,7 +495,7 @@ async function referenceSection(a, ctx) {
 // The evidence package (zip: image, assessment, runs, audit events, SHA-256 manifest) for a
 // stated purpose; the export is audited.
 function evidenceSection(a) {
-  const purpose = h('input', { type: 'text', id: 'evidence-purpose', minlength: 3, maxlength: 500, required: true, placeholder: t('evidence.purpose_hint') });
+  const purpose = h('input', { type: 'text', id: 'evidence-purpose', minlength: 3, maxlength: 500, required: true, placeholder: t('evidence.purpose_hint'), value: statedPurpose() || null });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', id: 'evidence-download' }, t('evidence.download'));
   const form = h('form', { class: 'inline-form' }, h('label', { for: 'evidence-purpose' }, t('evidence.purpose')), purpose, button);
