@@ -226,9 +226,14 @@ Status Pipeline::Assess(store::Observation& obs) {
   tasks::AssessmentResult result = tasks::Assess(task, rec.detections, rec.good_enough, context);
   if (baseline) {
     result.outcome = tasks::Outcome::kOk;
-    result.reason = task.kind == tasks::TaskKind::kPermitCheck
-                        ? "first image of the site: kept as the reference of the empty site"
-                    : task.kind == tasks::TaskKind::kCondition
+    const bool permit = task.kind == tasks::TaskKind::kPermitCheck;
+    const bool condition = task.kind == tasks::TaskKind::kCondition;
+    result.reason_code = permit      ? "reference_empty_site"
+                         : condition ? "reference_condition"
+                                     : "reference_before_after";
+    result.reason_params.clear();
+    result.reason = permit ? "first image of the site: kept as the reference of the empty site"
+                    : condition
                         ? "first image of the site: kept as the reference of the object's condition"
                         : "first image of the site: kept as the before/after reference";
   }
@@ -238,6 +243,8 @@ Status Pipeline::Assess(store::Observation& obs) {
   a.task_id = task.id;
   a.outcome = std::string(tasks::ToString(result.outcome));
   a.reason = result.reason;
+  a.reason_code = result.reason_code;
+  for (const auto& [k, v] : result.reason_params) a.reason_params[k] = v;
   a.counts = Json::object();
   for (const auto& [l, n] : result.counts) a.counts[l] = n;
   if (result.left && result.right) {

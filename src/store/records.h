@@ -139,7 +139,11 @@ struct AssessmentRecord {
   std::string observation_id;
   std::string task_id;
   std::string outcome;  // ok | finding | inconclusive
-  std::string reason;
+  std::string reason;   // in English
+  // The reason as a code with its parameters (tasks/rules.h), said in the reader's language by
+  // the web UI; "" for assessments stored before schema 16.
+  std::string reason_code;
+  Json reason_params = Json::object();
   Json counts = Json::object();  // label -> count
   TimeMs created_ms = 0;
   // Inspector feedback (empty until given).

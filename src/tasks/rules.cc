@@ -11,6 +11,14 @@
 namespace tilsyn::tasks {
 namespace {
 
+using Params = std::map<std::string, std::string>;
+
+// Sets the reason: the English sentence and its code with the parameters it was made of.
+void Say(AssessmentResult& r, std::string code, Params params, std::string english) {
+  r.reason_code = std::move(code);
+  r.reason_params = std::move(params);
+  r.reason = std::move(english);
+}
 
 bool Confident(const Task& task, const Target& t, const Detection& d) {
   if (d.label != t.label || d.score < t.min_confidence) return false;
@@ -41,16 +49,19 @@ void AssessText(const Task& task, const std::vector<Detection>& detections, Asse
   if (texts.empty()) {
     r.outcome = Outcome::kFinding;
     r.similarity = 0.0;
-    r.reason = "no sign text found, expected '" + want + "'";
+    Say(r, "no_text", {{"expected", want}}, "no sign text found, expected '" + want + "'");
     return;
   }
   const double sim = BestTextMatch(want, texts);
   r.similarity = sim;
   const bool ok = sim >= task.rule.min_similarity;
   r.outcome = ok ? Outcome::kOk : Outcome::kFinding;
-  r.reason = (ok ? "sign text matches '" : "sign text does not match '") + want + "' (read '" +
-             seen + "', similarity " + FormatFixed(sim, 2) + ", needed " +
-             FormatFixed(task.rule.min_similarity, 2) + ")";
+  const std::string similarity = FormatFixed(sim, 2);
+  const std::string needed = FormatFixed(task.rule.min_similarity, 2);
+  Say(r, ok ? "text_matches" : "text_differs",
+      {{"expected", want}, {"read", seen}, {"similarity", similarity}, {"needed", needed}},
+      (ok ? "sign text matches '" : "sign text does not match '") + want + "' (read '" + seen +
+          "', similarity " + similarity + ", needed " + needed + ")");
 }
 
 // The changed share of the compared area (the region of interest, else the whole view).
@@ -63,7 +74,8 @@ double ChangedFraction(const Task& task, const std::vector<Detection>& detection
       continue;
     }
     fraction += std::max(0.0, d.area_fraction);
-    if (largest != nullptr && (*largest == nullptr || d.area_fraction > (*largest)->area_fraction)) {
+    if (largest != nullptr &&
+        (*largest == nullptr || d.area_fraction > (*largest)->area_fraction)) {
       *largest = &d;
     }
   }
@@ -73,25 +85,35 @@ double ChangedFraction(const Task& task, const std::vector<Detection>& detection
 std::string Compared(const Task& task) {
   return task.rule.roi ? "of the region of interest" : "of the view";
 }
+// The compared area as a code: "roi" or "view".
+std::string Area(const Task& task) { return task.rule.roi ? "roi" : "view"; }
 
 void AssessChange(const Task& task, const std::vector<Detection>& detections, AssessmentResult& r) {
   const double fraction = ChangedFraction(task, detections);
   r.changed_fraction = fraction;
   const bool changed = fraction > task.rule.change_threshold;
   r.outcome = changed ? Outcome::kFinding : Outcome::kOk;
-  const std::string threshold = FormatFixed(100 * task.rule.change_threshold, 1) + "%";
+  const std::string threshold = FormatFixed(100 * task.rule.change_threshold, 1);
+  const std::string pct = FormatFixed(100 * fraction, 1);
+  const Params params = {{"pct", pct}, {"area", Area(task)}, {"threshold", threshold}};
   if (task.kind == TaskKind::kCondition) {
     // Condition by change: the reference shows the object as it should be.
-    r.reason = changed ? FormatFixed(100 * fraction, 1) + "% " + Compared(task) +
-                             " differs from the reference: the object is missing, obscured or "
-                             "damaged (above the threshold of " + threshold + ")"
-                       : "the object looks as in the reference (" + FormatFixed(100 * fraction, 1) +
-                             "% " + Compared(task) + " changed, within " + threshold + ")";
+    if (changed) {
+      Say(r, "condition_changed", params,
+          pct + "% " + Compared(task) +
+              " differs from the reference: the object is missing, obscured or damaged (above "
+              "the threshold of " +
+              threshold + "%)");
+    } else {
+      Say(r, "condition_same", params,
+          "the object looks as in the reference (" + pct + "% " + Compared(task) +
+              " changed, within " + threshold + "%)");
+    }
     return;
   }
-  r.reason = FormatFixed(100 * fraction, 1) + "% " + Compared(task) +
-             " changed against the reference (" + (changed ? "above" : "within") +
-             " the threshold of " + threshold + ")";
+  Say(r, changed ? "changed_above" : "changed_within", params,
+      pct + "% " + Compared(task) + " changed against the reference (" +
+          (changed ? "above" : "within") + " the threshold of " + threshold + "%)");
 }
 
 std::string Day(TimeMs t) { return FormatIso8601(t).substr(0, 10); }
@@ -106,27 +128,31 @@ void AssessPermit(const Task& task, const std::vector<Detection>& detections,
                   const AssessContext& ctx, AssessmentResult& r) {
   const std::string what = task.targets.empty() ? "object" : task.targets[0].label;
   std::string seen;
+  Params params;  // what was seen: pct/area[/region] of a change, or n/label of a detector
   bool present = false;
   if (what == "change") {
     const Detection* largest = nullptr;
     const double fraction = ChangedFraction(task, detections, &largest);
     r.changed_fraction = fraction;
     present = fraction > task.rule.change_threshold;
-    seen = FormatFixed(100 * fraction, 1) + "% " + Compared(task) + " changed against the empty site";
+    params = {{"pct", FormatFixed(100 * fraction, 1)}, {"area", Area(task)}};
+    seen = params["pct"] + "% " + Compared(task) + " changed against the empty site";
     if (largest != nullptr) {
-      seen += " (largest region " + std::to_string(largest->box.w) + "x" +
-              std::to_string(largest->box.h) + " px at " + std::to_string(largest->box.x) + "," +
-              std::to_string(largest->box.y) + ")";
+      params["region"] = std::to_string(largest->box.w) + "x" + std::to_string(largest->box.h) +
+                         " px at " + std::to_string(largest->box.x) + "," +
+                         std::to_string(largest->box.y);
+      seen += " (largest region " + params["region"] + ")";
     }
   } else {
     int n = 0;
     for (const Detection& d : detections) n += Confident(task, task.targets[0], d) ? 1 : 0;
     present = n > 0;
+    params = {{"n", std::to_string(n)}, {"label", what}};
     seen = std::to_string(n) + " " + what + " found";
   }
   if (!present) {
     r.outcome = Outcome::kOk;
-    r.reason = "no object on the site (" + seen + ")";
+    Say(r, "permit_no_object", params, "no object on the site (" + seen + ")");
     return;
   }
   const PermitMatch* valid = nullptr;
@@ -137,22 +163,34 @@ void AssessPermit(const Task& task, const std::vector<Detection>& detections,
     const PermitMatch*& slot = m.valid ? valid : other;
     if (slot == nullptr || m.distance_m < slot->distance_m) slot = &m;
   }
+  auto name = [&](const PermitMatch& m) {
+    params["permit"] = m.permit.id;
+    params["holder"] = m.permit.holder;
+    params["distance"] = FormatFixed(m.distance_m, 0);
+    params["valid_from"] = Day(m.permit.valid_from);
+    params["valid_to"] = Day(m.permit.valid_to);
+  };
   if (valid != nullptr) {
     r.outcome = Outcome::kOk;
     r.permit_id = valid->permit.id;
-    r.reason = "object on the site (" + seen + "), covered by " + Describe(*valid) +
-               ", valid until " + Day(valid->permit.valid_to);
+    name(*valid);
+    Say(r, "permit_covered", params,
+        "object on the site (" + seen + "), covered by " + Describe(*valid) + ", valid until " +
+            Day(valid->permit.valid_to));
     return;
   }
   r.outcome = Outcome::kFinding;
-  const std::string within = " within " + FormatFixed(task.rule.permit_distance_m, 0) + " m";
+  params["within"] = FormatFixed(task.rule.permit_distance_m, 0);
+  const std::string within = " within " + params["within"] + " m";
   if (other != nullptr) {
     r.permit_id = other->permit.id;
-    r.reason = "object on the site (" + seen + ") without a valid permit" + within + ": " +
-               Describe(*other) + " is valid " + Day(other->permit.valid_from) + " to " +
-               Day(other->permit.valid_to) + ", not at the capture time";
+    name(*other);
+    Say(r, "permit_not_valid", params,
+        "object on the site (" + seen + ") without a valid permit" + within + ": " +
+            Describe(*other) + " is valid " + Day(other->permit.valid_from) + " to " +
+            Day(other->permit.valid_to) + ", not at the capture time");
   } else {
-    r.reason = "object on the site (" + seen + ") and no permit" + within;
+    Say(r, "permit_none", params, "object on the site (" + seen + ") and no permit" + within);
   }
 }
 
@@ -173,25 +211,38 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
   std::string what = task.targets.empty() ? "target" : task.targets[0].label;
   if (!good_enough) {
     r.outcome = Outcome::kInconclusive;
-    r.reason = "no recognition service gave a good-enough result for " + what;
+    Say(r, "not_good_enough", {{"label", what}},
+        "no recognition service gave a good-enough result for " + what);
     return r;
   }
   switch (task.kind) {
     case TaskKind::kPresence:
       r.outcome = total > 0 ? Outcome::kOk : Outcome::kFinding;
-      r.reason = total > 0 ? std::to_string(total) + " " + what + " present as expected"
-                           : "expected " + what + " is missing";
+      if (total > 0) {
+        Say(r, "present_as_expected", {{"n", std::to_string(total)}, {"label", what}},
+            std::to_string(total) + " " + what + " present as expected");
+      } else {
+        Say(r, "missing", {{"label", what}}, "expected " + what + " is missing");
+      }
       break;
     case TaskKind::kAbsence:
       r.outcome = total > 0 ? Outcome::kFinding : Outcome::kOk;
-      r.reason = total > 0 ? std::to_string(total) + " " + what + " present, expected none"
-                           : "no " + what + " present, as expected";
+      if (total > 0) {
+        Say(r, "present_unexpected", {{"n", std::to_string(total)}, {"label", what}},
+            std::to_string(total) + " " + what + " present, expected none");
+      } else {
+        Say(r, "absent_as_expected", {{"label", what}}, "no " + what + " present, as expected");
+      }
       break;
     case TaskKind::kCount: {
-      bool ok = total >= task.rule.min_count && (!task.rule.max_count || total <= *task.rule.max_count);
+      bool ok =
+          total >= task.rule.min_count && (!task.rule.max_count || total <= *task.rule.max_count);
       r.outcome = ok ? Outcome::kOk : Outcome::kFinding;
-      std::string range = std::to_string(task.rule.min_count) + ".." +
-                          (task.rule.max_count ? std::to_string(*task.rule.max_count) : "");
+      Params params = {{"n", std::to_string(total)},
+                       {"label", what},
+                       {"min", std::to_string(task.rule.min_count)},
+                       {"max", task.rule.max_count ? std::to_string(*task.rule.max_count) : ""}};
+      std::string range = params["min"] + ".." + params["max"];
       std::string sides;
       if (context.image_width > 0) {
         int left = 0;
@@ -202,9 +253,12 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
         }
         r.left = left;
         r.right = total - left;
-        sides = "; left " + std::to_string(left) + ", right " + std::to_string(total - left);
+        params["left"] = std::to_string(left);
+        params["right"] = std::to_string(total - left);
+        sides = "; left " + params["left"] + ", right " + params["right"];
       }
-      r.reason = std::to_string(total) + " " + what + " counted (expected " + range + sides + ")";
+      Say(r, sides.empty() ? "counted" : "counted_sides", params,
+          std::to_string(total) + " " + what + " counted (expected " + range + sides + ")");
       break;
     }
     case TaskKind::kCondition: {
@@ -217,7 +271,11 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
         if (n > 0) found += (found.empty() ? "" : ", ") + std::to_string(n) + " " + label;
       }
       r.outcome = total > 0 ? Outcome::kFinding : Outcome::kOk;
-      r.reason = total > 0 ? "damage found: " + found : "no damage (" + what + ") found";
+      if (total > 0) {
+        Say(r, "damage_found", {{"found", found}}, "damage found: " + found);
+      } else {
+        Say(r, "no_damage", {{"label", what}}, "no damage (" + what + ") found");
+      }
       break;
     }
     case TaskKind::kText:

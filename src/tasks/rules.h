@@ -33,8 +33,12 @@ namespace tilsyn::tasks {
 
 struct AssessmentResult {
   Outcome outcome = Outcome::kInconclusive;
-  std::string reason;                 // human-readable, e.g. "3 person (expected 0..2)"
-  std::map<std::string, int> counts;  // confident detections per target label
+  std::string reason;  // human-readable, e.g. "3 person (expected 0..2)"
+  // The same reason as a code and its parameters (numbers written with a point), for a reader
+  // in another language: the web UI has a sentence per code (docs/api.md lists the codes).
+  std::string reason_code;
+  std::map<std::string, std::string> reason_params;
+  std::map<std::string, int> counts;       // confident detections per target label
   std::optional<double> similarity;        // text: best match against rule.expected_text
   std::optional<double> changed_fraction;  // before_after, permit_check: changed area / image area
   std::string permit_id;                   // permit_check: the permit the reason names ("" = none)

@@ -166,6 +166,39 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
     assert.deepEqual(browser.errors.splice(0), [], 'console errors');
   });
 
+  it("edits a corridor after drawing: a vertex of its line and its width", async () => {
+    const created = await server.api('POST', '/api/v1/tasks', {
+      title: 'Corridor edit',
+      kind: 'condition',
+      targets: [{ label: 'pothole', min_confidence: 0.35 }],
+      area: { type: 'LineString', coordinates: [[LON - 0.001, LAT], [LON, LAT + 0.0002], [LON + 0.001, LAT]], buffer_m: 12 },
+      schedule: schedule(),
+    });
+    const original = await server.api('GET', `/api/v1/tasks/${created.id}`);
+    await open(created.id, original.title);
+    // The line's vertex handles (geoman markers), not the outline's.
+    const vertex = page.locator('#editor-map .marker-icon:not(.marker-icon-middle)').nth(1);
+    await vertex.waitFor();
+    const vb = await vertex.boundingBox();
+    await page.mouse.move(vb.x + vb.width / 2, vb.y + vb.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(vb.x + vb.width / 2 + 25, vb.y + vb.height / 2 + 25, { steps: 6 });
+    await page.mouse.up();
+    await page.getByText('Area changed. Save to keep it.').waitFor();
+    await page.getByLabel('Corridor width each side (m)').fill('20');
+    await page.getByLabel('Corridor width each side (m)').dispatchEvent('change');
+    const saved = await save(created.id);
+    assert.equal(saved.area.type, 'LineString');
+    assert.equal(saved.area.buffer_m, 20);
+    const before = original.area.coordinates;
+    const after = saved.area.coordinates;
+    assert.equal(after.length, before.length);
+    const moved = after.filter((p, i) => Math.abs(p[0] - before[i][0]) > 1e-6 || Math.abs(p[1] - before[i][1]) > 1e-6);
+    assert.equal(moved.length, 1, `one vertex moved: ${JSON.stringify(after)}`);
+    assert.ok(after[1][1] < before[1][1], 'dragged down: south');
+    assert.deepEqual(browser.errors.splice(0), [], 'console errors');
+  });
+
   it('makes a sign-text task with its rule in the editor', async () => {
     await open('new', '');
     await page.getByLabel('Title', { exact: true }).fill('Shop sign says Bageriet');

@@ -123,6 +123,12 @@ describe('every page at phone and desktop width, in English and Danish', { timeo
         else if (english.has(text)) problems.push(`${name} ${width}px da: English text "${text}"`);
       }
     }
+    // The assessment's reason is said in the page's language (from its code).
+    if (name === 'finding') {
+      const reason = await page.locator('#reason').innerText();
+      const want = lang === 'da' ? /^1 person til stede, ingen forventet$/ : /^1 person present, expected none$/;
+      if (!want.test(reason)) problems.push(`${name} ${width}px ${lang}: reason "${reason}"`);
+    }
     await browser.shot(`layout-${name}-${width}-${lang}`);
     return problems;
   }

@@ -4,14 +4,35 @@
 // changes (any method but GET/HEAD) carry its CSRF token, which comes with the login answer and
 // again from GET /api/v1/me (kept in memory only). Which optional endpoints exist is learned
 // once from /api/v1/openapi.json, so the UI never probes a missing route (and never logs a 404).
+import { STRINGS, getLang, t, tf } from './i18n.js';
+
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
-    super(e.message || `HTTP ${status}`);
+    super(errorText(status, e));
     this.status = status;
     this.code = e.code || '';
     this.field = e.field || '';
+    this.detail = e.message || '';
   }
+}
+
+// An error with the field it names, for a form's error line (the field is in the message
+// already outside English).
+export function fieldMessage(e) {
+  return e.field && getLang() === 'en' ? `${e.field}: ${e.message}` : e.message;
+}
+
+// An error in the page's language. The server's code (what kind of problem) and field (where)
+// are stable and said in the reader's words; its sentence, in English, follows as the detail.
+// In English the server's sentence alone.
+function errorText(status, e) {
+  const detail = e.message || `HTTP ${status}`;
+  if (getLang() === 'en') return detail;
+  const key = `error.${e.code}`;
+  const kind = e.code && key in STRINGS.en ? t(key) : `HTTP ${status}`;
+  const where = e.field ? ` ${tf('error.in_field', { field: e.field })}` : '';
+  return `${kind}${where}: ${detail}`;
 }
 
 const TOKEN_KEY = 'tilsyn.token';

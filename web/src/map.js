@@ -68,10 +68,12 @@ export function areaLayer(area, style = {}) {
     }
     if (area.type === 'LineString') {
       const ll = area.coordinates.map(([lon, lat]) => [lat, lon]);
-      return L.featureGroup([
-        L.polygon(corridorOutline(ll, area.buffer_m || 10), { ...s, weight: 1, dashArray: '4 4' }),
-        L.polyline(ll, s),
-      ]);
+      const outline = L.polygon(corridorOutline(ll, area.buffer_m || 10), { ...s, weight: 1, dashArray: '4 4', pmIgnore: true });
+      const line = L.polyline(ll, s);
+      const group = L.featureGroup([outline, line]);
+      // The editor moves the line's vertices and redraws the outline around it.
+      group.corridor = { line, outline, redraw: (width) => outline.setLatLngs(corridorOutline(line.getLatLngs().map((p) => [p.lat, p.lng]), width || 10)) };
+      return group;
     }
   } catch {
     return null;

@@ -153,6 +153,8 @@ Json AssessmentToJson(const store::AssessmentRecord& a) {
           {"task_id", a.task_id},
           {"outcome", a.outcome},
           {"reason", a.reason},
+          {"reason_code", a.reason_code},
+          {"reason_params", a.reason_params},
           {"counts", a.counts},
           {"created_at", FormatIso8601(a.created_ms)},
           {"feedback", feedback}};

@@ -311,6 +311,11 @@ CREATE TABLE record_facts (
   created_by TEXT NOT NULL
 );
 )sql",
+      // 16: an assessment's reason as a code with its parameters ({"code","params"}), which
+      // the web UI says in the reader's language.
+      R"sql(
+ALTER TABLE assessments ADD COLUMN reason_detail TEXT NOT NULL DEFAULT '{}';
+)sql",
   };
   return kMigrations;
 }

@@ -27,7 +27,7 @@ Status InsertRun(Db& db, const std::string& observation_id, const RecognitionRun
 Status InsertAssessment(Db& db, const std::string& observation_id, const AssessmentRecord& a) {
   TILSYN_ASSIGN_OR_RETURN(Statement st,
                           db.Prepare("INSERT INTO assessments (" + std::string(kAssessmentColumns) +
-                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   st.Bind(1, a.id)
       .Bind(2, observation_id)
       .Bind(3, a.task_id)
@@ -39,7 +39,8 @@ Status InsertAssessment(Db& db, const std::string& observation_id, const Assessm
       .Bind(9, a.corrected_label)
       .Bind(10, a.satisfaction)
       .Bind(11, a.feedback_by)
-      .Bind(12, a.reference_observation_id);
+      .Bind(12, a.reference_observation_id)
+      .Bind(13, Json{{"code", a.reason_code}, {"params", a.reason_params}}.dump());
   return st.Run();
 }
 
@@ -81,9 +82,9 @@ Status ReadAssessmentWhere(Db& db, std::string_view where, const std::string& va
 }  // namespace
 
 Status SqlStore::RecordAssessment(const std::string& observation_id,
-                                     const std::vector<RecognitionRunRecord>& runs,
-                                     const AssessmentRecord& assessment,
-                                     const std::vector<ActionRunRecord>& actions) {
+                                  const std::vector<RecognitionRunRecord>& runs,
+                                  const AssessmentRecord& assessment,
+                                  const std::vector<ActionRunRecord>& actions) {
   if (assessment.id.empty()) return Status::InvalidArgument("assessment id is empty", "id");
   for (const auto& a : actions) {
     if (a.idempotency_key.empty()) {
@@ -214,12 +215,11 @@ Result<std::optional<ActionRunRecord>> SqlStore::ClaimNextActionRun(
   std::optional<ActionRunRecord> out;
   TILSYN_RETURN_IF_ERROR(Claim([&](Db& db) -> Status {
     out.reset();  // a run again after a conflict starts afresh
-    TILSYN_ASSIGN_OR_RETURN(
-        Statement pick,
-        db.Prepare(Select(kActionRunColumns, "action_runs",
-                          "WHERE status = ? AND next_attempt_ms <= ? "
-                          "ORDER BY next_attempt_ms, created_ms, id LIMIT 1" +
-                              db.ClaimLock())));
+    TILSYN_ASSIGN_OR_RETURN(Statement pick,
+                            db.Prepare(Select(kActionRunColumns, "action_runs",
+                                              "WHERE status = ? AND next_attempt_ms <= ? "
+                                              "ORDER BY next_attempt_ms, created_ms, id LIMIT 1" +
+                                                  db.ClaimLock())));
     pick.Bind(1, ToString(ActionStatus::kPending)).Bind(2, now);
     TILSYN_ASSIGN_OR_RETURN(bool row, pick.Step());
     if (!row) return Status::Ok();
@@ -245,8 +245,8 @@ Status SqlStore::UpdateActionRun(const ActionRunRecord& run) {
 }
 
 Result<std::vector<ActionRunRecord>> SqlStore::ActionRunsToFollow(const std::string& type,
-                                                                    TimeMs checked_before,
-                                                                    int limit) {
+                                                                  TimeMs checked_before,
+                                                                  int limit) {
   std::vector<ActionRunRecord> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     TILSYN_ASSIGN_OR_RETURN(

@@ -110,6 +110,12 @@ AssessmentRecord ReadAssessment(const Statement& st) {
   if (auto s = st.OptInt(9)) a.satisfaction = static_cast<int>(*s);
   a.feedback_by = st.Text(10);
   a.reference_observation_id = st.Text(11);
+  const Json detail = ParseJsonColumn(st.Text(12), Json::object());
+  if (detail.is_object()) {
+    a.reason_code = detail.value("code", "");
+    if (detail.contains("params") && detail["params"].is_object())
+      a.reason_params = detail["params"];
+  }
   return a;
 }
 

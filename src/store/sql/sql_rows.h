@@ -38,7 +38,7 @@ RecognitionRunRecord ReadRun(const Statement& st);
 
 inline constexpr std::string_view kAssessmentColumns =
     "id, observation_id, task_id, outcome, reason, counts, created_ms, feedback, "
-    "corrected_label, satisfaction, feedback_by, reference_observation_id";
+    "corrected_label, satisfaction, feedback_by, reference_observation_id, reason_detail";
 AssessmentRecord ReadAssessment(const Statement& st);
 
 inline constexpr std::string_view kActionRunColumns =

@@ -51,7 +51,9 @@ class AssessmentsApi : public ApiTest {
     a.observation_id = obs.id;
     a.task_id = task_id;
     a.outcome = outcome;
-    a.reason = "test";
+    a.reason = "1 person present as expected";
+    a.reason_code = "present_as_expected";
+    a.reason_params = {{"n", "1"}, {"label", "person"}};
     a.counts = {{"person", 1}};
     a.created_ms = kNow;
     std::vector<store::ActionRunRecord> actions;
@@ -96,6 +98,9 @@ TEST_F(AssessmentsApi, ListFiltersAndGetIncludesRunsAndActions) {
   ASSERT_EQ(g.status, 200) << g.raw.body;
   EXPECT_EQ(g.json["outcome"], "finding");
   EXPECT_EQ(g.json["counts"]["person"], 1);
+  // The reason in English and as a code with its parameters, for the UI's language.
+  EXPECT_EQ(g.json["reason_code"], "present_as_expected");
+  EXPECT_EQ(g.json["reason_params"]["label"], "person");
   ASSERT_EQ(g.json["runs"].size(), 2u);
   EXPECT_EQ(g.json["runs"][0]["service"], "hog-person");
   EXPECT_EQ(g.json["runs"][1]["position"], 1);

@@ -27,6 +27,8 @@ TEST_P(StoreTest, RecordAssessmentStoresEverythingAndMarksAssessed) {
                                             MakeRun("obs-1", "good", 1, kT0 + 50, 80, true)};
   runs[0].id = "run-0";
   AssessmentRecord a = MakeAssessment("as-1", o, "finding", kT0 + 200);
+  a.reason_code = "present_unexpected";
+  a.reason_params = {{"n", "1"}, {"label", "container"}};
   std::vector<ActionRunRecord> actions = {MakeActionRun("ar-1", "as-1", "as-1:0", kT0 + 200),
                                           MakeActionRun("", "", "as-1:1", kT0 + 200)};
   actions[1].type = "log";
@@ -52,6 +54,9 @@ TEST_P(StoreTest, RecordAssessmentStoresEverythingAndMarksAssessed) {
   EXPECT_EQ(got->task_id, "task-1");
   EXPECT_EQ(got->outcome, "finding");
   EXPECT_EQ(got->reason, "1 container");
+  // The reason's code and parameters, for the reader's language.
+  EXPECT_EQ(got->reason_code, "present_unexpected");
+  EXPECT_EQ(got->reason_params, (Json{{"n", "1"}, {"label", "container"}}));
   EXPECT_EQ(got->counts["container"], 1);
   EXPECT_EQ(got->created_ms, kT0 + 200);
   EXPECT_EQ(got->feedback, "");
@@ -216,8 +221,8 @@ TEST_P(StoreTest, ClaimNextActionRunTakesEachDueRunOnce) {
   Observation o = store_->GetObservation("obs-1").value();
   std::vector<ActionRunRecord> acts;
   for (int i = 0; i < 30; ++i) {
-    acts.push_back(MakeActionRun("run-" + std::to_string(i), "as-1", "k" + std::to_string(i),
-                                 kT0 + 30 - i));
+    acts.push_back(
+        MakeActionRun("run-" + std::to_string(i), "as-1", "k" + std::to_string(i), kT0 + 30 - i));
   }
   acts.push_back(MakeActionRun("future", "as-1", "kf", kT0 + 1000));
   ASSERT_TRUE(
@@ -230,7 +235,8 @@ TEST_P(StoreTest, ClaimNextActionRunTakesEachDueRunOnce) {
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_TRUE(first->has_value());
   EXPECT_EQ((*first)->id, "run-29") << "longest due first";
-  EXPECT_EQ(store_->GetActionRun("run-29")->attempts, 1) << "the attempt is recorded with the claim";
+  EXPECT_EQ(store_->GetActionRun("run-29")->attempts, 1)
+      << "the attempt is recorded with the claim";
 
   std::mutex mu;
   std::map<std::string, int> taken;

@@ -1,7 +1,7 @@
 // Findings: the list of assessments (findings by default, refreshed while open) and the review
 // page of one: the anonymized image with detection boxes, the recognition runs with fallbacks,
 // the assessment, action runs, and the inspector's feedback (verdict + satisfaction 1–5).
-import { ApiError, get, getBlobUrl, has, post, put } from '../api.js';
+import { ApiError, fieldMessage, get, getBlobUrl, has, post, put } from '../api.js';
 import { clear, field, fmtTime, h, svg, uid } from '../dom.js';
 import { imageAuditList } from './image_audit.js';
 import { t, tf } from '../i18n.js';
@@ -9,6 +9,7 @@ import { labelSection } from './label_boxes.js';
 import { L, areaLayer, attachNetwork, createMap, disposeMap } from '../map.js';
 import { comparesWithReference } from './rule_fields.js';
 import { askPurpose, purposeLine, statedPurpose } from '../purpose.js';
+import { reasonText } from '../reason.js';
 
 const OUTCOMES = ['finding', 'inconclusive', 'ok'];
 const CASE_STATUSES = ['open', 'in_progress', 'handled', 'dismissed'];
@@ -81,7 +82,7 @@ export async function renderFindings(main, _params, ctx) {
       h('td', { 'data-col': 'place', class: 'mono' }, place(a)),
       h('td', {}, titles[a.task_id] || a.task_id),
       h('td', {}, h('span', { class: `badge outcome-${a.outcome}` }, t(`outcome.${a.outcome}`))),
-      h('td', {}, a.reason),
+      h('td', {}, reasonText(a)),
       h('td', { 'data-col': 'case' }, a.case_status ? t(`case.${a.case_status}`) : '—'),
       h('td', {}, a.feedback ? t(`verdict.${a.feedback.verdict}`) : '—'),
     );
@@ -354,7 +355,7 @@ export async function renderFinding(main, params, ctx) {
     h('dt', {}, t('findings.outcome')),
     h('dd', {}, h('span', { class: `badge outcome-${a.outcome}` }, t(`outcome.${a.outcome}`))),
     h('dt', {}, t('findings.reason')),
-    h('dd', {}, a.reason),
+    h('dd', { id: 'reason' }, reasonText(a)),
     h('dt', {}, t('finding.counts')),
     h('dd', {}, counts.length ? counts.map(([k, v]) => countText(k, v)).join(', ') : '—'),
     h('dt', {}, t('findings.task')),
@@ -635,7 +636,7 @@ function feedbackForm(a, ctx) {
       showCurrent(saved.feedback);
       ctx.toast(t('feedback.saved'));
     } catch (e) {
-      err.textContent = e.field ? `${e.field}: ${e.message}` : e.message;
+      err.textContent = fieldMessage(e);
       err.hidden = false;
     }
   });

@@ -3,7 +3,7 @@
 // with a warning when a vehicle is silent, has no fix, a failing camera or a growing outbox, or
 // could not apply the settings. Admins also see and change the agent settings that travel with
 // the job sync (GET/PUT /api/v1/agent-config). Refreshes every 30 s.
-import { api, get } from '../api.js';
+import { api, fieldMessage, get } from '../api.js';
 import { fmtTime, h } from '../dom.js';
 import { t, tf } from '../i18n.js';
 
@@ -84,7 +84,7 @@ function renderSettings(ctx) {
       show(await api('PUT', '/api/v1/agent-config', { settings }));
       ctx.toast(t('fleet.settings_saved'));
     } catch (err) {
-      error.textContent = err.field ? `${err.field}: ${err.message}` : err.message;
+      error.textContent = fieldMessage(err);
       error.hidden = false;
     }
   });

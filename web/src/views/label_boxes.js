@@ -3,7 +3,7 @@
 // applies to the next box; each box is listed with its pixels and a remove button, so the set can
 // also be checked and corrected with the keyboard. `tilsyn dataset export` turns the saved boxes
 // into training data (docs/teach.md).
-import { get, put } from '../api.js';
+import { fieldMessage, get, put } from '../api.js';
 import { clear, field, h, svg } from '../dom.js';
 import { t } from '../i18n.js';
 
@@ -90,7 +90,7 @@ export async function labelSection(observationId, imageUrl, width, height, ctx) 
       ctx.toast(t('teach.saved'));
       status.textContent = t('teach.saved');
     } catch (e) {
-      status.textContent = e.field ? `${e.field}: ${e.message}` : e.message;
+      status.textContent = fieldMessage(e);
     } finally {
       saveBtn.disabled = false;
     }

@@ -3,7 +3,7 @@
 // received images, refused captures — beside the facts only the DPO can state (controller, legal
 // basis, recipients, processors, transfers), which are edited here and kept in versions by the
 // server. "Download as a document" saves the record as one self-contained HTML file.
-import { get, has, put } from '../api.js';
+import { fieldMessage, get, has, put } from '../api.js';
 import { clear, field, fmtNumber, fmtTime, h } from '../dom.js';
 import { getLang, t, tf } from '../i18n.js';
 
@@ -70,7 +70,7 @@ function editForm(rec, onSaved, onCancel) {
       await put('/api/v1/processing-record/facts', body);
       onSaved();
     } catch (e) {
-      error.textContent = e.field ? `${e.field}: ${e.message}` : e.message;
+      error.textContent = fieldMessage(e);
       error.hidden = false;
     }
   });

@@ -337,8 +337,8 @@ export async function renderTaskEditor(main, params, ctx) {
     })
     .catch(() => {});
   let shape = null;
-  // A drawn circle or polygon stays editable: drag its vertices, centre or radius handle; a
-  // polygon may not cross itself.
+  // A drawn circle, polygon or corridor stays editable: drag its vertices, centre or radius
+  // handle; a polygon may not cross itself.
   function areaFromShape() {
     if (area.type === 'Point') {
       const c = shape.getLatLng();
@@ -348,6 +348,9 @@ export async function renderTaskEditor(main, params, ctx) {
       const ring = shape.getLatLngs()[0].map((p) => [round(p.lng), round(p.lat)]);
       ring.push(ring[0]);
       area = { ...area, coordinates: [ring] };
+    } else if (area.type === 'LineString') {
+      area = { ...area, coordinates: shape.corridor.line.getLatLngs().map((p) => [round(p.lng), round(p.lat)]) };
+      shape.corridor.redraw(area.buffer_m);
     }
     areaText.value = JSON.stringify(area);
     drawStatus.textContent = t('editor.edited');
@@ -366,12 +369,18 @@ export async function renderTaskEditor(main, params, ctx) {
           drawStatus.textContent = t('editor.self_intersection');
         });
       }
+      // A corridor: its line's vertices move (the width is the number field beside the map).
+      if (!readOnly && area.type === 'LineString' && shape.corridor && shape.corridor.line.pm) {
+        shape.corridor.line.pm.enable({ snappable: false });
+        shape.corridor.line.on('pm:edit', areaFromShape);
+      }
     }
   }
   showArea(true);
   function startDraw(mode) {
     // The old shape's handles would take the new shape's clicks.
     if (shape && shape.pm) shape.pm.disable();
+    if (shape && shape.corridor && shape.corridor.line.pm) shape.corridor.line.pm.disable();
     map.pm.disableDraw();
     map.pm.enableDraw(mode, { allowSelfIntersection: true, snappable: false, continueDrawing: false });
     drawStatus.textContent = t(`editor.drawing_${mode}`);
