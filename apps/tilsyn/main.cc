@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/version.h"
+#include "coverage/basemap/basemap_cli.h"
 #include "coverage/coverage_cli.h"
 #include "demo/demo.h"
 #include "eval/anonymizer_eval.h"
@@ -301,6 +302,22 @@ int main(int argc, char** argv) {
                          "PROPERTY:VALUE=KIND,...,*=KIND (kind from a feature property)");
   import_net->add_flag("--replace", net_flags.replace, "replace the stored network");
   import_net->add_option("--data-dir", net_flags.data_dir, "data directory (default tilsyn-data)");
+  tilsyn::coverage::ImportBasemapFlags basemap_flags;
+  CLI::App* import_basemap = import_cmd->add_subcommand(
+      "basemap",
+      "import a base map layer (building footprints, street names …; GeoJSON, GeoPackage) into "
+      "DATA_DIR/basemap, for maps without a tile server and the place search");
+  import_basemap->add_option("FILES", basemap_flags.files, "GeoJSON or .gpkg (GDAL) files");
+  import_basemap
+      ->add_option("--layer", basemap_flags.layer,
+                   "the layer's name (importing it again replaces it)")
+      ->required();
+  import_basemap->add_option("--name-fields", basemap_flags.name_fields,
+                             "properties holding a feature's name, first found wins "
+                             "(default name,navn,vejnavn,stednavn)");
+  import_basemap->add_flag("--remove", basemap_flags.remove, "drop the layer");
+  import_basemap->add_option("--data-dir", basemap_flags.data_dir,
+                             "data directory (default tilsyn-data)");
   tilsyn::server::ImportPermitsFlags permit_flags;
   ServerOptions permit_opts;
   CLI::App* import_permits = import_cmd->add_subcommand(
@@ -367,6 +384,7 @@ int main(int argc, char** argv) {
 
   if (import_gps->parsed()) return tilsyn::coverage::RunImportGps(gps_flags);
   if (import_net->parsed()) return tilsyn::coverage::RunImportNetwork(net_flags);
+  if (import_basemap->parsed()) return tilsyn::coverage::RunImportBasemap(basemap_flags);
   if (export_counts->parsed()) {
     counts_flags.server = counts_opts.Flags();
     counts_flags.outcome = "all";

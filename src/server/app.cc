@@ -15,6 +15,7 @@
 #include "core/file_util.h"
 #include "core/log.h"
 #include "core/time_format.h"
+#include "coverage/basemap/basemap.h"
 #include "coverage/coverage_cli.h"
 #include "coverage/history/dir_position_history.h"
 #include "coverage/vehicle_selection.h"
@@ -209,6 +210,7 @@ class AppImpl : public App {
       ctx.pilot_depot = ParseLatLonText(config_.pilot_depot, "pilot_depot").value();  // validated
     }
     ctx.network = std::make_shared<coverage::NetworkCache>(coverage::NetworkFile(config_.data_dir));
+    ctx.basemap = std::make_shared<coverage::BasemapCache>(coverage::BasemapFile(config_.data_dir));
     ctx.capabilities = recognition::CapabilitiesOf(recognizer_->ServiceInfos());
     ctx.email_enabled = !config_.smtp.is_null();
     ctx.http_metrics = std::make_shared<HttpMetrics>();

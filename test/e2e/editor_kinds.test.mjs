@@ -1,7 +1,10 @@
 // The task editor keeps every task kind's rule: a task of each kind created through the API,
 // opened in the editor and saved again is stored exactly as before; a sign-text task made in
-// the editor gets the text target and its rule fields; each kind shows only its own fields.
+// the editor gets the text target and its rule fields; each kind shows only its own fields. A
+// corridor stays editable; offline, the city's base map is drawn and its names are searchable.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { requirements, startBrowser, startServer } from './harness.mjs';
 
@@ -196,6 +199,34 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
     const moved = after.filter((p, i) => Math.abs(p[0] - before[i][0]) > 1e-6 || Math.abs(p[1] - before[i][1]) > 1e-6);
     assert.equal(moved.length, 1, `one vertex moved: ${JSON.stringify(after)}`);
     assert.ok(after[1][1] < before[1][1], 'dragged down: south');
+    assert.deepEqual(browser.errors.splice(0), [], 'console errors');
+  });
+
+  it('draws the imported base map offline and finds a street by name', async () => {
+    // A building where the editor opens and a named street 2 km east, out of view.
+    const building = [[LON - 0.0003, LAT - 0.0002], [LON + 0.0003, LAT - 0.0002], [LON + 0.0003, LAT + 0.0002], [LON - 0.0003, LAT + 0.0002], [LON - 0.0003, LAT - 0.0002]];
+    const file = join(server.dir, 'city.geojson');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', properties: { navn: 'Rådhuset' }, geometry: { type: 'Polygon', coordinates: [building] } },
+          { type: 'Feature', properties: { vejnavn: 'Ørestads Boulevard' }, geometry: { type: 'LineString', coordinates: [[LON + 0.03, LAT], [LON + 0.031, LAT + 0.001]] } },
+        ],
+      }),
+    );
+    assert.match(server.cli('import', 'basemap', file, '--layer', 'city'), /imported layer city: 2 features \(2 named\)/);
+    await page.goto('/#/tasks/new');
+    await page.locator('#editor-map path.basemap-area').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#editor-map path.basemap-line').count(), 0, 'the street is out of view');
+    const search = page.getByRole('searchbox', { name: 'Find a street or place' });
+    await search.fill('orestad');
+    await page.getByRole('button', { name: 'Ørestads Boulevard' }).waitFor();
+    await browser.shot('editor-offline-basemap-search');
+    await page.getByRole('button', { name: 'Ørestads Boulevard' }).click();
+    await page.locator('#editor-map path.basemap-line').waitFor({ state: 'attached' });
+    assert.equal(await search.inputValue(), 'Ørestads Boulevard');
     assert.deepEqual(browser.errors.splice(0), [], 'console errors');
   });
 

@@ -103,12 +103,24 @@ export { L };
 
 export const NETWORK_COLOURS = { roadway: '#8a8f96', cycle_track: '#1e6fd9' };
 
-// The imported street network (GET /api/v1/network for the visible box, reloaded when the map
-// moves) drawn beneath everything else and not clickable: without tiles (offline) it is the
-// base map. `onStatus(fc)` gets each answer (truncated, network_segments). Returns a function
-// that stops it.
-export function attachNetwork(map, { onStatus } = {}) {
-  if (!has('GET', '/api/v1/network')) return () => {};
+// The visible box as "minLon,minLat,maxLon,maxLat".
+function boxOf(map) {
+  const b = map.getBounds();
+  const clamp = (v, lim) => Math.max(-lim, Math.min(lim, v)).toFixed(6);
+  return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(',');
+}
+
+// The data base layers, drawn beneath everything else and not clickable, reloaded for the
+// visible box when the map moves: the imported street network (GET /api/v1/network) and,
+// without tiles (offline), the city's imported base map (GET /api/v1/basemap: building
+// footprints, kerbs, parks …). `onStatus(fc)` gets each network answer (truncated,
+// network_segments); `search: true` adds the place search over the base map's names. Returns a
+// function that stops it.
+export function attachNetwork(map, { onStatus, search = false } = {}) {
+  const stops = [];
+  if (has('GET', '/api/v1/basemap') && map.getContainer().classList.contains('no-tiles')) stops.push(attachBasemap(map));
+  if (search && has('GET', '/api/v1/places')) stops.push(placeSearch(map));
+  if (!has('GET', '/api/v1/network')) return () => stops.forEach((f) => f());
   map.createPane('network').style.zIndex = 350;
   const network = L.featureGroup().addTo(map);
   let stopped = false;
@@ -116,12 +128,9 @@ export function attachNetwork(map, { onStatus } = {}) {
   async function load() {
     if (stopped || !map.getContainer().isConnected) return;
     const mine = ++seq;
-    const b = map.getBounds();
-    const clamp = (v, lim) => Math.max(-lim, Math.min(lim, v)).toFixed(6);
-    const bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(',');
     let fc;
     try {
-      fc = await get(`/api/v1/network?bbox=${bbox}`);
+      fc = await get(`/api/v1/network?bbox=${boxOf(map)}`);
     } catch {
       return;
     }
@@ -140,5 +149,105 @@ export function attachNetwork(map, { onStatus } = {}) {
   return () => {
     stopped = true;
     map.off('moveend', load);
+    stops.forEach((f) => f());
+  };
+}
+
+// The city's base map in a pane below the network: areas filled light, lines thin.
+function attachBasemap(map) {
+  map.createPane('basemap').style.zIndex = 300;
+  const layer = L.geoJSON(null, {
+    pane: 'basemap',
+    interactive: false,
+    pmIgnore: true,
+    style: (f) => {
+      const area = /Polygon/.test(f.geometry.type);
+      return { color: '#b9b2a7', weight: area ? 1 : 2, fillColor: '#ddd7cd', fillOpacity: area ? 0.9 : 0, className: `basemap basemap-${area ? 'area' : 'line'}` };
+    },
+    pointToLayer: (_f, ll) => L.circleMarker(ll, { radius: 3, pane: 'basemap', interactive: false, className: 'basemap basemap-point' }),
+  }).addTo(map);
+  let stopped = false;
+  let seq = 0;
+  async function load() {
+    if (stopped || !map.getContainer().isConnected) return;
+    const mine = ++seq;
+    let fc;
+    try {
+      fc = await get(`/api/v1/basemap?bbox=${boxOf(map)}`);
+    } catch {
+      return;
+    }
+    if (stopped || mine !== seq) return;
+    layer.clearLayers();
+    layer.addData(fc.features || []);
+  }
+  map.on('moveend', load);
+  load();
+  return () => {
+    stopped = true;
+    map.off('moveend', load);
+  };
+}
+
+// A search box on the map over the base map's names (GET /api/v1/places): a street or place
+// chosen from the list is fitted into view.
+function placeSearch(map) {
+  const box = L.DomUtil.create('div', 'leaflet-bar place-search');
+  const input = L.DomUtil.create('input', '', box);
+  input.type = 'search';
+  input.id = `place-search-${L.stamp(map)}`;
+  input.placeholder = t('map.search_place');
+  input.setAttribute('aria-label', t('map.search_place'));
+  const results = L.DomUtil.create('ul', 'place-results', box);
+  results.setAttribute('role', 'listbox');
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  let timer = 0;
+  let seq = 0;
+  async function find() {
+    const q = input.value.trim();
+    const mine = ++seq;
+    results.replaceChildren();
+    if (q.length < 2) return;
+    let answer;
+    try {
+      answer = await get(`/api/v1/places?q=${encodeURIComponent(q)}&limit=8`);
+    } catch {
+      return;
+    }
+    if (mine !== seq) return;
+    if (!answer.places.length) {
+      const li = document.createElement('li');
+      li.className = 'empty';
+      li.textContent = t('map.no_place');
+      results.append(li);
+      return;
+    }
+    for (const p of answer.places) {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'place';
+      button.textContent = p.name;
+      button.addEventListener('click', () => {
+        const [w, s, e, n] = p.bbox;
+        map.fitBounds([[s, w], [n, e]], { maxZoom: 18, padding: [20, 20] });
+        results.replaceChildren();
+        input.value = p.name;
+      });
+      li.append(button);
+      results.append(li);
+    }
+  }
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(find, 250);
+  });
+  const control = L.control({ position: 'topright' });
+  control.onAdd = () => box;
+  control.addTo(map);
+  return () => {
+    clearTimeout(timer);
+    control.remove();
   };
 }

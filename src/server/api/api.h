@@ -24,6 +24,10 @@ namespace tilsyn::pipeline {
 class Ingest;
 }
 
+namespace tilsyn::coverage {
+class BasemapCache;
+}  // namespace tilsyn::coverage
+
 namespace tilsyn::server {
 
 struct ApiContext {
@@ -40,6 +44,9 @@ struct ApiContext {
   int coverage_top_k = 0;
   // The imported street network (network/segments.txt; nullptr = none), for GET /api/v1/network.
   std::shared_ptr<const coverage::NetworkCache> network;
+  // The city's imported base map (basemap/features.jsonl; nullptr = none), for
+  // GET /api/v1/basemap and the place search GET /api/v1/places.
+  std::shared_ptr<const coverage::BasemapCache> basemap;
   // The labels the configured recognition services serve (GET /api/v1/capabilities); tasks whose
   // targets none serves are refused. nullopt = not checked (router tests without services).
   std::optional<std::vector<recognition::Capability>> capabilities;
@@ -90,6 +97,9 @@ void RegisterAccountRoutes(Router& router, const ApiContext& ctx);
 void RegisterCoverageRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/network?bbox=…: the imported street network in a box, as GeoJSON (network.cc).
 void RegisterNetworkRoutes(Router& router, const ApiContext& ctx);
+// GET /api/v1/basemap?bbox=… and GET /api/v1/places?q=…: the imported base map and a search
+// over its names (basemap.cc).
+void RegisterBasemapRoutes(Router& router, const ApiContext& ctx);
 // GET /metrics: Prometheus text format, admin token (metrics.cc).
 void RegisterMetricsRoutes(Router& router, const ApiContext& ctx);
 // GET /api/v1/exports/findings.{geojson,csv}: findings for GIS and spreadsheets (exports.cc).

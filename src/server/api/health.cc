@@ -79,6 +79,7 @@ std::unique_ptr<Router> BuildApiRouter(const ApiContext& ctx) {
   RegisterAccountRoutes(*router, ctx);
   RegisterCoverageRoutes(*router, ctx);
   RegisterNetworkRoutes(*router, ctx);
+  RegisterBasemapRoutes(*router, ctx);
   RegisterCapabilityRoutes(*router, ctx);
   RegisterPermitRoutes(*router, ctx);
   RegisterAnnotationRoutes(*router, ctx);

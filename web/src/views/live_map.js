@@ -70,6 +70,7 @@ export async function renderLiveMap(main) {
   await refresh();
   // The network in its own pane beneath the areas (overlayPane is at z-index 400).
   const stopNetwork = attachNetwork(map, {
+    search: true,
     onStatus(fc) {
       networkStatus.textContent = fc.truncated ? tf('map.network_truncated', { n: fc.segments }) : fc.network_segments === 0 ? t('map.network_none') : '';
     },

@@ -74,7 +74,7 @@ export async function renderSubjectRequests(main) {
   };
   try {
     map = await createMap(mapEl, { zoom: 16 });
-    stopNetwork = attachNetwork(map);
+    stopNetwork = attachNetwork(map, { search: true });
     map.on('click', (ev) => {
       inputs.lat.value = ev.latlng.lat.toFixed(6);
       inputs.lon.value = ev.latlng.lng.toFixed(6);

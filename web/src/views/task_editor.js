@@ -321,7 +321,7 @@ export async function renderTaskEditor(main, params, ctx) {
   const map = await createMap(mapEl, { center: COPENHAGEN, zoom: 16 });
   // Offline the imported street network is the base map; the other tasks and the vehicles are
   // drawn for context (not editable, not snapped to).
-  const stopNetwork = attachNetwork(map);
+  const stopNetwork = attachNetwork(map, { search: true });
   const context = L.featureGroup().addTo(map);
   Promise.all([get('/api/v1/tasks?limit=1000').then((r) => r.tasks), get('/api/v1/vehicles').then((r) => r.vehicles).catch(() => [])])
     .then(([others, vehicles]) => {

@@ -1,0 +1,145 @@
+// GDAL's OGR C API behind ImportBasemapFile (the second file, after network/gpkg_network.cc,
+// that includes GDAL headers).
+#include "coverage/basemap/basemap_import.h"
+
+#include <gdal/cpl_conv.h>
+#include <gdal/cpl_error.h>
+#include <gdal/gdal.h>
+#include <gdal/ogr_api.h>
+#include <gdal/ogr_srs_api.h>
+
+#include <cmath>
+#include <memory>
+#include <mutex>
+
+namespace tilsyn::coverage {
+namespace {
+
+struct QuietGdal {
+  QuietGdal() {
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    CPLErrorReset();
+  }
+  ~QuietGdal() { CPLPopErrorHandler(); }
+};
+struct DatasetCloser {
+  void operator()(void* ds) const { GDALClose(ds); }
+};
+struct SrsReleaser {
+  void operator()(OGRSpatialReferenceH s) const { OSRRelease(s); }
+};
+struct CtDestroyer {
+  void operator()(OGRCoordinateTransformationH ct) const { OCTDestroyCoordinateTransformation(ct); }
+};
+struct FeatureDestroyer {
+  void operator()(OGRFeatureH f) const { OGR_F_Destroy(f); }
+};
+using SrsPtr = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SrsReleaser>;
+using CtPtr = std::unique_ptr<std::remove_pointer_t<OGRCoordinateTransformationH>, CtDestroyer>;
+using FeaturePtr = std::unique_ptr<std::remove_pointer_t<OGRFeatureH>, FeatureDestroyer>;
+
+constexpr size_t kMaxListed = 20;
+
+}  // namespace
+
+Status ImportBasemapFile(const std::string& file, const BasemapImportOptions& o,
+                         std::vector<BasemapFeature>* out, BasemapImportResult* result) {
+  if (o.layer.empty()) return Status::InvalidArgument("name the layer (--layer)", "layer");
+  static std::once_flag once;
+  std::call_once(once, [] { GDALAllRegister(); });
+  QuietGdal quiet;
+  std::unique_ptr<void, DatasetCloser> ds(
+      GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!ds) {
+    const std::string why = CPLGetLastErrorMsg();
+    return Status::InvalidArgument(file + ": cannot open as vector data (GeoJSON, GeoPackage, …)" +
+                                       (why.empty() ? "" : ": " + why),
+                                   "files");
+  }
+  SrsPtr wgs84(OSRNewSpatialReference(nullptr));
+  OSRImportFromEPSG(wgs84.get(), 4326);
+  OSRSetAxisMappingStrategy(wgs84.get(), OAMS_TRADITIONAL_GIS_ORDER);
+
+  for (int li = 0; li < GDALDatasetGetLayerCount(ds.get()); ++li) {
+    OGRLayerH layer = GDALDatasetGetLayer(ds.get(), li);
+    if (!layer) continue;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    if (OGR_FD_GetGeomFieldCount(defn) == 0) continue;  // attribute-only table
+    const std::string lname = OGR_L_GetName(layer);
+    std::vector<int> name_fields;
+    for (const auto& n : o.name_fields) {
+      const int i = OGR_FD_GetFieldIndex(defn, n.c_str());
+      if (i >= 0) name_fields.push_back(i);
+    }
+    CtPtr ct;
+    if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer); srs) {
+      SrsPtr src(OSRClone(srs));
+      OSRSetAxisMappingStrategy(src.get(), OAMS_TRADITIONAL_GIS_ORDER);
+      if (!OSRIsSame(src.get(), wgs84.get())) {
+        ct.reset(OCTNewCoordinateTransformation(src.get(), wgs84.get()));
+        if (!ct) {
+          return Status::InvalidArgument(
+              file + ": layer " + lname + ": no transformation to WGS84: " + CPLGetLastErrorMsg(),
+              "files");
+        }
+      }
+    }
+    OGR_L_ResetReading(layer);
+    while (FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+      ++result->features;
+      auto bad = [&](const std::string& why) {
+        ++result->bad;
+        if (result->bad_listed.size() < kMaxListed) {
+          result->bad_listed.push_back(file + ": " + lname + " fid " +
+                                       std::to_string(OGR_F_GetFID(f.get())) + ": " + why);
+        }
+      };
+      OGRGeometryH g = OGR_F_GetGeometryRef(f.get());
+      if (!g || OGR_G_IsEmpty(g)) {
+        bad("no geometry");
+        continue;
+      }
+      if (ct && OGR_G_Transform(g, ct.get()) != OGRERR_NONE) {
+        bad("cannot be reprojected to WGS84");
+        continue;
+      }
+      OGREnvelope env;
+      OGR_G_GetEnvelope(g, &env);
+      if (!std::isfinite(env.MinX) || !std::isfinite(env.MaxY) || env.MinX < -180 ||
+          env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90) {
+        bad("coordinates outside WGS84");
+        continue;
+      }
+      char* text = OGR_G_ExportToJson(g);
+      if (!text) {
+        bad("geometry cannot be written as GeoJSON");
+        continue;
+      }
+      Json geometry = Json::parse(text, nullptr, false);
+      CPLFree(text);
+      if (!geometry.is_object()) {
+        bad("geometry cannot be written as GeoJSON");
+        continue;
+      }
+      BasemapFeature bf;
+      bf.layer = o.layer;
+      for (int i : name_fields) {
+        if (OGR_F_IsFieldSetAndNotNull(f.get(), i)) {
+          bf.name = OGR_F_GetFieldAsString(f.get(), i);
+          if (!bf.name.empty()) break;
+        }
+      }
+      bf.box.min_lon = env.MinX;
+      bf.box.max_lon = env.MaxX;
+      bf.box.min_lat = env.MinY;
+      bf.box.max_lat = env.MaxY;
+      bf.geometry = std::move(geometry);
+      ++result->imported;
+      if (!bf.name.empty()) ++result->named;
+      out->push_back(std::move(bf));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace tilsyn::coverage
