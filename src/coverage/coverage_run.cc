@@ -33,7 +33,7 @@ std::map<std::string, Ranking> Rankings(const Json& report) {
 Result<std::vector<Site>> ActiveTaskSites(store::Store& store) {
   std::vector<Site> sites;
   store::TaskFilter filter;
-  filter.status = tasks::TaskStatus::kActive;
+  filter.statuses = {tasks::TaskStatus::kActive};
   filter.limit = 1000;
   for (;;) {
     TILSYN_ASSIGN_OR_RETURN(auto page, store.ListTasks(filter));

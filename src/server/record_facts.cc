@@ -99,4 +99,25 @@ Json RecordFactsWithDefaults(const Json& stated) {
   return out;
 }
 
+Json DefaultedFactPaths(const Json& stated) {
+  const Json defaults = RecordFactsWithDefaults(Json(nullptr));
+  const Json given = stated.is_object() ? stated : Json::object();
+  Json out = Json::array();
+  for (const auto& [k, v] : defaults.items()) {
+    if (k == "purposes") continue;
+    if (v.is_string() && !v.get<std::string>().empty() && !given.contains(k)) out.push_back(k);
+  }
+  const Json none = Json::object();
+  const Json& purposes = given.contains("purposes") ? given["purposes"] : none;
+  for (const auto& [kind, p] : defaults["purposes"].items()) {
+    const Json& said = purposes.contains(kind) ? purposes[kind] : none;
+    for (const auto& [pk, pv] : p.items()) {
+      if (pv.is_string() && !pv.get<std::string>().empty() && !said.contains(pk)) {
+        out.push_back("purposes." + kind + "." + pk);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace tilsyn::server

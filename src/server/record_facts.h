@@ -22,5 +22,9 @@ Result<Json> ValidateRecordFacts(const Json& facts);
 // What Tilsyn's design states by itself (security measures, categories of data and data subjects
 // for every purpose), under what the DPO stated (`stated`, validated; null = nothing yet).
 Json RecordFactsWithDefaults(const Json& stated);
+// The paths ("security_measures", "purposes.count.data_subjects", …) whose value in
+// RecordFactsWithDefaults(stated) is the design's default text, not stated: a client shows its
+// own wording of those in the reader's language.
+Json DefaultedFactPaths(const Json& stated);
 
 }  // namespace tilsyn::server

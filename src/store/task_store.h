@@ -16,7 +16,7 @@ namespace tilsyn::store {
 
 // Listing limits: `limit` <= 0 means no limit.
 struct TaskFilter {
-  std::optional<tasks::TaskStatus> status;
+  std::vector<tasks::TaskStatus> statuses;  // any of these (empty = every status)
   std::optional<tasks::TaskKind> kind;
   std::optional<std::string> unit;
   // Visibility of an inspector with units: only tasks of these units or of none (empty = all).

@@ -202,6 +202,20 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
     assert.deepEqual(browser.errors.splice(0), [], 'console errors');
   });
 
+  it('keeps completed tasks in the archive, out of the current list', async () => {
+    const created = await server.api('POST', '/api/v1/tasks', { title: 'Done and archived', kind: 'presence', targets: [{ label: 'vehicle', min_confidence: 0.5 }], area: square(0.0002), schedule: schedule() });
+    await server.api('POST', `/api/v1/tasks/${created.id}/activate`);
+    await server.api('POST', `/api/v1/tasks/${created.id}/complete`);
+    await page.goto('/#/tasks');
+    await page.locator('#task-table tr[data-task-id]').first().waitFor();
+    assert.equal(await page.locator(`tr[data-task-id="${created.id}"]`).count(), 0, 'not among the current tasks');
+    await page.getByLabel('Status').selectOption('archived');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator(`tr[data-task-id="${created.id}"]`).waitFor();
+    assert.equal(await page.locator('#task-table tr[data-task-id]').count(), 1, 'only the completed task');
+    assert.deepEqual(browser.errors.splice(0), [], 'console errors');
+  });
+
   it('draws the imported base map offline and finds a street by name', async () => {
     // A building where the editor opens and a named street 2 km east, out of view.
     const building = [[LON - 0.0003, LAT - 0.0002], [LON + 0.0003, LAT - 0.0002], [LON + 0.0003, LAT + 0.0002], [LON - 0.0003, LAT + 0.0002], [LON - 0.0003, LAT - 0.0002]];
@@ -219,6 +233,9 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
     assert.match(server.cli('import', 'basemap', file, '--layer', 'city'), /imported layer city: 2 features \(2 named\)/);
     await page.goto('/#/tasks/new');
     await page.locator('#editor-map path.basemap-area').waitFor({ state: 'attached' });
+    // The city's inspections without a detector are named, with what to use instead.
+    await page.locator('#unserved-uses summary').click();
+    assert.match(await page.locator('#unserved-uses li[data-use="container"]').innerText(), /permit-check task with the target "change"/);
     assert.equal(await page.locator('#editor-map path.basemap-line').count(), 0, 'the street is out of view');
     const search = page.getByRole('searchbox', { name: 'Find a street or place' });
     await search.fill('orestad');

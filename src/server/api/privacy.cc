@@ -88,8 +88,10 @@ Result<net::HttpResponse> GetProcessingRecord(const ApiContext& ctx, const ApiRe
                           {"gps_history_days", ctx.gps_history_days}};
   TILSYN_ASSIGN_OR_RETURN(std::optional<store::VersionedDocument> facts,
                           ctx.store->CurrentRecordFacts());
-  out["facts"] = RecordFactsWithDefaults(
-      facts ? Json::parse(facts->json, nullptr, /*allow_exceptions=*/false) : Json(nullptr));
+  const Json stated =
+      facts ? Json::parse(facts->json, nullptr, /*allow_exceptions=*/false) : Json(nullptr);
+  out["facts"] = RecordFactsWithDefaults(stated);
+  out["facts_defaulted"] = DefaultedFactPaths(stated);
   out["facts_version"] = facts ? facts->version : 0;
   out["facts_updated_by"] = facts ? Json(facts->created_by) : Json(nullptr);
   out["facts_updated_at"] = facts ? Json(FormatIso8601(facts->created_ms)) : Json(nullptr);
@@ -109,7 +111,9 @@ Result<net::HttpResponse> PutRecordFacts(const ApiContext& ctx, const ApiRequest
         TILSYN_ASSIGN_OR_RETURN(version, s.PutRecordFacts(doc));
         return Status::Ok();
       }));
-  return Ok({{"facts", RecordFactsWithDefaults(facts)}, {"facts_version", version}});
+  return Ok({{"facts", RecordFactsWithDefaults(facts)},
+             {"facts_defaulted", DefaultedFactPaths(facts)},
+             {"facts_version", version}});
 }
 
 }  // namespace

@@ -99,11 +99,29 @@ Result<net::HttpResponse> CreateTask(const ApiContext& ctx, const ApiRequest& re
 
 Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req) {
   store::TaskFilter f;
+  // One status, several separated by commas, or a word for the usual views: `current` (draft,
+  // active, paused) and `archived` (completed, cancelled).
   if (auto s = QueryString(req.http, "status")) {
-    f.status = tasks::ParseTaskStatus(*s);
-    if (!f.status) {
-      return Status::InvalidArgument("status must be draft, active, paused, completed or cancelled",
-                                     "status");
+    using tasks::TaskStatus;
+    if (*s == "current") {
+      f.statuses = {TaskStatus::kDraft, TaskStatus::kActive, TaskStatus::kPaused};
+    } else if (*s == "archived") {
+      f.statuses = {TaskStatus::kCompleted, TaskStatus::kCancelled};
+    } else {
+      size_t start = 0;
+      while (start <= s->size()) {
+        size_t end = s->find(',', start);
+        if (end == std::string::npos) end = s->size();
+        std::optional<TaskStatus> one = tasks::ParseTaskStatus(s->substr(start, end - start));
+        if (!one) {
+          return Status::InvalidArgument(
+              "status must be draft, active, paused, completed or cancelled (or several, "
+              "separated by commas), current or archived",
+              "status");
+        }
+        f.statuses.push_back(*one);
+        start = end + 1;
+      }
     }
   }
   if (auto k = QueryString(req.http, "kind")) {

@@ -109,7 +109,11 @@ Result<std::vector<tasks::Task>> SqlStore::ListTasks(const TaskFilter& filter) {
   std::vector<tasks::Task> out;
   TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
     std::string where = "WHERE 1 = 1";
-    if (filter.status) where += " AND status = ?";
+    if (!filter.statuses.empty()) {
+      where += " AND status IN (?";
+      for (size_t k = 1; k < filter.statuses.size(); ++k) where += ", ?";
+      where += ")";
+    }
     if (filter.kind) where += " AND kind = ?";
     if (filter.unit) where += " AND unit = ?";
     if (!filter.visible_units.empty()) {
@@ -120,7 +124,7 @@ Result<std::vector<tasks::Task>> SqlStore::ListTasks(const TaskFilter& filter) {
     where += " ORDER BY created_ms DESC, id LIMIT ? OFFSET ?";
     TILSYN_ASSIGN_OR_RETURN(Statement st, db.Prepare(Select(kTaskColumns, "tasks", where)));
     int i = 1;
-    if (filter.status) st.Bind(i++, tasks::ToString(*filter.status));
+    for (tasks::TaskStatus s : filter.statuses) st.Bind(i++, tasks::ToString(s));
     if (filter.kind) st.Bind(i++, tasks::ToString(*filter.kind));
     if (filter.unit) st.Bind(i++, *filter.unit);
     for (const std::string& u : filter.visible_units) st.Bind(i++, u);

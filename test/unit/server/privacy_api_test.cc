@@ -2,6 +2,8 @@
 // task changes and feedback in the audit trail, and the processing record.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "api_fixture.h"
 #include "fakes/fake_world.h"
 #include "imaging/jpeg.h"
@@ -202,6 +204,25 @@ TEST_F(PrivacyApiTest, TheDpoStatesTheRecordsFactsInAuditedVersions) {
   EXPECT_EQ(field(Json::array()), "body");
   EXPECT_EQ(Call("GET", "/api/v1/processing-record", dpo_).json["facts_version"], 1)
       << "nothing written by a refused change";
+  // Which facts are still the design's text (a client says them in its reader's language).
+  auto defaulted = [](const Json& j) {
+    std::set<std::string> out;
+    for (const auto& p : j["facts_defaulted"]) out.insert(p.get<std::string>());
+    return out;
+  };
+  const std::set<std::string> was = defaulted(before.json);
+  EXPECT_EQ(was.size(), 1u + 2u * 7u);  // security measures; subjects and categories per purpose
+  EXPECT_TRUE(was.count("security_measures"));
+  EXPECT_TRUE(was.count("purposes.presence.data_subjects"));
+  EXPECT_FALSE(was.count("controller")) << "no default text";
+  Reply restated = Call("PUT", "/api/v1/processing-record/facts", dpo_,
+                        Json{{"security_measures", "Vores egne foranstaltninger"},
+                             {"purposes", {{"count", {{"data_subjects", ""}}}}}});
+  ASSERT_EQ(restated.status, 200) << restated.raw.body;
+  const std::set<std::string> now = defaulted(restated.json);
+  EXPECT_FALSE(now.count("security_measures"));
+  EXPECT_FALSE(now.count("purposes.count.data_subjects")) << "stated empty is stated";
+  EXPECT_TRUE(now.count("purposes.count.data_categories"));
 }
 
 class PrivacyApiLocationTest : public PrivacyApiTest {

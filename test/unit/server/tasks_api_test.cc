@@ -219,6 +219,13 @@ TEST_F(TasksApi, ACompletedTaskIsWithdrawnFromVehiclesAndStaysCompleted) {
   EXPECT_EQ(post("cancel").status, 412);
   EXPECT_EQ(Call("PUT", "/api/v1/tasks/" + id, inspector_, ValidTaskJson()).status, 412);
   EXPECT_EQ(Call("GET", "/api/v1/tasks?status=completed", inspector_).json["tasks"].size(), 1u);
+  // The archive (completed, cancelled) holds it; the current tasks (draft, active, paused) do
+  // not; several statuses by commas.
+  EXPECT_EQ(Call("GET", "/api/v1/tasks?status=archived", inspector_).json["tasks"].size(), 1u);
+  EXPECT_TRUE(Call("GET", "/api/v1/tasks?status=current", inspector_).json["tasks"].empty());
+  EXPECT_EQ(Call("GET", "/api/v1/tasks?status=draft,completed", inspector_).json["tasks"].size(),
+            1u);
+  EXPECT_EQ(Call("GET", "/api/v1/tasks?status=draft,", inspector_).ErrorField(), "status");
 }
 
 TEST_F(TasksApi, ActivatingAnExpiredTaskIs412) {

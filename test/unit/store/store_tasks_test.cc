@@ -66,8 +66,14 @@ TEST_P(StoreTest, ListTasksFiltersAndPages) {
   EXPECT_EQ((*all)[4].id, "task-0");
 
   TaskFilter active;
-  active.status = TaskStatus::kActive;
+  active.statuses = {TaskStatus::kActive};
   EXPECT_EQ(store_->ListTasks(active)->size(), 3u);
+  TaskFilter either;
+  either.statuses = {TaskStatus::kActive, TaskStatus::kDraft};
+  EXPECT_EQ(store_->ListTasks(either)->size(), 5u);
+  TaskFilter none;
+  none.statuses = {TaskStatus::kCompleted, TaskStatus::kCancelled};
+  EXPECT_TRUE(store_->ListTasks(none)->empty());
 
   TaskFilter parks;
   parks.unit = "parks";

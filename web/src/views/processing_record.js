@@ -92,6 +92,20 @@ function downloadDocument(content) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+// The facts that are still the design's own text (facts_defaulted) in the page's language: the
+// server's wording is English; once the DPO saves them, their words are stored as stated.
+function localizedFacts(rec) {
+  const f = structuredClone(rec.facts || { purposes: {} });
+  if (getLang() === 'en') return f;
+  for (const path of rec.facts_defaulted || []) {
+    const parts = path.split('.');
+    const text = t(`record.default_${parts[parts.length - 1]}`);
+    if (parts.length === 1) f[parts[0]] = text;
+    else if (f.purposes && f.purposes[parts[1]]) f.purposes[parts[1]][parts[2]] = text;
+  }
+  return f;
+}
+
 export async function renderRecordInto(card) {
   const body = h('div', { id: 'record-body' });
   card.append(body);
@@ -104,7 +118,8 @@ export async function renderRecordInto(card) {
       body.append(h('p', { class: 'error' }, e.message));
       return;
     }
-    const f = rec.facts || { purposes: {} };
+    rec.facts = localizedFacts(rec);
+    const f = rec.facts;
     const content = h(
       'div',
       { id: 'record-content' },

@@ -289,7 +289,7 @@ export async function renderTaskEditor(main, params, ctx) {
       field('area', t('editor.area_geojson'), areaText, t('editor.area_hint')),
       h('div', { class: 'grid' }, field('heading_deg', t('editor.heading'), heading), field('heading_tolerance_deg', t('editor.heading_tol'), headingTol), field('max_speed_kmh', t('editor.max_speed'), maxSpeed)),
     ),
-    section('targets', datalist, targetList, readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-target', onclick: () => addTarget() }, t('editor.add_target'))),
+    section('targets', datalist, targetList, readOnly ? null : h('button', { type: 'button', class: 'small secondary', id: 'add-target', onclick: () => addTarget() }, t('editor.add_target')), readOnly ? null : unservedUses()),
     section(
       'schedule',
       h('div', { class: 'grid' }, field('schedule.valid_from', t('editor.valid_from'), validFrom), field('schedule.valid_to', t('editor.valid_to'), validTo), field('schedule.time_zone', t('editor.time_zone'), tz), field('schedule.min_interval_s', t('editor.min_interval'), minInterval), field('revisit_days', t('editor.revisit_days'), revisit, t('editor.revisit_hint'))),
@@ -559,4 +559,16 @@ function showErrors(form, formError, e) {
     control.focus({ preventScroll: true });
   }
   wrap.scrollIntoView({ block: 'center' });
+}
+
+// The seed's inspections that no detector recognises yet, named with what to use instead
+// (docs/use-cases.md), so that nobody waits for a label that will never be served.
+const UNSERVED = ['container', 'goods', 'furniture', 'sign_damage', 'work_done'];
+function unservedUses() {
+  return h(
+    'details',
+    { class: 'unserved', id: 'unserved-uses' },
+    h('summary', {}, t('editor.unserved_title')),
+    h('ul', {}, UNSERVED.map((k) => h('li', { 'data-use': k }, h('strong', {}, t(`editor.unserved_${k}`)), ': ', t(`editor.unserved_${k}_instead`)))),
+  );
 }

@@ -3,7 +3,9 @@ import { get, post } from '../api.js';
 import { clear, field, fmtTime, h } from '../dom.js';
 import { t } from '../i18n.js';
 
-const STATUSES = ['draft', 'active', 'paused', 'completed', 'cancelled'];
+// The current tasks (draft, active, paused) by default; the archive holds completed and
+// cancelled ones.
+const STATUSES = ['current', 'archived', 'draft', 'active', 'paused', 'completed', 'cancelled'];
 const KINDS = ['presence', 'absence', 'count', 'condition', 'text', 'before_after', 'permit_check'];
 
 function select(name, values, prefix, current) {
@@ -17,7 +19,7 @@ function select(name, values, prefix, current) {
 
 export async function renderTasks(main, _params, ctx) {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
-  const status = select('status', STATUSES, 'status', q.get('status') || '');
+  const status = select('status', STATUSES, 'status', q.has('status') ? q.get('status') : 'current');
   const kind = select('kind', KINDS, 'kind', q.get('kind') || '');
   const unit = h('input', { name: 'unit', type: 'text', value: q.get('unit') || '' });
   const filters = h(
