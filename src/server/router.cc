@@ -3,21 +3,12 @@
 #include <chrono>
 
 #include "core/log.h"
+#include "core/split.h"
 
 namespace tilsyn::server {
 namespace {
 
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (end > start) out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
+std::vector<std::string> SplitPath(const std::string& path) { return Split(path, '/', true); }
 
 bool IsParam(const std::string& seg) {
   return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';

@@ -120,36 +120,46 @@ export function attachNetwork(map, { onStatus, search = false } = {}) {
   const stops = [];
   if (has('GET', '/api/v1/basemap') && map.getContainer().classList.contains('no-tiles')) stops.push(attachBasemap(map));
   if (search && has('GET', '/api/v1/places')) stops.push(placeSearch(map));
-  if (!has('GET', '/api/v1/network')) return () => stops.forEach((f) => f());
-  map.createPane('network').style.zIndex = 350;
-  const network = L.featureGroup().addTo(map);
+  if (has('GET', '/api/v1/network')) {
+    map.createPane('network').style.zIndex = 350;
+    const network = L.featureGroup().addTo(map);
+    stops.push(
+      followView(map, (box) => `/api/v1/network?bbox=${box}`, (fc) => {
+        network.clearLayers();
+        for (const f of fc.features || []) {
+          const kind = f.properties && f.properties.kind === 'cycle_track' ? 'cycle_track' : 'roadway';
+          const ll = ((f.geometry && f.geometry.coordinates) || []).map(([lon, lat]) => [lat, lon]);
+          if (ll.length < 2) continue;
+          network.addLayer(L.polyline(ll, { pane: 'network', interactive: false, color: NETWORK_COLOURS[kind], weight: kind === 'cycle_track' ? 3 : 4, opacity: 0.85, className: `network network-${kind}` }));
+        }
+        if (onStatus) onStatus(fc);
+      }),
+    );
+  }
+  return () => stops.forEach((stop) => stop());
+}
+
+// Asks `path(box)` for the visible box now and whenever the map moves, and hands each answer
+// (only the latest one asked) to `draw`. Returns a function that stops it.
+function followView(map, path, draw) {
   let stopped = false;
   let seq = 0;
   async function load() {
     if (stopped || !map.getContainer().isConnected) return;
     const mine = ++seq;
-    let fc;
+    let answer;
     try {
-      fc = await get(`/api/v1/network?bbox=${boxOf(map)}`);
+      answer = await get(path(boxOf(map)));
     } catch {
       return;
     }
-    if (stopped || mine !== seq) return;
-    network.clearLayers();
-    for (const f of fc.features || []) {
-      const kind = f.properties && f.properties.kind === 'cycle_track' ? 'cycle_track' : 'roadway';
-      const ll = ((f.geometry && f.geometry.coordinates) || []).map(([lon, lat]) => [lat, lon]);
-      if (ll.length < 2) continue;
-      network.addLayer(L.polyline(ll, { pane: 'network', interactive: false, color: NETWORK_COLOURS[kind], weight: kind === 'cycle_track' ? 3 : 4, opacity: 0.85, className: `network network-${kind}` }));
-    }
-    if (onStatus) onStatus(fc);
+    if (!stopped && mine === seq) draw(answer);
   }
   map.on('moveend', load);
   load();
   return () => {
     stopped = true;
     map.off('moveend', load);
-    stops.forEach((f) => f());
   };
 }
 
@@ -166,27 +176,10 @@ function attachBasemap(map) {
     },
     pointToLayer: (_f, ll) => L.circleMarker(ll, { radius: 3, pane: 'basemap', interactive: false, className: 'basemap basemap-point' }),
   }).addTo(map);
-  let stopped = false;
-  let seq = 0;
-  async function load() {
-    if (stopped || !map.getContainer().isConnected) return;
-    const mine = ++seq;
-    let fc;
-    try {
-      fc = await get(`/api/v1/basemap?bbox=${boxOf(map)}`);
-    } catch {
-      return;
-    }
-    if (stopped || mine !== seq) return;
+  return followView(map, (box) => `/api/v1/basemap?bbox=${box}`, (fc) => {
     layer.clearLayers();
     layer.addData(fc.features || []);
-  }
-  map.on('moveend', load);
-  load();
-  return () => {
-    stopped = true;
-    map.off('moveend', load);
-  };
+  });
 }
 
 // A search box on the map over the base map's names (GET /api/v1/places): a street or place

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "core/split.h"
 #include "coverage/basemap/basemap.h"
 #include "coverage/basemap/basemap_import.h"
 #include "coverage/progress.h"
@@ -14,18 +15,6 @@ namespace {
 int Fail(const Status& st) {
   std::cerr << "tilsyn: " << st.ToString() << "\n";
   return st.code() == Code::kInvalidArgument ? 2 : 1;
-}
-
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -47,7 +36,7 @@ int RunImportBasemap(const ImportBasemapFlags& f) {
   const size_t dropped = stored->size() - features.size();
   BasemapImportOptions o;
   o.layer = f.layer;
-  o.name_fields = SplitCommas(f.name_fields);
+  o.name_fields = Split(f.name_fields, ',', /*skip_empty=*/true);
   BasemapImportResult total;
   if (!f.remove) {
     ProgressBar bar("basemap", static_cast<int64_t>(f.files.size()), "features");

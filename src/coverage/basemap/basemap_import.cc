@@ -1,42 +1,14 @@
-// GDAL's OGR C API behind ImportBasemapFile (the second file, after network/gpkg_network.cc,
-// that includes GDAL headers).
+// ImportBasemapFile through GDAL's OGR C API (gdal_util.h).
 #include "coverage/basemap/basemap_import.h"
 
 #include <gdal/cpl_conv.h>
-#include <gdal/cpl_error.h>
-#include <gdal/gdal.h>
-#include <gdal/ogr_api.h>
-#include <gdal/ogr_srs_api.h>
 
 #include <cmath>
-#include <memory>
-#include <mutex>
+
+#include "coverage/gdal_util.h"
 
 namespace tilsyn::coverage {
 namespace {
-
-struct QuietGdal {
-  QuietGdal() {
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    CPLErrorReset();
-  }
-  ~QuietGdal() { CPLPopErrorHandler(); }
-};
-struct DatasetCloser {
-  void operator()(void* ds) const { GDALClose(ds); }
-};
-struct SrsReleaser {
-  void operator()(OGRSpatialReferenceH s) const { OSRRelease(s); }
-};
-struct CtDestroyer {
-  void operator()(OGRCoordinateTransformationH ct) const { OCTDestroyCoordinateTransformation(ct); }
-};
-struct FeatureDestroyer {
-  void operator()(OGRFeatureH f) const { OGR_F_Destroy(f); }
-};
-using SrsPtr = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SrsReleaser>;
-using CtPtr = std::unique_ptr<std::remove_pointer_t<OGRCoordinateTransformationH>, CtDestroyer>;
-using FeaturePtr = std::unique_ptr<std::remove_pointer_t<OGRFeatureH>, FeatureDestroyer>;
 
 constexpr size_t kMaxListed = 20;
 
@@ -45,10 +17,9 @@ constexpr size_t kMaxListed = 20;
 Status ImportBasemapFile(const std::string& file, const BasemapImportOptions& o,
                          std::vector<BasemapFeature>* out, BasemapImportResult* result) {
   if (o.layer.empty()) return Status::InvalidArgument("name the layer (--layer)", "layer");
-  static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-  QuietGdal quiet;
-  std::unique_ptr<void, DatasetCloser> ds(
+  gdal::RegisterOnce();
+  gdal::Quiet quiet;
+  gdal::DatasetPtr ds(
       GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!ds) {
     const std::string why = CPLGetLastErrorMsg();
@@ -56,9 +27,7 @@ Status ImportBasemapFile(const std::string& file, const BasemapImportOptions& o,
                                        (why.empty() ? "" : ": " + why),
                                    "files");
   }
-  SrsPtr wgs84(OSRNewSpatialReference(nullptr));
-  OSRImportFromEPSG(wgs84.get(), 4326);
-  OSRSetAxisMappingStrategy(wgs84.get(), OAMS_TRADITIONAL_GIS_ORDER);
+  const gdal::SrsPtr wgs84 = gdal::Wgs84LonLat();
 
   for (int li = 0; li < GDALDatasetGetLayerCount(ds.get()); ++li) {
     OGRLayerH layer = GDALDatasetGetLayer(ds.get(), li);
@@ -71,10 +40,9 @@ Status ImportBasemapFile(const std::string& file, const BasemapImportOptions& o,
       const int i = OGR_FD_GetFieldIndex(defn, n.c_str());
       if (i >= 0) name_fields.push_back(i);
     }
-    CtPtr ct;
+    gdal::CtPtr ct;
     if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer); srs) {
-      SrsPtr src(OSRClone(srs));
-      OSRSetAxisMappingStrategy(src.get(), OAMS_TRADITIONAL_GIS_ORDER);
+      gdal::SrsPtr src = gdal::LonLatOrder(srs);
       if (!OSRIsSame(src.get(), wgs84.get())) {
         ct.reset(OCTNewCoordinateTransformation(src.get(), wgs84.get()));
         if (!ct) {
@@ -85,7 +53,7 @@ Status ImportBasemapFile(const std::string& file, const BasemapImportOptions& o,
       }
     }
     OGR_L_ResetReading(layer);
-    while (FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+    while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
       ++result->features;
       auto bad = [&](const std::string& why) {
         ++result->bad;

@@ -1,89 +1,43 @@
-// GeoPackage street-network reader (network_import.h) through GDAL's OGR C API. The only file
-// that includes GDAL headers.
-#include <gdal/cpl_error.h>
-#include <gdal/gdal.h>
-#include <gdal/ogr_api.h>
-#include <gdal/ogr_srs_api.h>
-
+// GeoPackage street-network reader (network_import.h) through GDAL's OGR C API (gdal_util.h).
 #include <cmath>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
+#include "coverage/gdal_util.h"
 #include "coverage/network/network_import.h"
 
 namespace tilsyn::coverage {
 namespace {
 
-void RegisterGdalOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-}
-
-// Silences GDAL's stderr chatter for the scope; errors are read back with CPLGetLastErrorMsg.
-struct QuietGdal {
-  QuietGdal() {
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    CPLErrorReset();
-  }
-  ~QuietGdal() { CPLPopErrorHandler(); }
-};
-
-struct DatasetCloser {
-  void operator()(void* ds) const { GDALClose(ds); }
-};
-struct SrsReleaser {
-  void operator()(OGRSpatialReferenceH s) const { OSRRelease(s); }
-};
-struct CtDestroyer {
-  void operator()(OGRCoordinateTransformationH ct) const { OCTDestroyCoordinateTransformation(ct); }
-};
-struct FeatureDestroyer {
-  void operator()(OGRFeatureH f) const { OGR_F_Destroy(f); }
-};
-using SrsPtr = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SrsReleaser>;
-using CtPtr = std::unique_ptr<std::remove_pointer_t<OGRCoordinateTransformationH>, CtDestroyer>;
-using FeaturePtr = std::unique_ptr<std::remove_pointer_t<OGRFeatureH>, FeatureDestroyer>;
-
 bool IsWgs84(OGRSpatialReferenceH srs) {
   const char* auth = OSRGetAuthorityName(srs, nullptr);
   const char* code = OSRGetAuthorityCode(srs, nullptr);
   if (auth && code && std::strcmp(auth, "EPSG") == 0) return std::strcmp(code, "4326") == 0;
-  SrsPtr wgs(OSRNewSpatialReference(nullptr));
+  gdal::SrsPtr wgs(OSRNewSpatialReference(nullptr));
   OSRSetWellKnownGeogCS(wgs.get(), "WGS84");
   return OSRIsSame(srs, wgs.get()) != 0;
 }
 
-// Lon/lat order regardless of the SRS's authority axis order.
-SrsPtr TraditionalOrder(OGRSpatialReferenceH srs) {
-  SrsPtr s(OSRClone(srs));
-  OSRSetAxisMappingStrategy(s.get(), OAMS_TRADITIONAL_GIS_ORDER);
-  return s;
-}
-
 }  // namespace
 
-Status ImportNetworkGpkg(const std::string& file, const NetworkImportOptions& o,
-                         StreetNetwork* net, NetworkImportResult* out) {
+Status ImportNetworkGpkg(const std::string& file, const NetworkImportOptions& o, StreetNetwork* net,
+                         NetworkImportResult* out) {
   if (!o.kind && o.kind_property.empty()) {
     return Status::InvalidArgument("network import needs --kind or --kind-map", "kind");
   }
-  RegisterGdalOnce();
-  QuietGdal quiet;
+  gdal::RegisterOnce();
+  gdal::Quiet quiet;
   const char* const drivers[] = {"GPKG", nullptr};
-  std::unique_ptr<void, DatasetCloser> ds(
+  gdal::DatasetPtr ds(
       GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
   if (!ds) {
     std::string why = CPLGetLastErrorMsg();
-    return Status::InvalidArgument(file + ": cannot open as a GeoPackage" +
-                                       (why.empty() ? "" : ": " + why),
-                                   "files");
+    return Status::InvalidArgument(
+        file + ": cannot open as a GeoPackage" + (why.empty() ? "" : ": " + why), "files");
   }
-  SrsPtr wgs84(OSRNewSpatialReference(nullptr));
-  OSRImportFromEPSG(wgs84.get(), 4326);
-  OSRSetAxisMappingStrategy(wgs84.get(), OAMS_TRADITIONAL_GIS_ORDER);
+  const gdal::SrsPtr wgs84 = gdal::Wgs84LonLat();
 
   std::vector<double> xs, ys;
   const int layers = GDALDatasetGetLayerCount(ds.get());
@@ -93,22 +47,21 @@ Status ImportNetworkGpkg(const std::string& file, const NetworkImportOptions& o,
     const std::string lname = OGR_L_GetName(layer);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     if (OGR_FD_GetGeomFieldCount(defn) == 0) continue;  // attribute-only table
-    const int kind_field =
-        o.kind ? -1 : OGR_FD_GetFieldIndex(defn, o.kind_property.c_str());
+    const int kind_field = o.kind ? -1 : OGR_FD_GetFieldIndex(defn, o.kind_property.c_str());
 
-    CtPtr ct;
+    gdal::CtPtr ct;
     if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer); srs && !IsWgs84(srs)) {
-      SrsPtr src = TraditionalOrder(srs);
+      gdal::SrsPtr src = gdal::LonLatOrder(srs);
       ct.reset(OCTNewCoordinateTransformation(src.get(), wgs84.get()));
       if (!ct) {
-        return Status::InvalidArgument(file + ": layer " + lname +
-                                           ": no transformation to WGS84: " + CPLGetLastErrorMsg(),
-                                       "files");
+        return Status::InvalidArgument(
+            file + ": layer " + lname + ": no transformation to WGS84: " + CPLGetLastErrorMsg(),
+            "files");
       }
     }
 
     OGR_L_ResetReading(layer);
-    while (FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
+    while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
       ++out->features;
       const long long fid = OGR_F_GetFID(f.get());
       auto bad = [&](const std::string& why) {
@@ -140,7 +93,8 @@ Status ImportNetworkGpkg(const std::string& file, const NetworkImportOptions& o,
       if (type == wkbLineString) {
         lines.push_back(g);
       } else if (type == wkbMultiLineString) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i) lines.push_back(OGR_G_GetGeometryRef(g, i));
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i)
+          lines.push_back(OGR_G_GetGeometryRef(g, i));
       } else {
         bad(std::string("geometry is ") + OGRGeometryTypeToName(type) +
             ", not a LineString or MultiLineString");

@@ -2,6 +2,7 @@
 // Every change goes through one store->UpdateTask(task, job) call so the task and its capture job
 // change together (agents see the new job version on their next delta sync).
 #include "core/ids.h"
+#include "core/split.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/api/audit_util.h"
@@ -108,11 +109,8 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
     } else if (*s == "archived") {
       f.statuses = {TaskStatus::kCompleted, TaskStatus::kCancelled};
     } else {
-      size_t start = 0;
-      while (start <= s->size()) {
-        size_t end = s->find(',', start);
-        if (end == std::string::npos) end = s->size();
-        std::optional<TaskStatus> one = tasks::ParseTaskStatus(s->substr(start, end - start));
+      for (const std::string& piece : Split(*s, ',')) {
+        std::optional<TaskStatus> one = tasks::ParseTaskStatus(piece);
         if (!one) {
           return Status::InvalidArgument(
               "status must be draft, active, paused, completed or cancelled (or several, "
@@ -120,7 +118,6 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
               "status");
         }
         f.statuses.push_back(*one);
-        start = end + 1;
       }
     }
   }
