@@ -52,8 +52,8 @@ int RunDatasetExport(const DatasetExportFlags& flags) {
     std::cout << sum->ToJson().dump() << "\n";
   } else {
     std::cout << "exported " << sum->images << " images (" << sum->train << " train, " << sum->val
-              << " val) with " << sum->boxes << " boxes of " << sum->classes.size()
-              << " label(s) to " << flags.out << "; " << sum->skipped.size()
+              << " val; " << sum->negatives << " negative) with " << sum->boxes << " boxes of "
+              << sum->classes.size() << " label(s) to " << flags.out << "; " << sum->skipped.size()
               << " skipped (see provenance.json)\n";
   }
   return 0;

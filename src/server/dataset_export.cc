@@ -23,8 +23,8 @@ bool HashedToVal(const std::string& id) {
 }  // namespace
 
 Json DatasetExportSummary::ToJson() const {
-  return {{"images", images}, {"train", train},     {"val", val},
-          {"boxes", boxes},   {"classes", classes}, {"skipped", skipped}};
+  return {{"images", images}, {"negatives", negatives}, {"train", train},    {"val", val},
+          {"boxes", boxes},   {"classes", classes},     {"skipped", skipped}};
 }
 
 Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore& blobs,
@@ -54,6 +54,15 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
   }
   DatasetExportSummary sum;
   sum.classes.assign(classes.begin(), classes.end());
+  // Negatives: complete for every exported class, without a box of one.
+  TILSYN_ASSIGN_OR_RETURN(auto complete, store.annotations().CompleteLabels(std::nullopt));
+  for (const auto& [id, set] : complete) {
+    if (by_obs.count(id)) continue;
+    const bool covers = std::all_of(sum.classes.begin(), sum.classes.end(), [&](const auto& c) {
+      return std::binary_search(set.labels.begin(), set.labels.end(), c);
+    });
+    if (covers) by_obs[id];  // no boxes
+  }
   std::map<std::string, int> class_index;
   for (size_t i = 0; i < sum.classes.size(); ++i) class_index[sum.classes[i]] = static_cast<int>(i);
 
@@ -109,6 +118,11 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
       std::string txt;
       std::set<std::string> who;
       TimeMs last = 0;
+      // A negative's labeller is who said the image holds none of the classes.
+      if (auto c = complete.find(it.obs.id); boxes.empty() && c != complete.end()) {
+        who.insert(c->second.marked_by);
+        last = c->second.marked_ms;
+      }
       for (const store::Annotation& a : boxes) {
         const double cx = (a.x + a.w / 2.0) / it.width, cy = (a.y + a.h / 2.0) / it.height;
         txt += std::to_string(class_index[a.label]) + " " + FormatFixed(cx, 6) + " " +
@@ -129,9 +143,11 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
                         {"width", it.width},
                         {"height", it.height},
                         {"boxes", boxes.size()},
+                        {"negative", boxes.empty()},
                         {"labelled_by", Json(std::vector<std::string>(who.begin(), who.end()))},
                         {"labelled_at", FormatIso8601(last)}});
       ++sum.images;
+      if (boxes.empty()) ++sum.negatives;
       ++(it.val ? sum.val : sum.train);
       sum.boxes += static_cast<int>(boxes.size());
     }

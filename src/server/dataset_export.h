@@ -8,6 +8,9 @@
 //   <out>/provenance.json                  which images (observation, task, capture time, SHA-256),
 //                                          who labelled each and when, who exported, what was
 //                                          skipped and why
+// Negatives: an image whose boxes are complete for every exported class (an inspector said so,
+// `complete_for`) but that has no box of them is exported with an empty label file — it shows the
+// trainer what is not the object. provenance.json marks it `"negative": true`.
 // About a fifth of the images (chosen by a hash of the observation id, so a re-export keeps the
 // split) go to val, at least one when there are two or more. An image that retention has
 // deleted is skipped and named. The folder is written under a temporary name and renamed into
@@ -34,6 +37,7 @@ struct DatasetExportOptions {
 
 struct DatasetExportSummary {
   int images = 0, train = 0, val = 0, boxes = 0;
+  int negatives = 0;  // of `images`: complete for every class, no box
   std::vector<std::string> classes;
   Json skipped = Json::array();  // [{observation_id, reason}]
   Json ToJson() const;

@@ -102,7 +102,8 @@ const std::map<std::string, Json>& Schemas() {
                           {"captured_at", Str()},
                           {"marked_by", Str()},
                           {"marked_at", Str()}});
-    s["AnnotationsPut"] = Obj({{"boxes", ArrayOf(box)}}, {"boxes"});
+    s["AnnotationsPut"] =
+        Obj({{"boxes", ArrayOf(box)}, {"complete_for", ArrayOf(Str())}}, {"boxes"});
     s["Annotations"] = Obj({{"observation_id", Str()},
                             {"task_id", Str()},
                             {"width", Int()},
@@ -113,7 +114,8 @@ const std::map<std::string, Json>& Schemas() {
                                                    {"w", Int()},
                                                    {"h", Int()},
                                                    {"labelled_by", Str()},
-                                                   {"labelled_at", Str()}}))}});
+                                                   {"labelled_at", Str()}}))},
+                            {"complete_for", ArrayOf(Str())}});
     s["CaseEvent"] = Obj({{"status", Enum({"open", "in_progress", "handled", "dismissed"})},
                           {"step", Enum({"advice", "follow_up", "order", "police_report"})},
                           {"step_date", Str()},

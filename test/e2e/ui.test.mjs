@@ -339,6 +339,20 @@ describe('web UI end to end', { timeout: 110_000 }, () => {
     // The box is where it was drawn, in the stored image's pixels (within a pixel or two).
     assert.ok(Math.abs(b.x - saved.width * 0.2) <= 3 && Math.abs(b.w - saved.width * 0.3) <= 3, JSON.stringify(b));
     assert.ok(Math.abs(b.y - saved.height * 0.3) <= 3 && Math.abs(b.h - saved.height * 0.3) <= 3, JSON.stringify(b));
+    // Complete for its own label by default; also for bins, of which there are none here (the
+    // image becomes a negative for bins).
+    assert.deepEqual(saved.complete_for, ['bench']);
+    assert.equal(await page.getByLabel('Every object of these labels is boxed in this image').inputValue(), 'bench');
+    await page.getByLabel('Every object of these labels is boxed in this image').fill('bin');
+    await page.getByRole('button', { name: 'Save boxes' }).click();
+    let marked = saved;
+    for (let i = 0; i < 50 && marked.complete_for.length < 2; i += 1) {
+      await page.waitForTimeout(100);
+      marked = await server.api('GET', `/api/v1/observations/${a.observation_id}/annotations`);
+    }
+    assert.deepEqual(marked.complete_for, ['bench', 'bin']);
+    await page.locator('#teach-status').filter({ hasText: 'Boxes saved.' }).waitFor();
+    assert.equal(await page.locator('#teach-complete').inputValue(), 'bench, bin');
     await browser.shot('08b-teach-boxes');
     assertNoConsoleErrors();
   });

@@ -22,7 +22,8 @@ const std::vector<std::string>& TableOrder() {
       "observations",   "blobs",        "recognition_runs", "assessments",
       "action_runs",    "audit_events", "refusals",         "permits",
       "annotations",    "case_events",  "task_references",  "images",
-      "agent_settings", "users",        "sessions",         "record_facts"};
+      "agent_settings", "users",        "sessions",         "record_facts",
+      "annotation_sets"};
   return kOrder;
 }
 

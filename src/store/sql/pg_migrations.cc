@@ -361,6 +361,16 @@ CREATE TABLE record_facts (
       R"sql(
 ALTER TABLE assessments ADD COLUMN reason_detail TEXT NOT NULL DEFAULT '{}';
 )sql",
+      // 17: the labels for which an image's boxes are complete (store/annotation_store.h): an
+      // image complete for a label without a box of it is a negative when teaching that label.
+      R"sql(
+CREATE TABLE annotation_sets (
+  observation_id TEXT PRIMARY KEY,
+  complete_for TEXT NOT NULL,
+  marked_by TEXT NOT NULL,
+  marked_ms BIGINT NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -39,6 +39,11 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
                             const std::vector<Annotation>& boxes) override;
   Result<std::vector<Annotation>> AnnotationsFor(const std::string& observation_id) override;
   Result<std::vector<Annotation>> ListAnnotations(const std::optional<std::string>& label) override;
+  Status SetCompleteLabels(const std::string& observation_id,
+                           const std::vector<std::string>& labels, const std::string& marked_by,
+                           TimeMs marked_ms) override;
+  Result<std::map<std::string, CompleteLabelSet>> CompleteLabels(
+      const std::optional<std::string>& observation_id) override;
 
   Status CreateTask(const tasks::Task& task) override;
   Result<tasks::Task> GetTask(const std::string& id) override;

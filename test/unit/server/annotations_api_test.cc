@@ -52,9 +52,35 @@ class AnnotationsApi : public ApiTest {
   std::string task_, vehicle_, obs_;
 };
 
+TEST_F(AnnotationsApi, TheBoxesAreCompleteForTheirLabelsOrForThoseNamed) {
+  // By default a set is complete for its own labels.
+  Json body = {{"boxes", {{{"label", "bench"}, {"x", 10}, {"y", 10}, {"w", 40}, {"h", 30}}}}};
+  Reply r = Call("PUT", Path(obs_), inspector_, body);
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.json["complete_for"], Json::array({"bench"}));
+  // No box and complete for "bin": a negative for bins, said by the inspector.
+  Reply none = Call("PUT", Path(obs_), inspector_,
+                    Json{{"boxes", Json::array()}, {"complete_for", {"bin", "bench", "bin"}}});
+  ASSERT_EQ(none.status, 200) << none.raw.body;
+  EXPECT_EQ(none.json["complete_for"], Json::array({"bench", "bin"}));
+  EXPECT_EQ(Call("GET", Path(obs_), admin_).json["complete_for"], Json::array({"bench", "bin"}));
+  EXPECT_EQ(store_->annotations().CompleteLabels(obs_).value()[obs_].marked_by, "ivan");
+  // Bad labels are named; nothing is written.
+  EXPECT_EQ(Call("PUT", Path(obs_), inspector_,
+                 Json{{"boxes", Json::array()}, {"complete_for", {"ok", "Not OK"}}})
+                .ErrorField(),
+            "complete_for[1]");
+  EXPECT_EQ(
+      Call("PUT", Path(obs_), inspector_, Json{{"boxes", Json::array()}, {"complete_for", "bin"}})
+          .ErrorField(),
+      "complete_for");
+  EXPECT_EQ(store_->annotations().CompleteLabels(obs_).value()[obs_].labels.size(), 2u);
+}
+
 TEST_F(AnnotationsApi, AnInspectorSavesBoxesAndReadsThemBackWithTheImageSize) {
-  Json body = {{"boxes", {{{"label", "container"}, {"x", 100}, {"y", 80}, {"w", 60}, {"h", 40}},
-                          {{"label", "skip"}, {"x", 0}, {"y", 0}, {"w", 320}, {"h", 240}}}}};
+  Json body = {{"boxes",
+                {{{"label", "container"}, {"x", 100}, {"y", 80}, {"w", 60}, {"h", 40}},
+                 {{"label", "skip"}, {"x", 0}, {"y", 0}, {"w", 320}, {"h", 240}}}}};
   Reply r = Call("PUT", Path(obs_), inspector_, body);
   ASSERT_EQ(r.status, 200) << r.raw.body;
   EXPECT_EQ(r.json["width"], 320);
@@ -89,7 +115,8 @@ TEST_F(AnnotationsApi, BadBoxesAreRefusedNamingTheFieldAndWriteNothing) {
       {Json::object(), "boxes"},
       {Json{{"boxes", "x"}}, "boxes"},
       {box(Json{{"x", 1}, {"y", 1}, {"w", 5}, {"h", 5}}), "boxes[0].label"},
-      {box(Json{{"label", "Container!"}, {"x", 1}, {"y", 1}, {"w", 5}, {"h", 5}}), "boxes[0].label"},
+      {box(Json{{"label", "Container!"}, {"x", 1}, {"y", 1}, {"w", 5}, {"h", 5}}),
+       "boxes[0].label"},
       {box(Json{{"label", "car"}, {"x", -1}, {"y", 1}, {"w", 5}, {"h", 5}}), "boxes[0].x"},
       {box(Json{{"label", "car"}, {"x", 1}, {"y", 1}, {"w", 1}, {"h", 5}}), "boxes[0].w"},
       {box(Json{{"label", "car"}, {"x", 300}, {"y", 1}, {"w", 40}, {"h", 5}}), "boxes[0]"},

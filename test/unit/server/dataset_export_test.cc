@@ -30,10 +30,12 @@ class DatasetExport : public ::testing::Test {
   }
 
   // An observation with a 400 x 200 image and the given boxes; its image deleted when asked.
-  std::string Add(const std::vector<std::pair<std::string, cv::Rect>>& boxes, bool deleted = false) {
+  std::string Add(const std::vector<std::pair<std::string, cv::Rect>>& boxes,
+                  bool deleted = false) {
     const store::Observation obs =
         ::tilsyn::testing::InsertObservation(store_.get(), task_, vehicle_, kNow);
-    const std::string jpeg = imaging::EncodeJpeg(cv::Mat(200, 400, CV_8UC3, cv::Scalar(1, 2, 3))).value();
+    const std::string jpeg =
+        imaging::EncodeJpeg(cv::Mat(200, 400, CV_8UC3, cv::Scalar(1, 2, 3))).value();
     EXPECT_TRUE(blobs_.Put(obs.blob_key, jpeg).ok());
     if (deleted) {
       EXPECT_TRUE(store_->MarkBlobDeleted(obs.blob_key, kNow, "retention").ok());
@@ -109,6 +111,38 @@ TEST_F(DatasetExport, WritesAYoloFolderWithProvenanceAndASplit) {
   for (const auto& e : fs::directory_iterator(first + "/images/val")) {
     EXPECT_TRUE(fs::exists(out_ + "/images/val/" + e.path().filename().string()));
   }
+}
+
+TEST_F(DatasetExport, ImagesSaidToHoldNoneOfTheClassesAreNegatives) {
+  const std::string bench = Add({{"bench", {10, 10, 40, 40}}});
+  // Looked at, and no bench here: a negative for benches.
+  const std::string empty = Add({});
+  ASSERT_TRUE(store_->annotations().SetCompleteLabels(empty, {"bench"}, "ida", kNow - 500).ok());
+  // Complete for bins only: says nothing about benches.
+  const std::string bins_only = Add({});
+  ASSERT_TRUE(store_->annotations().SetCompleteLabels(bins_only, {"bin"}, "ida", kNow).ok());
+  auto sum = Export();
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->images, 2);
+  EXPECT_EQ(sum->negatives, 1);
+  EXPECT_EQ(sum->classes, std::vector<std::string>{"bench"});
+  const std::string split = fs::exists(out_ + "/labels/val/" + empty + ".txt") ? "val" : "train";
+  EXPECT_EQ(ReadFile(out_ + "/labels/" + split + "/" + empty + ".txt").value(), "");
+  EXPECT_TRUE(fs::exists(out_ + "/images/" + split + "/" + empty + ".jpg"));
+  const Json prov = ParseJson(ReadFile(out_ + "/provenance.json").value()).value();
+  int negatives = 0;
+  for (const auto& img : prov["images"]) {
+    EXPECT_NE(img["observation_id"], bins_only);
+    if (img["observation_id"] == empty) {
+      ++negatives;
+      EXPECT_TRUE(img["negative"].get<bool>());
+      EXPECT_EQ(img["labelled_by"], Json::array({"ida"}));
+    } else {
+      EXPECT_EQ(img["observation_id"], bench);
+      EXPECT_FALSE(img["negative"].get<bool>());
+    }
+  }
+  EXPECT_EQ(negatives, 1);
 }
 
 TEST_F(DatasetExport, FiltersLabelsAndRefusesAnExistingFolderOrNothingToExport) {

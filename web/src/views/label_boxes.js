@@ -12,8 +12,11 @@ const LABEL_RE = /^[a-z][a-z0-9_]{0,39}$/;
 export async function labelSection(observationId, imageUrl, width, height, ctx) {
   const sec = h('section', { class: 'card', id: 'teach', 'aria-labelledby': 'teach-title' }, h('h2', { id: 'teach-title' }, t('teach.title')), h('p', { class: 'hint' }, t('teach.hint')));
   let boxes = [];
+  let complete = [];
   try {
-    boxes = (await get(`/api/v1/observations/${observationId}/annotations`)).boxes.map(({ label, x, y, w, h: hh }) => ({ label, x, y, w, h: hh }));
+    const saved = await get(`/api/v1/observations/${observationId}/annotations`);
+    boxes = saved.boxes.map(({ label, x, y, w, h: hh }) => ({ label, x, y, w, h: hh }));
+    complete = saved.complete_for || [];
   } catch (e) {
     sec.append(h('p', { class: 'error' }, e.message));
     return sec;
@@ -27,6 +30,9 @@ export async function labelSection(observationId, imageUrl, width, height, ctx) 
   canvas.append(layer);
   const list = h('ol', { class: 'plain', id: 'teach-boxes' });
   const saveBtn = h('button', { type: 'button', id: 'teach-save' }, t('teach.save'));
+  // The labels every object of which is boxed here: with none boxed, the image is a negative
+  // (it shows the trainer what is not one). Empty = the boxes' own labels.
+  const completeFor = h('input', { type: 'text', id: 'teach-complete', value: complete.join(', '), placeholder: 'bench, bin' });
 
   function redraw() {
     clear(layer);
@@ -84,8 +90,12 @@ export async function labelSection(observationId, imageUrl, width, height, ctx) 
   saveBtn.addEventListener('click', async () => {
     saveBtn.disabled = true;
     try {
-      const saved = await put(`/api/v1/observations/${observationId}/annotations`, { boxes });
+      const body = { boxes };
+      const named = completeFor.value.split(',').map((x) => x.trim()).filter(Boolean);
+      if (named.length) body.complete_for = [...new Set([...named, ...boxes.map((b) => b.label)])];
+      const saved = await put(`/api/v1/observations/${observationId}/annotations`, body);
       boxes = saved.boxes.map(({ label: l, x, y, w, h: hh }) => ({ label: l, x, y, w, h: hh }));
+      completeFor.value = saved.complete_for.join(', ');
       redraw();
       ctx.toast(t('teach.saved'));
       status.textContent = t('teach.saved');
@@ -96,6 +106,6 @@ export async function labelSection(observationId, imageUrl, width, height, ctx) 
     }
   });
   redraw();
-  sec.append(field('teach_label', t('teach.label'), label, t('teach.label_hint')), h('figure', { class: 'evidence' }, canvas), status, list, saveBtn);
+  sec.append(field('teach_label', t('teach.label'), label, t('teach.label_hint')), h('figure', { class: 'evidence' }, canvas), status, list, field('teach_complete', t('teach.complete'), completeFor, t('teach.complete_hint')), saveBtn);
   return sec;
 }
