@@ -8,9 +8,13 @@
 #include <gdal/ogr_api.h>
 #include <gdal/ogr_srs_api.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <type_traits>
+
+#include "core/result.h"
 
 namespace tilsyn::coverage::gdal {
 
@@ -61,6 +65,33 @@ inline SrsPtr Wgs84LonLat() {
   OSRImportFromEPSG(wgs84.get(), 4326);
   OSRSetAxisMappingStrategy(wgs84.get(), OAMS_TRADITIONAL_GIS_ORDER);
   return wgs84;
+}
+
+// Whether `srs` is WGS84 already (EPSG:4326 or the same datum without an authority).
+inline bool IsWgs84(OGRSpatialReferenceH srs) {
+  const char* auth = OSRGetAuthorityName(srs, nullptr);
+  const char* code = OSRGetAuthorityCode(srs, nullptr);
+  if (auth && code && std::strcmp(auth, "EPSG") == 0) return std::strcmp(code, "4326") == 0;
+  SrsPtr wgs(OSRNewSpatialReference(nullptr));
+  OSRSetWellKnownGeogCS(wgs.get(), "WGS84");
+  return OSRIsSame(srs, wgs.get()) != 0;
+}
+
+// The transformation of `layer`'s coordinates to `wgs84` (Wgs84LonLat()); null when the layer
+// is in WGS84 already or has no spatial reference. InvalidArgument (field "files") naming the
+// file and layer when none exists.
+inline Result<CtPtr> ToWgs84(OGRLayerH layer, const std::string& file, OGRSpatialReferenceH wgs84) {
+  CtPtr ct;
+  OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+  if (!srs || IsWgs84(srs)) return ct;
+  SrsPtr src = LonLatOrder(srs);
+  ct.reset(OCTNewCoordinateTransformation(src.get(), wgs84));
+  if (!ct) {
+    return Status::InvalidArgument(file + ": layer " + OGR_L_GetName(layer) +
+                                       ": no transformation to WGS84: " + CPLGetLastErrorMsg(),
+                                   "files");
+  }
+  return ct;
 }
 
 }  // namespace tilsyn::coverage::gdal

@@ -40,18 +40,7 @@ Status ImportBasemapFile(const std::string& file, const BasemapImportOptions& o,
       const int i = OGR_FD_GetFieldIndex(defn, n.c_str());
       if (i >= 0) name_fields.push_back(i);
     }
-    gdal::CtPtr ct;
-    if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer); srs) {
-      gdal::SrsPtr src = gdal::LonLatOrder(srs);
-      if (!OSRIsSame(src.get(), wgs84.get())) {
-        ct.reset(OCTNewCoordinateTransformation(src.get(), wgs84.get()));
-        if (!ct) {
-          return Status::InvalidArgument(
-              file + ": layer " + lname + ": no transformation to WGS84: " + CPLGetLastErrorMsg(),
-              "files");
-        }
-      }
-    }
+    TILSYN_ASSIGN_OR_RETURN(gdal::CtPtr ct, gdal::ToWgs84(layer, file, wgs84.get()));
     OGR_L_ResetReading(layer);
     while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
       ++result->features;

@@ -1,6 +1,5 @@
 // GeoPackage street-network reader (network_import.h) through GDAL's OGR C API (gdal_util.h).
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -9,18 +8,6 @@
 #include "coverage/network/network_import.h"
 
 namespace tilsyn::coverage {
-namespace {
-
-bool IsWgs84(OGRSpatialReferenceH srs) {
-  const char* auth = OSRGetAuthorityName(srs, nullptr);
-  const char* code = OSRGetAuthorityCode(srs, nullptr);
-  if (auth && code && std::strcmp(auth, "EPSG") == 0) return std::strcmp(code, "4326") == 0;
-  gdal::SrsPtr wgs(OSRNewSpatialReference(nullptr));
-  OSRSetWellKnownGeogCS(wgs.get(), "WGS84");
-  return OSRIsSame(srs, wgs.get()) != 0;
-}
-
-}  // namespace
 
 Status ImportNetworkGpkg(const std::string& file, const NetworkImportOptions& o, StreetNetwork* net,
                          NetworkImportResult* out) {
@@ -49,16 +36,7 @@ Status ImportNetworkGpkg(const std::string& file, const NetworkImportOptions& o,
     if (OGR_FD_GetGeomFieldCount(defn) == 0) continue;  // attribute-only table
     const int kind_field = o.kind ? -1 : OGR_FD_GetFieldIndex(defn, o.kind_property.c_str());
 
-    gdal::CtPtr ct;
-    if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer); srs && !IsWgs84(srs)) {
-      gdal::SrsPtr src = gdal::LonLatOrder(srs);
-      ct.reset(OCTNewCoordinateTransformation(src.get(), wgs84.get()));
-      if (!ct) {
-        return Status::InvalidArgument(
-            file + ": layer " + lname + ": no transformation to WGS84: " + CPLGetLastErrorMsg(),
-            "files");
-      }
-    }
+    TILSYN_ASSIGN_OR_RETURN(gdal::CtPtr ct, gdal::ToWgs84(layer, file, wgs84.get()));
 
     OGR_L_ResetReading(layer);
     while (gdal::FeaturePtr f{OGR_L_GetNextFeature(layer)}) {
