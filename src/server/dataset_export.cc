@@ -56,12 +56,13 @@ Result<DatasetExportSummary> ExportDataset(store::Store& store, store::BlobStore
   sum.classes.assign(classes.begin(), classes.end());
   // Negatives: complete for every exported class, without a box of one.
   TILSYN_ASSIGN_OR_RETURN(auto complete, store.annotations().CompleteLabels(std::nullopt));
-  for (const auto& [id, set] : complete) {
-    if (by_obs.count(id)) continue;
+  for (const auto& entry : complete) {
+    if (by_obs.count(entry.first)) continue;
+    const std::vector<std::string>& labels = entry.second.labels;
     const bool covers = std::all_of(sum.classes.begin(), sum.classes.end(), [&](const auto& c) {
-      return std::binary_search(set.labels.begin(), set.labels.end(), c);
+      return std::binary_search(labels.begin(), labels.end(), c);
     });
-    if (covers) by_obs[id];  // no boxes
+    if (covers) by_obs[entry.first];  // no boxes
   }
   std::map<std::string, int> class_index;
   for (size_t i = 0; i < sum.classes.size(); ++i) class_index[sum.classes[i]] = static_cast<int>(i);
