@@ -81,9 +81,15 @@ Result<BasemapCache::Loaded> BasemapCache::Get() const {
     return Loaded{{}, std::make_shared<const std::vector<BasemapFeature>>()};
   }
   if (loaded_ && loaded_->mtime == mtime) return *loaded_;
-  TILSYN_ASSIGN_OR_RETURN(std::vector<BasemapFeature> features, LoadBasemap(path_));
+  Result<std::vector<BasemapFeature>> features = LoadBasemap(path_);
+  if (!features.ok()) {
+    // A fault of the server's own file, not of the request: the HTTP layer logs the detail
+    // (which names the file) and answers without it.
+    return Status::Internal("the imported base map cannot be read: " +
+                            features.status().ToString());
+  }
   loaded_ = std::make_shared<const Loaded>(
-      Loaded{mtime, std::make_shared<const std::vector<BasemapFeature>>(std::move(features))});
+      Loaded{mtime, std::make_shared<const std::vector<BasemapFeature>>(std::move(*features))});
   return *loaded_;
 }
 

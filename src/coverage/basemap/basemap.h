@@ -42,7 +42,8 @@ struct BasemapSlice {
 class BasemapCache {
  public:
   explicit BasemapCache(std::string path) : path_(std::move(path)) {}
-  // The features whose bounding box meets `box`, in file order, at most `limit`.
+  // The features whose bounding box meets `box`, in file order, at most `limit`. A file that
+  // cannot be read is Internal (an API client gets "internal error"; the log has the detail).
   Result<BasemapSlice> Query(const geo::BBox& box, int64_t limit) const;
   // Every feature (for a search over names).
   Result<std::shared_ptr<const std::vector<BasemapFeature>>> All() const;

@@ -23,7 +23,11 @@ Result<std::shared_ptr<const NetworkCache::Loaded>> NetworkCache::Get() const {
   if (loaded_ && loaded_->mtime == mtime) return loaded_;
   auto l = std::make_shared<Loaded>();
   l->mtime = mtime;
-  TILSYN_RETURN_IF_ERROR(LoadNetwork(path_, &l->net));
+  if (Status st = LoadNetwork(path_, &l->net); !st.ok()) {
+    // A fault of the server's own file, not of the request: the HTTP layer logs the detail
+    // (which names the file) and answers without it.
+    return Status::Internal("the imported street network cannot be read: " + st.ToString());
+  }
   loaded_ = l;
   return loaded_;
 }

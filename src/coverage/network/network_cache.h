@@ -38,7 +38,8 @@ class NetworkCache {
  public:
   explicit NetworkCache(std::string path) : path_(std::move(path)) {}
   // The segments meeting `box`, at most `max_segments` of them. An absent file is an empty
-  // network; an unreadable or malformed one is an error.
+  // network; an unreadable or malformed one is Internal (an API client gets "internal error";
+  // the log has the detail, which names the file).
   Result<NetworkSlice> Query(const LonLatBox& box, int64_t max_segments) const;
 
  private:

@@ -1,6 +1,10 @@
 // GET /api/v1/basemap and GET /api/v1/places over a base map stored by the test.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 #include "coverage/basemap/basemap.h"
 #include "unit/server/api_fixture.h"
 
@@ -60,6 +64,18 @@ TEST_F(BasemapApi, EmptyUntilImportedThenFeaturesInTheBox) {
   EXPECT_EQ(Call("GET", "/api/v1/basemap", inspector_).ErrorField(), "bbox");
   EXPECT_EQ(Call("GET", "/api/v1/basemap?bbox=1,2", inspector_).ErrorField(), "bbox");
   EXPECT_EQ(Call("GET", "/api/v1/basemap?bbox=12.5,55.6,12.6,55.7", "").status, 401);
+}
+
+TEST_F(BasemapApi, ABrokenBasemapFileIsA500ThatNamesNoServerPath) {
+  Save();
+  std::ofstream(path_, std::ios::trunc) << "not json\n";
+  std::filesystem::last_write_time(
+      path_, std::filesystem::last_write_time(path_) + std::chrono::seconds(2));
+  for (const char* q : {"/api/v1/basemap?bbox=12.5,55.6,12.6,55.7", "/api/v1/places?q=vej"}) {
+    Reply r = Call("GET", q, inspector_);
+    EXPECT_EQ(r.status, 500) << q;
+    EXPECT_EQ(r.raw.body.find(dir_.path()), std::string::npos) << r.raw.body;
+  }
 }
 
 TEST_F(BasemapApi, PlacesAreFoundByPartOfTheirNameOncePerStreet) {

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "coverage/network/network_cache.h"
 #include "coverage/network/street_network.h"
 #include "unit/server/api_fixture.h"
@@ -32,11 +35,11 @@ class NetworkApi : public ApiTest {
 constexpr const char* kCopenhagen = "/api/v1/network?bbox=12.55,55.67,12.58,55.68";
 
 TEST_F(NetworkApi, BadBboxIsRejectedNamingTheField) {
-  for (const char* q : {"", "?bbox=", "?bbox=12.5,55.6,12.6", "?bbox=12.5,55.6,12.6,55.7,1",
-                        "?bbox=a,b,c,d", "?bbox=12.6,55.6,12.5,55.7", "?bbox=12.5,55.7,12.6,55.6",
-                        "?bbox=12.5,55.6,12.6,95", "?bbox=-181,55.6,12.6,55.7",
-                        "?bbox=12.5,55.6,12.6,nan", "?bbox=12.5x,55.6,12.6,55.7",
-                        "?bbox=12.5,,12.6,55.7"}) {
+  for (const char* q :
+       {"", "?bbox=", "?bbox=12.5,55.6,12.6", "?bbox=12.5,55.6,12.6,55.7,1", "?bbox=a,b,c,d",
+        "?bbox=12.6,55.6,12.5,55.7", "?bbox=12.5,55.7,12.6,55.6", "?bbox=12.5,55.6,12.6,95",
+        "?bbox=-181,55.6,12.6,55.7", "?bbox=12.5,55.6,12.6,nan", "?bbox=12.5x,55.6,12.6,55.7",
+        "?bbox=12.5,,12.6,55.7"}) {
     Reply r = Call("GET", std::string("/api/v1/network") + q, inspector_);
     EXPECT_EQ(r.status, 400) << q;
     EXPECT_EQ(r.ErrorField(), "bbox") << q;
@@ -91,6 +94,14 @@ TEST_F(NetworkApi, ReloadsWhenTheNetworkIsImportedWhileServing) {
   EXPECT_EQ(Call("GET", kCopenhagen, inspector_).json["features"].size(), 0u);
   SaveSmallNetwork();
   EXPECT_EQ(Call("GET", kCopenhagen, inspector_).json["features"].size(), 2u);
+}
+
+TEST_F(NetworkApi, ABrokenNetworkFileIsA500ThatNamesNoServerPath) {
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
+  std::ofstream(path_) << "bogus 55.6 12.5 55.7 12.6\n";
+  Reply r = Call("GET", kCopenhagen, inspector_);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.raw.body.find(net_dir_.path()), std::string::npos) << r.raw.body;
 }
 
 TEST_F(NetworkApi, VehiclesMayNotReadIt) {
