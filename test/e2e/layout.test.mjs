@@ -147,6 +147,8 @@ describe('every page at phone and desktop width, in English and Danish', { timeo
       }
       await page.locator('#logout').click();
       await page.locator('form.login-token').waitFor();
+      // The purpose stated in this tab (the review page above) goes with the person.
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('tilsyn.purpose')), null, 'purpose forgotten at logout');
     }
     assert.deepEqual(problems, []);
     assert.deepEqual(browser.errors.splice(0), [], 'console errors');

@@ -16,7 +16,7 @@ export function forgetPurpose() {
 }
 
 // The form that asks; `onStated(purpose)` runs once a purpose of 3–500 characters is given.
-export function purposeForm(onStated) {
+function purposeForm(onStated) {
   const name = uid('purpose');
   const other = h('input', { type: 'text', id: `${name}-other`, minlength: 3, maxlength: 500, placeholder: t('purpose.other_hint'), 'aria-label': t('purpose.other') });
   const choice = (value, label) => h('label', { class: 'check' }, h('input', { type: 'radio', name, value, required: true }), label);

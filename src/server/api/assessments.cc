@@ -89,12 +89,15 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
         if (!in_notes) continue;
       }
     }
-    Result<store::Observation> obs = ctx.store->GetObservation(a.observation_id);
+    // The observation is read for the place and time filters, and for the items returned.
+    std::optional<Result<store::Observation>> obs;
     if (from || to || bbox) {
-      if (!obs.ok()) continue;
-      if ((from && obs->captured_ms < *from) || (to && obs->captured_ms >= *to)) continue;
+      obs = ctx.store->GetObservation(a.observation_id);
+      if (!obs->ok()) continue;
+      const store::Observation& o = **obs;
+      if ((from && o.captured_ms < *from) || (to && o.captured_ms >= *to)) continue;
       // An erased position is in no area.
-      if (bbox && (obs->location_erased_ms || !bbox->Contains({obs->lat, obs->lon}))) continue;
+      if (bbox && (o.location_erased_ms || !bbox->Contains({o.lat, o.lon}))) continue;
     }
     if (filtered && skipped < offset) {
       ++skipped;
@@ -106,14 +109,16 @@ Result<net::HttpResponse> ListAssessments(const ApiContext& ctx, const ApiReques
     }
     Json j = AssessmentToJson(a);
     j["case_status"] = case_status;
+    if (!obs) obs = ctx.store->GetObservation(a.observation_id);
     // The capture time, which is what "when" means to an inspector (created_at is when it was
     // processed), and the place.
-    if (obs.ok()) {
-      j["captured_at"] = FormatIso8601(obs->captured_ms);
-      const bool placed = !obs->location_erased_ms;
-      j["lat"] = placed ? Json(obs->lat) : Json(nullptr);
-      j["lon"] = placed ? Json(obs->lon) : Json(nullptr);
-      j["has_image"] = !obs->blob_key.empty();
+    if (obs->ok()) {
+      const store::Observation& o = **obs;
+      j["captured_at"] = FormatIso8601(o.captured_ms);
+      const bool placed = !o.location_erased_ms;
+      j["lat"] = placed ? Json(o.lat) : Json(nullptr);
+      j["lon"] = placed ? Json(o.lon) : Json(nullptr);
+      j["has_image"] = !o.blob_key.empty();
     }
     out.push_back(j);
   }

@@ -271,7 +271,7 @@ export async function renderFinding(main, params, ctx) {
     if (!statedPurpose()) {
       const head = h('h1', {}, t('finding.title'));
       main.append(head);
-      purpose = await askPurpose(main);
+      await askPurpose(main);
       head.remove();
     }
     purpose = statedPurpose();
