@@ -43,10 +43,14 @@ class Open311Action : public Action {
       return out;
     }
     const Json& p = run.payload;
+    const bool unvisited = p.value("event", "") == "unvisited";
     std::string description = p.value("task_title", "") + ": " + p.value("reason", "") +
-                              " (captured " + p.value("captured_at", "") + ")";
-    if (!web_url_.empty())
-      description += " " + web_url_ + "/#/findings/" + p.value("assessment_id", "");
+                              (unvisited ? " (visit due since " + p.value("due_since", "") + ")"
+                                         : " (captured " + p.value("captured_at", "") + ")");
+    if (!web_url_.empty()) {
+      description += unvisited ? " " + web_url_ + "/#/tasks/" + p.value("task_id", "")
+                               : " " + web_url_ + "/#/findings/" + p.value("assessment_id", "");
+    }
     description += " [Tilsyn ref " + run.idempotency_key + "]";
     std::string form = "service_code=" + net::UrlEncode(s.service_code) +
                        "&lat=" + FormatFixed(p.value("lat", 0.0), 7) +

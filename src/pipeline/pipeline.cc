@@ -363,7 +363,7 @@ Result<int> Pipeline::SweepRetention() {
   // Claimed with a lease: another sweeper leaves these alone.
   TILSYN_ASSIGN_OR_RETURN(std::vector<store::BlobRecord> due,
                           store_->ClaimDueBlobs(now, now + kSweepLeaseMs, kBatch));
-  int deleted = 0;
+  int work = 0;
   for (const store::BlobRecord& b : due) {
     if (stop_.load()) break;  // the rest go back when their lease ends
     TILSYN_RETURN_IF_ERROR(blobs_->Delete(b.key));
@@ -371,15 +371,27 @@ Result<int> Pipeline::SweepRetention() {
         MarkDeletedAudited(store_, b.key, b.observation_id, b.task_id, now, "retention"));
     LogInfo("image_deleted",
             {{"key", b.key}, {"observation_id", b.observation_id}, {"reason", "retention"}});
-    ++deleted;
+    ++work;
   }
-  // Location retention has its own schedule; its failure does not hide the images deleted.
+  // Location retention and the visit check have their own schedules; a failure of one does not
+  // hide what the others did.
   Result<int> erased = SweepLocations();
-  if (!erased.ok()) {
+  if (erased.ok()) {
+    work += *erased;
+  } else {
     LogWarn("location_sweep_failed", {{"error", erased.status().ToString()}});
-    return deleted;
   }
-  return deleted + *erased;
+  if (options_.check_visits && now >= next_visit_check_ms_.load()) {
+    next_visit_check_ms_ = now + 10 * 60'000;
+    Result<int> queued = options_.check_visits(now);
+    if (!queued.ok()) {
+      LogWarn("visit_check_failed", {{"error", queued.status().ToString()}});
+    } else if (*queued > 0) {
+      Wake({kActionLoop});
+      work += *queued;
+    }
+  }
+  return work;
 }
 
 Result<int> Pipeline::SweepLocations() {

@@ -63,6 +63,10 @@ struct PipelineOptions {
   // More location data to sweep on the same schedule (the server deletes GPS history days past
   // their retention); returns how many items went. May be empty.
   std::function<Result<int>(TimeMs now)> sweep_more_locations;
+  // A check on the retention loop, at most every ten minutes: the server queues the actions of
+  // sites nobody visits (server/unvisited_actions.h) and returns how many runs it queued (the
+  // action loop is woken for them). May be empty.
+  std::function<Result<int>(TimeMs now)> check_visits;
   // Test hook: stop after this many observations have been assessed (crash simulation). <0 = off.
   int crash_after_assessments_for_test = -1;
 };
@@ -87,7 +91,7 @@ class Pipeline {
   // One pass of each loop: pending observations, due actions, due deletions. Returns work done.
   Result<int> RunOnce();
   // Deletes images whose deadline passed (no legal hold), then erases locations past their
-  // retention (SweepLocations); returns how many of both.
+  // retention (SweepLocations) and runs check_visits when due; returns how many of all.
   Result<int> SweepRetention();
   // Erases the locations of observations captured more than location_retention_days ago, at
   // most one batch every ten minutes (sooner while batches come full); returns how many.
@@ -133,6 +137,7 @@ class Pipeline {
   std::atomic<int> assessed_count_{0};
   std::atomic<TimeMs> last_follow_up_ms_{INT64_MIN / 2};  // when open cases were last looked up
   std::atomic<TimeMs> next_location_sweep_ms_{0};
+  std::atomic<TimeMs> next_visit_check_ms_{0};
   std::set<std::string> started_leases_;  // guarded by mu_: lease names whose old leases went back
 };
 

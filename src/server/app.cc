@@ -33,6 +33,7 @@
 #include "server/evaluation.h"
 #include "server/image_keys.h"
 #include "server/smtp_config.h"
+#include "server/unvisited_actions.h"
 #include "store/blob_store.h"
 #include "store/encrypted_blob_store.h"
 
@@ -150,6 +151,13 @@ class AppImpl : public App {
         return static_cast<int>(n);
       };
     }
+    auto coverage_cache =
+        std::make_shared<coverage::CoverageCache>(coverage::CoverageFilePath(config_.data_dir));
+    // Sites nobody visits: their "unvisited" actions are queued (server/unvisited_actions.h).
+    store::Store* visit_store = store_.get();
+    popts.check_visits = [visit_store, coverage_cache](TimeMs now) {
+      return QueueUnvisitedActions(visit_store, coverage_cache.get(), now);
+    };
     popts.worker =
         config_.worker_name.empty() ? DefaultWorkerName(config_.data_dir) : config_.worker_name;
     popts.assess_threads = config_.assess_threads;
@@ -167,8 +175,6 @@ class AppImpl : public App {
     iopts.anonymize_in_worker = config_.anonymize_uploads == "worker";
     ingest_ =
         std::make_unique<pipeline::Ingest>(store_.get(), blobs_.get(), anonymizers, clock_, iopts);
-    auto coverage_cache =
-        std::make_shared<coverage::CoverageCache>(coverage::CoverageFilePath(config_.data_dir));
     if (config_.coverage_top_k > 0) {
       // The planner's selection holds at upload too: a vehicle the job is not offered to may not
       // deliver for it — unless it captured before the current report or under an older version

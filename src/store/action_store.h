@@ -1,8 +1,8 @@
-// ActionRunStore: the action outbox: action runs written with their assessment, delivered by the
-// dispatcher (actions/action.h). One of the narrow seams of the store (store/store.h): code that
-// needs only this aggregate takes a ActionRunStore; the SQL store (store/sql/) implements every
-// seam in one class, on SQLite and PostgreSQL. Thread-safe as its implementation; every method is
-// one transaction.
+// ActionRunStore: the action outbox: action runs written with their assessment (or, for a site
+// nobody visits, without one), delivered by the dispatcher (actions/action.h). One of the narrow
+// seams of the store (store/store.h): code that needs only this aggregate takes a
+// ActionRunStore; the SQL store (store/sql/) implements every seam in one class, on SQLite and
+// PostgreSQL. Thread-safe as its implementation; every method is one transaction.
 #pragma once
 
 #include <functional>
@@ -36,6 +36,10 @@ class ActionRunStore {
   virtual Result<std::vector<ActionRunRecord>> ActionRunsToFollow(const std::string& type,
                                                                   TimeMs checked_before,
                                                                   int limit) = 0;
+  // Queues runs that belong to no assessment (a site nobody visits, server/unvisited_actions.h):
+  // stored with an empty assessment_id (NULL); a run whose idempotency key is stored already is
+  // skipped, so a check repeated by any worker queues each run once. Returns how many were new.
+  virtual Result<int> QueueActionRuns(const std::vector<ActionRunRecord>& runs) = 0;
   // One action run by id (NotFound when unknown).
   virtual Result<ActionRunRecord> GetActionRun(const std::string& id) = 0;
   // All action runs, or those of one assessment; newest first.

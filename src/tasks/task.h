@@ -15,10 +15,10 @@ namespace tilsyn::tasks {
 // presence/absence/count: a target label; condition: a damage label (present = finding), or
 // target "change": the object in the site's reference image (a sign, a bench) must look the
 // same in the region of interest (changed beyond rule.change_threshold = missing, obscured or
-// damaged); text: sign text (targets "text", rule.expected_text); before_after: change against the site's
-// reference image (targets "change", rule.change_threshold); permit_check: an object (a change
-// against the empty site's reference image, or a detector's label) must be covered by a permit
-// valid at the capture time within rule.permit_distance_m. Assessment: tasks/rules.h.
+// damaged); text: sign text (targets "text", rule.expected_text); before_after: change against the
+// site's reference image (targets "change", rule.change_threshold); permit_check: an object (a
+// change against the empty site's reference image, or a detector's label) must be covered by a
+// permit valid at the capture time within rule.permit_distance_m. Assessment: tasks/rules.h.
 enum class TaskKind { kPresence, kAbsence, kCount, kCondition, kText, kBeforeAfter, kPermitCheck };
 enum class TaskStatus { kDraft, kActive, kPaused, kCompleted, kCancelled };
 enum class Outcome { kOk, kFinding, kInconclusive };
@@ -42,17 +42,17 @@ struct Target {
 
 // One weekly window in the task's time zone: [start_minute, end_minute) on `weekday`.
 struct WeeklyWindow {
-  int weekday = 0;       // 0 = Monday … 6 = Sunday
-  int start_minute = 0;  // 0 … 1439
-  int end_minute = 1440; // 1 … 1440, > start_minute
+  int weekday = 0;        // 0 = Monday … 6 = Sunday
+  int start_minute = 0;   // 0 … 1439
+  int end_minute = 1440;  // 1 … 1440, > start_minute
 };
 
 struct Schedule {
-  TimeMs valid_from = 0;                  // inclusive
-  TimeMs valid_to = 0;                    // exclusive; > valid_from
+  TimeMs valid_from = 0;  // inclusive
+  TimeMs valid_to = 0;    // exclusive; > valid_from
   std::string time_zone = "Europe/Copenhagen";
-  std::vector<WeeklyWindow> windows;      // empty = any time within validity
-  int64_t min_interval_s = 0;             // between two observations of one vehicle
+  std::vector<WeeklyWindow> windows;  // empty = any time within validity
+  int64_t min_interval_s = 0;         // between two observations of one vehicle
 };
 
 // A region of the reference image, as fractions of its width and height (0..1): change is
@@ -83,24 +83,27 @@ struct Rule {
 };
 
 struct ActionSpec {
-  std::string type;                 // "log", "webhook", "email", "open311" or "contractor"
-  std::vector<Outcome> on;          // outcomes that trigger it
-  std::string url;                  // webhook only
-  std::string secret;               // webhook HMAC key; never returned by the API
-  std::vector<std::string> to = {}; // email only: recipients
-  std::string language = "da";      // email only: "da" or "en"
+  std::string type;                  // "log", "webhook", "email", "open311" or "contractor"
+  std::vector<Outcome> on;           // outcomes that trigger it
+  std::string url;                   // webhook only
+  std::string secret;                // webhook HMAC key; never returned by the API
+  std::vector<std::string> to = {};  // email only: recipients
+  std::string language = "da";       // email only: "da" or "en"
   // open311 only: the case system's service code and jurisdiction (url is its endpoint base,
   // secret its api_key).
   std::string service_code = "", jurisdiction_id = "";
   // webhook body: "cloudevents" (a CloudEvents 1.0 event in structured JSON mode, the
   // assessment as its data) or "plain" (the assessment object alone, for older receivers).
   std::string format = "cloudevents";
+  // Also (or only) when the site is not visited in time (`"unvisited"` in `on`): the task's
+  // revisit_days passed without an observation (server/unvisited_actions.h). Not for contractors.
+  bool on_unvisited = false;
 };
 
 struct Retention {
-  int evidence_days = 30;           // findings are kept this long
-  bool keep_non_findings = false;   // keep ok/inconclusive images as documentation
-  bool legal_hold = false;          // stops all deletion for this task
+  int evidence_days = 30;          // findings are kept this long
+  bool keep_non_findings = false;  // keep ok/inconclusive images as documentation
+  bool legal_hold = false;         // stops all deletion for this task
   // Inconclusive images are kept this long for review (feedback on what the detectors missed),
   // then deleted; 0 = deleted at once like other non-findings.
   int inconclusive_days = 7;
@@ -116,14 +119,14 @@ struct Contractor {
 };
 
 struct Task {
-  std::string id;        // UUID
+  std::string id;  // UUID
   std::string title;
-  std::string unit;      // owning administrative unit
-  std::string owner;     // creating user
+  std::string unit;   // owning administrative unit
+  std::string owner;  // creating user
   TaskKind kind = TaskKind::kPresence;
   std::vector<Target> targets;
   geo::Geofence area = geo::Geofence::Circle({55.6761, 12.5683}, 25);
-  std::optional<double> heading_deg;     // approach heading, 0 = north
+  std::optional<double> heading_deg;  // approach heading, 0 = north
   double heading_tolerance_deg = 45;
   std::optional<double> max_speed_kmh;
   Schedule schedule;
@@ -136,7 +139,7 @@ struct Task {
   // observation for longer is flagged as not visited (server/visits.h). nullopt = no wish.
   std::optional<int> revisit_days;
   TaskStatus status = TaskStatus::kDraft;
-  int64_t revision = 1;                  // +1 on each change
+  int64_t revision = 1;  // +1 on each change
   TimeMs created_ms = 0;
   TimeMs updated_ms = 0;
 };

@@ -70,7 +70,8 @@ Result<Rule> ParseRule(const Json& j, TaskKind kind) {
   Rule r;
   if (!j.contains("rule") || j["rule"].is_null()) {
     if (kind == TaskKind::kText) {
-      return Status::InvalidArgument("text tasks need the expected sign text", "rule.expected_text");
+      return Status::InvalidArgument("text tasks need the expected sign text",
+                                     "rule.expected_text");
     }
     return r;
   }
@@ -88,35 +89,42 @@ Result<Rule> ParseRule(const Json& j, TaskKind kind) {
     r.max_count = *mx;
   }
   if (mh) {
-    if (*mh < 0 || *mh > 10000) return Status::InvalidArgument("must be 0..10000", "rule.min_box_height_px");
+    if (*mh < 0 || *mh > 10000)
+      return Status::InvalidArgument("must be 0..10000", "rule.min_box_height_px");
     r.min_box_height_px = static_cast<int>(*mh);
   }
   TILSYN_ASSIGN_OR_RETURN(auto et, GetOptString(rj, "expected_text", "rule.expected_text"));
   TILSYN_ASSIGN_OR_RETURN(auto ms, GetOptNumber(rj, "min_similarity", "rule.min_similarity"));
   TILSYN_ASSIGN_OR_RETURN(auto ct, GetOptNumber(rj, "change_threshold", "rule.change_threshold"));
   if (et) {
-    if (et->size() > 200) return Status::InvalidArgument("must be at most 200 bytes", "rule.expected_text");
+    if (et->size() > 200)
+      return Status::InvalidArgument("must be at most 200 bytes", "rule.expected_text");
     r.expected_text = *et;
   }
-  if (kind == TaskKind::kText && r.expected_text.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (kind == TaskKind::kText &&
+      r.expected_text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Status::InvalidArgument("text tasks need the expected sign text", "rule.expected_text");
   }
   if (ms) {
-    if (!(*ms > 0 && *ms <= 1)) return Status::InvalidArgument("must be in (0, 1]", "rule.min_similarity");
+    if (!(*ms > 0 && *ms <= 1))
+      return Status::InvalidArgument("must be in (0, 1]", "rule.min_similarity");
     r.min_similarity = *ms;
   }
   if (ct) {
-    if (!(*ct >= 0 && *ct < 1)) return Status::InvalidArgument("must be in [0, 1)", "rule.change_threshold");
+    if (!(*ct >= 0 && *ct < 1))
+      return Status::InvalidArgument("must be in [0, 1)", "rule.change_threshold");
     r.change_threshold = *ct;
   }
   TILSYN_ASSIGN_OR_RETURN(auto pd, GetOptNumber(rj, "permit_distance_m", "rule.permit_distance_m"));
   TILSYN_ASSIGN_OR_RETURN(auto pk, GetOptString(rj, "permit_kind", "rule.permit_kind"));
   if (pd) {
-    if (!(*pd >= 0 && *pd <= 1000)) return Status::InvalidArgument("must be 0..1000", "rule.permit_distance_m");
+    if (!(*pd >= 0 && *pd <= 1000))
+      return Status::InvalidArgument("must be 0..1000", "rule.permit_distance_m");
     r.permit_distance_m = *pd;
   }
   if (pk) {
-    if (pk->size() > 50) return Status::InvalidArgument("must be at most 50 bytes", "rule.permit_kind");
+    if (pk->size() > 50)
+      return Status::InvalidArgument("must be at most 50 bytes", "rule.permit_kind");
     r.permit_kind = *pk;
   }
   if (rj.contains("roi") && !rj["roi"].is_null()) {
@@ -142,11 +150,23 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
     }
     const Json* on = as[i].contains("on") ? &as[i]["on"] : nullptr;
     if (!on || !on->is_array() || on->empty()) {
-      return Status::InvalidArgument("on must list outcomes (ok, finding, inconclusive)", p + ".on");
+      return Status::InvalidArgument("on must list outcomes (ok, finding, inconclusive, unvisited)",
+                                     p + ".on");
     }
     for (size_t k = 0; k < on->size(); ++k) {
+      if ((*on)[k] == "unvisited") {
+        if (a.type == "contractor") {
+          return Status::InvalidArgument("a contractor is told of findings, not of unvisited sites",
+                                         Idx(p + ".on", k));
+        }
+        a.on_unvisited = true;
+        continue;
+      }
       auto o = (*on)[k].is_string() ? ParseOutcome((*on)[k].get<std::string>()) : std::nullopt;
-      if (!o) return Status::InvalidArgument("must be ok, finding or inconclusive", Idx(p + ".on", k));
+      if (!o) {
+        return Status::InvalidArgument("must be ok, finding, inconclusive or unvisited",
+                                       Idx(p + ".on", k));
+      }
       a.on.push_back(*o);
     }
     if (a.type == "webhook") {
@@ -165,15 +185,18 @@ Result<std::vector<ActionSpec>> ParseActions(const Json& j) {
     if (a.type == "open311") {
       TILSYN_ASSIGN_OR_RETURN(a.url, GetString(as[i], "url", p + ".url"));
       if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0) {
-        return Status::InvalidArgument("url must be the http(s) endpoint of the case system", p + ".url");
+        return Status::InvalidArgument("url must be the http(s) endpoint of the case system",
+                                       p + ".url");
       }
-      TILSYN_ASSIGN_OR_RETURN(a.service_code, GetString(as[i], "service_code", p + ".service_code"));
+      TILSYN_ASSIGN_OR_RETURN(a.service_code,
+                              GetString(as[i], "service_code", p + ".service_code"));
       if (a.service_code.empty() || a.service_code.size() > 100) {
         return Status::InvalidArgument("must be 1–100 characters", p + ".service_code");
       }
       TILSYN_ASSIGN_OR_RETURN(auto key, GetOptString(as[i], "api_key", p + ".api_key"));
       a.secret = key.value_or("");
-      TILSYN_ASSIGN_OR_RETURN(auto jur, GetOptString(as[i], "jurisdiction_id", p + ".jurisdiction_id"));
+      TILSYN_ASSIGN_OR_RETURN(auto jur,
+                              GetOptString(as[i], "jurisdiction_id", p + ".jurisdiction_id"));
       a.jurisdiction_id = jur.value_or("");
     }
     if (a.type == "email") {
@@ -208,16 +231,20 @@ Result<Retention> ParseRetention(const Json& j) {
   if (!rj.is_object()) return Status::InvalidArgument("must be an object", "retention");
   TILSYN_ASSIGN_OR_RETURN(auto d, GetOptInt(rj, "evidence_days", "retention.evidence_days"));
   if (d) {
-    if (*d < 1 || *d > 3650) return Status::InvalidArgument("must be 1..3650", "retention.evidence_days");
+    if (*d < 1 || *d > 3650)
+      return Status::InvalidArgument("must be 1..3650", "retention.evidence_days");
     r.evidence_days = static_cast<int>(*d);
   }
-  TILSYN_ASSIGN_OR_RETURN(auto k, GetOptBool(rj, "keep_non_findings", "retention.keep_non_findings"));
+  TILSYN_ASSIGN_OR_RETURN(auto k,
+                          GetOptBool(rj, "keep_non_findings", "retention.keep_non_findings"));
   TILSYN_ASSIGN_OR_RETURN(auto h, GetOptBool(rj, "legal_hold", "retention.legal_hold"));
   r.keep_non_findings = k.value_or(false);
   r.legal_hold = h.value_or(false);
-  TILSYN_ASSIGN_OR_RETURN(auto inc, GetOptInt(rj, "inconclusive_days", "retention.inconclusive_days"));
+  TILSYN_ASSIGN_OR_RETURN(auto inc,
+                          GetOptInt(rj, "inconclusive_days", "retention.inconclusive_days"));
   if (inc) {
-    if (*inc < 0 || *inc > 90) return Status::InvalidArgument("must be 0..90", "retention.inconclusive_days");
+    if (*inc < 0 || *inc > 90)
+      return Status::InvalidArgument("must be 0..90", "retention.inconclusive_days");
     r.inconclusive_days = static_cast<int>(*inc);
   }
   return r;
@@ -248,11 +275,11 @@ Result<Task> TaskFromJson(const Json& j) {
   } else {
     TILSYN_ASSIGN_OR_RETURN(t.targets, ParseTargets(j));
   }
-  if (!implied.empty() &&
-      std::none_of(t.targets.begin(), t.targets.end(),
-                   [&](const Target& g) { return g.label == implied; })) {
+  if (!implied.empty() && std::none_of(t.targets.begin(), t.targets.end(),
+                                       [&](const Target& g) { return g.label == implied; })) {
     return Status::InvalidArgument(
-        std::string(ToString(t.kind)) + " tasks need the target label '" + implied + "'", "targets");
+        std::string(ToString(t.kind)) + " tasks need the target label '" + implied + "'",
+        "targets");
   }
   if (!j.contains("area")) return Status::InvalidArgument("required field is missing", "area");
   TILSYN_ASSIGN_OR_RETURN(t.area, geo::Geofence::FromGeoJson(j["area"], "area"));
@@ -260,7 +287,8 @@ Result<Task> TaskFromJson(const Json& j) {
   if (t.heading_deg && (*t.heading_deg < 0 || *t.heading_deg >= 360)) {
     return Status::InvalidArgument("must be within 0..360", "heading_deg");
   }
-  TILSYN_ASSIGN_OR_RETURN(auto tol, GetOptNumber(j, "heading_tolerance_deg", "heading_tolerance_deg"));
+  TILSYN_ASSIGN_OR_RETURN(auto tol,
+                          GetOptNumber(j, "heading_tolerance_deg", "heading_tolerance_deg"));
   if (tol) {
     if (!(*tol > 0 && *tol <= 180)) {
       return Status::InvalidArgument("must be within (0, 180]", "heading_tolerance_deg");
@@ -271,7 +299,8 @@ Result<Task> TaskFromJson(const Json& j) {
   if (t.max_speed_kmh && !(*t.max_speed_kmh > 0)) {
     return Status::InvalidArgument("must be > 0", "max_speed_kmh");
   }
-  if (!j.contains("schedule")) return Status::InvalidArgument("required field is missing", "schedule");
+  if (!j.contains("schedule"))
+    return Status::InvalidArgument("required field is missing", "schedule");
   TILSYN_ASSIGN_OR_RETURN(t.schedule, ScheduleFromJson(j["schedule"], "schedule"));
   TILSYN_ASSIGN_OR_RETURN(t.rule, ParseRule(j, t.kind));
   if (t.rule.roi && !ComparesWithReference(t)) {
@@ -292,11 +321,13 @@ Result<Task> TaskFromJson(const Json& j) {
     }
     TILSYN_ASSIGN_OR_RETURN(c.email, GetString(cj, "email", "contractor.email"));
     if (!IsEmailAddress(c.email)) {
-      return Status::InvalidArgument("not an e-mail address: '" + c.email + "'", "contractor.email");
+      return Status::InvalidArgument("not an e-mail address: '" + c.email + "'",
+                                     "contractor.email");
     }
     TILSYN_ASSIGN_OR_RETURN(auto days, GetOptInt(cj, "deadline_days", "contractor.deadline_days"));
     if (days) {
-      if (*days < 1 || *days > 365) return Status::InvalidArgument("must be 1..365", "contractor.deadline_days");
+      if (*days < 1 || *days > 365)
+        return Status::InvalidArgument("must be 1..365", "contractor.deadline_days");
       c.deadline_days = static_cast<int>(*days);
     }
     TILSYN_ASSIGN_OR_RETURN(auto lang, GetOptString(cj, "language", "contractor.language"));
@@ -308,14 +339,23 @@ Result<Task> TaskFromJson(const Json& j) {
   }
   for (size_t i = 0; i < t.actions.size(); ++i) {
     if (t.actions[i].type == "contractor" && !t.contractor) {
-      return Status::InvalidArgument("a contractor action needs the task's contractor (name, email)",
-                                     "actions[" + std::to_string(i) + "].type");
+      return Status::InvalidArgument(
+          "a contractor action needs the task's contractor (name, email)",
+          "actions[" + std::to_string(i) + "].type");
     }
   }
   TILSYN_ASSIGN_OR_RETURN(auto revisit, GetOptInt(j, "revisit_days", "revisit_days"));
   if (revisit) {
-    if (*revisit < 1 || *revisit > 365) return Status::InvalidArgument("must be 1..365", "revisit_days");
+    if (*revisit < 1 || *revisit > 365)
+      return Status::InvalidArgument("must be 1..365", "revisit_days");
     t.revisit_days = static_cast<int>(*revisit);
+  }
+  for (size_t i = 0; i < t.actions.size(); ++i) {
+    if (t.actions[i].on_unvisited && !t.revisit_days) {
+      return Status::InvalidArgument(
+          "\"unvisited\" needs revisit_days: how often the site should be seen",
+          "actions[" + std::to_string(i) + "].on");
+    }
   }
   TILSYN_ASSIGN_OR_RETURN(auto dc, GetOptString(j, "data_class", "data_class"));
   if (dc) {
@@ -329,17 +369,21 @@ Result<Task> TaskFromJson(const Json& j) {
 
 Json TaskToJson(const Task& t, bool include_secrets) {
   Json targets = Json::array();
-  for (const Target& g : t.targets) targets.push_back({{"label", g.label}, {"min_confidence", g.min_confidence}});
+  for (const Target& g : t.targets)
+    targets.push_back({{"label", g.label}, {"min_confidence", g.min_confidence}});
   Json actions = Json::array();
   for (const ActionSpec& a : t.actions) {
     Json on = Json::array();
     for (Outcome o : a.on) on.push_back(ToString(o));
+    if (a.on_unvisited) on.push_back("unvisited");
     Json aj = {{"type", a.type}, {"on", on}};
     if (a.type == "webhook") {
       aj["url"] = a.url;
       aj["format"] = a.format;
-      if (include_secrets) aj["secret"] = a.secret;
-      else aj["has_secret"] = !a.secret.empty();
+      if (include_secrets)
+        aj["secret"] = a.secret;
+      else
+        aj["has_secret"] = !a.secret.empty();
     }
     if (a.type == "email") {
       aj["to"] = a.to;
@@ -349,8 +393,10 @@ Json TaskToJson(const Task& t, bool include_secrets) {
       aj["url"] = a.url;
       aj["service_code"] = a.service_code;
       if (!a.jurisdiction_id.empty()) aj["jurisdiction_id"] = a.jurisdiction_id;
-      if (include_secrets) aj["api_key"] = a.secret;
-      else aj["has_api_key"] = !a.secret.empty();
+      if (include_secrets)
+        aj["api_key"] = a.secret;
+      else
+        aj["has_api_key"] = !a.secret.empty();
     }
     actions.push_back(aj);
   }
@@ -361,7 +407,8 @@ Json TaskToJson(const Task& t, bool include_secrets) {
   if (ComparesWithReference(t)) {
     rule["change_threshold"] = t.rule.change_threshold;
     if (t.rule.roi) {
-      rule["roi"] = {{"x", t.rule.roi->x}, {"y", t.rule.roi->y}, {"w", t.rule.roi->w}, {"h", t.rule.roi->h}};
+      rule["roi"] = {
+          {"x", t.rule.roi->x}, {"y", t.rule.roi->y}, {"w", t.rule.roi->w}, {"h", t.rule.roi->h}};
     }
   }
   if (t.kind == TaskKind::kPermitCheck) {

@@ -29,7 +29,8 @@ function schedule() {
 
 // One task per kind, each with non-default rule values, so a dropped field shows.
 const TASKS = [
-  { kind: 'presence', targets: [{ label: 'traffic_sign', min_confidence: 0.55 }], area: { type: 'Point', coordinates: [LON, LAT], radius_m: 25 }, revisit_days: 3 },
+  // A site nobody visits triggers actions too ("unvisited", with revisit_days).
+  { kind: 'presence', targets: [{ label: 'traffic_sign', min_confidence: 0.55 }], area: { type: 'Point', coordinates: [LON, LAT], radius_m: 25 }, revisit_days: 3, actions: [{ type: 'log', on: ['finding', 'unvisited'] }, { type: 'email', on: ['unvisited'], to: ['vej@kk.dk'], language: 'da' }] },
   { kind: 'absence', targets: [{ label: 'vehicle', min_confidence: 0.7 }], area: square(0.0004) },
   { kind: 'count', targets: [{ label: 'vehicle', min_confidence: 0.4 }], area: square(0.0005), rule: { min_count: 2, max_count: 6, min_box_height_px: 40 } },
   { kind: 'condition', targets: [{ label: 'pothole', min_confidence: 0.35 }, { label: 'road_crack', min_confidence: 0.45 }], area: { type: 'LineString', coordinates: [[LON - 0.001, LAT], [LON + 0.001, LAT]], buffer_m: 12 } },

@@ -328,6 +328,9 @@ class FaultyStore : public store::Store {
       return inner_->ActionRunsToFollow(type, checked_before, limit);
     });
   }
+  Result<int> QueueActionRuns(const std::vector<store::ActionRunRecord>& runs) override {
+    return Run<Result<int>>("QueueActionRuns", [&] { return inner_->QueueActionRuns(runs); });
+  }
   Result<store::ActionRunRecord> GetActionRun(const std::string& id) override {
     return Run<Result<store::ActionRunRecord>>("GetActionRun",
                                                [&] { return inner_->GetActionRun(id); });

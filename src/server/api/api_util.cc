@@ -232,7 +232,9 @@ Result<KeptImage> LoadKeptImage(const ApiContext& ctx, const ApiRequest& req,
 
 Json ActionRunToJson(const store::ActionRunRecord& r) {
   return {{"id", r.id},
-          {"assessment_id", r.assessment_id},
+          // null for a run of no assessment (a site nobody visits: trigger "unvisited")
+          {"assessment_id", r.assessment_id.empty() ? Json(nullptr) : Json(r.assessment_id)},
+          {"trigger", r.assessment_id.empty() ? "unvisited" : "assessment"},
           {"task_id", r.task_id},
           {"type", r.type},
           {"target", r.target},

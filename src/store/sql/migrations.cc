@@ -326,6 +326,39 @@ CREATE TABLE annotation_sets (
   marked_ms INTEGER NOT NULL
 );
 )sql",
+      // 18: an action run without an assessment (a site nobody visits, server/unvisited_actions.h):
+      // assessment_id may be NULL. SQLite cannot drop NOT NULL, so the table is rebuilt (no table
+      // refers to it; rowids are kept for the insertion order).
+      R"sql(
+CREATE TABLE action_runs_18 (
+  id TEXT PRIMARY KEY,
+  assessment_id TEXT REFERENCES assessments(id),
+  task_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  idempotency_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  attempt_log TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  result TEXT NOT NULL DEFAULT '{}'
+);
+INSERT INTO action_runs_18 (rowid, id, assessment_id, task_id, type, target, idempotency_key,
+  payload, status, attempts, next_attempt_ms, attempt_log, last_error, created_ms, updated_ms,
+  result)
+SELECT rowid, id, assessment_id, task_id, type, target, idempotency_key, payload, status,
+  attempts, next_attempt_ms, attempt_log, last_error, created_ms, updated_ms, result
+FROM action_runs;
+DROP TABLE action_runs;
+ALTER TABLE action_runs_18 RENAME TO action_runs;
+CREATE INDEX action_runs_due ON action_runs(status, next_attempt_ms);
+CREATE INDEX action_runs_by_assessment ON action_runs(assessment_id);
+CREATE INDEX action_runs_by_task ON action_runs(task_id, created_ms);
+)sql",
   };
   return kMigrations;
 }

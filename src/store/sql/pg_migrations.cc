@@ -371,6 +371,11 @@ CREATE TABLE annotation_sets (
   marked_ms BIGINT NOT NULL
 );
 )sql",
+      // 18: an action run without an assessment (a site nobody visits): assessment_id may be NULL.
+      R"sql(
+ALTER TABLE action_runs ALTER COLUMN assessment_id DROP NOT NULL;
+CREATE INDEX action_runs_by_task ON action_runs(task_id, created_ms);
+)sql",
   };
   return kMigrations;
 }

@@ -44,15 +44,15 @@ Status InsertAssessment(Db& db, const std::string& observation_id, const Assessm
   return st.Run();
 }
 
-// Skips (without error) an action run whose idempotency key is already stored.
-Status InsertActionRun(Db& db, const AssessmentRecord& a, const ActionRunRecord& r) {
+// Skips (without error) an action run whose idempotency key is already stored. `a` is the
+// run's assessment; nullptr for a run of no assessment (stored with assessment_id NULL).
+Status InsertActionRun(Db& db, const AssessmentRecord* a, const ActionRunRecord& r) {
   TILSYN_ASSIGN_OR_RETURN(Statement st,
                           db.Prepare("INSERT INTO action_runs (" + std::string(kActionRunColumns) +
                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                      "ON CONFLICT(idempotency_key) DO NOTHING"));
   st.Bind(1, r.id.empty() ? NewUuid() : r.id)
-      .Bind(2, r.assessment_id.empty() ? a.id : r.assessment_id)
-      .Bind(3, r.task_id.empty() ? a.task_id : r.task_id)
+      .Bind(3, r.task_id.empty() && a ? a->task_id : r.task_id)
       .Bind(4, r.type)
       .Bind(5, r.target)
       .Bind(6, r.idempotency_key)
@@ -65,6 +65,12 @@ Status InsertActionRun(Db& db, const AssessmentRecord& a, const ActionRunRecord&
       .Bind(13, r.created_ms)
       .Bind(14, r.updated_ms)
       .Bind(15, r.result.dump());
+  const std::string& assessment_id = r.assessment_id.empty() && a ? a->id : r.assessment_id;
+  if (assessment_id.empty()) {
+    st.BindNull(2);
+  } else {
+    st.Bind(2, assessment_id);
+  }
   return st.Run();
 }
 
@@ -104,7 +110,7 @@ Status SqlStore::RecordAssessment(const std::string& observation_id,
     }
     for (const auto& r : runs) TILSYN_RETURN_IF_ERROR(InsertRun(db, observation_id, r));
     TILSYN_RETURN_IF_ERROR(InsertAssessment(db, observation_id, assessment));
-    for (const auto& a : actions) TILSYN_RETURN_IF_ERROR(InsertActionRun(db, assessment, a));
+    for (const auto& a : actions) TILSYN_RETURN_IF_ERROR(InsertActionRun(db, &assessment, a));
     TILSYN_ASSIGN_OR_RETURN(
         Statement up, db.Prepare("UPDATE observations SET state = ?, updated_ms = ? WHERE id = ?"));
     up.Bind(1, ToString(ObservationState::kAssessed))
@@ -112,6 +118,25 @@ Status SqlStore::RecordAssessment(const std::string& observation_id,
         .Bind(3, observation_id);
     return up.Run();
   });
+}
+
+Result<int> SqlStore::QueueActionRuns(const std::vector<ActionRunRecord>& runs) {
+  for (const auto& r : runs) {
+    if (r.idempotency_key.empty()) {
+      return Status::InvalidArgument("action run idempotency key is empty", "idempotency_key");
+    }
+    if (r.task_id.empty()) return Status::InvalidArgument("action run has no task", "task_id");
+  }
+  int added = 0;
+  TILSYN_RETURN_IF_ERROR(Write([&](Db& db) -> Status {
+    added = 0;
+    for (const auto& r : runs) {
+      TILSYN_RETURN_IF_ERROR(InsertActionRun(db, nullptr, r));
+      added += static_cast<int>(db.Changes());
+    }
+    return Status::Ok();
+  }));
+  return added;
 }
 
 Result<std::vector<RecognitionRunRecord>> SqlStore::RunsForObservation(

@@ -118,6 +118,7 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<std::optional<ActionRunRecord>> ClaimNextActionRun(
       TimeMs now, const std::function<void(ActionRunRecord&)>& start) override;
   Result<ActionRunRecord> GetActionRun(const std::string& id) override;
+  Result<int> QueueActionRuns(const std::vector<ActionRunRecord>& runs) override;
   Result<std::vector<ActionRunRecord>> ActionRunsToFollow(const std::string& type,
                                                           TimeMs checked_before,
                                                           int limit) override;

@@ -272,6 +272,28 @@ TEST_F(PipelineTest, AFailingHistorySweepDoesNotStopObservationLocationsOrImageD
   EXPECT_TRUE(store_->GetObservation(obs.id)->location_erased_ms.has_value());
 }
 
+// The server's visit check (sites nobody visits) runs on the retention loop at most every ten
+// minutes; a failure is logged and tried at the next window, and hides nothing else.
+TEST_F(PipelineTest, TheVisitCheckRunsOnTheRetentionLoopEveryTenMinutes) {
+  PipelineOptions o;
+  std::vector<TimeMs> calls;
+  bool fail = true;
+  o.check_visits = [&](TimeMs now) -> Result<int> {
+    calls.push_back(now);
+    if (fail) return Status::Unavailable("database restarting");
+    return 2;
+  };
+  auto p = MakePipeline(o);
+  EXPECT_EQ(p->SweepRetention().value(), 0);
+  EXPECT_EQ(p->SweepRetention().value(), 0);
+  ASSERT_EQ(calls.size(), 1u) << "not again within ten minutes";
+  clock_.Advance(10 * 60'000);
+  fail = false;
+  EXPECT_EQ(p->SweepRetention().value(), 2) << "the runs it queued count as work";
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[1], clock_.NowMs());
+}
+
 TEST_F(PipelineTest, LegalHoldKeepsLocationsAndZeroKeepsThemForever) {
   task_.retention.legal_hold = true;
   CreateTask();

@@ -138,6 +138,37 @@ TEST_P(StoreTest, ActionRunWithKnownIdempotencyKeyIsSkipped) {
   EXPECT_EQ((*as2)[0].id, "ar-3");
 }
 
+// A site nobody visits: runs of no assessment, queued once per idempotency key, delivered
+// like the others (claimed, listed).
+TEST_P(StoreTest, ActionRunsOfNoAssessmentAreQueuedOncePerKey) {
+  Seeded::Seed(*store_, 1);
+  ActionRunRecord a = MakeActionRun("u-1", "", "task-1:unvisited:5:0", kT0);
+  a.task_id = "task-1";
+  ActionRunRecord b = MakeActionRun("u-2", "", "task-1:unvisited:5:1", kT0);
+  b.task_id = "task-1";
+  EXPECT_EQ(store_->QueueActionRuns({a, b}).value(), 2);
+  ActionRunRecord again = a;
+  again.id = "u-3";
+  EXPECT_EQ(store_->QueueActionRuns({again, b}).value(), 0) << "the same keys queue nothing";
+  auto all = store_->ListActionRuns(std::nullopt, 10);
+  ASSERT_EQ(all->size(), 2u);
+  for (const ActionRunRecord& r : *all) {
+    EXPECT_EQ(r.assessment_id, "");
+    EXPECT_EQ(r.task_id, "task-1");
+  }
+  auto claimed = store_->ClaimNextActionRun(kT0 + 1, [](ActionRunRecord& r) { ++r.attempts; });
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+  EXPECT_EQ((*claimed)->assessment_id, "");
+  EXPECT_EQ(store_->GetActionRun((*claimed)->id)->attempts, 1);
+  // Without a task or a key: refused, nothing written.
+  ActionRunRecord no_task = MakeActionRun("u-4", "", "k-4", kT0);
+  no_task.task_id.clear();
+  EXPECT_EQ(store_->QueueActionRuns({no_task}).status().field(), "task_id");
+  EXPECT_EQ(store_->QueueActionRuns({MakeActionRun("u-5", "", "", kT0)}).status().field(),
+            "idempotency_key");
+  EXPECT_EQ(store_->ListActionRuns(std::nullopt, 10)->size(), 2u);
+}
+
 TEST_P(StoreTest, AssessmentOfUnknownObservationIsNotFound) {
   Seeded::Seed(*store_, 0);
   Observation ghost = MakeObservation("ghost", "task-1", kT0);

@@ -98,7 +98,8 @@ namespace {
 
 TEST(TaskJsonEmail, AnEmailActionNamesItsRecipientsAndLanguage) {
   Json j = ValidTask();
-  j["actions"] = Json::array({{{"type", "email"}, {"on", {"finding"}},
+  j["actions"] = Json::array({{{"type", "email"},
+                               {"on", {"finding"}},
                                {"to", {"inspektor@kk.dk", "entreprenor@example.dk"}},
                                {"language", "en"}}});
   auto t = TaskFromJson(j);
@@ -115,9 +116,12 @@ TEST(TaskJsonEmail, AnEmailActionNamesItsRecipientsAndLanguage) {
     return TaskFromJson(bad).status().field();
   };
   EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}}), "actions[0].to");
-  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", Json::array()}}), "actions[0].to");
-  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", {"not an address"}}}), "actions[0].to[0]");
-  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", {"a@b.dk", "x@y,z"}}}), "actions[0].to[1]");
+  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", Json::array()}}),
+            "actions[0].to");
+  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", {"not an address"}}}),
+            "actions[0].to[0]");
+  EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", {"a@b.dk", "x@y,z"}}}),
+            "actions[0].to[1]");
   EXPECT_EQ(field({{"type", "email"}, {"on", {"finding"}}, {"to", {"a@b.dk"}}, {"language", "sv"}}),
             "actions[0].language");
   EXPECT_EQ(field({{"type", "sms"}, {"on", {"finding"}}}), "actions[0].type");
@@ -131,9 +135,11 @@ namespace {
 
 TEST(TaskJsonOpen311, ACaseSystemActionKeepsItsKeySecret) {
   Json j = ValidTask();
-  j["actions"] = Json::array({{{"type", "open311"}, {"on", {"finding"}},
+  j["actions"] = Json::array({{{"type", "open311"},
+                               {"on", {"finding"}},
                                {"url", "https://sager.kk.dk/open311/v2"},
-                               {"service_code", "container"}, {"api_key", "k-1"},
+                               {"service_code", "container"},
+                               {"api_key", "k-1"},
                                {"jurisdiction_id", "kk.dk"}}});
   auto t = TaskFromJson(j);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
@@ -148,10 +154,13 @@ TEST(TaskJsonOpen311, ACaseSystemActionKeepsItsKeySecret) {
     bad["actions"] = Json::array({action});
     return TaskFromJson(bad).status().field();
   };
-  EXPECT_EQ(field({{"type", "open311"}, {"on", {"finding"}}, {"service_code", "x"}}), "actions[0].url");
-  EXPECT_EQ(field({{"type", "open311"}, {"on", {"finding"}}, {"url", "ftp://x"}, {"service_code", "x"}}),
+  EXPECT_EQ(field({{"type", "open311"}, {"on", {"finding"}}, {"service_code", "x"}}),
             "actions[0].url");
-  EXPECT_EQ(field({{"type", "open311"}, {"on", {"finding"}}, {"url", "https://x"}}), "actions[0].service_code");
+  EXPECT_EQ(
+      field({{"type", "open311"}, {"on", {"finding"}}, {"url", "ftp://x"}, {"service_code", "x"}}),
+      "actions[0].url");
+  EXPECT_EQ(field({{"type", "open311"}, {"on", {"finding"}}, {"url", "https://x"}}),
+            "actions[0].service_code");
 }
 
 }  // namespace
@@ -162,7 +171,8 @@ namespace {
 
 TEST(TaskJsonContractor, ATaskNamesItsContractorAndTheContractorActionNeedsOne) {
   Json j = ValidTask();
-  j["contractor"] = {{"name", "Vejfirmaet A/S"}, {"email", "drift@vejfirmaet.dk"}, {"deadline_days", 7}};
+  j["contractor"] = {
+      {"name", "Vejfirmaet A/S"}, {"email", "drift@vejfirmaet.dk"}, {"deadline_days", 7}};
   j["actions"] = Json::array({{{"type", "contractor"}, {"on", {"finding"}}}});
   auto t = TaskFromJson(j);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
@@ -179,6 +189,43 @@ TEST(TaskJsonContractor, ATaskNamesItsContractorAndTheContractorActionNeedsOne) 
   bad = j;
   bad["contractor"]["deadline_days"] = 0;
   EXPECT_EQ(TaskFromJson(bad).status().field(), "contractor.deadline_days");
+}
+
+}  // namespace
+}  // namespace tilsyn::tasks
+
+namespace tilsyn::tasks {
+namespace {
+
+// A site nobody visits can trigger an action: "unvisited" in `on`, with revisit_days.
+TEST(TaskJsonUnvisited, UnvisitedTriggersAnActionOfATaskWithRevisitDays) {
+  Json j = ValidTask();
+  j["revisit_days"] = 7;
+  j["actions"] = Json::array(
+      {{{"type", "log"}, {"on", {"unvisited"}}},
+       {{"type", "webhook"}, {"on", {"finding", "unvisited"}}, {"url", "http://127.0.0.1:9/h"}}});
+  auto t = TaskFromJson(j);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_TRUE(t->actions[0].on_unvisited);
+  EXPECT_TRUE(t->actions[0].on.empty());
+  EXPECT_TRUE(t->actions[1].on_unvisited);
+  ASSERT_EQ(t->actions[1].on.size(), 1u);
+  const Json back = TaskToJson(*t, false);
+  EXPECT_EQ(back["actions"][0]["on"], Json::array({"unvisited"}));
+  EXPECT_EQ(back["actions"][1]["on"], Json::array({"finding", "unvisited"}));
+  EXPECT_TRUE(TaskFromJson(back)->actions[1].on_unvisited) << "round trip";
+  // Without revisit_days it could never fire: refused, naming the action's `on`.
+  Json never = j;
+  never.erase("revisit_days");
+  EXPECT_EQ(FieldOfError(never), "actions[0].on");
+  // A contractor is told of findings, not of the city's own unvisited sites.
+  Json contractor = j;
+  contractor["contractor"] = {{"name", "Vejfirmaet A/S"}, {"email", "drift@vejfirmaet.dk"}};
+  contractor["actions"] = Json::array({{{"type", "contractor"}, {"on", {"finding", "unvisited"}}}});
+  EXPECT_EQ(FieldOfError(contractor), "actions[0].on[1]");
+  Json typo = j;
+  typo["actions"][0]["on"] = Json::array({"unvisted"});
+  EXPECT_EQ(FieldOfError(typo), "actions[0].on[0]");
 }
 
 }  // namespace

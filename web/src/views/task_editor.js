@@ -9,6 +9,9 @@ import { COPENHAGEN, L, STATUS_COLOURS, areaLayer, attachNetwork, createMap, dis
 import { IMPLIED_TARGET, KINDS, ruleFields } from './rule_fields.js';
 
 const OUTCOMES = ['ok', 'finding', 'inconclusive'];
+// What may trigger an action: an outcome, or a site not seen within revisit_days (not for a
+// contractor, who is told of findings only).
+const TRIGGERS = [...OUTCOMES, 'unvisited'];
 
 function isoToLocal(iso) {
   if (!iso) return '';
@@ -183,11 +186,12 @@ export async function renderTaskEditor(main, params, ctx) {
     const open311Fields = h('div', { class: 'inline' }, field(`actions[${i}].service_code`, t('editor.service_code'), serviceCode), field(`actions[${i}].api_key`, t('editor.api_key'), apiKey), field(`actions[${i}].jurisdiction_id`, t('editor.jurisdiction'), jurisdiction));
     const contractorNote = h('p', { class: 'hint' }, t('editor.contractor_action_hint'));
     const format = h('select', {}, ['cloudevents', 'plain'].map((k) => h('option', { value: k, selected: (a.format || 'cloudevents') === k ? true : null }, t(`webhook_format.${k}`))));
-    const boxes = OUTCOMES.map((o) => {
+    const boxes = TRIGGERS.map((o) => {
       const cb = h('input', { type: 'checkbox', id: uid('on'), checked: (a.on || []).includes(o) });
       cb.dataset.outcome = o;
       return cb;
     });
+    const boxLabels = boxes.map((cb) => h('label', { class: 'check', for: cb.id }, cb, t(`outcome.${cb.dataset.outcome}`)));
     const urlField = field(`actions[${i}].url`, t('editor.url'), url);
     const webhookFields = h('div', { class: 'inline' }, field(`actions[${i}].secret`, t('editor.secret'), secret), field(`actions[${i}].format`, t('editor.webhook_format'), format));
     const sync = () => {
@@ -196,6 +200,9 @@ export async function renderTaskEditor(main, params, ctx) {
       emailFields.hidden = type.value !== 'email';
       open311Fields.hidden = type.value !== 'open311';
       contractorNote.hidden = type.value !== 'contractor';
+      const u = TRIGGERS.indexOf('unvisited');
+      boxLabels[u].hidden = type.value === 'contractor';
+      if (type.value === 'contractor') boxes[u].checked = false;
     };
     type.addEventListener('change', sync);
     sync();
@@ -208,7 +215,7 @@ export async function renderTaskEditor(main, params, ctx) {
         'fieldset',
         { class: 'outcomes', 'data-field': `actions[${i}].on` },
         h('legend', {}, t('editor.on_outcomes')),
-        boxes.map((cb) => h('label', { class: 'check', for: cb.id }, cb, t(`outcome.${cb.dataset.outcome}`))),
+        boxLabels,
       ),
       urlField,
       webhookFields,
