@@ -5,6 +5,7 @@
 // again from GET /api/v1/me (kept in memory only). Which optional endpoints exist is learned
 // once from /api/v1/openapi.json, so the UI never probes a missing route (and never logs a 404).
 import { STRINGS, getLang, t, tf } from './i18n.js';
+import { danishDetail } from './server_text.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -24,11 +25,11 @@ export function fieldMessage(e) {
 }
 
 // An error in the page's language. The server's code (what kind of problem) and field (where)
-// are stable and said in the reader's words; its sentence, in English, follows as the detail.
-// In English the server's sentence alone.
+// are stable and said in the reader's words; its sentence follows as the detail, in Danish when
+// server_text.js knows it, else in English. In English the server's sentence alone.
 function errorText(status, e) {
-  const detail = e.message || `HTTP ${status}`;
-  if (getLang() === 'en') return detail;
+  if (getLang() === 'en') return e.message || `HTTP ${status}`;
+  const detail = (e.message && danishDetail(e.message)) || e.message || `HTTP ${status}`;
   const key = `error.${e.code}`;
   const kind = e.code && key in STRINGS.en ? t(key) : `HTTP ${status}`;
   const where = e.field ? ` ${tf('error.in_field', { field: e.field })}` : '';
