@@ -382,7 +382,7 @@ Result<int> Pipeline::SweepRetention() {
     LogWarn("location_sweep_failed", {{"error", erased.status().ToString()}});
   }
   if (options_.check_visits && now >= next_visit_check_ms_.load()) {
-    next_visit_check_ms_ = now + 10 * 60'000;
+    next_visit_check_ms_ = now + options_.check_visits_every_ms;
     Result<int> queued = options_.check_visits(now);
     if (!queued.ok()) {
       LogWarn("visit_check_failed", {{"error", queued.status().ToString()}});

@@ -63,10 +63,11 @@ struct PipelineOptions {
   // More location data to sweep on the same schedule (the server deletes GPS history days past
   // their retention); returns how many items went. May be empty.
   std::function<Result<int>(TimeMs now)> sweep_more_locations;
-  // A check on the retention loop, at most every ten minutes: the server queues the actions of
-  // sites nobody visits (server/unvisited_actions.h) and returns how many runs it queued (the
-  // action loop is woken for them). May be empty.
+  // A check on the retention loop, at most every check_visits_every_ms: the server queues the
+  // actions of sites nobody visits (server/unvisited_actions.h) and returns how many runs it
+  // queued (the action loop is woken for them). May be empty.
   std::function<Result<int>(TimeMs now)> check_visits;
+  int64_t check_visits_every_ms = 10 * 60'000;
   // Test hook: stop after this many observations have been assessed (crash simulation). <0 = off.
   int crash_after_assessments_for_test = -1;
 };

@@ -158,6 +158,7 @@ class AppImpl : public App {
     popts.check_visits = [visit_store, coverage_cache](TimeMs now) {
       return QueueUnvisitedActions(visit_store, coverage_cache.get(), now);
     };
+    popts.check_visits_every_ms = int64_t{config_.visit_check_s} * 1000;
     popts.worker =
         config_.worker_name.empty() ? DefaultWorkerName(config_.data_dir) : config_.worker_name;
     popts.assess_threads = config_.assess_threads;

@@ -62,6 +62,9 @@ Status ServerConfig::Validate() const {
   if (case_follow_up_s < 1 || case_follow_up_s > 86'400) {
     return Status::InvalidArgument("must be 1..86400 s", "case_follow_up_s");
   }
+  if (visit_check_s < 1 || visit_check_s > 86'400) {
+    return Status::InvalidArgument("must be 1..86400 s", "visit_check_s");
+  }
   if (location_retention_days < 0 || location_retention_days > 36'500) {
     return Status::InvalidArgument("must be 0 (keep) .. 36500 days", "location_retention_days");
   }
@@ -114,6 +117,7 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
                                  "coverage_top_k",
                                  "coverage_schedule",
                                  "case_follow_up_s",
+                                 "visit_check_s",
                                  "coverage_time_zone",
                                  "anonymizer_detectors",
                                  "anonymizer_person_mode",
@@ -222,6 +226,13 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
     }
     c.case_follow_up_s = static_cast<int>(*follow_up);
   }
+  TILSYN_ASSIGN_OR_RETURN(auto visit_check, GetOptInt(j, "visit_check_s", "visit_check_s"));
+  if (visit_check) {
+    if (*visit_check < 1 || *visit_check > 86'400) {
+      return Status::InvalidArgument("must be 1..86400 s", "visit_check_s");
+    }
+    c.visit_check_s = static_cast<int>(*visit_check);
+  }
   TILSYN_ASSIGN_OR_RETURN(auto run_pipeline, GetOptBool(j, "run_pipeline", "run_pipeline"));
   if (run_pipeline) c.run_pipeline = *run_pipeline;
   TILSYN_ASSIGN_OR_RETURN(auto dev_key, GetOptBool(j, "dev_generate_key", "dev_generate_key"));
@@ -260,6 +271,7 @@ Json ServerConfig::ToJson() const {
          {"coverage_top_k", coverage_top_k},
          {"coverage_schedule", coverage_schedule},
          {"case_follow_up_s", case_follow_up_s},
+         {"visit_check_s", visit_check_s},
          {"coverage_time_zone", coverage_time_zone},
          {"anonymizer_detectors", anonymizer_detectors},
          {"anonymizer_person_mode", anonymizer_person_mode},

@@ -108,6 +108,9 @@ struct ServerConfig {
   std::string pilot_depot;
   // How often an open case in a case system (Open311) is asked for its status, in seconds.
   int case_follow_up_s = 900;
+  // How often active tasks are checked for sites nobody visits (their "unvisited" actions,
+  // server/unvisited_actions.h), in seconds.
+  int visit_check_s = 600;
   // Recognition services and routing (recognition/service_config.h, docs/recognition.md), kept
   // as JSON here and validated against the recognizer registry at start-up. null = defaults.
   Json recognizers = nullptr;

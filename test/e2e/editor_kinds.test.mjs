@@ -167,6 +167,15 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
     assert.match(await badge.innerText(), /not visited: not analysed/);
     assert.match(await page.locator('#overdue-summary').innerText(), /: 1$/);
     await browser.shot('tasks-overdue');
+    // The coverage page's dashboard lists it with the reason; "Show coverage" selects it.
+    await page.goto('/#/coverage');
+    const row = page.locator(`#unvisited tr[data-task-id="${created.id}"]`);
+    await row.waitFor();
+    assert.match(await page.locator('#unvisited-title').innerText(), /^Sites nobody visits: 1$/);
+    assert.match(await row.innerText(), /none yet[\s\S]*not analysed/);
+    await row.getByRole('button', { name: 'Show coverage' }).click();
+    assert.equal(await page.getByLabel('Task', { exact: true }).inputValue(), created.id);
+    await browser.shot('coverage-unvisited');
     assert.deepEqual(browser.errors.splice(0), [], 'console errors');
   });
 

@@ -93,6 +93,7 @@ ChainHarness::ChainHarness(ChainOptions options) : options_(options) {
   cfg.action_base_backoff_ms = 100;
   cfg.dev_generate_key = true;
   cfg.coverage_top_k = options_.coverage_top_k;
+  cfg.visit_check_s = options_.visit_check_s;
   if (!options_.pipeline) {
     cfg.run_pipeline = false;
     cfg.anonymize_uploads = "worker";

@@ -51,6 +51,7 @@ struct ChainOptions {
   // for tests about delivery alone.
   bool pipeline = true;
   int coverage_top_k = 10;  // the planner's top-k (server default)
+  int visit_check_s = 600;  // how often sites nobody visits are checked (server default)
 };
 
 class ChainHarness {

@@ -58,6 +58,7 @@ TEST(ServerConfig, FromJsonNamesTheBadField) {
   EXPECT_EQ(field(Json{{"coverage_schedule", "25:00"}}), "coverage_schedule");
   EXPECT_EQ(field(Json{{"coverage_time_zone", "Europe/Kbh"}}), "coverage_time_zone");
   EXPECT_EQ(field(Json{{"case_follow_up_s", 0}}), "case_follow_up_s");
+  EXPECT_EQ(field(Json{{"visit_check_s", 0}}), "visit_check_s");
   EXPECT_EQ(field(Json{{"location_retention_days", -1}}), "location_retention_days");
   EXPECT_EQ(field(Json{{"gps_history_days", 40'000}}), "gps_history_days");
   EXPECT_EQ(field(Json{{"gps_history_days", "180"}}), "gps_history_days");
@@ -93,6 +94,7 @@ TEST(ServerConfig, FromJsonReadsEverySetting) {
   j["coverage_schedule"] = "02:30";
   j["coverage_time_zone"] = "UTC";
   j["case_follow_up_s"] = 60;
+  j["visit_check_s"] = 30;
   j["anonymizer_detectors"] = {"default-pack", "hog-person"};
   j["smtp"] = {{"url", "smtps://mail.kk.dk:465"}, {"from", "tilsyn@kk.dk"}, {"username", "tilsyn"}};
   j["web_url"] = "https://tilsyn.kk.dk";

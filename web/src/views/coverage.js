@@ -3,8 +3,9 @@
 // time-of-day chart, a table of the vehicles passing (passes, per week, days, speed, lane with
 // confidence, hour sparkline, whether the planner offers them the job), and the "no history:
 // offered to all vehicles" state. A clear "not available" state when the server lacks the route.
+// Above it, the dashboard of sites nobody visits.
 import { findRoute, get } from '../api.js';
-import { clear, field, h, pct } from '../dom.js';
+import { clear, field, fmtTime, h, pct } from '../dom.js';
 import { hourChart } from '../charts.js';
 import { getLang, t, tf } from '../i18n.js';
 
@@ -102,6 +103,28 @@ function render(out, cov, names) {
   );
 }
 
+// Sites nobody visits (GET /api/v1/tasks?overdue=true): each overdue task with since when its
+// visit is due, its last observation and the likely reason; "Show" selects its coverage below.
+function unvisited(overdue, select) {
+  const box = h('section', { class: 'card table-wrap', id: 'unvisited', 'aria-labelledby': 'unvisited-title' }, h('h2', { id: 'unvisited-title' }, `${t('coverage.unvisited')}: ${overdue.length}`));
+  if (!overdue.length) {
+    box.append(h('p', { class: 'empty' }, t('coverage.unvisited_none')));
+    return box;
+  }
+  box.append(
+    h('table', {},
+      h('thead', {}, h('tr', {}, ['coverage.task', 'coverage.due_since', 'coverage.last_observation', 'coverage.why', 'tasks.col_actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, overdue.map((x) => h('tr', { 'data-task-id': x.id },
+        h('td', {}, h('a', { href: `#/tasks/${x.id}` }, x.title)),
+        h('td', {}, fmtTime(x.visit.due_since)),
+        h('td', {}, x.visit.last_observation_at ? fmtTime(x.visit.last_observation_at) : t('coverage.never')),
+        h('td', { title: x.visit.reason, 'data-reason': x.visit.reason_code }, t(`visit.${x.visit.reason_code}`)),
+        h('td', {}, h('button', { type: 'button', class: 'small secondary', onclick: () => select(x.id) }, t('coverage.show'))),
+      )))),
+  );
+  return box;
+}
+
 export async function renderCoverage(main) {
   main.append(h('h1', {}, t('coverage.title')));
   const route = findRoute('GET', '/coverage');
@@ -110,9 +133,10 @@ export async function renderCoverage(main) {
     return null;
   }
   main.append(h('p', { class: 'hint' }, t('coverage.intro')));
-  const [tasks, vehicles] = await Promise.all([
+  const [tasks, vehicles, overdue] = await Promise.all([
     get('/api/v1/tasks?limit=1000').then((r) => r.tasks),
     get('/api/v1/vehicles').then((r) => r.vehicles).catch(() => []),
+    get('/api/v1/tasks?overdue=true').then((r) => r.tasks),
   ]);
   const names = new Map(vehicles.map((v) => [v.id, v.name]));
   const first = tasks.find((x) => x.status === 'active') || tasks[0];
@@ -137,6 +161,10 @@ export async function renderCoverage(main) {
     }
   };
   sel.addEventListener('change', load);
+  main.append(unvisited(overdue, (id) => {
+    sel.value = id;
+    load();
+  }));
   main.append(h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() }, field('task', t('coverage.task'), sel)), out);
   await load();
   return null;
