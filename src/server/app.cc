@@ -155,8 +155,9 @@ class AppImpl : public App {
         std::make_shared<coverage::CoverageCache>(coverage::CoverageFilePath(config_.data_dir));
     // Sites nobody visits: their "unvisited" actions are queued (server/unvisited_actions.h).
     store::Store* visit_store = store_.get();
-    popts.check_visits = [visit_store, coverage_cache](TimeMs now) {
-      return QueueUnvisitedActions(visit_store, coverage_cache.get(), now);
+    const int visit_top_k = config_.coverage_top_k;
+    popts.check_visits = [visit_store, coverage_cache, visit_top_k](TimeMs now) {
+      return QueueUnvisitedActions(visit_store, coverage_cache.get(), now, visit_top_k);
     };
     popts.check_visits_every_ms = int64_t{config_.visit_check_s} * 1000;
     popts.worker =

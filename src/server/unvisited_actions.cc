@@ -9,14 +9,16 @@ namespace tilsyn::server {
 
 std::vector<store::ActionRunRecord> UnvisitedRuns(const tasks::Task& task,
                                                   std::optional<TimeMs> last_capture, TimeMs now,
-                                                  const coverage::CoverageCache* coverage) {
+                                                  const coverage::CoverageCache* coverage,
+                                                  int top_k) {
   std::vector<store::ActionRunRecord> out;
   bool wanted = false;
   for (const tasks::ActionSpec& a : task.actions) wanted = wanted || a.on_unvisited;
   if (!wanted) return out;
   const bool has_report = coverage != nullptr && coverage->HasReport();
-  const VisitStatus v = CheckVisit(task, last_capture, now,
-                                   has_report ? coverage->Site(task.id) : std::nullopt, has_report);
+  const VisitStatus v =
+      CheckVisit(task, last_capture, now, has_report ? coverage->Site(task.id) : std::nullopt,
+                 has_report, top_k);
   if (!v.overdue) return out;
   const geo::BBox& box = task.area.bbox();
   for (size_t i = 0; i < task.actions.size(); ++i) {
@@ -66,7 +68,7 @@ std::vector<store::ActionRunRecord> UnvisitedRuns(const tasks::Task& task,
 }
 
 Result<int> QueueUnvisitedActions(store::Store* store, const coverage::CoverageCache* coverage,
-                                  TimeMs now) {
+                                  TimeMs now, int top_k) {
   TILSYN_ASSIGN_OR_RETURN(auto last, store->LastCaptureByTask());
   store::TaskFilter f;
   f.statuses = {tasks::TaskStatus::kActive};
@@ -77,7 +79,7 @@ Result<int> QueueUnvisitedActions(store::Store* store, const coverage::CoverageC
     for (const tasks::Task& t : page) {
       auto it = last.find(t.id);
       auto mine = UnvisitedRuns(t, it == last.end() ? std::nullopt : std::optional(it->second), now,
-                                coverage);
+                                coverage, top_k);
       for (auto& r : mine) runs.push_back(std::move(r));
     }
     if (static_cast<int>(page.size()) < f.limit) break;

@@ -17,13 +17,15 @@
 namespace tilsyn::server {
 
 // The runs one task's "unvisited" actions get at `now` (empty when the site is not overdue or
-// the task has no such action). `coverage` may be nullptr (no report: reason no_coverage).
+// the task has no such action). `coverage` may be nullptr (no report: reason no_coverage);
+// `top_k` is the planner's coverage_top_k (for the reason).
 std::vector<store::ActionRunRecord> UnvisitedRuns(const tasks::Task& task,
                                                   std::optional<TimeMs> last_capture, TimeMs now,
-                                                  const coverage::CoverageCache* coverage);
+                                                  const coverage::CoverageCache* coverage,
+                                                  int top_k = 0);
 
 // Checks every active task and queues the runs of those overdue. Returns how many were new.
 Result<int> QueueUnvisitedActions(store::Store* store, const coverage::CoverageCache* coverage,
-                                  TimeMs now);
+                                  TimeMs now, int top_k = 0);
 
 }  // namespace tilsyn::server

@@ -153,8 +153,9 @@ Result<net::HttpResponse> ListTasks(const ApiContext& ctx, const ApiRequest& req
     auto it = last.find(t.id);
     const std::optional<TimeMs> last_capture =
         it == last.end() ? std::nullopt : std::optional<TimeMs>(it->second);
-    const VisitStatus v = CheckVisit(
-        t, last_capture, now, ctx.coverage ? ctx.coverage->Site(t.id) : std::nullopt, has_report);
+    const VisitStatus v =
+        CheckVisit(t, last_capture, now, ctx.coverage ? ctx.coverage->Site(t.id) : std::nullopt,
+                   has_report, ctx.coverage_top_k);
     if (overdue_only && v.overdue != *overdue_only) continue;
     Json j = tasks::TaskToJson(t);
     j["visit"] = v.ToJson(last_capture);

@@ -49,6 +49,29 @@ TEST(CheckVisit, OverdueFromTheLastCaptureOrTheStartWithTheCoverageReason) {
   EXPECT_FALSE(CheckVisit(t, std::nullopt, now, std::nullopt, false).overdue);
 }
 
+// Two vehicles pass: "a" often, at 08 (outside the window), "b" once, at 15 (inside). With the
+// job offered to the top 1 only, the vehicle that could see the site in time does not get it.
+TEST(CheckVisit, VehiclesPassingInTheWindowsButNotOfferedTheJobAreDeselected) {
+  const TimeMs now = 1'780'000'000'000;
+  tasks::Task t = Wanted(3, now - 10 * kDay);
+  t.schedule.windows = {{0, 14 * 60, 16 * 60}};  // Mondays 14–16
+  Json a = Site(20, 8);
+  a["vehicle"] = "a";
+  Json b = Site(1, 15);
+  b["vehicle"] = "b";
+  Json site = Site(21, 8);
+  site["hour_profile"][15] = 1;
+  site["vehicles"] = Json::array({a, b});
+  EXPECT_EQ(CheckVisit(t, std::nullopt, now, site, true, 1).reason_code, "vehicles_deselected");
+  EXPECT_NE(CheckVisit(t, std::nullopt, now, site, true, 1).reason.find("are not among the 1 "),
+            std::string::npos);
+  EXPECT_EQ(CheckVisit(t, std::nullopt, now, site, true, 2).reason_code, "not_captured");
+  EXPECT_EQ(CheckVisit(t, std::nullopt, now, site, true, 0).reason_code, "not_captured")
+      << "every vehicle gets every job";
+  t.schedule.windows.clear();
+  EXPECT_EQ(CheckVisit(t, std::nullopt, now, site, true, 1).reason_code, "not_captured");
+}
+
 TEST_F(ApiTest, TheTaskListFlagsSitesNobodyVisits) {
   Json body = ValidTaskJson();
   body["revisit_days"] = 2;
