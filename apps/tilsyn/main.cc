@@ -266,6 +266,9 @@ int main(int argc, char** argv) {
   models_install->add_option("--model", models_flags.gate.model, "model name (default street)");
   models_install->add_option("--tolerance", models_flags.gate.tolerance,
                              "AP@0.5 an existing label may lose (default 0.02)");
+  models_install->add_flag("--allow-noise", models_flags.gate.allow_noise,
+                           "also pass a larger loss while the 90% interval of the difference "
+                           "(paired bootstrap over the images) reaches -tolerance");
   models_install->add_option(
       "--current", models_flags.gate.current,
       "pack to compare with (default: the installed one, else the project's)");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -42,6 +43,53 @@ Result<RecognizerEvalReport> Evaluate(const std::string& pack, const std::string
   return EvaluateRecognizer(f);
 }
 
+// `label`'s truth and detections of each image, alone.
+std::vector<ImageResult> OnlyLabel(const std::vector<ImageResult>& all, const std::string& label) {
+  std::vector<ImageResult> out(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    for (const GroundTruthBox& b : all[i].truth) {
+      if (b.label == label) out[i].truth.push_back(b);
+    }
+    for (const tasks::Detection& d : all[i].detections) {
+      if (d.label == label) out[i].detections.push_back(d);
+    }
+  }
+  return out;
+}
+
+double ApOf(const std::vector<ImageResult>& images, const std::string& label) {
+  for (const LabelMetrics& m : EvaluateDetections(images)) {
+    if (m.label == label) return m.ap50;
+  }
+  return 0;
+}
+
+// The 90 % interval of AP(candidate) - AP(current) for `label`: a paired bootstrap over the
+// images (each draw takes the same images for both models), 500 draws from a fixed seed.
+// nullopt when the two evaluations did not see the same images.
+std::optional<std::pair<double, double>> DeltaInterval(const std::vector<ImageResult>& current,
+                                                       const std::vector<ImageResult>& candidate,
+                                                       const std::string& label) {
+  if (current.empty() || current.size() != candidate.size()) return std::nullopt;
+  const std::vector<ImageResult> a = OnlyLabel(current, label), b = OnlyLabel(candidate, label);
+  constexpr int kDraws = 500;
+  std::mt19937 rng(20261207);
+  std::uniform_int_distribution<size_t> pick(0, a.size() - 1);
+  std::vector<double> deltas;
+  deltas.reserve(kDraws);
+  std::vector<ImageResult> da(a.size()), db(b.size());
+  for (int d = 0; d < kDraws; ++d) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      const size_t j = pick(rng);
+      da[i] = a[j];
+      db[i] = b[j];
+    }
+    deltas.push_back(ApOf(db, label) - ApOf(da, label));
+  }
+  std::sort(deltas.begin(), deltas.end());
+  return std::make_pair(deltas[kDraws * 5 / 100], deltas[kDraws * 95 / 100 - 1]);
+}
+
 std::string Ap(std::optional<double> v) {
   if (!v) return "—";
   char buf[16];
@@ -64,30 +112,36 @@ std::string CurrentPack(const ModelGateFlags& flags) {
 Json GateReport::ToJson() const {
   Json rs = Json::array();
   for (const GateRow& r : rows) {
-    rs.push_back({{"set", r.set},
-                  {"label", r.label},
-                  {"boxes", r.boxes},
-                  {"current_ap50", r.current_ap ? Json(*r.current_ap) : Json(nullptr)},
-                  {"candidate_ap50", r.candidate_ap},
-                  {"verdict", r.verdict}});
+    rs.push_back(
+        {{"set", r.set},
+         {"label", r.label},
+         {"boxes", r.boxes},
+         {"current_ap50", r.current_ap ? Json(*r.current_ap) : Json(nullptr)},
+         {"candidate_ap50", r.candidate_ap},
+         {"delta_interval90", r.delta_lo ? Json::array({*r.delta_lo, *r.delta_hi}) : Json(nullptr)},
+         {"verdict", r.verdict}});
   }
-  return {{"candidate", candidate}, {"current", current}, {"rows", rs},
-          {"unmeasured", unmeasured}, {"passed", passed}, {"reason", reason}};
+  return {{"candidate", candidate},   {"current", current}, {"rows", rs},
+          {"unmeasured", unmeasured}, {"passed", passed},   {"reason", reason}};
 }
 
 std::string GateReport::ToText() const {
   std::ostringstream o;
   o << "candidate " << candidate << "\ncurrent   " << current << "\n";
   char line[256];
-  std::snprintf(line, sizeof line, "%-28s %-16s %6s %8s %10s  %s\n", "set", "label", "boxes",
-                "current", "candidate", "verdict");
+  std::snprintf(line, sizeof line, "%-28s %-16s %6s %8s %10s  %-17s %s\n", "set", "label", "boxes",
+                "current", "candidate", "difference (90%)", "verdict");
   o << line;
   for (const GateRow& r : rows) {
     std::string set = fs::path(r.set).filename().string();
     if (set.empty()) set = r.set;
-    std::snprintf(line, sizeof line, "%-28s %-16s %6d %8s %10s  %s\n", set.c_str(),
-                  r.label.c_str(), r.boxes, Ap(r.current_ap).c_str(),
-                  Ap(r.candidate_ap).c_str(), r.verdict.c_str());
+    char interval[48] = "—";
+    if (r.delta_lo) {
+      std::snprintf(interval, sizeof interval, "[%+.3f, %+.3f]", *r.delta_lo, *r.delta_hi);
+    }
+    std::snprintf(line, sizeof line, "%-28s %-16s %6d %8s %10s  %-17s %s\n", set.c_str(),
+                  r.label.c_str(), r.boxes, Ap(r.current_ap).c_str(), Ap(r.candidate_ap).c_str(),
+                  interval, r.verdict.c_str());
     o << line;
   }
   for (const std::string& u : unmeasured) o << "not measured (no held-out boxes): " << u << "\n";
@@ -96,7 +150,8 @@ std::string GateReport::ToText() const {
 }
 
 Result<GateReport> EvaluateCandidate(const ModelGateFlags& flags) {
-  if (flags.candidate.empty()) return Status::InvalidArgument("name the candidate pack", "CANDIDATE");
+  if (flags.candidate.empty())
+    return Status::InvalidArgument("name the candidate pack", "CANDIDATE");
   if (flags.labels.empty()) {
     return Status::InvalidArgument("name at least one held-out labelled set", "--labels");
   }
@@ -138,7 +193,14 @@ Result<GateReport> EvaluateCandidate(const ModelGateFlags& flags) {
         auto it = std::find_if(now.labels.begin(), now.labels.end(),
                                [&](const LabelMetrics& m) { return m.label == c.label; });
         row.current_ap = it == now.labels.end() ? 0.0 : it->ap50;
-        row.verdict = row.candidate_ap + 1e-9 >= *row.current_ap - flags.tolerance ? "ok" : "worse";
+        if (auto d = DeltaInterval(now.results, cand.results, c.label)) {
+          row.delta_lo = d->first;
+          row.delta_hi = d->second;
+        }
+        const bool within = row.candidate_ap + 1e-9 >= *row.current_ap - flags.tolerance;
+        const bool noise =
+            flags.allow_noise && row.delta_hi && *row.delta_hi + 1e-9 >= -flags.tolerance;
+        row.verdict = within ? "ok" : noise ? "ok (noise)" : "worse";
         if (row.boxes > 0) measured.insert(c.label);
       } else {
         row.verdict = "new";

@@ -27,7 +27,8 @@ Result<cv::Mat> LoadImage(const std::string& name) {
       if (!cap.isOpened()) return Status::NotFound("cannot open video " + video, name);
       cv::Mat m;
       for (int i = 0; i <= frame; ++i) {
-        if (!cap.read(m)) return Status::NotFound("video has no frame " + std::to_string(frame), name);
+        if (!cap.read(m))
+          return Status::NotFound("video has no frame " + std::to_string(frame), name);
       }
       return m.clone();
     }
@@ -60,7 +61,7 @@ Json RecognizerEvalReport::ToJson() const {
                   {"count_mae", m.count_mae},
                   {"count_images", m.count_images}});
   }
-  return {{"service", service}, {"images", images}, {"errors", errors}, {"seconds", seconds},
+  return {{"service", service}, {"images", images}, {"errors", errors},      {"seconds", seconds},
           {"labels", ls},       {"map50", map50},   {"per_image", per_image}};
 }
 
@@ -89,7 +90,8 @@ Result<RecognizerEvalReport> EvaluateRecognizer(const RecognizerEvalFlags& flags
   if (!(flags.min_score >= 0 && flags.min_score <= 1)) {
     return Status::InvalidArgument("must be in [0, 1]", "--min-score");
   }
-  TILSYN_ASSIGN_OR_RETURN(std::vector<AnnotatedImage> set, LoadAnnotations(flags.labels, flags.images));
+  TILSYN_ASSIGN_OR_RETURN(std::vector<AnnotatedImage> set,
+                          LoadAnnotations(flags.labels, flags.images));
   if (set.empty()) return Status::InvalidArgument("the annotation set is empty", "--labels");
 
   recognition::Registry registry;
@@ -106,21 +108,25 @@ Result<RecognizerEvalReport> EvaluateRecognizer(const RecognizerEvalFlags& flags
   SystemClock clock;
   std::shared_ptr<recognition::Recognizer> rec;
   if (flags.chain) {
-    TILSYN_ASSIGN_OR_RETURN(auto cfg, recognition::ParseRecognitionConfig(recognizers, routing, registry));
+    TILSYN_ASSIGN_OR_RETURN(auto cfg,
+                            recognition::ParseRecognitionConfig(recognizers, routing, registry));
     cfg.learn = false;  // evaluation: the configured order, no learning from the store
     cfg.routing.learn = false;
-    TILSYN_ASSIGN_OR_RETURN(auto router, recognition::BuildRecognitionRouter(
-                                             cfg, registry, &clock,
-                                             [] { return Result<std::vector<recognition::ServiceLabelStats>>(
-                                                      std::vector<recognition::ServiceLabelStats>{}); }));
+    TILSYN_ASSIGN_OR_RETURN(auto router,
+                            recognition::BuildRecognitionRouter(cfg, registry, &clock, [] {
+                              return Result<std::vector<recognition::ServiceLabelStats>>(
+                                  std::vector<recognition::ServiceLabelStats>{});
+                            }));
     rec = std::move(router);
   } else if (!recognizers.is_null()) {
-    TILSYN_ASSIGN_OR_RETURN(auto cfg, recognition::ParseRecognitionConfig(recognizers, routing, registry));
+    TILSYN_ASSIGN_OR_RETURN(auto cfg,
+                            recognition::ParseRecognitionConfig(recognizers, routing, registry));
     TILSYN_ASSIGN_OR_RETURN(auto services, recognition::BuildServices(cfg, registry));
     for (auto& s : services) {
       if (s->info().name == flags.service) rec = s;
     }
-    if (!rec) return Status::InvalidArgument("no configured service '" + flags.service + "'", "--service");
+    if (!rec)
+      return Status::InvalidArgument("no configured service '" + flags.service + "'", "--service");
   } else {
     Json settings = Json::object();
     if (!flags.settings.empty()) {
@@ -164,10 +170,12 @@ Result<RecognizerEvalReport> EvaluateRecognizer(const RecognizerEvalFlags& flags
     for (const auto& ask : asks) {
       const auto t0 = std::chrono::steady_clock::now();
       auto out = rec->Recognize(bgr, ask);
-      report.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      report.seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (!out.ok()) {
         failed = true;
-        std::cerr << "recognition failed for " << im.image << ": " << out.status().ToString() << "\n";
+        std::cerr << "recognition failed for " << im.image << ": " << out.status().ToString()
+                  << "\n";
         continue;
       }
       for (const auto& d : out->detections) {
@@ -181,6 +189,7 @@ Result<RecognizerEvalReport> EvaluateRecognizer(const RecognizerEvalFlags& flags
     ++report.images;
   }
   report.labels = EvaluateDetections(results, flags.min_score, 0.5);
+  report.results = std::move(results);
   double sum = 0;
   for (const auto& m : report.labels) sum += m.ap50;
   report.map50 = report.labels.empty() ? 0 : sum / report.labels.size();
@@ -193,8 +202,10 @@ int RunEvalRecognizer(const RecognizerEvalFlags& flags) {
     std::cerr << "tilsyn eval recognizer: " << r.status().ToString() << "\n";
     return 2;
   }
-  if (flags.json) std::cout << r->ToJson().dump(2) << "\n";
-  else std::cout << r->ToText();
+  if (flags.json)
+    std::cout << r->ToJson().dump(2) << "\n";
+  else
+    std::cout << r->ToText();
   return 0;
 }
 

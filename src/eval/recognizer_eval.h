@@ -29,11 +29,14 @@ struct RecognizerEvalFlags {
 struct RecognizerEvalReport {
   std::string service;
   int images = 0;
-  int errors = 0;          // images whose recognition failed (counted as no detections)
-  double seconds = 0;      // total recognition time
+  int errors = 0;      // images whose recognition failed (counted as no detections)
+  double seconds = 0;  // total recognition time
   std::vector<LabelMetrics> labels;
-  double map50 = 0;        // mean AP over labels
+  double map50 = 0;                // mean AP over labels
   Json per_image = Json::array();  // [{image, detections}] (JSON output only)
+  // Each image's truth and detections, in the set's order (for paired comparisons of two
+  // models on the same images, eval/model_gate.h); not in the JSON.
+  std::vector<ImageResult> results;
   Json ToJson() const;
   std::string ToText() const;
 };

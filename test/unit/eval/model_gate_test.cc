@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/file_util.h"
@@ -27,7 +28,9 @@ class ModelGate : public ::testing::Test {
     if (!fs::exists(model_) || !fs::exists("/usr/share/darknet/data/dog.jpg")) {
       GTEST_SKIP() << "needs models/street.onnx and the darknet sample images";
     }
-    const Json manifest = ParseJson(ReadFile(::tilsyn::testing::SourceDir() + "/models/manifest.json").value()).value();
+    const Json manifest =
+        ParseJson(ReadFile(::tilsyn::testing::SourceDir() + "/models/manifest.json").value())
+            .value();
     for (const Json& m : manifest["models"]) {
       if (m["name"] == "street") street_ = m;
     }
@@ -47,13 +50,17 @@ class ModelGate : public ::testing::Test {
       m["input"]["swap_rb"] = false;
       m["input"]["scale"] = 0.002;
     }
-    EXPECT_TRUE(WriteFileAtomic(dir + "/manifest.json", Json{{"name", name}, {"models", {m}}}.dump()).ok());
+    EXPECT_TRUE(
+        WriteFileAtomic(dir + "/manifest.json", Json{{"name", name}, {"models", {m}}}.dump()).ok());
     return dir;
   }
 
   static Json VehicleOnly() {
-    return {{"license_plate", ""}, {"pothole", ""}, {"road_crack", ""},
-            {"traffic_sign", ""},  {"traffic_light", ""}};
+    return {{"license_plate", ""},
+            {"pothole", ""},
+            {"road_crack", ""},
+            {"traffic_sign", ""},
+            {"traffic_light", ""}};
   }
 
   ModelGateFlags Flags(const std::string& current, const std::string& candidate) {
@@ -89,6 +96,52 @@ TEST_F(ModelGate, TheSameModelPassesAndABrokenOneIsRefusedAsWorse) {
   EXPECT_LT(worse->rows[0].candidate_ap, *worse->rows[0].current_ap - 0.02);
   EXPECT_NE(worse->reason.find("worse than the current model on vehicle"), std::string::npos);
   EXPECT_NE(worse->ToText().find("gate: refused"), std::string::npos);
+}
+
+// The table says how much of a difference the held-out set can tell apart: the 90 % interval of
+// the AP difference over paired bootstrap draws of its images. The same model differs by
+// nothing in every draw; with --allow-noise a drop the interval does not rule out as chance
+// passes as "ok (noise)", without it the same drop is refused.
+TEST_F(ModelGate, TheDifferenceComesWithItsNoiseAndAllowNoisePassesADropWithinIt) {
+  const std::string cur = Pack("cur", VehicleOnly());
+  auto same = EvaluateCandidate(Flags(cur, Pack("same", VehicleOnly())));
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  ASSERT_TRUE(same->rows[0].delta_lo.has_value());
+  EXPECT_DOUBLE_EQ(*same->rows[0].delta_lo, 0.0);
+  EXPECT_DOUBLE_EQ(*same->rows[0].delta_hi, 0.0);
+  EXPECT_NE(same->ToText().find("[+0.000, +0.000]"), std::string::npos) << same->ToText();
+  EXPECT_EQ(same->ToJson()["rows"][0]["delta_interval90"], Json::array({0.0, 0.0}));
+
+  const std::string broken = Pack("worse", VehicleOnly(), /*broken=*/true);
+  auto worse = EvaluateCandidate(Flags(cur, broken));
+  ASSERT_TRUE(worse.ok()) << worse.status().ToString();
+  const GateRow& r = worse->rows[0];
+  const double delta = r.candidate_ap - *r.current_ap;
+  ASSERT_TRUE(r.delta_lo && r.delta_hi);
+  EXPECT_LE(*r.delta_lo, *r.delta_hi);
+  EXPECT_LT(*r.delta_lo, delta) << "7 boxes: the draws spread";
+  ASSERT_LT(delta, *r.delta_hi) << worse->ToText();
+  // A tolerance the point estimate exceeds but the interval reaches.
+  ModelGateFlags f = Flags(cur, broken);
+  f.tolerance = std::clamp(-(*r.delta_hi + delta) / 2, 0.0, 0.99);
+  ASSERT_GT(-delta, f.tolerance);
+  ASSERT_GE(*r.delta_hi, -f.tolerance);
+  auto strict = EvaluateCandidate(f);
+  ASSERT_TRUE(strict.ok());
+  EXPECT_EQ(strict->rows[0].verdict, "worse");
+  EXPECT_FALSE(strict->passed);
+  f.allow_noise = true;
+  auto noisy = EvaluateCandidate(f);
+  ASSERT_TRUE(noisy.ok());
+  EXPECT_EQ(noisy->rows[0].verdict, "ok (noise)") << noisy->ToText();
+  EXPECT_TRUE(noisy->passed) << noisy->ToText();
+  // A drop the interval rules out stays refused, noise allowed or not.
+  f.tolerance = 0.0;
+  if (*r.delta_hi < 0) {
+    auto clear = EvaluateCandidate(f);
+    ASSERT_TRUE(clear.ok());
+    EXPECT_EQ(clear->rows[0].verdict, "worse") << clear->ToText();
+  }
 }
 
 TEST_F(ModelGate, ADroppedOrUnmeasuredLabelIsRefused) {
