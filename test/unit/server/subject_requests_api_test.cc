@@ -91,6 +91,27 @@ TEST_F(SubjectRequestsApiTest, TheBoxIsPagedAndOnlyTheAreaCounts) {
   EXPECT_EQ(got, want);
 }
 
+// At most 1,000 observations per request: one more is refused naming the area (nothing audited,
+// nothing returned), and the DPO narrows the time to get them all.
+TEST_F(SubjectRequestsApiTest, MoreThanAThousandMatchesAreRefusedUntilNarrowed) {
+  tasks::Task t = Task();
+  for (int i = 0; i <= 1000; ++i) {
+    ::tilsyn::testing::InsertObservation(store_.get(), t, "sweeper-7", kNow + i * 100,
+                                         store::ObservationState::kDone);
+  }
+  Reply all = Call("POST", "/api/v1/subject-requests/search", dpo_, Request());
+  EXPECT_EQ(all.status, 400) << all.raw.body.substr(0, 200);
+  EXPECT_EQ(all.ErrorField(), "area");
+  EXPECT_NE(all.raw.body.find("more than 1000 observations match"), std::string::npos);
+  EXPECT_TRUE(Audit("subject.search").empty());
+  Json narrower = Request();
+  narrower["to"] = FormatIso8601(kNow + 99'950);  // the last one (at +100 s) is left out
+  Reply r = Call("POST", "/api/v1/subject-requests/search", dpo_, narrower);
+  ASSERT_EQ(r.status, 200) << r.raw.body.substr(0, 200);
+  EXPECT_EQ(r.json["observations"].size(), 1000u);
+  EXPECT_EQ(Audit("subject.search").size(), 1u);
+}
+
 TEST_F(SubjectRequestsApiTest, BadRequestsAreRefusedNamingTheField) {
   EXPECT_EQ(Call("POST", "/api/v1/subject-requests/search", inspector_, Request()).status, 403);
   EXPECT_EQ(Call("POST", "/api/v1/subject-requests/erase", "", Request()).status, 401);
