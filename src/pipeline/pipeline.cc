@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "actions/run_payload.h"
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "core/log.h"
@@ -31,20 +32,6 @@ Json PayloadFor(const tasks::Task& task, const store::Observation& obs,
           {"counts", a.counts},    {"captured_at", FormatIso8601(obs.captured_ms)},
           {"lat", obs.lat},        {"lon", obs.lon},
           {"idempotency_key", key}};
-}
-
-// CloudEvents 1.0, structured JSON mode: the id is the idempotency key, so a redelivered event
-// is recognisably the same event.
-Json CloudEvent(const tasks::Task& task, const store::Observation& obs,
-                const store::AssessmentRecord& a, const std::string& key, Json data) {
-  return {{"specversion", "1.0"},
-          {"id", key},
-          {"source", "/tilsyn/tasks/" + task.id},
-          {"type", "dk.tilsyn.assessment." + a.outcome},
-          {"subject", "observations/" + obs.id},
-          {"time", FormatIso8601(a.created_ms)},
-          {"datacontenttype", "application/json"},
-          {"data", std::move(data)}};
 }
 
 }  // namespace
@@ -266,7 +253,9 @@ Status Pipeline::Assess(store::Observation& obs) {
     run.idempotency_key = a.id + ":" + std::to_string(i);
     run.payload = PayloadFor(task, obs, a, run.idempotency_key);
     if (spec.type == "webhook" && spec.format == "cloudevents") {
-      run.payload = CloudEvent(task, obs, a, run.idempotency_key, std::move(run.payload));
+      run.payload =
+          actions::CloudEvent(run.idempotency_key, task.id, "dk.tilsyn.assessment." + a.outcome,
+                              "observations/" + obs.id, a.created_ms, std::move(run.payload));
     }
     if (spec.type == "contractor" && task.contractor) {
       // The contractor's e-mail, with a deadline counted from the capture date.
@@ -277,14 +266,7 @@ Status Pipeline::Assess(store::Observation& obs) {
       run.payload["deadline"] =
           FormatIso8601(obs.captured_ms + task.contractor->deadline_days * kDayMs).substr(0, 10);
     }
-    if (spec.type == "email") {
-      // Recipients as the target (shown in the action log); the message's language and the
-      // task's time zone for the capture time.
-      run.target.clear();
-      for (const std::string& to : spec.to) run.target += (run.target.empty() ? "" : ",") + to;
-      run.payload["language"] = spec.language;
-      run.payload["time_zone"] = task.schedule.time_zone;
-    }
+    if (spec.type == "email") actions::AddressEmail(spec, task, &run);
     run.next_attempt_ms = now;
     run.created_ms = run.updated_ms = now;
     actions.push_back(std::move(run));

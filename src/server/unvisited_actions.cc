@@ -1,5 +1,6 @@
 #include "server/unvisited_actions.h"
 
+#include "actions/run_payload.h"
 #include "core/ids.h"
 #include "core/log.h"
 #include "core/time_format.h"
@@ -45,21 +46,10 @@ std::vector<store::ActionRunRecord> UnvisitedRuns(const tasks::Task& task,
         {"lon", (box.min_lon + box.max_lon) / 2},
         {"idempotency_key", run.idempotency_key}};
     if (spec.type == "webhook" && spec.format == "cloudevents") {
-      run.payload = {{"specversion", "1.0"},
-                     {"id", run.idempotency_key},
-                     {"source", "/tilsyn/tasks/" + task.id},
-                     {"type", "dk.tilsyn.site.unvisited"},
-                     {"subject", "tasks/" + task.id},
-                     {"time", FormatIso8601(now)},
-                     {"datacontenttype", "application/json"},
-                     {"data", std::move(run.payload)}};
+      run.payload = actions::CloudEvent(run.idempotency_key, task.id, "dk.tilsyn.site.unvisited",
+                                        "tasks/" + task.id, now, std::move(run.payload));
     }
-    if (spec.type == "email") {
-      run.target.clear();
-      for (const std::string& to : spec.to) run.target += (run.target.empty() ? "" : ",") + to;
-      run.payload["language"] = spec.language;
-      run.payload["time_zone"] = task.schedule.time_zone;
-    }
+    if (spec.type == "email") actions::AddressEmail(spec, task, &run);
     run.next_attempt_ms = now;
     run.created_ms = run.updated_ms = now;
     out.push_back(std::move(run));
