@@ -395,6 +395,13 @@ Result<int> Pipeline::SweepLocations() {
   TILSYN_ASSIGN_OR_RETURN(
       std::vector<std::string> due,
       store_->LocationsDue(now - options_.location_retention_days * kDayMs, kBatch));
+  // Vehicles' last positions: a failure there leaves the observations to be erased all the same.
+  Result<int> vehicles = EraseVehiclePositions(now - options_.location_retention_days * kDayMs);
+  if (vehicles.ok()) {
+    more += *vehicles;
+  } else {
+    LogWarn("vehicle_position_sweep_failed", {{"error", vehicles.status().ToString()}});
+  }
   if (due.empty()) return more;
   const store::AuditEvent e = store::NewAuditEvent(
       now, "system", "system", "observation.erase", "observation", "", "location retention",
@@ -410,6 +417,24 @@ Result<int> Pipeline::SweepLocations() {
   LogInfo("locations_erased", {{"observations", due.size()}, {"reason", "location_retention"}});
   if (static_cast<int>(due.size()) == kBatch) next_location_sweep_ms_ = 0;  // more are waiting
   return more + static_cast<int>(due.size());
+}
+
+Result<int> Pipeline::EraseVehiclePositions(TimeMs before) {
+  const TimeMs now = clock_->NowMs();
+  TILSYN_ASSIGN_OR_RETURN(std::vector<std::string> due, store_->VehiclePositionsDue(before));
+  if (due.empty()) return 0;
+  const store::AuditEvent e = store::NewAuditEvent(
+      now, "system", "system", "vehicle.position_erase", "vehicle", "", "location retention",
+      {{"reason", "location_retention"}, {"vehicles", due}});
+  TILSYN_RETURN_IF_ERROR(store_->WithAudit(e, [&](store::Store& s) -> Status {
+    for (const std::string& id : due) {
+      Status st = s.EraseVehiclePosition(id, before);
+      if (!st.ok() && st.code() != Code::kNotFound) return st;  // a vehicle deleted meanwhile
+    }
+    return Status::Ok();
+  }));
+  LogInfo("vehicle_positions_erased", {{"vehicles", due.size()}, {"reason", "location_retention"}});
+  return static_cast<int>(due.size());
 }
 
 Result<int> Pipeline::AssessPending() { return AssessPendingAs(options_.worker); }

@@ -58,7 +58,8 @@ struct PipelineOptions {
   int assess_threads = 1;
   int action_threads = 1;
   // Location data (docs/privacy.md): an observation's position, heading, speed and vehicle are
-  // erased this many days after capture once its image is gone (no legal hold); 0 = kept.
+  // erased this many days after capture once its image is gone (no legal hold), and a vehicle's
+  // last known position once it has been silent that long; 0 = kept.
   int location_retention_days = 0;
   // More location data to sweep on the same schedule (the server deletes GPS history days past
   // their retention); returns how many items went. May be empty.
@@ -95,7 +96,8 @@ class Pipeline {
   // retention (SweepLocations) and runs check_visits when due; returns how many of all.
   Result<int> SweepRetention();
   // Erases the locations of observations captured more than location_retention_days ago, at
-  // most one batch every ten minutes (sooner while batches come full); returns how many.
+  // most one batch every ten minutes (sooner while batches come full), and the last known
+  // positions of vehicles neither seen nor heard from for that long; returns how many of both.
   Result<int> SweepLocations();
 
   void Start();
@@ -118,6 +120,9 @@ class Pipeline {
   Result<std::vector<tasks::PermitMatch>> PermitsNear(const tasks::Task& task,
                                                       const store::Observation& obs);
   Status ApplyRetention(store::Observation& obs);
+  // Vehicles silent since `before`: their last position and heartbeats' GPS fix go (audited
+  // as vehicle.position_erase by system). Returns how many vehicles.
+  Result<int> EraseVehiclePositions(TimeMs before);
   enum { kAssessLoop = 0, kActionLoop = 1, kRetentionLoop = 2 };
   // Runs `pass` until Stop(): again at once after work, else after poll_ms or a wake-up.
   void RunLoop(int loop, const std::function<Result<int>()>& pass, const char* name);

@@ -27,6 +27,13 @@ class VehicleStore {
   // replaces as the previous. NotFound for an unknown vehicle.
   virtual Status RecordHeartbeat(const std::string& id, const std::string& heartbeat_json,
                                  TimeMs at) = 0;
+  // Location retention (docs/privacy.md): ids of the vehicles that hold a last known position
+  // or a heartbeat with a GPS fix and were neither seen nor heard from since `before`.
+  virtual Result<std::vector<std::string>> VehiclePositionsDue(TimeMs before) = 0;
+  // Erases that vehicle's last position and the GPS fix of its kept heartbeats (the rest of
+  // them stays) unless it was seen or heard from since `before` (then Ok, unchanged). NotFound
+  // for an unknown vehicle.
+  virtual Status EraseVehiclePosition(const std::string& id, TimeMs before) = 0;
   // Stores a new version of the fleet's agent settings; returns its version (the last + 1).
   virtual Result<int64_t> PutAgentSettings(const AgentSettingsRecord& settings) = 0;
   // The newest version, or nullopt when none was ever stored.

@@ -149,6 +149,14 @@ class FaultyStore : public store::Store {
     return Run<Result<std::optional<store::AgentSettingsRecord>>>(
         "CurrentAgentSettings", [&] { return inner_->CurrentAgentSettings(); });
   }
+  Result<std::vector<std::string>> VehiclePositionsDue(TimeMs before) override {
+    return Run<Result<std::vector<std::string>>>(
+        "VehiclePositionsDue", [&] { return inner_->VehiclePositionsDue(before); });
+  }
+  Status EraseVehiclePosition(const std::string& id, TimeMs before) override {
+    return Run<Status>("EraseVehiclePosition",
+                       [&] { return inner_->EraseVehiclePosition(id, before); });
+  }
   Status UpdateVehiclePosition(const std::string& id, double lat, double lon, TimeMs at) override {
     return Run<Status>("UpdateVehiclePosition",
                        [&] { return inner_->UpdateVehiclePosition(id, lat, lon, at); });

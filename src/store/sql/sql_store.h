@@ -59,6 +59,8 @@ class SqlStore : public Store, public PermitStore, public AnnotationStore, publi
   Result<Vehicle> GetVehicle(const std::string& id) override;
   Result<std::vector<Vehicle>> ListVehicles() override;
   Status UpdateVehiclePosition(const std::string& id, double lat, double lon, TimeMs at) override;
+  Result<std::vector<std::string>> VehiclePositionsDue(TimeMs before) override;
+  Status EraseVehiclePosition(const std::string& id, TimeMs before) override;
   Status RecordHeartbeat(const std::string& id, const std::string& heartbeat_json,
                          TimeMs at) override;
   Result<int64_t> PutAgentSettings(const AgentSettingsRecord& settings) override;

@@ -57,6 +57,54 @@ Status SqlStore::UpdateVehiclePosition(const std::string& id, double lat, double
   });
 }
 
+namespace {
+
+// Neither seen (an observation's position) nor heard from (a heartbeat) since ?1.
+constexpr const char* kSilentSince =
+    "COALESCE(last_seen_ms, 0) < ?1 AND COALESCE(heartbeat_ms, 0) < ?1";
+
+// A heartbeat without its GPS fix ("" stays "").
+std::string WithoutFix(const std::string& heartbeat) {
+  if (heartbeat.empty()) return heartbeat;
+  Result<Json> j = ParseJson(heartbeat);
+  if (!j.ok() || !j->is_object()) return "";
+  j->erase("fix");
+  return j->dump();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> SqlStore::VehiclePositionsDue(TimeMs before) {
+  std::vector<std::string> out;
+  TILSYN_RETURN_IF_ERROR(Read([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement st, db.Prepare(std::string("SELECT id FROM vehicles WHERE ") + kSilentSince +
+                                 " AND (last_lat IS NOT NULL OR heartbeat LIKE '%\"fix\":{%' OR "
+                                 "prev_heartbeat LIKE '%\"fix\":{%') ORDER BY id"));
+    st.Bind(1, before);
+    return CollectRows(st, out, [](const Statement& s) { return s.Text(0); });
+  }));
+  return out;
+}
+
+Status SqlStore::EraseVehiclePosition(const std::string& id, TimeMs before) {
+  return Write([&](Db& db) -> Status {
+    TILSYN_ASSIGN_OR_RETURN(
+        Statement get, db.Prepare(std::string("SELECT heartbeat, prev_heartbeat, CASE WHEN ") +
+                                  kSilentSince + " THEN 1 ELSE 0 END FROM vehicles WHERE id = ?2"));
+    get.Bind(1, before).Bind(2, id);
+    TILSYN_ASSIGN_OR_RETURN(bool row, get.Step());
+    if (!row) return Status::NotFound("no vehicle " + id, "id");
+    if (get.Int(2) == 0) return Status::Ok();  // seen or heard from since: kept
+    const std::string heartbeat = WithoutFix(get.Text(0)), prev = WithoutFix(get.Text(1));
+    TILSYN_ASSIGN_OR_RETURN(Statement up,
+                            db.Prepare("UPDATE vehicles SET last_lat = NULL, last_lon = NULL, "
+                                       "heartbeat = ?, prev_heartbeat = ? WHERE id = ?"));
+    up.Bind(1, heartbeat).Bind(2, prev).Bind(3, id);
+    return up.Run();
+  });
+}
+
 Status SqlStore::RecordHeartbeat(const std::string& id, const std::string& heartbeat_json,
                                  TimeMs at) {
   return Write([&](Db& db) -> Status {

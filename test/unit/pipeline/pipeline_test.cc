@@ -272,6 +272,27 @@ TEST_F(PipelineTest, AFailingHistorySweepDoesNotStopObservationLocationsOrImageD
   EXPECT_TRUE(store_->GetObservation(obs.id)->location_erased_ms.has_value());
 }
 
+// A vehicle silent for longer than the location retention loses its last position (audited as
+// vehicle.position_erase by system); an active one keeps it.
+TEST_F(PipelineTest, ASilentVehiclesLastPositionIsErasedAfterTheLocationRetention) {
+  PipelineOptions o;
+  o.location_retention_days = 1;
+  ASSERT_TRUE(store_->UpdateVehiclePosition(vehicle_.id, 55.7, 12.5, clock_.NowMs()).ok());
+  store::Vehicle active = testing::MakeVehicle(store_.get(), clock_.NowMs());
+  auto p = MakePipeline(o);
+  clock_.Advance(2 * kDay);
+  ASSERT_TRUE(store_->UpdateVehiclePosition(active.id, 55.7, 12.5, clock_.NowMs()).ok());
+  EXPECT_EQ(p->SweepRetention().value(), 1);
+  EXPECT_FALSE(store_->GetVehicle(vehicle_.id)->last_lat.has_value());
+  EXPECT_TRUE(store_->GetVehicle(active.id)->last_lat.has_value());
+  store::AuditFilter f;
+  f.action = "vehicle.position_erase";
+  auto audit = store_->ListAudit(f).value();
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].user, "system");
+  EXPECT_EQ(audit[0].details["vehicles"], Json::array({vehicle_.id}));
+}
+
 // The server's visit check (sites nobody visits) runs on the retention loop at most every ten
 // minutes; a failure is logged and tried at the next window, and hides nothing else.
 TEST_F(PipelineTest, TheVisitCheckRunsOnTheRetentionLoopEveryTenMinutes) {

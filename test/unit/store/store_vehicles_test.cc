@@ -58,6 +58,35 @@ TEST_P(StoreTest, AHeartbeatKeepsTheOneBeforeIt) {
   EXPECT_EQ(store_->RecordHeartbeat("x", "{}", kT0).code(), Code::kNotFound);
 }
 
+// Location retention for vehicles: a vehicle silent since the cut-off loses its last position
+// and the GPS fix of its heartbeats (the rest stays); one seen or heard from since keeps them.
+TEST_P(StoreTest, ASilentVehicleLosesItsLastPositionAndFix) {
+  const std::string hb = R"({"camera":"ok","fix":{"lat":55.7,"lon":12.5},"outbox_depth":0})";
+  for (const char* id : {"old", "heard", "seen", "never"}) {
+    ASSERT_TRUE(store_->CreateVehicle(MakeVehicle(id, id)).ok());
+  }
+  ASSERT_TRUE(store_->UpdateVehiclePosition("old", 55.7, 12.5, kT0).ok());
+  ASSERT_TRUE(store_->RecordHeartbeat("old", hb, kT0).ok());
+  ASSERT_TRUE(store_->RecordHeartbeat("old", hb, kT0 + 1).ok());
+  ASSERT_TRUE(store_->UpdateVehiclePosition("heard", 55.7, 12.5, kT0).ok());
+  ASSERT_TRUE(store_->RecordHeartbeat("heard", hb, kT0 + 1000).ok());  // heard from since
+  ASSERT_TRUE(store_->UpdateVehiclePosition("seen", 55.7, 12.5, kT0 + 1000).ok());
+  const TimeMs cut = kT0 + 500;
+  EXPECT_EQ(store_->VehiclePositionsDue(cut).value(), (std::vector<std::string>{"old"}));
+  ASSERT_TRUE(store_->EraseVehiclePosition("old", cut).ok());
+  Vehicle old = store_->GetVehicle("old").value();
+  EXPECT_FALSE(old.last_lat.has_value());
+  EXPECT_FALSE(old.last_lon.has_value());
+  EXPECT_EQ(old.last_seen_ms.value(), kT0) << "when it was last seen stays";
+  EXPECT_EQ(old.heartbeat_json, R"({"camera":"ok","outbox_depth":0})");
+  EXPECT_EQ(old.prev_heartbeat_json, R"({"camera":"ok","outbox_depth":0})");
+  EXPECT_TRUE(store_->VehiclePositionsDue(cut)->empty()) << "nothing left to erase";
+  // One heard from since is left as it is, even when asked.
+  ASSERT_TRUE(store_->EraseVehiclePosition("heard", cut).ok());
+  EXPECT_TRUE(store_->GetVehicle("heard")->last_lat.has_value());
+  EXPECT_EQ(store_->EraseVehiclePosition("nobody", cut).code(), Code::kNotFound);
+}
+
 TEST_P(StoreTest, AgentSettingsGetTheNextVersion) {
   EXPECT_FALSE(store_->CurrentAgentSettings().value().has_value());
   EXPECT_EQ(store_->PutAgentSettings({0, R"({"jpeg_quality":80})", kT0, "alice"}).value(), 1);
