@@ -148,6 +148,10 @@ describe('task editor keeps every kind', { timeout: 110_000 }, () => {
     assert.deepEqual(comparable(saved), comparable(original), 'stored task changed by re-saving');
     assert.equal(saved.actions[1].has_secret, true, 'the webhook secret is kept');
     assert.equal(saved.actions[3].has_api_key, true, 'the Open311 key is kept');
+    // "Site not visited in time" is offered for every action but the contractor's.
+    const unvisited = (i) => page.locator(`fieldset[data-field="actions[${i}].on"] label`, { hasText: 'site not visited in time' });
+    assert.equal(await unvisited(0).isVisible(), true);
+    assert.equal(await unvisited(4).isVisible(), false);
     assert.deepEqual(browser.errors.splice(0), [], 'console errors');
   });
 

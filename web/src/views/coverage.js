@@ -103,7 +103,7 @@ function render(out, cov, names) {
   );
 }
 
-// Sites nobody visits (GET /api/v1/tasks?overdue=true): each overdue task with since when its
+// Sites nobody visits (the tasks whose `visit.overdue` is set): each overdue task with since when its
 // visit is due, its last observation and the likely reason; "Show" selects its coverage below.
 function unvisited(overdue, select) {
   const box = h('section', { class: 'card table-wrap', id: 'unvisited', 'aria-labelledby': 'unvisited-title' }, h('h2', { id: 'unvisited-title' }, `${t('coverage.unvisited')}: ${overdue.length}`));
@@ -133,11 +133,12 @@ export async function renderCoverage(main) {
     return null;
   }
   main.append(h('p', { class: 'hint' }, t('coverage.intro')));
-  const [tasks, vehicles, overdue] = await Promise.all([
+  const [tasks, vehicles] = await Promise.all([
     get('/api/v1/tasks?limit=1000').then((r) => r.tasks),
     get('/api/v1/vehicles').then((r) => r.vehicles).catch(() => []),
-    get('/api/v1/tasks?overdue=true').then((r) => r.tasks),
   ]);
+  // Each task in the list carries its visit status already.
+  const overdue = tasks.filter((x) => x.visit && x.visit.overdue);
   const names = new Map(vehicles.map((v) => [v.id, v.name]));
   const first = tasks.find((x) => x.status === 'active') || tasks[0];
   const sel = h('select', {}, tasks.map((x) => h('option', { value: x.id, selected: first && x.id === first.id }, `${x.title} · ${t(`status.${x.status}`)}`)));
