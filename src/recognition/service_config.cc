@@ -1,10 +1,9 @@
 #include "recognition/service_config.h"
 
-#include "imaging/anonymizer.h"
-#include "imaging/model_pack.h"
-
 #include <set>
 
+#include "imaging/anonymizer.h"
+#include "imaging/model_pack.h"
 #include "recognition/remote/http_json.h"
 #include "recognition/remote/kserve_v2.h"
 
@@ -39,8 +38,7 @@ class ConfiguredService : public Recognizer {
 
 // Types known to accept "timeout_ms" in their settings: the top-level value is passed down.
 bool TakesTimeoutSetting(const std::string& type) {
-  return type == "hog-person" || type == "cascade" || type == "http-json" ||
-         type == "kserve-v2";
+  return type == "hog-person" || type == "cascade" || type == "http-json" || type == "kserve-v2";
 }
 
 Status CheckKeys(const Json& obj, const std::set<std::string>& known, const std::string& path) {
@@ -52,8 +50,8 @@ Status CheckKeys(const Json& obj, const std::set<std::string>& known, const std:
 
 Result<ServiceSpec> ParseSpec(const Json& j, const std::string& p, const Registry& registry) {
   if (!j.is_object()) return Status::InvalidArgument("must be an object", p);
-  TILSYN_RETURN_IF_ERROR(CheckKeys(
-      j, {"name", "type", "terms", "timeout_ms", "cost", "thresholds", "settings"}, p));
+  TILSYN_RETURN_IF_ERROR(
+      CheckKeys(j, {"name", "type", "terms", "timeout_ms", "cost", "thresholds", "settings"}, p));
   ServiceSpec s;
   TILSYN_ASSIGN_OR_RETURN(s.name, GetString(j, "name", JoinPath(p, "name")));
   if (s.name.empty()) return Status::InvalidArgument("must not be empty", JoinPath(p, "name"));
@@ -62,8 +60,8 @@ Result<ServiceSpec> ParseSpec(const Json& j, const std::string& p, const Registr
   if (std::find(types.begin(), types.end(), s.type) == types.end()) {
     std::string known;
     for (const std::string& t : types) known += (known.empty() ? "" : ", ") + t;
-    return Status::InvalidArgument("unknown recognizer type '" + s.type + "' (known: " + known + ")",
-                                   JoinPath(p, "type"));
+    return Status::InvalidArgument(
+        "unknown recognizer type '" + s.type + "' (known: " + known + ")", JoinPath(p, "type"));
   }
   TILSYN_ASSIGN_OR_RETURN(auto terms, GetOptString(j, "terms", JoinPath(p, "terms")));
   if (terms) {
@@ -165,28 +163,51 @@ std::vector<ServiceSpec> DefaultSpecs(const std::string& installed_pack) {
   ServiceSpec change;
   change.name = change.type = "change";
   std::vector<ServiceSpec> specs = {hog, body, ocr, change};
+  // The project's pack (models/, or $TILSYN_MODEL_DIR):
+  // - the anonymizer's own model, where it has a person class (v2.2 learnt people whose heads are
+  //   blurred, as the anonymizer leaves them), serves person tasks; the package detectors above
+  //   look for whole, unblurred people;
+  // - its `street` detector (issue 7): vehicles, plates, road damage, signs.
   // An installed pack (a retrained `street` that learnt the city's own objects): each of its
-  // recognition models is a service, in place of the project's pack.
-  if (!installed_pack.empty()) {
-    if (Result<imaging::ModelPack> p = imaging::LoadModelPack(installed_pack); p.ok()) {
-      for (const imaging::ModelSpec& m : p->models) {
-        if (!m.HasPurpose("recognition")) continue;
-        ServiceSpec s;
-        s.name = m.name;
-        s.type = "opencv-dnn";
-        s.settings = Json{{"pack", installed_pack}, {"model", m.name}};
-        specs.push_back(s);
-      }
-      return specs;
-    }
-  }
-  // The project's own `street` detector (models/, issue 7): vehicles, plates, road damage, signs.
+  // recognition models is a service, in place of the project's `street`.
   const std::string pack = imaging::FindDefaultModelPack();
-  if (!pack.empty()) {
+  Result<imaging::ModelPack> p =
+      pack.empty() ? Result<imaging::ModelPack>(Status::NotFound("no pack", "models"))
+                   : imaging::LoadModelPack(pack);
+  Result<imaging::ModelPack> installed =
+      installed_pack.empty()
+          ? Result<imaging::ModelPack>(Status::NotFound("no installed pack", "models"))
+          : imaging::LoadModelPack(installed_pack);
+  if (!p.ok() && !installed.ok()) return specs;
+  for (const imaging::ModelSpec& m : p.ok() ? p->models : std::vector<imaging::ModelSpec>{}) {
+    if (!m.HasPurpose("anonymization")) continue;
+    bool has_person = false;
+    for (const std::string& raw : m.labels) has_person = has_person || m.MapLabel(raw) == "person";
+    if (!has_person) continue;
+    ServiceSpec persons;
+    persons.name = "persons";
+    persons.type = "opencv-dnn";
+    persons.settings = Json{{"pack", pack}, {"model", m.name}, {"labels", {"person"}}};
+    specs.push_back(persons);
+    break;
+  }
+  if (installed.ok()) {
+    for (const imaging::ModelSpec& m : installed->models) {
+      if (!m.HasPurpose("recognition")) continue;
+      ServiceSpec s;
+      s.name = m.name;
+      s.type = "opencv-dnn";
+      s.settings = Json{{"pack", installed_pack}, {"model", m.name}};
+      specs.push_back(s);
+    }
+    return specs;
+  }
+  for (const imaging::ModelSpec& m : p->models) {
+    if (m.name != "street" || !m.HasPurpose("recognition")) continue;
     ServiceSpec street;
     street.name = "street";
     street.type = "opencv-dnn";
-    street.settings = Json{{"pack", pack}, {"model", "street"}};
+    street.settings = Json{{"pack", pack}, {"model", m.name}};
     specs.push_back(street);
   }
   return specs;

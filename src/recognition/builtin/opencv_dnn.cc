@@ -18,12 +18,16 @@ class OpenCvDnnRecognizer : public Recognizer {
     std::set<std::string> seen;
     for (const std::string& raw : calibration_.labels) {
       const std::string mapped = calibration_.MapLabel(raw);
-      if (!mapped.empty() && seen.insert(mapped).second) info_.labels.push_back(mapped);
+      if (mapped.empty() || !Serves(o.labels, mapped)) continue;
+      if (seen.insert(mapped).second) info_.labels.push_back(mapped);
     }
+    served_ = std::move(o.labels);
     info_.terms = DataTerms::kLocal;
     info_.timeout_ms = o.timeout_ms;
     info_.cost = 1;
-    info_.label_quality = calibration_.label_quality;
+    for (const auto& [label, q] : calibration_.label_quality) {
+      if (Serves(served_, label)) info_.label_quality[label] = q;
+    }
   }
 
   const ServiceInfo& info() const override { return info_; }
@@ -35,19 +39,26 @@ class OpenCvDnnRecognizer : public Recognizer {
     TILSYN_ASSIGN_OR_RETURN(std::vector<tasks::Detection> raw, detector_->Detect(bgr));
     Recognition out;
     for (tasks::Detection& d : raw) {
+      if (!Serves(served_, d.label)) continue;
       d.score = CalibrateScore(d.score, calibration_.ThresholdFor(d.label));
       out.detections.push_back(std::move(d));
     }
-    std::sort(out.detections.begin(), out.detections.end(),
-              [](const tasks::Detection& a, const tasks::Detection& b) { return a.score > b.score; });
+    std::sort(
+        out.detections.begin(), out.detections.end(),
+        [](const tasks::Detection& a, const tasks::Detection& b) { return a.score > b.score; });
     out.good_enough = IsGoodEnough(out.detections, req);
     out.service = info_.name;
     return out;
   }
 
  private:
+  static bool Serves(const std::vector<std::string>& served, const std::string& label) {
+    return served.empty() || std::find(served.begin(), served.end(), label) != served.end();
+  }
+
   ServiceInfo info_;
-  imaging::ModelSpec calibration_;  // the manifest's thresholds
+  std::vector<std::string> served_;  // empty: every label
+  imaging::ModelSpec calibration_;   // the manifest's thresholds
   std::unique_ptr<imaging::DnnDetector> detector_;
 };
 
@@ -62,26 +73,37 @@ Result<std::unique_ptr<Recognizer>> NewOpenCvDnnRecognizer(const std::string& na
   if (options.timeout_ms <= 0) {
     return Status::InvalidArgument("timeout_ms must be > 0", "settings.timeout_ms");
   }
+  for (size_t i = 0; i < options.labels.size(); ++i) {
+    bool known = false;
+    for (const std::string& raw : spec.labels)
+      known = known || spec.MapLabel(raw) == options.labels[i];
+    if (!known) {
+      return Status::InvalidArgument(
+          "model '" + spec.name + "' has no label '" + options.labels[i] + "'",
+          "settings.labels[" + std::to_string(i) + "]");
+    }
+  }
   // The detector reports down to report_ratio * threshold; calibration uses the thresholds.
   imaging::ModelSpec lowered = spec;
   for (auto& [label, t] : lowered.thresholds) t *= options.report_ratio;
   lowered.default_threshold *= options.report_ratio;
   auto det = imaging::DnnDetector::Create(lowered);
   if (!det.ok()) return det.status().Annotate("opencv-dnn model '" + spec.name + "'");
-  return std::unique_ptr<Recognizer>(
-      new OpenCvDnnRecognizer(name, spec, std::move(*det), options));
+  return std::unique_ptr<Recognizer>(new OpenCvDnnRecognizer(name, spec, std::move(*det), options));
 }
 
 Result<std::unique_ptr<Recognizer>> NewOpenCvDnnRecognizer(const std::string& name,
                                                            const Json& settings) {
-  if (!settings.is_object()) return Status::InvalidArgument("settings must be an object", "settings");
+  if (!settings.is_object())
+    return Status::InvalidArgument("settings must be an object", "settings");
   TILSYN_ASSIGN_OR_RETURN(std::string pack, GetString(settings, "pack", "settings.pack"));
   TILSYN_ASSIGN_OR_RETURN(auto manifest, GetOptString(settings, "manifest", "settings.manifest"));
   TILSYN_ASSIGN_OR_RETURN(auto model, GetOptString(settings, "model", "settings.model"));
-  TILSYN_ASSIGN_OR_RETURN(auto ratio, GetOptNumber(settings, "report_ratio", "settings.report_ratio"));
+  TILSYN_ASSIGN_OR_RETURN(auto ratio,
+                          GetOptNumber(settings, "report_ratio", "settings.report_ratio"));
   TILSYN_ASSIGN_OR_RETURN(auto timeout, GetOptInt(settings, "timeout_ms", "settings.timeout_ms"));
-  auto loaded = manifest ? imaging::LoadModelPackManifest(*manifest, pack)
-                         : imaging::LoadModelPack(pack);
+  auto loaded =
+      manifest ? imaging::LoadModelPackManifest(*manifest, pack) : imaging::LoadModelPack(pack);
   if (!loaded.ok()) {
     const std::string field = manifest ? "settings.manifest" : "settings.pack";
     const std::string inner = loaded.status().field();
@@ -94,20 +116,34 @@ Result<std::unique_ptr<Recognizer>> NewOpenCvDnnRecognizer(const std::string& na
     for (const auto& m : loaded->models) {
       if (m.name == *model) spec = &m;
     }
-    if (!spec) return Status::InvalidArgument("no model '" + *model + "' in the pack", "settings.model");
+    if (!spec)
+      return Status::InvalidArgument("no model '" + *model + "' in the pack", "settings.model");
   } else {
     std::vector<const imaging::ModelSpec*> rec;
     for (const auto& m : loaded->models) {
       if (m.purpose.empty() || m.HasPurpose("recognition")) rec.push_back(&m);
     }
     if (rec.size() != 1) {
-      return Status::InvalidArgument("the pack has " + std::to_string(rec.size()) +
-                                         " recognition models: name one",
-                                     "settings.model");
+      return Status::InvalidArgument(
+          "the pack has " + std::to_string(rec.size()) + " recognition models: name one",
+          "settings.model");
     }
     spec = rec[0];
   }
   OpenCvDnnOptions o;
+  if (settings.contains("labels")) {
+    const Json& labels = settings.at("labels");
+    if (!labels.is_array() || labels.empty()) {
+      return Status::InvalidArgument("must be a non-empty array of labels", "settings.labels");
+    }
+    for (size_t i = 0; i < labels.size(); ++i) {
+      if (!labels[i].is_string()) {
+        return Status::InvalidArgument("must be a string",
+                                       "settings.labels[" + std::to_string(i) + "]");
+      }
+      o.labels.push_back(labels[i].get<std::string>());
+    }
+  }
   if (ratio) o.report_ratio = *ratio;
   if (timeout) o.timeout_ms = static_cast<int>(*timeout);
   return NewOpenCvDnnRecognizer(name, *spec, o);

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/json_util.h"
 #include "imaging/model_pack.h"
@@ -22,11 +24,15 @@ namespace tilsyn::recognition {
 struct OpenCvDnnOptions {
   double report_ratio = 0.5;  // report raw scores >= report_ratio * threshold (0 < r <= 1)
   int timeout_ms = 10'000;
+  // The (mapped) labels this service declares and reports; empty = every label of the model.
+  // E.g. the anonymizer's `privacy` model serving only "person" to person tasks.
+  std::vector<std::string> labels;
 };
 
 // Settings: {"pack": DIR-or-manifest-file, "manifest": FILE (optional: a manifest kept outside
 // the model folder DIR), "model": NAME (optional when the pack has one recognition model),
-// "report_ratio": 0.5, "timeout_ms": 10000}. InvalidArgument naming "settings.<field>".
+// "report_ratio": 0.5, "timeout_ms": 10000, "labels": ["person"] (optional: serve only these of
+// the model's labels)}. InvalidArgument naming "settings.<field>".
 Result<std::unique_ptr<Recognizer>> NewOpenCvDnnRecognizer(const std::string& name,
                                                            const Json& settings);
 

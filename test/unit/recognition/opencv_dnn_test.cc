@@ -1,12 +1,13 @@
 // The "opencv-dnn" recognizer with Yolo-Fastest 1.1 from ../shared/models (skipped when absent).
+#include "recognition/builtin/opencv_dnn.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 
-#include "recognition/builtin/opencv_dnn.h"
-#include "recognition/registry.h"
 #include "fakes/test_paths.h"
+#include "recognition/registry.h"
 
 namespace tilsyn::recognition {
 namespace {
@@ -40,7 +41,9 @@ class OpenCvDnnTest : public ::testing::Test {
 
 TEST_F(OpenCvDnnTest, DeclaresMappedLabels) {
   const auto& labels = rec_->info().labels;
-  auto has = [&](const std::string& l) { return std::find(labels.begin(), labels.end(), l) != labels.end(); };
+  auto has = [&](const std::string& l) {
+    return std::find(labels.begin(), labels.end(), l) != labels.end();
+  };
   EXPECT_TRUE(has("vehicle"));
   EXPECT_TRUE(has("person"));
   EXPECT_TRUE(has("bicycle"));
@@ -61,8 +64,10 @@ TEST_F(OpenCvDnnTest, FindsThePickupAsAVehicleAndTheBicycleInDogJpg) {
     EXPECT_GE(d.score, 0.0);
     EXPECT_LE(d.score, 1.0);
     const cv::Rect b(d.box.x, d.box.y, d.box.w, d.box.h);
-    if (d.label == "vehicle" && d.score >= 0.5 && (b & pickup).area() > 0.5 * pickup.area()) vehicle = true;
-    if (d.label == "bicycle" && d.score >= 0.5 && (b & bike).area() > 0.5 * bike.area()) bicycle = true;
+    if (d.label == "vehicle" && d.score >= 0.5 && (b & pickup).area() > 0.5 * pickup.area())
+      vehicle = true;
+    if (d.label == "bicycle" && d.score >= 0.5 && (b & bike).area() > 0.5 * bike.area())
+      bicycle = true;
     EXPECT_NE(d.label, "car");
   }
   EXPECT_TRUE(vehicle);
@@ -82,6 +87,25 @@ TEST_F(OpenCvDnnTest, FindsThePersonAndNoVehicleInPersonJpg) {
   }
   EXPECT_GE(person, 0.5);
   EXPECT_LT(vehicle, 0.5);
+}
+
+TEST_F(OpenCvDnnTest, LabelsServeOnlyThoseOfTheModelsLabels) {
+  Json s = Settings();
+  s["labels"] = {"person"};
+  auto r = registry_.Create("opencv-dnn", "persons", s);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->info().labels, std::vector<std::string>{"person"});
+  RecognizeRequest req;
+  req.targets = {{"person", 0.5}};
+  const cv::Mat img = cv::imread(kPerson, cv::IMREAD_COLOR);
+  auto all = rec_->Recognize(img, req);
+  auto only = (*r)->Recognize(img, req);
+  ASSERT_TRUE(all.ok() && only.ok());
+  size_t persons = 0, others = 0;
+  for (const auto& d : all->detections) (d.label == "person" ? persons : others)++;
+  ASSERT_GT(others, 0u) << "person.jpg holds a horse and a dog";
+  ASSERT_EQ(only->detections.size(), persons);
+  for (const auto& d : only->detections) EXPECT_EQ(d.label, "person");
 }
 
 TEST(OpenCvDnnSettings, NameTheBadField) {
@@ -104,6 +128,17 @@ TEST(OpenCvDnnSettings, NameTheBadField) {
   auto d = reg.Create("opencv-dnn", "x", s);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().field(), "settings.report_ratio");
+  for (const auto& [labels, field] : std::vector<std::pair<Json, std::string>>{
+           {Json("person"), "settings.labels"},
+           {Json::array(), "settings.labels"},
+           {Json{"person", 3}, "settings.labels[1]"},
+           {Json{"person", "unicorn"}, "settings.labels[1]"}}) {
+    s = Settings();
+    s["labels"] = labels;
+    auto e = reg.Create("opencv-dnn", "x", s);
+    ASSERT_FALSE(e.ok()) << labels.dump();
+    EXPECT_EQ(e.status().field(), field) << labels.dump();
+  }
 }
 
 }  // namespace

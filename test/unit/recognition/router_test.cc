@@ -2,26 +2,28 @@
 // fallback on low confidence and on failing remote services (HTTP 500, timeout, garbage) with a
 // breaker that opens and closes, data terms that keep images away from external services, and
 // routing that learns from inspector feedback.
+#include "recognition/router.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "imaging/anonymizer.h"
-
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <opencv2/imgcodecs.hpp>
 #include <random>
 #include <thread>
 
+#include "core/file_util.h"
 #include "core/ids.h"
 #include "fakes/fake_recognizer.h"
 #include "fakes/fake_world.h"
 #include "fakes/test_paths.h"
+#include "imaging/anonymizer.h"
 #include "net/http_client.h"
 #include "net/http_server.h"
 #include "recognition/circuit_breaker.h"
 #include "recognition/fallback.h"
-#include "recognition/router.h"
 #include "recognition/service_config.h"
 #include "recognition/store_stats.h"
 
@@ -53,12 +55,14 @@ class FakeRemote {
       switch (mode_.load()) {
         case Mode::kGood:
           return net::HttpResponse::JsonBody(
-              200, Json{{"result", {{"objects", {{{"cls", "pedestrian"}, {"p", 0.93},
-                                                  {"bbox", {5, 6, 20, 40}}}}}}}});
+              200, Json{{"result",
+                         {{"objects",
+                           {{{"cls", "pedestrian"}, {"p", 0.93}, {"bbox", {5, 6, 20, 40}}}}}}}});
         case Mode::kLow:
           return net::HttpResponse::JsonBody(
-              200, Json{{"result", {{"objects", {{{"cls", "pedestrian"}, {"p", 0.3},
-                                                  {"bbox", {5, 6, 20, 40}}}}}}}});
+              200, Json{{"result",
+                         {{"objects",
+                           {{{"cls", "pedestrian"}, {"p", 0.3}, {"bbox", {5, 6, 20, 40}}}}}}}});
         case Mode::kHttp500:
           return net::HttpResponse::JsonBody(500, Json{{"error", "boom"}});
         case Mode::kGarbage: {
@@ -77,7 +81,9 @@ class FakeRemote {
     server_ = std::move(*s);
   }
   ~FakeRemote() { server_->Stop(); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/detect"; }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/detect";
+  }
   void set(Mode m) { mode_ = m; }
   int requests() const { return requests_.load(); }
   std::string last_content_type() const { return last_content_type_; }
@@ -107,7 +113,7 @@ Json HttpJsonSpec(const std::string& name, const std::string& url, const std::st
 }
 
 Result<std::vector<std::shared_ptr<Recognizer>>> Build(const Json& recognizers,
-                                                        const Json& routing = nullptr) {
+                                                       const Json& routing = nullptr) {
   Registry reg;
   RegisterAllTypes(reg);
   TILSYN_ASSIGN_OR_RETURN(auto config, ParseRecognitionConfig(recognizers, routing, reg));
@@ -196,8 +202,8 @@ TEST(ServiceConfigTest, BadSettingsFailNamingTheNestedField) {
   EXPECT_EQ(Build(Json::array({bad_threshold})).status().field(),
             "recognizers[0].thresholds.person");
   EXPECT_EQ(Build(nullptr, Json{{"epsilon", 2}}).status().field(), "routing.epsilon");
-  Json dup = Json::array({Json{{"name", "a"}, {"type", "hog-person"}},
-                          Json{{"name", "a"}, {"type", "hog-person"}}});
+  Json dup = Json::array(
+      {Json{{"name", "a"}, {"type", "hog-person"}}, Json{{"name", "a"}, {"type", "hog-person"}}});
   EXPECT_EQ(Build(dup).status().field(), "recognizers[1].name");
 }
 
@@ -215,6 +221,44 @@ TEST(ServiceConfigTest, DefaultIsTheBuiltInsInFixedOrder) {
     const auto& labels = (*services)[4]->info().labels;
     EXPECT_NE(std::find(labels.begin(), labels.end(), "vehicle"), labels.end());
   }
+}
+
+// An anonymization model with a person class (anonymizer v2.2: people whose heads it blurred)
+// serves person tasks as "persons", reporting persons only; the committed two-class pack adds none.
+TEST(ServiceConfigTest, AnAnonymizationModelWithPersonsServesPersonTasks) {
+  const std::string shared = ::tilsyn::testing::SharedDir();
+  if (shared.empty() || !std::filesystem::exists(shared + "/models/yolo-fastest-1.1")) {
+    GTEST_SKIP() << "../shared/models/yolo-fastest-1.1 absent";
+  }
+  ::tilsyn::testing::TempDir dir;
+  const std::string yf = shared + "/models/yolo-fastest-1.1/yolo-fastest-1.1";
+  std::filesystem::create_symlink(yf + ".cfg", dir.Sub("p.cfg"));
+  std::filesystem::create_symlink(yf + ".weights", dir.Sub("p.weights"));
+  std::filesystem::create_symlink(shared + "/models/yolo-fastest-1.1/coco.names",
+                                  dir.Sub("coco.names"));
+  ASSERT_TRUE(WriteFileAtomic(dir.Sub("manifest.json"), R"({"models": [{
+      "name": "privacy", "file": "p.weights", "config": "p.cfg", "format": "darknet",
+      "decoder": "yolo", "labels_file": "coco.names", "purpose": ["anonymization"]}]})")
+                  .ok());
+  ::setenv("TILSYN_MODEL_DIR", dir.path().c_str(), 1);
+  auto services = Build(nullptr);
+  ::unsetenv("TILSYN_MODEL_DIR");
+  ASSERT_TRUE(services.ok()) << services.status().ToString();
+  ASSERT_EQ(services->size(), 5u);  // the four built-ins, then persons (no street model here)
+  EXPECT_EQ((*services)[4]->info().name, "persons");
+  EXPECT_EQ((*services)[4]->info().labels, std::vector<std::string>{"person"});
+  const cv::Mat img = cv::imread("/usr/share/darknet/data/person.jpg", cv::IMREAD_COLOR);
+  if (img.empty()) return;
+  RecognizeRequest req;
+  req.targets = {{"person", 0.5}};
+  auto r = (*services)[4]->Recognize(img, req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->detections.empty());
+  for (const auto& d : r->detections) EXPECT_EQ(d.label, "person");  // not the horse or dog
+  // The committed pack's privacy model has no person class: no persons service.
+  auto plain = Build(nullptr);
+  ASSERT_TRUE(plain.ok());
+  for (const auto& s : *plain) EXPECT_NE(s->info().name, "persons");
 }
 
 TEST(ServiceConfigTest, ConfigOverridesTermsTimeoutCostAndCalibratesPerLabel) {
@@ -299,8 +343,7 @@ TEST(RouterFallbackTest, RemoteFailuresFallBackOpenTheBreakerAndItClosesAfterCoo
   RoutingOptions opts;
   opts.learn = false;
   opts.breaker = {3, 60'000};
-  RouterRecognizer router("router", {(*services)[0], b}, opts, &clock,
-                          StoreStatsSource(st->get()));
+  RouterRecognizer router("router", {(*services)[0], b}, opts, &clock, StoreStatsSource(st->get()));
   RecognizeRequest req = PersonRequest("external");
 
   // Healthy first: A answers, B is not needed.
@@ -419,8 +462,7 @@ TEST(RouterLearningTest, InspectorFeedbackSendsTrafficToTheMorePreciseService) {
   opts.seed = 42;
   opts.epsilon = 0.05;
   opts.refresh_ms = 10'000;
-  RouterRecognizer router("router", {sloppy, careful}, opts, &clock,
-                          StoreStatsSource(st->get()));
+  RouterRecognizer router("router", {sloppy, careful}, opts, &clock, StoreStatsSource(st->get()));
 
   std::mt19937 truth(7);
   std::uniform_real_distribution<double> u(0, 1);
