@@ -99,6 +99,35 @@ Status ParseInput(const Json& obj, const std::string& path, ModelInput& in) {
   return Status::Ok();
 }
 
+Result<BoxVerifierSpec> ParseVerifier(const Json& j, const std::string& dir,
+                                      const std::string& path) {
+  if (!j.is_object()) return Bad(path, "must be an object");
+  BoxVerifierSpec v;
+  TILSYN_ASSIGN_OR_RETURN(std::string file, GetString(j, "file", JoinPath(path, "file")));
+  TILSYN_ASSIGN_OR_RETURN(v.file, Resolve(dir, file, JoinPath(path, "file")));
+  TILSYN_ASSIGN_OR_RETURN(v.label, GetString(j, "label", JoinPath(path, "label")));
+  TILSYN_ASSIGN_OR_RETURN(auto w, GetOptInt(j, "width", JoinPath(path, "width")));
+  TILSYN_ASSIGN_OR_RETURN(auto h, GetOptInt(j, "height", JoinPath(path, "height")));
+  if (w) v.width = static_cast<int>(*w);
+  if (h) v.height = static_cast<int>(*h);
+  if (v.width < 8 || v.width > 512) return Bad(JoinPath(path, "width"), "must be 8..512");
+  if (v.height < 8 || v.height > 512) return Bad(JoinPath(path, "height"), "must be 8..512");
+  TILSYN_ASSIGN_OR_RETURN(auto grow, GetOptNumber(j, "grow", JoinPath(path, "grow")));
+  if (grow) v.grow = *grow;
+  if (v.grow < 0 || v.grow > 1) return Bad(JoinPath(path, "grow"), "must be in [0, 1]");
+  TILSYN_ASSIGN_OR_RETURN(auto t, GetOptNumber(j, "threshold", JoinPath(path, "threshold")));
+  if (t) v.threshold = *t;
+  if (v.threshold < 0 || v.threshold > 1) {
+    return Bad(JoinPath(path, "threshold"), "must be in [0, 1]");
+  }
+  TILSYN_ASSIGN_OR_RETURN(auto keep, GetOptNumber(j, "keep_above", JoinPath(path, "keep_above")));
+  if (keep) v.keep_above = *keep;
+  if (v.keep_above < 0 || v.keep_above > 1) {
+    return Bad(JoinPath(path, "keep_above"), "must be in [0, 1]");
+  }
+  return v;
+}
+
 Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::string& path) {
   if (!j.is_object()) return Bad(path, "must be an object");
   ModelSpec s;
@@ -190,6 +219,9 @@ Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::s
   if (trigger) s.tile_trigger = *trigger;
   if (s.tile_trigger < 0 || s.tile_trigger >= 1) {
     return Bad(JoinPath(path, "tile_trigger"), "must be in [0, 1)");
+  }
+  if (auto it = j.find("verifier"); it != j.end() && !it->is_null()) {
+    TILSYN_ASSIGN_OR_RETURN(s.verifier, ParseVerifier(*it, dir, JoinPath(path, "verifier")));
   }
   TILSYN_ASSIGN_OR_RETURN(s.purpose, StringList(j, "purpose", JoinPath(path, "purpose")));
   if (s.purpose.empty()) s.purpose = {"anonymization", "recognition"};

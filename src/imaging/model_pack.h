@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,20 @@ struct ModelInput {
   // size in the padded input (false: a detector trained on camera-scale objects then sees a
   // small photograph's objects at the scale it knows, not enlarged and soft).
   bool upscale = true;
+};
+
+// A second look at a detector's unsure boxes of one label (manifest "verifier"): a small
+// classifier over the box grown by `grow` of its size per side, clipped to the frame, resized to
+// width x height, RGB, pixels / 255, whose one output is the probability that the box holds the
+// label. A box scoring below `keep_above` is dropped when that probability is below
+// `threshold`; boxes at or above `keep_above` are kept unseen (training/plate_verifier.py).
+struct BoxVerifierSpec {
+  std::string file;   // absolute path of the ONNX
+  std::string label;  // mapped label, e.g. "plate"
+  int width = 96, height = 32;
+  double grow = 0.15;
+  double threshold = 0.5;
+  double keep_above = 1.0;
 };
 
 struct ModelSpec {
@@ -47,6 +62,8 @@ struct ModelSpec {
   // saw an uncertain anonymizable object (a score in [tile_trigger, its threshold)) whose centre
   // lies in it; confident detections need no second look, empty tiles cost nothing.
   double tile_trigger = 0;
+  // As an anonymizer: drops the unsure boxes of one label that a classifier rules out.
+  std::optional<BoxVerifierSpec> verifier;
   std::vector<std::string> purpose;  // anonymization, recognition
   std::string licence;
   std::string card;  // absolute path of the model card, or ""

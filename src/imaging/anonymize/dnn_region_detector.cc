@@ -8,6 +8,7 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
+#include "imaging/anonymize/box_verifier.h"
 #include "imaging/anonymize/region_detector.h"
 #include "imaging/dnn_detector.h"
 
@@ -37,14 +38,17 @@ class DnnRegionDetector : public RegionDetector {
  public:
   // `thresholds`: the labels' real thresholds when the detector runs with lowered ones (tiles on
   // demand); empty = keep everything the detector returns.
-  DnnRegionDetector(std::unique_ptr<DnnDetector> d, int tile, int grid, ModelSpec thresholds)
+  DnnRegionDetector(std::unique_ptr<DnnDetector> d, int tile, int grid, ModelSpec thresholds,
+                    std::unique_ptr<BoxVerifier> verifier)
       : d_(std::move(d)),
         tile_(tile),
         grid_(grid),
         on_demand_(grid > 1 &&
                    (!thresholds.thresholds.empty() || thresholds.default_threshold > 0)),
-        real_(std::move(thresholds)) {
+        real_(std::move(thresholds)),
+        verifier_(std::move(verifier)) {
     id_ = d_->version();
+    if (verifier_) id_ += "+verifier:" + verifier_->spec().label;
   }
   const std::string& id() const override { return id_; }
 
@@ -72,6 +76,7 @@ class DnnRegionDetector : public RegionDetector {
         }
       }
     }
+    if (verifier_) TILSYN_RETURN_IF_ERROR(verifier_->Filter(f.bgr, out).status());
     return out;
   }
 
@@ -99,7 +104,8 @@ class DnnRegionDetector : public RegionDetector {
   int tile_;
   int grid_;
   bool on_demand_;
-  ModelSpec real_;  // thresholds only
+  ModelSpec real_;                         // thresholds only
+  std::unique_ptr<BoxVerifier> verifier_;  // or null
   std::string id_;
 };
 
@@ -115,8 +121,12 @@ Result<std::unique_ptr<RegionDetector>> NewDnnRegionDetector(const ModelSpec& sp
     run.default_threshold = std::min(spec.default_threshold, spec.tile_trigger);
   }
   TILSYN_ASSIGN_OR_RETURN(auto d, DnnDetector::Create(run));
-  return std::unique_ptr<RegionDetector>(
-      new DnnRegionDetector(std::move(d), tile, spec.tile_grid, std::move(real)));
+  std::unique_ptr<BoxVerifier> verifier;
+  if (spec.verifier) {
+    TILSYN_ASSIGN_OR_RETURN(verifier, NewBoxVerifier(*spec.verifier));
+  }
+  return std::unique_ptr<RegionDetector>(new DnnRegionDetector(
+      std::move(d), tile, spec.tile_grid, std::move(real), std::move(verifier)));
 }
 
 }  // namespace tilsyn::imaging

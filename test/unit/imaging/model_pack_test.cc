@@ -119,6 +119,44 @@ TEST_F(ModelPackTest, UpscaleOffIsReadAndRefusedWithTiles) {
   EXPECT_EQ(LoadModelPack(dir_.path()).status().field(), "models[0].input.upscale");
 }
 
+TEST_F(ModelPackTest, VerifierIsReadWithDefaultsAndItsBadFieldsNamed) {
+  auto with = [&](const std::string& verifier) {
+    Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+                              "labels": ["x"], "verifier": )" +
+             verifier + "}]}");
+    return LoadModelPack(dir_.path());
+  };
+  auto pack = with(R"({"file": "m.onnx", "label": "plate", "threshold": 0.3, "keep_above": 0.5,
+                       "width": 64, "height": 24, "grow": 0.2})");
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  ASSERT_TRUE(pack->models[0].verifier.has_value());
+  const BoxVerifierSpec& v = *pack->models[0].verifier;
+  EXPECT_EQ(v.file, dir_.Sub("m.onnx"));
+  EXPECT_EQ(v.label, "plate");
+  EXPECT_DOUBLE_EQ(v.threshold, 0.3);
+  EXPECT_DOUBLE_EQ(v.keep_above, 0.5);
+  EXPECT_EQ(v.width, 64);
+  EXPECT_EQ(v.height, 24);
+  EXPECT_DOUBLE_EQ(v.grow, 0.2);
+  pack = with(R"({"file": "m.onnx", "label": "plate"})");
+  ASSERT_TRUE(pack.ok());
+  EXPECT_EQ(pack->models[0].verifier->width, 96);
+  EXPECT_DOUBLE_EQ(pack->models[0].verifier->keep_above, 1.0);  // every box is looked at
+  EXPECT_EQ(with(R"("v.onnx")").status().field(), "models[0].verifier");
+  EXPECT_EQ(with(R"({"file": "none.onnx", "label": "plate"})").status().field(),
+            "models[0].verifier.file");
+  EXPECT_EQ(with(R"({"file": "m.onnx"})").status().field(), "models[0].verifier.label");
+  EXPECT_EQ(with(R"({"file": "m.onnx", "label": "plate", "threshold": 2})").status().field(),
+            "models[0].verifier.threshold");
+  EXPECT_EQ(with(R"({"file": "m.onnx", "label": "plate", "keep_above": -1})").status().field(),
+            "models[0].verifier.keep_above");
+  EXPECT_EQ(with(R"({"file": "m.onnx", "label": "plate", "width": 4})").status().field(),
+            "models[0].verifier.width");
+  Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
+                            "labels": ["x"]}]})");
+  EXPECT_FALSE(LoadModelPack(dir_.path())->models[0].verifier.has_value());
+}
+
 TEST_F(ModelPackTest, ManifestElsewhereResolvesAgainstTheGivenFolder) {
   testing::TempDir other;
   ASSERT_TRUE(WriteFileAtomic(other.Sub("dev.json"),
