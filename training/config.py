@@ -52,6 +52,9 @@ MODELS = {
         "width": 1.5,               # 1.0 M parameters; 1.25 (0.7 M) had 2 points less plate AP
         "scale_range": (0.5, 3.0),  # zoom range: close-up plates as well as distant ones
         "motion_blur": 0.2,         # share of images with a linear motion blur (moving vehicle)
+        # v2.2: share of images whose persons' heads are blurred as the anonymizer's `head` mode
+        # does, so that the person class also finds the people of anonymized images
+        "head_blur": 0.35,
     },
     "street": {
         "classes": ["vehicle", "license_plate", "pothole", "road_crack", "traffic_sign",

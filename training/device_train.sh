@@ -18,13 +18,20 @@
 #                                                  #   cosine schedule from lr 1.5e-3 (~470 s)
 #                                                  # (train.py --resume continues one schedule over
 #                                                  #  several calls where a run is longer than one)
+#   bash training/device_train.sh privacy-v22      # anonymizer v2.2: the v2 recipe with the heads
+#                                                  #   of 35 % of the images' persons blurred as the
+#                                                  #   anonymizer does (config head_blur), one
+#                                                  #   12000-step schedule over two calls: 540 s, then
+#                                                  #   carrying its checkpoint as
+#                                                  #   training/runs/v22/privacy.pt:
+#   bash training/device_train.sh privacy-v22-resume
 #   bash training/device_train.sh teach            # the teach-a-new-object experiment
 #                                                  #   (training/teach_loop.py): street without
 #                                                  #   traffic_light and street taught it from
 #                                                  #   training/.teach/export, same recipe, in parallel
 # The second copy of each run in parallel is the reproduction check (models/*.MODEL_CARD.md).
 set -u
-WHAT=${1:?usage: device_train.sh street|privacy|privacy-finetune|privacy-v2|privacy-v2-restart|teach}
+WHAT=${1:?usage: device_train.sh street|privacy|privacy-finetune|privacy-v2|privacy-v2-restart|privacy-v22|privacy-v22-resume|teach}
 OUT=${OUT:-training/runs}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1
@@ -55,6 +62,14 @@ case "$WHAT" in
     python3 training/train.py --model privacy --data training/.data --arch fast --width 1.0 \
       --init training/runs/fast-1.0/privacy.pt --steps 6500 --lr 1.5e-3 --max-seconds 540 \
       --batch 96 --seed 8 --out "$OUT/fast-1.0-b" > "$OUT/fast-1.0-b.log" 2>&1 ;;
+  privacy-v22)
+    test -f training/.data/persons.json || { echo "training/.data/persons.json missing (pseudo_label.py)" >&2; exit 2; }
+    python3 training/train.py --model privacy --data training/.data --arch fast --width 1.0 \
+      --steps 12000 --max-seconds 540 --batch 96 --seed 7 --out "$OUT/v22" > "$OUT/v22.log" 2>&1 ;;
+  privacy-v22-resume)
+    python3 training/train.py --model privacy --data training/.data --arch fast --width 1.0 \
+      --resume training/runs/v22/privacy.pt --max-seconds 540 --batch 96 --seed 8 \
+      --out "$OUT/v22" > "$OUT/v22-resume.log" 2>&1 ;;
   teach)
     python3 training/train.py --model street --data training/.teach/data --drop-class traffic_light \
       --steps 3600 --max-seconds 400 --batch 96 --seed 7 --out "$OUT/baseline" > "$OUT/baseline.log" 2>&1 &

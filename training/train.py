@@ -164,9 +164,11 @@ def to_boxes(rec, classes, w, h):
 
 class GpuData:
     def __init__(self, recs, classes, device, scale_range=config.DEFAULT_SCALE_RANGE,
-                 motion_blur=config.DEFAULT_MOTION_BLUR):
+                 motion_blur=config.DEFAULT_MOTION_BLUR, head_blur=0.0):
         n = len(recs)
-        self.scale_range, self.motion_blur = scale_range, motion_blur
+        self.scale_range, self.motion_blur, self.head_blur = scale_range, motion_blur, head_blur
+        self.person = classes.index("person") if "person" in classes else -1
+        self.face = classes.index("face") if "face" in classes else -1
         w = torch.tensor([r.get("weight", 1.0) for r in recs])
         # None = uniform sampling (the draw used before per-source weights existed)
         self.weights = None if bool((w == w[0]).all()) else (w / w.sum()).to(device)
@@ -268,9 +270,54 @@ class GpuData:
                 ign = torch.cat((ign[nm:], mign), 0)
             else:
                 imgs, boxes, valid, ign = qi, qb, qv, mign
-        else:
-            pass
+        if self.head_blur > 0 and self.person >= 0:
+            imgs, boxes = blur_heads(imgs, boxes, valid, gen, self.head_blur, self.person, self.face)
         return photometric(imgs, gen, self.motion_blur), boxes, valid, ign
+
+
+def head_regions(boxes):
+    """The product's head region of person boxes [..., 5] (ensemble_anonymizer.cc HeadOf: the
+    middle two thirds of the width, the top fifth of the height), grown by its 15 % margin."""
+    x1, y1, x2, y2 = boxes[..., 1], boxes[..., 2], boxes[..., 3], boxes[..., 4]
+    w, h = x2 - x1, y2 - y1
+    hx1, hx2, hy1, hy2 = x1 + w / 6, x1 + w * 5 / 6, y1, y1 + h / 5
+    mx, my = 0.15 * (hx2 - hx1), 0.15 * (hy2 - hy1)
+    return hx1 - mx, hy1 - my, hx2 + mx, hy2 + my
+
+
+def blur_heads(x, boxes, valid, gen, frac, person, face):
+    """What the anonymizer leaves of a person (issue 12): on a random `frac` of the batch, the
+    head region of every person box is blurred strongly, as the product's `head` mode does, so
+    the person class learns people whose heads are blurred (the person service runs on
+    anonymized images). A face label whose centre falls in a blurred region becomes an ignore
+    region for faces: a blurred face is neither taught as a face nor punished as one."""
+    n, _, S, _ = x.shape
+    dev = x.device
+    sel = torch.rand(n, device=dev, generator=gen) < frac
+    heads = valid & (boxes[..., 0] == person) & sel[:, None]
+    if not heads.any():
+        return x, boxes
+    hx1, hy1, hx2, hy2 = head_regions(boxes)
+    ar = torch.arange(S, device=dev, dtype=torch.float32) + 0.5
+    inx = ((ar[None, None, :] >= hx1[..., None]) & (ar[None, None, :] < hx2[..., None]) &
+           heads[..., None]).float()                                    # [n, M, S]
+    iny = ((ar[None, None, :] >= hy1[..., None]) & (ar[None, None, :] < hy2[..., None]) &
+           heads[..., None]).float()
+    mask = (torch.bmm(iny.transpose(1, 2), inx) > 0)[:, None]            # [n, 1, S, S]
+    k = 8
+    coarse = F.avg_pool2d(x, k, k, ceil_mode=True)
+    blurred = F.interpolate(coarse, size=(S, S), mode="bilinear", align_corners=False)
+    blurred = F.avg_pool2d(F.pad(blurred, (2, 2, 2, 2), mode="replicate"), 5, 1)
+    x = torch.where(mask, blurred, x)
+    if face >= 0:
+        cx = ((boxes[..., 1] + boxes[..., 3]) / 2).long().clamp(0, S - 1)
+        cy = ((boxes[..., 2] + boxes[..., 4]) / 2).long().clamp(0, S - 1)
+        hit = mask[:, 0][torch.arange(n, device=dev)[:, None], cy, cx]
+        blurred_face = valid & (boxes[..., 0] == face) & hit
+        boxes = boxes.clone()
+        boxes[..., 0] = torch.where(blurred_face, torch.full_like(boxes[..., 0], -1 - face),
+                                    boxes[..., 0])
+    return x, boxes
 
 
 def motion_blur(x, gen, frac):
@@ -450,6 +497,9 @@ def main():
                     help="a `tilsyn dataset export` folder: teach its classes (repeatable)")
     ap.add_argument("--extra-weight", type=float, default=3.0,
                     help="sampling weight of the exported images (configured sources: 1)")
+    ap.add_argument("--head-blur", type=float, default=-1,
+                    help="share of images whose persons' heads are blurred as the anonymizer "
+                         "does (default: config)")
     args = ap.parse_args()
     spec = config.MODELS[args.model]
     S = args.size or spec["train_size"]
@@ -465,7 +515,8 @@ def main():
     nc = len(classes)
     t0 = time.time()
     data = GpuData(recs, classes, dev, spec.get("scale_range", config.DEFAULT_SCALE_RANGE),
-                   spec.get("motion_blur", config.DEFAULT_MOTION_BLUR))
+                   spec.get("motion_blur", config.DEFAULT_MOTION_BLUR),
+                   args.head_blur if args.head_blur >= 0 else spec.get("head_blur", 0.0))
     print(f"[{args.model}] {len(recs)} train images, classes {classes}, size {S}, device {dev}, "
           f"load {time.time() - t0:.1f}s", flush=True)
     width = args.width or spec["width"]

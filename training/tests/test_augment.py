@@ -19,6 +19,7 @@ def make_data(n=6):
     d.valid = torch.zeros(n, train.MAX_BOXES, dtype=torch.bool)
     d.ignore = torch.zeros(n, 2, dtype=torch.bool)
     d.scale_range, d.motion_blur, d.weights = (0.5, 3.0), 0.0, None
+    d.head_blur, d.person, d.face = 0.0, -1, -1
     g = torch.Generator().manual_seed(3)
     for i in range(n):
         w, h = 300 + 30 * i, 420 - 20 * i
@@ -81,6 +82,23 @@ def main():
     assert not bool(cell_ign[0, grid(200, 200)].any())
     assert int(cls[0, grid(120, 125)]) == 2 and bool(pos[0, grid(35, 40)])  # regions are not labels
     assert not bool(cell_ign[0, grid(35, 40)].any())  # a labelled cell is never ignored
+    # head blur (issue 12): the head region of a person (top fifth, middle two thirds) is
+    # smoothed as the anonymizer does, the rest of the body is not, and a face inside it becomes
+    # an ignore region for faces; with frac 0 nothing changes
+    x = (torch.arange(64 * 64).reshape(64, 64) % 2).float().expand(1, 3, 64, 64).clone()
+    person = [2, 10, 5, 40, 55]  # the head region: x 15-35, y 5-15
+    face = [0, 20, 6, 30, 14]
+    boxes = torch.tensor([[person, face, [1, 44, 44, 60, 52]]], dtype=torch.float32)
+    valid = torch.ones(1, 3, dtype=torch.bool)
+    same, b0 = train.blur_heads(x.clone(), boxes, valid, g, 0.0, 2, 0)
+    assert torch.equal(same, x) and torch.equal(b0, boxes)
+    y, b1 = train.blur_heads(x.clone(), boxes, valid, g, 1.0, 2, 0)
+    checker = lambda img, y1, y2, x1, x2: float((img[0, 0, y1:y2, x1 + 1:x2] -
+                                                img[0, 0, y1:y2, x1:x2 - 1]).abs().mean())
+    assert checker(x, 8, 12, 18, 32) > 0.9 and checker(y, 8, 12, 18, 32) < 0.2, "head not blurred"
+    assert checker(y, 30, 50, 12, 38) > 0.9, "the body was blurred"
+    assert checker(y, 45, 50, 46, 58) > 0.9, "a plate was blurred"
+    assert float(b1[0, 1, 0]) == -1.0 and float(b1[0, 0, 0]) == 2 and float(b1[0, 2, 0]) == 1
     print(f"test_augment: OK ({checked} boxes checked)")
 
 
