@@ -25,6 +25,7 @@ echo "package: $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
 for p in ./usr/bin/tilsyn ./usr/bin/tilsyn-agent ./usr/share/tilsyn/models/manifest.json \
          ./usr/share/tilsyn/models/privacy.onnx ./usr/share/tilsyn/models/street.onnx \
+         ./usr/share/tilsyn/models/plate_verifier.onnx \
          ./usr/share/tilsyn/models/privacy.MODEL_CARD.md ./etc/tilsyn/server.json \
          ./etc/tilsyn/agent.json ./lib/systemd/system/tilsyn.service \
          ./lib/systemd/system/tilsyn-worker.service ./lib/systemd/system/tilsyn-agent.service; do

@@ -38,11 +38,15 @@ def pack_copy(pack_dir, thresholds, dst):
         manifest = json.load(f)
     os.makedirs(dst, exist_ok=True)
     for m in manifest["models"]:
-        for key in ("file", "card"):
-            if key in m and not os.path.exists(os.path.join(dst, m[key])):
-                os.symlink(os.path.realpath(os.path.join(pack_dir, m[key])), os.path.join(dst, m[key]))
+        files = [m[k] for k in ("file", "card") if k in m]
+        files += [m["verifier"]["file"]] if "verifier" in m else []
+        for rel in files:
+            if not os.path.exists(os.path.join(dst, rel)):
+                os.symlink(os.path.realpath(os.path.join(pack_dir, rel)), os.path.join(dst, rel))
         if m["name"] == "privacy":
-            m["thresholds"].update(thresholds)
+            m["thresholds"].update({k: v for k, v in thresholds.items() if k != "verifier"})
+            if "verifier" in thresholds and "verifier" in m:
+                m["verifier"]["threshold"] = thresholds["verifier"]
     with open(os.path.join(dst, "manifest.json"), "w") as f:
         json.dump(manifest, f)
     return dst
@@ -77,6 +81,8 @@ def main():
     ap.add_argument("--test", required=True, help="export_eval_sets.py --part test folder")
     ap.add_argument("--candidates", default="0.15,0.2,0.25,0.3,0.35,0.4,0.45,0.5,0.55,0.6")
     ap.add_argument("--person-recall", type=float, default=0.8)
+    ap.add_argument("--verifier-candidates", default="",
+                    help="thresholds to try for the candidate's plate verifier, e.g. 0.1,0.2,0.3")
     ap.add_argument("--json", default="", help="write the whole report here")
     args = ap.parse_args()
     cands = [float(c) for c in args.candidates.split(",")]
@@ -104,6 +110,25 @@ def main():
                 max(rows, key=lambda r: (r["recall"], r["threshold"]))
             chosen[cls] = pick["threshold"]
             report["tuning"][cls] = {"target_recall": need, "rows": rows}
+        if args.verifier_candidates and "plate" in classes:
+            # The plate verifier's threshold, with the plate threshold just chosen: the same
+            # rule (the highest that keeps the current pack's tuning recall).
+            folder = os.path.join(args.tune, "plate")
+            need = report["tuning"]["plate"]["target_recall"]
+            rows = []
+            for i, t in enumerate(float(c) for c in args.verifier_candidates.split(",")):
+                pack = pack_copy(args.candidate, dict(base, **chosen, verifier=t),
+                                 os.path.join(tmp, f"verifier{i}"))
+                r = row(evaluate(args.tilsyn, pack, folder), "plate")
+                rows.append({"threshold": t, "recall": r["recall"] or 0.0,
+                             "precision": r["precision"], "tba": r["tba"]})
+                print(f"verifier: tune t={t:.2f} recall={rows[-1]['recall']:.3f} "
+                      f"precision={r['precision'] or 0:.3f}", file=sys.stderr)
+            ok = [r for r in rows if r["recall"] >= need - 1e-9]
+            pick = max(ok, key=lambda r: r["threshold"]) if ok else \
+                max(rows, key=lambda r: (r["recall"], -r["threshold"]))
+            chosen["verifier"] = pick["threshold"]
+            report["tuning"]["verifier"] = {"target_recall": need, "rows": rows}
         report["chosen"] = chosen
         final = pack_copy(args.candidate, dict(base, **chosen), os.path.join(tmp, "final"))
         for name, pack in (("current", args.current), ("candidate", final)):

@@ -36,7 +36,8 @@ def main():
     ck = torch.load(args.ckpt, map_location="cpu", weights_only=False)
     model = ck["name"]
     template = next(m for m in json.load(open(args.template))["models"] if m["name"] == model)
-    entry = {k: v for k, v in template.items() if k not in ("label_quality", "card")}
+    # a verifier was trained for the template's detector, not this one
+    entry = {k: v for k, v in template.items() if k not in ("label_quality", "card", "verifier")}
     entry["labels"] = list(ck["classes"])
     label_map = dict(template.get("label_map", {}))
     entry["label_map"] = {k: v for k, v in label_map.items() if k in ck["classes"]}

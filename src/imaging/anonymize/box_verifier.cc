@@ -81,7 +81,9 @@ Result<int> BoxVerifier::Filter(const cv::Mat& bgr, std::vector<RegionCandidate>
   }
   size_t w = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (!drop[i]) candidates[w++] = std::move(candidates[i]);
+    if (drop[i]) continue;
+    if (w != i) candidates[w] = std::move(candidates[i]);  // never a self-move: it empties cls
+    ++w;
   }
   candidates.resize(w);
   return dropped;

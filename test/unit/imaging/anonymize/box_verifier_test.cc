@@ -42,7 +42,9 @@ TEST(BoxVerifier, DropsOnlyUnsureBoxesOfItsLabelThatItRulesOut) {
   EXPECT_EQ(*n, 1);
   ASSERT_EQ(c.size(), 3u);
   EXPECT_EQ(c[0].box.x, 10);
+  EXPECT_EQ(c[0].cls, "plate");  // kept boxes keep their class (no self-move)
   EXPECT_EQ(c[1].box.x, 200);
+  EXPECT_EQ(c[1].cls, "plate");
   EXPECT_EQ(c[2].cls, "face");
   ASSERT_EQ(v.asked.size(), 2u);  // only the two unsure plates were looked at
 }

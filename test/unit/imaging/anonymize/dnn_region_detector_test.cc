@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "imaging/anonymize/region_detector.h"
 #include "imaging/anonymizer.h"
@@ -43,6 +44,52 @@ TEST(DnnRegionDetector, TilesRunOnlyWhereTheWholeFrameIsUnsure) {
   EXPECT_EQ(none.size(), whole.size());       // nothing ran but the whole frame
   EXPECT_GT(on_demand.size(), whole.size());  // the unsure boxes called for tiles
   EXPECT_LE(on_demand.size(), always.size());
+}
+
+// The plate verifier of the shipped manifest on real pixels: opencv-doc's car photograph (its
+// motion-blurred plate, hand-labelled) beside the demo's no-parking sign panel, which the privacy
+// model takes for a plate. The verifier may drop unsure sign boxes; the car's plate must stay.
+TEST(DnnRegionDetector, ThePlateVerifierKeepsTheRealPlate) {
+  const cv::Mat car = cv::imread("/usr/share/doc/opencv-doc/examples/data/licenseplate_motion.jpg");
+  if (car.empty()) GTEST_SKIP() << "opencv-doc not installed";
+  auto pack = LoadModelPack(FindDefaultModelPack());
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  ModelSpec spec = pack->models[0];
+  ASSERT_TRUE(spec.verifier.has_value()) << "the shipped privacy model has a plate verifier";
+  cv::Mat canvas(std::max(480, car.rows), 640 + car.cols, CV_8UC3, cv::Scalar(150, 160, 170));
+  const cv::Rect panel(150, 90, 340, 170);
+  cv::rectangle(canvas, panel, cv::Scalar(255, 255, 255), cv::FILLED);
+  cv::rectangle(canvas, panel, cv::Scalar(30, 30, 30), 4);
+  cv::putText(canvas, "PARKERING", {178, 160}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(0, 0, 0),
+              3);
+  cv::putText(canvas, "FORBUDT", {205, 225}, cv::FONT_HERSHEY_DUPLEX, 1.5, cv::Scalar(0, 0, 0), 3);
+  car.copyTo(canvas(cv::Rect(640, 0, car.cols, car.rows)));
+  const cv::Rect plate = cv::Rect(261, 240, 86, 66) + cv::Point(640, 0);
+  cv::Mat gray;
+  const FrameView frame{canvas, gray};
+  auto plates = [&](const ModelSpec& s) {
+    auto d = NewDnnRegionDetector(s, 0);
+    EXPECT_TRUE(d.ok()) << d.status().ToString();
+    auto c = (*d)->Detect(frame);
+    EXPECT_TRUE(c.ok());
+    std::vector<RegionCandidate> out;
+    for (const auto& x : *c) {
+      if (x.cls == "plate") out.push_back(x);
+    }
+    return out;
+  };
+  ModelSpec without = spec;
+  without.verifier.reset();
+  const auto seen = plates(without);
+  const auto verified = plates(spec);
+  auto on = [](const std::vector<RegionCandidate>& c, const cv::Rect& r) {
+    return std::count_if(c.begin(), c.end(), [&](const RegionCandidate& x) {
+      return (x.box & r).area() > 0.3 * std::min(x.box.area(), r.area());
+    });
+  };
+  ASSERT_GE(on(seen, plate), 1) << "the detector finds the car's plate";
+  EXPECT_GE(on(verified, plate), 1) << "the verifier must not drop the real plate";
+  EXPECT_LE(verified.size(), seen.size());
 }
 
 }  // namespace
