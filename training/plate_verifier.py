@@ -70,14 +70,6 @@ def grid_tiles(w, h, n):
     return out
 
 
-def iou(a, b):
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / u if u > 0 else 0.0
-
-
 def training_images(data):
     """(entry, true plate boxes in pixels or None where the source does not label plates)."""
     index = json.load(open(os.path.join(data, "index.json")))
@@ -138,7 +130,7 @@ def mine(args):
                         if c == 1:
                             found.append((c, sc, x1 + tx, y1 + ty, x2 + tx, y2 + ty))
             for c, score, x1, y1, x2, y2 in sorted(found, key=lambda d: -d[1])[: args.per_image]:
-                best = max((iou([x1, y1, x2, y2], g) for g in gts), default=0.0)
+                best = max((evaluate.iou([x1, y1, x2, y2], g) for g in gts), default=0.0)
                 if 0.1 <= best < 0.3:
                     continue
                 k = crop(img, [x1, y1, x2, y2])

@@ -79,6 +79,22 @@ Result<std::optional<bool>> GetOptBool(const Json& obj, std::string_view key,
   return std::optional<bool>(v->get<bool>());
 }
 
+Result<std::optional<std::vector<std::string>>> GetOptStringList(const Json& obj,
+                                                                 std::string_view key,
+                                                                 std::string_view path) {
+  const Json* v = Find(obj, key);
+  if (!v) return std::optional<std::vector<std::string>>();
+  if (!v->is_array()) return WrongType(path, "a list of strings");
+  std::vector<std::string> out;
+  for (size_t i = 0; i < v->size(); ++i) {
+    if (!(*v)[i].is_string()) {
+      return WrongType(std::string(path) + "[" + std::to_string(i) + "]", "a string");
+    }
+    out.push_back((*v)[i].get<std::string>());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
 Result<std::string> GetString(const Json& obj, std::string_view key, std::string_view path) {
   TILSYN_ASSIGN_OR_RETURN(auto v, GetOptString(obj, key, path));
   if (!v) return Missing(path);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -31,6 +32,10 @@ Result<std::optional<int64_t>> GetOptInt(const Json& obj, std::string_view key,
                                          std::string_view path);
 Result<std::optional<bool>> GetOptBool(const Json& obj, std::string_view key,
                                        std::string_view path);
+// A list of strings; an element of another type is named as path[i].
+Result<std::optional<std::vector<std::string>>> GetOptStringList(const Json& obj,
+                                                                 std::string_view key,
+                                                                 std::string_view path);
 
 // obj[key] when `obj` is an object and that member is a string, else `fallback` — never throws
 // (Json::value() throws when the member has another type: `{"type": 5}` from an import file).

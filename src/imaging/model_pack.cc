@@ -48,17 +48,28 @@ Result<std::string> Resolve(const std::string& dir, const std::string& rel,
 
 Result<std::vector<std::string>> StringList(const Json& obj, const char* key,
                                             const std::string& path) {
-  std::vector<std::string> out;
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return out;
-  if (!it->is_array()) return Bad(path, "must be an array of strings");
-  for (size_t i = 0; i < it->size(); ++i) {
-    if (!(*it)[i].is_string()) {
-      return Bad(path + "[" + std::to_string(i) + "]", "must be a string");
-    }
-    out.push_back((*it)[i].get<std::string>());
-  }
-  return out;
+  TILSYN_ASSIGN_OR_RETURN(auto list, GetOptStringList(obj, key, path));
+  return list.value_or(std::vector<std::string>{});
+}
+
+// Optional "width" and "height" of `j` into w and h, each within [lo, hi].
+Status ParseSize(const Json& j, const std::string& path, int lo, int hi, int& w, int& h) {
+  TILSYN_ASSIGN_OR_RETURN(auto ow, GetOptInt(j, "width", JoinPath(path, "width")));
+  TILSYN_ASSIGN_OR_RETURN(auto oh, GetOptInt(j, "height", JoinPath(path, "height")));
+  if (ow) w = static_cast<int>(*ow);
+  if (oh) h = static_cast<int>(*oh);
+  const std::string range = "must be " + std::to_string(lo) + ".." + std::to_string(hi);
+  if (w < lo || w > hi) return Bad(JoinPath(path, "width"), range);
+  if (h < lo || h > hi) return Bad(JoinPath(path, "height"), range);
+  return Status::Ok();
+}
+
+// Optional number `key` of `j` into `out`, which must then be in [0, 1].
+Status ParseFraction(const Json& j, const char* key, const std::string& path, double& out) {
+  TILSYN_ASSIGN_OR_RETURN(auto v, GetOptNumber(j, key, JoinPath(path, key)));
+  if (v) out = *v;
+  if (out < 0 || out > 1) return Bad(JoinPath(path, key), "must be in [0, 1]");
+  return Status::Ok();
 }
 
 Status ParseInput(const Json& obj, const std::string& path, ModelInput& in) {
@@ -66,12 +77,7 @@ Status ParseInput(const Json& obj, const std::string& path, ModelInput& in) {
   if (it == obj.end() || it->is_null()) return Status::Ok();
   if (!it->is_object()) return Bad(path, "must be an object");
   const Json& j = *it;
-  TILSYN_ASSIGN_OR_RETURN(auto w, GetOptInt(j, "width", JoinPath(path, "width")));
-  TILSYN_ASSIGN_OR_RETURN(auto h, GetOptInt(j, "height", JoinPath(path, "height")));
-  if (w) in.width = static_cast<int>(*w);
-  if (h) in.height = static_cast<int>(*h);
-  if (in.width < 8 || in.width > 4096) return Bad(JoinPath(path, "width"), "must be 8..4096");
-  if (in.height < 8 || in.height > 4096) return Bad(JoinPath(path, "height"), "must be 8..4096");
+  TILSYN_RETURN_IF_ERROR(ParseSize(j, path, 8, 4096, in.width, in.height));
   TILSYN_ASSIGN_OR_RETURN(auto scale, GetOptNumber(j, "scale", JoinPath(path, "scale")));
   if (scale) in.scale = *scale;
   if (!(in.scale > 0)) return Bad(JoinPath(path, "scale"), "must be > 0");
@@ -106,25 +112,10 @@ Result<BoxVerifierSpec> ParseVerifier(const Json& j, const std::string& dir,
   TILSYN_ASSIGN_OR_RETURN(std::string file, GetString(j, "file", JoinPath(path, "file")));
   TILSYN_ASSIGN_OR_RETURN(v.file, Resolve(dir, file, JoinPath(path, "file")));
   TILSYN_ASSIGN_OR_RETURN(v.label, GetString(j, "label", JoinPath(path, "label")));
-  TILSYN_ASSIGN_OR_RETURN(auto w, GetOptInt(j, "width", JoinPath(path, "width")));
-  TILSYN_ASSIGN_OR_RETURN(auto h, GetOptInt(j, "height", JoinPath(path, "height")));
-  if (w) v.width = static_cast<int>(*w);
-  if (h) v.height = static_cast<int>(*h);
-  if (v.width < 8 || v.width > 512) return Bad(JoinPath(path, "width"), "must be 8..512");
-  if (v.height < 8 || v.height > 512) return Bad(JoinPath(path, "height"), "must be 8..512");
-  TILSYN_ASSIGN_OR_RETURN(auto grow, GetOptNumber(j, "grow", JoinPath(path, "grow")));
-  if (grow) v.grow = *grow;
-  if (v.grow < 0 || v.grow > 1) return Bad(JoinPath(path, "grow"), "must be in [0, 1]");
-  TILSYN_ASSIGN_OR_RETURN(auto t, GetOptNumber(j, "threshold", JoinPath(path, "threshold")));
-  if (t) v.threshold = *t;
-  if (v.threshold < 0 || v.threshold > 1) {
-    return Bad(JoinPath(path, "threshold"), "must be in [0, 1]");
-  }
-  TILSYN_ASSIGN_OR_RETURN(auto keep, GetOptNumber(j, "keep_above", JoinPath(path, "keep_above")));
-  if (keep) v.keep_above = *keep;
-  if (v.keep_above < 0 || v.keep_above > 1) {
-    return Bad(JoinPath(path, "keep_above"), "must be in [0, 1]");
-  }
+  TILSYN_RETURN_IF_ERROR(ParseSize(j, path, 8, 512, v.width, v.height));
+  TILSYN_RETURN_IF_ERROR(ParseFraction(j, "grow", path, v.grow));
+  TILSYN_RETURN_IF_ERROR(ParseFraction(j, "threshold", path, v.threshold));
+  TILSYN_RETURN_IF_ERROR(ParseFraction(j, "keep_above", path, v.keep_above));
   return v;
 }
 
@@ -192,12 +183,7 @@ Result<ModelSpec> ParseModel(const Json& j, const std::string& dir, const std::s
       s.thresholds[k] = t;
     }
   }
-  TILSYN_ASSIGN_OR_RETURN(
-      auto dt, GetOptNumber(j, "default_threshold", JoinPath(path, "default_threshold")));
-  if (dt) s.default_threshold = *dt;
-  if (s.default_threshold < 0 || s.default_threshold > 1) {
-    return Bad(JoinPath(path, "default_threshold"), "must be in [0, 1]");
-  }
+  TILSYN_RETURN_IF_ERROR(ParseFraction(j, "default_threshold", path, s.default_threshold));
   TILSYN_ASSIGN_OR_RETURN(auto nms, GetOptNumber(j, "nms_iou", JoinPath(path, "nms_iou")));
   if (nms) s.nms_iou = *nms;
   if (s.nms_iou <= 0 || s.nms_iou > 1) return Bad(JoinPath(path, "nms_iou"), "must be in (0, 1]");

@@ -237,18 +237,9 @@ Result<ServerConfig> ServerConfig::FromJson(const Json& j) {
   if (run_pipeline) c.run_pipeline = *run_pipeline;
   TILSYN_ASSIGN_OR_RETURN(auto dev_key, GetOptBool(j, "dev_generate_key", "dev_generate_key"));
   if (dev_key) c.dev_generate_key = *dev_key;
-  if (j.contains("anonymizer_detectors") && !j["anonymizer_detectors"].is_null()) {
-    const Json& d = j["anonymizer_detectors"];
-    if (!d.is_array())
-      return Status::InvalidArgument("must be a list of detector names", "anonymizer_detectors");
-    for (size_t i = 0; i < d.size(); ++i) {
-      if (!d[i].is_string()) {
-        return Status::InvalidArgument("must be a string",
-                                       "anonymizer_detectors[" + std::to_string(i) + "]");
-      }
-      c.anonymizer_detectors.push_back(d[i].get<std::string>());
-    }
-  }
+  TILSYN_ASSIGN_OR_RETURN(auto detectors,
+                          GetOptStringList(j, "anonymizer_detectors", "anonymizer_detectors"));
+  if (detectors) c.anonymizer_detectors = std::move(*detectors);
   if (j.contains("recognizers")) c.recognizers = j["recognizers"];
   if (j.contains("routing")) c.routing = j["routing"];
   if (j.contains("smtp")) c.smtp = j["smtp"];

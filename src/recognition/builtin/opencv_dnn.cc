@@ -131,18 +131,10 @@ Result<std::unique_ptr<Recognizer>> NewOpenCvDnnRecognizer(const std::string& na
     spec = rec[0];
   }
   OpenCvDnnOptions o;
-  if (settings.contains("labels")) {
-    const Json& labels = settings.at("labels");
-    if (!labels.is_array() || labels.empty()) {
-      return Status::InvalidArgument("must be a non-empty array of labels", "settings.labels");
-    }
-    for (size_t i = 0; i < labels.size(); ++i) {
-      if (!labels[i].is_string()) {
-        return Status::InvalidArgument("must be a string",
-                                       "settings.labels[" + std::to_string(i) + "]");
-      }
-      o.labels.push_back(labels[i].get<std::string>());
-    }
+  TILSYN_ASSIGN_OR_RETURN(auto labels, GetOptStringList(settings, "labels", "settings.labels"));
+  if (labels) {
+    if (labels->empty()) return Status::InvalidArgument("must not be empty", "settings.labels");
+    o.labels = std::move(*labels);
   }
   if (ratio) o.report_ratio = *ratio;
   if (timeout) o.timeout_ms = static_cast<int>(*timeout);
