@@ -56,11 +56,12 @@ Result<std::vector<std::string>> StringList(const Json& obj, const char* key,
 Status ParseSize(const Json& j, const std::string& path, int lo, int hi, int& w, int& h) {
   TILSYN_ASSIGN_OR_RETURN(auto ow, GetOptInt(j, "width", JoinPath(path, "width")));
   TILSYN_ASSIGN_OR_RETURN(auto oh, GetOptInt(j, "height", JoinPath(path, "height")));
+  const std::string range = "must be " + std::to_string(lo) + ".." + std::to_string(hi);
+  // Checked before narrowing: a huge value must not wrap into the range.
+  if (ow && (*ow < lo || *ow > hi)) return Bad(JoinPath(path, "width"), range);
+  if (oh && (*oh < lo || *oh > hi)) return Bad(JoinPath(path, "height"), range);
   if (ow) w = static_cast<int>(*ow);
   if (oh) h = static_cast<int>(*oh);
-  const std::string range = "must be " + std::to_string(lo) + ".." + std::to_string(hi);
-  if (w < lo || w > hi) return Bad(JoinPath(path, "width"), range);
-  if (h < lo || h > hi) return Bad(JoinPath(path, "height"), range);
   return Status::Ok();
 }
 

@@ -152,6 +152,9 @@ TEST_F(ModelPackTest, VerifierIsReadWithDefaultsAndItsBadFieldsNamed) {
             "models[0].verifier.keep_above");
   EXPECT_EQ(with(R"({"file": "m.onnx", "label": "plate", "width": 4})").status().field(),
             "models[0].verifier.width");
+  // 2^32 + 96 would wrap to 96 if narrowed before the range check.
+  EXPECT_EQ(with(R"({"file": "m.onnx", "label": "plate", "height": 4294967392})").status().field(),
+            "models[0].verifier.height");
   Manifest(R"({"models": [{"name": "a", "file": "m.onnx", "format": "onnx", "decoder": "yolo",
                             "labels": ["x"]}]})");
   EXPECT_FALSE(LoadModelPack(dir_.path())->models[0].verifier.has_value());
