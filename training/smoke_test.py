@@ -121,6 +121,7 @@ def main():
         onnx_path = os.path.join(tmp, "street.onnx")
         run(os.path.join(HERE, "export_onnx.py"), "--ckpt", os.path.join(tmp, "street.pt"),
             "--out", onnx_path, "--size", "256x160")
+        run(os.path.join(HERE, "tests", "test_make_pack.py"), os.path.join(tmp, "street.pt"), onnx_path)
         # evaluate.py runs the exported size from config; check it on a tiny export instead.
         sys.path.insert(0, HERE)
         import cv2
