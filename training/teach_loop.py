@@ -5,8 +5,10 @@ result can be measured: `traffic_light`, held out of the `street` model.
   collect  a real `tilsyn serve` on loopback: photographs with traffic lights (train split of the
            Kaggle sign set in ../shared/datasets, or synthetic images without it) are uploaded
            as observations by a vehicle (anonymized by the server), an inspector's boxes are
-           saved through PUT /api/v1/observations/{id}/annotations, and
-           `tilsyn dataset export --label traffic_light` writes the YOLO folder
+           saved through PUT /api/v1/observations/{id}/annotations; photographs of the same
+           split *without* a light are uploaded too and marked complete for traffic_light with
+           no box (negatives, --negatives); `tilsyn dataset export --label traffic_light`
+           writes the YOLO folder
   train    train.py twice with the same recipe: the baseline without traffic_light (the "model
            in use") and the taught model (baseline classes + the export's traffic_light)
   pack     export_onnx.py + make_pack.py for both
@@ -104,11 +106,12 @@ def multipart(meta, jpeg):
     return body, "multipart/form-data; boundary=" + b
 
 
-def source_images(datasets, limit):
-    """[(jpeg bytes, [(cx, cy, w, h) normalised])] of train-split photos with the class."""
+def source_images(datasets, limit, negatives):
+    """[(jpeg bytes, [(cx, cy, w, h) normalised])] of train-split photos: `limit` with the class
+    (0 = all), then `negatives` without it (boxes []; -1 = all)."""
     import cv2
     from prepare_data import split_of
-    out = []
+    pos, neg = [], []
     sdir = os.path.join(datasets, SIGNS)
     if os.path.isdir(sdir):
         names = [l.strip() for l in open(os.path.join(sdir, "classes.txt")) if l.strip()]
@@ -120,29 +123,33 @@ def source_images(datasets, limit):
                 continue
             boxes = [tuple(float(v) for v in l.split()[1:]) for l in open(lab)
                      if l.split() and int(l.split()[0]) == cls]
-            if boxes:
-                ok, jpeg = cv2.imencode(".jpg", cv2.imread(os.path.join(sdir, "images", f)), [cv2.IMWRITE_JPEG_QUALITY, 92])
-                out.append((jpeg.tobytes(), boxes))
-            if limit and len(out) >= limit:
-                break
-        return out
+            want = pos if boxes else neg
+            if (boxes and limit and len(pos) >= limit) or (not boxes and 0 <= negatives <= len(neg)):
+                continue
+            ok, jpeg = cv2.imencode(".jpg", cv2.imread(os.path.join(sdir, "images", f)), [cv2.IMWRITE_JPEG_QUALITY, 92])
+            want.append((jpeg.tobytes(), boxes))
+        return pos + neg
     log("no", sdir, "- synthetic images")
     import numpy as np
     rng = np.random.default_rng(3)
-    for _ in range(limit or 12):
+    for i in range((limit or 12) + max(negatives, 0)):
         img = rng.integers(0, 90, (300, 400, 3), dtype=np.uint8)
         x, y, w, h = int(rng.integers(10, 300)), int(rng.integers(10, 150)), 30, 80
         img[y:y + h, x:x + w] = (40, 40, 40)
+        if i >= (limit or 12):  # a negative: the pole without the lamps
+            ok, jpeg = cv2.imencode(".jpg", img)
+            neg.append((jpeg.tobytes(), []))
+            continue
         for k, colour in enumerate(((0, 0, 230), (0, 200, 230), (0, 220, 0))):
             img[y + 5 + 25 * k:y + 25 + 25 * k, x + 5:x + 25] = colour
         ok, jpeg = cv2.imencode(".jpg", img)
-        out.append((jpeg.tobytes(), [((x + w / 2) / 400, (y + h / 2) / 300, w / 400, h / 300)]))
-    return out
+        pos.append((jpeg.tobytes(), [((x + w / 2) / 400, (y + h / 2) / 300, w / 400, h / 300)]))
+    return pos + neg
 
 
 def collect(args):
-    images = source_images(args.datasets, args.limit)
-    if len(images) < 2:
+    images = source_images(args.datasets, args.limit, args.negatives)
+    if sum(1 for _, b in images if b) < 2:
         raise SystemExit("fewer than two source images")
     data_dir = os.path.join(args.work, "server")
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -161,7 +168,7 @@ def collect(args):
                          "time_zone": "Europe/Copenhagen", "min_interval_s": 0},
             "retention": {"evidence_days": 30, "keep_non_findings": True}}, token=srv.inspector)
         srv.call("POST", f"/api/v1/tasks/{task['id']}/activate", {}, token=srv.inspector)
-        boxes_saved = 0
+        boxes_saved = negatives = 0
         for i, (jpeg, boxes) in enumerate(images):
             oid = str(uuid.uuid4())
             meta = {"id": oid, "job_id": task["id"], "captured_at": iso(now - 3600 + i),
@@ -177,9 +184,12 @@ def collect(args):
                 bw, bh = min(W - x, round(w * W)), min(H - y, round(h * H))
                 if bw >= 2 and bh >= 2:
                     put.append({"label": CLASS, "x": x, "y": y, "w": bw, "h": bh})
-            srv.call("PUT", f"/api/v1/observations/{oid}/annotations", {"boxes": put}, token=srv.inspector)
+            # An image without a light: checked, none here (complete for the class, no box).
+            body = {"boxes": put} if boxes else {"boxes": [], "complete_for": [CLASS]}
+            srv.call("PUT", f"/api/v1/observations/{oid}/annotations", body, token=srv.inspector)
             boxes_saved += len(put)
-        log(f"uploaded {len(images)} observations, saved {boxes_saved} boxes")
+            negatives += not boxes
+        log(f"uploaded {len(images)} observations, saved {boxes_saved} boxes, {negatives} marked without {CLASS}")
     finally:
         srv.stop()
     export = os.path.join(args.work, "export")
@@ -253,7 +263,9 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "training", ".teach"))
     ap.add_argument("--datasets", default=os.path.join(os.path.dirname(ROOT), "shared", "datasets"))
     ap.add_argument("--tilsyn", default=os.path.join(ROOT, "build", "bin", "tilsyn"))
-    ap.add_argument("--limit", type=int, default=0, help="source images (0 = all)")
+    ap.add_argument("--limit", type=int, default=0, help="source images with the class (0 = all)")
+    ap.add_argument("--negatives", type=int, default=-1,
+                    help="source images without the class, marked checked-empty (-1 = all)")
     ap.add_argument("--steps", type=int, default=3600)
     args = ap.parse_args()
     args.ci = args.step == "ci"
@@ -271,11 +283,14 @@ def main():
         tmp = tempfile.mkdtemp(prefix="tilsyn-teach-")
         args.work = tmp
         args.limit = args.limit or 12
+        args.negatives = 4 if args.negatives < 0 else args.negatives
         try:
             export = collect(args)
             prov = json.load(open(os.path.join(export, "provenance.json")))
             assert prov["classes"] == [CLASS] and len(prov["images"]) >= 2, prov["classes"]
             assert all(i["labelled_by"] == ["ivan"] for i in prov["images"])
+            negs = [i for i in prov["images"] if i["negative"]]
+            assert len(negs) == args.negatives, f"{len(negs)} negatives exported, {args.negatives} marked"
             data = prepare(args)
             train(args, data, export)
             packs = pack(args, export)
