@@ -75,6 +75,9 @@ MODELS = {
                                                    "ignore": ["vehicle", "license_plate",
                                                               "traffic_sign", "traffic_light"]},
         },
+        # Vehicles of the sources that do not label them (road photos, sign photos, street scenes)
+        # come from a COCO teacher (training/pseudo_label.py --target vehicle -> <data>/vehicles.json)
+        "vehicles": "vehicles.json",
         "train_size": 416,
         "export_size": (768, 448),
         "width": 1.25,

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Pseudo-labels persons in the privacy model's images with a COCO-trained teacher.
+"""Pseudo-labels persons (for `privacy`) or vehicles (for `street`) with a COCO-trained teacher.
 
 No openly licensed person data exists in ../shared/datasets, so the `person` class of `privacy`
-is learned from a teacher's boxes: Yolo-Fastest 1.1-XL (COCO, Darknet "YOLO LICENSE" v2, public
+is learned from a teacher's boxes; and the only sources that label vehicles are close-ups of one
+or two cars, so `street` learns the vehicles of its street-level photographs (road damage, signs,
+street scenes with people), which those sources do not label, from the same teacher
+(`--target vehicle`: COCO car, bus and truck as one class; sources that label vehicles
+themselves are left alone). The teacher is Yolo-Fastest 1.1-XL (COCO, Darknet "YOLO LICENSE" v2, public
 domain; ../shared/models/yolo-fastest-1.1, see its SOURCE.md), run with OpenCV DNN at two input
 sizes and mirrored (test-time augmentation), its person boxes merged by NMS. A box scoring at
 least --keep becomes a label; one between --ignore and --keep, or smaller than --min-height px at
@@ -11,12 +15,14 @@ scores there: the teacher is unsure). Every image of every privacy source is lab
 its split, so the held-out test split carries the same kind of labels as training (its person
 figures measure agreement with the teacher; docs say so).
 
-Writes <data>/persons.json: {"teacher": {...}, "images": {"<source>/<stem>": {"person":
-[[cx, cy, w, h, score], ...], "ignore": [[cx, cy, w, h, score], ...]}}} (normalised to the image).
+Writes <data>/persons.json (or vehicles.json): {"teacher": {...}, "images": {"<source>/<stem>":
+{"person" (or "vehicle"): [[cx, cy, w, h, score], ...], "ignore": [[cx, cy, w, h, score], ...]}}}
+(normalised to the image).
 `--review N` also draws N randomly chosen images (seeded) with their boxes into <out>/review/ for a
 check by eye (green: label, yellow: ignore).
 
 Usage: /usr/bin/python3 training/pseudo_label.py --data training/.data --datasets ../shared/datasets
+       [--target vehicle]
 """
 import argparse
 import json
@@ -31,7 +37,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import config  # noqa: E402
 
 TEACHER = "yolo-fastest-1.1/yolo-fastest-1.1-xl"
-PERSON = 0  # COCO class id in coco.names
+# target -> (the model it labels for, COCO class ids in coco.names, output file)
+TARGETS = {"person": ("privacy", (0,), "persons.json"),
+           "vehicle": ("street", (2, 5, 7), "vehicles.json")}  # car, bus, truck
 
 
 def teacher_net(models):
@@ -40,9 +48,10 @@ def teacher_net(models):
     return net
 
 
-def run_once(net, img, width, flip):
-    """Person boxes [x1, y1, x2, y2, score] in image pixels at one input size (a multiple of 32
-    keeping the image's aspect ratio), optionally on the mirrored image."""
+def run_once(net, img, width, flip, coco=(0,)):
+    """Boxes [x1, y1, x2, y2, score] of the COCO classes `coco` (as one class) in image pixels at
+    one input size (a multiple of 32 keeping the image's aspect ratio), optionally on the
+    mirrored image."""
     h, w = img.shape[:2]
     height = max(32, int(round(width * h / w / 32.0)) * 32)
     src = cv2.flip(img, 1) if flip else img
@@ -51,7 +60,7 @@ def run_once(net, img, width, flip):
     out = []
     for o in net.forward(net.getUnconnectedOutLayersNames()):
         for row in o:
-            score = float(row[4] * row[5 + PERSON])
+            score = float(row[4] * max(row[5 + c] for c in coco))
             if score < 0.05:
                 continue
             cx, cy, bw, bh = row[0] * w, row[1] * h, row[2] * w, row[3] * h
@@ -71,11 +80,11 @@ def merge(boxes, iou=0.5):
     return [b[int(i)].tolist() for i in np.array(keep).reshape(-1)]
 
 
-def label_image(net, img, keep, ignore, min_height):
+def label_image(net, img, keep, ignore, min_height, coco=(0,)):
     h, w = img.shape[:2]
     passes = []
     for size, flip in ((416, False), (640, False), (640, True)):
-        passes += run_once(net, img, size, flip)
+        passes += run_once(net, img, size, flip, coco)
     persons, ignored = [], []
     for x1, y1, x2, y2, s in merge(passes):
         x1, y1, x2, y2 = max(0.0, x1), max(0.0, y1), min(float(w), x2), min(float(h), y2)
@@ -126,7 +135,8 @@ def main():
     ap.add_argument("--models", default="../shared/models")
     ap.add_argument("--keep", type=float, default=0.4, help="teacher score of a label")
     ap.add_argument("--ignore", type=float, default=0.15, help="teacher score of an ignore region")
-    ap.add_argument("--min-height", type=float, default=12, help="shorter persons: ignore region")
+    ap.add_argument("--target", default="person", choices=sorted(TARGETS))
+    ap.add_argument("--min-height", type=float, default=12, help="shorter boxes: ignore region")
     ap.add_argument("--review", type=int, default=0, help="draw this many random images")
     ap.add_argument("--out", default="", help="review folder parent (default: --data)")
     ap.add_argument("--reuse", action="store_true",
@@ -135,42 +145,46 @@ def main():
     if not os.path.exists(os.path.join(args.models, TEACHER + ".weights")):
         raise SystemExit(f"pseudo_label: teacher {TEACHER} not found under {args.models}")
     cv2.setNumThreads(max(1, os.cpu_count() or 1))
+    model, coco, fname = TARGETS[args.target]
     index = json.load(open(os.path.join(args.data, "index.json")))
-    sources = config.MODELS["privacy"]["sources"]
-    entries = [e for e in index["images"] if e["source"] in sources]
-    old = json.load(open(os.path.join(args.data, "persons.json")))["images"] if args.reuse else None
+    sources = config.MODELS[model]["sources"]
+    # only the sources that do not label the class themselves
+    own = {k for k, v in sources.items() if args.target in v["map"].values() and args.target not in v["ignore"]}
+    entries = [e for e in index["images"] if e["source"] in sources and e["source"] not in own]
+    old = json.load(open(os.path.join(args.data, fname)))["images"] if args.reuse else None
     net = None if args.reuse else teacher_net(args.models)
     result, n_p, n_i, n_f = {}, 0, 0, 0
     for k, e in enumerate(entries):
         key = f"{e['source']}/{e['stem']}"
         if old is not None:
-            persons = old[key]["person"]
+            found = old[key][args.target]
             ignored = [b for b in old[key]["ignore"] if b[4] > 0]  # the teacher's, not face-implied
         else:
             img = cv2.imread(os.path.join(args.datasets, e["orig"]))
-            persons, ignored = label_image(net, img, args.keep, args.ignore, args.min_height)
-        n_f += faces_imply_persons(e, persons, ignored)
-        result[key] = {"person": persons, "ignore": ignored}
-        n_p += len(persons)
+            found, ignored = label_image(net, img, args.keep, args.ignore, args.min_height, coco)
+        if args.target == "person":
+            n_f += faces_imply_persons(e, found, ignored)
+        result[key] = {args.target: found, "ignore": ignored}
+        n_p += len(found)
         n_i += len(ignored)
         if k % 200 == 0:
-            print(f"pseudo_label: {k}/{len(entries)} images, {n_p} persons, {n_i} ignore regions",
+            print(f"pseudo_label: {k}/{len(entries)} images, {n_p} {args.target} boxes, {n_i} ignore regions",
                   flush=True)
     teacher = {"model": TEACHER, "licence": "YOLO LICENSE v2 (Darknet, public domain)",
+               "coco_classes": list(coco), "target": args.target,
                "passes": "416, 640, 640 mirrored; NMS 0.5", "keep": args.keep,
                "ignore": args.ignore, "min_height": args.min_height,
                "face_implied_ignore_regions": n_f}
-    with open(os.path.join(args.data, "persons.json"), "w") as f:
+    with open(os.path.join(args.data, fname), "w") as f:
         json.dump({"teacher": teacher, "images": result}, f)
-    print(f"pseudo_label: {len(entries)} images, {n_p} persons, {n_i} ignore regions "
-          f"({n_f} implied by faces the teacher missed) -> "
-          f"{os.path.join(args.data, 'persons.json')}")
+    print(f"pseudo_label: {len(entries)} images, {n_p} {args.target} boxes, {n_i} ignore regions "
+          f"({n_f} implied by faces the teacher missed) -> {os.path.join(args.data, fname)}")
     if args.review:
         rdir = os.path.join(args.out or args.data, "review")
         os.makedirs(rdir, exist_ok=True)
         for e in random.Random(12).sample(entries, args.review):
             r = result[f"{e['source']}/{e['stem']}"]
-            draw(cv2.imread(os.path.join(args.datasets, e["orig"])), r["person"], r["ignore"],
+            draw(cv2.imread(os.path.join(args.datasets, e["orig"])), r[args.target], r["ignore"],
                  os.path.join(rdir, e["id"] + ".jpg"))
         print(f"pseudo_label: {args.review} review images -> {rdir}")
 

@@ -33,17 +33,31 @@ LEVEL_RANGES = ((0, 64), (40, 160), (112, 1e9))  # max box side (px) handled by 
 MAX_BOXES = 160
 
 
-def load_persons(data_dir, spec, classes):
-    """The teacher's person boxes (pseudo_label.py) by "<source>/<stem>", or None when the model
-    has no person class. Without the file the person class is ignored on every image."""
-    if "person" not in classes or "persons" not in spec:
-        return None
-    path = os.path.join(data_dir, spec["persons"])
-    if not os.path.exists(path):
-        print(f"warning: {path} missing (training/pseudo_label.py): the person class is not trained",
-              flush=True)
-        return {}
-    return json.load(open(path))["images"]
+# Classes whose labels come from a COCO teacher (training/pseudo_label.py) on the sources that do
+# not label them: class -> the model spec's key naming the teacher's file in the data folder.
+PSEUDO = {"person": "persons", "vehicle": "vehicles"}
+
+
+def load_pseudo(data_dir, spec, classes):
+    """{class: the teacher's boxes by "<source>/<stem>"} for the model's teacher-labelled classes.
+    Without the file the class stays ignored on the sources that do not label it."""
+    out = {}
+    for c, key in PSEUDO.items():
+        if c not in classes or key not in spec:
+            continue
+        path = os.path.join(data_dir, spec[key])
+        if not os.path.exists(path):
+            print(f"warning: {path} missing (training/pseudo_label.py --target {c}): {c} is not "
+                  "learnt from the teacher", flush=True)
+            out[c] = {}
+        else:
+            out[c] = json.load(open(path))["images"]
+    return out
+
+
+def labels_class(src, c):
+    """Whether a source's own labels cover class c (it maps a raw class to it and does not ignore it)."""
+    return c in src["map"].values() and c not in src["ignore"]
 
 
 def load_split(data_dir, model_name, split="train", finetune=False, drop=(), extra=(),
@@ -54,8 +68,9 @@ def load_split(data_dir, model_name, split="train", finetune=False, drop=(), ext
     written by `tilsyn dataset export` (the city's own labelled images, docs/teach.md): their
     classes are appended to the model's, the configured sources ignore those new classes (they do
     not label them), and the export's images ignore every class the inspectors did not label.
-    Person labels of the teacher (load_persons) are added to every configured source's images;
-    its unsure boxes are ignore regions (boxes with class -1 - c)."""
+    The teacher's labels (load_pseudo: persons, vehicles) are added to the images of the sources
+    that do not label the class themselves; its unsure boxes are ignore regions (boxes with class
+    -1 - c); where the teacher did not look, such a source ignores the class."""
     spec = config.MODELS[model_name]
     classes = [c for c in spec["classes"] if c not in drop]
     extra_sets = [read_export(d) for d in extra]
@@ -63,7 +78,7 @@ def load_split(data_dir, model_name, split="train", finetune=False, drop=(), ext
     for names, _ in extra_sets:
         new += [c for c in names if c not in classes and c not in new]
     classes = classes + new
-    persons = load_persons(data_dir, spec, classes)
+    pseudo = load_pseudo(data_dir, spec, classes)
     index = json.load(open(os.path.join(data_dir, "index.json")))
     ext = index.get("ext", "jpg")
     recs = []
@@ -77,13 +92,16 @@ def load_split(data_dir, model_name, split="train", finetune=False, drop=(), ext
         ignore = [c for c in src["ignore"] if c in classes] + new
         rec = {"path": os.path.join(data_dir, "images", e["id"] + "." + ext), "entry": e,
                "map": cmap, "weight": float(src.get("weight", 1.0))}
-        if persons is not None:
-            p = persons.get(f"{e['source']}/{e['stem']}")
+        for c, table in pseudo.items():
+            if labels_class(src, c):
+                continue
+            p = table.get(f"{e['source']}/{e['stem']}")
             if p is None:
-                ignore.append("person")
+                ignore = ignore + [c] if c not in ignore else ignore
             else:
-                rec["person"] = [b[:4] for b in p["person"]]
-                rec["person_ignore"] = [b[:4] for b in p["ignore"]]
+                ignore = [x for x in ignore if x != c]  # the teacher labelled it here
+                rec[c] = [b[:4] for b in p[c]]
+                rec[c + "_ignore"] = [b[:4] for b in p["ignore"]]
         rec["ignore"] = [classes.index(c) for c in ignore]
         recs.append(rec)
     for names, items in extra_sets:
@@ -145,8 +163,8 @@ def read_rgb(path, max_side):
 
 
 def to_boxes(rec, classes, w, h):
-    """[[cls, x1, y1, x2, y2]] in pixels: labels first, then the teacher's persons, then its
-    ignore regions (cls = -1 - person)."""
+    """[[cls, x1, y1, x2, y2]] in pixels: labels first, then the teacher's boxes (persons,
+    vehicles), then its ignore regions (cls = -1 - c)."""
     def px(c, cx, cy, bw, bh):
         return [c, (cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h]
     out = []
@@ -155,10 +173,11 @@ def to_boxes(rec, classes, w, h):
         if mapped is None:
             continue
         out.append(px(classes.index(mapped), cx, cy, bw, bh))
-    if "person" in classes:
-        p = classes.index("person")
-        out += [px(p, *b) for b in rec.get("person", [])]
-        out += [px(-1 - p, *b) for b in rec.get("person_ignore", [])]
+    for name in PSEUDO:
+        if name in classes:
+            c = classes.index(name)
+            out += [px(c, *b) for b in rec.get(name, [])]
+            out += [px(-1 - c, *b) for b in rec.get(name + "_ignore", [])]
     return out
 
 
