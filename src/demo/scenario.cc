@@ -17,7 +17,8 @@ Json Circle(geo::LatLon c, double r) {
 
 Json Square(geo::LatLon c, double half_m) {
   Json ring = Json::array();
-  for (auto [e, n] : std::vector<std::pair<double, double>>{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}, {-1, -1}}) {
+  for (auto [e, n] :
+       std::vector<std::pair<double, double>>{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}, {-1, -1}}) {
     geo::LatLon p = geo::Offset(geo::Offset(c, 90, e * half_m), 0, n * half_m);
     ring.push_back({p.lon, p.lat});
   }
@@ -25,7 +26,9 @@ Json Square(geo::LatLon c, double half_m) {
 }
 
 Json Corridor(geo::LatLon a, geo::LatLon b, double buffer) {
-  return {{"type", "LineString"}, {"coordinates", {{a.lon, a.lat}, {b.lon, b.lat}}}, {"buffer_m", buffer}};
+  return {{"type", "LineString"},
+          {"coordinates", {{a.lon, a.lat}, {b.lon, b.lat}}},
+          {"buffer_m", buffer}};
 }
 
 }  // namespace
@@ -51,7 +54,10 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
   Scenario s;
   s.start_ms = start;
   Json actions = {{{"type", "log"}, {"on", {"ok", "finding", "inconclusive"}}},
-                  {{"type", "webhook"}, {"on", {"finding"}}, {"url", webhook_url}, {"secret", "demo-webhook-secret"}}};
+                  {{"type", "webhook"},
+                   {"on", {"finding"}},
+                   {"url", webhook_url},
+                   {"secret", "demo-webhook-secret"}}};
   // `expected` is the ground truth of the frames each site's passing vehicles see.
   auto add = [&](std::string name, std::string kind, Json area, geo::LatLon anchor, Scene scene,
                  int variant, std::string expected, Json rule = nullptr) {
@@ -94,6 +100,17 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
     s.sites.push_back({t["title"], t, g.Node(1, 4), Scene::kParkedCar, 0, "finding", ""});
   }
   {
+    // Parked cars counted from the street: vtest.avi frame 0 shows two cars parked at the kerb
+    // beyond the pavement (top right), where a loading zone allows one; `street` counts them
+    // (models/street.MODEL_CARD.md, "Vehicles of street-level photographs"). Only sweeper-1
+    // passes here, so the frame is the same on every run.
+    Json t = TaskJson("Loading zone on Frederiksborggade: at most one parked vehicle", "count",
+                      Circle(g.Node(1, 1), 25), "vehicle", 0.5, start);
+    t["actions"] = actions;
+    t["rule"] = {{"min_count", 0}, {"max_count", 1}};
+    s.sites.push_back({t["title"], t, g.Node(1, 1), Scene::kCrowd, 0, "finding", ""});
+  }
+  {
     // Passed by two vehicles: the first image becomes the reference, the second is compared.
     Json t = TaskJson("Square at Sankt Annæ Plads: before/after the market", "before_after",
                       Circle(g.Node(6, 1), 25), "change", 0.5, start);
@@ -113,7 +130,8 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
                            const std::string& later, const std::string& expected) {
       Json t = TaskJson(title, "permit_check", Circle(at, 25), "change", 0.5, start);
       t["actions"] = actions;
-      t["rule"] = {{"change_threshold", 0.05}, {"permit_distance_m", 40}, {"permit_kind", "container"}};
+      t["rule"] = {
+          {"change_threshold", 0.05}, {"permit_distance_m", 40}, {"permit_kind", "container"}};
       Site site{title, t, at, Scene::kEmptySite, 0, expected, ""};
       site.scene_by_vehicle = {{first, Scene::kEmptySite}, {later, Scene::kContainer}};
       s.sites.push_back(std::move(site));
@@ -144,18 +162,28 @@ Scenario DefaultScenario(TimeMs start, const std::string& webhook_url) {
                       Circle(at, 25), "change", 0.5, start);
     t["actions"] = actions;
     const RegionFraction r = NoEntrySignRegion();
-    t["rule"] = {{"change_threshold", 0.2}, {"roi", {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}}}};
+    t["rule"] = {{"change_threshold", 0.2},
+                 {"roi", {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}}}};
     Site site{t["title"], t, at, Scene::kSignIntact, 0, "finding+ok", ""};
     site.scene_by_vehicle = {{"sweeper-3", Scene::kSignIntact}, {"sweeper-1", Scene::kSignDamaged}};
     s.sites.push_back(std::move(site));
   }
 
-  s.vehicles.push_back({"sweeper-1", "sweeper", "bike_lane",
-                        {g.Node(0, 1), g.Node(7, 1), g.Node(7, 4), g.Node(0, 4)}, "nmea", "", "", 0});
-  s.vehicles.push_back({"waste-truck-2", "waste_truck", "roadway",
-                        {g.Node(2, 0), g.Node(2, 5), g.Node(6, 5), g.Node(6, 0)}, "gpx", "", "", 0});
-  s.vehicles.push_back({"sweeper-3", "sweeper", "bike_lane",
-                        {g.Node(0, 3), g.Node(7, 3), g.Node(7, 2.5)}, "gpx", "", "", 0});
+  auto vehicle = [&](std::string name, std::string kind, std::string lane,
+                     std::vector<geo::LatLon> route, std::string gps_format) {
+    VehiclePlan v;
+    v.name = std::move(name);
+    v.kind = std::move(kind);
+    v.lane = std::move(lane);
+    v.route = std::move(route);
+    v.gps_format = std::move(gps_format);
+    s.vehicles.push_back(std::move(v));
+  };
+  vehicle("sweeper-1", "sweeper", "bike_lane",
+          {g.Node(0, 1), g.Node(7, 1), g.Node(7, 4), g.Node(0, 4)}, "nmea");
+  vehicle("waste-truck-2", "waste_truck", "roadway",
+          {g.Node(2, 0), g.Node(2, 5), g.Node(6, 5), g.Node(6, 0)}, "gpx");
+  vehicle("sweeper-3", "sweeper", "bike_lane", {g.Node(0, 3), g.Node(7, 3), g.Node(7, 2.5)}, "gpx");
   return s;
 }
 

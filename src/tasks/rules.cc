@@ -209,7 +209,11 @@ AssessmentResult Assess(const Task& task, const std::vector<Detection>& detectio
     total += n;
   }
   std::string what = task.targets.empty() ? "target" : task.targets[0].label;
-  if (!good_enough) {
+  // Unsure detections can only add to a count: one already above the maximum is a finding
+  // whatever they are, so they do not make it inconclusive.
+  const bool over_max =
+      task.kind == TaskKind::kCount && task.rule.max_count && total > *task.rule.max_count;
+  if (!good_enough && !over_max) {
     r.outcome = Outcome::kInconclusive;
     Say(r, "not_good_enough", {{"label", what}},
         "no recognition service gave a good-enough result for " + what);

@@ -50,5 +50,20 @@ TEST(RulesCount, WithoutTheImageWidthThereIsNoSplit) {
   EXPECT_EQ(r.reason.find("left"), std::string::npos);
 }
 
+TEST(RulesCount, UnsureDetectionsLeaveACountAboveTheMaximumAFinding) {
+  // The service was unsure of some boxes (not good enough): they could only raise the count.
+  AssessmentResult r = Assess(CountTask(), {Car(50, 100), Car(300, 100), Car(600, 100)}, false);
+  EXPECT_EQ(r.outcome, Outcome::kFinding) << r.reason;
+  EXPECT_EQ(r.counts["vehicle"], 3);
+  // Within the range they could change the verdict: inconclusive.
+  r = Assess(CountTask(), {Car(50, 100), Car(300, 100)}, false);
+  EXPECT_EQ(r.outcome, Outcome::kInconclusive) << r.reason;
+  // Without a maximum there is nothing to be above.
+  Task no_max = CountTask();
+  no_max.rule.max_count.reset();
+  r = Assess(no_max, {Car(50, 100), Car(300, 100), Car(600, 100)}, false);
+  EXPECT_EQ(r.outcome, Outcome::kInconclusive) << r.reason;
+}
+
 }  // namespace
 }  // namespace tilsyn::tasks
