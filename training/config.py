@@ -115,6 +115,12 @@ def in_part(entry, part):
     return p == part or (part == "val" and p in ("tune", "test"))
 
 
+def labels_class(src, c):
+    """Whether a source's own labels cover model class c (it maps a raw class to it and does not
+    ignore it); where they do not, a teacher's labels may (pseudo_label.py, train.py)."""
+    return c in src["map"].values() and c not in src["ignore"]
+
+
 def kept_boxes(entry):
     """The raw boxes of an index entry (prepare_data.py) without those listed in ERRATA."""
     bad = ERRATA.get(f"{entry['source']}/{entry['stem']}")

@@ -8,12 +8,12 @@ street scenes with people), which those sources do not label, from the same teac
 (`--target vehicle`: COCO car, bus and truck as one class; sources that label vehicles
 themselves are left alone). The teacher is Yolo-Fastest 1.1-XL (COCO, Darknet "YOLO LICENSE" v2, public
 domain; ../shared/models/yolo-fastest-1.1, see its SOURCE.md), run with OpenCV DNN at two input
-sizes and mirrored (test-time augmentation), its person boxes merged by NMS. A box scoring at
+sizes and mirrored (test-time augmentation), its boxes merged by NMS. A box scoring at
 least --keep becomes a label; one between --ignore and --keep, or smaller than --min-height px at
 the stored resolution, becomes an ignore region (training neither rewards nor punishes person
-scores there: the teacher is unsure). Every image of every privacy source is labelled, whatever
-its split, so the held-out test split carries the same kind of labels as training (its person
-figures measure agreement with the teacher; docs say so).
+scores there: the teacher is unsure). Every image of every source the
+teacher labels for is labelled, whatever its split, so the held-out test split carries the same
+kind of labels as training (its person figures measure agreement with the teacher; docs say so).
 
 Writes <data>/persons.json (or vehicles.json): {"teacher": {...}, "images": {"<source>/<stem>":
 {"person" (or "vehicle"): [[cx, cy, w, h, score], ...], "ignore": [[cx, cy, w, h, score], ...]}}}
@@ -149,7 +149,7 @@ def main():
     index = json.load(open(os.path.join(args.data, "index.json")))
     sources = config.MODELS[model]["sources"]
     # only the sources that do not label the class themselves
-    own = {k for k, v in sources.items() if args.target in v["map"].values() and args.target not in v["ignore"]}
+    own = {k for k, v in sources.items() if config.labels_class(v, args.target)}
     entries = [e for e in index["images"] if e["source"] in sources and e["source"] not in own]
     old = json.load(open(os.path.join(args.data, fname)))["images"] if args.reuse else None
     net = None if args.reuse else teacher_net(args.models)

@@ -98,7 +98,7 @@ def main():
         recs, classes = train.load_split(data, "street")
         v = classes.index("vehicle")
         for r in recs:  # the teacher's boxes exactly where the source's own labels lack vehicles
-            own = train.labels_class(config.MODELS["street"]["sources"][r["entry"]["source"]], "vehicle")
+            own = config.labels_class(config.MODELS["street"]["sources"][r["entry"]["source"]], "vehicle")
             boxes = train.to_boxes(r, classes, 100, 100)
             taught = any(b[0] == v for b in boxes) and any(b[0] == -1 - v for b in boxes)
             assert taught != own, (r["entry"]["source"], boxes)

@@ -55,11 +55,6 @@ def load_pseudo(data_dir, spec, classes):
     return out
 
 
-def labels_class(src, c):
-    """Whether a source's own labels cover class c (it maps a raw class to it and does not ignore it)."""
-    return c in src["map"].values() and c not in src["ignore"]
-
-
 def load_split(data_dir, model_name, split="train", finetune=False, drop=(), extra=(),
                extra_weight=3.0):
     """(records, class names): records have image path, boxes [[cls, x1, y1, x2, y2] px], ignore.
@@ -93,7 +88,7 @@ def load_split(data_dir, model_name, split="train", finetune=False, drop=(), ext
         rec = {"path": os.path.join(data_dir, "images", e["id"] + "." + ext), "entry": e,
                "map": cmap, "weight": float(src.get("weight", 1.0))}
         for c, table in pseudo.items():
-            if labels_class(src, c):
+            if config.labels_class(src, c):
                 continue
             p = table.get(f"{e['source']}/{e['stem']}")
             if p is None:
